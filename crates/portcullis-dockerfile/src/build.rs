@@ -1,0 +1,303 @@
+//! The build a Dockerfile describes: stages, what each is built from, and the
+//! instruction arguments with variables expanded the way Docker expands them.
+
+use crate::ast::*;
+use crate::expand::{expand, Env};
+use crate::span::Span;
+use crate::{Dockerfile, ParseError};
+
+/// An argument after expansion.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Value {
+    /// As written.
+    pub raw: String,
+    /// Quotes removed, variables substituted.
+    pub text: String,
+    /// Variables with no known value that `text` depends on.
+    pub unresolved: Vec<String>,
+    pub span: Span,
+}
+
+impl Value {
+    pub fn is_resolved(&self) -> bool {
+        self.unresolved.is_empty()
+    }
+}
+
+/// What a stage starts from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Base {
+    /// `FROM scratch`: an empty filesystem, no configuration.
+    Scratch,
+    /// `FROM <earlier stage>`.
+    Stage(usize),
+    /// An image from a registry; its configuration is not known from the Dockerfile.
+    Image(Value),
+}
+
+/// An instruction of a stage with its expanded arguments.
+#[derive(Clone, Debug)]
+pub struct Step<'d> {
+    pub instruction: &'d Instruction,
+    /// Expanded argument words, for the instructions Docker expands: one per
+    /// item for FROM/EXPOSE/COPY/ADD/VOLUME, one for USER/WORKDIR/STOPSIGNAL,
+    /// one per value for ENV/LABEL/ARG (empty text when a pair has no value).
+    /// Empty for RUN/CMD/ENTRYPOINT/SHELL/HEALTHCHECK/ONBUILD/MAINTAINER.
+    pub args: Vec<Value>,
+    /// Expanded values of `--chown`, `--chmod`, `--from`, `--platform`….
+    pub flags: Vec<(String, Value)>,
+}
+
+impl Step<'_> {
+    pub fn flag(&self, name: &str) -> Option<&Value> {
+        self.flags
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Stage<'d> {
+    pub index: usize,
+    /// `AS name`, lower-cased as Docker does.
+    pub name: Option<String>,
+    pub base: Base,
+    /// The FROM instruction is `steps[0]`.
+    pub steps: Vec<Step<'d>>,
+}
+
+impl Stage<'_> {
+    pub fn from(&self) -> &Step<'_> {
+        &self.steps[0]
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Build<'d> {
+    pub dockerfile: &'d Dockerfile,
+    /// ARG instructions before the first FROM.
+    pub global_args: Vec<Step<'d>>,
+    pub stages: Vec<Stage<'d>>,
+}
+
+impl<'d> Build<'d> {
+    /// Group the instructions into stages and expand their arguments.
+    /// `build_args` play the role of `docker build --build-arg NAME=VALUE`.
+    pub fn new(
+        dockerfile: &'d Dockerfile,
+        build_args: &[(String, String)],
+    ) -> Result<Self, ParseError> {
+        let escape = dockerfile.escape;
+        let build_arg = |name: &str| {
+            build_args
+                .iter()
+                .rev()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        };
+        let mut global = Env::default();
+        let mut global_args = Vec::new();
+        let mut stages: Vec<Stage<'d>> = Vec::new();
+        let mut env = Env::default();
+        // ENV of each stage so far, for `FROM <stage>` inheritance.
+        let mut stage_envs: Vec<Env> = Vec::new();
+
+        for instruction in dockerfile.instructions() {
+            let exp = |w: &Word, env: &Env| -> Result<Value, ParseError> {
+                let e = expand(&w.raw, env, escape).map_err(|m| ParseError::new(m, w.span))?;
+                Ok(Value {
+                    raw: w.raw.clone(),
+                    text: e.text,
+                    unresolved: e.unresolved,
+                    span: w.span,
+                })
+            };
+            let expand_flags = |env: &Env| -> Result<Vec<(String, Value)>, ParseError> {
+                instruction
+                    .flags
+                    .iter()
+                    .filter_map(|f| f.value.as_ref().map(|v| (f.name.clone(), v)))
+                    .map(|(n, v)| Ok((n, exp(v, env)?)))
+                    .collect()
+            };
+            match (&instruction.keyword, stages.last_mut()) {
+                (Keyword::Arg, None) => {
+                    let before = global.clone();
+                    let args = declare_args(instruction, &mut global, &before, &build_arg, &exp)?;
+                    global_args.push(Step {
+                        instruction,
+                        args,
+                        flags: Vec::new(),
+                    });
+                }
+                (Keyword::From, _) => {
+                    let Arguments::Words(words) = &instruction.args else {
+                        continue;
+                    };
+                    let image = exp(&words[0], &global)?;
+                    let name = words.get(2).map(|w| w.raw.to_ascii_lowercase());
+                    let reference = image.text.to_ascii_lowercase();
+                    let base = if reference == "scratch" {
+                        Base::Scratch
+                    } else if let Some(parent) = stages
+                        .iter()
+                        .find(|s| s.name.as_deref() == Some(reference.as_str()))
+                    {
+                        Base::Stage(parent.index)
+                    } else {
+                        Base::Image(image.clone())
+                    };
+                    env = match base {
+                        Base::Stage(i) => stage_envs[i].clone(),
+                        _ => Env::default(),
+                    };
+                    let flags = expand_flags(&global)?;
+                    let mut args = vec![image];
+                    args.extend(words.iter().skip(1).map(|w| Value {
+                        raw: w.raw.clone(),
+                        text: w.raw.clone(),
+                        unresolved: Vec::new(),
+                        span: w.span,
+                    }));
+                    stages.push(Stage {
+                        index: stages.len(),
+                        name,
+                        base,
+                        steps: vec![Step {
+                            instruction,
+                            args,
+                            flags,
+                        }],
+                    });
+                    stage_envs.push(env.env_only());
+                }
+                (_, None) => {
+                    return Err(ParseError::new(
+                        format!(
+                            "{} before the first FROM: only ARG may come before FROM",
+                            instruction.keyword
+                        ),
+                        instruction.keyword_span,
+                    ))
+                }
+                (keyword, Some(stage)) => {
+                    let args = match (keyword, &instruction.args) {
+                        (Keyword::Arg, _) => {
+                            declare_args(instruction, &mut env, &global, &build_arg, &exp)?
+                        }
+                        (Keyword::Env, Arguments::Pairs(pairs)) => {
+                            let mut values = Vec::new();
+                            for p in pairs {
+                                let key = exp(&p.key, &env)?;
+                                let value = match &p.value {
+                                    Some(v) => exp(v, &env)?,
+                                    None => empty_value(p.key.span),
+                                };
+                                env.set_env(&key.text, value.text.clone());
+                                values.push(value);
+                            }
+                            values
+                        }
+                        (Keyword::Label, Arguments::Pairs(pairs)) => pairs
+                            .iter()
+                            .map(|p| match &p.value {
+                                Some(v) => exp(v, &env),
+                                None => Ok(empty_value(p.key.span)),
+                            })
+                            .collect::<Result<_, _>>()?,
+                        (_, Arguments::Words(w) | Arguments::List { items: w, .. }) => {
+                            w.iter().map(|w| exp(w, &env)).collect::<Result<_, _>>()?
+                        }
+                        (
+                            Keyword::User | Keyword::Workdir | Keyword::Stopsignal,
+                            Arguments::Text(w),
+                        ) => {
+                            vec![exp(w, &env)?]
+                        }
+                        _ => Vec::new(),
+                    };
+                    let flags = expand_flags(&env)?;
+                    stage.steps.push(Step {
+                        instruction,
+                        args,
+                        flags,
+                    });
+                    if let Some(last) = stage_envs.last_mut() {
+                        *last = env.env_only();
+                    }
+                }
+            }
+        }
+        if stages.is_empty() {
+            let at = dockerfile.source.len();
+            return Err(ParseError::new(
+                "no FROM instruction: a Dockerfile needs at least one build stage",
+                Span::new(at, at),
+            ));
+        }
+        Ok(Build {
+            dockerfile,
+            global_args,
+            stages,
+        })
+    }
+
+    /// The stage whose result is the image (the last one).
+    pub fn final_stage(&self) -> &Stage<'d> {
+        &self.stages[self.stages.len() - 1]
+    }
+
+    /// Stage indexes from the root of `stage`'s `FROM <stage>` chain to `stage` itself.
+    pub fn chain(&self, stage: usize) -> Vec<usize> {
+        let mut chain = vec![stage];
+        let mut at = stage;
+        while let Base::Stage(parent) = self.stages[at].base {
+            if parent >= at {
+                break;
+            }
+            chain.push(parent);
+            at = parent;
+        }
+        chain.reverse();
+        chain
+    }
+}
+
+fn empty_value(at: Span) -> Value {
+    Value {
+        raw: String::new(),
+        text: String::new(),
+        unresolved: Vec::new(),
+        span: Span::new(at.end, at.end),
+    }
+}
+
+/// ARG NAME[=default]…: a build argument overrides the default; inside a
+/// stage, a bare `ARG NAME` picks up the global default.
+fn declare_args(
+    instruction: &Instruction,
+    env: &mut Env,
+    global: &Env,
+    build_arg: &dyn Fn(&str) -> Option<String>,
+    exp: &dyn Fn(&Word, &Env) -> Result<Value, ParseError>,
+) -> Result<Vec<Value>, ParseError> {
+    let Arguments::Pairs(pairs) = &instruction.args else {
+        return Ok(Vec::new());
+    };
+    let mut values = Vec::new();
+    for p in pairs {
+        let name = p.key.raw.as_str();
+        let value = match &p.value {
+            Some(v) => exp(v, env)?,
+            None => empty_value(p.key.span),
+        };
+        let resolved = build_arg(name)
+            .or_else(|| p.value.as_ref().map(|_| value.text.clone()))
+            .or_else(|| global.arg_default(name).map(str::to_owned));
+        env.set_arg(name, resolved);
+        values.push(value);
+    }
+    Ok(values)
+}
