@@ -104,7 +104,7 @@ class Ctx:
         self.app = rng.choice(APPS)
         self.indent = rng.choice(["    ", "    ", "  ", "\t"])
         # File-wide feature switches.
-        self.use_heredoc = rng.random() < 0.14
+        self.use_heredoc = rng.random() < 0.2
         self.use_mounts = rng.random() < 0.35
         self.comment_rate = rng.choice([0.0, 0.15, 0.3, 0.5])
         self.blank_between = rng.random() < 0.8
@@ -1019,7 +1019,7 @@ def arch_alpine_tool(c: Ctx) -> None:
     if c.chance(0.4):
         c.expose(c.pick([8080, 9000, 53]))
     c.final_user(user)
-    c.cmd(["--help"], "--help", entrypoint=[f"/usr/local/bin/{c.app}"])
+    c.cmd(["--help"], f"{c.app} --help", entrypoint=[f"/usr/local/bin/{c.app}"])
 
 
 def arch_php(c: Ctx) -> None:

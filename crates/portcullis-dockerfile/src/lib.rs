@@ -100,3 +100,28 @@ pub fn error_position(source: &[u8], error: &ParseError) -> Position {
     };
     LineIndex::new(valid).position(valid, error.span.start)
 }
+
+impl Dockerfile {
+    /// The source span of `word.raw[start..end]`, for a word taken from
+    /// instruction text (not a JSON string): re-walks the word's lines the way
+    /// the parser assembled them, so offsets survive line continuations.
+    pub fn sub_span(&self, word: &Word, start: usize, end: usize) -> Span {
+        let pieces = parser::pieces(&self.source, word.span, self.escape);
+        let map = |offset: usize, is_end: bool| -> usize {
+            let mut logical = 0;
+            for &(s, e) in &pieces {
+                let len = e - s;
+                if offset < logical + len || (is_end && offset == logical + len) {
+                    return s + (offset - logical);
+                }
+                logical += len;
+            }
+            word.span.end
+        };
+        if start >= end {
+            let at = map(start, true);
+            return Span::new(at, at);
+        }
+        Span::new(map(start, false), map(end, true))
+    }
+}

@@ -301,3 +301,31 @@ fn is_json(args: &Arguments) -> bool {
         _ => false,
     }
 }
+
+/// The source ranges that make up the text of `span` once line continuations
+/// (escape, blanks, newline) and the comment/blank lines inside them are
+/// dropped — the same assembly `Parser::instruction` does.
+pub(crate) fn pieces(src: &str, span: Span, escape: char) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let end = span.end.min(src.len());
+    let mut pos = span.start.min(end);
+    let mut first = true;
+    while pos < end {
+        let line = line_at(src, pos);
+        let line_end = line.content_end.min(end);
+        let text = &src[line.start..line.content_end];
+        if !first && (text.trim_start().starts_with('#') || text.trim().is_empty()) {
+            pos = line.end;
+            continue;
+        }
+        let trimmed = src[pos..line.content_end].trim_end_matches([' ', '\t']);
+        let piece_end = match trimmed.strip_suffix(escape) {
+            Some(t) => (pos + t.len()).min(line_end),
+            None => line_end,
+        };
+        out.push((pos, piece_end));
+        pos = line.end;
+        first = false;
+    }
+    out
+}

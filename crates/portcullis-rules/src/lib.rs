@@ -1,1 +1,12 @@
+//! The policies: the [`Subject`] model they read, the [`registry`] of rules,
+//! and one module per rule under [`rules`].
 
+pub mod finding;
+pub mod registry;
+pub mod rules;
+pub mod subject;
+mod util;
+
+pub use finding::{Category, Finding, Findings, Located, Location, Severity};
+pub use registry::{check, Doc, Rule, RULES};
+pub use subject::{from_dockerfile, Subject, SubjectKind};

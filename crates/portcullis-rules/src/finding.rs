@@ -1,0 +1,185 @@
+//! What a rule reports: severity, category, location and the finding itself.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Info,
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// What the running container can do: its user, its files, its ports.
+    ContainerSecurity,
+    /// How the image is built: instructions that hide risk or surprise.
+    BuildInstructions,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::ContainerSecurity => "container-security",
+            Category::BuildInstructions => "build-instructions",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Category::ContainerSecurity => "Container security",
+            Category::BuildInstructions => "Build instructions",
+        }
+    }
+}
+
+/// Where a finding is, in the vocabulary of the JSON report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Location {
+    /// 1-based lines and columns; the end is exclusive.
+    Dockerfile {
+        path: String,
+        line: usize,
+        column: usize,
+        end_line: usize,
+        end_column: usize,
+    },
+    /// An entry of the image config's `history` (0-based).
+    History { index: usize, created_by: String },
+    /// A JSON pointer into the image config blob.
+    Config { pointer: String },
+    /// A path in a layer (0-based index, its diff_id).
+    Layer {
+        index: usize,
+        digest: String,
+        path: String,
+    },
+    Manifest { digest: String, pointer: String },
+}
+
+impl Location {
+    /// A key that identifies the place without depending on line numbers,
+    /// for fingerprints that survive unrelated edits.
+    pub(crate) fn stable_key(&self, snippet: &str) -> String {
+        match self {
+            Location::Dockerfile { path, .. } => format!("dockerfile\0{path}\0{snippet}"),
+            other => serde_json::to_string(other).unwrap_or_default(),
+        }
+    }
+}
+
+/// A rule's report of one violation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static str,
+    /// Specific: names the port, the path, the user.
+    pub message: String,
+    pub location: Location,
+    pub related: Vec<Location>,
+    /// The source text at the location (Dockerfiles): the basis of the
+    /// fingerprint, so moving a line does not change it.
+    pub snippet: String,
+    pub fingerprint: String,
+}
+
+/// The findings of one subject, collected by the rules.
+#[derive(Debug, Default)]
+pub struct Findings {
+    pub(crate) rule: &'static str,
+    pub(crate) items: Vec<Finding>,
+}
+
+impl Findings {
+    /// Report a violation of the rule being run.
+    pub fn report(&mut self, message: impl Into<String>, location: Located) {
+        self.report_related(message, location, Vec::new());
+    }
+
+    pub fn report_related(&mut self, message: impl Into<String>, at: Located, related: Vec<Location>) {
+        self.items.push(Finding {
+            rule: self.rule,
+            message: message.into(),
+            location: at.location,
+            related,
+            snippet: at.snippet,
+            fingerprint: String::new(),
+        });
+    }
+
+    pub fn into_vec(self) -> Vec<Finding> {
+        self.items
+    }
+}
+
+/// A location with the source text it points at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located {
+    pub location: Location,
+    pub snippet: String,
+}
+
+impl Located {
+    pub fn new(location: Location) -> Self {
+        Located {
+            location,
+            snippet: String::new(),
+        }
+    }
+}
+
+/// Give each finding a fingerprint: a hash of the rule, the target, the
+/// message and the location's stable key, with identical ones numbered.
+pub fn fingerprint(target: &str, findings: &mut [Finding]) {
+    use sha2::{Digest, Sha256};
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for f in findings.iter_mut() {
+        let mut h = Sha256::new();
+        for part in [f.rule, target, &f.message, &f.location.stable_key(&f.snippet)] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        let base: String = h.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect();
+        let n = match seen.iter_mut().find(|(k, _)| *k == base) {
+            Some((_, n)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                seen.push((base.clone(), 0));
+                0
+            }
+        };
+        f.fingerprint = if n == 0 { base } else { format!("{base}:{n}") };
+    }
+}

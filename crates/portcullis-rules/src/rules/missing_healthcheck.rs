@@ -1,0 +1,41 @@
+use crate::finding::{Category, Findings, Severity};
+use crate::registry::{Doc, Rule};
+use crate::subject::{Setting, Subject, SubjectKind};
+
+pub static RULE: Rule = Rule {
+    code: "SQ41101",
+    name: "missing-healthcheck",
+    title: "No HEALTHCHECK defined",
+    category: Category::BuildInstructions,
+    severity: Severity::Low,
+    remediation: "Add a `HEALTHCHECK CMD …` to the final stage that fails when the service stops answering (for example a request to its health endpoint).",
+    applies_to: &[SubjectKind::Dockerfile],
+    doc: Doc {
+        what: "The final image has no health check: no `HEALTHCHECK` in the final stage's `FROM <stage>` chain, or the last one is `HEALTHCHECK NONE`, which switches off a check inherited from the base. When the chain starts from an external image, that image might define one; it is still reported, and the message says so.",
+        why: "Without a health check the engine only knows whether the main process exists, not whether it works. A hung or deadlocked service keeps receiving traffic and is never restarted.",
+        fix: "Add `HEALTHCHECK` with a command that exercises the service cheaply and exits non-zero on failure, and tune `--interval`, `--timeout` and `--retries` to the service. In Kubernetes, also define liveness and readiness probes.",
+        bad: "FROM nginx:1.27\nCOPY site /usr/share/nginx/html\n",
+        good: "FROM nginx:1.27\nCOPY site /usr/share/nginx/html\nHEALTHCHECK --interval=30s --timeout=3s CMD curl -fsS http://localhost/ || exit 1\n",
+    },
+    check,
+};
+
+fn check(subject: &Subject, out: &mut Findings) {
+    let rt = &subject.runtime;
+    match &rt.healthcheck {
+        Setting::Set { value: Some(_), .. } => {}
+        Setting::Set { value: None, step } => {
+            let at = step
+                .and_then(|i| subject.steps.get(i))
+                .map_or_else(|| rt.anchor.clone(), |s| s.at.clone());
+            out.report("HEALTHCHECK NONE disables the health check", at);
+        }
+        Setting::NotSet => out.report("no HEALTHCHECK instruction in the final stage", rt.anchor.clone()),
+        Setting::Inherited { base } => out.report(
+            format!(
+                "no HEALTHCHECK instruction in the final stage; base image `{base}` might define one, which is not checked here"
+            ),
+            rt.anchor.clone(),
+        ),
+    }
+}

@@ -1,0 +1,11 @@
+//! One module per rule. Each declares a `RULE` (code, docs, check function).
+
+pub mod add_instruction;
+pub mod missing_healthcheck;
+pub mod multiple_cmd;
+pub mod multiple_entrypoint;
+pub mod ports;
+pub mod relative_copy_without_workdir;
+pub mod root_user;
+pub mod setuid_setgid;
+pub mod shell_form_cmd;

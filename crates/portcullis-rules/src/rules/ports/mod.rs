@@ -1,0 +1,167 @@
+//! The six "port might be exposed" rules share one check: a declared port
+//! (or range) that covers the service's port and protocol, or a container
+//! command that starts the service's daemon without declaring the port.
+
+pub mod ftp;
+pub mod rdp;
+pub mod rlogin;
+pub mod rsh;
+pub mod ssh;
+pub mod telnet;
+
+use crate::finding::Findings;
+use crate::subject::{Arg, Command, Setting, Subject};
+use crate::util::{basename, parse_port_spec, program_index, shell_commands};
+
+/// A network service that should not be reachable in a container.
+pub(crate) struct Service {
+    pub name: &'static str,
+    pub ports: &'static [(u16, &'static str)],
+    /// Program names (basenames) of its daemons.
+    pub daemons: &'static [&'static str],
+    /// Names it goes by for `service NAME start` and `/etc/init.d/NAME`.
+    pub init_names: &'static [&'static str],
+}
+
+pub(crate) fn check(subject: &Subject, out: &mut Findings, service: &Service) {
+    let mut declared = false;
+    for (spec, _step) in &subject.runtime.exposed {
+        if !spec.unresolved.is_empty() && spec.text.is_empty() {
+            continue;
+        }
+        let Some(range) = parse_port_spec(&spec.text) else {
+            continue;
+        };
+        for &(port, proto) in service.ports {
+            if !range.contains(port, proto) {
+                continue;
+            }
+            declared = true;
+            let how = if range.is_range() {
+                format!(" by the range {}", spec.text)
+            } else if spec.text != spec.raw {
+                format!(" (EXPOSE {})", spec.raw)
+            } else {
+                String::new()
+            };
+            out.report(
+                format!("port {port}/{proto} ({}) is exposed{how}", service.name),
+                spec.at.clone(),
+            );
+        }
+    }
+    if declared {
+        return;
+    }
+    for (kind, setting) in [
+        ("ENTRYPOINT", &subject.runtime.entrypoint),
+        ("CMD", &subject.runtime.cmd),
+    ] {
+        let Setting::Set { value, .. } = setting else {
+            continue;
+        };
+        if let Some((daemon, at)) = started_daemon(subject, value, service) {
+            let ports: Vec<String> = service.ports.iter().map(|(p, proto)| format!("{p}/{proto}")).collect();
+            out.report(
+                format!(
+                    "{kind} starts {daemon}, the {} server, which listens on {} although no EXPOSE declares it",
+                    service.name,
+                    ports.join(" and "),
+                ),
+                at,
+            );
+            return;
+        }
+    }
+}
+
+/// The daemon of `service` that `command` runs, and where it is named.
+fn started_daemon(subject: &Subject, command: &Command, service: &Service) -> Option<(String, crate::Located)> {
+    let matches = |words: &[&str]| -> Option<usize> {
+        let p = program_index(words)?;
+        let program = basename(words[p]);
+        if service.daemons.contains(&program) {
+            return Some(p);
+        }
+        if let Some(init) = words[p].strip_prefix("/etc/init.d/") {
+            if service.init_names.contains(&init) {
+                return Some(p);
+            }
+        }
+        if program == "service" && words.get(p + 1).is_some_and(|n| service.init_names.contains(n)) {
+            return Some(p + 1);
+        }
+        None
+    };
+    let script = |arg: &Arg| {
+        shell_commands(&arg.raw).into_iter().find_map(|words| {
+            let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+            let i = matches(&texts)?;
+            Some((texts[i].to_owned(), subject.locate(arg, words[i].start, words[i].end)))
+        })
+    };
+    match command {
+        Command::Shell(arg) => script(arg),
+        Command::Exec(argv) => {
+            let texts: Vec<&str> = argv.iter().map(|a| a.text.as_str()).collect();
+            if texts.len() >= 3 && matches!(basename(texts[0]), "sh" | "bash" | "ash" | "dash") && texts[1] == "-c" {
+                return script(&argv[2]);
+            }
+            let i = matches(&texts)?;
+            Some((texts[i].to_owned(), argv[i].at.clone()))
+        }
+    }
+}
+
+/// Declares one port rule: its module gets `RULE` and `SERVICE`.
+macro_rules! port_rule {
+    (
+        code: $code:literal, name: $name:literal, service: $service:literal,
+        ports: $ports:expr, daemons: $daemons:expr, init_names: $init:expr,
+        what_extra: $what:literal, why: $why:literal, bad: $bad:literal, good: $good:literal $(,)?
+    ) => {
+        use crate::finding::{Category, Findings, Severity};
+        use crate::registry::{Doc, Rule};
+        use crate::subject::{Subject, SubjectKind};
+
+        pub(crate) static SERVICE: super::Service = super::Service {
+            name: $service,
+            ports: $ports,
+            daemons: $daemons,
+            init_names: $init,
+        };
+
+        pub static RULE: Rule = Rule {
+            code: $code,
+            name: $name,
+            title: concat!("Image might expose the ", $service, " port"),
+            category: Category::ContainerSecurity,
+            severity: Severity::High,
+            remediation: concat!(
+                "Remove the ", $service, " port from EXPOSE and do not run a ", $service,
+                " server in the container; use `docker exec`/`kubectl exec` or a purpose-built, authenticated service instead."
+            ),
+            applies_to: &[SubjectKind::Dockerfile],
+            doc: Doc {
+                what: concat!(
+                    "The image declares the ", $service, " port (", $what, ") with `EXPOSE`, directly or inside a range such as `EXPOSE 20-25`, ",
+                    "or its `CMD`/`ENTRYPOINT` starts a ", $service, " server without declaring the port. A port without a protocol is TCP; ",
+                    "the same number over another protocol is a different service and is not reported. Variables are expanded from their defaults."
+                ),
+                why: $why,
+                fix: concat!(
+                    "Take the port out of `EXPOSE` and the server out of the image. Containers are reached through the orchestrator ",
+                    "(`docker exec`, `kubectl exec`, port-forwarding) or through the application's own authenticated API."
+                ),
+                bad: $bad,
+                good: $good,
+            },
+            check,
+        };
+
+        fn check(subject: &Subject, out: &mut Findings) {
+            super::check(subject, out, &SERVICE);
+        }
+    };
+}
+pub(crate) use port_rule;

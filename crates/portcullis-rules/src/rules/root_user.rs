@@ -1,0 +1,68 @@
+use crate::finding::{Category, Findings, Severity};
+use crate::registry::{Doc, Rule};
+use crate::subject::{Setting, Subject, SubjectKind};
+
+pub static RULE: Rule = Rule {
+    code: "SQ40101",
+    name: "root-user",
+    title: "Image is configured to run as root",
+    category: Category::ContainerSecurity,
+    severity: Severity::Medium,
+    remediation: "Create an unprivileged user and switch to it with `USER <name or uid>` in the final stage, after the steps that need root.",
+    applies_to: &[SubjectKind::Dockerfile],
+    doc: Doc {
+        what: "The user the container's processes start as is an administrator: an empty user, `root`, UID `0` (with any group, as in `root:staff` or `0:0`), or `ContainerAdministrator` on Windows. In a Dockerfile this is the last `USER` of the final stage, following `FROM <stage>` chains; with no `USER` at all the user comes from the base image (root for `scratch`, and for most public bases). `USER` in a builder stage that is not the final one does not count. Variables in `USER` are expanded from their `ARG`/`ENV` defaults.",
+        why: "A process running as root inside a container is root on the container's filesystem and, through any kernel or runtime escape, much closer to root on the host. Most applications need no privilege at runtime, so running them as root only widens what an attacker gets from a bug in them.",
+        fix: "Create a dedicated user (or use a numeric UID that owns nothing) and add `USER` to the final stage after the steps that need root, such as package installation. Prefer a numeric UID so Kubernetes `runAsNonRoot` can verify it.",
+        bad: "FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends ca-certificates\nCOPY app /usr/local/bin/app\nCMD [\"app\"]\n",
+        good: "FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends ca-certificates \\\n && useradd --uid 10001 --no-create-home app\nCOPY app /usr/local/bin/app\nUSER 10001\nCMD [\"app\"]\n",
+    },
+    check,
+};
+
+/// Whether a `USER` value (`user[:group]`) names an administrator.
+pub(crate) fn is_root(user_spec: &str) -> bool {
+    let user = user_spec.split(':').next().unwrap_or("");
+    user.is_empty()
+        || user == "root"
+        || user.parse::<u64>() == Ok(0)
+        || user.eq_ignore_ascii_case("ContainerAdministrator")
+}
+
+fn check(subject: &Subject, out: &mut Findings) {
+    let rt = &subject.runtime;
+    match &rt.user {
+        Setting::Set { value, .. } => {
+            if !is_root(&value.text) {
+                return;
+            }
+            let message = if !value.unresolved.is_empty() {
+                format!(
+                    "USER {} runs as root unless a build argument sets {}: it has no default value, so the user is {}",
+                    value.raw,
+                    value.unresolved.join(", "),
+                    if value.text.is_empty() { "empty, which means root".to_owned() } else { format!("`{}`", value.text) },
+                )
+            } else if value.text.is_empty() {
+                "the user is empty, which means root".to_owned()
+            } else if value.text != value.raw {
+                format!("USER {} expands to `{}`, which is root", value.raw, value.text)
+            } else {
+                format!("the container runs as `{}`, which is root", value.text)
+            };
+            out.report(message, value.at.clone());
+        }
+        Setting::NotSet => {
+            out.report(
+                "no USER instruction, and the final stage is built from scratch: the container runs as root",
+                rt.anchor.clone(),
+            );
+        }
+        Setting::Inherited { base } => out.report(
+            format!(
+                "no USER instruction: the user of base image `{base}` applies, and most base images run as root"
+            ),
+            rt.anchor.clone(),
+        ),
+    }
+}

@@ -1,0 +1,215 @@
+//! The Subject: one model of "what will run and how it was built", made from
+//! a Dockerfile or (later) an image, so rules never see a file format.
+
+mod dockerfile;
+
+use std::sync::Arc;
+
+use crate::finding::{Located, Location};
+pub use dockerfile::from_dockerfile;
+use portcullis_dockerfile::{Dockerfile, Word};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SubjectKind {
+    Dockerfile,
+}
+
+impl SubjectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubjectKind::Dockerfile => "dockerfile",
+        }
+    }
+}
+
+/// An argument: its text after variable expansion and where it is.
+#[derive(Clone, Debug)]
+pub struct Arg {
+    /// Expanded (for the instructions Docker expands) or as written.
+    pub text: String,
+    /// As written.
+    pub raw: String,
+    /// Variables without a known value that `text` depends on.
+    pub unresolved: Vec<String>,
+    pub at: Located,
+    /// The source word, when sub-ranges of `raw` can be located exactly.
+    pub(crate) word: Option<Word>,
+}
+
+/// How a command is given: exec form (argv) or shell form (a script for `/bin/sh -c`).
+#[derive(Clone, Debug)]
+pub enum Command {
+    Exec(Vec<Arg>),
+    Shell(Arg),
+}
+
+impl Command {
+    pub fn is_shell(&self) -> bool {
+        matches!(self, Command::Shell(_))
+    }
+}
+
+/// A build instruction, reduced to what rules look at.
+#[derive(Clone, Debug)]
+pub enum Op {
+    From { image: Arg },
+    Run { command: Command, heredocs: Vec<Arg> },
+    Cmd(Command),
+    Entrypoint(Command),
+    /// `None` is `HEALTHCHECK NONE`.
+    Healthcheck(Option<Command>),
+    Expose(Vec<Arg>),
+    User(Arg),
+    Workdir(Arg),
+    Copy { sources: Vec<Arg>, dest: Arg },
+    Add { sources: Vec<Arg>, dest: Arg },
+    /// Any other instruction, by keyword.
+    Other(&'static str),
+}
+
+impl Op {
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            Op::From { .. } => "FROM",
+            Op::Run { .. } => "RUN",
+            Op::Cmd(_) => "CMD",
+            Op::Entrypoint(_) => "ENTRYPOINT",
+            Op::Healthcheck(_) => "HEALTHCHECK",
+            Op::Expose(_) => "EXPOSE",
+            Op::User(_) => "USER",
+            Op::Workdir(_) => "WORKDIR",
+            Op::Copy { .. } => "COPY",
+            Op::Add { .. } => "ADD",
+            Op::Other(k) => k,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub op: Op,
+    pub stage: usize,
+    /// Part of the base image, not of this build.
+    pub inherited: bool,
+    /// The instruction (Dockerfile: its keyword) or history entry.
+    pub at: Located,
+    /// `--name=value` flags, expanded.
+    pub flags: Vec<(String, Arg)>,
+}
+
+impl Step {
+    pub fn flag(&self, name: &str) -> Option<&Arg> {
+        self.flags.iter().rev().find(|(n, _)| n == name).map(|(_, a)| a)
+    }
+}
+
+/// What a stage is built on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StageBase {
+    Scratch,
+    /// An earlier stage, by index.
+    Stage(usize),
+    /// An external image, whose own configuration is not known here.
+    Image(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct StageInfo {
+    pub name: Option<String>,
+    pub base: StageBase,
+}
+
+/// A runtime setting of the container.
+#[derive(Clone, Debug)]
+pub enum Setting<T> {
+    /// Set by this build (`step`: the instruction or history entry that set it).
+    Set { value: T, step: Option<usize> },
+    /// Not set anywhere: Docker's default applies.
+    NotSet,
+    /// Not set here; it comes from an external base image whose value is unknown.
+    Inherited { base: String },
+}
+
+/// The configuration the container starts with.
+#[derive(Clone, Debug)]
+pub struct Runtime {
+    pub user: Setting<Arg>,
+    pub healthcheck: Setting<Option<Command>>,
+    pub cmd: Setting<Command>,
+    pub entrypoint: Setting<Command>,
+    /// Port specs as declared (`22`, `8000-8010/udp`), each with its step.
+    pub exposed: Vec<(Arg, Option<usize>)>,
+    /// Where to report a setting that is missing: the final `FROM` line, or `/config`.
+    pub anchor: Located,
+}
+
+/// The Dockerfile a subject came from, for exact sub-locations.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: String,
+    pub dockerfile: Dockerfile,
+}
+
+#[derive(Clone, Debug)]
+pub struct Subject {
+    pub kind: SubjectKind,
+    pub steps: Vec<Step>,
+    pub stages: Vec<StageInfo>,
+    pub runtime: Runtime,
+    pub source: Option<Arc<SourceFile>>,
+}
+
+impl Subject {
+    pub fn final_stage(&self) -> usize {
+        self.stages.len().saturating_sub(1)
+    }
+
+    /// Stage indexes from the root of `stage`'s `FROM <stage>` chain to `stage`.
+    pub fn chain(&self, stage: usize) -> Vec<usize> {
+        let mut chain = vec![stage];
+        let mut at = stage;
+        while let Some(StageBase::Stage(parent)) = self.stages.get(at).map(|s| &s.base) {
+            if *parent >= at {
+                break;
+            }
+            chain.push(*parent);
+            at = *parent;
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// The external image (or scratch) at the root of `stage`'s chain.
+    pub fn root_base(&self, stage: usize) -> &StageBase {
+        let root = self.chain(stage)[0];
+        &self.stages[root].base
+    }
+
+    /// Where `arg.raw[start..end]` is: exact in a Dockerfile, else the whole argument.
+    pub fn locate(&self, arg: &Arg, start: usize, end: usize) -> Located {
+        match (&self.source, &arg.word) {
+            (Some(src), Some(word)) => {
+                let span = src.dockerfile.sub_span(word, start, end);
+                located(src, span)
+            }
+            _ => arg.at.clone(),
+        }
+    }
+}
+
+/// A Dockerfile location for `span`, with its text as the snippet.
+pub(crate) fn located(src: &SourceFile, span: portcullis_dockerfile::Span) -> Located {
+    let df = &src.dockerfile;
+    let start = df.position(span.start);
+    let end = df.position(span.end);
+    Located {
+        location: Location::Dockerfile {
+            path: src.path.clone(),
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+        },
+        snippet: df.text(span).split_whitespace().collect::<Vec<_>>().join(" "),
+    }
+}
