@@ -111,6 +111,7 @@ class Ctx:
         self.pin_packages = rng.random() < 0.2
         self.app_uid_arg = False  # set when ARG APP_UID is declared
         self.alpine = False  # set once apk is used: pick wget over curl etc.
+        self.no_shell = False  # scratch/distroless stage: no RUN makes sense
 
     # -- low level -------------------------------------------------------
     def emit(self, *lines: str) -> None:
@@ -398,6 +399,8 @@ class Ctx:
         for _ in range(n):
             self.blank() if r.random() < 0.3 else None
             roll = r.random()
+            if self.no_shell:  # only the blocks without RUN
+                roll = r.choice([0.0, 0.35, 0.55, 0.8])
             if roll < 0.16:
                 self.maybe_comment("misc", 0.5)
                 ind = self.indent
@@ -605,6 +608,7 @@ def arch_go(c: Ctx) -> None:
     c.blank()
     c.maybe_comment("runtime")
     c.emit(f"FROM {runtime}")
+    c.no_shell = "scratch" in runtime or "distroless" in runtime
     if c.chance(0.5):
         c.labels()
     user = "nonroot:nonroot" if "nonroot" in runtime else c.pick(["65532:65532", "nobody", "10001"])
@@ -818,6 +822,7 @@ def arch_rust(c: Ctx) -> None:
     if alpine:
         runtime = c.pick(["alpine:3.20", "scratch"])
     c.emit(f"FROM {runtime}")
+    c.no_shell = runtime == "scratch" or "distroless" in runtime
     user = "65532"
     if runtime.startswith(("debian", "ubuntu")):
         c.apt_install(c.apt_packages(["ca-certificates", "libssl3", "tzdata", "curl"], 1, 3))

@@ -1,1 +1,210 @@
+//! The policy decides what each finding means for the gate: its action
+//! (fail, warn, info) and so the verdict. This is also where the report
+//! model lives, since a report is findings plus those decisions.
+//!
+//! For now the policy is the built-in default (findings of severity medium or
+//! higher fail, lower ones warn); the policy file will configure it.
 
+use std::sync::Arc;
+
+use portcullis_rules::registry::Outcome;
+use portcullis_rules::subject::SourceFile;
+use portcullis_rules::{Category, Location, Rule, Severity};
+use serde::{Deserialize, Serialize};
+
+/// The JSON report's `schema_version`.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Info,
+    Warn,
+    Fail,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Pass,
+    Fail,
+}
+
+/// How one policy (rule) came out for one target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Pass,
+    Fail,
+    Warn,
+    Info,
+    Suppressed,
+    NotApplicable,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suppression {
+    /// `exception` or `inline`.
+    pub by: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Policy {
+    /// Findings of this severity or higher fail the gate; lower ones warn.
+    pub fail_on: Severity,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            fail_on: Severity::Medium,
+        }
+    }
+}
+
+impl Policy {
+    pub fn action(&self, rule: &Rule) -> Action {
+        if rule.severity >= self.fail_on {
+            Action::Fail
+        } else if rule.severity > Severity::Info {
+            Action::Warn
+        } else {
+            Action::Info
+        }
+    }
+
+    /// Apply the policy to one target's rule outcomes.
+    pub fn evaluate(
+        &self,
+        target: TargetInfo,
+        outcomes: Vec<(&'static Rule, Outcome)>,
+    ) -> TargetReport {
+        let mut policies = Vec::with_capacity(outcomes.len());
+        let mut findings = Vec::new();
+        for (rule, outcome) in outcomes {
+            let status = match outcome {
+                Outcome::NotApplicable => Status::NotApplicable,
+                Outcome::Checked(found) => {
+                    let action = self.action(rule);
+                    let status = match (found.is_empty(), action) {
+                        (true, _) => Status::Pass,
+                        (false, Action::Fail) => Status::Fail,
+                        (false, Action::Warn) => Status::Warn,
+                        (false, Action::Info) => Status::Info,
+                    };
+                    findings.extend(found.into_iter().map(|f| ReportedFinding {
+                        rule: rule.code.to_owned(),
+                        title: rule.title.to_owned(),
+                        category: rule.category,
+                        severity: rule.severity,
+                        action,
+                        message: f.message,
+                        location: f.location,
+                        related: f.related,
+                        remediation: rule.remediation.to_owned(),
+                        fingerprint: f.fingerprint,
+                        suppressed: None,
+                    }));
+                    status
+                }
+            };
+            policies.push(PolicyResult {
+                rule: rule.code.to_owned(),
+                status,
+            });
+        }
+        let verdict = if findings
+            .iter()
+            .any(|f| f.action == Action::Fail && f.suppressed.is_none())
+        {
+            Verdict::Fail
+        } else {
+            Verdict::Pass
+        };
+        TargetReport {
+            target: target.target,
+            kind: target.kind,
+            digest: target.digest,
+            verdict,
+            policies,
+            findings,
+            source: target.source,
+        }
+    }
+}
+
+/// What identifies a scanned target.
+pub struct TargetInfo {
+    pub target: String,
+    pub kind: String,
+    pub digest: Option<String>,
+    pub source: Option<Arc<SourceFile>>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PolicyResult {
+    pub rule: String,
+    pub status: Status,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ReportedFinding {
+    pub rule: String,
+    pub title: String,
+    pub category: Category,
+    pub severity: Severity,
+    pub action: Action,
+    pub message: String,
+    pub location: Location,
+    pub related: Vec<Location>,
+    pub remediation: String,
+    pub fingerprint: String,
+    pub suppressed: Option<Suppression>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TargetReport {
+    pub target: String,
+    pub kind: String,
+    pub digest: Option<String>,
+    pub verdict: Verdict,
+    pub policies: Vec<PolicyResult>,
+    pub findings: Vec<ReportedFinding>,
+    /// The Dockerfile, for renderers that show source lines.
+    #[serde(skip)]
+    pub source: Option<Arc<SourceFile>>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub verdict: Verdict,
+    pub targets: Vec<TargetReport>,
+}
+
+impl Report {
+    pub fn new(tool_version: &str, targets: Vec<TargetReport>) -> Self {
+        let verdict = if targets.iter().any(|t| t.verdict == Verdict::Fail) {
+            Verdict::Fail
+        } else {
+            Verdict::Pass
+        };
+        Report {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool {
+                name: "portcullis".into(),
+                version: tool_version.into(),
+            },
+            verdict,
+            targets,
+        }
+    }
+}

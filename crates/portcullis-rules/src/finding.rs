@@ -76,16 +76,24 @@ pub enum Location {
         end_column: usize,
     },
     /// An entry of the image config's `history` (0-based).
-    History { index: usize, created_by: String },
+    History {
+        index: usize,
+        created_by: String,
+    },
     /// A JSON pointer into the image config blob.
-    Config { pointer: String },
+    Config {
+        pointer: String,
+    },
     /// A path in a layer (0-based index, its diff_id).
     Layer {
         index: usize,
         digest: String,
         path: String,
     },
-    Manifest { digest: String, pointer: String },
+    Manifest {
+        digest: String,
+        pointer: String,
+    },
 }
 
 impl Location {
@@ -126,7 +134,12 @@ impl Findings {
         self.report_related(message, location, Vec::new());
     }
 
-    pub fn report_related(&mut self, message: impl Into<String>, at: Located, related: Vec<Location>) {
+    pub fn report_related(
+        &mut self,
+        message: impl Into<String>,
+        at: Located,
+        related: Vec<Location>,
+    ) {
         self.items.push(Finding {
             rule: self.rule,
             message: message.into(),
@@ -165,11 +178,19 @@ pub fn fingerprint(target: &str, findings: &mut [Finding]) {
     let mut seen: Vec<(String, usize)> = Vec::new();
     for f in findings.iter_mut() {
         let mut h = Sha256::new();
-        for part in [f.rule, target, &f.message, &f.location.stable_key(&f.snippet)] {
+        for part in [
+            f.rule,
+            target,
+            &f.message,
+            &f.location.stable_key(&f.snippet),
+        ] {
             h.update(part.as_bytes());
             h.update([0]);
         }
-        let base: String = h.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect();
+        let base: String = h.finalize()[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         let n = match seen.iter_mut().find(|(k, _)| *k == base) {
             Some((_, n)) => {
                 *n += 1;

@@ -64,7 +64,10 @@ pub static RULES: &[&Rule] = &[
 
 /// Look a rule up by code, case-insensitively.
 pub fn find(code: &str) -> Option<&'static Rule> {
-    RULES.iter().copied().find(|r| r.code.eq_ignore_ascii_case(code))
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code))
 }
 
 /// The outcome of running one rule on one subject.
@@ -95,7 +98,12 @@ pub fn check(subject: &Subject, target: &str) -> Vec<(&'static Rule, Outcome)> {
         .iter()
         .map(|rule| {
             let outcome = if applicable.contains(&rule.code) {
-                Outcome::Checked(all.iter().filter(|f| f.rule == rule.code).cloned().collect())
+                Outcome::Checked(
+                    all.iter()
+                        .filter(|f| f.rule == rule.code)
+                        .cloned()
+                        .collect(),
+                )
             } else {
                 Outcome::NotApplicable
             };

@@ -104,8 +104,19 @@ pub(crate) fn basename(path: &str) -> &str {
 
 /// Programs that run another program named later in their arguments.
 const WRAPPERS: [&str; 13] = [
-    "sudo", "exec", "env", "nohup", "nice", "tini", "dumb-init", "catatonit", "setsid",
-    "command", "busybox", "gosu", "su-exec",
+    "sudo",
+    "exec",
+    "env",
+    "nohup",
+    "nice",
+    "tini",
+    "dumb-init",
+    "catatonit",
+    "setsid",
+    "command",
+    "busybox",
+    "gosu",
+    "su-exec",
 ];
 
 /// The index of the program a simple command really runs, skipping variable
@@ -173,7 +184,10 @@ pub(crate) fn mode_special_bits(mode: &str) -> Option<SpecialBits> {
             if !matches!(op, '+' | '-' | '=') {
                 return None;
             }
-            let perms_len = rest[1..].bytes().take_while(|b| b"rwxXstugo".contains(b)).count();
+            let perms_len = rest[1..]
+                .bytes()
+                .take_while(|b| b"rwxXstugo".contains(b))
+                .count();
             let perms = &rest[1..1 + perms_len];
             if op != '-' && perms.contains('s') {
                 let all = who.is_empty() || who.contains('a');
@@ -252,8 +266,22 @@ mod tests {
 
     #[test]
     fn ports() {
-        assert_eq!(parse_port_spec("22"), Some(PortRange { first: 22, last: 22, proto: "tcp" }));
-        assert_eq!(parse_port_spec("20-25/UDP"), Some(PortRange { first: 20, last: 25, proto: "udp" }));
+        assert_eq!(
+            parse_port_spec("22"),
+            Some(PortRange {
+                first: 22,
+                last: 22,
+                proto: "tcp"
+            })
+        );
+        assert_eq!(
+            parse_port_spec("20-25/UDP"),
+            Some(PortRange {
+                first: 20,
+                last: 25,
+                proto: "udp"
+            })
+        );
         assert_eq!(parse_port_spec("25-20"), None);
         assert_eq!(parse_port_spec("ssh"), None);
         assert_eq!(parse_port_spec("22/http"), None);
@@ -262,11 +290,31 @@ mod tests {
 
     #[test]
     fn shell() {
-        let cmds = shell_commands("apt-get update && chmod u+s '/usr/bin/x' ; echo \"a b\" | tee $(which c)");
-        let texts: Vec<Vec<&str>> = cmds.iter().map(|c| c.iter().map(|w| w.text.as_str()).collect()).collect();
-        assert_eq!(texts, vec![vec!["apt-get", "update"], vec!["chmod", "u+s", "/usr/bin/x"], vec!["echo", "a b"], vec!["tee"], vec!["which", "c"]]);
-        assert_eq!(&"apt-get update && chmod u+s '/usr/bin/x'"[cmds[1][2].start..cmds[1][2].end], "'/usr/bin/x'");
-        assert_eq!(program_index(&["tini", "-g", "--", "/usr/sbin/sshd", "-D"]), Some(3));
+        let cmds = shell_commands(
+            "apt-get update && chmod u+s '/usr/bin/x' ; echo \"a b\" | tee $(which c)",
+        );
+        let texts: Vec<Vec<&str>> = cmds
+            .iter()
+            .map(|c| c.iter().map(|w| w.text.as_str()).collect())
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                vec!["apt-get", "update"],
+                vec!["chmod", "u+s", "/usr/bin/x"],
+                vec!["echo", "a b"],
+                vec!["tee"],
+                vec!["which", "c"]
+            ]
+        );
+        assert_eq!(
+            &"apt-get update && chmod u+s '/usr/bin/x'"[cmds[1][2].start..cmds[1][2].end],
+            "'/usr/bin/x'"
+        );
+        assert_eq!(
+            program_index(&["tini", "-g", "--", "/usr/sbin/sshd", "-D"]),
+            Some(3)
+        );
         assert_eq!(program_index(&["gosu", "app", "sshd"]), Some(2));
         assert_eq!(program_index(&["A=1", "sudo", "-E", "chmod"]), Some(3));
     }

@@ -21,7 +21,18 @@ pub static RULE: Rule = Rule {
 };
 
 const ARCHIVES: [&str; 12] = [
-    ".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2", ".tbz", ".tar.zst", ".tzst", ".tar.lz4", ".tar.lzma",
+    ".tar",
+    ".tar.gz",
+    ".tgz",
+    ".tar.xz",
+    ".txz",
+    ".tar.bz2",
+    ".tbz2",
+    ".tbz",
+    ".tar.zst",
+    ".tzst",
+    ".tar.lz4",
+    ".tar.lzma",
 ];
 
 fn is_remote(src: &str) -> bool {
@@ -38,14 +49,19 @@ fn is_git(src: &str) -> bool {
 fn is_rootfs(subject: &Subject, index: usize, sources: &[Arg], dest: &Arg) -> bool {
     let step = &subject.steps[index];
     let first_after_from = index > 0 && matches!(subject.steps[index - 1].op, Op::From { .. });
-    let from_scratch = subject.stages.get(step.stage).is_some_and(|s| s.base == StageBase::Scratch);
+    let from_scratch = subject
+        .stages
+        .get(step.stage)
+        .is_some_and(|s| s.base == StageBase::Scratch);
     let to_root = matches!(dest.text.as_str(), "/" | "/." | "./" | ".");
     first_after_from
         && from_scratch
         && to_root
         && sources.len() == 1
         && !is_remote(&sources[0].text)
-        && ARCHIVES.iter().any(|ext| sources[0].text.to_ascii_lowercase().ends_with(ext))
+        && ARCHIVES
+            .iter()
+            .any(|ext| sources[0].text.to_ascii_lowercase().ends_with(ext))
 }
 
 fn check(subject: &Subject, out: &mut Findings) {
@@ -63,7 +79,11 @@ fn check(subject: &Subject, out: &mut Findings) {
                 format!(
                     "ADD clones git repository {} at build time{}",
                     src.text,
-                    if src.text.contains('#') { "" } else { " without pinning a commit" }
+                    if src.text.contains('#') {
+                        ""
+                    } else {
+                        " without pinning a commit"
+                    }
                 ),
                 src.at.clone(),
             ),
@@ -71,18 +91,30 @@ fn check(subject: &Subject, out: &mut Findings) {
                 if step.flag("checksum").is_some() {
                     format!("ADD downloads {} at build time; prefer an explicit, verified download in RUN", src.text)
                 } else {
-                    format!("ADD downloads {} at build time without verifying its checksum", src.text)
+                    format!(
+                        "ADD downloads {} at build time without verifying its checksum",
+                        src.text
+                    )
                 },
                 src.at.clone(),
             ),
             (None, None) => {
                 let names: Vec<&str> = sources.iter().map(|s| s.text.as_str()).collect();
-                let archive = sources
-                    .iter()
-                    .find(|s| ARCHIVES.iter().any(|ext| s.text.to_ascii_lowercase().ends_with(ext)));
+                let archive = sources.iter().find(|s| {
+                    ARCHIVES
+                        .iter()
+                        .any(|ext| s.text.to_ascii_lowercase().ends_with(ext))
+                });
                 let message = match archive {
-                    Some(a) => format!("ADD unpacks archive {} into {}; use COPY and an explicit RUN tar", a.text, dest.text),
-                    None => format!("ADD used to copy {} to {}; use COPY", names.join(", "), dest.text),
+                    Some(a) => format!(
+                        "ADD unpacks archive {} into {}; use COPY and an explicit RUN tar",
+                        a.text, dest.text
+                    ),
+                    None => format!(
+                        "ADD used to copy {} to {}; use COPY",
+                        names.join(", "),
+                        dest.text
+                    ),
                 };
                 (message, step.at.clone())
             }

@@ -25,7 +25,12 @@ fn check(subject: &Subject, out: &mut Findings) {
 }
 
 /// Report every instruction matching `is_it` after the first in its stage.
-pub(crate) fn report_repeats(subject: &Subject, out: &mut Findings, keyword: &str, is_it: fn(&Op) -> bool) {
+pub(crate) fn report_repeats(
+    subject: &Subject,
+    out: &mut Findings,
+    keyword: &str,
+    is_it: fn(&Op) -> bool,
+) {
     for stage in 0..subject.stages.len() {
         let steps: Vec<_> = subject
             .steps

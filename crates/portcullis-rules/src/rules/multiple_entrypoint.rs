@@ -21,5 +21,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(subject: &Subject, out: &mut Findings) {
-    super::multiple_cmd::report_repeats(subject, out, "ENTRYPOINT", |op| matches!(op, Op::Entrypoint(_)));
+    super::multiple_cmd::report_repeats(subject, out, "ENTRYPOINT", |op| {
+        matches!(op, Op::Entrypoint(_))
+    });
 }

@@ -33,18 +33,33 @@ fn check(subject: &Subject, out: &mut Findings) {
                     Command::Shell(script) => {
                         scripts.push(script);
                         // `RUN <<EOF` or `RUN bash <<EOF`: the heredoc is the script.
-                        heredoc_is_script = shell_commands(&script.raw).first().is_some_and(|words| {
-                            let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
-                            texts.first().is_some_and(|w| w.starts_with("<<") || w.contains("<<"))
-                                || program_index(&texts).is_some_and(|i| SHELLS.contains(&basename(texts[i])))
-                        });
+                        heredoc_is_script =
+                            shell_commands(&script.raw).first().is_some_and(|words| {
+                                let texts: Vec<&str> =
+                                    words.iter().map(|w| w.text.as_str()).collect();
+                                texts
+                                    .first()
+                                    .is_some_and(|w| w.starts_with("<<") || w.contains("<<"))
+                                    || program_index(&texts)
+                                        .is_some_and(|i| SHELLS.contains(&basename(texts[i])))
+                            });
                     }
                     Command::Exec(argv) => {
                         let texts: Vec<&str> = argv.iter().map(|a| a.text.as_str()).collect();
-                        if texts.len() >= 3 && SHELLS.contains(&basename(texts[0])) && texts[1] == "-c" {
+                        if texts.len() >= 3
+                            && SHELLS.contains(&basename(texts[0]))
+                            && texts[1] == "-c"
+                        {
                             scripts.push(&argv[2]);
                         } else if let Some((mode, files)) = chmod_mode(&texts) {
-                            report_mode(subject, out, &argv[mode], &argv[mode].text, &texts[files..], step.stage);
+                            report_mode(
+                                subject,
+                                out,
+                                &argv[mode],
+                                &argv[mode].text,
+                                &texts[files..],
+                                step.stage,
+                            );
                         }
                     }
                 }
@@ -103,15 +118,36 @@ fn check_script(subject: &Subject, out: &mut Findings, script: &Arg, stage: usiz
         };
         let w = &words[mode];
         let at = subject.locate(script, w.start, w.end);
-        report_mode(subject, out, &Arg { at, ..script.clone() }, &w.text, &texts[files..], stage);
+        report_mode(
+            subject,
+            out,
+            &Arg {
+                at,
+                ..script.clone()
+            },
+            &w.text,
+            &texts[files..],
+            stage,
+        );
     }
 }
 
-fn report_mode(subject: &Subject, out: &mut Findings, at: &Arg, mode: &str, files: &[&str], stage: usize) {
+fn report_mode(
+    subject: &Subject,
+    out: &mut Findings,
+    at: &Arg,
+    mode: &str,
+    files: &[&str],
+    stage: usize,
+) {
     let Some(bits) = mode_special_bits(mode).filter(|b| b.any()) else {
         return;
     };
-    let files: Vec<&str> = files.iter().copied().filter(|f| !f.starts_with('-')).collect();
+    let files: Vec<&str> = files
+        .iter()
+        .copied()
+        .filter(|f| !f.starts_with('-'))
+        .collect();
     out.report(
         format!(
             "chmod {mode} sets the {} bit on {}{}",
@@ -124,13 +160,14 @@ fn report_mode(subject: &Subject, out: &mut Findings, at: &Arg, mode: &str, file
 }
 
 fn describe_targets(files: &[&str], dest: Option<&str>) -> String {
-    let list = match files {
-        [] => "the target".to_owned(),
-        [one] => one.to_string(),
-        many => many.join(", "),
+    let quoted: Vec<String> = files.iter().map(|f| format!("`{f}`")).collect();
+    let list = if quoted.is_empty() {
+        "the target".to_owned()
+    } else {
+        quoted.join(", ")
     };
     match dest {
-        Some(d) => format!("{list} (copied to {d})"),
+        Some(d) => format!("{list} (copied to `{d}`)"),
         None => list,
     }
 }

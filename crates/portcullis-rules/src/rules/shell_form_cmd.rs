@@ -29,13 +29,19 @@ fn check(subject: &Subject, out: &mut Findings) {
         let message = if text.starts_with('[') && text.contains('\'') {
             format!("CMD {text} is shell form: single quotes are not JSON, so it runs through /bin/sh -c")
         } else if text.starts_with('[') {
-            format!("CMD {text} is not a valid JSON array of strings, so it runs through /bin/sh -c")
+            format!(
+                "CMD {text} is not a valid JSON array of strings, so it runs through /bin/sh -c"
+            )
         } else if text.is_empty() {
             "CMD without arguments is shell form".to_owned()
         } else {
             format!("CMD {text} is shell form: it runs through /bin/sh -c, which does not forward signals")
         };
-        let at = if text.is_empty() { step.at.clone() } else { arg.at.clone() };
+        let at = if text.is_empty() {
+            step.at.clone()
+        } else {
+            arg.at.clone()
+        };
         out.report(message, at);
     }
 }

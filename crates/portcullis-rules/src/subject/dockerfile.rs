@@ -98,7 +98,9 @@ impl Maker<'_> {
 
     fn command(&self, c: &df::Command) -> Command {
         match c {
-            df::Command::Exec(items) => Command::Exec(items.iter().map(|w| self.word(w, false)).collect()),
+            df::Command::Exec(items) => {
+                Command::Exec(items.iter().map(|w| self.word(w, false)).collect())
+            }
             df::Command::Shell(w) => Command::Shell(self.word(w, true)),
         }
     }
@@ -205,19 +207,37 @@ fn runtime(subject: &Subject, stage: usize, anchor: Located) -> Runtime {
         .filter(|(_, s)| chain.contains(&s.stage));
     // Stages are contiguous and in order, so file order is chain order.
     for (i, step) in in_chain {
-        let set = |value| Setting::Set { value, step: Some(i) };
+        let set = |value| Setting::Set {
+            value,
+            step: Some(i),
+        };
         match &step.op {
             Op::User(a) => rt.user = set(a.clone()),
-            Op::Healthcheck(c) => rt.healthcheck = Setting::Set { value: c.clone(), step: Some(i) },
-            Op::Cmd(c) => rt.cmd = Setting::Set { value: c.clone(), step: Some(i) },
+            Op::Healthcheck(c) => {
+                rt.healthcheck = Setting::Set {
+                    value: c.clone(),
+                    step: Some(i),
+                }
+            }
+            Op::Cmd(c) => {
+                rt.cmd = Setting::Set {
+                    value: c.clone(),
+                    step: Some(i),
+                }
+            }
             Op::Entrypoint(c) => {
-                rt.entrypoint = Setting::Set { value: c.clone(), step: Some(i) };
+                rt.entrypoint = Setting::Set {
+                    value: c.clone(),
+                    step: Some(i),
+                };
                 // Docker: setting ENTRYPOINT resets a CMD inherited from the base.
                 if !matches!(rt.cmd, Setting::Set { .. }) {
                     rt.cmd = Setting::NotSet;
                 }
             }
-            Op::Expose(ports) => rt.exposed.extend(ports.iter().map(|p| (p.clone(), Some(i)))),
+            Op::Expose(ports) => rt
+                .exposed
+                .extend(ports.iter().map(|p| (p.clone(), Some(i)))),
             _ => {}
         }
     }

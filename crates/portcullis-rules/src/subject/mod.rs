@@ -52,8 +52,13 @@ impl Command {
 /// A build instruction, reduced to what rules look at.
 #[derive(Clone, Debug)]
 pub enum Op {
-    From { image: Arg },
-    Run { command: Command, heredocs: Vec<Arg> },
+    From {
+        image: Arg,
+    },
+    Run {
+        command: Command,
+        heredocs: Vec<Arg>,
+    },
     Cmd(Command),
     Entrypoint(Command),
     /// `None` is `HEALTHCHECK NONE`.
@@ -61,8 +66,14 @@ pub enum Op {
     Expose(Vec<Arg>),
     User(Arg),
     Workdir(Arg),
-    Copy { sources: Vec<Arg>, dest: Arg },
-    Add { sources: Vec<Arg>, dest: Arg },
+    Copy {
+        sources: Vec<Arg>,
+        dest: Arg,
+    },
+    Add {
+        sources: Vec<Arg>,
+        dest: Arg,
+    },
     /// Any other instruction, by keyword.
     Other(&'static str),
 }
@@ -99,7 +110,11 @@ pub struct Step {
 
 impl Step {
     pub fn flag(&self, name: &str) -> Option<&Arg> {
-        self.flags.iter().rev().find(|(n, _)| n == name).map(|(_, a)| a)
+        self.flags
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, a)| a)
     }
 }
 
@@ -210,6 +225,10 @@ pub(crate) fn located(src: &SourceFile, span: portcullis_dockerfile::Span) -> Lo
             end_line: end.line,
             end_column: end.column,
         },
-        snippet: df.text(span).split_whitespace().collect::<Vec<_>>().join(" "),
+        snippet: df
+            .text(span)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
     }
 }

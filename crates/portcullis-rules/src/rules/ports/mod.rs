@@ -61,7 +61,11 @@ pub(crate) fn check(subject: &Subject, out: &mut Findings, service: &Service) {
             continue;
         };
         if let Some((daemon, at)) = started_daemon(subject, value, service) {
-            let ports: Vec<String> = service.ports.iter().map(|(p, proto)| format!("{p}/{proto}")).collect();
+            let ports: Vec<String> = service
+                .ports
+                .iter()
+                .map(|(p, proto)| format!("{p}/{proto}"))
+                .collect();
             out.report(
                 format!(
                     "{kind} starts {daemon}, the {} server, which listens on {} although no EXPOSE declares it",
@@ -76,7 +80,11 @@ pub(crate) fn check(subject: &Subject, out: &mut Findings, service: &Service) {
 }
 
 /// The daemon of `service` that `command` runs, and where it is named.
-fn started_daemon(subject: &Subject, command: &Command, service: &Service) -> Option<(String, crate::Located)> {
+fn started_daemon(
+    subject: &Subject,
+    command: &Command,
+    service: &Service,
+) -> Option<(String, crate::Located)> {
     let matches = |words: &[&str]| -> Option<usize> {
         let p = program_index(words)?;
         let program = basename(words[p]);
@@ -88,7 +96,11 @@ fn started_daemon(subject: &Subject, command: &Command, service: &Service) -> Op
                 return Some(p);
             }
         }
-        if program == "service" && words.get(p + 1).is_some_and(|n| service.init_names.contains(n)) {
+        if program == "service"
+            && words
+                .get(p + 1)
+                .is_some_and(|n| service.init_names.contains(n))
+        {
             return Some(p + 1);
         }
         None
@@ -97,14 +109,20 @@ fn started_daemon(subject: &Subject, command: &Command, service: &Service) -> Op
         shell_commands(&arg.raw).into_iter().find_map(|words| {
             let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
             let i = matches(&texts)?;
-            Some((texts[i].to_owned(), subject.locate(arg, words[i].start, words[i].end)))
+            Some((
+                texts[i].to_owned(),
+                subject.locate(arg, words[i].start, words[i].end),
+            ))
         })
     };
     match command {
         Command::Shell(arg) => script(arg),
         Command::Exec(argv) => {
             let texts: Vec<&str> = argv.iter().map(|a| a.text.as_str()).collect();
-            if texts.len() >= 3 && matches!(basename(texts[0]), "sh" | "bash" | "ash" | "dash") && texts[1] == "-c" {
+            if texts.len() >= 3
+                && matches!(basename(texts[0]), "sh" | "bash" | "ash" | "dash")
+                && texts[1] == "-c"
+            {
                 return script(&argv[2]);
             }
             let i = matches(&texts)?;
@@ -138,7 +156,7 @@ macro_rules! port_rule {
             category: Category::ContainerSecurity,
             severity: Severity::High,
             remediation: concat!(
-                "Remove the ", $service, " port from EXPOSE and do not run a ", $service,
+                "Remove the ", $service, " port from EXPOSE and do not run the ", $service,
                 " server in the container; use `docker exec`/`kubectl exec` or a purpose-built, authenticated service instead."
             ),
             applies_to: &[SubjectKind::Dockerfile],

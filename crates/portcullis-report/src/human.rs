@@ -1,0 +1,240 @@
+//! The report for people at a terminal: findings grouped by category, most
+//! severe first, each with its location, the source line with a marker under
+//! the offending text, and the fix.
+
+use std::fmt::Write;
+
+use portcullis_policy::{Action, Report, ReportedFinding, TargetReport, Verdict};
+use portcullis_rules::{Category, Location, Severity};
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HumanOptions {
+    pub color: bool,
+}
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+    fn bold(&self, t: &str) -> String {
+        self.wrap("1", t)
+    }
+    fn dim(&self, t: &str) -> String {
+        self.wrap("2", t)
+    }
+    fn action(&self, a: Action, t: &str) -> String {
+        match a {
+            Action::Fail => self.wrap("1;31", t),
+            Action::Warn => self.wrap("1;33", t),
+            Action::Info => self.wrap("1;34", t),
+        }
+    }
+    fn verdict(&self, v: Verdict) -> String {
+        match v {
+            Verdict::Pass => self.wrap("1;32", "PASS"),
+            Verdict::Fail => self.wrap("1;31", "FAIL"),
+        }
+    }
+}
+
+pub fn render_human(report: &Report, options: HumanOptions) -> String {
+    let paint = Paint { on: options.color };
+    let mut out = String::new();
+    for target in &report.targets {
+        render_target(&mut out, target, &paint, report.targets.len() > 1);
+    }
+    let findings: Vec<&ReportedFinding> = report.targets.iter().flat_map(|t| &t.findings).collect();
+    let _ = writeln!(
+        out,
+        "{}{}: {}",
+        if report.targets.len() > 1 {
+            format!("{} targets, ", report.targets.len())
+        } else {
+            String::new()
+        },
+        counts(&findings),
+        paint.verdict(report.verdict)
+    );
+    out
+}
+
+/// "3 findings (1 high, 2 low), 1 failing".
+fn counts(findings: &[&ReportedFinding]) -> String {
+    if findings.is_empty() {
+        return "no findings".to_owned();
+    }
+    let by_sev: Vec<String> = Severity::ALL
+        .iter()
+        .rev()
+        .filter_map(|s| {
+            let n = findings.iter().filter(|f| f.severity == *s).count();
+            (n > 0).then(|| format!("{n} {s}"))
+        })
+        .collect();
+    let failing = findings
+        .iter()
+        .filter(|f| f.action == Action::Fail && f.suppressed.is_none())
+        .count();
+    let suppressed = findings.iter().filter(|f| f.suppressed.is_some()).count();
+    let mut s = format!(
+        "{} finding{} ({}), {failing} failing",
+        findings.len(),
+        if findings.len() == 1 { "" } else { "s" },
+        by_sev.join(", ")
+    );
+    if suppressed > 0 {
+        let _ = write!(s, ", {suppressed} suppressed");
+    }
+    s
+}
+
+fn render_target(out: &mut String, target: &TargetReport, paint: &Paint, with_counts: bool) {
+    let _ = writeln!(
+        out,
+        "{} {}",
+        paint.bold(&target.target),
+        paint.verdict(target.verdict)
+    );
+    if target.findings.is_empty() {
+        let checked = target
+            .policies
+            .iter()
+            .filter(|p| p.status != portcullis_policy::Status::NotApplicable)
+            .count();
+        let _ = writeln!(out, "  no findings; {checked} policies checked\n");
+        return;
+    }
+    let mut categories: Vec<Category> = target.findings.iter().map(|f| f.category).collect();
+    categories.sort();
+    categories.dedup();
+    for category in categories {
+        let _ = writeln!(out, "\n  {}", paint.bold(category.title()));
+        let mut findings: Vec<&ReportedFinding> = target
+            .findings
+            .iter()
+            .filter(|f| f.category == category)
+            .collect();
+        findings.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| sort_key(&a.location).cmp(&sort_key(&b.location)))
+        });
+        for f in findings {
+            render_finding(out, target, f, paint);
+        }
+    }
+    let all: Vec<&ReportedFinding> = target.findings.iter().collect();
+    if with_counts {
+        let _ = writeln!(out, "\n  {}", counts(&all));
+    }
+    out.push('\n');
+}
+
+fn sort_key(location: &Location) -> (usize, usize) {
+    match location {
+        Location::Dockerfile { line, column, .. } => (*line, *column),
+        Location::History { index, .. } | Location::Layer { index, .. } => (*index, 0),
+        _ => (0, 0),
+    }
+}
+
+fn render_finding(out: &mut String, target: &TargetReport, f: &ReportedFinding, paint: &Paint) {
+    let label = match (&f.suppressed, f.action) {
+        (Some(_), _) => "SUPPRESSED",
+        (None, Action::Fail) => "FAIL",
+        (None, Action::Warn) => "WARN",
+        (None, Action::Info) => "INFO",
+    };
+    let _ = writeln!(
+        out,
+        "    {} {} {} {}",
+        paint.action(f.action, &format!("{label:<4}")),
+        paint.bold(&f.rule),
+        paint.dim(&format!("({})", f.severity)),
+        f.message
+    );
+    let _ = writeln!(
+        out,
+        "         {} {}",
+        paint.dim("-->"),
+        describe(&f.location)
+    );
+    if let (
+        Location::Dockerfile {
+            line,
+            column,
+            end_line,
+            end_column,
+            ..
+        },
+        Some(src),
+    ) = (&f.location, &target.source)
+    {
+        let df = &src.dockerfile;
+        let text = df.line_index().line_text(&df.source, *line);
+        let width = line.to_string().len();
+        let start = column.saturating_sub(1);
+        let len = if end_line == line {
+            end_column.saturating_sub(*column).max(1)
+        } else {
+            text.chars().count().saturating_sub(start).max(1)
+        };
+        let indent: String = text
+            .chars()
+            .take(start)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let gutter = " ".repeat(width);
+        let _ = writeln!(out, "         {gutter} {}", paint.dim("|"));
+        let _ = writeln!(
+            out,
+            "         {} {} {text}",
+            paint.dim(&line.to_string()),
+            paint.dim("|")
+        );
+        let _ = writeln!(
+            out,
+            "         {gutter} {} {indent}{}",
+            paint.dim("|"),
+            paint.action(f.action, &"^".repeat(len))
+        );
+    }
+    for r in &f.related {
+        let _ = writeln!(out, "         {} {}", paint.dim("related:"), describe(r));
+    }
+    if let Some(s) = &f.suppressed {
+        let _ = writeln!(
+            out,
+            "         {} {} ({})",
+            paint.dim("suppressed:"),
+            s.reason,
+            s.by
+        );
+    }
+    let _ = writeln!(out, "         {} {}", paint.dim("fix:"), f.remediation);
+}
+
+/// `path:line:col`, or the image location in words.
+pub(crate) fn describe(location: &Location) -> String {
+    match location {
+        Location::Dockerfile {
+            path, line, column, ..
+        } => format!("{path}:{line}:{column}"),
+        Location::History { index, created_by } => format!("history entry {index}: {created_by}"),
+        Location::Config { pointer } => format!("image config {pointer}"),
+        Location::Layer {
+            index,
+            digest,
+            path,
+        } => format!("{path} in layer {index} ({digest})"),
+        Location::Manifest { digest, pointer } => format!("manifest {digest} {pointer}"),
+    }
+}
