@@ -49,7 +49,7 @@ impl Scanner {
             if path.is_dir() {
                 path.push("Dockerfile");
             }
-            let bytes = std::fs::read(&path).map_err(|e| fail(io_message(&path, &e)))?;
+            let bytes = std::fs::read(&path).map_err(|e| fail(io_message(target, &path, &e)))?;
             (path.display().to_string(), bytes)
         };
         self.scan_dockerfile(&display, &bytes)
@@ -98,18 +98,17 @@ fn sha256_digest(bytes: &[u8]) -> String {
     format!("sha256:{hex}")
 }
 
-/// "No such file or directory", without Rust's "(os error 2)".
-fn io_message(path: &Path, e: &std::io::Error) -> String {
+/// "cannot read: No such file or directory", without Rust's "(os error 2)";
+/// names the file when it is not the target itself (a directory's Dockerfile).
+fn io_message(target: &str, path: &Path, e: &std::io::Error) -> String {
     let text = e.to_string();
     let text = match text.find(" (os error") {
         Some(i) => text[..i].to_owned(),
         None => text,
     };
-    if path.file_name().is_some_and(|n| n == "Dockerfile")
-        && e.kind() == std::io::ErrorKind::NotFound
-    {
-        format!("cannot read {}: {text}", path.display())
-    } else {
+    if path == Path::new(target) {
         format!("cannot read: {text}")
+    } else {
+        format!("cannot read {}: {text}", path.display())
     }
 }

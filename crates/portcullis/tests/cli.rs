@@ -1,0 +1,551 @@
+//! The real binary, run as a user would: output, files and exit status.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn portcullis(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run portcullis")
+}
+
+fn with_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
+}
+
+fn dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, content) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, content).expect("write");
+    }
+    dir
+}
+
+#[test]
+fn example_scan_fails_with_the_expected_findings() {
+    let o = portcullis(&["scan", "examples/Dockerfile"], &repo());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(!out.contains('\x1b'), "no colour when piped");
+    for expected in [
+        "examples/Dockerfile FAIL",
+        "FAIL SQ40104 (high) port 22/tcp (SSH) is exposed (EXPOSE ${SSH_PORT})",
+        "--> examples/Dockerfile:20:13",
+        "20 | EXPOSE 8080 ${SSH_PORT}",
+        "   |             ^^^^^^^^^^^",
+        "FAIL SQ40102 (medium) chmod u+s sets the setuid bit on `/usr/bin/newgrp`",
+        "--> examples/Dockerfile:17:11",
+        "WARN SQ41103 (low) CMD /bin/app --listen :8080 is shell form",
+        "fix: Set WORKDIR before the COPY, or give COPY an absolute destination.",
+        "7 findings (1 high, 2 medium, 4 low), 3 failing: FAIL",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+    // Grouped by category, most severe first within each.
+    let sec = out.find("Container security").expect("category");
+    let build = out.find("Build instructions").expect("category");
+    assert!(sec < build);
+    assert!(out.find("SQ40104").expect("high") < out.find("SQ40101").expect("medium"));
+}
+
+#[test]
+fn hardened_example_passes() {
+    let o = portcullis(&["scan", "examples/hardened"], &repo());
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(stdout(&o), "examples/hardened/Dockerfile PASS\n  no findings; 14 policies checked\n\nno findings: PASS\n");
+}
+
+#[test]
+fn json_report_follows_the_contract() {
+    let o = portcullis(
+        &["scan", "--format", "json", "examples/Dockerfile"],
+        &repo(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let r = json(&o);
+    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["tool"]["name"], "portcullis");
+    assert_eq!(r["tool"]["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(r["verdict"], "fail");
+    let t = &r["targets"][0];
+    assert_eq!(t["target"], "examples/Dockerfile");
+    assert_eq!(t["kind"], "dockerfile");
+    assert!(t["digest"].as_str().expect("digest").starts_with("sha256:"));
+    assert_eq!(t["digest"].as_str().map(str::len), Some(71));
+    assert_eq!(t["verdict"], "fail");
+    let policies: Vec<(String, String)> = t["policies"]
+        .as_array()
+        .expect("policies")
+        .iter()
+        .map(|p| {
+            (
+                p["rule"].as_str().unwrap_or("").to_owned(),
+                p["status"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    let p = |r: &str, s: &str| (r.to_owned(), s.to_owned());
+    assert_eq!(
+        policies,
+        vec![
+            p("SQ40101", "fail"),
+            p("SQ40102", "fail"),
+            p("SQ40103", "pass"),
+            p("SQ40104", "fail"),
+            p("SQ40105", "pass"),
+            p("SQ40106", "pass"),
+            p("SQ40107", "pass"),
+            p("SQ40108", "pass"),
+            p("SQ41101", "warn"),
+            p("SQ41102", "warn"),
+            p("SQ41103", "warn"),
+            p("SQ41104", "pass"),
+            p("SQ41105", "pass"),
+            p("SQ41106", "warn"),
+        ]
+    );
+    let ssh = t["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == "SQ40104")
+        .expect("SQ40104 finding");
+    assert_eq!(ssh["title"], "Image might expose the SSH port");
+    assert_eq!(ssh["category"], "container-security");
+    assert_eq!(ssh["severity"], "high");
+    assert_eq!(ssh["action"], "fail");
+    assert_eq!(
+        ssh["message"],
+        "port 22/tcp (SSH) is exposed (EXPOSE ${SSH_PORT})"
+    );
+    assert_eq!(
+        ssh["location"],
+        serde_json::json!({"kind": "dockerfile", "path": "examples/Dockerfile", "line": 20, "column": 13, "end_line": 20, "end_column": 24})
+    );
+    assert_eq!(ssh["related"], serde_json::json!([]));
+    assert!(ssh["remediation"]
+        .as_str()
+        .expect("remediation")
+        .starts_with("Remove the SSH port"));
+    let fp = ssh["fingerprint"].as_str().expect("fingerprint");
+    assert!(
+        fp.len() == 32 && fp.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{fp}"
+    );
+    assert_eq!(ssh["suppressed"], Value::Null);
+    assert_eq!(t["findings"].as_array().map(Vec::len), Some(7));
+}
+
+#[test]
+fn only_low_severity_findings_warn_and_pass() {
+    let dir = dir_with(&[(
+        "Dockerfile",
+        "FROM scratch\nCOPY app /app\nUSER 1000\nCMD /app\n",
+    )]);
+    let o = portcullis(&["scan", "--format", "json"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let r = json(&o);
+    assert_eq!(r["verdict"], "pass");
+    let rules: Vec<&str> = r["targets"][0]["findings"]
+        .as_array()
+        .expect("f")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert_eq!(rules, ["SQ41101", "SQ41103"]);
+    assert_eq!(
+        r["targets"][0]["target"], "Dockerfile",
+        "no target means ./Dockerfile"
+    );
+}
+
+#[test]
+fn missing_file_is_exit_2_with_one_line_naming_it() {
+    let dir = dir_with(&[]);
+    let o = portcullis(
+        &[
+            "scan",
+            "nope/Dockerfile",
+            "--output",
+            "report.json",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: nope/Dockerfile: cannot read: No such file or directory\n"
+    );
+    assert_eq!(stdout(&o), "");
+    assert!(
+        !dir.path().join("report.json").exists(),
+        "nothing written on error"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("ls").count(),
+        0,
+        "no temporary files left"
+    );
+}
+
+#[test]
+fn directory_target_means_its_dockerfile() {
+    let dir = dir_with(&[("app/Dockerfile", "FROM scratch\nUSER 1\nHEALTHCHECK NONE\n")]);
+    let o = portcullis(&["scan", "app"], dir.path());
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).contains("WARN SQ41101 (low) HEALTHCHECK NONE disables the health check"),
+        "{}",
+        stdout(&o)
+    );
+    let o = portcullis(&["scan", "."], dir.path());
+    assert_eq!(
+        (o.status.code(), stderr(&o)),
+        (
+            Some(2),
+            "error: .: cannot read ./Dockerfile: No such file or directory\n".to_owned()
+        )
+    );
+}
+
+#[test]
+fn no_dockerfile_in_cwd_is_exit_2() {
+    let dir = dir_with(&[]);
+    let o = portcullis(&["scan"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: Dockerfile: cannot read: No such file or directory\n"
+    );
+}
+
+#[test]
+fn syntax_errors_are_exit_2_with_line_and_column() {
+    let dir = dir_with(&[
+        ("bad.Dockerfile", "FROM debian\n  RUNN echo hi\n"),
+        ("ok.Dockerfile", "FROM scratch\n"),
+    ]);
+    let o = portcullis(&["scan", "ok.Dockerfile", "bad.Dockerfile"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: bad.Dockerfile:2:3: unknown instruction: RUNN\n"
+    );
+    assert_eq!(stdout(&o), "", "no partial report");
+    let o = with_stdin(&["scan", "-"], "FROM a\nCMD [\"x\", 1]\n");
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o), "error: <stdin>:2:5: when using JSON array syntax, arrays must be comprised of strings only\n");
+}
+
+#[test]
+fn binary_and_empty_input_are_exit_2() {
+    let dir = dir_with(&[("empty", "")]);
+    std::fs::write(dir.path().join("bin"), b"FROM a\n\xff\xfe\n").expect("write");
+    let o = portcullis(&["scan", "bin"], dir.path());
+    assert_eq!(
+        (o.status.code(), stderr(&o)),
+        (Some(2), "error: bin:2:1: invalid UTF-8\n".to_owned())
+    );
+    let o = portcullis(&["scan", "empty"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: empty:1:1: no FROM instruction: a Dockerfile needs at least one build stage\n"
+    );
+}
+
+#[test]
+fn bad_arguments_are_exit_2() {
+    let o = portcullis(&["scan", "--format", "xml", "Dockerfile"], &repo());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("invalid value 'xml'"), "{}", stderr(&o));
+    let o = portcullis(&["frobnicate"], &repo());
+    assert_eq!(o.status.code(), Some(2));
+    let o = portcullis(&["scan", "--build-arg", "novalue", "x"], &repo());
+    assert_eq!(o.status.code(), Some(2));
+    let o = portcullis(&["scan", "-", "-"], &repo());
+    assert_eq!(
+        (o.status.code(), stderr(&o)),
+        (
+            Some(2),
+            "error: standard input (-) can be scanned only once\n".to_owned()
+        )
+    );
+    let o = portcullis(&["--help"], &repo());
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn stdin_is_scanned_as_a_dockerfile() {
+    let o = with_stdin(
+        &["scan", "--format", "json", "-"],
+        "FROM scratch\nEXPOSE 23\n",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let r = json(&o);
+    let f = &r["targets"][0]["findings"];
+    let telnet = f
+        .as_array()
+        .expect("f")
+        .iter()
+        .find(|f| f["rule"] == "SQ40105")
+        .expect("telnet");
+    assert_eq!(telnet["location"]["path"], "<stdin>");
+    assert_eq!(telnet["location"]["line"], 2);
+    assert_eq!(telnet["message"], "port 23/tcp (Telnet) is exposed");
+}
+
+#[test]
+fn many_targets_report_in_the_order_given() {
+    let names: Vec<String> = (0..40).map(|i| format!("d{i}.Dockerfile")).collect();
+    let files: Vec<(String, String)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            (
+                n.clone(),
+                format!(
+                    "FROM scratch\nUSER {}\nEXPOSE {}\n",
+                    1000 + i,
+                    if i % 2 == 0 { 22 } else { 80 }
+                ),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = dir_with(&refs);
+    let mut args = vec!["scan", "--format", "json"];
+    args.extend(names.iter().map(String::as_str));
+    let o = portcullis(&args, dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    let r = json(&o);
+    let targets = r["targets"].as_array().expect("targets");
+    assert_eq!(targets.len(), 40);
+    for (i, t) in targets.iter().enumerate() {
+        assert_eq!(t["target"], names[i].as_str());
+        assert_eq!(t["verdict"], if i % 2 == 0 { "fail" } else { "pass" });
+    }
+}
+
+#[test]
+fn output_file_and_quiet() {
+    let dir = dir_with(&[("Dockerfile", "FROM scratch\nUSER 1\nEXPOSE 22\n")]);
+    let o = portcullis(
+        &["scan", "--format", "json", "--output", "out/r.json"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "missing directory is an error");
+    assert!(
+        stderr(&o).starts_with("error: out/r.json: cannot write the report: "),
+        "{}",
+        stderr(&o)
+    );
+    let o = portcullis(&["scan", "--format", "json", "-o", "r.json"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "");
+    let written: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("r.json")).expect("report"))
+            .expect("json");
+    assert_eq!(written["verdict"], "fail");
+    let o = portcullis(&["scan", "--quiet"], dir.path());
+    assert_eq!(
+        (o.status.code(), stdout(&o), stderr(&o)),
+        (Some(1), String::new(), String::new())
+    );
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let dir = dir_with(&[("Dockerfile", "FROM scratch\nUSER 1\nEXPOSE 22\n")]);
+    let o = portcullis(&["scan", "--color", "always"], dir.path());
+    assert!(stdout(&o).contains("\x1b[1;31mFAIL"), "{}", stdout(&o));
+    let o = portcullis(&["scan", "--color", "never"], dir.path());
+    assert!(!stdout(&o).contains('\x1b'));
+    let o = Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .args(["scan"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run");
+    assert!(!stdout(&o).contains('\x1b'));
+}
+
+#[test]
+fn build_args_change_the_outcome() {
+    let dir = dir_with(&[(
+        "Dockerfile",
+        "FROM scratch\nARG UID\nUSER $UID\nHEALTHCHECK CMD [\"/h\"]\n",
+    )]);
+    let o = portcullis(&["scan", "--format", "json"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    let r = json(&o);
+    assert_eq!(
+        r["targets"][0]["findings"][0]["message"],
+        "USER $UID runs as root unless a build argument sets UID: it has no default value, so the user is empty, which means root"
+    );
+    let o = portcullis(&["scan", "--build-arg", "UID=1000"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn fingerprints_survive_moved_lines() {
+    let a = dir_with(&[(
+        "Dockerfile",
+        "FROM scratch\nUSER 1\nEXPOSE 22\nADD a.txt /a\n",
+    )]);
+    let b = dir_with(&[(
+        "Dockerfile",
+        "# a new comment\n\nFROM scratch\nUSER 1\nLABEL x=y\nEXPOSE 22\nADD a.txt /a\n",
+    )]);
+    let fps = |d: &Path| -> Vec<(String, String, u64)> {
+        let r = json(&portcullis(&["scan", "--format", "json"], d));
+        r["targets"][0]["findings"]
+            .as_array()
+            .expect("f")
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap_or("").to_owned(),
+                    f["fingerprint"].as_str().unwrap_or("").to_owned(),
+                    f["location"]["line"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect()
+    };
+    let (fa, fb) = (fps(a.path()), fps(b.path()));
+    assert_eq!(
+        fa.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+        ["SQ40104", "SQ41101", "SQ41102"]
+    );
+    for (x, y) in fa.iter().zip(&fb) {
+        assert_eq!((&x.0, &x.1), (&y.0, &y.1), "same finding, same fingerprint");
+        assert_ne!(x.2, y.2, "the line did move");
+    }
+    let c = dir_with(&[(
+        "Dockerfile",
+        "FROM scratch\nUSER 1\nEXPOSE 22\nADD b.txt /a\n",
+    )]);
+    let fc = fps(c.path());
+    assert_ne!(
+        fa[2].1, fc[2].1,
+        "a changed instruction gets a new fingerprint"
+    );
+}
+
+#[test]
+fn rules_and_explain() {
+    let o = portcullis(&["rules"], &repo());
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 14);
+    assert!(out
+        .lines()
+        .any(|l| l.split_whitespace().collect::<Vec<_>>()[..3]
+            == ["SQ40104", "exposed-ssh-port", "high"]));
+    let o = portcullis(&["explain", "sq40104"], &repo());
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for part in [
+        "## SQ40104 Image might expose the SSH port",
+        "### What it detects",
+        "### Why it matters",
+        "### How to fix it",
+        "Bad:",
+        "Good:",
+        "EXPOSE 22",
+    ] {
+        assert!(out.contains(part), "missing {part:?}");
+    }
+    let o = portcullis(&["explain", "SQ99999"], &repo());
+    assert_eq!(
+        (o.status.code(), stderr(&o)),
+        (
+            Some(2),
+            "error: no rule \"SQ99999\"; `portcullis rules` lists them\n".to_owned()
+        )
+    );
+}
+
+#[test]
+fn rules_doc_is_generated_from_the_declarations() {
+    let o = portcullis(&["rules", "--markdown"], &repo());
+    let committed = std::fs::read_to_string(repo().join("docs/rules.md")).expect("docs/rules.md");
+    assert!(
+        committed == stdout(&o),
+        "docs/rules.md is stale: run `cargo run -- rules --markdown > docs/rules.md`"
+    );
+}
+
+#[test]
+fn every_rule_doc_example_behaves_as_documented() {
+    for rule in portcullis_rules_codes() {
+        let o = portcullis(&["explain", &rule], &repo());
+        let doc = stdout(&o);
+        let block = |after: &str| -> String {
+            let start = doc.find(after).expect("section") + after.len();
+            let rest = &doc[start..];
+            let open = rest.find("```dockerfile\n").expect("fence") + "```dockerfile\n".len();
+            let close = rest[open..].find("```").expect("close");
+            rest[open..open + close].to_owned()
+        };
+        for (section, must_fire) in [("Bad:", true), ("Good:", false)] {
+            let o = with_stdin(&["scan", "--format", "json", "-"], &block(section));
+            let r = json(&o);
+            let fired = r["targets"][0]["findings"]
+                .as_array()
+                .expect("f")
+                .iter()
+                .any(|f| f["rule"] == rule.as_str());
+            assert_eq!(fired, must_fire, "{rule} {section} example");
+        }
+    }
+}
+
+fn portcullis_rules_codes() -> Vec<String> {
+    stdout(&portcullis(&["rules"], &repo()))
+        .lines()
+        .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+        .collect()
+}
