@@ -44,15 +44,18 @@ fn line() -> impl Strategy<Value = String> {
 }
 
 fn dockerfile() -> impl Strategy<Value = String> {
-    (prop::collection::vec(line(), 0..25), prop::sample::select(vec!["\n", "\r\n"]), any::<bool>()).prop_map(
-        |(lines, nl, trailing)| {
+    (
+        prop::collection::vec(line(), 0..25),
+        prop::sample::select(vec!["\n", "\r\n"]),
+        any::<bool>(),
+    )
+        .prop_map(|(lines, nl, trailing)| {
             let mut s = lines.join(nl);
             if trailing {
                 s.push_str(nl);
             }
             s
-        },
-    )
+        })
 }
 
 proptest! {

@@ -47,7 +47,10 @@ fn exec(df: &Dockerfile, n: usize) -> Vec<String> {
 #[test]
 fn directives_at_the_top_are_recognised() {
     let df = ok("# syntax=docker/dockerfile:1.7\n#escape = `\n# check=skip=JSONArgsRecommended\nFROM scratch\n");
-    let d: Vec<(String, String)> = df.directives().map(|d| (d.name.clone(), d.value.clone())).collect();
+    let d: Vec<(String, String)> = df
+        .directives()
+        .map(|d| (d.name.clone(), d.value.clone()))
+        .collect();
     assert_eq!(
         d,
         vec![
@@ -77,11 +80,17 @@ fn directives_after_a_comment_blank_line_or_instruction_are_comments() {
 fn duplicate_and_invalid_directives_are_errors() {
     assert_eq!(
         err("# escape=`\n# escape=\\\nFROM scratch\n"),
-        ("only one escape parser directive can be used".into(), pos(2, 3))
+        (
+            "only one escape parser directive can be used".into(),
+            pos(2, 3)
+        )
     );
     assert_eq!(
         err("# escape=x\nFROM scratch\n"),
-        ("invalid escape token 'x' does not match ` or \\".into(), pos(1, 10))
+        (
+            "invalid escape token 'x' does not match ` or \\".into(),
+            pos(1, 10)
+        )
     );
 }
 
@@ -101,8 +110,14 @@ fn backtick_escape_continues_lines_and_leaves_backslashes_alone() {
 fn continuations_skip_comment_lines_and_empty_lines() {
     let src = "FROM debian\nRUN apt-get update \\\n  # install things\n\n   \\\n    && apt-get install -y curl\nUSER app\n";
     let df = ok(src);
-    assert_eq!(keywords(&df), vec![Keyword::From, Keyword::Run, Keyword::User]);
-    assert_eq!(shell(&df, 1), "apt-get update        && apt-get install -y curl");
+    assert_eq!(
+        keywords(&df),
+        vec![Keyword::From, Keyword::Run, Keyword::User]
+    );
+    assert_eq!(
+        shell(&df, 1),
+        "apt-get update        && apt-get install -y curl"
+    );
     let run = df.instructions().nth(1).expect("run");
     assert_eq!(df.position(run.span.start), pos(2, 1));
     assert_eq!(df.position(run.span.end), pos(7, 1));
@@ -119,7 +134,10 @@ fn crlf_line_endings() {
     let df = ok("FROM a\r\nRUN a \\\r\n b\r\nCMD [\"x\"]\r\n");
     assert_eq!(shell(&df, 1), "a  b");
     assert_eq!(exec(&df, 2), vec!["x"]);
-    assert_eq!(df.to_source(), "FROM a\r\nRUN a \\\r\n b\r\nCMD [\"x\"]\r\n");
+    assert_eq!(
+        df.to_source(),
+        "FROM a\r\nRUN a \\\r\n b\r\nCMD [\"x\"]\r\n"
+    );
 }
 
 // --- heredocs ---
@@ -128,7 +146,10 @@ fn crlf_line_endings() {
 fn heredoc_bodies_belong_to_their_instruction() {
     let src = "FROM a\nRUN <<EOF\nFROM not-an-instruction\nEOF\nUSER app\n";
     let df = ok(src);
-    assert_eq!(keywords(&df), vec![Keyword::From, Keyword::Run, Keyword::User]);
+    assert_eq!(
+        keywords(&df),
+        vec![Keyword::From, Keyword::Run, Keyword::User]
+    );
     let run = df.instructions().nth(1).expect("run");
     let h = &run.heredocs[0];
     assert_eq!((h.name.as_str(), h.chomp, h.expand), ("EOF", false, true));
@@ -141,8 +162,15 @@ fn heredoc_chomp_quoted_and_several_on_one_line() {
     let src = "FROM a\nCOPY <<-\"ONE\" 3<<'TWO' /dst/\n\tfirst $X\n\tONE\nsecond\nTWO\n";
     let df = ok(src);
     let copy = df.instructions().nth(1).expect("copy");
-    let hs: Vec<_> = copy.heredocs.iter().map(|h| (h.name.as_str(), h.chomp, h.expand, h.fd)).collect();
-    assert_eq!(hs, vec![("ONE", true, false, None), ("TWO", false, false, Some(3))]);
+    let hs: Vec<_> = copy
+        .heredocs
+        .iter()
+        .map(|h| (h.name.as_str(), h.chomp, h.expand, h.fd))
+        .collect();
+    assert_eq!(
+        hs,
+        vec![("ONE", true, false, None), ("TWO", false, false, Some(3))]
+    );
     assert_eq!(df.text(copy.heredocs[0].body), "\tfirst $X\n");
     assert_eq!(df.text(copy.heredocs[1].body), "second\n");
 }
@@ -156,14 +184,20 @@ fn quoted_heredoc_marker_and_json_form_are_not_heredocs() {
 #[test]
 fn heredocs_only_in_run_copy_add() {
     let df = ok("FROM a\nCMD cat <<EOF\nUSER x\n");
-    assert_eq!(keywords(&df), vec![Keyword::From, Keyword::Cmd, Keyword::User]);
+    assert_eq!(
+        keywords(&df),
+        vec![Keyword::From, Keyword::Cmd, Keyword::User]
+    );
 }
 
 #[test]
 fn unterminated_heredoc_is_an_error_at_its_marker() {
     assert_eq!(
         err("FROM a\nRUN cat <<END\nhello\n"),
-        ("unterminated heredoc: no line `END` ends it".into(), pos(2, 9))
+        (
+            "unterminated heredoc: no line `END` ends it".into(),
+            pos(2, 9)
+        )
     );
 }
 
@@ -184,14 +218,18 @@ fn exec_form_is_a_json_array_of_strings_and_anything_else_is_shell_form() {
 fn json_array_of_non_strings_is_an_error() {
     assert_eq!(
         err("FROM a\nCMD [\"a\", 1]\n"),
-        ("when using JSON array syntax, arrays must be comprised of strings only".into(), pos(2, 5))
+        (
+            "when using JSON array syntax, arrays must be comprised of strings only".into(),
+            pos(2, 5)
+        )
     );
 }
 
 #[test]
 fn exec_items_have_spans_of_their_literals() {
     let df = ok("FROM a\nCMD [\"a\", \"b\"]\n");
-    let Arguments::Command(Command::Exec(items)) = &df.instructions().nth(1).expect("cmd").args else {
+    let Arguments::Command(Command::Exec(items)) = &df.instructions().nth(1).expect("cmd").args
+    else {
         panic!()
     };
     assert_eq!(df.text(items[1].span), "\"b\"");
@@ -210,13 +248,22 @@ HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --start-interval=1s --
     let df = ok(src);
     let flags: Vec<Vec<(String, Option<String>)>> = df
         .instructions()
-        .map(|i| i.flags.iter().map(|f| (f.name.clone(), f.value.as_ref().map(|v| v.raw.clone()))).collect())
+        .map(|i| {
+            i.flags
+                .iter()
+                .map(|f| (f.name.clone(), f.value.as_ref().map(|v| v.raw.clone())))
+                .collect()
+        })
         .collect();
     let f = |n: &str, v: Option<&str>| (n.to_owned(), v.map(str::to_owned));
     assert_eq!(flags[0], vec![f("platform", Some("$BUILDPLATFORM"))]);
     assert_eq!(
         flags[1],
-        vec![f("mount", Some("type=cache,target=/root/.cache")), f("network", Some("none")), f("security", Some("insecure"))]
+        vec![
+            f("mount", Some("type=cache,target=/root/.cache")),
+            f("network", Some("none")),
+            f("security", Some("insecure"))
+        ]
     );
     assert_eq!(
         flags[2],
@@ -230,30 +277,78 @@ HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --start-interval=1s --
         ]
     );
     assert_eq!(flags[3].len(), 6);
-    assert_eq!(flags[4].iter().map(|f| f.0.as_str()).collect::<Vec<_>>(), ["interval", "timeout", "start-period", "start-interval", "retries"]);
-    assert!(matches!(df.instructions().nth(4).map(|i| &i.args), Some(Arguments::Healthcheck(Some(Command::Shell(_))))));
+    assert_eq!(
+        flags[4].iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+        [
+            "interval",
+            "timeout",
+            "start-period",
+            "start-interval",
+            "retries"
+        ]
+    );
+    assert!(matches!(
+        df.instructions().nth(4).map(|i| &i.args),
+        Some(Arguments::Healthcheck(Some(Command::Shell(_))))
+    ));
 }
 
 #[test]
 fn unknown_flags_and_instructions_are_errors_with_positions() {
-    assert_eq!(err("FROM a\nCOPY --frm=x a b\n"), ("unknown flag --frm for COPY".into(), pos(2, 6)));
-    assert_eq!(err("FROM a\n  RUNN echo\n"), ("unknown instruction: RUNN".into(), pos(2, 3)));
-    assert_eq!(err("FROM a\nHEALTHCHECK CURL x\n"), ("unknown type \"CURL\" in HEALTHCHECK (try CMD)".into(), pos(2, 13)));
-    assert_eq!(err("FROM a\nHEALTHCHECK NONE x\n"), ("HEALTHCHECK NONE takes no arguments".into(), pos(2, 13)));
-    assert_eq!(err("FROM a b\n"), ("FROM requires either one argument, or three: FROM <image> AS <name>".into(), pos(1, 1)));
+    assert_eq!(
+        err("FROM a\nCOPY --frm=x a b\n"),
+        ("unknown flag --frm for COPY".into(), pos(2, 6))
+    );
+    assert_eq!(
+        err("FROM a\n  RUNN echo\n"),
+        ("unknown instruction: RUNN".into(), pos(2, 3))
+    );
+    assert_eq!(
+        err("FROM a\nHEALTHCHECK CURL x\n"),
+        (
+            "unknown type \"CURL\" in HEALTHCHECK (try CMD)".into(),
+            pos(2, 13)
+        )
+    );
+    assert_eq!(
+        err("FROM a\nHEALTHCHECK NONE x\n"),
+        ("HEALTHCHECK NONE takes no arguments".into(), pos(2, 13))
+    );
+    assert_eq!(
+        err("FROM a b\n"),
+        (
+            "FROM requires either one argument, or three: FROM <image> AS <name>".into(),
+            pos(1, 1)
+        )
+    );
     assert_eq!(err("FROM a AS 1st\n").1, pos(1, 11));
     assert_eq!(err("FROM a\nCOPY onlyone\n").1, pos(2, 1));
     assert_eq!(err("FROM a\nENV novalue\n").1, pos(2, 5));
     assert_eq!(err("FROM a\nSHELL /bin/sh -c\n").1, pos(2, 1));
-    assert_eq!(err("FROM a\nONBUILD FROM b\n"), ("FROM isn't allowed as an ONBUILD trigger".into(), pos(2, 9)));
-    assert_eq!(err("RUN x\nFROM a\n"), ("RUN before the first FROM: only ARG may come before FROM".into(), pos(1, 1)));
-    assert_eq!(err("# just a comment\n").0, "no FROM instruction: a Dockerfile needs at least one build stage");
+    assert_eq!(
+        err("FROM a\nONBUILD FROM b\n"),
+        ("FROM isn't allowed as an ONBUILD trigger".into(), pos(2, 9))
+    );
+    assert_eq!(
+        err("RUN x\nFROM a\n"),
+        (
+            "RUN before the first FROM: only ARG may come before FROM".into(),
+            pos(1, 1)
+        )
+    );
+    assert_eq!(
+        err("# just a comment\n").0,
+        "no FROM instruction: a Dockerfile needs at least one build stage"
+    );
 }
 
 #[test]
 fn keywords_are_case_insensitive_and_onbuild_wraps_an_instruction() {
     let df = ok("from a As Build\nrun echo\nOnBuild copy . /app\n");
-    assert_eq!(keywords(&df), vec![Keyword::From, Keyword::Run, Keyword::Onbuild]);
+    assert_eq!(
+        keywords(&df),
+        vec![Keyword::From, Keyword::Run, Keyword::Onbuild]
+    );
     let Arguments::Onbuild(trigger) = &df.instructions().nth(2).expect("onbuild").args else {
         panic!()
     };
@@ -279,10 +374,16 @@ fn stages_chain_through_from_stage_names() {
 
 fn expanded(src: &str, build_args: &[(&str, &str)]) -> Vec<(String, Vec<String>)> {
     let df = ok(src);
-    let args: Vec<(String, String)> = build_args.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    let args: Vec<(String, String)> = build_args
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
     let b = Build::new(&df, &args).expect("build");
     let last = b.final_stage().steps.last().expect("step");
-    last.args.iter().map(|v| (v.text.clone(), v.unresolved.clone())).collect()
+    last.args
+        .iter()
+        .map(|v| (v.text.clone(), v.unresolved.clone()))
+        .collect()
 }
 
 #[test]
@@ -290,7 +391,10 @@ fn substitution_forms() {
     let src = "FROM a\nENV A=x EMPTY=\nARG NODEF\nEXPOSE $A ${A} ${A:-d} ${NOPE:-d} ${A:+alt} ${NOPE:+alt} ${EMPTY:-e} ${EMPTY-e} \\$A '$A' \"$A\" $NODEF a$A-b\n";
     let got = expanded(src, &[]);
     let texts: Vec<&str> = got.iter().map(|(t, _)| t.as_str()).collect();
-    assert_eq!(texts, ["x", "x", "x", "d", "alt", "", "e", "", "$A", "$A", "x", "", "ax-b"]);
+    assert_eq!(
+        texts,
+        ["x", "x", "x", "d", "alt", "", "e", "", "$A", "$A", "x", "", "ax-b"]
+    );
     assert_eq!(got[5].1, vec!["NOPE"]);
     assert_eq!(got[11].1, vec!["NODEF"]);
     assert!(got[0].1.is_empty());
@@ -307,7 +411,10 @@ fn env_shadows_arg_and_build_args_override_defaults() {
 #[test]
 fn global_args_reach_from_lines_and_redeclared_args_only() {
     let src = "ARG TAG=1 USERNAME=app\nFROM img:$TAG\nUSER $USERNAME\n";
-    assert_eq!(expanded(src, &[]), vec![("".into(), vec!["USERNAME".into()])]);
+    assert_eq!(
+        expanded(src, &[]),
+        vec![("".into(), vec!["USERNAME".into()])]
+    );
     let src = "ARG TAG=1 USERNAME=app\nFROM img:$TAG\nARG USERNAME\nUSER $USERNAME\n";
     assert_eq!(expanded(src, &[]), vec![("app".into(), vec![])]);
 }
@@ -330,7 +437,10 @@ fn env_and_label_forms() {
 
 #[test]
 fn bad_substitution_is_an_error_at_the_word() {
-    assert_eq!(err("FROM a\nUSER ${}\n"), ("syntax error: bad substitution".into(), pos(2, 6)));
+    assert_eq!(
+        err("FROM a\nUSER ${}\n"),
+        ("syntax error: bad substitution".into(), pos(2, 6))
+    );
     assert_eq!(err("FROM a\nUSER \"unterminated\n").1, pos(2, 6));
 }
 
@@ -380,7 +490,18 @@ fn items_tile_the_source() {
             Item::Instruction(_) => "instruction",
         })
         .collect();
-    assert_eq!(kinds, ["directive", "blank", "comment", "instruction", "instruction", "blank", "instruction"]);
+    assert_eq!(
+        kinds,
+        [
+            "directive",
+            "blank",
+            "comment",
+            "instruction",
+            "instruction",
+            "blank",
+            "instruction"
+        ]
+    );
     assert_eq!(df.to_source(), src);
 }
 
@@ -388,5 +509,8 @@ fn items_tile_the_source() {
 fn invalid_utf8_is_an_error_at_the_byte() {
     let e = portcullis_dockerfile::parse_bytes(b"FROM a\nRUN \xff\n").expect_err("invalid");
     assert_eq!(e.message, "invalid UTF-8");
-    assert_eq!(portcullis_dockerfile::error_position(b"FROM a\nRUN \xff\n", &e), pos(2, 5));
+    assert_eq!(
+        portcullis_dockerfile::error_position(b"FROM a\nRUN \xff\n", &e),
+        pos(2, 5)
+    );
 }
