@@ -183,8 +183,7 @@ impl Lexer<'_> {
 
     fn name(&mut self) -> String {
         let mut name = String::new();
-        if let Some(c) = self.peek().filter(char::is_ascii_digit) {
-            let _ = c;
+        if self.peek().is_some_and(|c| c.is_ascii_digit()) {
             while let Some(d) = self.peek().filter(char::is_ascii_digit) {
                 name.push(d);
                 self.pos += 1;
@@ -276,22 +275,19 @@ impl Lexer<'_> {
                 Ok(if value.is_some() { word } else { String::new() })
             }
             Some('?') => {
-                let word = self.word(Some('}'))?;
+                self.word(Some('}'))?;
                 match value {
                     Some(v) => Ok(v),
                     None => {
-                        let _ = word;
                         self.note_unresolved(&name);
                         Ok(String::new())
                     }
                 }
             }
-            Some(op @ ('#' | '%' | '/')) => {
-                // Pattern operations: the result depends on the value; unknown here
-                // unless the value is known, in which case keep it unmodified only
-                // when no pattern can match. Keep it simple: evaluate nothing.
-                let _ = self.word(Some('}'))?;
-                let _ = op;
+            Some('#' | '%' | '/') => {
+                // Pattern removal/replacement (`${V#p}`, `${V%p}`, `${V/p/r}`) is not
+                // evaluated: the result is marked unresolved rather than guessed.
+                self.word(Some('}'))?;
                 self.note_unresolved(&name);
                 Ok(value.unwrap_or_default())
             }

@@ -28,6 +28,9 @@ pub struct Scanner {
     pub policy: Policy,
     /// `NAME=VALUE` pairs, as `docker build --build-arg`.
     pub build_args: Vec<(String, String)>,
+    /// Keep each Dockerfile's text and tree in its report, for renderers that
+    /// show source lines. Off, a report holds only its findings.
+    pub keep_source: bool,
 }
 
 impl Scanner {
@@ -68,7 +71,7 @@ impl Scanner {
         let subject = portcullis_rules::from_dockerfile(path, dockerfile, &self.build_args)
             .map_err(|e| syntax_error(&e))?;
         let outcomes = portcullis_rules::check(&subject, path);
-        let source: Option<Arc<SourceFile>> = subject.source.clone();
+        let source: Option<Arc<SourceFile>> = subject.source.clone().filter(|_| self.keep_source);
         Ok(self.policy.evaluate(
             TargetInfo {
                 target: path.to_owned(),

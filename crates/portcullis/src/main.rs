@@ -130,6 +130,7 @@ fn scan(args: ScanArgs) -> ExitCode {
     }
     let scanner = Scanner {
         build_args: args.build_args,
+        keep_source: args.format == Format::Human,
         ..Scanner::default()
     };
     let mut reports = Vec::with_capacity(targets.len());
