@@ -248,21 +248,6 @@ impl<'d> Build<'d> {
     pub fn final_stage(&self) -> &Stage<'d> {
         &self.stages[self.stages.len() - 1]
     }
-
-    /// Stage indexes from the root of `stage`'s `FROM <stage>` chain to `stage` itself.
-    pub fn chain(&self, stage: usize) -> Vec<usize> {
-        let mut chain = vec![stage];
-        let mut at = stage;
-        while let Base::Stage(parent) = self.stages[at].base {
-            if parent >= at {
-                break;
-            }
-            chain.push(parent);
-            at = parent;
-        }
-        chain.reverse();
-        chain
-    }
 }
 
 fn empty_value(at: Span) -> Value {
