@@ -1,0 +1,124 @@
+//! Container images as portcullis reads them: find the images in a target
+//! ([`Target`], [`resolve`]), then [`ImageRef::load`] them — the config
+//! verified against its digest, every layer read exactly once (blob digest,
+//! decompression, diff_id and tar walk in the same pass, layers in parallel),
+//! and the layers merged into one [`Filesystem`]. Nothing is extracted.
+
+pub mod config;
+mod error;
+pub mod fs;
+pub mod layer;
+mod source;
+mod store;
+
+use rayon::prelude::*;
+
+pub use config::ImageConfig;
+pub use error::{Error, Result};
+pub use fs::Filesystem;
+pub use layer::{display_path, Budget, Entry, EntryKind};
+pub use source::{host_platform, resolve, BlobRef, ImageRef, Target};
+
+/// What a scan asks of the loader.
+pub struct LoadOptions<'a> {
+    /// Refuse to decompress more than this many bytes over all layers.
+    pub max_uncompressed: u64,
+    /// Paths (relative, e.g. `etc/passwd`) whose contents the rules need.
+    pub want: &'a (dyn Fn(&[u8]) -> bool + Sync),
+}
+
+/// One layer as read.
+#[derive(Clone, Debug)]
+pub struct Layer {
+    pub blob_digest: String,
+    pub diff_id: String,
+    pub compression: &'static str,
+    pub compressed_size: u64,
+    pub uncompressed_size: u64,
+    pub entries: usize,
+}
+
+/// A loaded image.
+#[derive(Debug)]
+pub struct Image {
+    pub name: String,
+    pub kind: &'static str,
+    /// The manifest digest where there is one, else the config digest (the image ID).
+    pub digest: String,
+    pub config_digest: String,
+    pub config: ImageConfig,
+    pub layers: Vec<Layer>,
+    pub fs: Filesystem,
+}
+
+impl ImageRef {
+    pub fn load(&self, options: &LoadOptions<'_>) -> Result<Image> {
+        let store = &*self.store;
+        let fail = |m: String| Error::new(format!("{}: {m}", self.name));
+        let config_bytes = store.read_small(&self.config.name, source::METADATA_CAP)?;
+        let config_digest = layer::sha256_hex(&config_bytes);
+        if let Some(expected) = self.config.digest.as_ref().filter(|d| **d != config_digest) {
+            return Err(fail(format!(
+                "config {} does not match its digest: expected {expected}, got {config_digest}",
+                self.config.name
+            )));
+        }
+        let config: ImageConfig = serde_json::from_slice(&config_bytes)
+            .map_err(|e| fail(format!("image config {config_digest} is not valid: {e}")))?;
+        let diff_ids: Vec<String> = config.rootfs.as_ref().map(|r| r.diff_ids.clone()).unwrap_or_default();
+        if diff_ids.len() != self.layers.len() {
+            return Err(fail(format!(
+                "the config lists {} layer diff_ids but the manifest has {} layers",
+                diff_ids.len(),
+                self.layers.len()
+            )));
+        }
+        let budget = Budget::new(options.max_uncompressed);
+        let mut tables = self
+            .layers
+            .par_iter()
+            .enumerate()
+            .map(|(index, blob)| {
+                let at = |m: String| fail(format!("layer {index} ({}): {m}", blob.name));
+                let (reader, _) = store.open(&blob.name)?;
+                let table = layer::read_layer(reader, &budget, options.want).map_err(at)?;
+                if let Some(expected) = &blob.digest {
+                    if *expected != table.blob_digest {
+                        return Err(at(format!(
+                            "blob does not match its digest: expected {expected}, got {}",
+                            table.blob_digest
+                        )));
+                    }
+                }
+                if table.diff_id != diff_ids[index] {
+                    return Err(at(format!(
+                        "uncompressed content does not match the config's diff_id: expected {}, got {}",
+                        diff_ids[index], table.diff_id
+                    )));
+                }
+                Ok(table)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let layers = tables
+            .iter()
+            .map(|t| Layer {
+                blob_digest: t.blob_digest.clone(),
+                diff_id: t.diff_id.clone(),
+                compression: t.compression,
+                compressed_size: t.compressed_size,
+                uncompressed_size: t.uncompressed_size,
+                entries: t.entries.len(),
+            })
+            .collect();
+        let fs = Filesystem::merge(&mut tables);
+        Ok(Image {
+            name: self.name.clone(),
+            kind: self.kind,
+            digest: self.manifest_digest.clone().unwrap_or_else(|| config_digest.clone()),
+            config_digest,
+            config,
+            layers,
+            fs,
+        })
+    }
+}

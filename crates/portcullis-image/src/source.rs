@@ -1,0 +1,398 @@
+//! Finding images in a target: docker-archive (legacy and OCI-based `docker
+//! save`), OCI image layouts and OCI archives, with index and platform
+//! resolution. The result names blobs in a [`Store`]; nothing is read yet.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::store::{Store, TarIndex};
+
+/// Metadata blobs (manifests, indexes, configs) larger than this are refused.
+pub(crate) const METADATA_CAP: u64 = 64 << 20;
+
+const INDEX_TYPES: [&str; 2] = [
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+];
+
+/// How the user named the image source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    DockerArchive { path: String, reference: Option<String> },
+    OciLayout { path: String, reference: Option<String> },
+    OciArchive { path: String, reference: Option<String> },
+}
+
+impl Target {
+    /// `docker-archive:PATH[:REF]`, `oci:DIR[:REF]`, `oci-archive:PATH[:REF]`,
+    /// or a bare path (a directory with `oci-layout`, or a tar file).
+    pub fn parse(target: &str) -> Result<Option<Target>> {
+        let split = |rest: &str| -> (String, Option<String>) {
+            // The path ends at the first ':' after which the path does not exist.
+            if Path::new(rest).exists() {
+                return (rest.to_owned(), None);
+            }
+            match rest.split_once(':') {
+                Some((p, r)) if !r.is_empty() => (p.to_owned(), Some(r.to_owned())),
+                _ => (rest.to_owned(), None),
+            }
+        };
+        if let Some(rest) = target.strip_prefix("docker-archive:") {
+            let (path, reference) = split(rest);
+            return Ok(Some(Target::DockerArchive { path, reference }));
+        }
+        if let Some(rest) = target.strip_prefix("oci-archive:") {
+            let (path, reference) = split(rest);
+            return Ok(Some(Target::OciArchive { path, reference }));
+        }
+        if let Some(rest) = target.strip_prefix("oci:") {
+            let (path, reference) = split(rest);
+            return Ok(Some(Target::OciLayout { path, reference }));
+        }
+        let path = Path::new(target);
+        if path.is_dir() && path.join("oci-layout").is_file() {
+            return Ok(Some(Target::OciLayout {
+                path: target.to_owned(),
+                reference: None,
+            }));
+        }
+        if path.is_file() && is_tar(path) {
+            let index = TarIndex::open(path)?;
+            let store = Store::Tar(index);
+            let (path, reference) = (target.to_owned(), None);
+            if store.exists("manifest.json") {
+                return Ok(Some(Target::DockerArchive { path, reference }));
+            }
+            if store.exists("index.json") {
+                return Ok(Some(Target::OciArchive { path, reference }));
+            }
+            return Err(Error::new(format!(
+                "{target}: a tar file, but neither a docker-archive (no manifest.json) nor an OCI archive (no index.json)"
+            )));
+        }
+        Ok(None)
+    }
+}
+
+/// A tar archive has "ustar" at offset 257 of its first header.
+fn is_tar(path: &Path) -> bool {
+    use std::io::Read;
+    let mut buf = [0u8; 263];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut buf))
+        .map(|()| &buf[257..262] == b"ustar")
+        .unwrap_or(false)
+}
+
+/// A blob to read: its name in the store and the digest it must have.
+#[derive(Clone, Debug)]
+pub struct BlobRef {
+    pub name: String,
+    /// `sha256:…`, when the source names the blob by digest.
+    pub digest: Option<String>,
+    pub media_type: Option<String>,
+}
+
+/// One image found in a target, ready to load.
+pub struct ImageRef {
+    pub(crate) store: Arc<Store>,
+    /// How reports name it: the target, plus the image reference when the
+    /// target holds several.
+    pub name: String,
+    pub kind: &'static str,
+    pub manifest_digest: Option<String>,
+    pub config: BlobRef,
+    pub layers: Vec<BlobRef>,
+}
+
+#[derive(Deserialize)]
+struct Descriptor {
+    #[serde(rename = "mediaType", default)]
+    media_type: Option<String>,
+    digest: String,
+    #[serde(default)]
+    platform: Option<Platform>,
+    #[serde(default)]
+    annotations: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Deserialize, Clone, Debug)]
+struct Platform {
+    #[serde(default)]
+    architecture: String,
+    #[serde(default)]
+    os: String,
+    #[serde(default)]
+    variant: Option<String>,
+}
+
+impl Platform {
+    fn describe(&self) -> String {
+        match &self.variant {
+            Some(v) => format!("{}/{}/{v}", self.os, self.architecture),
+            None => format!("{}/{}", self.os, self.architecture),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Index {
+    #[serde(rename = "mediaType", default)]
+    media_type: Option<String>,
+    #[serde(default)]
+    manifests: Option<Vec<Descriptor>>,
+    #[serde(default)]
+    config: Option<Descriptor>,
+    #[serde(default)]
+    layers: Option<Vec<Descriptor>>,
+    #[serde(rename = "schemaVersion", default)]
+    schema_version: Option<u32>,
+}
+
+/// The platform to pick from multi-platform indexes: `os/arch[/variant]`.
+pub fn host_platform() -> String {
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "x86" => "386",
+        "powerpc64" => "ppc64le",
+        other => other,
+    };
+    format!("linux/{arch}")
+}
+
+fn platform_matches(p: &Platform, wanted: &str) -> bool {
+    let mut parts = wanted.split('/');
+    let (os, arch, variant) = (parts.next(), parts.next(), parts.next());
+    Some(p.os.as_str()) == os
+        && Some(p.architecture.as_str()) == arch
+        && (variant.is_none() || p.variant.as_deref() == variant)
+}
+
+fn blob_name(digest: &str) -> Result<String> {
+    match digest.split_once(':') {
+        Some(("sha256", hex)) if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            Ok(format!("blobs/sha256/{hex}"))
+        }
+        _ => Err(Error::new(format!("unsupported or malformed digest {digest:?} (only sha256 is supported)"))),
+    }
+}
+
+fn parse_json<T: for<'de> Deserialize<'de>>(store: &Store, what: &str, bytes: &[u8]) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|e| Error::new(format!("{}: {what} is not valid: {e}", store.describe())))
+}
+
+/// Read a blob named by digest and check the digest.
+pub(crate) fn read_verified(store: &Store, digest: &str, what: &str) -> Result<Vec<u8>> {
+    let name = blob_name(digest).map_err(|e| Error::new(format!("{}: {what}: {e}", store.describe())))?;
+    let bytes = store.read_small(&name, METADATA_CAP)?;
+    let actual = crate::layer::sha256_hex(&bytes);
+    if digest != actual {
+        return Err(Error::new(format!(
+            "{}: {what} {name} does not match its digest: expected {digest}, got {actual}",
+            store.describe()
+        )));
+    }
+    Ok(bytes)
+}
+
+/// Every image in `target`, or the one it names.
+pub fn resolve(target: &Target, platform: Option<&str>) -> Result<Vec<ImageRef>> {
+    match target {
+        Target::DockerArchive { path, reference } => {
+            let store = Arc::new(Store::Tar(TarIndex::open(Path::new(path))?));
+            docker_archive(store, path, reference.as_deref())
+        }
+        Target::OciArchive { path, reference } => {
+            let store = Arc::new(Store::Tar(TarIndex::open(Path::new(path))?));
+            oci_layout(store, "oci-archive", path, reference.as_deref(), platform)
+        }
+        Target::OciLayout { path, reference } => {
+            let dir = Path::new(path);
+            if !dir.is_dir() {
+                return Err(Error::new(format!("{path}: not a directory (an OCI layout is a directory with oci-layout and index.json)")));
+            }
+            if !dir.join("oci-layout").is_file() {
+                return Err(Error::new(format!("{path}: not an OCI image layout: oci-layout is missing")));
+            }
+            oci_layout(Arc::new(Store::Dir(dir.to_owned())), "oci", path, reference.as_deref(), platform)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct DockerManifestEntry {
+    #[serde(rename = "Config")]
+    config: String,
+    #[serde(rename = "RepoTags", default)]
+    repo_tags: Option<Vec<String>>,
+    #[serde(rename = "Layers", default)]
+    layers: Vec<String>,
+}
+
+fn docker_archive(store: Arc<Store>, path: &str, reference: Option<&str>) -> Result<Vec<ImageRef>> {
+    let bytes = store.read_small("manifest.json", METADATA_CAP)?;
+    let entries: Vec<DockerManifestEntry> = parse_json(&store, "manifest.json", &bytes)?;
+    if entries.is_empty() {
+        return Err(Error::new(format!("{path}: manifest.json lists no images")));
+    }
+    let many = entries.len() > 1;
+    let mut out = Vec::new();
+    for entry in entries {
+        let tags = entry.repo_tags.clone().unwrap_or_default();
+        if let Some(r) = reference {
+            if !tags.iter().any(|t| t == r || t.strip_prefix("docker.io/library/") == Some(r) || t.strip_prefix("localhost/") == Some(r)) {
+                continue;
+            }
+        }
+        // Config and layers are named by digest in Docker 25+ (blobs/sha256/…)
+        // and in the legacy layout (<hex>.json); layer.tar files are checked
+        // against the config's diff_ids instead.
+        let digest_of = |name: &str| -> Option<String> {
+            let base = name.rsplit('/').next().unwrap_or(name);
+            let hex = base.strip_suffix(".json").unwrap_or(base);
+            (name.starts_with("blobs/sha256/") || name.ends_with(".json"))
+                .then(|| format!("sha256:{hex}"))
+                .filter(|d| d.len() == 71 && d[7..].bytes().all(|b| b.is_ascii_hexdigit()))
+        };
+        let name = match (many, tags.first()) {
+            (true, Some(tag)) => format!("docker-archive:{path}:{tag}"),
+            (true, None) => format!("docker-archive:{path}@{}", entry.config),
+            (false, _) => path.to_owned(),
+        };
+        out.push(ImageRef {
+            store: store.clone(),
+            name,
+            kind: "docker-archive",
+            manifest_digest: None,
+            config: BlobRef {
+                digest: digest_of(&entry.config),
+                name: entry.config.clone(),
+                media_type: None,
+            },
+            layers: entry
+                .layers
+                .iter()
+                .map(|l| BlobRef {
+                    digest: l.starts_with("blobs/sha256/").then(|| digest_of(l)).flatten(),
+                    name: l.clone(),
+                    media_type: None,
+                })
+                .collect(),
+        });
+    }
+    if out.is_empty() {
+        return Err(Error::new(format!(
+            "{path}: no image tagged {:?} in this archive",
+            reference.unwrap_or_default()
+        )));
+    }
+    Ok(out)
+}
+
+fn oci_layout(store: Arc<Store>, kind: &'static str, path: &str, reference: Option<&str>, platform: Option<&str>) -> Result<Vec<ImageRef>> {
+    let bytes = store.read_small("index.json", METADATA_CAP)?;
+    let index: Index = parse_json(&store, "index.json", &bytes)?;
+    let manifests = index.manifests.unwrap_or_default();
+    let mut chosen: Vec<(Option<String>, &Descriptor)> = Vec::new();
+    for d in &manifests {
+        let ref_name = d
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get("org.opencontainers.image.ref.name").cloned());
+        match reference {
+            Some(r) if ref_name.as_deref() == Some(r) || d.digest == r => chosen.push((ref_name, d)),
+            Some(_) => {}
+            None => chosen.push((ref_name, d)),
+        }
+    }
+    if chosen.is_empty() {
+        let refs: Vec<String> = manifests
+            .iter()
+            .filter_map(|d| d.annotations.as_ref()?.get("org.opencontainers.image.ref.name").cloned())
+            .collect();
+        return Err(Error::new(match reference {
+            Some(r) => format!("{path}: no image {r:?} in this layout (it has: {})", if refs.is_empty() { "no named references".into() } else { refs.join(", ") }),
+            None => format!("{path}: index.json lists no images"),
+        }));
+    }
+    let many = chosen.len() > 1;
+    let wanted = platform.map(str::to_owned).unwrap_or_else(host_platform);
+    let mut out = Vec::new();
+    for (ref_name, d) in chosen {
+        let (manifest_digest, manifest) = resolve_manifest(&store, d, &wanted, platform.is_some(), 0)?;
+        let name = match (many, &ref_name) {
+            (true, Some(r)) => format!("{kind}:{path}:{r}"),
+            (true, None) => format!("{kind}:{path}@{manifest_digest}"),
+            (false, _) => path.to_owned(),
+        };
+        let (Some(config), Some(layers)) = (manifest.config, manifest.layers) else {
+            return Err(Error::new(format!("{path}: manifest {manifest_digest} has no config or no layers")));
+        };
+        out.push(ImageRef {
+            store: store.clone(),
+            name,
+            kind,
+            manifest_digest: Some(manifest_digest),
+            config: BlobRef {
+                name: blob_name(&config.digest).map_err(|e| Error::new(format!("{path}: config: {e}")))?,
+                digest: Some(config.digest),
+                media_type: config.media_type,
+            },
+            layers: layers
+                .into_iter()
+                .map(|l| {
+                    Ok(BlobRef {
+                        name: blob_name(&l.digest).map_err(|e| Error::new(format!("{path}: layer: {e}")))?,
+                        digest: Some(l.digest),
+                        media_type: l.media_type,
+                    })
+                })
+                .collect::<Result<_>>()?,
+        });
+    }
+    Ok(out)
+}
+
+/// Follow a descriptor through (nested) indexes to one image manifest.
+fn resolve_manifest(store: &Store, d: &Descriptor, wanted: &str, explicit: bool, depth: usize) -> Result<(String, Index)> {
+    if depth > 8 {
+        return Err(Error::new(format!("{}: indexes nested more than 8 deep", store.describe())));
+    }
+    let bytes = read_verified(store, &d.digest, "manifest")?;
+    let doc: Index = parse_json(store, &format!("manifest {}", d.digest), &bytes)?;
+    let media_type = doc.media_type.clone().or_else(|| d.media_type.clone()).unwrap_or_default();
+    if media_type == "application/vnd.docker.distribution.manifest.v1+json" || doc.schema_version == Some(1) {
+        return Err(Error::new(format!("{}: manifest {} is Docker schema 1, which is not supported", store.describe(), d.digest)));
+    }
+    if doc.config.is_some() && !INDEX_TYPES.contains(&media_type.as_str()) {
+        return Ok((d.digest.clone(), doc));
+    }
+    let Some(manifests) = &doc.manifests else {
+        return Err(Error::new(format!("{}: manifest {} is neither an image manifest nor an index", store.describe(), d.digest)));
+    };
+    // Attestations and other non-image entries carry platform unknown/unknown.
+    let images: Vec<&Descriptor> = manifests
+        .iter()
+        .filter(|m| m.platform.as_ref().is_none_or(|p| p.os != "unknown"))
+        .collect();
+    let pick = images
+        .iter()
+        .find(|m| m.platform.as_ref().is_some_and(|p| platform_matches(p, wanted)))
+        .or_else(|| if images.len() == 1 && !explicit { images.first() } else { None });
+    match pick {
+        Some(m) => resolve_manifest(store, m, wanted, explicit, depth + 1),
+        None => {
+            let available: Vec<String> = images.iter().filter_map(|m| m.platform.as_ref().map(Platform::describe)).collect();
+            Err(Error::new(format!(
+                "{}: no image for platform {wanted} (available: {}); choose one with --platform",
+                store.describe(),
+                available.join(", ")
+            )))
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! Where blobs live: files in a directory (OCI layout) or members of a tar
+//! file read in place (docker-archive, oci-archive) — never unpacked.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Component, Path, PathBuf};
+
+use crate::error::{io_text, Error, Result};
+
+pub(crate) enum Store {
+    Dir(PathBuf),
+    Tar(TarIndex),
+}
+
+/// The members of a tar file: name → (data offset, size).
+pub(crate) struct TarIndex {
+    path: PathBuf,
+    members: HashMap<String, (u64, u64)>,
+}
+
+/// A member name with `./` prefixes and `.` components removed; `None` if it
+/// would leave the archive (`..`, absolute).
+fn clean_member_name(name: &str) -> Option<String> {
+    let mut parts = Vec::new();
+    for c in Path::new(name).components() {
+        match c {
+            Component::Normal(p) => parts.push(p.to_str()?),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    Some(parts.join("/"))
+}
+
+impl TarIndex {
+    pub fn open(path: &Path) -> Result<TarIndex> {
+        let file = File::open(path).map_err(|e| Error::new(format!("{}: cannot read: {}", path.display(), io_text(&e))))?;
+        let mut archive = tar::Archive::new(file);
+        let mut members = HashMap::new();
+        let bad = |e: std::io::Error| Error::new(format!("{}: not a readable tar archive: {}", path.display(), io_text(&e)));
+        for entry in archive.entries_with_seek().map_err(bad)? {
+            let entry = entry.map_err(bad)?;
+            let kind = entry.header().entry_type();
+            if !(kind.is_file() || kind == tar::EntryType::Continuous) {
+                continue;
+            }
+            let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+            if let Some(name) = clean_member_name(&name) {
+                members.insert(name, (entry.raw_file_position(), entry.size()));
+            }
+        }
+        if members.is_empty() {
+            return Err(Error::new(format!("{}: not a tar archive, or an empty one", path.display())));
+        }
+        Ok(TarIndex {
+            path: path.to_owned(),
+            members,
+        })
+    }
+}
+
+impl Store {
+    pub fn describe(&self) -> String {
+        match self {
+            Store::Dir(p) => p.display().to_string(),
+            Store::Tar(t) => t.path.display().to_string(),
+        }
+    }
+
+    pub fn exists(&self, name: &str) -> bool {
+        match self {
+            Store::Dir(root) => clean_member_name(name).is_some_and(|n| root.join(n).is_file()),
+            Store::Tar(t) => clean_member_name(name).is_some_and(|n| t.members.contains_key(&n)),
+        }
+    }
+
+    /// A reader over the member and its size.
+    pub fn open(&self, name: &str) -> Result<(Box<dyn Read + Send>, u64)> {
+        let missing = || Error::new(format!("{}: {name} is missing", self.describe()));
+        let clean = clean_member_name(name).ok_or_else(|| {
+            Error::new(format!("{}: refusing blob path {name:?} that leaves the image", self.describe()))
+        })?;
+        match self {
+            Store::Dir(root) => {
+                let path = root.join(&clean);
+                let file = File::open(&path).map_err(|e| match e.kind() {
+                    std::io::ErrorKind::NotFound => missing(),
+                    _ => Error::new(format!("{}: cannot read: {}", path.display(), io_text(&e))),
+                })?;
+                let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+                Ok((Box::new(file), size))
+            }
+            Store::Tar(t) => {
+                let &(offset, size) = t.members.get(&clean).ok_or_else(missing)?;
+                let mut file = File::open(&t.path)
+                    .map_err(|e| Error::new(format!("{}: cannot read: {}", t.path.display(), io_text(&e))))?;
+                file.seek(SeekFrom::Start(offset))
+                    .map_err(|e| Error::new(format!("{}: cannot read: {}", t.path.display(), io_text(&e))))?;
+                Ok((Box::new(file.take(size)), size))
+            }
+        }
+    }
+
+    /// Read a whole small member (JSON), refusing ones larger than `cap`.
+    pub fn read_small(&self, name: &str, cap: u64) -> Result<Vec<u8>> {
+        let (reader, size) = self.open(name)?;
+        if size > cap {
+            return Err(Error::new(format!(
+                "{}: {name} is {size} bytes, more than the {cap}-byte limit for metadata",
+                self.describe()
+            )));
+        }
+        let mut buf = Vec::with_capacity(size as usize);
+        reader
+            .take(cap + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::new(format!("{}: cannot read {name}: {}", self.describe(), io_text(&e))))?;
+        if buf.len() as u64 > cap {
+            return Err(Error::new(format!("{}: {name} is larger than the {cap}-byte limit for metadata", self.describe())));
+        }
+        Ok(buf)
+    }
+}

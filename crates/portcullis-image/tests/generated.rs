@@ -1,0 +1,383 @@
+//! Images generated in the test, for edge cases real tools rarely produce:
+//! each test builds an OCI layout or docker-archive byte by byte.
+
+use std::io::Write;
+use std::path::Path;
+
+use portcullis_image::{display_path, resolve, EntryKind, LoadOptions, Target};
+use sha2::{Digest, Sha256};
+
+fn digest(bytes: &[u8]) -> String {
+    let h = Sha256::digest(bytes);
+    format!("sha256:{}", h.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// A tar entry for a generated layer.
+enum E<'a> {
+    File(&'a [u8], u32, &'a [u8]),
+    Dir(&'a [u8]),
+    Hard(&'a [u8], &'a [u8]),
+    Sym(&'a [u8], &'a [u8]),
+}
+
+fn tar_bytes(entries: &[E<'_>]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for e in entries {
+        let mut h = tar::Header::new_gnu();
+        match e {
+            E::File(path, mode, content) => {
+                h.set_entry_type(tar::EntryType::Regular);
+                h.set_mode(*mode);
+                h.set_size(content.len() as u64);
+                h.set_path(Path::new(std::str::from_utf8(path).unwrap_or("x"))).ok();
+                set_raw_name(&mut h, path);
+                h.set_cksum();
+                b.append(&h, *content).expect("append");
+            }
+            E::Dir(path) => {
+                h.set_entry_type(tar::EntryType::Directory);
+                h.set_mode(0o755);
+                h.set_size(0);
+                set_raw_name(&mut h, path);
+                h.set_cksum();
+                b.append(&h, &[][..]).expect("append");
+            }
+            E::Hard(path, target) | E::Sym(path, target) => {
+                h.set_entry_type(if matches!(e, E::Hard(..)) { tar::EntryType::Link } else { tar::EntryType::Symlink });
+                h.set_mode(0o644);
+                h.set_size(0);
+                set_raw_name(&mut h, path);
+                let name = &mut h.as_old_mut().linkname;
+                name.fill(0);
+                name[..target.len()].copy_from_slice(target);
+                h.set_cksum();
+                b.append(&h, &[][..]).expect("append");
+            }
+        }
+    }
+    b.into_inner().expect("tar")
+}
+
+/// Names are written raw so tests can use `..`, absolute and non-UTF-8 names.
+fn set_raw_name(h: &mut tar::Header, path: &[u8]) {
+    let name = &mut h.as_old_mut().name;
+    name.fill(0);
+    name[..path.len()].copy_from_slice(path);
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(bytes).expect("gzip");
+    e.finish().expect("gzip")
+}
+
+fn zstd(bytes: &[u8]) -> Vec<u8> {
+    zstd::encode_all(bytes, 3).expect("zstd")
+}
+
+struct Layout {
+    dir: tempfile::TempDir,
+}
+
+impl Layout {
+    fn new() -> Layout {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("blobs/sha256")).expect("mkdir");
+        std::fs::write(dir.path().join("oci-layout"), br#"{"imageLayoutVersion":"1.0.0"}"#).expect("write");
+        Layout { dir }
+    }
+
+    fn blob(&self, bytes: &[u8]) -> String {
+        let d = digest(bytes);
+        std::fs::write(self.dir.path().join("blobs/sha256").join(&d[7..]), bytes).expect("blob");
+        d
+    }
+
+    /// An image whose layers are (uncompressed tar, stored blob bytes) pairs.
+    fn image(&self, layers: &[(Vec<u8>, Vec<u8>)], config_extra: &str) -> String {
+        let diff_ids: Vec<String> = layers.iter().map(|(tar, _)| digest(tar)).collect();
+        let config = format!(
+            r#"{{"architecture":"amd64","os":"linux","rootfs":{{"type":"layers","diff_ids":{}}}{config_extra}}}"#,
+            serde_json::to_string(&diff_ids).expect("json")
+        );
+        let config_digest = self.blob(config.as_bytes());
+        let layer_descs: Vec<String> = layers
+            .iter()
+            .map(|(_, blob)| {
+                format!(
+                    r#"{{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"{}","size":{}}}"#,
+                    self.blob(blob),
+                    blob.len()
+                )
+            })
+            .collect();
+        let manifest = format!(
+            r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{config_digest}","size":{}}},"layers":[{}]}}"#,
+            config.len(),
+            layer_descs.join(",")
+        );
+        self.blob(manifest.as_bytes())
+    }
+
+    fn index(&self, entries: &[(String, &str)]) {
+        let manifests: Vec<String> = entries
+            .iter()
+            .map(|(d, extra)| format!(r#"{{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{d}","size":1{extra}}}"#))
+            .collect();
+        std::fs::write(self.dir.path().join("index.json"), format!(r#"{{"schemaVersion":2,"manifests":[{}]}}"#, manifests.join(","))).expect("index");
+    }
+
+    fn path(&self) -> String {
+        self.dir.path().display().to_string()
+    }
+}
+
+fn all_paths(_: &[u8]) -> bool {
+    true
+}
+
+fn load(target: &str) -> Result<portcullis_image::Image, String> {
+    load_with(target, u64::MAX, None)
+}
+
+fn load_with(target: &str, cap: u64, platform: Option<&str>) -> Result<portcullis_image::Image, String> {
+    let t = Target::parse(target).map_err(|e| e.message)?.ok_or("not an image target")?;
+    let refs = resolve(&t, platform).map_err(|e| e.message)?;
+    assert_eq!(refs.len(), 1);
+    refs[0]
+        .load(&LoadOptions { max_uncompressed: cap, want: &all_paths })
+        .map_err(|e| e.message)
+}
+
+fn names(image: &portcullis_image::Image) -> Vec<(String, u32, usize)> {
+    image.fs.files.values().map(|f| (display_path(&f.entry.path), f.entry.mode, f.layer)).collect()
+}
+
+#[test]
+fn layers_merge_with_whiteouts_opaque_dirs_hard_links_and_readditions() {
+    let l0 = tar_bytes(&[
+        E::Dir(b"bin"),
+        E::File(b"bin/su", 0o4755, b"su"),
+        E::File(b"bin/gone", 0o4755, b"x"),
+        E::Dir(b"cache"),
+        E::File(b"cache/a", 0o644, b"a"),
+        E::File(b"etc/passwd", 0o644, b"root:x:0:0::/root:/bin/sh\n"),
+        E::Hard(b"bin/su2", b"bin/su"),
+    ]);
+    let l1 = tar_bytes(&[
+        E::File(b"bin/.wh.gone", 0o644, b""),
+        E::File(b"cache/.wh..wh..opq", 0o644, b""),
+        E::File(b"cache/b", 0o644, b"b"),
+        E::File(b"bin/su", 0o755, b"su"),
+    ]);
+    let l2 = tar_bytes(&[E::File(b"bin/gone", 0o755, b"back"), E::File(b"./etc/passwd", 0o644, b"root:x:0:0::/root:/bin/sh\nadmin:x:0:0::/:/bin/sh\n")]);
+    let layout = Layout::new();
+    let m = layout.image(&[(l0.clone(), gzip(&l0)), (l1.clone(), zstd(&l1)), (l2.clone(), l2.clone())], "");
+    layout.index(&[(m.clone(), "")]);
+    let image = load(&format!("oci:{}", layout.path())).expect("load");
+    assert_eq!(image.digest, m);
+    assert_eq!(image.kind, "oci");
+    assert_eq!(image.layers.iter().map(|l| l.compression).collect::<Vec<_>>(), ["gzip", "zstd", "none"]);
+    assert_eq!(
+        names(&image),
+        vec![
+            ("/bin".into(), 0o755, 0),
+            ("/bin/gone".into(), 0o755, 2),
+            ("/bin/su".into(), 0o755, 1),
+            ("/bin/su2".into(), 0o4755, 0),
+            ("/cache".into(), 0o755, 0),
+            ("/cache/b".into(), 0o644, 1),
+            ("/etc/passwd".into(), 0o644, 2),
+        ]
+    );
+    let su2 = &image.fs.files[&b"bin/su2"[..]];
+    assert_eq!(su2.entry.kind, EntryKind::HardLink);
+    assert_eq!(su2.entry.link.as_deref(), Some(&b"bin/su"[..]));
+    let mut shadowed: Vec<(String, u32, usize, String)> = image
+        .fs
+        .shadowed
+        .iter()
+        .map(|s| (display_path(&s.file.entry.path), s.file.entry.mode, s.file.layer, format!("{:?}", s.gone)))
+        .collect();
+    shadowed.sort();
+    assert_eq!(
+        shadowed,
+        vec![
+            ("/bin/gone".into(), 0o4755, 0, "Deleted(1)".into()),
+            ("/bin/su".into(), 0o4755, 0, "Replaced(1)".into()),
+            ("/cache/a".into(), 0o644, 0, "Hidden(1)".into()),
+            ("/etc/passwd".into(), 0o644, 0, "Replaced(2)".into()),
+        ]
+    );
+    assert_eq!(image.fs.contents[&b"etc/passwd"[..]], b"root:x:0:0::/root:/bin/sh\nadmin:x:0:0::/:/bin/sh\n");
+}
+
+#[test]
+fn docker_archive_legacy_layout_with_two_images() {
+    let layer = tar_bytes(&[E::File(b"hello", 0o644, b"hi")]);
+    let config = |user: &str| {
+        format!(r#"{{"config":{{"User":"{user}"}},"rootfs":{{"type":"layers","diff_ids":["{}"]}}}}"#, digest(&layer))
+    };
+    let (c1, c2) = (config("root"), config("app"));
+    let (d1, d2) = (digest(c1.as_bytes()), digest(c2.as_bytes()));
+    let manifest = format!(
+        r#"[{{"Config":"{}.json","RepoTags":["one:1"],"Layers":["abc/layer.tar"]}},{{"Config":"{}.json","RepoTags":["two:2"],"Layers":["abc/layer.tar"]}}]"#,
+        &d1[7..],
+        &d2[7..]
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("two.tar");
+    let mut b = tar::Builder::new(std::fs::File::create(&path).expect("create"));
+    for (name, bytes) in [
+        ("manifest.json".to_owned(), manifest.as_bytes().to_vec()),
+        (format!("{}.json", &d1[7..]), c1.into_bytes()),
+        (format!("{}.json", &d2[7..]), c2.into_bytes()),
+        ("abc/layer.tar".to_owned(), layer.clone()),
+        ("repositories".to_owned(), b"{}".to_vec()),
+    ] {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(bytes.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        b.append_data(&mut h, name, &bytes[..]).expect("append");
+    }
+    b.finish().expect("finish");
+    drop(b);
+    let bare = path.display().to_string();
+    let target = Target::parse(&bare).expect("parse").expect("detected");
+    assert!(matches!(target, Target::DockerArchive { .. }));
+    let refs = resolve(&target, None).expect("resolve");
+    assert_eq!(refs.iter().map(|r| r.name.clone()).collect::<Vec<_>>(), [format!("docker-archive:{bare}:one:1"), format!("docker-archive:{bare}:two:2")]);
+    let one = refs[1].load(&LoadOptions { max_uncompressed: u64::MAX, want: &all_paths }).expect("load");
+    assert_eq!(one.config.config.as_ref().and_then(|c| c.user.clone()).as_deref(), Some("app"));
+    assert_eq!(one.digest, d2);
+    let named = resolve(&Target::parse(&format!("docker-archive:{bare}:one:1")).expect("p").expect("t"), None).expect("resolve");
+    assert_eq!(named.len(), 1);
+    let err = resolve(&Target::parse(&format!("docker-archive:{bare}:three:3")).expect("p").expect("t"), None).err().expect("no such tag");
+    assert_eq!(err.message, format!("{bare}: no image tagged \"three:3\" in this archive"));
+}
+
+fn one_layer_layout(stored: Vec<u8>, tar: Vec<u8>, config_extra: &str) -> Layout {
+    let layout = Layout::new();
+    let m = layout.image(&[(tar, stored)], config_extra);
+    layout.index(&[(m, "")]);
+    layout
+}
+
+#[test]
+fn a_blob_that_does_not_match_its_digest_stops_the_scan() {
+    let tar = tar_bytes(&[E::File(b"a", 0o644, b"a")]);
+    let layout = one_layer_layout(gzip(&tar), tar, "");
+    // Corrupt the stored layer blob in place (same name, other bytes).
+    let blobs = layout.dir.path().join("blobs/sha256");
+    let mut tampered = false;
+    for e in std::fs::read_dir(&blobs).expect("ls") {
+        let p = e.expect("e").path();
+        let bytes = std::fs::read(&p).expect("read");
+        if bytes.starts_with(&[0x1f, 0x8b]) {
+            let other = gzip(&tar_bytes(&[E::File(b"b", 0o4755, b"evil")]));
+            std::fs::write(&p, &other).expect("write");
+            let err = load(&layout.path()).expect_err("mismatch");
+            let name = format!("blobs/sha256/{}", p.file_name().expect("n").to_string_lossy());
+            assert!(err.starts_with(&format!("{}: layer 0 ({name}): blob does not match its digest: expected sha256:", layout.path())), "{err}");
+            assert!(err.contains(&format!(", got {}", digest(&other))), "{err}");
+            tampered = true;
+        }
+    }
+    assert!(tampered);
+}
+
+#[test]
+fn diff_id_mismatch_missing_blob_and_bad_config_are_errors() {
+    let tar = tar_bytes(&[E::File(b"a", 0o644, b"a")]);
+    let layout = Layout::new();
+    let other = tar_bytes(&[E::File(b"z", 0o644, b"z")]);
+    // The config names the diff_id of `other`, the layer holds `tar`.
+    let m = layout.image(&[(other.clone(), gzip(&tar))], "");
+    layout.index(&[(m, "")]);
+    let err = load(&layout.path()).expect_err("diff_id");
+    let expected = format!(
+        "uncompressed content does not match the config's diff_id: expected {}, got {}",
+        digest(&other),
+        digest(&tar)
+    );
+    assert!(err.ends_with(&expected), "{err}");
+
+    let layout = one_layer_layout(gzip(&tar), tar.clone(), "");
+    for e in std::fs::read_dir(layout.dir.path().join("blobs/sha256")).expect("ls") {
+        let p = e.expect("e").path();
+        if std::fs::read(&p).expect("r").starts_with(&[0x1f, 0x8b]) {
+            std::fs::remove_file(&p).expect("rm");
+            let err = load(&layout.path()).expect_err("missing");
+            assert_eq!(err, format!("{}: blobs/sha256/{} is missing", layout.path(), p.file_name().expect("n").to_string_lossy()));
+        }
+    }
+
+    let layout = one_layer_layout(gzip(&tar), tar, r#","config":{"User":5}"#);
+    let err = load(&layout.path()).expect_err("types");
+    assert!(err.contains("is not valid: invalid type: integer `5`, expected a string"), "{err}");
+}
+
+#[test]
+fn truncated_streams_are_errors() {
+    let tar = tar_bytes(&[E::File(b"a", 0o644, &[7u8; 100_000])]);
+    for (stored, what) in [(gzip(&tar), "gzip"), (zstd(&tar), "zstd")] {
+        let cut = stored[..stored.len() / 2].to_vec();
+        let layout = Layout::new();
+        // Store the truncated blob under its own digest so only decompression can fail.
+        let m = layout.image(&[(tar.clone(), cut)], "");
+        layout.index(&[(m, "")]);
+        let err = load(&layout.path()).expect_err("truncated");
+        assert!(err.contains(&format!("{what} stream is corrupt or truncated")), "{err}");
+    }
+}
+
+#[test]
+fn hostile_names_are_refused_and_absolute_ones_normalised() {
+    let tar = tar_bytes(&[E::File(b"../../etc/shadow", 0o644, b"x")]);
+    let layout = one_layer_layout(gzip(&tar), tar, "");
+    let err = load(&layout.path()).expect_err("dotdot");
+    assert!(err.ends_with("entry ../../etc/shadow leaves the image root (a `..` path component): refusing a hostile layer"), "{err}");
+
+    let tar = tar_bytes(&[E::File(b"/abs/file", 0o644, b"x"), E::File(b"caf\xe9\n", 0o644, b"x"), E::Sym(b"loop", b"loop"), E::Hard(b"dangling", b"nowhere")]);
+    let layout = one_layer_layout(gzip(&tar), tar, "");
+    let image = load(&layout.path()).expect("load");
+    let paths: Vec<String> = image.fs.files.values().map(|f| display_path(&f.entry.path)).collect();
+    assert_eq!(paths, ["/abs/file", "/caf\\xe9\\x0a", "/dangling", "/loop"]);
+}
+
+#[test]
+fn decompression_beyond_the_budget_is_refused() {
+    let tar = tar_bytes(&[E::File(b"zeros", 0o644, &vec![0u8; 4 << 20])]);
+    let stored = gzip(&tar);
+    assert!(stored.len() < 64 << 10, "a small blob that inflates a lot");
+    let layout = one_layer_layout(stored, tar, "");
+    let err = load_with(&layout.path(), 1 << 20, None).expect_err("bomb");
+    assert!(err.contains("more than 1048576 bytes after decompression (the --max-uncompressed limit)"), "{err}");
+    assert!(load_with(&layout.path(), 8 << 20, None).is_ok());
+}
+
+#[test]
+fn multi_platform_index_picks_the_platform() {
+    let layout = Layout::new();
+    let tar = tar_bytes(&[E::File(b"a", 0o644, b"a")]);
+    let amd = layout.image(&[(tar.clone(), gzip(&tar))], r#","config":{"User":"amd"}"#);
+    let arm = layout.image(&[(tar.clone(), gzip(&tar))], r#","config":{"User":"arm"}"#);
+    let nested = format!(
+        r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{amd}","size":1,"platform":{{"os":"linux","architecture":"amd64"}}}},{{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{arm}","size":1,"platform":{{"os":"linux","architecture":"arm64","variant":"v8"}}}}]}}"#
+    );
+    let idx = layout.blob(nested.as_bytes());
+    layout.index(&[(idx, r#","annotations":{"org.opencontainers.image.ref.name":"multi"}"#)]);
+    let user = |p: Option<&str>| {
+        load_with(&format!("oci:{}:multi", layout.path()), u64::MAX, p).map(|i| i.config.config.and_then(|c| c.user).unwrap_or_default())
+    };
+    assert_eq!(user(Some("linux/arm64")), Ok("arm".to_owned()));
+    assert_eq!(user(Some("linux/arm64/v8")), Ok("arm".to_owned()));
+    assert_eq!(user(Some("linux/amd64")), Ok("amd".to_owned()));
+    assert_eq!(
+        user(Some("linux/s390x")),
+        Err(format!("{}: no image for platform linux/s390x (available: linux/amd64, linux/arm64/v8); choose one with --platform", layout.path()))
+    );
+    let err = load_with(&format!("oci:{}:nope", layout.path()), u64::MAX, None).expect_err("no ref");
+    assert_eq!(err, format!("{}: no image \"nope\" in this layout (it has: multi)", layout.path()));
+}
