@@ -2,7 +2,7 @@
 //! instruction arguments with variables expanded the way Docker expands them.
 
 use crate::ast::*;
-use crate::expand::{expand, Env};
+use crate::expand::{expand, Env, Unresolved, Why};
 use crate::span::Span;
 use crate::{Dockerfile, ParseError};
 
@@ -13,8 +13,8 @@ pub struct Value {
     pub raw: String,
     /// Quotes removed, variables substituted.
     pub text: String,
-    /// Variables with no known value that `text` depends on.
-    pub unresolved: Vec<String>,
+    /// Variables with no known value that `text` depends on, and why.
+    pub unresolved: Vec<Unresolved>,
     pub span: Span,
 }
 
@@ -98,6 +98,8 @@ impl<'d> Build<'d> {
                 .map(|(_, v)| v.clone())
         };
         let mut global = Env::default();
+        // Names declared by ARG before the first FROM, for "not re-declared" hints.
+        let mut global_names: Vec<String> = Vec::new();
         let mut global_args = Vec::new();
         let mut stages: Vec<Stage<'d>> = Vec::new();
         let mut env = Env::default();
@@ -105,8 +107,15 @@ impl<'d> Build<'d> {
         let mut stage_envs: Vec<Env> = Vec::new();
 
         for instruction in dockerfile.instructions() {
+            let in_stage = !stages.is_empty() && instruction.keyword != Keyword::From;
+            let mut new_globals: Vec<String> = Vec::new();
             let exp = |w: &Word, env: &Env| -> Result<Value, ParseError> {
-                let e = expand(&w.raw, env, escape).map_err(|m| ParseError::new(m, w.span))?;
+                let mut e = expand(&w.raw, env, escape).map_err(|m| ParseError::new(m, w.span))?;
+                for u in &mut e.unresolved {
+                    if u.why == Why::Undeclared && in_stage && global_names.contains(&u.name) {
+                        u.why = Why::GlobalNotRedeclared;
+                    }
+                }
                 Ok(Value {
                     raw: w.raw.clone(),
                     text: e.text,
@@ -126,6 +135,9 @@ impl<'d> Build<'d> {
                 (Keyword::Arg, None) => {
                     let before = global.clone();
                     let args = declare_args(instruction, &mut global, &before, &build_arg, &exp)?;
+                    if let Arguments::Pairs(pairs) = &instruction.args {
+                        new_globals.extend(pairs.iter().map(|p| p.key.raw.clone()));
+                    }
                     global_args.push(Step {
                         instruction,
                         args,
@@ -229,6 +241,7 @@ impl<'d> Build<'d> {
                     }
                 }
             }
+            global_names.extend(new_globals);
         }
         if stages.is_empty() {
             let at = dockerfile.source.len();

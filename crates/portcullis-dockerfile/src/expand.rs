@@ -14,8 +14,10 @@ pub struct Env {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lookup<'a> {
     Known(&'a str),
-    /// Declared by an ARG without default, or not declared: set only by a build argument.
-    Unknown,
+    /// Declared by an ARG without default: only a build argument can set it.
+    NoDefault,
+    /// Not declared here: Docker expands it to nothing.
+    Undeclared,
 }
 
 impl Env {
@@ -35,7 +37,8 @@ impl Env {
         }
         match self.args.iter().rev().find(|(n, _)| n == name) {
             Some((_, Some(v))) => Lookup::Known(v),
-            _ => Lookup::Unknown,
+            Some((_, None)) => Lookup::NoDefault,
+            None => Lookup::Undeclared,
         }
     }
 
@@ -61,8 +64,25 @@ impl Env {
 pub struct Expanded {
     /// The word with quotes removed and variables substituted (unknown ones empty, as Docker does).
     pub text: String,
-    /// Variables whose value is unknown here (no default; a build argument may set them).
-    pub unresolved: Vec<String>,
+    /// Variables whose value is unknown here.
+    pub unresolved: Vec<Unresolved>,
+}
+
+/// A variable without a known value, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unresolved {
+    pub name: String,
+    pub why: Why,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Why {
+    /// `ARG NAME` without a default: a build argument may set it.
+    NoDefault,
+    /// No ARG or ENV in scope declares it.
+    Undeclared,
+    /// Declared by an ARG before the first FROM but not re-declared in the stage.
+    GlobalNotRedeclared,
 }
 
 /// Expand `raw`. Errors are Docker's ("bad substitution", unterminated quotes).
@@ -86,7 +106,7 @@ struct Lexer<'e> {
     pos: usize,
     env: &'e Env,
     escape: char,
-    unresolved: Vec<String>,
+    unresolved: Vec<Unresolved>,
 }
 
 impl Lexer<'_> {
@@ -200,13 +220,20 @@ impl Lexer<'_> {
     fn lookup(&mut self, name: &str) -> Option<String> {
         match self.env.get(name) {
             Lookup::Known(v) => Some(v.to_owned()),
-            Lookup::Unknown => None,
+            Lookup::NoDefault | Lookup::Undeclared => None,
         }
     }
 
     fn note_unresolved(&mut self, name: &str) {
-        if !self.unresolved.iter().any(|n| n == name) {
-            self.unresolved.push(name.to_owned());
+        if !self.unresolved.iter().any(|u| u.name == name) {
+            let why = match self.env.get(name) {
+                Lookup::NoDefault => Why::NoDefault,
+                _ => Why::Undeclared,
+            };
+            self.unresolved.push(Unresolved {
+                name: name.to_owned(),
+                why,
+            });
         }
     }
 

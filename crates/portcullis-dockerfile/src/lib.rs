@@ -17,6 +17,7 @@ pub mod span;
 
 pub use ast::*;
 pub use build::{Base, Build, Stage, Step, Value};
+pub use expand::{Unresolved, Why};
 pub use parser::parse;
 pub use span::{LineIndex, Position, Span};
 

@@ -1,7 +1,7 @@
 //! Parser behaviour, one section per bullet of the parser's contract.
 
 use portcullis_dockerfile::{
-    parse, Arguments, Base, Build, Command, Dockerfile, Item, Keyword, ParseError, Position,
+    parse, Arguments, Base, Build, Command, Dockerfile, Item, Keyword, ParseError, Position, Why,
 };
 
 fn ok(src: &str) -> Dockerfile {
@@ -381,7 +381,12 @@ fn expanded(src: &str, build_args: &[(&str, &str)]) -> Vec<(String, Vec<String>)
     let last = b.final_stage().steps.last().expect("step");
     last.args
         .iter()
-        .map(|v| (v.text.clone(), v.unresolved.clone()))
+        .map(|v| {
+            (
+                v.text.clone(),
+                v.unresolved.iter().map(|u| u.name.clone()).collect(),
+            )
+        })
         .collect()
 }
 
@@ -416,6 +421,26 @@ fn global_args_reach_from_lines_and_redeclared_args_only() {
     );
     let src = "ARG TAG=1 USERNAME=app\nFROM img:$TAG\nARG USERNAME\nUSER $USERNAME\n";
     assert_eq!(expanded(src, &[]), vec![("app".into(), vec![])]);
+}
+
+#[test]
+fn unresolved_variables_say_why() {
+    let df = ok("ARG G=1\nFROM a\nARG N\nUSER $G:$N:$U\n");
+    let b = Build::new(&df, &[]).expect("build");
+    let user = &b.final_stage().steps.last().expect("user").args[0];
+    let why: Vec<(&str, Why)> = user
+        .unresolved
+        .iter()
+        .map(|u| (u.name.as_str(), u.why))
+        .collect();
+    assert_eq!(
+        why,
+        [
+            ("G", Why::GlobalNotRedeclared),
+            ("N", Why::NoDefault),
+            ("U", Why::Undeclared)
+        ]
+    );
 }
 
 #[test]

@@ -51,7 +51,10 @@ impl Filesystem {
             for path in &layer.whiteouts {
                 if let Some(old) = fs.files.remove(path) {
                     fs.contents.remove(path);
-                    fs.shadowed.push(Shadowed { file: old, gone: Gone::Deleted(index) });
+                    fs.shadowed.push(Shadowed {
+                        file: old,
+                        gone: Gone::Deleted(index),
+                    });
                 }
                 fs.remove_below(path, Gone::Deleted(index));
             }
@@ -72,13 +75,26 @@ impl Filesystem {
                 let path = entry.path.clone();
                 if entry.kind != EntryKind::Dir {
                     // A file replacing a directory replaces what was under it.
-                    if fs.files.get(&path).is_some_and(|old| old.entry.kind == EntryKind::Dir) {
+                    if fs
+                        .files
+                        .get(&path)
+                        .is_some_and(|old| old.entry.kind == EntryKind::Dir)
+                    {
                         fs.remove_below(&path, Gone::Replaced(index));
                     }
                 }
-                if let Some(old) = fs.files.insert(path, FileEntry { entry, layer: index }) {
+                if let Some(old) = fs.files.insert(
+                    path,
+                    FileEntry {
+                        entry,
+                        layer: index,
+                    },
+                ) {
                     if old.layer != index {
-                        fs.shadowed.push(Shadowed { file: old, gone: Gone::Replaced(index) });
+                        fs.shadowed.push(Shadowed {
+                            file: old,
+                            gone: Gone::Replaced(index),
+                        });
                     }
                 }
             }

@@ -126,7 +126,7 @@ impl<R: Read> Read for Budgeted<'_, R> {
 }
 
 enum Decoder<R: BufRead> {
-    Gzip(flate2::bufread::MultiGzDecoder<R>),
+    Gzip(Box<flate2::bufread::MultiGzDecoder<R>>),
     Zstd(zstd::stream::read::Decoder<'static, R>),
     Plain(R),
 }
@@ -144,7 +144,7 @@ impl<R: BufRead> Read for Decoder<R> {
 impl<R: BufRead> Decoder<R> {
     fn into_inner(self) -> R {
         match self {
-            Decoder::Gzip(d) => d.into_inner(),
+            Decoder::Gzip(d) => (*d).into_inner(),
             Decoder::Zstd(d) => d.finish(),
             Decoder::Plain(r) => r,
         }
@@ -187,7 +187,11 @@ pub fn display_path(path: &[u8]) -> String {
 pub const CONTENT_CAP: u64 = 1 << 20;
 
 /// Read one layer blob in a single pass. `want` says which paths' contents to keep.
-pub fn read_layer(blob: impl Read, budget: &Budget, want: &dyn Fn(&[u8]) -> bool) -> Result<LayerTable, String> {
+pub fn read_layer(
+    blob: impl Read,
+    budget: &Budget,
+    want: &dyn Fn(&[u8]) -> bool,
+) -> Result<LayerTable, String> {
     let blob_tap = Rc::new(RefCell::new(Tap::default()));
     let diff_tap = Rc::new(RefCell::new(Tap::default()));
     let hashed_blob = Hashing {
@@ -195,11 +199,17 @@ pub fn read_layer(blob: impl Read, budget: &Budget, want: &dyn Fn(&[u8]) -> bool
         tap: blob_tap.clone(),
     };
     let mut buffered = BufReader::with_capacity(256 << 10, hashed_blob);
-    let head = buffered.fill_buf().map_err(|e| format!("cannot read: {e}"))?;
+    let head = buffered
+        .fill_buf()
+        .map_err(|e| format!("cannot read: {e}"))?;
     let (decoder, compression) = if head.starts_with(&[0x1f, 0x8b]) {
-        (Decoder::Gzip(flate2::bufread::MultiGzDecoder::new(buffered)), "gzip")
+        (
+            Decoder::Gzip(Box::new(flate2::bufread::MultiGzDecoder::new(buffered))),
+            "gzip",
+        )
     } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        let d = zstd::stream::read::Decoder::with_buffer(buffered).map_err(|e| format!("zstd: {e}"))?;
+        let d =
+            zstd::stream::read::Decoder::with_buffer(buffered).map_err(|e| format!("zstd: {e}"))?;
         (Decoder::Zstd(d), "zstd")
     } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
         return Err("xz-compressed layers are not supported".into());
@@ -209,7 +219,10 @@ pub fn read_layer(blob: impl Read, budget: &Budget, want: &dyn Fn(&[u8]) -> bool
         (Decoder::Plain(buffered), "none")
     };
     let diff = Hashing {
-        inner: Budgeted { inner: decoder, budget },
+        inner: Budgeted {
+            inner: decoder,
+            budget,
+        },
         tap: diff_tap.clone(),
     };
     let mut table = LayerTable {
@@ -231,7 +244,9 @@ pub fn read_layer(blob: impl Read, budget: &Budget, want: &dyn Fn(&[u8]) -> bool
             let mut entry = entry.map_err(decompress_err)?;
             let header = entry.header();
             let kind = match header.entry_type() {
-                tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse => EntryKind::File,
+                tar::EntryType::Regular
+                | tar::EntryType::Continuous
+                | tar::EntryType::GNUSparse => EntryKind::File,
                 tar::EntryType::Directory => EntryKind::Dir,
                 tar::EntryType::Symlink => EntryKind::Symlink,
                 tar::EntryType::Link => EntryKind::HardLink,
@@ -273,7 +288,10 @@ pub fn read_layer(blob: impl Read, budget: &Budget, want: &dyn Fn(&[u8]) -> bool
             }
             let link = match (kind, link) {
                 (EntryKind::HardLink, Some(l)) => Some(normalize(&l).ok_or_else(|| {
-                    format!("hard link {} points out of the image root", display_path(&path))
+                    format!(
+                        "hard link {} points out of the image root",
+                        display_path(&path)
+                    )
                 })?),
                 (_, l) => l,
             };

@@ -65,7 +65,11 @@ impl ImageRef {
         }
         let config: ImageConfig = serde_json::from_slice(&config_bytes)
             .map_err(|e| fail(format!("image config {config_digest} is not valid: {e}")))?;
-        let diff_ids: Vec<String> = config.rootfs.as_ref().map(|r| r.diff_ids.clone()).unwrap_or_default();
+        let diff_ids: Vec<String> = config
+            .rootfs
+            .as_ref()
+            .map(|r| r.diff_ids.clone())
+            .unwrap_or_default();
         if diff_ids.len() != self.layers.len() {
             return Err(fail(format!(
                 "the config lists {} layer diff_ids but the manifest has {} layers",
@@ -114,7 +118,10 @@ impl ImageRef {
         Ok(Image {
             name: self.name.clone(),
             kind: self.kind,
-            digest: self.manifest_digest.clone().unwrap_or_else(|| config_digest.clone()),
+            digest: self
+                .manifest_digest
+                .clone()
+                .unwrap_or_else(|| config_digest.clone()),
             config_digest,
             config,
             layers,

@@ -22,9 +22,18 @@ const INDEX_TYPES: [&str; 2] = [
 /// How the user named the image source.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
-    DockerArchive { path: String, reference: Option<String> },
-    OciLayout { path: String, reference: Option<String> },
-    OciArchive { path: String, reference: Option<String> },
+    DockerArchive {
+        path: String,
+        reference: Option<String>,
+    },
+    OciLayout {
+        path: String,
+        reference: Option<String>,
+    },
+    OciArchive {
+        path: String,
+        reference: Option<String>,
+    },
 }
 
 impl Target {
@@ -178,17 +187,21 @@ fn blob_name(digest: &str) -> Result<String> {
         Some(("sha256", hex)) if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
             Ok(format!("blobs/sha256/{hex}"))
         }
-        _ => Err(Error::new(format!("unsupported or malformed digest {digest:?} (only sha256 is supported)"))),
+        _ => Err(Error::new(format!(
+            "unsupported or malformed digest {digest:?} (only sha256 is supported)"
+        ))),
     }
 }
 
 fn parse_json<T: for<'de> Deserialize<'de>>(store: &Store, what: &str, bytes: &[u8]) -> Result<T> {
-    serde_json::from_slice(bytes).map_err(|e| Error::new(format!("{}: {what} is not valid: {e}", store.describe())))
+    serde_json::from_slice(bytes)
+        .map_err(|e| Error::new(format!("{}: {what} is not valid: {e}", store.describe())))
 }
 
 /// Read a blob named by digest and check the digest.
 pub(crate) fn read_verified(store: &Store, digest: &str, what: &str) -> Result<Vec<u8>> {
-    let name = blob_name(digest).map_err(|e| Error::new(format!("{}: {what}: {e}", store.describe())))?;
+    let name =
+        blob_name(digest).map_err(|e| Error::new(format!("{}: {what}: {e}", store.describe())))?;
     let bytes = store.read_small(&name, METADATA_CAP)?;
     let actual = crate::layer::sha256_hex(&bytes);
     if digest != actual {
@@ -217,9 +230,17 @@ pub fn resolve(target: &Target, platform: Option<&str>) -> Result<Vec<ImageRef>>
                 return Err(Error::new(format!("{path}: not a directory (an OCI layout is a directory with oci-layout and index.json)")));
             }
             if !dir.join("oci-layout").is_file() {
-                return Err(Error::new(format!("{path}: not an OCI image layout: oci-layout is missing")));
+                return Err(Error::new(format!(
+                    "{path}: not an OCI image layout: oci-layout is missing"
+                )));
             }
-            oci_layout(Arc::new(Store::Dir(dir.to_owned())), "oci", path, reference.as_deref(), platform)
+            oci_layout(
+                Arc::new(Store::Dir(dir.to_owned())),
+                "oci",
+                path,
+                reference.as_deref(),
+                platform,
+            )
         }
     }
 }
@@ -245,7 +266,11 @@ fn docker_archive(store: Arc<Store>, path: &str, reference: Option<&str>) -> Res
     for entry in entries {
         let tags = entry.repo_tags.clone().unwrap_or_default();
         if let Some(r) = reference {
-            if !tags.iter().any(|t| t == r || t.strip_prefix("docker.io/library/") == Some(r) || t.strip_prefix("localhost/") == Some(r)) {
+            if !tags.iter().any(|t| {
+                t == r
+                    || t.strip_prefix("docker.io/library/") == Some(r)
+                    || t.strip_prefix("localhost/") == Some(r)
+            }) {
                 continue;
             }
         }
@@ -278,7 +303,10 @@ fn docker_archive(store: Arc<Store>, path: &str, reference: Option<&str>) -> Res
                 .layers
                 .iter()
                 .map(|l| BlobRef {
-                    digest: l.starts_with("blobs/sha256/").then(|| digest_of(l)).flatten(),
+                    digest: l
+                        .starts_with("blobs/sha256/")
+                        .then(|| digest_of(l))
+                        .flatten(),
                     name: l.clone(),
                     media_type: None,
                 })
@@ -294,7 +322,13 @@ fn docker_archive(store: Arc<Store>, path: &str, reference: Option<&str>) -> Res
     Ok(out)
 }
 
-fn oci_layout(store: Arc<Store>, kind: &'static str, path: &str, reference: Option<&str>, platform: Option<&str>) -> Result<Vec<ImageRef>> {
+fn oci_layout(
+    store: Arc<Store>,
+    kind: &'static str,
+    path: &str,
+    reference: Option<&str>,
+    platform: Option<&str>,
+) -> Result<Vec<ImageRef>> {
     let bytes = store.read_small("index.json", METADATA_CAP)?;
     let index: Index = parse_json(&store, "index.json", &bytes)?;
     let manifests = index.manifests.unwrap_or_default();
@@ -305,7 +339,9 @@ fn oci_layout(store: Arc<Store>, kind: &'static str, path: &str, reference: Opti
             .as_ref()
             .and_then(|a| a.get("org.opencontainers.image.ref.name").cloned());
         match reference {
-            Some(r) if ref_name.as_deref() == Some(r) || d.digest == r => chosen.push((ref_name, d)),
+            Some(r) if ref_name.as_deref() == Some(r) || d.digest == r => {
+                chosen.push((ref_name, d))
+            }
             Some(_) => {}
             None => chosen.push((ref_name, d)),
         }
@@ -313,10 +349,22 @@ fn oci_layout(store: Arc<Store>, kind: &'static str, path: &str, reference: Opti
     if chosen.is_empty() {
         let refs: Vec<String> = manifests
             .iter()
-            .filter_map(|d| d.annotations.as_ref()?.get("org.opencontainers.image.ref.name").cloned())
+            .filter_map(|d| {
+                d.annotations
+                    .as_ref()?
+                    .get("org.opencontainers.image.ref.name")
+                    .cloned()
+            })
             .collect();
         return Err(Error::new(match reference {
-            Some(r) => format!("{path}: no image {r:?} in this layout (it has: {})", if refs.is_empty() { "no named references".into() } else { refs.join(", ") }),
+            Some(r) => format!(
+                "{path}: no image {r:?} in this layout (it has: {})",
+                if refs.is_empty() {
+                    "no named references".into()
+                } else {
+                    refs.join(", ")
+                }
+            ),
             None => format!("{path}: index.json lists no images"),
         }));
     }
@@ -324,14 +372,17 @@ fn oci_layout(store: Arc<Store>, kind: &'static str, path: &str, reference: Opti
     let wanted = platform.map(str::to_owned).unwrap_or_else(host_platform);
     let mut out = Vec::new();
     for (ref_name, d) in chosen {
-        let (manifest_digest, manifest) = resolve_manifest(&store, d, &wanted, platform.is_some(), 0)?;
+        let (manifest_digest, manifest) =
+            resolve_manifest(&store, d, &wanted, platform.is_some(), 0)?;
         let name = match (many, &ref_name) {
             (true, Some(r)) => format!("{kind}:{path}:{r}"),
             (true, None) => format!("{kind}:{path}@{manifest_digest}"),
             (false, _) => path.to_owned(),
         };
         let (Some(config), Some(layers)) = (manifest.config, manifest.layers) else {
-            return Err(Error::new(format!("{path}: manifest {manifest_digest} has no config or no layers")));
+            return Err(Error::new(format!(
+                "{path}: manifest {manifest_digest} has no config or no layers"
+            )));
         };
         out.push(ImageRef {
             store: store.clone(),
@@ -339,7 +390,8 @@ fn oci_layout(store: Arc<Store>, kind: &'static str, path: &str, reference: Opti
             kind,
             manifest_digest: Some(manifest_digest),
             config: BlobRef {
-                name: blob_name(&config.digest).map_err(|e| Error::new(format!("{path}: config: {e}")))?,
+                name: blob_name(&config.digest)
+                    .map_err(|e| Error::new(format!("{path}: config: {e}")))?,
                 digest: Some(config.digest),
                 media_type: config.media_type,
             },
@@ -347,7 +399,8 @@ fn oci_layout(store: Arc<Store>, kind: &'static str, path: &str, reference: Opti
                 .into_iter()
                 .map(|l| {
                     Ok(BlobRef {
-                        name: blob_name(&l.digest).map_err(|e| Error::new(format!("{path}: layer: {e}")))?,
+                        name: blob_name(&l.digest)
+                            .map_err(|e| Error::new(format!("{path}: layer: {e}")))?,
                         digest: Some(l.digest),
                         media_type: l.media_type,
                     })
@@ -359,21 +412,44 @@ fn oci_layout(store: Arc<Store>, kind: &'static str, path: &str, reference: Opti
 }
 
 /// Follow a descriptor through (nested) indexes to one image manifest.
-fn resolve_manifest(store: &Store, d: &Descriptor, wanted: &str, explicit: bool, depth: usize) -> Result<(String, Index)> {
+fn resolve_manifest(
+    store: &Store,
+    d: &Descriptor,
+    wanted: &str,
+    explicit: bool,
+    depth: usize,
+) -> Result<(String, Index)> {
     if depth > 8 {
-        return Err(Error::new(format!("{}: indexes nested more than 8 deep", store.describe())));
+        return Err(Error::new(format!(
+            "{}: indexes nested more than 8 deep",
+            store.describe()
+        )));
     }
     let bytes = read_verified(store, &d.digest, "manifest")?;
     let doc: Index = parse_json(store, &format!("manifest {}", d.digest), &bytes)?;
-    let media_type = doc.media_type.clone().or_else(|| d.media_type.clone()).unwrap_or_default();
-    if media_type == "application/vnd.docker.distribution.manifest.v1+json" || doc.schema_version == Some(1) {
-        return Err(Error::new(format!("{}: manifest {} is Docker schema 1, which is not supported", store.describe(), d.digest)));
+    let media_type = doc
+        .media_type
+        .clone()
+        .or_else(|| d.media_type.clone())
+        .unwrap_or_default();
+    if media_type == "application/vnd.docker.distribution.manifest.v1+json"
+        || doc.schema_version == Some(1)
+    {
+        return Err(Error::new(format!(
+            "{}: manifest {} is Docker schema 1, which is not supported",
+            store.describe(),
+            d.digest
+        )));
     }
     if doc.config.is_some() && !INDEX_TYPES.contains(&media_type.as_str()) {
         return Ok((d.digest.clone(), doc));
     }
     let Some(manifests) = &doc.manifests else {
-        return Err(Error::new(format!("{}: manifest {} is neither an image manifest nor an index", store.describe(), d.digest)));
+        return Err(Error::new(format!(
+            "{}: manifest {} is neither an image manifest nor an index",
+            store.describe(),
+            d.digest
+        )));
     };
     // Attestations and other non-image entries carry platform unknown/unknown.
     let images: Vec<&Descriptor> = manifests
@@ -382,12 +458,25 @@ fn resolve_manifest(store: &Store, d: &Descriptor, wanted: &str, explicit: bool,
         .collect();
     let pick = images
         .iter()
-        .find(|m| m.platform.as_ref().is_some_and(|p| platform_matches(p, wanted)))
-        .or_else(|| if images.len() == 1 && !explicit { images.first() } else { None });
+        .find(|m| {
+            m.platform
+                .as_ref()
+                .is_some_and(|p| platform_matches(p, wanted))
+        })
+        .or_else(|| {
+            if images.len() == 1 && !explicit {
+                images.first()
+            } else {
+                None
+            }
+        });
     match pick {
         Some(m) => resolve_manifest(store, m, wanted, explicit, depth + 1),
         None => {
-            let available: Vec<String> = images.iter().filter_map(|m| m.platform.as_ref().map(Platform::describe)).collect();
+            let available: Vec<String> = images
+                .iter()
+                .filter_map(|m| m.platform.as_ref().map(Platform::describe))
+                .collect();
             Err(Error::new(format!(
                 "{}: no image for platform {wanted} (available: {}); choose one with --platform",
                 store.describe(),

@@ -35,10 +35,17 @@ fn clean_member_name(name: &str) -> Option<String> {
 
 impl TarIndex {
     pub fn open(path: &Path) -> Result<TarIndex> {
-        let file = File::open(path).map_err(|e| Error::new(format!("{}: cannot read: {}", path.display(), io_text(&e))))?;
+        let file = File::open(path)
+            .map_err(|e| Error::new(format!("{}: cannot read: {}", path.display(), io_text(&e))))?;
         let mut archive = tar::Archive::new(file);
         let mut members = HashMap::new();
-        let bad = |e: std::io::Error| Error::new(format!("{}: not a readable tar archive: {}", path.display(), io_text(&e)));
+        let bad = |e: std::io::Error| {
+            Error::new(format!(
+                "{}: not a readable tar archive: {}",
+                path.display(),
+                io_text(&e)
+            ))
+        };
         for entry in archive.entries_with_seek().map_err(bad)? {
             let entry = entry.map_err(bad)?;
             let kind = entry.header().entry_type();
@@ -51,7 +58,10 @@ impl TarIndex {
             }
         }
         if members.is_empty() {
-            return Err(Error::new(format!("{}: not a tar archive, or an empty one", path.display())));
+            return Err(Error::new(format!(
+                "{}: not a tar archive, or an empty one",
+                path.display()
+            )));
         }
         Ok(TarIndex {
             path: path.to_owned(),
@@ -79,7 +89,10 @@ impl Store {
     pub fn open(&self, name: &str) -> Result<(Box<dyn Read + Send>, u64)> {
         let missing = || Error::new(format!("{}: {name} is missing", self.describe()));
         let clean = clean_member_name(name).ok_or_else(|| {
-            Error::new(format!("{}: refusing blob path {name:?} that leaves the image", self.describe()))
+            Error::new(format!(
+                "{}: refusing blob path {name:?} that leaves the image",
+                self.describe()
+            ))
         })?;
         match self {
             Store::Dir(root) => {
@@ -93,10 +106,20 @@ impl Store {
             }
             Store::Tar(t) => {
                 let &(offset, size) = t.members.get(&clean).ok_or_else(missing)?;
-                let mut file = File::open(&t.path)
-                    .map_err(|e| Error::new(format!("{}: cannot read: {}", t.path.display(), io_text(&e))))?;
-                file.seek(SeekFrom::Start(offset))
-                    .map_err(|e| Error::new(format!("{}: cannot read: {}", t.path.display(), io_text(&e))))?;
+                let mut file = File::open(&t.path).map_err(|e| {
+                    Error::new(format!(
+                        "{}: cannot read: {}",
+                        t.path.display(),
+                        io_text(&e)
+                    ))
+                })?;
+                file.seek(SeekFrom::Start(offset)).map_err(|e| {
+                    Error::new(format!(
+                        "{}: cannot read: {}",
+                        t.path.display(),
+                        io_text(&e)
+                    ))
+                })?;
                 Ok((Box::new(file.take(size)), size))
             }
         }
@@ -112,12 +135,18 @@ impl Store {
             )));
         }
         let mut buf = Vec::with_capacity(size as usize);
-        reader
-            .take(cap + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::new(format!("{}: cannot read {name}: {}", self.describe(), io_text(&e))))?;
+        reader.take(cap + 1).read_to_end(&mut buf).map_err(|e| {
+            Error::new(format!(
+                "{}: cannot read {name}: {}",
+                self.describe(),
+                io_text(&e)
+            ))
+        })?;
         if buf.len() as u64 > cap {
-            return Err(Error::new(format!("{}: {name} is larger than the {cap}-byte limit for metadata", self.describe())));
+            return Err(Error::new(format!(
+                "{}: {name} is larger than the {cap}-byte limit for metadata",
+                self.describe()
+            )));
         }
         Ok(buf)
     }

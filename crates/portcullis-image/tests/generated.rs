@@ -9,7 +9,10 @@ use sha2::{Digest, Sha256};
 
 fn digest(bytes: &[u8]) -> String {
     let h = Sha256::digest(bytes);
-    format!("sha256:{}", h.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    format!(
+        "sha256:{}",
+        h.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
 }
 
 /// A tar entry for a generated layer.
@@ -29,7 +32,8 @@ fn tar_bytes(entries: &[E<'_>]) -> Vec<u8> {
                 h.set_entry_type(tar::EntryType::Regular);
                 h.set_mode(*mode);
                 h.set_size(content.len() as u64);
-                h.set_path(Path::new(std::str::from_utf8(path).unwrap_or("x"))).ok();
+                h.set_path(Path::new(std::str::from_utf8(path).unwrap_or("x")))
+                    .ok();
                 set_raw_name(&mut h, path);
                 h.set_cksum();
                 b.append(&h, *content).expect("append");
@@ -43,7 +47,11 @@ fn tar_bytes(entries: &[E<'_>]) -> Vec<u8> {
                 b.append(&h, &[][..]).expect("append");
             }
             E::Hard(path, target) | E::Sym(path, target) => {
-                h.set_entry_type(if matches!(e, E::Hard(..)) { tar::EntryType::Link } else { tar::EntryType::Symlink });
+                h.set_entry_type(if matches!(e, E::Hard(..)) {
+                    tar::EntryType::Link
+                } else {
+                    tar::EntryType::Symlink
+                });
                 h.set_mode(0o644);
                 h.set_size(0);
                 set_raw_name(&mut h, path);
@@ -83,7 +91,11 @@ impl Layout {
     fn new() -> Layout {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::create_dir_all(dir.path().join("blobs/sha256")).expect("mkdir");
-        std::fs::write(dir.path().join("oci-layout"), br#"{"imageLayoutVersion":"1.0.0"}"#).expect("write");
+        std::fs::write(
+            dir.path().join("oci-layout"),
+            br#"{"imageLayoutVersion":"1.0.0"}"#,
+        )
+        .expect("write");
         Layout { dir }
     }
 
@@ -124,7 +136,14 @@ impl Layout {
             .iter()
             .map(|(d, extra)| format!(r#"{{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{d}","size":1{extra}}}"#))
             .collect();
-        std::fs::write(self.dir.path().join("index.json"), format!(r#"{{"schemaVersion":2,"manifests":[{}]}}"#, manifests.join(","))).expect("index");
+        std::fs::write(
+            self.dir.path().join("index.json"),
+            format!(
+                r#"{{"schemaVersion":2,"manifests":[{}]}}"#,
+                manifests.join(",")
+            ),
+        )
+        .expect("index");
     }
 
     fn path(&self) -> String {
@@ -140,17 +159,31 @@ fn load(target: &str) -> Result<portcullis_image::Image, String> {
     load_with(target, u64::MAX, None)
 }
 
-fn load_with(target: &str, cap: u64, platform: Option<&str>) -> Result<portcullis_image::Image, String> {
-    let t = Target::parse(target).map_err(|e| e.message)?.ok_or("not an image target")?;
+fn load_with(
+    target: &str,
+    cap: u64,
+    platform: Option<&str>,
+) -> Result<portcullis_image::Image, String> {
+    let t = Target::parse(target)
+        .map_err(|e| e.message)?
+        .ok_or("not an image target")?;
     let refs = resolve(&t, platform).map_err(|e| e.message)?;
     assert_eq!(refs.len(), 1);
     refs[0]
-        .load(&LoadOptions { max_uncompressed: cap, want: &all_paths })
+        .load(&LoadOptions {
+            max_uncompressed: cap,
+            want: &all_paths,
+        })
         .map_err(|e| e.message)
 }
 
 fn names(image: &portcullis_image::Image) -> Vec<(String, u32, usize)> {
-    image.fs.files.values().map(|f| (display_path(&f.entry.path), f.entry.mode, f.layer)).collect()
+    image
+        .fs
+        .files
+        .values()
+        .map(|f| (display_path(&f.entry.path), f.entry.mode, f.layer))
+        .collect()
 }
 
 #[test]
@@ -170,14 +203,35 @@ fn layers_merge_with_whiteouts_opaque_dirs_hard_links_and_readditions() {
         E::File(b"cache/b", 0o644, b"b"),
         E::File(b"bin/su", 0o755, b"su"),
     ]);
-    let l2 = tar_bytes(&[E::File(b"bin/gone", 0o755, b"back"), E::File(b"./etc/passwd", 0o644, b"root:x:0:0::/root:/bin/sh\nadmin:x:0:0::/:/bin/sh\n")]);
+    let l2 = tar_bytes(&[
+        E::File(b"bin/gone", 0o755, b"back"),
+        E::File(
+            b"./etc/passwd",
+            0o644,
+            b"root:x:0:0::/root:/bin/sh\nadmin:x:0:0::/:/bin/sh\n",
+        ),
+    ]);
     let layout = Layout::new();
-    let m = layout.image(&[(l0.clone(), gzip(&l0)), (l1.clone(), zstd(&l1)), (l2.clone(), l2.clone())], "");
+    let m = layout.image(
+        &[
+            (l0.clone(), gzip(&l0)),
+            (l1.clone(), zstd(&l1)),
+            (l2.clone(), l2.clone()),
+        ],
+        "",
+    );
     layout.index(&[(m.clone(), "")]);
     let image = load(&format!("oci:{}", layout.path())).expect("load");
     assert_eq!(image.digest, m);
     assert_eq!(image.kind, "oci");
-    assert_eq!(image.layers.iter().map(|l| l.compression).collect::<Vec<_>>(), ["gzip", "zstd", "none"]);
+    assert_eq!(
+        image
+            .layers
+            .iter()
+            .map(|l| l.compression)
+            .collect::<Vec<_>>(),
+        ["gzip", "zstd", "none"]
+    );
     assert_eq!(
         names(&image),
         vec![
@@ -197,7 +251,14 @@ fn layers_merge_with_whiteouts_opaque_dirs_hard_links_and_readditions() {
         .fs
         .shadowed
         .iter()
-        .map(|s| (display_path(&s.file.entry.path), s.file.entry.mode, s.file.layer, format!("{:?}", s.gone)))
+        .map(|s| {
+            (
+                display_path(&s.file.entry.path),
+                s.file.entry.mode,
+                s.file.layer,
+                format!("{:?}", s.gone),
+            )
+        })
         .collect();
     shadowed.sort();
     assert_eq!(
@@ -209,14 +270,20 @@ fn layers_merge_with_whiteouts_opaque_dirs_hard_links_and_readditions() {
             ("/etc/passwd".into(), 0o644, 0, "Replaced(2)".into()),
         ]
     );
-    assert_eq!(image.fs.contents[&b"etc/passwd"[..]], b"root:x:0:0::/root:/bin/sh\nadmin:x:0:0::/:/bin/sh\n");
+    assert_eq!(
+        image.fs.contents[&b"etc/passwd"[..]],
+        b"root:x:0:0::/root:/bin/sh\nadmin:x:0:0::/:/bin/sh\n"
+    );
 }
 
 #[test]
 fn docker_archive_legacy_layout_with_two_images() {
     let layer = tar_bytes(&[E::File(b"hello", 0o644, b"hi")]);
     let config = |user: &str| {
-        format!(r#"{{"config":{{"User":"{user}"}},"rootfs":{{"type":"layers","diff_ids":["{}"]}}}}"#, digest(&layer))
+        format!(
+            r#"{{"config":{{"User":"{user}"}},"rootfs":{{"type":"layers","diff_ids":["{}"]}}}}"#,
+            digest(&layer)
+        )
     };
     let (c1, c2) = (config("root"), config("app"));
     let (d1, d2) = (digest(c1.as_bytes()), digest(c2.as_bytes()));
@@ -247,14 +314,48 @@ fn docker_archive_legacy_layout_with_two_images() {
     let target = Target::parse(&bare).expect("parse").expect("detected");
     assert!(matches!(target, Target::DockerArchive { .. }));
     let refs = resolve(&target, None).expect("resolve");
-    assert_eq!(refs.iter().map(|r| r.name.clone()).collect::<Vec<_>>(), [format!("docker-archive:{bare}:one:1"), format!("docker-archive:{bare}:two:2")]);
-    let one = refs[1].load(&LoadOptions { max_uncompressed: u64::MAX, want: &all_paths }).expect("load");
-    assert_eq!(one.config.config.as_ref().and_then(|c| c.user.clone()).as_deref(), Some("app"));
+    assert_eq!(
+        refs.iter().map(|r| r.name.clone()).collect::<Vec<_>>(),
+        [
+            format!("docker-archive:{bare}:one:1"),
+            format!("docker-archive:{bare}:two:2")
+        ]
+    );
+    let one = refs[1]
+        .load(&LoadOptions {
+            max_uncompressed: u64::MAX,
+            want: &all_paths,
+        })
+        .expect("load");
+    assert_eq!(
+        one.config
+            .config
+            .as_ref()
+            .and_then(|c| c.user.clone())
+            .as_deref(),
+        Some("app")
+    );
     assert_eq!(one.digest, d2);
-    let named = resolve(&Target::parse(&format!("docker-archive:{bare}:one:1")).expect("p").expect("t"), None).expect("resolve");
+    let named = resolve(
+        &Target::parse(&format!("docker-archive:{bare}:one:1"))
+            .expect("p")
+            .expect("t"),
+        None,
+    )
+    .expect("resolve");
     assert_eq!(named.len(), 1);
-    let err = resolve(&Target::parse(&format!("docker-archive:{bare}:three:3")).expect("p").expect("t"), None).err().expect("no such tag");
-    assert_eq!(err.message, format!("{bare}: no image tagged \"three:3\" in this archive"));
+    let err = resolve(
+        &Target::parse(&format!("docker-archive:{bare}:three:3"))
+            .expect("p")
+            .expect("t"),
+        None,
+    )
+    .err()
+    .expect("no such tag");
+    assert_eq!(
+        err.message,
+        format!("{bare}: no image tagged \"three:3\" in this archive")
+    );
 }
 
 fn one_layer_layout(stored: Vec<u8>, tar: Vec<u8>, config_extra: &str) -> Layout {
@@ -278,8 +379,17 @@ fn a_blob_that_does_not_match_its_digest_stops_the_scan() {
             let other = gzip(&tar_bytes(&[E::File(b"b", 0o4755, b"evil")]));
             std::fs::write(&p, &other).expect("write");
             let err = load(&layout.path()).expect_err("mismatch");
-            let name = format!("blobs/sha256/{}", p.file_name().expect("n").to_string_lossy());
-            assert!(err.starts_with(&format!("{}: layer 0 ({name}): blob does not match its digest: expected sha256:", layout.path())), "{err}");
+            let name = format!(
+                "blobs/sha256/{}",
+                p.file_name().expect("n").to_string_lossy()
+            );
+            assert!(
+                err.starts_with(&format!(
+                    "{}: layer 0 ({name}): blob does not match its digest: expected sha256:",
+                    layout.path()
+                )),
+                "{err}"
+            );
             assert!(err.contains(&format!(", got {}", digest(&other))), "{err}");
             tampered = true;
         }
@@ -309,13 +419,23 @@ fn diff_id_mismatch_missing_blob_and_bad_config_are_errors() {
         if std::fs::read(&p).expect("r").starts_with(&[0x1f, 0x8b]) {
             std::fs::remove_file(&p).expect("rm");
             let err = load(&layout.path()).expect_err("missing");
-            assert_eq!(err, format!("{}: blobs/sha256/{} is missing", layout.path(), p.file_name().expect("n").to_string_lossy()));
+            assert_eq!(
+                err,
+                format!(
+                    "{}: blobs/sha256/{} is missing",
+                    layout.path(),
+                    p.file_name().expect("n").to_string_lossy()
+                )
+            );
         }
     }
 
     let layout = one_layer_layout(gzip(&tar), tar, r#","config":{"User":5}"#);
     let err = load(&layout.path()).expect_err("types");
-    assert!(err.contains("is not valid: invalid type: integer `5`, expected a string"), "{err}");
+    assert!(
+        err.contains("is not valid: invalid type: integer `5`, expected a string"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -328,7 +448,10 @@ fn truncated_streams_are_errors() {
         let m = layout.image(&[(tar.clone(), cut)], "");
         layout.index(&[(m, "")]);
         let err = load(&layout.path()).expect_err("truncated");
-        assert!(err.contains(&format!("{what} stream is corrupt or truncated")), "{err}");
+        assert!(
+            err.contains(&format!("{what} stream is corrupt or truncated")),
+            "{err}"
+        );
     }
 }
 
@@ -339,10 +462,20 @@ fn hostile_names_are_refused_and_absolute_ones_normalised() {
     let err = load(&layout.path()).expect_err("dotdot");
     assert!(err.ends_with("entry ../../etc/shadow leaves the image root (a `..` path component): refusing a hostile layer"), "{err}");
 
-    let tar = tar_bytes(&[E::File(b"/abs/file", 0o644, b"x"), E::File(b"caf\xe9\n", 0o644, b"x"), E::Sym(b"loop", b"loop"), E::Hard(b"dangling", b"nowhere")]);
+    let tar = tar_bytes(&[
+        E::File(b"/abs/file", 0o644, b"x"),
+        E::File(b"caf\xe9\n", 0o644, b"x"),
+        E::Sym(b"loop", b"loop"),
+        E::Hard(b"dangling", b"nowhere"),
+    ]);
     let layout = one_layer_layout(gzip(&tar), tar, "");
     let image = load(&layout.path()).expect("load");
-    let paths: Vec<String> = image.fs.files.values().map(|f| display_path(&f.entry.path)).collect();
+    let paths: Vec<String> = image
+        .fs
+        .files
+        .values()
+        .map(|f| display_path(&f.entry.path))
+        .collect();
     assert_eq!(paths, ["/abs/file", "/caf\\xe9\\x0a", "/dangling", "/loop"]);
 }
 
@@ -353,7 +486,10 @@ fn decompression_beyond_the_budget_is_refused() {
     assert!(stored.len() < 64 << 10, "a small blob that inflates a lot");
     let layout = one_layer_layout(stored, tar, "");
     let err = load_with(&layout.path(), 1 << 20, None).expect_err("bomb");
-    assert!(err.contains("more than 1048576 bytes after decompression (the --max-uncompressed limit)"), "{err}");
+    assert!(
+        err.contains("more than 1048576 bytes after decompression (the --max-uncompressed limit)"),
+        "{err}"
+    );
     assert!(load_with(&layout.path(), 8 << 20, None).is_ok());
 }
 
@@ -367,9 +503,13 @@ fn multi_platform_index_picks_the_platform() {
         r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{amd}","size":1,"platform":{{"os":"linux","architecture":"amd64"}}}},{{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{arm}","size":1,"platform":{{"os":"linux","architecture":"arm64","variant":"v8"}}}}]}}"#
     );
     let idx = layout.blob(nested.as_bytes());
-    layout.index(&[(idx, r#","annotations":{"org.opencontainers.image.ref.name":"multi"}"#)]);
+    layout.index(&[(
+        idx,
+        r#","annotations":{"org.opencontainers.image.ref.name":"multi"}"#,
+    )]);
     let user = |p: Option<&str>| {
-        load_with(&format!("oci:{}:multi", layout.path()), u64::MAX, p).map(|i| i.config.config.and_then(|c| c.user).unwrap_or_default())
+        load_with(&format!("oci:{}:multi", layout.path()), u64::MAX, p)
+            .map(|i| i.config.config.and_then(|c| c.user).unwrap_or_default())
     };
     assert_eq!(user(Some("linux/arm64")), Ok("arm".to_owned()));
     assert_eq!(user(Some("linux/arm64/v8")), Ok("arm".to_owned()));
@@ -378,6 +518,13 @@ fn multi_platform_index_picks_the_platform() {
         user(Some("linux/s390x")),
         Err(format!("{}: no image for platform linux/s390x (available: linux/amd64, linux/arm64/v8); choose one with --platform", layout.path()))
     );
-    let err = load_with(&format!("oci:{}:nope", layout.path()), u64::MAX, None).expect_err("no ref");
-    assert_eq!(err, format!("{}: no image \"nope\" in this layout (it has: multi)", layout.path()));
+    let err =
+        load_with(&format!("oci:{}:nope", layout.path()), u64::MAX, None).expect_err("no ref");
+    assert_eq!(
+        err,
+        format!(
+            "{}: no image \"nope\" in this layout (it has: multi)",
+            layout.path()
+        )
+    );
 }

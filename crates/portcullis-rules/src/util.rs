@@ -37,6 +37,13 @@ pub(crate) fn shell_commands(script: &str) -> Vec<Vec<ShellWord>> {
                 }
             }
             c if c.is_whitespace() => finish_word(&mut word, &mut current, i),
+            '$' if chars.peek().is_some_and(|&(_, n)| n == '(') => {
+                // `$(…)` starts a nested command: end this one here.
+                finish_word(&mut word, &mut current, i);
+                if !current.is_empty() {
+                    commands.push(std::mem::take(&mut current));
+                }
+            }
             '#' if word.is_none() => {
                 // A comment runs to the end of the line.
                 while chars.peek().is_some_and(|&(_, c)| c != '\n') {
@@ -76,13 +83,6 @@ pub(crate) fn shell_commands(script: &str) -> Vec<Vec<ShellWord>> {
                             if n != '\n' {
                                 w.text.push(n);
                             }
-                        }
-                    }
-                    '$' if chars.peek().is_some_and(|&(_, n)| n == '(') => {
-                        // `$(…)` starts a nested command: end this one here.
-                        finish_word(&mut word, &mut current, i);
-                        if !current.is_empty() {
-                            commands.push(std::mem::take(&mut current));
                         }
                     }
                     c => w.text.push(c),
@@ -155,11 +155,12 @@ impl SpecialBits {
         self.setuid || self.setgid
     }
 
-    pub fn describe(self) -> &'static str {
+    /// "the setuid bit", "the setgid bit", "the setuid and setgid bits".
+    pub fn noun(self) -> &'static str {
         match (self.setuid, self.setgid) {
-            (true, true) => "setuid and setgid",
-            (true, false) => "setuid",
-            _ => "setgid",
+            (true, true) => "the setuid and setgid bits",
+            (true, false) => "the setuid bit",
+            _ => "the setgid bit",
         }
     }
 }
@@ -219,7 +220,10 @@ impl PortRange {
 }
 
 /// `22`, `22/tcp`, `3389/udp`, `20-25`, `8000-8010/TCP`. No protocol means tcp.
+/// Docker also accepts `[ip:]hostPort:containerPort` in EXPOSE (with a
+/// warning); the container port is what is exposed.
 pub(crate) fn parse_port_spec(spec: &str) -> Option<PortRange> {
+    let spec = spec.rsplit(':').next().unwrap_or(spec);
     let (ports, proto) = match spec.split_once('/') {
         Some((p, proto)) => (p, proto),
         None => (spec, "tcp"),
@@ -286,6 +290,22 @@ mod tests {
         assert_eq!(parse_port_spec("ssh"), None);
         assert_eq!(parse_port_spec("22/http"), None);
         assert_eq!(parse_port_spec("70000"), None);
+        assert_eq!(
+            parse_port_spec("2222:22"),
+            Some(PortRange {
+                first: 22,
+                last: 22,
+                proto: "tcp"
+            })
+        );
+        assert_eq!(
+            parse_port_spec("127.0.0.1:2222:22/udp"),
+            Some(PortRange {
+                first: 22,
+                last: 22,
+                proto: "udp"
+            })
+        );
     }
 
     #[test]

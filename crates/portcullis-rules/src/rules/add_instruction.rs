@@ -8,12 +8,12 @@ pub static RULE: Rule = Rule {
     title: "ADD instruction used",
     category: Category::BuildInstructions,
     severity: Severity::Low,
-    remediation: "Use COPY for local files; download remote files in RUN with a pinned checksum (or ADD --checksum), and unpack archives explicitly.",
+    remediation: "Use COPY for local files; download remote files in a RUN step that verifies a pinned checksum; unpack archives explicitly with RUN tar.",
     applies_to: &[SubjectKind::Dockerfile],
     doc: Doc {
         what: "Every `ADD` in every stage, except the one that lays down a root filesystem: `FROM scratch` followed immediately by `ADD <archive> /`. Remote URLs and git sources get their own message.",
         why: "`ADD` does more than it says: it unpacks local archives, fetches URLs and clones repositories. A file that happens to be a tarball is silently extracted; a remote source can change between builds and is not verified unless `--checksum` pins it. `COPY` does only what it says.",
-        fix: "Use `COPY` for files from the build context. For remote files, download them in `RUN` and verify a pinned checksum, or use `ADD --checksum=sha256:…`. Unpack archives explicitly with `RUN tar`.",
+        fix: "Use `COPY` for files from the build context. For remote files, download them in `RUN` and verify a pinned checksum (`ADD --checksum=sha256:…` verifies too, but is still reported: the download stays hidden in an instruction that also unpacks and clones). Unpack archives explicitly with `RUN tar`.",
         bad: "FROM debian:bookworm\nADD app.tar.gz /opt/\nADD https://example.com/tool /usr/local/bin/tool\n",
         good: "FROM debian:bookworm\nCOPY app/ /opt/app/\nRUN curl -fsSLo /usr/local/bin/tool https://example.com/tool \\\n && echo \"<sha256>  /usr/local/bin/tool\" | sha256sum -c -\n",
     },
@@ -75,31 +75,41 @@ fn check(subject: &Subject, out: &mut Findings) {
         let git = sources.iter().find(|s| is_git(&s.text));
         let remote = sources.iter().find(|s| is_remote(&s.text));
         let (message, at) = match (git, remote) {
-            (Some(src), _) => (
-                format!(
-                    "ADD clones git repository {} at build time{}",
-                    src.text,
-                    if src.text.contains('#') {
-                        ""
-                    } else {
-                        " without pinning a commit"
+            (Some(src), _) => {
+                let reference = src
+                    .text
+                    .split_once('#')
+                    .map(|(_, r)| r.split(':').next().unwrap_or(r));
+                let pin = match reference {
+                    Some(r) if r.len() == 40 && r.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                        String::new()
                     }
-                ),
-                src.at.clone(),
-            ),
+                    Some(r) if !r.is_empty() => {
+                        format!(" at ref `{r}`, which can move (pin a commit)")
+                    }
+                    _ => " without pinning a commit".to_owned(),
+                };
+                (
+                    format!(
+                        "ADD clones git repository `{}` at build time{pin}",
+                        src.text
+                    ),
+                    src.at.clone(),
+                )
+            }
             (None, Some(src)) => (
                 if step.flag("checksum").is_some() {
-                    format!("ADD downloads {} at build time; prefer an explicit, verified download in RUN", src.text)
+                    format!("ADD downloads `{}` at build time; prefer an explicit, verified download in RUN", src.text)
                 } else {
                     format!(
-                        "ADD downloads {} at build time without verifying its checksum",
+                        "ADD downloads `{}` at build time without verifying its checksum",
                         src.text
                     )
                 },
                 src.at.clone(),
             ),
             (None, None) => {
-                let names: Vec<&str> = sources.iter().map(|s| s.text.as_str()).collect();
+                let names: Vec<String> = sources.iter().map(|s| format!("`{}`", s.text)).collect();
                 let archive = sources.iter().find(|s| {
                     ARCHIVES
                         .iter()
@@ -107,11 +117,11 @@ fn check(subject: &Subject, out: &mut Findings) {
                 });
                 let message = match archive {
                     Some(a) => format!(
-                        "ADD unpacks archive {} into {}; use COPY and an explicit RUN tar",
+                        "ADD unpacks archive `{}` into `{}`; use COPY and an explicit RUN tar",
                         a.text, dest.text
                     ),
                     None => format!(
-                        "ADD used to copy {} to {}; use COPY",
+                        "ADD used to copy {} to `{}`; use COPY",
                         names.join(", "),
                         dest.text
                     ),

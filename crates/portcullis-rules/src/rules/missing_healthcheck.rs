@@ -25,17 +25,26 @@ fn check(subject: &Subject, out: &mut Findings) {
     match &rt.healthcheck {
         Setting::Set { value: Some(_), .. } => {}
         Setting::Set { value: None, step } => {
-            let at = step
-                .and_then(|i| subject.steps.get(i))
-                .map_or_else(|| rt.anchor.clone(), |s| s.at.clone());
-            out.report("HEALTHCHECK NONE disables the health check", at);
+            // Reported at the final FROM (POLICIES.md), pointing at the NONE that did it.
+            let related = step.and_then(|i| subject.steps.get(i)).map(|s| s.at.location.clone());
+            out.report_related("HEALTHCHECK NONE disables the health check", rt.anchor.clone(), related.into_iter().collect());
         }
-        Setting::NotSet => out.report("no HEALTHCHECK instruction in the final stage", rt.anchor.clone()),
+        Setting::NotSet => out.report(format!("no HEALTHCHECK instruction in {}", where_(subject)), rt.anchor.clone()),
         Setting::Inherited { base } => out.report(
             format!(
-                "no HEALTHCHECK instruction in the final stage; base image `{base}` might define one, which is not checked here"
+                "no HEALTHCHECK instruction in {}; base image `{base}` might define one, which is not checked here",
+                where_(subject)
             ),
             rt.anchor.clone(),
         ),
+    }
+}
+
+/// "the final stage", or "the final stage or the stages it is built from".
+fn where_(subject: &Subject) -> &'static str {
+    if subject.chain(subject.final_stage()).len() > 1 {
+        "the final stage or the stages it is built from"
+    } else {
+        "the final stage"
     }
 }

@@ -51,7 +51,9 @@ fn check(subject: &Subject, out: &mut Findings) {
                     let unresolved = if dest.unresolved.is_empty() {
                         String::new()
                     } else {
-                        format!(" ({} has no default value)", dest.unresolved.join(", "))
+                        let names: Vec<&str> =
+                            dest.unresolved.iter().map(|u| u.name.as_str()).collect();
+                        format!(" ({} has no known value)", names.join(", "))
                     };
                     let message = match &state {
                         Workdir::Set => continue,

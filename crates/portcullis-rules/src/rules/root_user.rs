@@ -1,6 +1,7 @@
 use crate::finding::{Category, Findings, Severity};
 use crate::registry::{Doc, Rule};
-use crate::subject::{Setting, Subject, SubjectKind};
+use crate::subject::{Arg, Setting, Subject, SubjectKind};
+use portcullis_dockerfile::Why;
 
 pub static RULE: Rule = Rule {
     code: "SQ40101",
@@ -36,33 +37,64 @@ fn check(subject: &Subject, out: &mut Findings) {
             if !is_root(&value.text) {
                 return;
             }
-            let message = if !value.unresolved.is_empty() {
-                format!(
-                    "USER {} runs as root unless a build argument sets {}: it has no default value, so the user is {}",
-                    value.raw,
-                    value.unresolved.join(", "),
-                    if value.text.is_empty() { "empty, which means root".to_owned() } else { format!("`{}`", value.text) },
-                )
-            } else if value.text.is_empty() {
-                "the user is empty, which means root".to_owned()
-            } else if value.text != value.raw {
-                format!("USER {} expands to `{}`, which is root", value.raw, value.text)
-            } else {
-                format!("the container runs as `{}`, which is root", value.text)
-            };
-            out.report(message, value.at.clone());
+            out.report(message(value), value.at.clone());
         }
-        Setting::NotSet => {
-            out.report(
-                "no USER instruction, and the final stage is built from scratch: the container runs as root",
-                rt.anchor.clone(),
-            );
-        }
+        Setting::NotSet => out.report(
+            "no USER instruction, and the final stage is built from scratch: the container runs as root",
+            rt.anchor.clone(),
+        ),
         Setting::Inherited { base } => out.report(
             format!(
                 "no USER instruction: the user of base image `{base}` applies, and most base images run as root"
             ),
             rt.anchor.clone(),
         ),
+    }
+}
+
+fn message(value: &Arg) -> String {
+    let user = value.text.split(':').next().unwrap_or("");
+    if let Some(u) = value.unresolved.first() {
+        let empty = if value.text.is_empty() {
+            "the user is empty, which means root".to_owned()
+        } else {
+            format!("the user is `{}`, which is root", value.text)
+        };
+        let name = &u.name;
+        return match u.why {
+            Why::NoDefault => format!(
+                "USER {} runs as root unless a build argument sets {}: it has no default value, so {empty}",
+                value.raw,
+                value.unresolved.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", "),
+            ),
+            Why::GlobalNotRedeclared => format!(
+                "USER {} expands to an empty user, which means root: {name} is declared before FROM but not redeclared with `ARG {name}` in this stage",
+                value.raw
+            ),
+            Why::Undeclared => format!(
+                "USER {} expands to an empty user, which means root: no ARG or ENV in this stage sets {name}",
+                value.raw
+            ),
+        };
+    }
+    if user.eq_ignore_ascii_case("ContainerAdministrator") {
+        return format!("the container runs as `{user}`, which is an administrator");
+    }
+    if value.text.is_empty() {
+        return "the user is empty, which means root".to_owned();
+    }
+    if value.text != value.raw {
+        return format!(
+            "USER {} expands to `{}`, which is root",
+            value.raw, value.text
+        );
+    }
+    if user == "root" {
+        format!("the container runs as root (USER {})", value.raw)
+    } else {
+        format!(
+            "the container runs as UID 0, which is root (USER {})",
+            value.raw
+        )
     }
 }

@@ -37,9 +37,7 @@ fn check(subject: &Subject, out: &mut Findings) {
                             shell_commands(&script.raw).first().is_some_and(|words| {
                                 let texts: Vec<&str> =
                                     words.iter().map(|w| w.text.as_str()).collect();
-                                texts
-                                    .first()
-                                    .is_some_and(|w| w.starts_with("<<") || w.contains("<<"))
+                                texts.first().is_some_and(|w| w.contains("<<"))
                                     || program_index(&texts)
                                         .is_some_and(|i| SHELLS.contains(&basename(texts[i])))
                             });
@@ -51,13 +49,13 @@ fn check(subject: &Subject, out: &mut Findings) {
                             && texts[1] == "-c"
                         {
                             scripts.push(&argv[2]);
-                        } else if let Some((mode, files)) = chmod_mode(&texts) {
-                            report_mode(
+                        } else if let Some(found) = mode_change(&texts) {
+                            report(
                                 subject,
                                 out,
-                                &argv[mode],
-                                &argv[mode].text,
-                                &texts[files..],
+                                argv[found.mode].at.clone(),
+                                &found,
+                                &texts,
                                 step.stage,
                             );
                         }
@@ -67,20 +65,29 @@ fn check(subject: &Subject, out: &mut Findings) {
                     scripts.extend(heredocs);
                 }
                 for script in scripts {
-                    check_script(subject, out, script, step.stage);
+                    for words in shell_commands(&script.raw) {
+                        let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+                        if let Some(found) = mode_change(&texts) {
+                            let w = &words[found.mode];
+                            let at = subject.locate(script, w.start, w.end);
+                            report(subject, out, at, &found, &texts, step.stage);
+                        }
+                    }
                 }
             }
             Op::Copy { sources, dest } | Op::Add { sources, dest } => {
                 if let Some(mode) = step.flag("chmod") {
                     if let Some(bits) = mode_special_bits(&mode.text).filter(|b| b.any()) {
-                        let names: Vec<&str> = sources.iter().map(|s| s.text.as_str()).collect();
+                        let names: Vec<String> =
+                            sources.iter().map(|s| format!("`{}`", s.text)).collect();
                         out.report(
                             format!(
-                                "{} --chmod={} gives {} the {} bit{}",
+                                "{} --chmod={} gives {} (copied to `{}`) {}{}",
                                 step.op.keyword(),
                                 mode.text,
-                                describe_targets(&names, Some(&dest.text)),
-                                bits.describe(),
+                                names.join(", "),
+                                dest.text,
+                                bits.noun(),
                                 stage_note(subject, step.stage),
                             ),
                             mode.at.clone(),
@@ -93,83 +100,92 @@ fn check(subject: &Subject, out: &mut Findings) {
     }
 }
 
-/// For `chmod [opts] MODE FILE…` or `install … -m MODE …`: the index of the
-/// mode word and of the first file.
-fn chmod_mode(words: &[&str]) -> Option<(usize, usize)> {
+/// A command that sets a file mode: which tool, where the mode word is, and
+/// which words name the files it applies to.
+struct ModeChange {
+    tool: String,
+    mode: usize,
+    files: Vec<usize>,
+}
+
+/// `chmod [opts] MODE FILE…`, `install … -m MODE SRC DEST`, and either of
+/// them under `find … -exec`.
+fn mode_change(words: &[&str]) -> Option<ModeChange> {
     let p = program_index(words)?;
+    let positional = |from: usize| {
+        (from..words.len())
+            .filter(|&i| !words[i].starts_with('-'))
+            .collect::<Vec<_>>()
+    };
     match basename(words[p]) {
         "chmod" => {
-            let mode = (p + 1..words.len()).find(|&i| !words[i].starts_with('-'))?;
-            Some((mode, mode + 1))
+            let args = positional(p + 1);
+            let (&mode, files) = args.split_first()?;
+            Some(ModeChange {
+                tool: "chmod".into(),
+                mode,
+                files: files.to_vec(),
+            })
         }
         "install" => {
-            let i = (p + 1..words.len()).find(|&i| words[i] == "-m" || words[i] == "--mode")?;
-            (i + 1 < words.len()).then_some((i + 1, i + 2))
+            let flag = (p + 1..words.len()).find(|&i| words[i] == "-m" || words[i] == "--mode")?;
+            let mode = flag + 1;
+            let dest = positional(mode + 1).last().copied();
+            (mode < words.len()).then(|| ModeChange {
+                tool: "install -m".into(),
+                mode,
+                files: dest.into_iter().collect(),
+            })
+        }
+        "find" => {
+            let exec = (p + 1..words.len())
+                .find(|&i| matches!(words[i], "-exec" | "-execdir" | "-ok" | "-okdir"))?;
+            let inner = mode_change(&words[exec + 1..])?;
+            let roots: Vec<usize> = (p + 1..words.len())
+                .take_while(|&i| !words[i].starts_with(['-', '(', '!']))
+                .collect();
+            Some(ModeChange {
+                tool: format!("find {} {}", words[exec], inner.tool),
+                mode: exec + 1 + inner.mode,
+                files: roots,
+            })
         }
         _ => None,
     }
 }
 
-fn check_script(subject: &Subject, out: &mut Findings, script: &Arg, stage: usize) {
-    for words in shell_commands(&script.raw) {
-        let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
-        let Some((mode, files)) = chmod_mode(&texts) else {
-            continue;
-        };
-        let w = &words[mode];
-        let at = subject.locate(script, w.start, w.end);
-        report_mode(
-            subject,
-            out,
-            &Arg {
-                at,
-                ..script.clone()
-            },
-            &w.text,
-            &texts[files..],
-            stage,
-        );
-    }
-}
-
-fn report_mode(
+fn report(
     subject: &Subject,
     out: &mut Findings,
-    at: &Arg,
-    mode: &str,
-    files: &[&str],
+    at: crate::Located,
+    found: &ModeChange,
+    words: &[&str],
     stage: usize,
 ) {
+    let mode = words[found.mode];
     let Some(bits) = mode_special_bits(mode).filter(|b| b.any()) else {
         return;
     };
-    let files: Vec<&str> = files
+    let files: Vec<String> = found
+        .files
         .iter()
-        .copied()
-        .filter(|f| !f.starts_with('-'))
+        .map(|&i| format!("`{}`", words[i]))
         .collect();
+    let targets = match (found.tool.starts_with("find"), files.is_empty()) {
+        (true, true) => "the files find selects".to_owned(),
+        (true, false) => format!("the files find selects under {}", files.join(", ")),
+        (false, true) => "the target".to_owned(),
+        (false, false) => files.join(", "),
+    };
     out.report(
         format!(
-            "chmod {mode} sets the {} bit on {}{}",
-            bits.describe(),
-            describe_targets(&files, None),
+            "{} {mode} sets {} on {targets}{}",
+            found.tool,
+            bits.noun(),
             stage_note(subject, stage)
         ),
-        at.at.clone(),
+        at,
     );
-}
-
-fn describe_targets(files: &[&str], dest: Option<&str>) -> String {
-    let quoted: Vec<String> = files.iter().map(|f| format!("`{f}`")).collect();
-    let list = if quoted.is_empty() {
-        "the target".to_owned()
-    } else {
-        quoted.join(", ")
-    };
-    match dest {
-        Some(d) => format!("{list} (copied to `{d}`)"),
-        None => list,
-    }
 }
 
 /// Findings outside the final stage chain say where they are.

@@ -25,7 +25,12 @@ fn check(subject: &Subject, out: &mut Findings) {
         let Op::Cmd(Command::Shell(arg)) = &step.op else {
             continue;
         };
-        let text = arg.raw.trim();
+        // One line, blanks collapsed, long commands shortened.
+        let mut text = arg.raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if text.chars().count() > 60 {
+            text = text.chars().take(57).collect::<String>() + "…";
+        }
+        let text = text.as_str();
         let message = if text.starts_with('[') && text.contains('\'') {
             format!("CMD {text} is shell form: single quotes are not JSON, so it runs through /bin/sh -c")
         } else if text.starts_with('[') {

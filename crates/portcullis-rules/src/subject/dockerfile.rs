@@ -78,30 +78,30 @@ impl Maker<'_> {
             raw: v.raw.clone(),
             unresolved: v.unresolved.clone(),
             at: self.at(v.span),
-            word: Some(Word {
+            locator: Locator::Logical(Word {
                 raw: v.raw.clone(),
                 span: v.span,
             }),
         }
     }
 
-    /// An argument Docker does not expand (RUN/CMD text, JSON strings).
-    fn word(&self, w: &Word, locatable: bool) -> Arg {
+    /// An argument Docker does not expand (RUN/CMD text, JSON strings, heredoc bodies).
+    fn word(&self, w: &Word, locator: Locator) -> Arg {
         Arg {
             text: w.raw.clone(),
             raw: w.raw.clone(),
             unresolved: Vec::new(),
             at: self.at(w.span),
-            word: locatable.then(|| w.clone()),
+            locator,
         }
     }
 
     fn command(&self, c: &df::Command) -> Command {
         match c {
             df::Command::Exec(items) => {
-                Command::Exec(items.iter().map(|w| self.word(w, false)).collect())
+                Command::Exec(items.iter().map(|w| self.word(w, Locator::Whole)).collect())
             }
-            df::Command::Shell(w) => Command::Shell(self.word(w, true)),
+            df::Command::Shell(w) => Command::Shell(self.word(w, Locator::Logical(w.clone()))),
         }
     }
 
@@ -112,7 +112,7 @@ impl Maker<'_> {
                 .args
                 .iter()
                 .map(|v| Arg {
-                    word: None,
+                    locator: Locator::Whole,
                     ..self.value(v)
                 })
                 .collect(),
@@ -126,7 +126,7 @@ impl Maker<'_> {
                         raw: self.src.dockerfile.text(h.body).to_owned(),
                         span: h.body,
                     };
-                    self.word(&body, true)
+                    self.word(&body, Locator::Verbatim(h.body))
                 })
                 .collect::<Vec<_>>()
         };
@@ -206,13 +206,15 @@ fn runtime(subject: &Subject, stage: usize, anchor: Located) -> Runtime {
         .enumerate()
         .filter(|(_, s)| chain.contains(&s.stage));
     // Stages are contiguous and in order, so file order is chain order.
+    let mut cmd_set_in_stage: Option<usize> = None;
     for (i, step) in in_chain {
-        let set = |value| Setting::Set {
-            value,
-            step: Some(i),
-        };
         match &step.op {
-            Op::User(a) => rt.user = set(a.clone()),
+            Op::User(a) => {
+                rt.user = Setting::Set {
+                    value: a.clone(),
+                    step: Some(i),
+                }
+            }
             Op::Healthcheck(c) => {
                 rt.healthcheck = Setting::Set {
                     value: c.clone(),
@@ -223,15 +225,17 @@ fn runtime(subject: &Subject, stage: usize, anchor: Located) -> Runtime {
                 rt.cmd = Setting::Set {
                     value: c.clone(),
                     step: Some(i),
-                }
+                };
+                cmd_set_in_stage = Some(step.stage);
             }
             Op::Entrypoint(c) => {
                 rt.entrypoint = Setting::Set {
                     value: c.clone(),
                     step: Some(i),
                 };
-                // Docker: setting ENTRYPOINT resets a CMD inherited from the base.
-                if !matches!(rt.cmd, Setting::Set { .. }) {
+                // As BuildKit: ENTRYPOINT clears the CMD unless this same stage set
+                // one; a CMD from the base image or a parent stage does not survive.
+                if cmd_set_in_stage != Some(step.stage) {
                     rt.cmd = Setting::NotSet;
                 }
             }

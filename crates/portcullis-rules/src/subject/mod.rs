@@ -29,11 +29,22 @@ pub struct Arg {
     pub text: String,
     /// As written.
     pub raw: String,
-    /// Variables without a known value that `text` depends on.
-    pub unresolved: Vec<String>,
+    /// Variables without a known value that `text` depends on, and why.
+    pub unresolved: Vec<portcullis_dockerfile::Unresolved>,
     pub at: Located,
-    /// The source word, when sub-ranges of `raw` can be located exactly.
-    pub(crate) word: Option<Word>,
+    /// How to find sub-ranges of `raw` in the source.
+    pub(crate) locator: Locator,
+}
+
+/// How offsets into an argument's `raw` text map to the source.
+#[derive(Clone, Debug)]
+pub(crate) enum Locator {
+    /// Not exactly: a sub-range is the whole argument (JSON strings, history).
+    Whole,
+    /// Instruction text, whose raw form drops line continuations.
+    Logical(Word),
+    /// Text copied verbatim from the source (heredoc bodies).
+    Verbatim(portcullis_dockerfile::Span),
 }
 
 /// How a command is given: exec form (argv) or shell form (a script for `/bin/sh -c`).
@@ -202,10 +213,13 @@ impl Subject {
 
     /// Where `arg.raw[start..end]` is: exact in a Dockerfile, else the whole argument.
     pub fn locate(&self, arg: &Arg, start: usize, end: usize) -> Located {
-        match (&self.source, &arg.word) {
-            (Some(src), Some(word)) => {
-                let span = src.dockerfile.sub_span(word, start, end);
-                located(src, span)
+        match (&self.source, &arg.locator) {
+            (Some(src), Locator::Logical(word)) => {
+                located(src, src.dockerfile.sub_span(word, start, end))
+            }
+            (Some(src), Locator::Verbatim(span)) => {
+                let at = |offset: usize| (span.start + offset).min(span.end);
+                located(src, portcullis_dockerfile::Span::new(at(start), at(end)))
             }
             _ => arg.at.clone(),
         }

@@ -26,7 +26,7 @@ pub(crate) struct Service {
 pub(crate) fn check(subject: &Subject, out: &mut Findings, service: &Service) {
     let mut declared = false;
     for (spec, _step) in &subject.runtime.exposed {
-        if !spec.unresolved.is_empty() && spec.text.is_empty() {
+        if spec.text.is_empty() {
             continue;
         }
         let Some(range) = parse_port_spec(&spec.text) else {
@@ -39,6 +39,8 @@ pub(crate) fn check(subject: &Subject, out: &mut Findings, service: &Service) {
             declared = true;
             let how = if range.is_range() {
                 format!(" by the range {}", spec.text)
+            } else if spec.text.contains(':') {
+                format!(" (EXPOSE {} maps it from the host)", spec.raw)
             } else if spec.text != spec.raw {
                 format!(" (EXPOSE {})", spec.raw)
             } else {
@@ -68,7 +70,7 @@ pub(crate) fn check(subject: &Subject, out: &mut Findings, service: &Service) {
                 .collect();
             out.report(
                 format!(
-                    "{kind} starts {daemon}, the {} server, which listens on {} although no EXPOSE declares it",
+                    "{kind} starts {daemon} (the {} server), which listens on {} although no EXPOSE declares it",
                     service.name,
                     ports.join(" and "),
                 ),
@@ -80,20 +82,21 @@ pub(crate) fn check(subject: &Subject, out: &mut Findings, service: &Service) {
 }
 
 /// The daemon of `service` that `command` runs, and where it is named.
+/// How `command` starts the service (`` `sshd` ``, "the `ssh` service") and where.
 fn started_daemon(
     subject: &Subject,
     command: &Command,
     service: &Service,
 ) -> Option<(String, crate::Located)> {
-    let matches = |words: &[&str]| -> Option<usize> {
+    let matches = |words: &[&str]| -> Option<(usize, String)> {
         let p = program_index(words)?;
         let program = basename(words[p]);
         if service.daemons.contains(&program) {
-            return Some(p);
+            return Some((p, format!("`{}`", words[p])));
         }
         if let Some(init) = words[p].strip_prefix("/etc/init.d/") {
             if service.init_names.contains(&init) {
-                return Some(p);
+                return Some((p, format!("the `{init}` service")));
             }
         }
         if program == "service"
@@ -101,18 +104,15 @@ fn started_daemon(
                 .get(p + 1)
                 .is_some_and(|n| service.init_names.contains(n))
         {
-            return Some(p + 1);
+            return Some((p + 1, format!("the `{}` service", words[p + 1])));
         }
         None
     };
     let script = |arg: &Arg| {
         shell_commands(&arg.raw).into_iter().find_map(|words| {
             let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
-            let i = matches(&texts)?;
-            Some((
-                texts[i].to_owned(),
-                subject.locate(arg, words[i].start, words[i].end),
-            ))
+            let (i, what) = matches(&texts)?;
+            Some((what, subject.locate(arg, words[i].start, words[i].end)))
         })
     };
     match command {
@@ -125,8 +125,8 @@ fn started_daemon(
             {
                 return script(&argv[2]);
             }
-            let i = matches(&texts)?;
-            Some((texts[i].to_owned(), argv[i].at.clone()))
+            let (i, what) = matches(&texts)?;
+            Some((what, argv[i].at.clone()))
         }
     }
 }
