@@ -7,6 +7,7 @@
 pub mod config;
 mod error;
 pub mod fs;
+pub mod history;
 pub mod layer;
 mod source;
 mod store;
