@@ -299,15 +299,24 @@ pub fn boundary(steps: &[Step]) -> Boundary {
             };
         }
     }
-    let gap = (0..steps.len().saturating_sub(1))
-        .filter(|&i| is_end(&steps[i]))
+    // A time gap counts only when it stands out: the base was built well
+    // before this build (5 s or more, and 3 times any other gap in the history).
+    let gaps: Vec<(i64, usize)> = (0..steps.len().saturating_sub(1))
         .filter_map(|i| Some((steps[i + 1].created? - steps[i].created?, i)))
-        .max();
-    if let Some((_, last)) = gap.filter(|(seconds, _)| *seconds > 0) {
-        return Boundary::Base {
-            last,
-            how: "the time between the base image's history and this build's",
-        };
+        .collect();
+    if let Some(&(gap, last)) = gaps.iter().filter(|(_, i)| is_end(&steps[*i])).max() {
+        let next = gaps
+            .iter()
+            .filter(|(_, i)| *i != last)
+            .map(|(g, _)| *g)
+            .max()
+            .unwrap_or(0);
+        if gap >= 5 && gap >= 3 * next.max(1) {
+            return Boundary::Base {
+                last,
+                how: "the time between the base image's history and this build's",
+            };
+        }
     }
     // The last CMD/ENTRYPOINT that has a layer-making or configuration step
     // after it other than more CMD/ENTRYPOINT: what follows is this build.
@@ -480,15 +489,15 @@ mod tests {
         );
         // A later build: the gap after the base's CMD decides, even with COPY after our CMDs.
         let mut h4 = h.clone();
-        for e in &mut h4[2..] {
-            e.created = Some("2024-03-01T10:00:00.123456789Z".to_owned());
+        for (n, e) in h4[2..].iter_mut().enumerate() {
+            e.created = Some(format!("2024-03-01T10:00:{:02}.123456789Z", n * 2));
         }
         h4.push(entry(
             "/bin/sh -c #(nop) COPY file:abc in rel/ ",
             false,
             None,
         ));
-        h4[6].created = h4[5].created.clone();
+        h4[6].created = Some("2024-03-01T10:00:30Z".to_owned());
         assert_eq!(
             boundary(&steps(&h4)),
             Boundary::Base {

@@ -33,12 +33,28 @@ fn clean_member_name(name: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// `a/b/../c` → `a/c`; `None` when `..` would leave the archive.
+fn resolve_dots(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 impl TarIndex {
     pub fn open(path: &Path) -> Result<TarIndex> {
         let file = File::open(path)
             .map_err(|e| Error::new(format!("{}: cannot read: {}", path.display(), io_text(&e))))?;
         let mut archive = tar::Archive::new(file);
         let mut members = HashMap::new();
+        let mut links: Vec<(String, String)> = Vec::new();
         let bad = |e: std::io::Error| {
             Error::new(format!(
                 "{}: not a readable tar archive: {}",
@@ -49,12 +65,38 @@ impl TarIndex {
         for entry in archive.entries_with_seek().map_err(bad)? {
             let entry = entry.map_err(bad)?;
             let kind = entry.header().entry_type();
-            if !(kind.is_file() || kind == tar::EntryType::Continuous) {
-                continue;
-            }
             let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-            if let Some(name) = clean_member_name(&name) {
+            let Some(name) = clean_member_name(&name) else {
+                continue;
+            };
+            if kind.is_file() || kind == tar::EntryType::Continuous {
                 members.insert(name, (entry.raw_file_position(), entry.size()));
+            } else if kind.is_symlink() || kind.is_hard_link() {
+                // `docker save` shares a layer between images with
+                // `<id>/layer.tar -> ../<other>/layer.tar`.
+                if let Some(target) = entry.link_name_bytes() {
+                    let target = String::from_utf8_lossy(&target).into_owned();
+                    let base = match kind.is_symlink() {
+                        true => name.rsplit_once('/').map_or("", |(d, _)| d).to_owned(),
+                        false => String::new(),
+                    };
+                    links.push((name, format!("{base}/{target}")));
+                }
+            }
+        }
+        // Resolve links to the member they name, inside the archive, in a bounded number of hops.
+        for (name, target) in &links {
+            let mut at = resolve_dots(target);
+            for _ in 0..16 {
+                let Some(current) = at.take() else { break };
+                if let Some(&m) = members.get(&current) {
+                    members.insert(name.clone(), m);
+                    break;
+                }
+                at = links
+                    .iter()
+                    .find(|(n, _)| *n == current)
+                    .and_then(|(_, t)| resolve_dots(t));
             }
         }
         if members.is_empty() {

@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use portcullis_rules::finding::Note;
 use portcullis_rules::registry::Outcome;
 use portcullis_rules::subject::SourceFile;
 use portcullis_rules::{Category, Location, Rule, Severity};
@@ -82,10 +83,15 @@ impl Policy {
     ) -> TargetReport {
         let mut policies = Vec::with_capacity(outcomes.len());
         let mut findings = Vec::new();
+        let mut notes = Vec::new();
         for (rule, outcome) in outcomes {
             let status = match outcome {
                 Outcome::NotApplicable => Status::NotApplicable,
-                Outcome::Checked(found) => {
+                Outcome::Checked {
+                    findings: found,
+                    notes: found_notes,
+                } => {
+                    notes.extend(found_notes);
                     let action = self.action(rule);
                     let status = match (found.is_empty(), action) {
                         (true, _) => Status::Pass,
@@ -129,6 +135,7 @@ impl Policy {
             verdict,
             policies,
             findings,
+            notes,
             source: target.source,
         }
     }
@@ -171,6 +178,10 @@ pub struct TargetReport {
     pub verdict: Verdict,
     pub policies: Vec<PolicyResult>,
     pub findings: Vec<ReportedFinding>,
+    /// Worth knowing, never failing: e.g. setuid files removed by a later layer
+    /// that are still in an earlier layer blob.
+    #[serde(default)]
+    pub notes: Vec<Note>,
     /// The Dockerfile, for renderers that show source lines.
     #[serde(skip)]
     pub source: Option<Arc<SourceFile>>,

@@ -131,6 +131,24 @@ fn render_target(out: &mut String, target: &TargetReport, paint: &Paint, with_co
             render_finding(out, target, f, paint);
         }
     }
+    if !target.notes.is_empty() {
+        let _ = writeln!(out, "\n  {}", paint.bold("Notes (not violations)"));
+        for n in &target.notes {
+            let _ = writeln!(
+                out,
+                "    {} {} {}",
+                paint.dim("note"),
+                paint.bold(&n.rule),
+                n.message
+            );
+            let _ = writeln!(
+                out,
+                "         {} {}",
+                paint.dim("-->"),
+                describe(&n.location)
+            );
+        }
+    }
     let all: Vec<&ReportedFinding> = target.findings.iter().collect();
     if with_counts {
         let _ = writeln!(out, "\n  {}", counts(&all));

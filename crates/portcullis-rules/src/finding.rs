@@ -126,6 +126,16 @@ pub struct Finding {
 pub struct Findings {
     pub(crate) rule: &'static str,
     pub(crate) items: Vec<Finding>,
+    pub(crate) notes: Vec<Note>,
+}
+
+/// Something worth knowing that is not a violation, e.g. a setuid file that a
+/// later layer removed but that is still in an earlier layer blob.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub rule: String,
+    pub message: String,
+    pub location: Location,
 }
 
 impl Findings {
@@ -147,6 +157,15 @@ impl Findings {
             related,
             snippet: at.snippet,
             fingerprint: String::new(),
+        });
+    }
+
+    /// Record a note: reported, clearly labelled, never failing anything.
+    pub fn note(&mut self, message: impl Into<String>, location: Location) {
+        self.notes.push(Note {
+            rule: self.rule.to_owned(),
+            message: message.into(),
+            location,
         });
     }
 

@@ -1,7 +1,7 @@
 //! The one table of rules. `portcullis rules`, `portcullis explain` and
 //! docs/rules.md are all printed from these declarations.
 
-use crate::finding::{fingerprint, Category, Finding, Findings, Severity};
+use crate::finding::{fingerprint, Category, Finding, Findings, Note, Severity};
 use crate::rules;
 use crate::subject::{Subject, SubjectKind};
 
@@ -74,12 +74,16 @@ pub fn find(code: &str) -> Option<&'static Rule> {
 #[derive(Debug)]
 pub enum Outcome {
     NotApplicable,
-    Checked(Vec<Finding>),
+    Checked {
+        findings: Vec<Finding>,
+        notes: Vec<Note>,
+    },
 }
 
 /// Run every rule on `subject`. `target` names the subject in fingerprints.
 pub fn check(subject: &Subject, target: &str) -> Vec<(&'static Rule, Outcome)> {
     let mut all: Vec<Finding> = Vec::new();
+    let mut notes: Vec<Note> = Vec::new();
     let mut applicable = Vec::new();
     for rule in RULES {
         if !rule.applies(subject.kind) {
@@ -88,22 +92,30 @@ pub fn check(subject: &Subject, target: &str) -> Vec<(&'static Rule, Outcome)> {
         let mut out = Findings {
             rule: rule.code,
             items: Vec::new(),
+            notes: Vec::new(),
         };
         (rule.check)(subject, &mut out);
         applicable.push(rule.code);
         all.extend(out.items);
+        notes.extend(out.notes);
     }
     fingerprint(target, &mut all);
     RULES
         .iter()
         .map(|rule| {
             let outcome = if applicable.contains(&rule.code) {
-                Outcome::Checked(
-                    all.iter()
+                Outcome::Checked {
+                    findings: all
+                        .iter()
                         .filter(|f| f.rule == rule.code)
                         .cloned()
                         .collect(),
-                )
+                    notes: notes
+                        .iter()
+                        .filter(|n| n.rule == rule.code)
+                        .cloned()
+                        .collect(),
+                }
             } else {
                 Outcome::NotApplicable
             };

@@ -29,7 +29,10 @@ fn findings(code: &str, path: &Path) -> String {
         if rule.code != code {
             continue;
         }
-        let Outcome::Checked(found) = outcome else {
+        let Outcome::Checked {
+            findings: found, ..
+        } = outcome
+        else {
             panic!("{code} not applicable to a Dockerfile");
         };
         for f in found {

@@ -1,5 +1,6 @@
-//! The library front door: [`Scanner`] turns a target string into a
-//! [`TargetReport`]. The binary is a thin shell around it.
+//! The library front door: [`Scanner`] turns a target string into
+//! [`TargetReport`]s (one per image in an archive, one for a Dockerfile).
+//! The binary is a thin shell around it.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -8,22 +9,28 @@ use std::sync::Arc;
 use portcullis_policy::{Policy, Report, TargetInfo, TargetReport};
 use portcullis_rules::subject::SourceFile;
 
-/// Why a target could not be scanned. Displayed as one line naming the target.
+/// Why a target could not be scanned: one line that starts with the target.
 #[derive(Debug)]
 pub struct ScanError {
-    pub target: String,
     pub message: String,
+}
+
+impl ScanError {
+    fn at(target: &str, message: impl std::fmt::Display) -> Self {
+        ScanError {
+            message: format!("{target}: {message}"),
+        }
+    }
 }
 
 impl std::fmt::Display for ScanError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.target, self.message)
+        f.write_str(&self.message)
     }
 }
 
 impl std::error::Error for ScanError {}
 
-#[derive(Default)]
 pub struct Scanner {
     pub policy: Policy,
     /// `NAME=VALUE` pairs, as `docker build --build-arg`.
@@ -31,15 +38,77 @@ pub struct Scanner {
     /// Keep each Dockerfile's text and tree in its report, for renderers that
     /// show source lines. Off, a report holds only its findings.
     pub keep_source: bool,
+    /// `os/arch[/variant]` to pick from multi-platform images (default: the host's).
+    pub platform: Option<String>,
+    /// Refuse to decompress more than this many bytes of layers per image.
+    pub max_uncompressed: u64,
+}
+
+/// The default cap on decompressed layer bytes per image (a bomb guard).
+pub const DEFAULT_MAX_UNCOMPRESSED: u64 = 64 << 30;
+
+impl Default for Scanner {
+    fn default() -> Self {
+        Scanner {
+            policy: Policy::default(),
+            build_args: Vec::new(),
+            keep_source: false,
+            platform: None,
+            max_uncompressed: DEFAULT_MAX_UNCOMPRESSED,
+        }
+    }
 }
 
 impl Scanner {
-    /// Scan one target: a Dockerfile path, a directory holding a `Dockerfile`, or `-` for stdin.
-    pub fn scan(&self, target: &str) -> Result<TargetReport, ScanError> {
-        let fail = |message: String| ScanError {
-            target: target.to_owned(),
-            message,
+    /// Scan one target: an image (`docker-archive:`, `oci:`, `oci-archive:`,
+    /// or a path that is one), a Dockerfile path, a directory holding a
+    /// `Dockerfile`, or `-` for a Dockerfile on stdin.
+    pub fn scan(&self, target: &str) -> Result<Vec<TargetReport>, ScanError> {
+        if target != "-" {
+            match portcullis_image::Target::parse(target) {
+                Ok(Some(image)) => return self.scan_images(&image),
+                Ok(None) => {}
+                Err(e) => return Err(ScanError { message: e.message }),
+            }
+        }
+        self.scan_dockerfile_target(target).map(|r| vec![r])
+    }
+
+    /// Every image in an image target.
+    fn scan_images(
+        &self,
+        target: &portcullis_image::Target,
+    ) -> Result<Vec<TargetReport>, ScanError> {
+        let refs = portcullis_image::resolve(target, self.platform.as_deref())
+            .map_err(|e| ScanError { message: e.message })?;
+        let want = |path: &[u8]| path == b"etc/passwd";
+        let options = portcullis_image::LoadOptions {
+            max_uncompressed: self.max_uncompressed,
+            want: &want,
         };
+        refs.iter()
+            .map(|r| {
+                let image = r
+                    .load(&options)
+                    .map_err(|e| ScanError { message: e.message })?;
+                let (name, kind, digest) = (image.name.clone(), image.kind, image.digest.clone());
+                let subject = portcullis_rules::from_image(image);
+                let outcomes = portcullis_rules::check(&subject, &name);
+                Ok(self.policy.evaluate(
+                    TargetInfo {
+                        target: name,
+                        kind: kind.into(),
+                        digest: Some(digest),
+                        source: None,
+                    },
+                    outcomes,
+                ))
+            })
+            .collect()
+    }
+
+    fn scan_dockerfile_target(&self, target: &str) -> Result<TargetReport, ScanError> {
+        let fail = |message: String| ScanError::at(target, message);
         let (display, bytes) = if target == "-" {
             let mut buf = Vec::new();
             std::io::stdin()
@@ -62,10 +131,7 @@ impl Scanner {
     pub fn scan_dockerfile(&self, path: &str, bytes: &[u8]) -> Result<TargetReport, ScanError> {
         let syntax_error = |e: &portcullis_dockerfile::ParseError| {
             let at = portcullis_dockerfile::error_position(bytes, e);
-            ScanError {
-                target: format!("{path}:{}:{}", at.line, at.column),
-                message: e.message.clone(),
-            }
+            ScanError::at(&format!("{path}:{}:{}", at.line, at.column), &e.message)
         };
         let dockerfile = portcullis_dockerfile::parse_bytes(bytes).map_err(|e| syntax_error(&e))?;
         let subject = portcullis_rules::from_dockerfile(path, dockerfile, &self.build_args)
@@ -84,7 +150,7 @@ impl Scanner {
     }
 
     /// Scan targets in parallel; reports come back in the order given.
-    pub fn scan_all(&self, targets: &[String]) -> Vec<Result<TargetReport, ScanError>> {
+    pub fn scan_all(&self, targets: &[String]) -> Vec<Result<Vec<TargetReport>, ScanError>> {
         use rayon::prelude::*;
         targets.par_iter().map(|t| self.scan(t)).collect()
     }

@@ -40,8 +40,17 @@ enum Command {
 
 #[derive(clap::Args)]
 struct ScanArgs {
-    /// Dockerfiles to scan (a path, a directory holding a Dockerfile, or - for stdin). Default: ./Dockerfile
+    /// What to scan: images (docker-archive:PATH[:NAME:TAG], oci:DIR[:REF],
+    /// oci-archive:PATH[:REF], or such a path) and Dockerfiles (a path, a
+    /// directory holding a Dockerfile, or - for stdin). Default: ./Dockerfile
     targets: Vec<String>,
+    /// Platform to pick from multi-platform images, as os/arch[/variant]. Default: the host's.
+    #[arg(long, value_name = "OS/ARCH")]
+    platform: Option<String>,
+    /// Refuse to decompress more than this many bytes of layers per image
+    /// (guards against decompression bombs). Suffixes K, M, G, T (powers of 1024).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "64G")]
+    max_uncompressed: u64,
     /// Report format.
     #[arg(long, short, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -70,6 +79,27 @@ enum Color {
     Auto,
     Always,
     Never,
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    let (digits, shift) = match s.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let shift = match c.to_ascii_uppercase() {
+                'K' => 10,
+                'M' => 20,
+                'G' => 30,
+                'T' => 40,
+                _ => return Err(format!("unknown size suffix in {s:?} (use K, M, G or T)")),
+            };
+            (&s[..i], shift)
+        }
+        _ => (s, 0),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("expected a size such as 512M or 64G, got {s:?}"))?;
+    n.checked_mul(1 << shift)
+        .ok_or_else(|| format!("size {s:?} is too large"))
 }
 
 fn parse_build_arg(s: &str) -> Result<(String, String), String> {
@@ -131,13 +161,15 @@ fn scan(args: ScanArgs) -> ExitCode {
     let scanner = Scanner {
         build_args: args.build_args,
         keep_source: args.format == Format::Human,
+        platform: args.platform,
+        max_uncompressed: args.max_uncompressed,
         ..Scanner::default()
     };
     let mut reports = Vec::with_capacity(targets.len());
     let mut failed = false;
     for result in scanner.scan_all(&targets) {
         match result {
-            Ok(report) => reports.push(report),
+            Ok(found) => reports.extend(found),
             Err(e) => {
                 eprintln!("error: {e}");
                 failed = true;

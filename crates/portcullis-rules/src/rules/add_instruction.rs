@@ -9,9 +9,9 @@ pub static RULE: Rule = Rule {
     category: Category::BuildInstructions,
     severity: Severity::Low,
     remediation: "Use COPY for local files; download remote files in a RUN step that verifies a pinned checksum; unpack archives explicitly with RUN tar.",
-    applies_to: &[SubjectKind::Dockerfile],
+    applies_to: &[SubjectKind::Dockerfile, SubjectKind::Image],
     doc: Doc {
-        what: "Every `ADD` in every stage, except the one that lays down a root filesystem: `FROM scratch` followed immediately by `ADD <archive> /`. Remote URLs and git sources get their own message.",
+        what: "Every `ADD` in every stage, except the one that lays down a root filesystem: `FROM scratch` followed immediately by `ADD <archive> /`. Remote URLs and git sources get their own message. In an image, `ADD` entries of this build's history (classic `ADD file:… in /dst`, BuildKit `ADD src dst`), not the base's, and not a first entry `ADD file:… in /` that lays down the root filesystem.",
         why: "`ADD` does more than it says: it unpacks local archives, fetches URLs and clones repositories. A file that happens to be a tarball is silently extracted; a remote source can change between builds and is not verified unless `--checksum` pins it. `COPY` does only what it says.",
         fix: "Use `COPY` for files from the build context. For remote files, download them in `RUN` and verify a pinned checksum (`ADD --checksum=sha256:…` verifies too, but is still reported: the download stays hidden in an instruction that also unpacks and clones). Unpack archives explicitly with `RUN tar`.",
         bad: "FROM debian:bookworm\nADD app.tar.gz /opt/\nADD https://example.com/tool /usr/local/bin/tool\n",
@@ -45,8 +45,14 @@ fn is_git(src: &str) -> bool {
         || (is_remote(src) && (src.split('#').next().unwrap_or("").ends_with(".git")))
 }
 
-/// `FROM scratch` + `ADD rootfs.tar /` as the stage's first instruction.
+/// `FROM scratch` + `ADD rootfs.tar /` as the stage's first instruction; in
+/// an image, a first history entry `ADD file:… in /`.
 fn is_rootfs(subject: &Subject, index: usize, sources: &[Arg], dest: &Arg) -> bool {
+    if subject.kind == SubjectKind::Image {
+        return index == 0
+            && dest.text == "/"
+            && sources.iter().all(|s| s.text.starts_with("file:"));
+    }
     let step = &subject.steps[index];
     let first_after_from = index > 0 && matches!(subject.steps[index - 1].op, Op::From { .. });
     let from_scratch = subject

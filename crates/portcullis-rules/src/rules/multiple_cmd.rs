@@ -9,9 +9,9 @@ pub static RULE: Rule = Rule {
     category: Category::BuildInstructions,
     severity: Severity::Low,
     remediation: "Keep one CMD per stage, the one you mean; delete the others.",
-    applies_to: &[SubjectKind::Dockerfile],
+    applies_to: &[SubjectKind::Dockerfile, SubjectKind::Image],
     doc: Doc {
-        what: "A build stage with more than one `CMD`. Each extra `CMD` is reported, with the first one as related location. A base image's own `CMD` does not count.",
+        what: "A build stage with more than one `CMD`. Each extra `CMD` is reported, with the first one as related location. A base image's own `CMD` does not count. In an image, more than one `CMD` among this build's own history entries, after the base boundary.",
         why: "Only the last `CMD` of a stage takes effect; the earlier ones are dead code that misleads the reader about what the container runs.",
         fix: "Delete all but the intended `CMD`. To run several processes, use a small init or supervisor, or better, one container per process.",
         bad: "FROM python:3.12-slim\nCMD [\"python\", \"manage.py\", \"migrate\"]\nCMD [\"gunicorn\", \"app.wsgi\"]\n",
@@ -43,6 +43,7 @@ pub(crate) fn report_repeats(
         let total = steps.len();
         let stage_name = match &subject.stages[stage].name {
             Some(name) => format!("stage `{name}`"),
+            None if subject.kind == SubjectKind::Image => "this build's history".to_owned(),
             None if subject.stages.len() == 1 => "the Dockerfile".to_owned(),
             None => format!("stage {stage}"),
         };

@@ -9,9 +9,9 @@ pub static RULE: Rule = Rule {
     category: Category::BuildInstructions,
     severity: Severity::Low,
     remediation: "Set WORKDIR before the COPY, or give COPY an absolute destination.",
-    applies_to: &[SubjectKind::Dockerfile],
+    applies_to: &[SubjectKind::Dockerfile, SubjectKind::Image],
     doc: Doc {
-        what: "A `COPY` whose destination is relative (not `/…`, not a Windows drive path such as `C:\\app`, and not a variable that expands to an absolute path) while no `WORKDIR` is in effect in its stage, counting `WORKDIR` inherited through `FROM <stage>` chains. When the stage is built on an external image, that image's working directory applies and is not known here; this is reported too, saying so.",
+        what: "A `COPY` whose destination is relative (not `/…`, not a Windows drive path such as `C:\\app`, and not a variable that expands to an absolute path) while no `WORKDIR` is in effect in its stage, counting `WORKDIR` inherited through `FROM <stage>` chains. When the stage is built on an external image, that image's working directory applies and is not known here; this is reported too, saying so. In an image, `WORKDIR` is tracked through the whole history, base included, so a base that set one counts.",
         why: "A relative destination is resolved against the working directory, which without `WORKDIR` is whatever the base image left (often `/`). Files land somewhere the reader did not expect, and a change of base image moves them silently.",
         fix: "Add `WORKDIR /app` (or another absolute path) before the `COPY`, or write the destination as an absolute path.",
         bad: "FROM node:22-slim\nCOPY package.json ./\nRUN npm ci\n",

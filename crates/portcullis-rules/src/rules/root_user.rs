@@ -10,9 +10,9 @@ pub static RULE: Rule = Rule {
     category: Category::ContainerSecurity,
     severity: Severity::Medium,
     remediation: "Create an unprivileged user and switch to it with `USER <name or uid>` in the final stage, after the steps that need root.",
-    applies_to: &[SubjectKind::Dockerfile],
+    applies_to: &[SubjectKind::Dockerfile, SubjectKind::Image],
     doc: Doc {
-        what: "The user the container's processes start as is an administrator: an empty user, `root`, UID `0` (with any group, as in `root:staff` or `0:0`), or `ContainerAdministrator` on Windows. In a Dockerfile this is the last `USER` of the final stage, following `FROM <stage>` chains; with no `USER` at all the user comes from the base image (root for `scratch`, and for most public bases). `USER` in a builder stage that is not the final one does not count. Variables in `USER` are expanded from their `ARG`/`ENV` defaults.",
+        what: "The user the container's processes start as is an administrator: an empty user, `root`, UID `0` (with any group, as in `root:staff` or `0:0`), or `ContainerAdministrator` on Windows. In a Dockerfile this is the last `USER` of the final stage, following `FROM <stage>` chains; with no `USER` at all the user comes from the base image (root for `scratch`, and for most public bases). `USER` in a builder stage that is not the final one does not count. Variables in `USER` are expanded from their `ARG`/`ENV` defaults. In an image, the config's `User` (an empty user is root; a name is looked up in the image's `/etc/passwd`, so a name with UID 0 is root too), related to the history entry of the last `USER`.",
         why: "A process running as root inside a container is root on the container's filesystem and, through any kernel or runtime escape, much closer to root on the host. Most applications need no privilege at runtime, so running them as root only widens what an attacker gets from a bug in them.",
         fix: "Create a dedicated user (or use a numeric UID that owns nothing) and add `USER` to the final stage after the steps that need root, such as package installation. Prefer a numeric UID so Kubernetes `runAsNonRoot` can verify it.",
         bad: "FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends ca-certificates\nCOPY app /usr/local/bin/app\nCMD [\"app\"]\n",
@@ -31,6 +31,9 @@ pub(crate) fn is_root(user_spec: &str) -> bool {
 }
 
 fn check(subject: &Subject, out: &mut Findings) {
+    if subject.kind == SubjectKind::Image {
+        return check_image(subject, out);
+    }
     let rt = &subject.runtime;
     match &rt.user {
         Setting::Set { value, .. } => {
@@ -96,5 +99,53 @@ fn message(value: &Arg) -> String {
             "the container runs as UID 0, which is root (USER {})",
             value.raw
         )
+    }
+}
+
+/// The UID `/etc/passwd` in the image gives a user name, if it lists it.
+fn passwd_uid(subject: &Subject, name: &str) -> Option<u64> {
+    let passwd = subject
+        .image
+        .as_ref()?
+        .fs
+        .contents
+        .get(&b"etc/passwd"[..])?;
+    String::from_utf8_lossy(passwd).lines().find_map(|line| {
+        let mut fields = line.split(':');
+        (fields.next()? == name).then_some(())?;
+        fields.nth(1)?.trim().parse().ok()
+    })
+}
+
+fn check_image(subject: &Subject, out: &mut Findings) {
+    let rt = &subject.runtime;
+    let user_at = || {
+        crate::Located::new(crate::Location::Config {
+            pointer: "/config/User".into(),
+        })
+    };
+    match &rt.user {
+        Setting::Set { value, step } => {
+            let user = value.text.split(':').next().unwrap_or("");
+            let message = if is_root(&value.text) {
+                if user.eq_ignore_ascii_case("ContainerAdministrator") {
+                    format!("the config user is `{user}`, which is an administrator")
+                } else {
+                    format!("the config user is `{}`, which is root", value.text)
+                }
+            } else if user.parse::<u64>().is_err() && passwd_uid(subject, user) == Some(0) {
+                format!("the config user `{user}` has UID 0 in the image's /etc/passwd: it is root")
+            } else {
+                return;
+            };
+            let related = step
+                .and_then(|i| subject.steps.get(i))
+                .map(|s| s.at.location.clone());
+            out.report_related(message, value.at.clone(), related.into_iter().collect());
+        }
+        _ => out.report(
+            "the image config sets no user: the container runs as root",
+            user_at(),
+        ),
     }
 }

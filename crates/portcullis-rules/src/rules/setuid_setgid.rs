@@ -10,9 +10,9 @@ pub static RULE: Rule = Rule {
     category: Category::ContainerSecurity,
     severity: Severity::Medium,
     remediation: "Do not add setuid/setgid bits; if the image inherits such files it does not need, remove the bits with `chmod u-s,g-s` in the same layer that installs them.",
-    applies_to: &[SubjectKind::Dockerfile],
+    applies_to: &[SubjectKind::Dockerfile, SubjectKind::Image],
     doc: Doc {
-        what: "Build steps that give a file the setuid (04000) or setgid (02000) permission bit: `RUN chmod` with `u+s`, `g+s`, `+s` or a numeric mode whose thousands digit is 4, 2 or 6 (also `install -m`), and `COPY`/`ADD --chmod=` with those bits. Scripts in heredocs and `sh -c` exec forms are read too.",
+        what: "Build steps that give a file the setuid (04000) or setgid (02000) permission bit: `RUN chmod` with `u+s`, `g+s`, `+s` or a numeric mode whose thousands digit is 4, 2 or 6 (also `install -m`), and `COPY`/`ADD --chmod=` with those bits. Scripts in heredocs and `sh -c` exec forms are read too. In an image, every regular file of the merged filesystem (after whiteouts and opaque directories) with either bit, one finding per file, located at the layer that set its mode; hard links carry their target's mode. Such files that a later layer deleted or changed are still in the earlier layer blob and are listed as notes, not findings.",
         why: "A setuid or setgid program runs with the privileges of its owner or group, not of the user who starts it. In a container that runs as an unprivileged user, each such file is a way back to root if the program has a bug or can be tricked into running something else.",
         fix: "Do not set the bits. If a program needs a capability, grant that capability to the container at runtime instead. If a package installs setuid files the application does not use, strip the bits in the same `RUN` that installs them.",
         bad: "FROM debian:bookworm\nCOPY --chmod=4755 helper /usr/local/bin/helper\nRUN chmod u+s /usr/bin/ping\n",
@@ -24,6 +24,9 @@ pub static RULE: Rule = Rule {
 const SHELLS: [&str; 6] = ["sh", "bash", "ash", "dash", "zsh", "ksh"];
 
 fn check(subject: &Subject, out: &mut Findings) {
+    if let Some(image) = &subject.image {
+        return check_files(image, out);
+    }
     for step in subject.steps.iter().filter(|s| !s.inherited) {
         match &step.op {
             Op::Run { command, heredocs } => {
@@ -196,5 +199,70 @@ fn stage_note(subject: &Subject, stage: usize) -> String {
     match &subject.stages[stage].name {
         Some(name) => format!(" in build stage `{name}`"),
         None => format!(" in build stage {stage}"),
+    }
+}
+
+/// Images: every regular file of the merged filesystem with the bits (hard
+/// links carry their target's mode), and, as notes, such files that a later
+/// layer removed or changed but that an earlier layer blob still holds.
+fn check_files(image: &crate::subject::ImageFacts, out: &mut Findings) {
+    use portcullis_image::fs::Gone;
+    use portcullis_image::{display_path, EntryKind};
+    let bits_of = |mode: u32| crate::util::SpecialBits {
+        setuid: mode & 0o4000 != 0,
+        setgid: mode & 0o2000 != 0,
+    };
+    let at = |layer: usize, path: &[u8]| crate::Location::Layer {
+        index: layer,
+        digest: image.diff_ids.get(layer).cloned().unwrap_or_default(),
+        path: display_path(path),
+    };
+    let is_file = |kind: EntryKind| matches!(kind, EntryKind::File | EntryKind::HardLink);
+    for file in image.fs.files.values() {
+        let e = &file.entry;
+        let bits = bits_of(e.mode);
+        if !is_file(e.kind) || !bits.any() {
+            continue;
+        }
+        let link = match (&e.kind, &e.link) {
+            (EntryKind::HardLink, Some(target)) => {
+                format!(", a hard link to {}", display_path(target))
+            }
+            _ => String::new(),
+        };
+        out.report(
+            format!(
+                "{} has {} (mode {:04o}, owner {}:{}){link}",
+                display_path(&e.path),
+                bits.noun(),
+                e.mode,
+                e.uid,
+                e.gid
+            ),
+            crate::Located::new(at(file.layer, &e.path)),
+        );
+    }
+    for s in &image.fs.shadowed {
+        let e = &s.file.entry;
+        let bits = bits_of(e.mode);
+        if !is_file(e.kind) || !bits.any() {
+            continue;
+        }
+        let how = match s.gone {
+            Gone::Deleted(l) => format!("deleted by layer {l}"),
+            Gone::Hidden(l) => format!("hidden by an opaque directory in layer {l}"),
+            Gone::Replaced(l) => format!("replaced by layer {l}"),
+        };
+        out.note(
+            format!(
+                "{} had {} (mode {:04o}) in layer {}, {how}: not in the final filesystem, but anyone can still extract it from layer {}",
+                display_path(&e.path),
+                bits.noun(),
+                e.mode,
+                s.file.layer,
+                s.file.layer
+            ),
+            at(s.file.layer, &e.path),
+        );
     }
 }

@@ -54,6 +54,7 @@ pub fn from_dockerfile(
             }),
         },
         source: None,
+        image: None,
     };
     let final_stage = subject.final_stage();
     let from = from_steps[final_stage];

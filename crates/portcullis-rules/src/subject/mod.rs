@@ -2,22 +2,26 @@
 //! a Dockerfile or (later) an image, so rules never see a file format.
 
 mod dockerfile;
+mod image;
 
 use std::sync::Arc;
 
 use crate::finding::{Located, Location};
 pub use dockerfile::from_dockerfile;
+pub use image::from_image;
 use portcullis_dockerfile::{Dockerfile, Word};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SubjectKind {
     Dockerfile,
+    Image,
 }
 
 impl SubjectKind {
     pub fn as_str(self) -> &'static str {
         match self {
             SubjectKind::Dockerfile => "dockerfile",
+            SubjectKind::Image => "image",
         }
     }
 }
@@ -176,6 +180,15 @@ pub struct SourceFile {
     pub dockerfile: Dockerfile,
 }
 
+/// What only an image has: its layers and merged filesystem.
+#[derive(Debug)]
+pub struct ImageFacts {
+    /// diff_id of each layer, by index.
+    pub diff_ids: Vec<String>,
+    pub fs: portcullis_image::Filesystem,
+    pub boundary: portcullis_image::history::Boundary,
+}
+
 #[derive(Clone, Debug)]
 pub struct Subject {
     pub kind: SubjectKind,
@@ -183,6 +196,7 @@ pub struct Subject {
     pub stages: Vec<StageInfo>,
     pub runtime: Runtime,
     pub source: Option<Arc<SourceFile>>,
+    pub image: Option<Arc<ImageFacts>>,
 }
 
 impl Subject {

@@ -25,7 +25,7 @@ pub(crate) struct Service {
 
 pub(crate) fn check(subject: &Subject, out: &mut Findings, service: &Service) {
     let mut declared = false;
-    for (spec, _step) in &subject.runtime.exposed {
+    for (spec, step) in &subject.runtime.exposed {
         if spec.text.is_empty() {
             continue;
         }
@@ -46,9 +46,14 @@ pub(crate) fn check(subject: &Subject, out: &mut Findings, service: &Service) {
             } else {
                 String::new()
             };
-            out.report(
+            let related = step
+                .filter(|_| subject.image.is_some())
+                .and_then(|i| subject.steps.get(i))
+                .map(|s| s.at.location.clone());
+            out.report_related(
                 format!("port {port}/{proto} ({}) is exposed{how}", service.name),
                 spec.at.clone(),
+                related.into_iter().collect(),
             );
         }
     }
@@ -159,12 +164,13 @@ macro_rules! port_rule {
                 "Remove the ", $service, " port from EXPOSE and do not run the ", $service,
                 " server in the container; use `docker exec`/`kubectl exec` or a purpose-built, authenticated service instead."
             ),
-            applies_to: &[SubjectKind::Dockerfile],
+            applies_to: &[SubjectKind::Dockerfile, SubjectKind::Image],
             doc: Doc {
                 what: concat!(
                     "The image declares the ", $service, " port (", $what, ") with `EXPOSE`, directly or inside a range such as `EXPOSE 20-25`, ",
                     "or its `CMD`/`ENTRYPOINT` starts a ", $service, " server without declaring the port. A port without a protocol is TCP; ",
-                    "the same number over another protocol is a different service and is not reported. Variables are expanded from their defaults."
+                    "the same number over another protocol is a different service and is not reported. Variables are expanded from their defaults. ",
+                    "In an image, the keys of the config's `ExposedPorts`, related to the history entry that declared them, and the config's `Cmd`/`Entrypoint`."
                 ),
                 why: $why,
                 fix: concat!(
