@@ -109,7 +109,9 @@ fn render_target(out: &mut String, target: &TargetReport, paint: &Paint, with_co
             .iter()
             .filter(|p| p.status != portcullis_policy::Status::NotApplicable)
             .count();
-        let _ = writeln!(out, "  no findings; {checked} policies checked\n");
+        let _ = writeln!(out, "  no findings; {checked} policies checked");
+        render_notes(out, target, paint);
+        out.push('\n');
         return;
     }
     let mut categories: Vec<Category> = target.findings.iter().map(|f| f.category).collect();
@@ -131,29 +133,24 @@ fn render_target(out: &mut String, target: &TargetReport, paint: &Paint, with_co
             render_finding(out, target, f, paint);
         }
     }
-    if !target.notes.is_empty() {
-        let _ = writeln!(out, "\n  {}", paint.bold("Notes (not violations)"));
-        for n in &target.notes {
-            let _ = writeln!(
-                out,
-                "    {} {} {}",
-                paint.dim("note"),
-                paint.bold(&n.rule),
-                n.message
-            );
-            let _ = writeln!(
-                out,
-                "         {} {}",
-                paint.dim("-->"),
-                describe(&n.location)
-            );
-        }
-    }
+    render_notes(out, target, paint);
     let all: Vec<&ReportedFinding> = target.findings.iter().collect();
     if with_counts {
         let _ = writeln!(out, "\n  {}", counts(&all));
     }
     out.push('\n');
+}
+
+/// Notes are labelled as such: facts worth knowing, not violations.
+fn render_notes(out: &mut String, target: &TargetReport, paint: &Paint) {
+    if target.notes.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n  {}", paint.bold("Notes (not violations)"));
+    for n in &target.notes {
+        let _ = writeln!(out, "    {} {} {}", paint.dim("note"), paint.bold(&n.rule), n.message);
+        let _ = writeln!(out, "         {} {}", paint.dim("-->"), describe(&n.location));
+    }
 }
 
 fn sort_key(location: &Location) -> (usize, usize) {
