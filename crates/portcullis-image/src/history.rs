@@ -277,10 +277,16 @@ fn epoch_seconds(s: &str) -> Option<i64> {
 ///
 /// With none of these there is no known base.
 pub fn boundary(steps: &[Step]) -> Boundary {
-    if let Some(first_own) = steps
-        .iter()
-        .position(|s| s.comment.as_deref().is_some_and(|c| c.starts_with("FROM ")))
-    {
+    // buildah also writes `FROM <12 hex>` (its intermediate images) on later
+    // entries: only a named reference marks where a build started, and the
+    // last one is this build's (earlier ones are its bases' own).
+    let from_marker = |s: &Step| {
+        s.comment
+            .as_deref()
+            .and_then(|c| c.strip_prefix("FROM "))
+            .is_some_and(|r| !r.bytes().all(|b| b.is_ascii_hexdigit()))
+    };
+    if let Some(first_own) = steps.iter().rposition(from_marker) {
         return match first_own {
             0 => Boundary::NoBase,
             n => Boundary::Base {
@@ -477,9 +483,11 @@ mod tests {
                 how: "the base image's last CMD/ENTRYPOINT"
             }
         );
-        // buildah's marker wins.
+        // buildah's marker wins; its intermediate-image comments are not markers.
         let mut h2 = h.clone();
+        h2[1].comment = Some("FROM 0123456789ab".into());
         h2[2].comment = Some("FROM localhost/base:1".into());
+        h2[3].comment = Some("FROM 89abcdef0123".into());
         assert_eq!(
             boundary(&steps(&h2)),
             Boundary::Base {

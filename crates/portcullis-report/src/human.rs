@@ -148,8 +148,19 @@ fn render_notes(out: &mut String, target: &TargetReport, paint: &Paint) {
     }
     let _ = writeln!(out, "\n  {}", paint.bold("Notes (not violations)"));
     for n in &target.notes {
-        let _ = writeln!(out, "    {} {} {}", paint.dim("note"), paint.bold(&n.rule), n.message);
-        let _ = writeln!(out, "         {} {}", paint.dim("-->"), describe(&n.location));
+        let _ = writeln!(
+            out,
+            "    {} {} {}",
+            paint.dim("note"),
+            paint.bold(&n.rule),
+            n.message
+        );
+        let _ = writeln!(
+            out,
+            "         {} {}",
+            paint.dim("-->"),
+            describe(&n.location)
+        );
     }
 }
 

@@ -49,9 +49,11 @@ fn is_git(src: &str) -> bool {
 /// an image, a first history entry `ADD file:… in /`.
 fn is_rootfs(subject: &Subject, index: usize, sources: &[Arg], dest: &Arg) -> bool {
     if subject.kind == SubjectKind::Image {
+        // Classic `ADD file:… in /`, BuildKit `ADD rootfs.tar / # buildkit`.
         return index == 0
             && dest.text == "/"
-            && sources.iter().all(|s| s.text.starts_with("file:"));
+            && sources.len() == 1
+            && !is_remote(&sources[0].text);
     }
     let step = &subject.steps[index];
     let first_after_from = index > 0 && matches!(subject.steps[index - 1].op, Op::From { .. });

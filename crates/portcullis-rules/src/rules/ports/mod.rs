@@ -25,17 +25,22 @@ pub(crate) struct Service {
 
 pub(crate) fn check(subject: &Subject, out: &mut Findings, service: &Service) {
     let mut declared = false;
-    for (spec, step) in &subject.runtime.exposed {
-        if spec.text.is_empty() {
-            continue;
+    for &(port, proto) in service.ports {
+        // One finding per port: an exact declaration (`22/tcp`) rather than a
+        // range that also covers it (`20-25/tcp`), else the first range.
+        let mut matches: Vec<(&Arg, &Option<usize>, crate::util::PortRange)> = subject
+            .runtime
+            .exposed
+            .iter()
+            .filter(|(spec, _)| !spec.text.is_empty())
+            .filter_map(|(spec, step)| Some((spec, step, parse_port_spec(&spec.text)?)))
+            .filter(|(_, _, range)| range.contains(port, proto))
+            .collect();
+        if subject.image.is_some() {
+            matches.sort_by_key(|(_, _, range)| range.is_range());
+            matches.truncate(1);
         }
-        let Some(range) = parse_port_spec(&spec.text) else {
-            continue;
-        };
-        for &(port, proto) in service.ports {
-            if !range.contains(port, proto) {
-                continue;
-            }
+        for (spec, step, range) in matches {
             declared = true;
             let how = if range.is_range() {
                 format!(" by the range {}", spec.text)
@@ -64,7 +69,7 @@ pub(crate) fn check(subject: &Subject, out: &mut Findings, service: &Service) {
         ("ENTRYPOINT", &subject.runtime.entrypoint),
         ("CMD", &subject.runtime.cmd),
     ] {
-        let Setting::Set { value, .. } = setting else {
+        let Setting::Set { value, step } = setting else {
             continue;
         };
         if let Some((daemon, at)) = started_daemon(subject, value, service) {
@@ -73,20 +78,37 @@ pub(crate) fn check(subject: &Subject, out: &mut Findings, service: &Service) {
                 .iter()
                 .map(|(p, proto)| format!("{p}/{proto}"))
                 .collect();
-            out.report(
+            // Images: the config field, related to the history entry that set it.
+            let (at, related) = match subject.image {
+                Some(_) => {
+                    let field = if kind == "CMD" { "Cmd" } else { "Entrypoint" };
+                    let at = crate::Located::new(crate::Location::Config {
+                        pointer: format!("/config/{field}"),
+                    });
+                    (
+                        at,
+                        step.and_then(|i| subject.steps.get(i))
+                            .map(|s| s.at.location.clone())
+                            .into_iter()
+                            .collect(),
+                    )
+                }
+                None => (at, Vec::new()),
+            };
+            out.report_related(
                 format!(
                     "{kind} starts {daemon} (the {} server), which listens on {} although no EXPOSE declares it",
                     service.name,
                     ports.join(" and "),
                 ),
                 at,
+                related,
             );
             return;
         }
     }
 }
 
-/// The daemon of `service` that `command` runs, and where it is named.
 /// How `command` starts the service (`` `sshd` ``, "the `ssh` service") and where.
 fn started_daemon(
     subject: &Subject,

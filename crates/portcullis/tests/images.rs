@@ -1,0 +1,383 @@
+//! Real images made by real tools (fixtures/images/make.sh: Docker classic,
+//! BuildKit, buildah, skopeo conversions), scanned by the real binary. The
+//! expectations are fixtures/images/EXPECTED.md, derived from POLICIES.md.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/images")
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .args(args)
+        .current_dir(fixtures())
+        .output()
+        .expect("run portcullis")
+}
+
+fn loc(l: &Value) -> String {
+    match l["kind"].as_str() {
+        Some("config") => l["pointer"].as_str().unwrap_or("").to_owned(),
+        Some("history") => format!("h{}", l["index"]),
+        Some("layer") => format!("L{}:{}", l["index"], l["path"].as_str().unwrap_or("")),
+        other => format!("{other:?}"),
+    }
+}
+
+/// target name → sorted `RULE@location[related]` of findings and `note:RULE@location` of notes.
+fn scan(target: &str) -> BTreeMap<String, Vec<String>> {
+    let o = run(&["scan", "--format", "json", target]);
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{target}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let r: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let mut out = BTreeMap::new();
+    for t in r["targets"].as_array().expect("targets") {
+        let mut items: Vec<String> = t["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                let related: Vec<String> = f["related"]
+                    .as_array()
+                    .expect("related")
+                    .iter()
+                    .map(loc)
+                    .collect();
+                let related = if related.is_empty() {
+                    String::new()
+                } else {
+                    format!("[{}]", related.join(","))
+                };
+                format!(
+                    "{}@{}{related}",
+                    f["rule"].as_str().unwrap_or(""),
+                    loc(&f["location"])
+                )
+            })
+            .chain(t["notes"].as_array().expect("notes").iter().map(|n| {
+                format!(
+                    "note:{}@{}",
+                    n["rule"].as_str().unwrap_or(""),
+                    loc(&n["location"])
+                )
+            }))
+            .collect();
+        items.sort();
+        let name = t["target"]
+            .as_str()
+            .unwrap_or("")
+            .rsplit(".tar:")
+            .next()
+            .unwrap_or("")
+            .to_owned();
+        out.insert(name, items);
+    }
+    out
+}
+
+fn v(items: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = items.iter().map(|s| s.to_string()).collect();
+    v.sort();
+    v
+}
+
+const BAD_COMMON: [&str; 11] = [
+    "SQ40101@/config/User[h2]",
+    "SQ40102@L1:/usr/local/bin/gtool",
+    "SQ40102@L1:/usr/local/bin/tool",
+    "SQ40104@/config/ExposedPorts/22~1tcp[h3]",
+    "SQ40108@/config/ExposedPorts/3389~1udp[h3]",
+    "SQ41101@/config/Healthcheck",
+    "SQ41102@h5",
+    "SQ41103@/config/Cmd[h10]",
+    "SQ41104@h10[h6]",
+    "SQ41105@h8[h7]",
+    "SQ41106@h9",
+];
+
+fn bad(ftp_telnet_pointer: &[&str]) -> Vec<String> {
+    let mut all: Vec<&str> = BAD_COMMON.to_vec();
+    all.extend_from_slice(ftp_telnet_pointer);
+    v(&all)
+}
+
+fn expected_archive(ranges_kept: bool) -> BTreeMap<String, Vec<String>> {
+    let ftp_telnet: &[&str] = if ranges_kept {
+        &[
+            "SQ40103@/config/ExposedPorts/20-25~1tcp[h3]",
+            "SQ40105@/config/ExposedPorts/20-25~1tcp[h3]",
+        ]
+    } else {
+        &[
+            "SQ40103@/config/ExposedPorts/21~1tcp[h3]",
+            "SQ40105@/config/ExposedPorts/23~1tcp[h3]",
+        ]
+    };
+    let root_no_hc = v(&["SQ40101@/config/User", "SQ41101@/config/Healthcheck"]);
+    BTreeMap::from([
+        ("localhost/base:1".to_owned(), root_no_hc.clone()),
+        ("localhost/bad:1".to_owned(), bad(ftp_telnet)),
+        ("localhost/good:1".to_owned(), vec![]),
+        (
+            "localhost/removed:1".to_owned(),
+            v(&[
+                "SQ40101@/config/User",
+                "SQ41101@/config/Healthcheck",
+                "note:SQ40102@L1:/usr/local/bin/suid-gone",
+                "note:SQ40102@L1:/usr/local/bin/suid-link",
+                "note:SQ40102@L1:/usr/local/bin/suid-unset",
+            ]),
+        ),
+        (
+            "localhost/daemon:1".to_owned(),
+            v(&[
+                "SQ40101@/config/User",
+                "SQ40104@/config/Cmd[h3]",
+                "SQ41101@/config/Healthcheck",
+            ]),
+        ),
+        ("localhost/scratch:1".to_owned(), root_no_hc),
+        (
+            "localhost/hcnone:1".to_owned(),
+            v(&["SQ41101@/config/Healthcheck[h8]"]),
+        ),
+        (
+            "localhost/adminuser:1".to_owned(),
+            v(&["SQ40101@/config/User[h2]", "SQ41101@/config/Healthcheck"]),
+        ),
+    ])
+}
+
+#[test]
+fn docker_classic_builder() {
+    assert_eq!(scan("docker-classic.tar"), expected_archive(false));
+}
+
+#[test]
+fn docker_buildkit() {
+    assert_eq!(scan("docker-buildkit.tar"), expected_archive(false));
+}
+
+#[test]
+fn buildah_podman_save() {
+    // buildah keeps `EXPOSE 20-25` as one `20-25/tcp` key; 22 is still reported once.
+    assert_eq!(
+        scan("docker-archive:buildah.docker.tar"),
+        expected_archive(true)
+    );
+}
+
+#[test]
+fn opaque_directory_hides_a_setuid_file() {
+    let got = scan("buildah-overlay-opaque.docker.tar");
+    let only: Vec<&Vec<String>> = got.values().collect();
+    assert_eq!(
+        only,
+        [&v(&[
+            "SQ40101@/config/User",
+            "SQ41101@/config/Healthcheck",
+            "note:SQ40102@L0:/opt/d/suid"
+        ])]
+    );
+}
+
+#[test]
+fn oci_layout_archive_and_zstd_match_the_docker_archive() {
+    let bad_classic = expected_archive(false)
+        .remove("localhost/bad:1")
+        .expect("bad");
+    // Two refs in one layout: one target each; `good` lost its Healthcheck in the conversion.
+    let layout = scan("oci-bad");
+    assert_eq!(layout.len(), 2);
+    let by_ref = |r: &str| {
+        scan(&format!("oci:oci-bad:{r}"))
+            .into_values()
+            .next()
+            .expect("one target")
+    };
+    assert_eq!(by_ref("bad"), bad_classic);
+    assert_eq!(by_ref("good"), v(&["SQ41101@/config/Healthcheck"]));
+    assert_eq!(
+        scan("bad.oci.tar").into_values().collect::<Vec<_>>(),
+        [bad_classic.clone()]
+    );
+    assert_eq!(
+        scan("oci-archive:bad.oci.tar:bad")
+            .into_values()
+            .collect::<Vec<_>>(),
+        [bad_classic.clone()]
+    );
+    assert_eq!(
+        scan("oci-bad-zstd").into_values().collect::<Vec<_>>(),
+        [bad_classic]
+    );
+    assert_eq!(
+        scan("oci-good-buildah").into_values().collect::<Vec<_>>(),
+        [v(&["SQ41101@/config/Healthcheck"])]
+    );
+}
+
+#[test]
+fn json_report_names_each_image_with_its_digest() {
+    let o = run(&[
+        "scan",
+        "--format",
+        "json",
+        "docker-archive:docker-classic.tar:localhost/bad:1",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let r: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let t = &r["targets"][0];
+    assert_eq!(r["targets"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        t["target"],
+        "docker-archive:docker-classic.tar:localhost/bad:1"
+    );
+    assert_eq!(t["kind"], "docker-archive");
+    assert!(t["digest"]
+        .as_str()
+        .is_some_and(|d| d.starts_with("sha256:") && d.len() == 71));
+    let tool = t["findings"]
+        .as_array()
+        .expect("f")
+        .iter()
+        .find(|f| f["location"]["path"] == "/usr/local/bin/tool")
+        .expect("tool");
+    assert_eq!(
+        tool["message"],
+        "/usr/local/bin/tool has the setuid bit (mode 4755, owner 0:0)"
+    );
+    assert!(tool["location"]["digest"]
+        .as_str()
+        .is_some_and(|d| d.starts_with("sha256:")));
+}
+
+#[test]
+fn human_report_for_an_image() {
+    let o = run(&["scan", "--color", "never", "oci:oci-bad:bad"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    for expected in [
+        "oci-bad FAIL",
+        "FAIL SQ40104 (high) port 22/tcp (SSH) is exposed",
+        "--> image config /config/ExposedPorts/22~1tcp",
+        "related: history entry 3: /bin/sh -c #(nop)  EXPOSE 20-25 2121 22 3389/udp 513/udp 514/udp",
+        "FAIL SQ40102 (medium) /usr/local/bin/tool has the setuid bit (mode 4755, owner 0:0)",
+        "--> /usr/local/bin/tool in layer 1 (sha256:",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+}
+
+/// Copy a fixture into a temporary directory to damage it there.
+fn copy_tree(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for e in std::fs::read_dir(from).expect("ls") {
+            let e = e.expect("entry");
+            copy_tree(&e.path(), &to.join(e.file_name()));
+        }
+    } else {
+        std::fs::copy(from, to).expect("copy");
+    }
+}
+
+#[test]
+fn damaged_images_are_exit_2_with_one_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let layout = dir.path().join("layout");
+    copy_tree(&fixtures().join("oci-bad-zstd"), &layout);
+    let index: Value =
+        serde_json::from_slice(&std::fs::read(layout.join("index.json")).expect("index"))
+            .expect("json");
+    let manifest_digest = index["manifests"][0]["digest"]
+        .as_str()
+        .expect("digest")
+        .to_owned();
+    let manifest: Value = serde_json::from_slice(
+        &std::fs::read(layout.join("blobs/sha256").join(&manifest_digest[7..])).expect("m"),
+    )
+    .expect("json");
+    let layer = manifest["layers"][1]["digest"]
+        .as_str()
+        .expect("layer")
+        .to_owned();
+    let layer_path = layout.join("blobs/sha256").join(&layer[7..]);
+    let target = layout.display().to_string();
+    let scan = |t: &str| {
+        Command::new(env!("CARGO_BIN_EXE_portcullis"))
+            .args(["scan", "--format", "json", "-o", "report.json", t])
+            .current_dir(dir.path())
+            .output()
+            .expect("run")
+    };
+
+    // A flipped byte: the blob no longer matches its digest.
+    let mut bytes = std::fs::read(&layer_path).expect("layer");
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0xff;
+    std::fs::write(&layer_path, &bytes).expect("write");
+    let o = scan(&target);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "error: {target}: layer 1 (blobs/sha256/{}): ",
+            &layer[7..]
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("zstd stream is corrupt or truncated")
+            || err.contains(&format!(
+                "blob does not match its digest: expected {layer}, got sha256:"
+            )),
+        "{err}"
+    );
+    assert!(
+        !dir.path().join("report.json").exists(),
+        "no report on error"
+    );
+
+    // The manifest names a blob that is not there.
+    std::fs::remove_file(&layer_path).expect("rm");
+    let o = scan(&target);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        format!("error: {target}: blobs/sha256/{} is missing\n", &layer[7..])
+    );
+
+    // Unknown references and platforms.
+    let o = run(&["scan", "docker-archive:docker-classic.tar:localhost/nope:1"]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: docker-classic.tar: no image tagged \"localhost/nope:1\" in this archive\n"
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["scan", "oci:oci-bad:nope"]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: oci-bad: no image \"nope\" in this layout (it has: bad, good)\n"
+    );
+    let o = run(&["scan", "--max-uncompressed", "1M", "oci:oci-bad:bad"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("more than 1048576 bytes after decompression (the --max-uncompressed limit)"));
+    std::fs::write(dir.path().join("junk.tar"), vec![0u8; 4096]).expect("junk");
+    let o = scan("docker-archive:junk.tar");
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: junk.tar: not a tar archive, or an empty one\n"
+    );
+}
