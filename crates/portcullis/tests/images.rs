@@ -194,6 +194,7 @@ fn oci_layout_archive_and_zstd_match_the_docker_archive() {
     let bad_classic = expected_archive(false)
         .remove("localhost/bad:1")
         .expect("bad");
+    let one = |target: &str| scan(target).into_values().collect::<Vec<_>>();
     // Two refs in one layout: one target each; `good` lost its Healthcheck in the conversion.
     let layout = scan("oci-bad");
     assert_eq!(layout.len(), 2);
