@@ -42,6 +42,9 @@ pub struct Scanner {
     pub platform: Option<String>,
     /// Refuse to decompress more than this many bytes of layers per image.
     pub max_uncompressed: u64,
+    /// The Dockerfile the scanned images were built from: findings that come
+    /// from an instruction get its line as a related location.
+    pub dockerfile: Option<PathBuf>,
 }
 
 /// The default cap on decompressed layer bytes per image (a bomb guard).
@@ -55,6 +58,7 @@ impl Default for Scanner {
             keep_source: false,
             platform: None,
             max_uncompressed: DEFAULT_MAX_UNCOMPRESSED,
+            dockerfile: None,
         }
     }
 }
@@ -86,6 +90,10 @@ impl Scanner {
             max_uncompressed: self.max_uncompressed,
             want: &want,
         };
+        let built_from = match &self.dockerfile {
+            Some(path) => Some(self.dockerfile_subject(path)?),
+            None => None,
+        };
         refs.iter()
             .map(|r| {
                 let image = r
@@ -93,7 +101,11 @@ impl Scanner {
                     .map_err(|e| ScanError { message: e.message })?;
                 let (name, kind, digest) = (image.name.clone(), image.kind, image.digest.clone());
                 let subject = portcullis_rules::from_image(image);
-                let outcomes = portcullis_rules::check(&subject, &name);
+                let mut outcomes = portcullis_rules::check(&subject, &name);
+                if let Some(dockerfile) = &built_from {
+                    let links = portcullis_rules::subject::link_dockerfile(&subject, dockerfile);
+                    relate_to_dockerfile(&mut outcomes, &links, &subject);
+                }
                 Ok(self.policy.evaluate(
                     TargetInfo {
                         target: name,
@@ -105,6 +117,21 @@ impl Scanner {
                 ))
             })
             .collect()
+    }
+
+    /// The subject of the `--dockerfile` given with images.
+    fn dockerfile_subject(&self, path: &Path) -> Result<portcullis_rules::Subject, ScanError> {
+        let shown = path.display().to_string();
+        let bytes =
+            std::fs::read(path).map_err(|e| ScanError::at(&shown, io_message(&shown, path, &e)))?;
+        let syntax_error = |e: &portcullis_dockerfile::ParseError| {
+            let at = portcullis_dockerfile::error_position(&bytes, e);
+            ScanError::at(&format!("{shown}:{}:{}", at.line, at.column), &e.message)
+        };
+        let dockerfile =
+            portcullis_dockerfile::parse_bytes(&bytes).map_err(|e| syntax_error(&e))?;
+        portcullis_rules::from_dockerfile(&shown, dockerfile, &self.build_args)
+            .map_err(|e| syntax_error(&e))
     }
 
     fn scan_dockerfile_target(&self, target: &str) -> Result<TargetReport, ScanError> {
@@ -157,6 +184,37 @@ impl Scanner {
 
     pub fn report(targets: Vec<TargetReport>) -> Report {
         Report::new(env!("CARGO_PKG_VERSION"), targets)
+    }
+}
+
+/// Add the Dockerfile line to findings located at, or related to, a history
+/// entry that the Dockerfile's instruction made.
+fn relate_to_dockerfile(
+    outcomes: &mut [(
+        &'static portcullis_rules::Rule,
+        portcullis_rules::registry::Outcome,
+    )],
+    links: &[(usize, portcullis_rules::Location)],
+    image: &portcullis_rules::Subject,
+) {
+    use portcullis_rules::registry::Outcome;
+    for (_, outcome) in outcomes.iter_mut() {
+        let Outcome::Checked { findings, .. } = outcome else {
+            continue;
+        };
+        for f in findings {
+            let entries: Vec<usize> = std::iter::once(&f.location)
+                .chain(&f.related)
+                .filter_map(|l| portcullis_rules::subject::history_entries(image, l))
+                .collect();
+            for index in entries {
+                if let Some((_, line)) = links.iter().find(|(i, _)| *i == index) {
+                    if !f.related.contains(line) {
+                        f.related.push(line.clone());
+                    }
+                }
+            }
+        }
     }
 }
 

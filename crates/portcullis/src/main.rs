@@ -44,6 +44,10 @@ struct ScanArgs {
     /// oci-archive:PATH[:REF], or such a path) and Dockerfiles (a path, a
     /// directory holding a Dockerfile, or - for stdin). Default: ./Dockerfile
     targets: Vec<String>,
+    /// The Dockerfile the images were built from: findings that come from an
+    /// instruction also point at its line.
+    #[arg(long, value_name = "PATH")]
+    dockerfile: Option<PathBuf>,
     /// Platform to pick from multi-platform images, as os/arch[/variant]. Default: the host's.
     #[arg(long, value_name = "OS/ARCH")]
     platform: Option<String>,
@@ -163,6 +167,7 @@ fn scan(args: ScanArgs) -> ExitCode {
         keep_source: args.format == Format::Human,
         platform: args.platform,
         max_uncompressed: args.max_uncompressed,
+        dockerfile: args.dockerfile,
         ..Scanner::default()
     };
     let mut reports = Vec::with_capacity(targets.len());

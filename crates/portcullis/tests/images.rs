@@ -377,3 +377,83 @@ fn damaged_images_are_exit_2_with_one_line() {
         "error: junk.tar: not a tar archive, or an empty one\n"
     );
 }
+
+#[test]
+fn dockerfile_lines_are_related_to_findings_from_instructions() {
+    for archive in [
+        "docker-classic.tar",
+        "docker-buildkit.tar",
+        "buildah.docker.tar",
+    ] {
+        let target = format!("docker-archive:{archive}:localhost/bad:1");
+        let o = run(&[
+            "scan",
+            "--format",
+            "json",
+            "--dockerfile",
+            "src/bad/Dockerfile",
+            &target,
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let r: Value = serde_json::from_slice(&o.stdout).expect("json");
+        let mut lines: Vec<String> = r["targets"][0]["findings"]
+            .as_array()
+            .expect("f")
+            .iter()
+            .map(|f| {
+                let at: Vec<String> = f["related"]
+                    .as_array()
+                    .expect("related")
+                    .iter()
+                    .filter(|l| l["kind"] == "dockerfile")
+                    .map(|l| format!("{}:{}", l["line"], l["column"]))
+                    .collect();
+                format!(
+                    "{}@{} {}",
+                    f["rule"].as_str().unwrap_or(""),
+                    loc(&f["location"]),
+                    at.join(",")
+                )
+            })
+            .collect();
+        lines.sort();
+        assert_eq!(
+            lines,
+            [
+                "SQ40101@/config/User 2:1",
+                "SQ40102@L1:/usr/local/bin/gtool 4:1",
+                "SQ40102@L1:/usr/local/bin/tool 4:1",
+                if archive.starts_with("buildah") {
+                    "SQ40103@/config/ExposedPorts/20-25~1tcp 3:1"
+                } else {
+                    "SQ40103@/config/ExposedPorts/21~1tcp 3:1"
+                },
+                "SQ40104@/config/ExposedPorts/22~1tcp 3:1",
+                if archive.starts_with("buildah") {
+                    "SQ40105@/config/ExposedPorts/20-25~1tcp 3:1"
+                } else {
+                    "SQ40105@/config/ExposedPorts/23~1tcp 3:1"
+                },
+                "SQ40108@/config/ExposedPorts/3389~1udp 3:1",
+                "SQ41101@/config/Healthcheck ",
+                "SQ41102@h5 5:1",
+                "SQ41103@/config/Cmd 10:1",
+                "SQ41104@h10 10:1,6:1",
+                "SQ41105@h8 8:1,7:1",
+                "SQ41106@h9 9:1",
+            ],
+            "{archive}"
+        );
+    }
+    let o = run(&["scan", "--dockerfile", "nope/Dockerfile", "oci-bad-zstd"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: nope/Dockerfile: cannot read: No such file or directory\n"
+    );
+}

@@ -195,6 +195,9 @@ pub fn from_image(image: Image) -> Subject {
         source: None,
         image: Some(Arc::new(ImageFacts {
             diff_ids: image.layers.iter().map(|l| l.diff_id.clone()).collect(),
+            layer_history: (0..image.layers.len())
+                .map(|l| hsteps.iter().find(|h| h.layer == Some(l)).map(|h| h.index))
+                .collect(),
             fs: image.fs,
             boundary,
         })),

@@ -3,12 +3,14 @@
 
 mod dockerfile;
 mod image;
+mod link;
 
 use std::sync::Arc;
 
 use crate::finding::{Located, Location};
 pub use dockerfile::from_dockerfile;
 pub use image::from_image;
+pub use link::{history_entries, link_dockerfile};
 use portcullis_dockerfile::{Dockerfile, Word};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -185,6 +187,8 @@ pub struct SourceFile {
 pub struct ImageFacts {
     /// diff_id of each layer, by index.
     pub diff_ids: Vec<String>,
+    /// The history entry that made each layer, by layer index.
+    pub layer_history: Vec<Option<usize>>,
     pub fs: portcullis_image::Filesystem,
     pub boundary: portcullis_image::history::Boundary,
 }
