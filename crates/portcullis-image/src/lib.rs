@@ -26,6 +26,22 @@ pub struct LoadOptions<'a> {
     pub max_uncompressed: u64,
     /// Paths (relative, e.g. `etc/passwd`) whose contents the rules need.
     pub want: &'a (dyn Fn(&[u8]) -> bool + Sync),
+    /// Told how many more compressed layer bytes were read, as they are.
+    pub progress: &'a (dyn Fn(u64) + Sync),
+}
+
+/// Reports bytes as they are read.
+struct Progressing<'a, R> {
+    inner: R,
+    report: &'a (dyn Fn(u64) + Sync),
+}
+
+impl<R: std::io::Read> std::io::Read for Progressing<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        (self.report)(n as u64);
+        Ok(n)
+    }
 }
 
 /// One layer as read.
@@ -53,6 +69,14 @@ pub struct Image {
 }
 
 impl ImageRef {
+    /// The compressed size of all layer blobs (what a progress bar counts).
+    pub fn layer_bytes(&self) -> u64 {
+        self.layers
+            .iter()
+            .filter_map(|l| self.store.size(&l.name))
+            .sum()
+    }
+
     pub fn load(&self, options: &LoadOptions<'_>) -> Result<Image> {
         let store = &*self.store;
         let fail = |m: String| Error::new(format!("{}: {m}", self.name));
@@ -86,6 +110,7 @@ impl ImageRef {
             .map(|(index, blob)| {
                 let at = |m: String| fail(format!("layer {index} ({}): {m}", blob.name));
                 let (reader, _) = store.open(&blob.name)?;
+                let reader = Progressing { inner: reader, report: options.progress };
                 let table = layer::read_layer(reader, &budget, options.want).map_err(at)?;
                 if let Some(expected) = &blob.digest {
                     if *expected != table.blob_digest {

@@ -127,6 +127,15 @@ impl Store {
         }
     }
 
+    /// A member's size, if it exists.
+    pub fn size(&self, name: &str) -> Option<u64> {
+        let clean = clean_member_name(name)?;
+        match self {
+            Store::Dir(root) => root.join(clean).metadata().ok().map(|m| m.len()),
+            Store::Tar(t) => t.members.get(&clean).map(|&(_, size)| size),
+        }
+    }
+
     /// A reader over the member and its size.
     pub fn open(&self, name: &str) -> Result<(Box<dyn Read + Send>, u64)> {
         let missing = || Error::new(format!("{}: {name} is missing", self.describe()));

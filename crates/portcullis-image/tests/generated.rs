@@ -173,6 +173,7 @@ fn load_with(
         .load(&LoadOptions {
             max_uncompressed: cap,
             want: &all_paths,
+            progress: &|_| {},
         })
         .map_err(|e| e.message)
 }
@@ -325,6 +326,7 @@ fn docker_archive_legacy_layout_with_two_images() {
         .load(&LoadOptions {
             max_uncompressed: u64::MAX,
             want: &all_paths,
+            progress: &|_| {},
         })
         .expect("load");
     assert_eq!(

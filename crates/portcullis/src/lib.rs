@@ -45,6 +45,17 @@ pub struct Scanner {
     /// The Dockerfile the scanned images were built from: findings that come
     /// from an instruction get its line as a related location.
     pub dockerfile: Option<PathBuf>,
+    /// Told about image reading as it goes (for a progress bar).
+    pub progress: Option<Box<dyn Fn(Progress) + Send + Sync>>,
+}
+
+/// Image reading progress.
+#[derive(Clone, Copy, Debug)]
+pub enum Progress {
+    /// An image starts loading: this many compressed layer bytes to read.
+    Image { layer_bytes: u64 },
+    /// This many more bytes were read.
+    Read(u64),
 }
 
 /// The default cap on decompressed layer bytes per image (a bomb guard).
@@ -59,6 +70,7 @@ impl Default for Scanner {
             platform: None,
             max_uncompressed: DEFAULT_MAX_UNCOMPRESSED,
             dockerfile: None,
+            progress: None,
         }
     }
 }
@@ -86,9 +98,16 @@ impl Scanner {
         let refs = portcullis_image::resolve(target, self.platform.as_deref())
             .map_err(|e| ScanError { message: e.message })?;
         let want = |path: &[u8]| path == b"etc/passwd";
+        let tell = |p: Progress| {
+            if let Some(progress) = &self.progress {
+                progress(p);
+            }
+        };
+        let read = |n: u64| tell(Progress::Read(n));
         let options = portcullis_image::LoadOptions {
             max_uncompressed: self.max_uncompressed,
             want: &want,
+            progress: &read,
         };
         let built_from = match &self.dockerfile {
             Some(path) => Some(self.dockerfile_subject(path)?),
@@ -96,6 +115,9 @@ impl Scanner {
         };
         refs.iter()
             .map(|r| {
+                tell(Progress::Image {
+                    layer_bytes: r.layer_bytes(),
+                });
                 let image = r
                     .load(&options)
                     .map_err(|e| ScanError { message: e.message })?;

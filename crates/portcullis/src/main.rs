@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use portcullis::Scanner;
+use portcullis::{Progress, Scanner};
 use portcullis_policy::Verdict;
 use portcullis_report::{render_human, render_json, HumanOptions};
 
@@ -170,9 +170,33 @@ fn scan(args: ScanArgs) -> ExitCode {
         dockerfile: args.dockerfile,
         ..Scanner::default()
     };
+    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(progress_bar);
+    let scanner = Scanner {
+        progress: bar
+            .clone()
+            .map(|bar| -> Box<dyn Fn(Progress) + Send + Sync> {
+                let started = std::time::Instant::now();
+                Box::new(move |p| {
+                    match p {
+                        Progress::Image { layer_bytes } => bar.inc_length(layer_bytes),
+                        Progress::Read(n) => bar.inc(n),
+                    }
+                    // Only scans that take more than a moment show a bar.
+                    if bar.is_hidden() && started.elapsed() > std::time::Duration::from_millis(300)
+                    {
+                        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                    }
+                })
+            }),
+        ..scanner
+    };
+    let results = scanner.scan_all(&targets);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     let mut reports = Vec::with_capacity(targets.len());
     let mut failed = false;
-    for result in scanner.scan_all(&targets) {
+    for result in results {
         match result {
             Ok(found) => reports.extend(found),
             Err(e) => {
@@ -220,6 +244,18 @@ fn scan(args: ScanArgs) -> ExitCode {
         Verdict::Pass => ExitCode::SUCCESS,
         Verdict::Fail => ExitCode::from(1),
     }
+}
+
+/// Bytes of image layers read so far, hidden until the scan takes a moment.
+fn progress_bar() -> indicatif::ProgressBar {
+    let bar =
+        indicatif::ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::hidden());
+    let style = indicatif::ProgressStyle::with_template(
+        "{spinner} reading layers {bar:30} {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
 }
 
 /// Write to a temporary file beside `path`, then rename: readers never see half a report.
