@@ -530,3 +530,73 @@ fn multi_platform_index_picks_the_platform() {
         )
     );
 }
+
+/// Docker 25+ `docker save`: an OCI layout inside the tar, plus manifest.json
+/// naming blobs/sha256/… for the config and the (uncompressed) layers.
+#[test]
+fn docker_archive_oci_based_layout_of_docker_25() {
+    let tar = tar_bytes(&[E::File(b"usr/bin/su", 0o4755, b"su")]);
+    let layout = Layout::new();
+    let m = layout.image(
+        &[(tar.clone(), tar.clone())],
+        r#","config":{"User":"root"}"#,
+    );
+    layout.index(&[(m.clone(), r#","annotations":{"io.containerd.image.name":"docker.io/library/app:1","org.opencontainers.image.ref.name":"1"}"#)]);
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(layout.dir.path().join("blobs/sha256").join(&m[7..])).expect("m"),
+    )
+    .expect("json");
+    let config = manifest["config"]["digest"]
+        .as_str()
+        .expect("config")
+        .to_owned();
+    let layer = manifest["layers"][0]["digest"]
+        .as_str()
+        .expect("layer")
+        .to_owned();
+    let docker_manifest = format!(
+        r#"[{{"Config":"blobs/sha256/{}","RepoTags":["app:1"],"Layers":["blobs/sha256/{}"]}}]"#,
+        &config[7..],
+        &layer[7..]
+    );
+    std::fs::write(layout.dir.path().join("manifest.json"), docker_manifest).expect("manifest");
+    let archive = tempfile::NamedTempFile::new().expect("tmp");
+    let mut b = tar::Builder::new(std::fs::File::create(archive.path()).expect("create"));
+    b.append_dir_all(".", layout.dir.path())
+        .expect("tar layout");
+    b.finish().expect("finish");
+    drop(b);
+    let target = archive.path().display().to_string();
+    let t = Target::parse(&target).expect("parse").expect("detected");
+    assert!(matches!(t, Target::DockerArchive { .. }), "{t:?}");
+    let image = load(&target).expect("load");
+    assert_eq!(image.kind, "docker-archive");
+    assert_eq!(image.layers[0].blob_digest, layer);
+    assert_eq!(names(&image), [("/usr/bin/su".to_owned(), 0o4755, 0)]);
+}
+
+#[test]
+fn a_huge_history_is_read_and_understood() {
+    let tar = tar_bytes(&[E::File(b"a", 0o644, b"a")]);
+    let mut history = vec![r#"{"created_by":"/bin/sh -c #(nop) ADD file:abc in / "}"#.to_owned()];
+    history.extend((0..200_000).map(|i| {
+        format!(r#"{{"created_by":"/bin/sh -c #(nop)  LABEL n={i}","empty_layer":true}}"#)
+    }));
+    let layout = one_layer_layout(
+        gzip(&tar),
+        tar,
+        &format!(r#","history":[{}]"#, history.join(",")),
+    );
+    let image = load(&layout.path()).expect("load");
+    let steps = portcullis_image::history::steps(&image.config.history);
+    assert_eq!(steps.len(), 200_001);
+    assert_eq!(
+        steps[200_000].instruction.as_deref(),
+        Some("LABEL n=199999")
+    );
+    assert_eq!(steps[0].layer, Some(0));
+    assert_eq!(
+        portcullis_image::history::boundary(&steps),
+        portcullis_image::history::Boundary::NoBase
+    );
+}

@@ -27,6 +27,18 @@ pub fn link_dockerfile(image: &Subject, dockerfile: &Subject) -> Vec<(usize, Loc
         .map(|s| (&s.at.location, s.op.keyword()))
         .collect();
     let (n, m) = (history.len(), instructions.len());
+    if n.saturating_mul(m) > 4_000_000 {
+        // Hostile sizes: an in-order greedy match, in linear memory.
+        let mut out = Vec::new();
+        let mut j = 0;
+        for &(index, keyword) in &history {
+            if let Some(k) = instructions[j..].iter().position(|(_, kw)| *kw == keyword) {
+                out.push((index, instructions[j + k].0.clone()));
+                j += k + 1;
+            }
+        }
+        return out;
+    }
     // lcs[i][j]: the longest common subsequence of history[i..] and instructions[j..].
     let mut lcs = vec![vec![0u32; m + 1]; n + 1];
     for i in (0..n).rev() {
