@@ -41,12 +41,19 @@ impl Target {
     /// or a bare path (a directory with `oci-layout`, or a tar file).
     pub fn parse(target: &str) -> Result<Option<Target>> {
         let split = |rest: &str| -> (String, Option<String>) {
-            // The path ends at the first ':' after which the path does not exist.
+            // Paths may hold ':' too: the path is the longest prefix ending
+            // before a ':' that exists; the reference is what follows.
             if Path::new(rest).exists() {
                 return (rest.to_owned(), None);
             }
-            match rest.split_once(':') {
-                Some((p, r)) if !r.is_empty() => (p.to_owned(), Some(r.to_owned())),
+            let existing = rest
+                .rmatch_indices(':')
+                .map(|(i, _)| i)
+                .find(|&i| Path::new(&rest[..i]).exists());
+            match existing.or_else(|| rest.find(':')) {
+                Some(i) if i + 1 < rest.len() => {
+                    (rest[..i].to_owned(), Some(rest[i + 1..].to_owned()))
+                }
                 _ => (rest.to_owned(), None),
             }
         };
@@ -69,6 +76,13 @@ impl Target {
                 reference: None,
             }));
         }
+        if path.is_file() {
+            if let Some(format) = compressed_format(path) {
+                return Err(Error::new(format!(
+                    "{target}: a {format}-compressed file; portcullis reads image archives in place, so decompress it first (e.g. `docker save` without a compressor)"
+                )));
+            }
+        }
         if path.is_file() && is_tar(path) {
             let index = TarIndex::open(path)?;
             let store = Store::Tar(index);
@@ -84,6 +98,21 @@ impl Target {
             )));
         }
         Ok(None)
+    }
+}
+
+/// `gzip`/`zstd`/`xz`/`bzip2` when the file starts with that format's magic.
+fn compressed_format(path: &Path) -> Option<&'static str> {
+    use std::io::Read;
+    let mut buf = [0u8; 6];
+    let mut file = std::fs::File::open(path).ok()?;
+    file.read_exact(&mut buf).ok()?;
+    match buf {
+        [0x1f, 0x8b, ..] => Some("gzip"),
+        [0x28, 0xb5, 0x2f, 0xfd, ..] => Some("zstd"),
+        [0xfd, b'7', b'z', b'X', b'Z', 0] => Some("xz"),
+        [b'B', b'Z', b'h', ..] => Some("bzip2"),
+        _ => None,
     }
 }
 
@@ -284,10 +313,12 @@ fn docker_archive(store: Arc<Store>, path: &str, reference: Option<&str>) -> Res
                 .then(|| format!("sha256:{hex}"))
                 .filter(|d| d.len() == 71 && d[7..].bytes().all(|b| b.is_ascii_hexdigit()))
         };
-        let name = match (many, tags.first()) {
-            (true, Some(tag)) => format!("docker-archive:{path}:{tag}"),
-            (true, None) => format!("docker-archive:{path}@{}", entry.config),
-            (false, _) => path.to_owned(),
+        // Name the image as the user did, or by its tag when the archive has several.
+        let name = match (reference, many, tags.first()) {
+            (Some(r), _, _) => format!("docker-archive:{path}:{r}"),
+            (None, true, Some(tag)) => format!("docker-archive:{path}:{tag}"),
+            (None, true, None) => format!("docker-archive:{path}@{}", entry.config),
+            (None, false, _) => path.to_owned(),
         };
         out.push(ImageRef {
             store: store.clone(),
@@ -374,11 +405,13 @@ fn oci_layout(
     for (ref_name, d) in chosen {
         let (manifest_digest, manifest) =
             resolve_manifest(&store, d, &wanted, platform.is_some(), 0)?;
-        let name = match (many, &ref_name) {
-            (true, Some(r)) => format!("{kind}:{path}:{r}"),
-            (true, None) => format!("{kind}:{path}@{manifest_digest}"),
-            (false, _) => path.to_owned(),
+        let name = match (reference, many, &ref_name) {
+            (Some(r), _, _) => format!("{kind}:{path}:{r}"),
+            (None, true, Some(r)) => format!("{kind}:{path}:{r}"),
+            (None, true, None) => format!("{kind}:{path}@{manifest_digest}"),
+            (None, false, _) => path.to_owned(),
         };
+
         let (Some(config), Some(layers)) = (manifest.config, manifest.layers) else {
             return Err(Error::new(format!(
                 "{path}: manifest {manifest_digest} has no config or no layers"

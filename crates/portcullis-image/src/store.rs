@@ -19,15 +19,19 @@ pub(crate) struct TarIndex {
     members: HashMap<String, (u64, u64)>,
 }
 
-/// A member name with `./` prefixes and `.` components removed; `None` if it
-/// would leave the archive (`..`, absolute).
+/// A member name with `./` prefixes, `.` components and `dir/..` pairs
+/// removed; `None` if it would leave the archive (absolute, or `..` past the
+/// top).
 fn clean_member_name(name: &str) -> Option<String> {
-    let mut parts = Vec::new();
+    let mut parts: Vec<&str> = Vec::new();
     for c in Path::new(name).components() {
         match c {
             Component::Normal(p) => parts.push(p.to_str()?),
             Component::CurDir => {}
-            _ => return None,
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
         }
     }
     Some(parts.join("/"))
@@ -84,7 +88,12 @@ impl TarIndex {
                 }
             }
         }
-        // Resolve links to the member they name, inside the archive, in a bounded number of hops.
+        // Resolve links to the member they name, inside the archive, in a
+        // bounded number of hops (loops and dangling links resolve to nothing).
+        let link_targets: HashMap<&str, &str> = links
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
         for (name, target) in &links {
             let mut at = resolve_dots(target);
             for _ in 0..16 {
@@ -93,10 +102,9 @@ impl TarIndex {
                     members.insert(name.clone(), m);
                     break;
                 }
-                at = links
-                    .iter()
-                    .find(|(n, _)| *n == current)
-                    .and_then(|(_, t)| resolve_dots(t));
+                at = link_targets
+                    .get(current.as_str())
+                    .and_then(|t| resolve_dots(t));
             }
         }
         if members.is_empty() {
@@ -112,7 +120,33 @@ impl TarIndex {
     }
 }
 
+/// Why a layout member cannot be read.
+enum Outside {
+    Missing,
+    /// A symbolic link (somewhere on the path) that leads out of the layout.
+    Escapes(PathBuf),
+    /// A FIFO, device or directory: reading it could block or mislead.
+    NotFile,
+}
+
+/// The real path and size of a regular file `name` inside the layout `root`,
+/// following symbolic links only while they stay inside it.
+fn inside_dir(root: &Path, name: &str) -> std::result::Result<(PathBuf, u64), Outside> {
+    let path = root.join(name);
+    let real = path.canonicalize().map_err(|_| Outside::Missing)?;
+    let real_root = root.canonicalize().map_err(|_| Outside::Missing)?;
+    if !real.starts_with(&real_root) {
+        return Err(Outside::Escapes(real));
+    }
+    let meta = real.metadata().map_err(|_| Outside::Missing)?;
+    if !meta.is_file() {
+        return Err(Outside::NotFile);
+    }
+    Ok((real, meta.len()))
+}
+
 impl Store {
+
     pub fn describe(&self) -> String {
         match self {
             Store::Dir(p) => p.display().to_string(),
@@ -122,7 +156,9 @@ impl Store {
 
     pub fn exists(&self, name: &str) -> bool {
         match self {
-            Store::Dir(root) => clean_member_name(name).is_some_and(|n| root.join(n).is_file()),
+            Store::Dir(root) => {
+                clean_member_name(name).is_some_and(|n| inside_dir(root, &n).is_ok())
+            }
             Store::Tar(t) => clean_member_name(name).is_some_and(|n| t.members.contains_key(&n)),
         }
     }
@@ -131,7 +167,7 @@ impl Store {
     pub fn size(&self, name: &str) -> Option<u64> {
         let clean = clean_member_name(name)?;
         match self {
-            Store::Dir(root) => root.join(clean).metadata().ok().map(|m| m.len()),
+            Store::Dir(root) => inside_dir(root, &clean).ok().map(|(_, size)| size),
             Store::Tar(t) => t.members.get(&clean).map(|&(_, size)| size),
         }
     }
@@ -147,13 +183,22 @@ impl Store {
         })?;
         match self {
             Store::Dir(root) => {
-                let path = root.join(&clean);
-                let file = File::open(&path).map_err(|e| match e.kind() {
-                    std::io::ErrorKind::NotFound => missing(),
-                    _ => Error::new(format!("{}: cannot read: {}", path.display(), io_text(&e))),
+                let (path, size) = inside_dir(root, &clean).map_err(|why| match why {
+                    Outside::Missing => missing(),
+                    Outside::Escapes(to) => Error::new(format!(
+                        "{}: {name} is a symbolic link out of the layout (to {}): refusing it",
+                        self.describe(),
+                        to.display()
+                    )),
+                    Outside::NotFile => Error::new(format!(
+                        "{}: {name} is not a regular file",
+                        self.describe()
+                    )),
                 })?;
-                let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-                Ok((Box::new(file), size))
+                let file = File::open(&path).map_err(|e| {
+                    Error::new(format!("{}: cannot read: {}", path.display(), io_text(&e)))
+                })?;
+                Ok((Box::new(file.take(size)), size))
             }
             Store::Tar(t) => {
                 let &(offset, size) = t.members.get(&clean).ok_or_else(missing)?;

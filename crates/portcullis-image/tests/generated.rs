@@ -600,3 +600,101 @@ fn a_huge_history_is_read_and_understood() {
         portcullis_image::history::Boundary::NoBase
     );
 }
+
+#[test]
+fn layout_blobs_must_be_regular_files_inside_the_layout() {
+    let tar = tar_bytes(&[E::File(b"a", 0o644, b"a")]);
+    let gz = gzip(&tar);
+    let layer_name = format!("blobs/sha256/{}", &digest(&gz)[7..]);
+
+    // A blob that is a symbolic link out of the layout.
+    let layout = one_layer_layout(gz.clone(), tar.clone(), "");
+    let outside = tempfile::tempdir().expect("tempdir");
+    let elsewhere = outside.path().join("layer");
+    std::fs::write(&elsewhere, &gz).expect("write");
+    let blob = layout.dir.path().join(&layer_name);
+    std::fs::remove_file(&blob).expect("rm");
+    std::os::unix::fs::symlink(&elsewhere, &blob).expect("symlink");
+    let err = load(&layout.path()).expect_err("escapes");
+    assert_eq!(
+        err,
+        format!(
+            "{}: {layer_name} is a symbolic link out of the layout (to {}): refusing it",
+            layout.path(),
+            elsewhere.canonicalize().expect("real").display()
+        )
+    );
+
+    // A symbolic link that stays inside the layout is followed.
+    let layout = one_layer_layout(gz.clone(), tar.clone(), "");
+    let blob = layout.dir.path().join(&layer_name);
+    std::fs::rename(&blob, layout.dir.path().join("blobs/kept")).expect("mv");
+    std::os::unix::fs::symlink("../kept", &blob).expect("symlink");
+    assert_eq!(load(&layout.path()).expect("inside").layers.len(), 1);
+
+    // A FIFO where the blob should be: refused without blocking on it.
+    let layout = one_layer_layout(gz, tar, "");
+    let blob = layout.dir.path().join(&layer_name);
+    std::fs::remove_file(&blob).expect("rm");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&blob)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let err = load(&layout.path()).expect_err("fifo");
+    assert_eq!(
+        err,
+        format!("{}: {layer_name} is not a regular file", layout.path())
+    );
+}
+
+#[test]
+fn targets_with_colons_in_the_path_and_named_references() {
+    let tar = tar_bytes(&[E::File(b"a", 0o644, b"a")]);
+    let outer = tempfile::tempdir().expect("tempdir");
+    let dir = outer.path().join("build:42");
+    let layout = Layout::new();
+    let m = layout.image(&[(tar.clone(), gzip(&tar))], "");
+    layout.index(&[(
+        m,
+        r#","annotations":{"org.opencontainers.image.ref.name":"v1:rc"}"#,
+    )]);
+    std::fs::rename(layout.dir.path(), &dir).expect("mv");
+    let path = dir.display().to_string();
+    let t = Target::parse(&format!("oci:{path}:v1:rc"))
+        .expect("parse")
+        .expect("target");
+    assert_eq!(
+        t,
+        Target::OciLayout {
+            path: path.clone(),
+            reference: Some("v1:rc".into())
+        }
+    );
+    // A named reference is part of the image's name, so two scans of one
+    // layout by different references are told apart.
+    let refs = resolve(&t, None).expect("resolve");
+    assert_eq!(refs[0].name, format!("oci:{path}:v1:rc"));
+    assert_eq!(
+        Target::parse(&format!("oci:{path}")).expect("parse"),
+        Some(Target::OciLayout {
+            path: path.clone(),
+            reference: None
+        })
+    );
+}
+
+#[test]
+fn a_compressed_archive_is_named_as_such() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (bytes, what) in [(gzip(b"x"), "gzip"), (zstd(b"x"), "zstd")] {
+        let path = dir.path().join(format!("image.tar.{what}"));
+        std::fs::write(&path, bytes).expect("write");
+        let shown = path.display().to_string();
+        let err = Target::parse(&shown).expect_err("compressed");
+        assert_eq!(
+            err.message,
+            format!("{shown}: a {what}-compressed file; portcullis reads image archives in place, so decompress it first (e.g. `docker save` without a compressor)")
+        );
+    }
+}
