@@ -243,7 +243,37 @@ pub enum Boundary {
     /// No base: every entry belongs to this build (single stage `FROM scratch`).
     NoBase,
     /// Entries `0..=last` belong to the base.
-    Base { last: usize, how: &'static str },
+    Base { last: usize, how: Signal },
+}
+
+/// What told where the base image ends, strongest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signal {
+    /// buildah/podman's `FROM <base>` comment on the first entry of this build.
+    FromMarker,
+    /// BuildKit's comment on every entry of this build.
+    BuildKitComments,
+    /// A gap in `created` times that stands out after a CMD/ENTRYPOINT.
+    TimeGap,
+    /// Only the shape of the history: the last CMD/ENTRYPOINT followed by
+    /// other entries. A build that sets CMD before other instructions misleads it.
+    LastCmd,
+}
+
+impl Signal {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Signal::FromMarker => "the builder's FROM marker",
+            Signal::BuildKitComments => "BuildKit's history comments",
+            Signal::TimeGap => "the time between the base image's history and this build's",
+            Signal::LastCmd => "the base image's last CMD/ENTRYPOINT",
+        }
+    }
+
+    /// Whether the history says so outright, rather than by its shape.
+    pub fn is_certain(self) -> bool {
+        !matches!(self, Signal::LastCmd)
+    }
 }
 
 impl Boundary {
@@ -291,7 +321,7 @@ pub fn boundary(steps: &[Step]) -> Boundary {
             0 => Boundary::NoBase,
             n => Boundary::Base {
                 last: n - 1,
-                how: "the builder's FROM marker",
+                how: Signal::FromMarker,
             },
         };
     }
@@ -301,7 +331,7 @@ pub fn boundary(steps: &[Step]) -> Boundary {
         if first_own > 0 && steps[first_own..].iter().all(buildkit) {
             return Boundary::Base {
                 last: first_own - 1,
-                how: "BuildKit's history comments",
+                how: Signal::BuildKitComments,
             };
         }
     }
@@ -320,31 +350,29 @@ pub fn boundary(steps: &[Step]) -> Boundary {
         if gap >= 5 && gap >= 3 * next.max(1) {
             return Boundary::Base {
                 last,
-                how: "the time between the base image's history and this build's",
+                how: Signal::TimeGap,
             };
         }
     }
     // The last CMD/ENTRYPOINT that has a layer-making or configuration step
     // after it other than more CMD/ENTRYPOINT: what follows is this build.
-    let mut candidate = None;
-    for (i, s) in steps.iter().enumerate() {
-        if is_end(s) && steps[i + 1..].iter().any(|t| !is_end(t)) {
-            candidate = Some(i);
-        }
-    }
+    // (Linear: "something other than CMD/ENTRYPOINT after i" is "i is before
+    // the last such step"; histories can be huge.)
+    let Some(last_other) = steps.iter().rposition(|t| !is_end(t)) else {
+        return Boundary::NoBase;
+    };
+    let candidate = steps[..last_other].iter().rposition(is_end);
     match candidate {
         Some(last) => {
             // Extend over CMD/ENTRYPOINT entries right after it (a base ending
             // in ENTRYPOINT then CMD).
             let mut last = last;
-            while steps.get(last + 1).is_some_and(is_end)
-                && steps[last + 2..].iter().any(|t| !is_end(t))
-            {
+            while last + 1 < last_other && is_end(&steps[last + 1]) {
                 last += 1;
             }
             Boundary::Base {
                 last,
-                how: "the base image's last CMD/ENTRYPOINT",
+                how: Signal::LastCmd,
             }
         }
         None => Boundary::NoBase,
@@ -480,7 +508,7 @@ mod tests {
             boundary(&s),
             Boundary::Base {
                 last: 1,
-                how: "the base image's last CMD/ENTRYPOINT"
+                how: Signal::LastCmd
             }
         );
         // buildah's marker wins; its intermediate-image comments are not markers.
@@ -492,7 +520,7 @@ mod tests {
             boundary(&steps(&h2)),
             Boundary::Base {
                 last: 1,
-                how: "the builder's FROM marker"
+                how: Signal::FromMarker
             }
         );
         // A later build: the gap after the base's CMD decides, even with COPY after our CMDs.
@@ -510,7 +538,7 @@ mod tests {
             boundary(&steps(&h4)),
             Boundary::Base {
                 last: 1,
-                how: "the time between the base image's history and this build's"
+                how: Signal::TimeGap
             }
         );
         // BuildKit's comments.
@@ -522,7 +550,7 @@ mod tests {
             boundary(&steps(&h5)),
             Boundary::Base {
                 last: 1,
-                how: "BuildKit's history comments"
+                how: Signal::BuildKitComments
             }
         );
         assert_eq!(epoch_seconds("1970-01-02T00:00:01Z"), Some(86_401));

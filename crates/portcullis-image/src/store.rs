@@ -146,7 +146,6 @@ fn inside_dir(root: &Path, name: &str) -> std::result::Result<(PathBuf, u64), Ou
 }
 
 impl Store {
-
     pub fn describe(&self) -> String {
         match self {
             Store::Dir(p) => p.display().to_string(),
@@ -190,10 +189,9 @@ impl Store {
                         self.describe(),
                         to.display()
                     )),
-                    Outside::NotFile => Error::new(format!(
-                        "{}: {name} is not a regular file",
-                        self.describe()
-                    )),
+                    Outside::NotFile => {
+                        Error::new(format!("{}: {name} is not a regular file", self.describe()))
+                    }
                 })?;
                 let file = File::open(&path).map_err(|e| {
                     Error::new(format!("{}: cannot read: {}", path.display(), io_text(&e)))

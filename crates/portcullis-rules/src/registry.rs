@@ -100,6 +100,14 @@ pub fn check(subject: &Subject, target: &str) -> Vec<(&'static Rule, Outcome)> {
         notes.extend(out.notes);
     }
     fingerprint(target, &mut all);
+    if let Some(caveat) = subject.image.as_ref().and_then(|i| i.boundary_caveat()) {
+        for f in &mut all {
+            if matches!(f.location, crate::Location::History { .. }) {
+                f.message.push_str(&caveat);
+            }
+        }
+    }
+
     RULES
         .iter()
         .map(|rule| {

@@ -219,7 +219,17 @@ impl PortRange {
     }
 }
 
+/// A key of an image config's `ExposedPorts`: `22/tcp`, `3389/udp` (a range
+/// too, though Docker writes single ports). Unlike EXPOSE, no host part.
+pub(crate) fn parse_config_port_key(key: &str) -> Option<PortRange> {
+    if key.contains(':') {
+        return None;
+    }
+    parse_port_spec(key)
+}
+
 /// `22`, `22/tcp`, `3389/udp`, `20-25`, `8000-8010/TCP`. No protocol means tcp.
+
 /// Docker also accepts `[ip:]hostPort:containerPort` in EXPOSE (with a
 /// warning); the container port is what is exposed.
 pub(crate) fn parse_port_spec(spec: &str) -> Option<PortRange> {

@@ -128,7 +128,7 @@ impl Scanner {
                     let links = portcullis_rules::subject::link_dockerfile(&subject, dockerfile);
                     relate_to_dockerfile(&mut outcomes, &links, &subject);
                 }
-                Ok(self.policy.evaluate(
+                let mut report = self.policy.evaluate(
                     TargetInfo {
                         target: name,
                         kind: kind.into(),
@@ -136,7 +136,11 @@ impl Scanner {
                         source: None,
                     },
                     outcomes,
-                ))
+                );
+                report
+                    .notes
+                    .extend(portcullis_rules::subject::boundary_note(&subject));
+                Ok(report)
             })
             .collect()
     }

@@ -67,7 +67,64 @@ fn op_of(instruction: &df::Instruction, at: &Located) -> Op {
     }
 }
 
+/// Which EXPOSE history entry last declared each port (directly or in a
+/// range). Filled from the last entry backwards, skipping ports already
+/// claimed, so a hostile history of many wide ranges stays linear.
+struct ExposeIndex {
+    /// Per protocol (tcp, udp, sctp): the step for each port.
+    slots: [Vec<Option<usize>>; 3],
+}
+
+const PROTOS: [&str; 3] = ["tcp", "udp", "sctp"];
+
+impl ExposeIndex {
+    fn new(steps: &[Step]) -> ExposeIndex {
+        let mut slots: [Vec<Option<usize>>; 3] = Default::default();
+        // next[p]: the first unclaimed port >= p (with path halving).
+        let mut next: [Vec<u32>; 3] = Default::default();
+        for (index, step) in steps.iter().enumerate().rev() {
+            let Op::Expose(specs) = &step.op else {
+                continue;
+            };
+            for range in specs
+                .iter()
+                .filter_map(|a| crate::util::parse_port_spec(&a.text))
+            {
+                let Some(p) = PROTOS.iter().position(|&x| x == range.proto) else {
+                    continue;
+                };
+                if slots[p].is_empty() {
+                    slots[p] = vec![None; 65536];
+                    next[p] = (0..=65536).collect();
+                }
+                let next = &mut next[p];
+                let find = |next: &mut Vec<u32>, mut at: u32| {
+                    while next[at as usize] != at {
+                        let up = next[next[at as usize] as usize];
+                        next[at as usize] = up;
+                        at = up;
+                    }
+                    at
+                };
+                let mut port = find(next, u32::from(range.first));
+                while port <= u32::from(range.last) {
+                    slots[p][port as usize] = Some(index);
+                    next[port as usize] = port + 1;
+                    port = find(next, port + 1);
+                }
+            }
+        }
+        ExposeIndex { slots }
+    }
+
+    fn last_step(&self, port: u16, proto: &str) -> Option<usize> {
+        let p = PROTOS.iter().position(|&x| x == proto)?;
+        *self.slots[p].get(usize::from(port))?
+    }
+}
+
 /// Build the subject of an image. The image's filesystem moves into it.
+
 pub fn from_image(image: Image) -> Subject {
     let hsteps = history::steps(&image.config.history);
     let boundary = history::boundary(&hsteps);
@@ -150,20 +207,14 @@ pub fn from_image(image: Image) -> Subject {
         },
         _ => Setting::NotSet,
     };
+    let declared_by = ExposeIndex::new(&steps);
     let exposed = cfg
         .exposed_ports
         .iter()
         .flat_map(|ports| ports.keys())
         .map(|key| {
-            // The EXPOSE entry that declared it, directly or in a range.
-            let declared = crate::util::parse_port_spec(key);
-            let step = steps.iter().rposition(|s| match (&s.op, declared) {
-                (Op::Expose(specs), Some(port)) => specs.iter().any(|a| {
-                    crate::util::parse_port_spec(&a.text)
-                        .is_some_and(|r| r.contains(port.first, port.proto))
-                }),
-                _ => false,
-            });
+            let step = crate::util::parse_config_port_key(key)
+                .and_then(|port| declared_by.last_step(port.first, port.proto));
             (
                 arg(
                     key,
@@ -195,11 +246,157 @@ pub fn from_image(image: Image) -> Subject {
         source: None,
         image: Some(Arc::new(ImageFacts {
             diff_ids: image.layers.iter().map(|l| l.diff_id.clone()).collect(),
-            layer_history: (0..image.layers.len())
-                .map(|l| hsteps.iter().find(|h| h.layer == Some(l)).map(|h| h.index))
-                .collect(),
+            layer_history: {
+                let mut by_layer = vec![None; image.layers.len()];
+                for h in hsteps.iter().rev() {
+                    if let Some(slot) = h.layer.and_then(|l| by_layer.get_mut(l)) {
+                        *slot = Some(h.index);
+                    }
+                }
+                by_layer
+            },
+
             fs: image.fs,
             boundary,
         })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::{check, Outcome};
+
+    fn image(config: serde_json::Value) -> Image {
+        Image {
+            name: "test".into(),
+            kind: "oci",
+            digest: "sha256:0".into(),
+            config_digest: "sha256:0".into(),
+            config: serde_json::from_value(config).expect("config"),
+            layers: Vec::new(),
+            fs: portcullis_image::Filesystem::default(),
+        }
+    }
+
+    fn exposed(created_by: &[&str], keys: &[&str]) -> Vec<(String, Option<usize>)> {
+        let history: Vec<_> = created_by
+            .iter()
+            .map(|c| serde_json::json!({"created_by": c, "empty_layer": true}))
+            .collect();
+        let ports: serde_json::Map<_, _> = keys
+            .iter()
+            .map(|k| (k.to_string(), serde_json::json!({})))
+            .collect();
+        let subject = from_image(image(serde_json::json!({
+            "config": {"ExposedPorts": ports},
+            "history": history,
+        })));
+        subject
+            .runtime
+            .exposed
+            .iter()
+            .map(|(a, step)| (a.text.clone(), *step))
+            .collect()
+    }
+
+    #[test]
+    fn exposed_ports_relate_to_the_last_expose_entry_that_declared_them() {
+        let history = [
+            "/bin/sh -c #(nop)  EXPOSE 20-25/tcp",
+            "/bin/sh -c #(nop)  EXPOSE 514/udp",
+            "/bin/sh -c #(nop)  EXPOSE 22/tcp 80",
+            "/bin/sh -c #(nop)  CMD [\"app\"]",
+        ];
+        assert_eq!(
+            exposed(
+                &history,
+                &["21/tcp", "22/tcp", "514/udp", "514/tcp", "80/tcp"]
+            ),
+            [
+                ("21/tcp".to_owned(), Some(0)),
+                ("22/tcp".to_owned(), Some(2)),
+                ("514/tcp".to_owned(), None),
+                ("514/udp".to_owned(), Some(1)),
+                ("80/tcp".to_owned(), Some(2)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_config_key_with_a_host_part_is_not_a_port() {
+        let subject = from_image(image(serde_json::json!({
+            "config": {"User": "app", "ExposedPorts": {"0.0.0.0:22/tcp": {}, "23/tcp": {}}},
+        })));
+        let fired: Vec<(&str, String)> = check(&subject, "test")
+            .into_iter()
+            .filter_map(|(rule, outcome)| match outcome {
+                Outcome::Checked { findings, .. } => Some((rule.code, findings)),
+                Outcome::NotApplicable => None,
+            })
+            .flat_map(|(code, findings)| findings.into_iter().map(move |f| (code, f.message)))
+            .filter(|(code, _)| code.starts_with("SQ401"))
+            .collect();
+        assert_eq!(
+            fired,
+            [("SQ40105", "port 23/tcp (Telnet) is exposed".to_owned())]
+        );
+    }
+
+    #[test]
+    fn many_wide_ranges_and_many_ports_stay_linear() {
+        // 3,000 entries each exposing every port, and 65,535 keys: a
+        // keys-times-entries search would do ~10^11 comparisons.
+        let history: Vec<String> = (0..3000)
+            .map(|_| "/bin/sh -c #(nop)  EXPOSE 1-65535/tcp".to_owned())
+            .collect();
+        let history: Vec<&str> = history.iter().map(String::as_str).collect();
+        let keys: Vec<String> = (1..=65535).map(|p| format!("{p}/tcp")).collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let found = exposed(&history, &keys);
+        assert_eq!(found.len(), 65535);
+        assert!(found.iter().all(|(_, step)| *step == Some(2999)));
+    }
+
+    #[test]
+    fn a_boundary_guessed_from_the_history_shape_is_said_so() {
+        let history = [
+            "/bin/sh -c #(nop) ADD file:0123 in / ",
+            "/bin/sh -c #(nop)  CMD [\"sh\"]",
+            "/bin/sh -c #(nop)  USER app",
+            "/bin/sh -c #(nop)  CMD [\"a\"]",
+            "/bin/sh -c #(nop)  CMD [\"b\"]",
+        ];
+        let history: Vec<_> = history
+            .iter()
+            .map(|c| serde_json::json!({"created_by": c, "empty_layer": true}))
+            .collect();
+        let subject = from_image(image(serde_json::json!({
+            "config": {"User": "app", "Cmd": ["b"]},
+            "history": history,
+        })));
+        let messages: Vec<String> = check(&subject, "test")
+            .into_iter()
+            .filter(|(rule, _)| rule.code == "SQ41104")
+            .flat_map(|(_, outcome)| match outcome {
+                Outcome::Checked { findings, .. } => findings,
+                Outcome::NotApplicable => Vec::new(),
+            })
+            .map(|f| f.message)
+            .collect();
+        assert_eq!(
+            messages,
+            ["this build's history has 2 CMD instructions; only the last one takes effect (unsure where the base image ends: taken to be at history entry 1, the base image's last CMD/ENTRYPOINT)"]
+        );
+        let note = crate::subject::boundary_note(&subject).expect("note");
+        assert_eq!(note.rule, "base-boundary");
+        assert_eq!(
+            note.location,
+            Location::History {
+                index: 1,
+                created_by: "/bin/sh -c #(nop)  CMD [\"sh\"]".into()
+            }
+        );
+        assert_eq!(note.message, "no builder marker or time gap shows where the base image ends; history entries 0 to 1 (up to the base image's last CMD/ENTRYPOINT) are taken as the base and not checked for build-instruction policies");
     }
 }

@@ -193,6 +193,50 @@ pub struct ImageFacts {
     pub boundary: portcullis_image::history::Boundary,
 }
 
+impl ImageFacts {
+    /// Appended to findings at history entries when the base boundary comes
+    /// from the history's shape alone (POLICIES.md: say so rather than guess
+    /// silently). After the fingerprint, so it does not change it.
+    pub fn boundary_caveat(&self) -> Option<String> {
+        match self.boundary {
+            portcullis_image::history::Boundary::Base { last, how } if !how.is_certain() => {
+                Some(format!(
+                    " (unsure where the base image ends: taken to be at history entry {last}, {})",
+                    how.describe()
+                ))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A note for the report when the base boundary of an image is a guess from
+/// the history's shape: what was taken as the base is not checked for
+/// build-instruction policies.
+pub fn boundary_note(subject: &Subject) -> Option<crate::finding::Note> {
+    let facts = subject.image.as_ref()?;
+    let portcullis_image::history::Boundary::Base { last, how } = facts.boundary else {
+        return None;
+    };
+    if how.is_certain() {
+        return None;
+    }
+    let location = subject
+        .steps
+        .iter()
+        .map(|s| &s.at.location)
+        .find(|l| matches!(l, Location::History { index, .. } if *index == last))?
+        .clone();
+    Some(crate::finding::Note {
+        rule: "base-boundary".into(),
+        message: format!(
+            "no builder marker or time gap shows where the base image ends; history entries 0 to {last} (up to {}) are taken as the base and not checked for build-instruction policies",
+            how.describe()
+        ),
+        location,
+    })
+}
+
 #[derive(Clone, Debug)]
 pub struct Subject {
     pub kind: SubjectKind,

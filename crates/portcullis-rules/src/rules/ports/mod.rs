@@ -11,7 +11,9 @@ pub mod telnet;
 
 use crate::finding::Findings;
 use crate::subject::{Arg, Command, Setting, Subject};
-use crate::util::{basename, parse_port_spec, program_index, shell_commands};
+use crate::util::{
+    basename, parse_config_port_key, parse_port_spec, program_index, shell_commands,
+};
 
 /// A network service that should not be reachable in a container.
 pub(crate) struct Service {
@@ -33,7 +35,13 @@ pub(crate) fn check(subject: &Subject, out: &mut Findings, service: &Service) {
             .exposed
             .iter()
             .filter(|(spec, _)| !spec.text.is_empty())
-            .filter_map(|(spec, step)| Some((spec, step, parse_port_spec(&spec.text)?)))
+            .filter_map(|(spec, step)| {
+                let range = match subject.image {
+                    Some(_) => parse_config_port_key(&spec.text)?,
+                    None => parse_port_spec(&spec.text)?,
+                };
+                Some((spec, step, range))
+            })
             .filter(|(_, _, range)| range.contains(port, proto))
             .collect();
         if subject.image.is_some() {
