@@ -229,7 +229,6 @@ pub(crate) fn parse_config_port_key(key: &str) -> Option<PortRange> {
 }
 
 /// `22`, `22/tcp`, `3389/udp`, `20-25`, `8000-8010/TCP`. No protocol means tcp.
-
 /// Docker also accepts `[ip:]hostPort:containerPort` in EXPOSE (with a
 /// warning); the container port is what is exposed.
 pub(crate) fn parse_port_spec(spec: &str) -> Option<PortRange> {

@@ -124,7 +124,6 @@ impl ExposeIndex {
 }
 
 /// Build the subject of an image. The image's filesystem moves into it.
-
 pub fn from_image(image: Image) -> Subject {
     let hsteps = history::steps(&image.config.history);
     let boundary = history::boundary(&hsteps);
