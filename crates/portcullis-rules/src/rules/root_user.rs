@@ -2,6 +2,8 @@ use crate::finding::{Category, Findings, Severity};
 use crate::registry::{Doc, Rule};
 use crate::subject::{Arg, Setting, Subject, SubjectKind};
 use portcullis_dockerfile::Why;
+use portcullis_image::layer::CONTENT_CAP;
+use portcullis_image::EntryKind;
 
 pub static RULE: Rule = Rule {
     code: "SQ40101",
@@ -102,19 +104,50 @@ fn message(value: &Arg) -> String {
     }
 }
 
-/// The UID `/etc/passwd` in the image gives a user name, if it lists it.
-fn passwd_uid(subject: &Subject, name: &str) -> Option<u64> {
-    let passwd = subject
-        .image
-        .as_ref()?
-        .fs
-        .contents
-        .get(&b"etc/passwd"[..])?;
-    String::from_utf8_lossy(passwd).lines().find_map(|line| {
-        let mut fields = line.split(':');
-        (fields.next()? == name).then_some(())?;
-        fields.nth(1)?.trim().parse().ok()
-    })
+/// What the image's `/etc/passwd` says of a user name.
+enum PasswdUid {
+    Uid(u64),
+    NotListed,
+    /// Why it cannot be read, and where it is (if it exists).
+    Unreadable(String, Option<crate::Location>),
+}
+
+fn passwd_uid(subject: &Subject, name: &str) -> PasswdUid {
+    let Some(image) = subject.image.as_ref() else {
+        return PasswdUid::NotListed;
+    };
+    let path = &b"etc/passwd"[..];
+    let Some(file) = image.fs.files.get(path) else {
+        return PasswdUid::Unreadable("the image has no /etc/passwd".into(), None);
+    };
+    let at = Some(crate::Location::Layer {
+        index: file.layer,
+        digest: image.diff_ids.get(file.layer).cloned().unwrap_or_default(),
+        path: "/etc/passwd".into(),
+    });
+    let Some(passwd) = image.fs.contents.get(path) else {
+        let e = &file.entry;
+        let why = match (e.kind, &e.link) {
+            (EntryKind::Symlink, Some(to)) => format!(
+                "/etc/passwd is a symbolic link (to {}), which portcullis does not follow",
+                String::from_utf8_lossy(to)
+            ),
+            (EntryKind::File | EntryKind::HardLink, _) if e.size > CONTENT_CAP => format!(
+                "/etc/passwd is {} bytes, more than the {CONTENT_CAP} bytes portcullis reads",
+                e.size
+            ),
+            _ => "/etc/passwd is not a regular file".into(),
+        };
+        return PasswdUid::Unreadable(why, at);
+    };
+    String::from_utf8_lossy(passwd)
+        .lines()
+        .find_map(|line| {
+            let mut fields = line.split(':');
+            (fields.next()? == name).then_some(())?;
+            fields.nth(1)?.trim().parse().ok()
+        })
+        .map_or(PasswdUid::NotListed, PasswdUid::Uid)
 }
 
 fn check_image(subject: &Subject, out: &mut Findings) {
@@ -133,10 +166,29 @@ fn check_image(subject: &Subject, out: &mut Findings) {
                 } else {
                     format!("the config user is `{}`, which is root", value.text)
                 }
-            } else if user.parse::<u64>().is_err() && passwd_uid(subject, user) == Some(0) {
-                format!("the config user `{user}` has UID 0 in the image's /etc/passwd: it is root")
-            } else {
+            } else if user.parse::<u64>().is_ok() {
                 return;
+            } else {
+                match passwd_uid(subject, user) {
+                    PasswdUid::Uid(0) => format!(
+                        "the config user `{user}` has UID 0 in the image's /etc/passwd: it is root"
+                    ),
+                    PasswdUid::Uid(_) => return,
+                    PasswdUid::NotListed => {
+                        out.note(
+                            format!("the config user `{user}` is not in the image's /etc/passwd: the container will not start as that user"),
+                            value.at.location.clone(),
+                        );
+                        return;
+                    }
+                    PasswdUid::Unreadable(why, at) => {
+                        out.note(
+                            format!("cannot tell whether the config user `{user}` is root: {why}"),
+                            at.unwrap_or_else(|| value.at.location.clone()),
+                        );
+                        return;
+                    }
+                }
             };
             let related = step
                 .and_then(|i| subject.steps.get(i))

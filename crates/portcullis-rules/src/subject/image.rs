@@ -398,4 +398,80 @@ mod tests {
         );
         assert_eq!(note.message, "no builder marker or time gap shows where the base image ends; history entries 0 to 1 (up to the base image's last CMD/ENTRYPOINT) are taken as the base and not checked for build-instruction policies");
     }
+
+    fn with_passwd(entry: portcullis_image::Entry, contents: Option<&[u8]>) -> Vec<String> {
+        let mut img = image(serde_json::json!({"config": {"User": "app"}}));
+        if let Some(c) = contents {
+            img.fs.contents.insert(entry.path.clone(), c.to_vec());
+        }
+        img.fs.files.insert(
+            entry.path.clone(),
+            portcullis_image::fs::FileEntry { entry, layer: 0 },
+        );
+        img.layers.push(portcullis_image::Layer {
+            blob_digest: "sha256:b".into(),
+            diff_id: "sha256:d".into(),
+            compression: "gzip",
+            compressed_size: 0,
+            uncompressed_size: 0,
+            entries: 1,
+        });
+        let subject = from_image(img);
+        check(&subject, "test")
+            .into_iter()
+            .filter(|(rule, _)| rule.code == "SQ40101")
+            .flat_map(|(_, outcome)| match outcome {
+                Outcome::Checked { findings, notes } => findings
+                    .into_iter()
+                    .map(|f| format!("finding: {}", f.message))
+                    .chain(notes.into_iter().map(|n| format!("note: {}", n.message)))
+                    .collect(),
+                Outcome::NotApplicable => Vec::new(),
+            })
+            .collect()
+    }
+
+    fn passwd_entry(
+        kind: portcullis_image::EntryKind,
+        size: u64,
+        link: Option<&[u8]>,
+    ) -> portcullis_image::Entry {
+        portcullis_image::Entry {
+            path: b"etc/passwd".to_vec(),
+            kind,
+            mode: 0o644,
+            uid: 0,
+            gid: 0,
+            size,
+            link: link.map(<[u8]>::to_vec),
+        }
+    }
+
+    #[test]
+    fn a_named_user_is_looked_up_in_etc_passwd_or_said_unverifiable() {
+        use portcullis_image::EntryKind::*;
+        let root = b"root:x:0:0::/root:/bin/sh\napp:x:0:0::/:/bin/sh\n";
+        assert_eq!(
+            with_passwd(passwd_entry(File, 60, None), Some(root)),
+            ["finding: the config user `app` has UID 0 in the image's /etc/passwd: it is root"]
+        );
+        let fine = b"root:x:0:0::/root:/bin/sh\napp:x:1000:1000::/:/bin/sh\n";
+        assert!(with_passwd(passwd_entry(File, 60, None), Some(fine)).is_empty());
+        assert_eq!(
+            with_passwd(passwd_entry(File, 30, None), Some(b"root:x:0:0::/root:/bin/sh\n")),
+            ["note: the config user `app` is not in the image's /etc/passwd: the container will not start as that user"]
+        );
+        assert_eq!(
+            with_passwd(passwd_entry(Symlink, 0, Some(b"../usr/share/passwd")), None),
+            ["note: cannot tell whether the config user `app` is root: /etc/passwd is a symbolic link (to ../usr/share/passwd), which portcullis does not follow"]
+        );
+        assert_eq!(
+            with_passwd(passwd_entry(File, 2 << 20, None), None),
+            ["note: cannot tell whether the config user `app` is root: /etc/passwd is 2097152 bytes, more than the 1048576 bytes portcullis reads"]
+        );
+        assert_eq!(
+            with_passwd(passwd_entry(Dir, 0, None), None),
+            ["note: cannot tell whether the config user `app` is root: /etc/passwd is not a regular file"]
+        );
+    }
 }
