@@ -100,7 +100,7 @@ fn render_target(out: &mut String, target: &TargetReport, paint: &Paint, with_co
     let _ = writeln!(
         out,
         "{} {}",
-        paint.bold(&target.target),
+        paint.bold(&printable(&target.target)),
         paint.verdict(target.verdict)
     );
     if target.findings.is_empty() {
@@ -153,13 +153,13 @@ fn render_notes(out: &mut String, target: &TargetReport, paint: &Paint) {
             "    {} {} {}",
             paint.dim("note"),
             paint.bold(&n.rule),
-            n.message
+            printable(&n.message)
         );
         let _ = writeln!(
             out,
             "         {} {}",
             paint.dim("-->"),
-            describe(&n.location)
+            printable(&describe(&n.location))
         );
     }
 }
@@ -185,13 +185,13 @@ fn render_finding(out: &mut String, target: &TargetReport, f: &ReportedFinding, 
         paint.action(f.action, &format!("{label:<4}")),
         paint.bold(&f.rule),
         paint.dim(&format!("({})", f.severity)),
-        f.message
+        printable(&f.message)
     );
     let _ = writeln!(
         out,
         "         {} {}",
         paint.dim("-->"),
-        describe(&f.location)
+        printable(&describe(&f.location))
     );
     if let (
         Location::Dockerfile {
@@ -213,18 +213,20 @@ fn render_finding(out: &mut String, target: &TargetReport, f: &ReportedFinding, 
         } else {
             text.chars().count().saturating_sub(start).max(1)
         };
-        let indent: String = text
+        // Under the escaped text, so the marker still lines up.
+        let prefix: String = text.chars().take(start).collect();
+        let indent: String = printable(&prefix)
             .chars()
-            .take(start)
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
         let gutter = " ".repeat(width);
         let _ = writeln!(out, "         {gutter} {}", paint.dim("|"));
         let _ = writeln!(
             out,
-            "         {} {} {text}",
+            "         {} {} {}",
             paint.dim(&line.to_string()),
-            paint.dim("|")
+            paint.dim("|"),
+            printable(text)
         );
         let _ = writeln!(
             out,
@@ -234,7 +236,12 @@ fn render_finding(out: &mut String, target: &TargetReport, f: &ReportedFinding, 
         );
     }
     for r in &f.related {
-        let _ = writeln!(out, "         {} {}", paint.dim("related:"), describe(r));
+        let _ = writeln!(
+            out,
+            "         {} {}",
+            paint.dim("related:"),
+            printable(&describe(r))
+        );
     }
     if let Some(s) = &f.suppressed {
         let _ = writeln!(
@@ -246,6 +253,28 @@ fn render_finding(out: &mut String, target: &TargetReport, f: &ReportedFinding, 
         );
     }
     let _ = writeln!(out, "         {} {}", paint.dim("fix:"), f.remediation);
+}
+
+/// Text from the input (names, created_by, Dockerfile lines) with control
+/// characters escaped, so it cannot move the cursor, recolour the terminal or
+/// break a line. Tabs stay.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\t') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\t' => out.push(c),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// `path:line:col`, or the image location in words.

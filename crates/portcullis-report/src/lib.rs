@@ -3,7 +3,7 @@
 
 mod human;
 
-pub use human::{render_human, HumanOptions};
+pub use human::{printable, render_human, HumanOptions};
 use portcullis_policy::Report;
 
 /// The JSON contract (schema_version 1), pretty-printed, newline-terminated.

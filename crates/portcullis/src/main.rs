@@ -200,7 +200,7 @@ fn scan(args: ScanArgs) -> ExitCode {
         match result {
             Ok(found) => reports.extend(found),
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", portcullis_report::printable(&e.to_string()));
                 failed = true;
             }
         }

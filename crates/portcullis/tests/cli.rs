@@ -549,3 +549,27 @@ fn portcullis_rules_codes() -> Vec<String> {
         .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
         .collect()
 }
+
+#[test]
+fn control_characters_from_the_input_are_escaped() {
+    // A file name with a newline and an escape sequence: one error line.
+    let dir = dir_with(&[]);
+    let o = portcullis(&["scan", "no\nsuch\x1b[2Jfile"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: no\\nsuch\\u{1b}[2Jfile: cannot read: No such file or directory\n"
+    );
+
+    // A Dockerfile line with an escape sequence: shown escaped, marker aligned.
+    let dir = dir_with(&[("Dockerfile", "FROM scratch\nCOPY \x1b[2J. app\n")]);
+    let o = portcullis(&["scan", "--color", "never"], dir.path());
+    let out = stdout(&o);
+    assert!(!out.contains('\x1b'), "{out}");
+    assert!(
+        out.contains(
+            "--> Dockerfile:2:12\n           |\n         2 | COPY \\u{1b}[2J. app\n           |                 ^^^\n"
+        ),
+        "{out}"
+    );
+}
