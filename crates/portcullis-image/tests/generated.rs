@@ -698,3 +698,54 @@ fn a_compressed_archive_is_named_as_such() {
         );
     }
 }
+
+#[test]
+fn archive_member_symlink_loops_and_escapes_resolve_to_nothing() {
+    let layer = tar_bytes(&[E::File(b"hello", 0o644, b"hi")]);
+    let config = format!(
+        r#"{{"rootfs":{{"type":"layers","diff_ids":["{}"]}}}}"#,
+        digest(&layer)
+    );
+    let config_name = format!("{}.json", &digest(config.as_bytes())[7..]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (layer_name, links) in [
+        // a -> b -> a
+        (
+            "a/layer.tar",
+            vec![
+                ("a/layer.tar", "../b/layer.tar"),
+                ("b/layer.tar", "../a/layer.tar"),
+            ],
+        ),
+        // out of the archive
+        ("c/layer.tar", vec![("c/layer.tar", "../../../etc/passwd")]),
+    ] {
+        let manifest = format!(
+            r#"[{{"Config":"{config_name}","RepoTags":["x:1"],"Layers":["{layer_name}"]}}]"#
+        );
+        let path = dir.path().join(format!("{}.tar", &layer_name[..1]));
+        let mut b = tar::Builder::new(std::fs::File::create(&path).expect("create"));
+        for (name, bytes) in [
+            ("manifest.json", manifest.as_bytes()),
+            (config_name.as_str(), config.as_bytes()),
+        ] {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(bytes.len() as u64);
+            h.set_mode(0o644);
+            h.set_cksum();
+            b.append_data(&mut h, name, bytes).expect("append");
+        }
+        for (name, target) in links {
+            let mut h = tar::Header::new_gnu();
+            h.set_entry_type(tar::EntryType::Symlink);
+            h.set_size(0);
+            h.set_mode(0o777);
+            b.append_link(&mut h, name, target).expect("link");
+        }
+        b.finish().expect("finish");
+        drop(b);
+        let shown = path.display().to_string();
+        let err = load(&shown).expect_err("unresolvable layer");
+        assert_eq!(err, format!("{shown}: {layer_name} is missing"));
+    }
+}
