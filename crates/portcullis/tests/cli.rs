@@ -85,6 +85,111 @@ fn example_scan_fails_with_the_expected_findings() {
     assert!(out.find("SQ40104").expect("high") < out.find("SQ40101").expect("medium"));
 }
 
+/// The README's first command scans the real image shipped in examples/
+/// (a BuildKit `docker save` made by fixtures/images/make.sh from
+/// examples/image/Dockerfile).
+#[test]
+fn readme_first_command_scans_the_shipped_image() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).expect("README.md");
+    let first_block = readme.split("```sh\n").nth(1).expect("a sh code block");
+    let mut commands = first_block
+        .lines()
+        .map(|l| l.split(" #").next().unwrap_or("").trim());
+    assert_eq!(
+        commands.next(),
+        Some("cargo run --release -- scan examples/app.tar")
+    );
+    assert_eq!(commands.next(), Some("./scripts/test.sh"));
+
+    // Exactly that scan, by the binary `cargo run` builds.
+    let o = portcullis(&["scan", "examples/app.tar"], &repo());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    let out = stdout(&o);
+    let codes: Vec<&str> = out
+        .lines()
+        .filter_map(|l| match l.trim_start().split_once(' ') {
+            Some(("FAIL" | "WARN", rest)) => rest.split(' ').next(),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        ["SQ40104", "SQ40101", "SQ40102", "SQ41101", "SQ41103", "SQ41102"],
+        "{out}"
+    );
+    for expected in [
+        "examples/app.tar FAIL",
+        "FAIL SQ40104 (high) port 22/tcp (SSH) is exposed",
+        "--> image config /config/ExposedPorts/22~1tcp",
+        "FAIL SQ40102 (medium) /usr/local/bin/app has the setuid bit (mode 4755, owner 0:0)",
+        "--> /usr/local/bin/app in layer 1 (sha256:",
+        "--> history entry 3: ADD app.conf /etc/app/app.conf # buildkit",
+        "6 findings (1 high, 2 medium, 3 low), 3 failing: FAIL",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+
+    // The same image in JSON, with --dockerfile: exact locations and the
+    // Dockerfile lines that made them.
+    let o = portcullis(
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--dockerfile",
+            "examples/image/Dockerfile",
+            "examples/app.tar",
+        ],
+        &repo(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let r = json(&o);
+    assert_eq!(r["targets"].as_array().map(Vec::len), Some(1));
+    let t = &r["targets"][0];
+    assert_eq!(t["target"], "examples/app.tar");
+    assert_eq!(t["kind"], "docker-archive");
+    let loc = |l: &Value| match l["kind"].as_str() {
+        Some("config") => l["pointer"].as_str().unwrap_or("").to_owned(),
+        Some("history") => format!("h{}", l["index"]),
+        Some("layer") => format!("L{}:{}", l["index"], l["path"].as_str().unwrap_or("")),
+        Some("dockerfile") => format!("{}:{}", l["line"], l["column"]),
+        other => format!("{other:?}"),
+    };
+    let mut got: Vec<String> = t["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let related: Vec<String> = f["related"]
+                .as_array()
+                .expect("related")
+                .iter()
+                .map(loc)
+                .collect();
+            format!(
+                "{}@{} [{}]",
+                f["rule"].as_str().unwrap_or(""),
+                loc(&f["location"]),
+                related.join(",")
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "SQ40101@/config/User []",
+            "SQ40102@L1:/usr/local/bin/app [8:1]",
+            "SQ40104@/config/ExposedPorts/22~1tcp [h4,12:1]",
+            "SQ41101@/config/Healthcheck []",
+            "SQ41102@h3 [11:1]",
+            "SQ41103@/config/Cmd [h5,13:1]",
+        ]
+    );
+    assert_eq!(t["notes"], serde_json::json!([]));
+}
+
 #[test]
 fn hardened_example_passes() {
     let o = portcullis(&["scan", "examples/hardened"], &repo());

@@ -157,6 +157,7 @@ fn expected_archive(ranges_kept: bool, guessed: &[(&str, &str)]) -> BTreeMap<Str
             "localhost/adminuser:1".to_owned(),
             v(&["SQ40101@/config/User[h2]", "SQ41101@/config/Healthcheck"]),
         ),
+        ("localhost/rshell:1".to_owned(), v(&RSHELL)),
     ])
     .into_iter()
     .map(|(image, mut found)| {
@@ -169,6 +170,14 @@ fn expected_archive(ranges_kept: bool, guessed: &[(&str, &str)]) -> BTreeMap<Str
     })
     .collect()
 }
+
+/// `EXPOSE 513/tcp 514 513/udp 514/udp` (history 4): rlogin and rsh, nothing
+/// for the udp keys (who, syslog), and nothing else (USER app, HEALTHCHECK,
+/// exec-form CMD).
+const RSHELL: [&str; 2] = [
+    "SQ40106@/config/ExposedPorts/513~1tcp[h4]",
+    "SQ40107@/config/ExposedPorts/514~1tcp[h4]",
+];
 
 #[test]
 fn docker_classic_builder() {
@@ -477,4 +486,149 @@ fn dockerfile_lines_are_related_to_findings_from_instructions() {
         String::from_utf8_lossy(&o.stderr),
         "error: nope/Dockerfile: cannot read: No such file or directory\n"
     );
+}
+
+#[test]
+fn rlogin_and_rsh_ports_fail_in_every_builder_and_udp_does_not() {
+    for archive in [
+        "docker-classic.tar",
+        "docker-buildkit.tar",
+        "buildah.docker.tar",
+    ] {
+        let target = format!("docker-archive:{archive}:localhost/rshell:1");
+        // Human report and exit status: two high findings fail the scan.
+        let o = run(&["scan", "--color", "never", &target]);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{archive}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let out = String::from_utf8_lossy(&o.stdout);
+        for expected in [
+            "FAIL SQ40106 (high) port 513/tcp (rlogin) is exposed",
+            "--> image config /config/ExposedPorts/513~1tcp",
+            "FAIL SQ40107 (high) port 514/tcp (rsh) is exposed",
+            "--> image config /config/ExposedPorts/514~1tcp",
+        ] {
+            assert!(
+                out.contains(expected),
+                "{archive}: missing {expected:?} in:\n{out}"
+            );
+        }
+        assert!(
+            !out.contains("udp ("),
+            "{archive}: a udp port reported:\n{out}"
+        );
+
+        // JSON: exactly these findings, no notes, and every other policy passes.
+        assert_eq!(
+            scan(&target).into_values().collect::<Vec<_>>(),
+            [v(&RSHELL)],
+            "{archive}"
+        );
+        let o = run(&["scan", "--format", "json", &target]);
+        assert_eq!(o.status.code(), Some(1), "{archive}");
+        let r: Value = serde_json::from_slice(&o.stdout).expect("json");
+        assert_eq!(r["verdict"], "fail");
+        let t = &r["targets"][0];
+        let statuses: Vec<String> = t["policies"]
+            .as_array()
+            .expect("policies")
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} {}",
+                    p["rule"].as_str().unwrap_or(""),
+                    p["status"].as_str().unwrap_or("")
+                )
+            })
+            .collect();
+        let expected: Vec<String> = [
+            "SQ40101", "SQ40102", "SQ40103", "SQ40104", "SQ40105", "SQ40106", "SQ40107", "SQ40108",
+            "SQ41101", "SQ41102", "SQ41103", "SQ41104", "SQ41105", "SQ41106",
+        ]
+        .iter()
+        .map(|c| {
+            let status = if matches!(*c, "SQ40106" | "SQ40107") {
+                "fail"
+            } else {
+                "pass"
+            };
+            format!("{c} {status}")
+        })
+        .collect();
+        assert_eq!(statuses, expected, "{archive}");
+        for f in t["findings"].as_array().expect("findings") {
+            assert_eq!(f["severity"], "high", "{archive}");
+            assert_eq!(f["related"][0]["kind"], "history", "{archive}");
+            assert_eq!(f["related"][0]["index"], 4, "{archive}");
+        }
+
+        // --dockerfile relates both findings to the EXPOSE line of src/rshell.
+        let o = run(&[
+            "scan",
+            "--format",
+            "json",
+            "--dockerfile",
+            "src/rshell/Dockerfile",
+            &target,
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{archive}");
+        let r: Value = serde_json::from_slice(&o.stdout).expect("json");
+        let mut lines: Vec<String> = r["targets"][0]["findings"]
+            .as_array()
+            .expect("f")
+            .iter()
+            .map(|f| {
+                let at: Vec<String> = f["related"]
+                    .as_array()
+                    .expect("related")
+                    .iter()
+                    .filter(|l| l["kind"] == "dockerfile")
+                    .map(|l| format!("{}:{}", l["line"], l["column"]))
+                    .collect();
+                format!(
+                    "{}@{} {}",
+                    f["rule"].as_str().unwrap_or(""),
+                    loc(&f["location"]),
+                    at.join(",")
+                )
+            })
+            .collect();
+        lines.sort();
+        assert_eq!(
+            lines,
+            [
+                "SQ40106@/config/ExposedPorts/513~1tcp 12:1",
+                "SQ40107@/config/ExposedPorts/514~1tcp 12:1",
+            ],
+            "{archive}"
+        );
+    }
+}
+
+#[test]
+fn rshell_dockerfile_has_the_same_two_findings() {
+    let o = run(&["scan", "--format", "json", "src/rshell/Dockerfile"]);
+    assert_eq!(o.status.code(), Some(1));
+    let r: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let got: Vec<String> = r["targets"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let l = &f["location"];
+            format!(
+                "{}@{}:{}-{}",
+                f["rule"].as_str().unwrap_or(""),
+                l["line"],
+                l["column"],
+                l["end_column"]
+            )
+        })
+        .collect();
+    // EXPOSE 513/tcp 514 513/udp 514/udp
+    // 1      8       16  20      28      (columns, 1-based)
+    assert_eq!(got, ["SQ40106@12:8-15", "SQ40107@12:16-19"]);
 }
