@@ -191,7 +191,7 @@ fn docker_classic_builder() {
 fn docker_buildkit() {
     assert_eq!(
         scan("docker-buildkit.tar"),
-        expected_archive(false, &[("adminuser", "h1")])
+        expected_archive(false, &[("adminuser", "h1"), ("rshell", "h1")])
     );
 }
 
@@ -490,10 +490,11 @@ fn dockerfile_lines_are_related_to_findings_from_instructions() {
 
 #[test]
 fn rlogin_and_rsh_ports_fail_in_every_builder_and_udp_does_not() {
-    for archive in [
-        "docker-classic.tar",
-        "docker-buildkit.tar",
-        "buildah.docker.tar",
+    for (archive, boundary_note) in [
+        ("docker-classic.tar", None),
+        // Built without a pause after `base`: no time gap, no marker.
+        ("docker-buildkit.tar", Some("note:base-boundary@h1")),
+        ("buildah.docker.tar", None),
     ] {
         let target = format!("docker-archive:{archive}:localhost/rshell:1");
         // Human report and exit status: two high findings fail the scan.
@@ -521,10 +522,12 @@ fn rlogin_and_rsh_ports_fail_in_every_builder_and_udp_does_not() {
             "{archive}: a udp port reported:\n{out}"
         );
 
-        // JSON: exactly these findings, no notes, and every other policy passes.
+        // JSON: exactly these findings, and every other policy passes.
+        let mut expected = v(&RSHELL);
+        expected.extend(boundary_note.map(str::to_owned));
         assert_eq!(
             scan(&target).into_values().collect::<Vec<_>>(),
-            [v(&RSHELL)],
+            [expected],
             "{archive}"
         );
         let o = run(&["scan", "--format", "json", &target]);
