@@ -180,7 +180,7 @@ pub struct TargetReport {
     pub digest: Option<String>,
     /// The file or directory the target was read from, as given: a
     /// Dockerfile, an image archive or an OCI layout directory (several
-    /// images of one archive share it). Absent for standard input. Renderers
+    /// images of one archive share it); `null` for standard input. Renderers
     /// that need a file (SARIF) point at it.
     #[serde(default)]
     pub path: Option<String>,
