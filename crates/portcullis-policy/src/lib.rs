@@ -132,6 +132,7 @@ impl Policy {
             target: target.target,
             kind: target.kind,
             digest: target.digest,
+            path: target.path,
             verdict,
             policies,
             findings,
@@ -146,6 +147,8 @@ pub struct TargetInfo {
     pub target: String,
     pub kind: String,
     pub digest: Option<String>,
+    /// The file or directory the target was read from; `None` for standard input.
+    pub path: Option<String>,
     pub source: Option<Arc<SourceFile>>,
 }
 
@@ -175,6 +178,12 @@ pub struct TargetReport {
     pub target: String,
     pub kind: String,
     pub digest: Option<String>,
+    /// The file or directory the target was read from, as given: a
+    /// Dockerfile, an image archive or an OCI layout directory (several
+    /// images of one archive share it); `null` for standard input. Renderers
+    /// that need a file (SARIF) point at it.
+    #[serde(default)]
+    pub path: Option<String>,
     pub verdict: Verdict,
     pub policies: Vec<PolicyResult>,
     pub findings: Vec<ReportedFinding>,

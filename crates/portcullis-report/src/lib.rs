@@ -1,17 +1,122 @@
 //! Renderers: each turns a [`Report`] into bytes, knowing nothing of how
-//! findings were found.
+//! findings were found. [`read_json`] goes the other way, so a saved JSON
+//! report can be rendered again in any format (`portcullis convert`).
 
 mod human;
+mod junit;
+mod markdown;
+mod sarif;
 
 pub use human::{printable, render_human, HumanOptions};
-use portcullis_policy::Report;
+pub use junit::render_junit;
+pub use markdown::{render_markdown, MarkdownLimits};
+use portcullis_policy::{Report, SCHEMA_VERSION};
+pub use sarif::render_sarif;
+
+/// The project's home, from Cargo.toml: rule help links point into its docs.
+pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// Where a rule's documentation is: its section of docs/rules.md.
+pub fn rule_doc_url(code: &str) -> String {
+    format!(
+        "{REPOSITORY}/blob/main/docs/rules.md#{}",
+        code.to_ascii_lowercase()
+    )
+}
+
+/// The output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Junit,
+    Markdown,
+}
+
+impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::Human,
+        Format::Json,
+        Format::Sarif,
+        Format::Junit,
+        Format::Markdown,
+    ];
+
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+            Format::Markdown => "markdown",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Render `report` in `format`. `color` matters only to the human report.
+pub fn render(format: Format, report: &Report, color: bool) -> String {
+    match format {
+        Format::Human => render_human(report, HumanOptions { color }),
+        Format::Json => render_json(report),
+        Format::Sarif => render_sarif(report),
+        Format::Junit => render_junit(report),
+        Format::Markdown => render_markdown(report, MarkdownLimits::default()),
+    }
+}
 
 /// The JSON contract (schema_version 1), pretty-printed, newline-terminated.
 pub fn render_json(report: &Report) -> String {
-    let mut out = serde_json::to_string_pretty(report).unwrap_or_else(|e| {
+    to_json(report)
+}
+
+/// Pretty JSON of plain data, newline-terminated.
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
+    let mut out = serde_json::to_string_pretty(value).unwrap_or_else(|e| {
         // Serialising plain data cannot fail; say so loudly if it ever does.
         format!("{{\"error\": \"could not serialise the report: {e}\"}}")
     });
     out.push('\n');
     out
 }
+
+/// Read a JSON report (as [`render_json`] writes it) back into the report
+/// model. The error is one line, for `error: FILE: …`.
+pub fn read_json(bytes: &[u8]) -> Result<Report, String> {
+    // First only the shape and version, so a report of another version (or
+    // another tool's JSON) is named as such rather than as missing fields.
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| format!("not a portcullis JSON report: {e}"))?;
+    let Some(object) = value.as_object() else {
+        return Err("not a portcullis JSON report: not a JSON object".to_owned());
+    };
+    match object.get("schema_version") {
+        None => {
+            return Err("not a portcullis JSON report: it has no schema_version".to_owned());
+        }
+        Some(v) if v.as_u64() == Some(u64::from(SCHEMA_VERSION)) => {}
+        Some(v) => {
+            return Err(format!(
+                "schema_version {v} is not supported: this portcullis reads schema_version {SCHEMA_VERSION}"
+            ));
+        }
+    }
+    // Again from the bytes, for errors with a line and column.
+    serde_json::from_slice(bytes).map_err(|e| {
+        format!("not a valid portcullis JSON report (schema_version {SCHEMA_VERSION}): {e}")
+    })
+}
+
+/// `path:line:col`, or the image location in words.
+pub(crate) use human::describe;

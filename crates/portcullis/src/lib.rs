@@ -109,6 +109,11 @@ impl Scanner {
             want: &want,
             progress: &read,
         };
+        let path = match target {
+            portcullis_image::Target::DockerArchive { path, .. }
+            | portcullis_image::Target::OciLayout { path, .. }
+            | portcullis_image::Target::OciArchive { path, .. } => path.clone(),
+        };
         let built_from = match &self.dockerfile {
             Some(path) => Some(self.dockerfile_subject(path)?),
             None => None,
@@ -133,6 +138,7 @@ impl Scanner {
                         target: name,
                         kind: kind.into(),
                         digest: Some(digest),
+                        path: Some(path.clone()),
                         source: None,
                     },
                     outcomes,
@@ -168,16 +174,18 @@ impl Scanner {
                 .lock()
                 .read_to_end(&mut buf)
                 .map_err(|e| fail(format!("cannot read standard input: {e}")))?;
-            ("<stdin>".to_owned(), buf)
+            (None, buf)
         } else {
             let mut path = PathBuf::from(target);
             if path.is_dir() {
                 path.push("Dockerfile");
             }
             let bytes = std::fs::read(&path).map_err(|e| fail(io_message(target, &path, &e)))?;
-            (path.display().to_string(), bytes)
+            (Some(path.display().to_string()), bytes)
         };
-        self.scan_dockerfile(&display, &bytes)
+        let mut report = self.scan_dockerfile(display.as_deref().unwrap_or("<stdin>"), &bytes)?;
+        report.path = display;
+        Ok(report)
     }
 
     /// Scan Dockerfile text that was read already. `path` names it in locations.
@@ -196,6 +204,7 @@ impl Scanner {
                 target: path.to_owned(),
                 kind: "dockerfile".into(),
                 digest: Some(sha256_digest(bytes)),
+                path: None,
                 source,
             },
             outcomes,

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use portcullis::{Progress, Scanner};
 use portcullis_policy::Verdict;
-use portcullis_report::{render_human, render_json, HumanOptions};
+use portcullis_report::Format;
 
 #[derive(Parser)]
 #[command(
@@ -36,6 +36,20 @@ enum Command {
         /// A rule code, e.g. SQ40104.
         code: String,
     },
+    /// Render a saved JSON report in other formats, without scanning again.
+    ///
+    /// The report is one `scan --format json` wrote. Exit status as the
+    /// report's verdict: 0 pass, 1 fail; 2 for a file that is not a report
+    /// this portcullis reads.
+    Convert(ConvertArgs),
+}
+
+#[derive(clap::Args)]
+struct ConvertArgs {
+    /// The JSON report, or - for standard input.
+    report: String,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 #[derive(clap::Args)]
@@ -55,27 +69,53 @@ struct ScanArgs {
     /// (guards against decompression bombs). Suffixes K, M, G, T (powers of 1024).
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "64G")]
     max_uncompressed: u64,
-    /// Report format.
-    #[arg(long, short, value_enum, default_value_t = Format::Human)]
-    format: Format,
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
-    output: Option<PathBuf>,
-    /// Print nothing on standard output; the exit status tells the verdict.
-    #[arg(long, short)]
-    quiet: bool,
+    #[command(flatten)]
+    output: OutputArgs,
     /// Set a build argument, as `docker build --build-arg NAME=VALUE`.
     #[arg(long = "build-arg", value_name = "NAME=VALUE", value_parser = parse_build_arg)]
     build_args: Vec<(String, String)>,
+}
+
+/// Where reports go; shared by `scan` and `convert`.
+#[derive(clap::Args)]
+struct OutputArgs {
+    /// Report format; repeat it for several reports in one run. FORMAT alone
+    /// goes to standard output (or --output), FORMAT=PATH to that file,
+    /// written atomically. Formats: human, json, sarif, junit, markdown.
+    /// Default: human; when every format given has a file, the human report
+    /// still goes to standard output.
+    #[arg(long, short, value_name = "FORMAT[=PATH]", value_parser = parse_format_spec)]
+    format: Vec<FormatSpec>,
+    /// Write the report that would go to standard output (the format given
+    /// without a file, or human) to FILE instead.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Print nothing on standard output; the exit status tells the verdict.
+    /// Files are still written.
+    #[arg(long, short)]
+    quiet: bool,
     /// Colour in the human report.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    Human,
-    Json,
+#[derive(Clone, Debug)]
+struct FormatSpec {
+    format: Format,
+    path: Option<PathBuf>,
+}
+
+fn parse_format_spec(s: &str) -> Result<FormatSpec, String> {
+    let (name, path) = match s.split_once('=') {
+        Some((_, "")) => return Err("no file after '='".to_owned()),
+        Some((name, path)) => (name, Some(PathBuf::from(path))),
+        None => (s, None),
+    };
+    let format = Format::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+        format!("unknown format (use {})", names.join(", "))
+    })?;
+    Ok(FormatSpec { format, path })
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -123,6 +163,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Scan(args) => scan(args),
+        Command::Convert(args) => convert(args),
         Command::Rules { markdown } => {
             if markdown {
                 print!("{}", portcullis_rules::registry::markdown());
@@ -153,6 +194,13 @@ fn main() -> ExitCode {
 }
 
 fn scan(args: ScanArgs) -> ExitCode {
+    let plan = match Plan::new(&args.output) {
+        Ok(plan) => plan,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let targets = if args.targets.is_empty() {
         vec!["Dockerfile".to_owned()]
     } else {
@@ -164,13 +212,13 @@ fn scan(args: ScanArgs) -> ExitCode {
     }
     let scanner = Scanner {
         build_args: args.build_args,
-        keep_source: args.format == Format::Human,
+        keep_source: plan.renders(Format::Human),
         platform: args.platform,
         max_uncompressed: args.max_uncompressed,
         dockerfile: args.dockerfile,
         ..Scanner::default()
     };
-    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(progress_bar);
+    let bar = (!args.output.quiet && std::io::stderr().is_terminal()).then(progress_bar);
     let scanner = Scanner {
         progress: bar
             .clone()
@@ -211,38 +259,181 @@ fn scan(args: ScanArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let report = Scanner::report(reports);
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    plan.emit(&report)
+}
+
+fn convert(args: ConvertArgs) -> ExitCode {
+    let plan = match Plan::new(&args.output) {
+        Ok(plan) => plan,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
     };
-    let rendered = match args.format {
-        Format::Human => render_human(&report, HumanOptions { color }),
-        Format::Json => render_json(&report),
+    let (shown, bytes) = if args.report == "-" {
+        let mut buf = Vec::new();
+        let read = std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf);
+        ("<stdin>".to_owned(), read.map(|_| buf))
+    } else {
+        (args.report.clone(), std::fs::read(&args.report))
     };
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = write_atomically(path, rendered.as_bytes()) {
-                eprintln!("error: {}: cannot write the report: {e}", path.display());
-                return ExitCode::from(2);
+    let shown = portcullis_report::printable(&shown).into_owned();
+    let bytes = match bytes {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            eprintln!("error: {shown}: cannot read: {}", io_text(&e));
+            return ExitCode::from(2);
+        }
+    };
+    match portcullis_report::read_json(&bytes) {
+        Ok(report) => plan.emit(&report),
+        Err(e) => {
+            eprintln!("error: {shown}: {}", portcullis_report::printable(&e));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// "No such file or directory", without Rust's "(os error 2)".
+fn io_text(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+/// Which reports go where, checked before any work is done.
+struct Plan {
+    /// `FORMAT=PATH` reports.
+    files: Vec<(Format, PathBuf)>,
+    /// The report for standard output, or for `--output`.
+    main: Format,
+    main_file: Option<PathBuf>,
+    quiet: bool,
+    color: Color,
+}
+
+impl Plan {
+    fn new(args: &OutputArgs) -> Result<Plan, String> {
+        let mut main: Vec<Format> = Vec::new();
+        let mut files: Vec<(Format, PathBuf)> = Vec::new();
+        for spec in &args.format {
+            match &spec.path {
+                Some(path) => files.push((spec.format, path.clone())),
+                None => main.push(spec.format),
             }
         }
-        None if !args.quiet => {
+        if main.len() > 1 {
+            let names: Vec<&str> = main.iter().map(|f| f.name()).collect();
+            return Err(format!(
+                "only one report can go to {} ({} given); name a file for the others, e.g. --format {}=report.{}",
+                if args.output.is_some() { "--output" } else { "standard output" },
+                names.join(", "),
+                main[1],
+                extension(main[1])
+            ));
+        }
+        let mut paths: Vec<&PathBuf> = files.iter().map(|(_, p)| p).collect();
+        paths.extend(&args.output);
+        let keys: Vec<PathBuf> = paths.iter().map(|p| file_key(p)).collect();
+        for (i, p) in paths.iter().enumerate() {
+            if keys[..i].contains(&keys[i]) {
+                return Err(format!(
+                    "{}: two reports would be written to the same file",
+                    portcullis_report::printable(&p.display().to_string())
+                ));
+            }
+        }
+        Ok(Plan {
+            files,
+            main: main.first().copied().unwrap_or(Format::Human),
+            main_file: args.output.clone(),
+            quiet: args.quiet,
+            color: args.color,
+        })
+    }
+
+    /// Whether any report is rendered in `format`.
+    fn renders(&self, format: Format) -> bool {
+        self.main == format || self.files.iter().any(|(f, _)| *f == format)
+    }
+
+    /// Render every report, write the files (all or none), print the main
+    /// report and exit by the verdict.
+    fn emit(&self, report: &portcullis_policy::Report) -> ExitCode {
+        let file_color = self.color == Color::Always;
+        let mut writes: Vec<(&Path, String)> = self
+            .files
+            .iter()
+            .map(|(format, path)| {
+                (
+                    path.as_path(),
+                    portcullis_report::render(*format, report, file_color),
+                )
+            })
+            .collect();
+        let mut stdout_text = None;
+        match &self.main_file {
+            Some(path) => writes.push((
+                path.as_path(),
+                portcullis_report::render(self.main, report, file_color),
+            )),
+            None if !self.quiet => {
+                let color = match self.color {
+                    Color::Always => true,
+                    Color::Never => false,
+                    Color::Auto => {
+                        std::io::stdout().is_terminal()
+                            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    }
+                };
+                stdout_text = Some(portcullis_report::render(self.main, report, color));
+            }
+            None => {}
+        }
+        if let Err((path, e)) = write_all_atomically(&writes) {
+            eprintln!(
+                "error: {}: cannot write the report: {e}",
+                portcullis_report::printable(&path.display().to_string())
+            );
+            return ExitCode::from(2);
+        }
+        if let Some(text) = stdout_text {
             let mut stdout = std::io::stdout().lock();
             if stdout
-                .write_all(rendered.as_bytes())
+                .write_all(text.as_bytes())
                 .and_then(|()| stdout.flush())
                 .is_err()
             {
                 return ExitCode::from(2);
             }
         }
-        None => {}
+        match report.verdict {
+            Verdict::Pass => ExitCode::SUCCESS,
+            Verdict::Fail => ExitCode::from(1),
+        }
     }
-    match report.verdict {
-        Verdict::Pass => ExitCode::SUCCESS,
-        Verdict::Fail => ExitCode::from(1),
+}
+
+/// What tells two report paths apart: the real directory and the name, so
+/// `r.json`, `./r.json` and `dir/../r.json` are one file.
+fn file_key(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let real_dir = absolute.parent().and_then(|d| d.canonicalize().ok());
+    match (real_dir, absolute.file_name()) {
+        (Some(dir), Some(name)) => dir.join(name),
+        _ => absolute.components().collect(),
+    }
+}
+
+fn extension(format: Format) -> &'static str {
+    match format {
+        Format::Human => "txt",
+        Format::Json => "json",
+        Format::Sarif => "sarif",
+        Format::Junit => "xml",
+        Format::Markdown => "md",
     }
 }
 
@@ -258,27 +449,68 @@ fn progress_bar() -> indicatif::ProgressBar {
     bar
 }
 
-/// Write to a temporary file beside `path`, then rename: readers never see half a report.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    // Devices such as /dev/null or /dev/stdout cannot be replaced by rename.
-    if path.exists() && !path.is_file() {
-        return std::fs::OpenOptions::new()
-            .write(true)
-            .open(path)?
-            .write_all(bytes);
+/// Write each file to a temporary file beside it, then rename them all:
+/// readers never see half a report, and when any cannot be written none is.
+fn write_all_atomically<'a>(
+    writes: &'a [(&'a Path, String)],
+) -> Result<(), (&'a Path, std::io::Error)> {
+    enum Staged<'a> {
+        Temp { tmp: PathBuf, path: &'a Path },
+        // Devices such as /dev/null or /dev/stdout cannot be replaced by rename.
+        Device { path: &'a Path, bytes: &'a [u8] },
     }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let clean = |staged: &[Staged]| {
+        for s in staged {
+            if let Staged::Temp { tmp, .. } = s {
+                let _ = std::fs::remove_file(tmp);
+            }
+        }
+    };
+    let mut staged = Vec::with_capacity(writes.len());
+    for (i, (path, text)) in writes.iter().enumerate() {
+        if path.is_dir() {
+            clean(&staged);
+            return Err((
+                path,
+                std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a directory"),
+            ));
+        }
+        if path.exists() && !path.is_file() {
+            staged.push(Staged::Device {
+                path,
+                bytes: text.as_bytes(),
+            });
+            continue;
+        }
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = dir.join(format!(".{name}.{}.{i}.tmp", std::process::id()));
+        if let Err(e) = std::fs::write(&tmp, text) {
+            let _ = std::fs::remove_file(&tmp);
+            clean(&staged);
+            return Err((path, e));
+        }
+        staged.push(Staged::Temp { tmp, path });
     }
-    result
+    for (i, s) in staged.iter().enumerate() {
+        let result = match s {
+            Staged::Temp { tmp, path } => std::fs::rename(tmp, path).map_err(|e| (*path, e)),
+            Staged::Device { path, bytes } => std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .and_then(|mut f| f.write_all(bytes))
+                .map_err(|e| (*path, e)),
+        };
+        if let Err(e) = result {
+            clean(&staged[i..]);
+            return Err(e);
+        }
+    }
+    Ok(())
 }

@@ -1,0 +1,273 @@
+//! Markdown for CI job summaries and pull-request comments: the verdict and
+//! counts by severity per target, then a table of findings, most important
+//! first. Big reports are cut to fit a comment (GitHub takes 65,536
+//! characters); the cut says how much it left out.
+
+use std::fmt::Write;
+
+use portcullis_policy::{Action, Report, ReportedFinding, Status, TargetReport, Verdict};
+use portcullis_rules::Severity;
+
+/// How much a Markdown report shows at most.
+#[derive(Clone, Copy, Debug)]
+pub struct MarkdownLimits {
+    /// Rows of the summary table (one per target).
+    pub targets: usize,
+    /// Rows of findings, all targets together.
+    pub findings: usize,
+    /// Characters of a message or location.
+    pub cell: usize,
+}
+
+impl Default for MarkdownLimits {
+    fn default() -> Self {
+        MarkdownLimits {
+            targets: 100,
+            findings: 100,
+            cell: 160,
+        }
+    }
+}
+
+pub fn render_markdown(report: &Report, limits: MarkdownLimits) -> String {
+    let mut out = String::new();
+    let all: Vec<&ReportedFinding> = report.targets.iter().flat_map(|t| &t.findings).collect();
+    let _ = writeln!(out, "## portcullis: {}\n", verdict(report.verdict));
+    let _ = writeln!(
+        out,
+        "{} target{}, {}.\n",
+        report.targets.len(),
+        if report.targets.len() == 1 { "" } else { "s" },
+        counts(&all)
+    );
+
+    out.push_str("| target | verdict | critical | high | medium | low | info | suppressed |\n");
+    out.push_str("|---|---|--:|--:|--:|--:|--:|--:|\n");
+    for t in report.targets.iter().take(limits.targets) {
+        let _ = write!(
+            out,
+            "| {} | {} |",
+            code(&t.target, limits.cell),
+            verdict(t.verdict)
+        );
+        for severity in Severity::ALL.iter().rev() {
+            let n = t
+                .findings
+                .iter()
+                .filter(|f| f.severity == *severity && f.suppressed.is_none())
+                .count();
+            let _ = write!(out, " {n} |");
+        }
+        let suppressed = t.findings.iter().filter(|f| f.suppressed.is_some()).count();
+        let _ = writeln!(out, " {suppressed} |");
+    }
+    if report.targets.len() > limits.targets {
+        let _ = writeln!(
+            out,
+            "\n_{} more targets not shown._",
+            report.targets.len() - limits.targets
+        );
+    }
+
+    let mut budget = limits.findings;
+    let mut left_out = 0;
+    for t in report.targets.iter().filter(|t| !t.findings.is_empty()) {
+        if budget == 0 {
+            left_out += t.findings.len();
+            continue;
+        }
+        target_section(&mut out, t, &mut budget, &mut left_out, limits);
+    }
+    if left_out > 0 {
+        let _ = writeln!(
+            out,
+            "\n_{left_out} more finding{} not shown: the JSON or SARIF report has every one._",
+            if left_out == 1 { "" } else { "s" }
+        );
+    }
+    out
+}
+
+fn target_section(
+    out: &mut String,
+    t: &TargetReport,
+    budget: &mut usize,
+    left_out: &mut usize,
+    limits: MarkdownLimits,
+) {
+    let checked = t
+        .policies
+        .iter()
+        .filter(|p| p.status != Status::NotApplicable)
+        .count();
+    let findings: Vec<&ReportedFinding> = t.findings.iter().collect();
+    let _ = writeln!(
+        out,
+        "\n### {}: {}\n\n{}; {checked} policies checked{}.\n",
+        code(&t.target, limits.cell),
+        verdict(t.verdict),
+        counts(&findings),
+        match t.notes.len() {
+            0 => String::new(),
+            1 => "; 1 note".to_owned(),
+            n => format!("; {n} notes"),
+        }
+    );
+    out.push_str("| | rule | severity | location | message |\n|---|---|---|---|---|\n");
+    let mut sorted = findings;
+    // Failing first, then by severity; the report's order (rule, place) within.
+    sorted.sort_by_key(|f| {
+        (
+            f.suppressed.is_some(),
+            std::cmp::Reverse(f.action),
+            std::cmp::Reverse(f.severity),
+        )
+    });
+    let shown = sorted.len().min(*budget);
+    for f in &sorted[..shown] {
+        let _ = writeln!(
+            out,
+            "| {} | [{}]({}) | {} | {} | {} |",
+            label(f),
+            text(&f.rule, limits.cell),
+            crate::rule_doc_url(&f.rule),
+            f.severity,
+            code(&crate::describe(&f.location), limits.cell),
+            message(&f.message, limits.cell),
+        );
+    }
+    *budget -= shown;
+    *left_out += sorted.len() - shown;
+}
+
+fn verdict(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Pass => "**PASS**",
+        Verdict::Fail => "**FAIL**",
+    }
+}
+
+fn label(f: &ReportedFinding) -> &'static str {
+    match (&f.suppressed, f.action) {
+        (Some(_), _) => "suppressed",
+        (None, Action::Fail) => "**FAIL**",
+        (None, Action::Warn) => "WARN",
+        (None, Action::Info) => "INFO",
+    }
+}
+
+/// "7 findings (1 high, 2 medium, 4 low), 3 failing".
+fn counts(findings: &[&ReportedFinding]) -> String {
+    if findings.is_empty() {
+        return "no findings".to_owned();
+    }
+    let by_severity: Vec<String> = Severity::ALL
+        .iter()
+        .rev()
+        .filter_map(|s| {
+            let n = findings.iter().filter(|f| f.severity == *s).count();
+            (n > 0).then(|| format!("{n} {s}"))
+        })
+        .collect();
+    let failing = findings
+        .iter()
+        .filter(|f| f.action == Action::Fail && f.suppressed.is_none())
+        .count();
+    let suppressed = findings.iter().filter(|f| f.suppressed.is_some()).count();
+    let mut s = format!(
+        "{} finding{} ({}), {failing} failing",
+        findings.len(),
+        if findings.len() == 1 { "" } else { "s" },
+        by_severity.join(", ")
+    );
+    if suppressed > 0 {
+        let _ = write!(s, ", {suppressed} suppressed");
+    }
+    s
+}
+
+/// At most `max` characters, the cut marked with an ellipsis.
+fn truncate(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
+}
+
+/// Input text as plain Markdown in a table cell: control characters and
+/// line breaks escaped, Markdown and HTML syntax escaped with backslashes
+/// (so a name cannot become a link, an image or a tag), and `@` kept from
+/// mentioning anyone in a comment.
+fn text(s: &str, max: usize) -> String {
+    let s = truncate(&crate::printable(s), max);
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            // A zero-width space after @ stops GitHub's mentions.
+            '@' => out.push_str("@\u{200b}"),
+            '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A finding's message: rules quote names from the input in backticks, so
+/// those parts become code spans and the rest escaped text. Whatever the
+/// backticks in the input, each part is escaped for where it lands.
+fn message(s: &str, max: usize) -> String {
+    let s = truncate(&crate::printable(s), max);
+    s.split('`')
+        .enumerate()
+        .map(|(i, part)| match (i % 2, part) {
+            (_, "") => String::new(),
+            (0, part) => text(part, usize::MAX),
+            (_, part) => code(part, usize::MAX),
+        })
+        .collect()
+}
+
+/// Input text as a code span in a table cell: the fence longer than any run
+/// of backticks inside, `|` escaped for the table.
+fn code(s: &str, max: usize) -> String {
+    let s = truncate(&crate::printable(s), max).replace('\t', " ");
+    let mut longest = 0;
+    let mut run = 0;
+    for c in s.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') || s.starts_with(' ') && s.ends_with(' ') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{}{pad}{fence}", s.replace('|', "\\|"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_text_cannot_become_markup() {
+        assert_eq!(
+            text("[x](http://e) <img src=x> a|b @team\n", 100),
+            "\\[x\\](http://e) \\<img src=x\\> a\\|b @\u{200b}team\\\\n"
+        );
+        assert_eq!(code("a`b|c", 100), "``a`b\\|c``");
+        assert_eq!(code("`x`", 100), "`` `x` ``");
+        assert_eq!(truncate("abcdef", 3), "abc…");
+        assert_eq!(
+            message("user `a<b>` and `[x](y)` then `unclosed <", 100),
+            "user `a<b>` and `[x](y)` then `unclosed <`"
+        );
+        assert_eq!(message("a ``b``", 100), "a b");
+        assert_eq!(truncate("abc", 3), "abc");
+    }
+}
