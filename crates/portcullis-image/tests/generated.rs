@@ -181,9 +181,8 @@ fn load_with(
 fn names(image: &portcullis_image::Image) -> Vec<(String, u32, usize)> {
     image
         .fs
-        .files
-        .values()
-        .map(|f| (display_path(&f.entry.path), f.entry.mode, f.layer))
+        .files()
+        .map(|f| (display_path(f.entry.path), f.entry.mode, f.layer))
         .collect()
 }
 
@@ -245,16 +244,15 @@ fn layers_merge_with_whiteouts_opaque_dirs_hard_links_and_readditions() {
             ("/etc/passwd".into(), 0o644, 2),
         ]
     );
-    let su2 = &image.fs.files[&b"bin/su2"[..]];
+    let su2 = image.fs.get(b"bin/su2").expect("bin/su2");
     assert_eq!(su2.entry.kind, EntryKind::HardLink);
-    assert_eq!(su2.entry.link.as_deref(), Some(&b"bin/su"[..]));
+    assert_eq!(su2.entry.link, Some(&b"bin/su"[..]));
     let mut shadowed: Vec<(String, u32, usize, String)> = image
         .fs
-        .shadowed
-        .iter()
+        .shadowed()
         .map(|s| {
             (
-                display_path(&s.file.entry.path),
+                display_path(s.file.entry.path),
                 s.file.entry.mode,
                 s.file.layer,
                 format!("{:?}", s.gone),
@@ -474,9 +472,8 @@ fn hostile_names_are_refused_and_absolute_ones_normalised() {
     let image = load(&layout.path()).expect("load");
     let paths: Vec<String> = image
         .fs
-        .files
-        .values()
-        .map(|f| display_path(&f.entry.path))
+        .files()
+        .map(|f| display_path(f.entry.path))
         .collect();
     assert_eq!(paths, ["/abs/file", "/caf\\xe9\\x0a", "/dangling", "/loop"]);
 }
