@@ -370,6 +370,15 @@ fn normalize_into(path: &[u8], out: &mut Vec<u8>) -> bool {
     for part in path.split(|&b| b == b'/') {
         match part {
             b"" | b"." => {}
+            // `dir/..` stays inside the root, as Docker's own unpacking
+            // (filepath.Clean) reads it; a `..` with nothing to undo leaves it.
+            b".." if out.len() > start => {
+                let cut = out[start..]
+                    .iter()
+                    .rposition(|&b| b == b'/')
+                    .map_or(start, |i| start + i);
+                out.truncate(cut);
+            }
             b".." => {
                 out.truncate(start);
                 return false;
@@ -386,7 +395,8 @@ fn normalize_into(path: &[u8], out: &mut Vec<u8>) -> bool {
 }
 
 /// Normalise a tar entry name: strip `/` and `./` prefixes and `.`
-/// components. `None` when a `..` component would leave the root.
+/// components, and resolve `dir/..`. `None` when a `..` component would
+/// leave the root.
 pub fn normalize(path: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(path.len());
     normalize_into(path, &mut out).then_some(out)

@@ -461,6 +461,16 @@ fn hostile_names_are_refused_and_absolute_ones_normalised() {
     let layout = one_layer_layout(gzip(&tar), tar, "");
     let err = load(&layout.path()).expect_err("dotdot");
     assert!(err.ends_with("entry ../../etc/shadow leaves the image root (a `..` path component): refusing a hostile layer"), "{err}");
+    // `..` that climbs out after going down is as hostile.
+    let tar = tar_bytes(&[E::File(b"usr/../../etc/shadow", 0o644, b"x")]);
+    let layout = one_layer_layout(gzip(&tar), tar, "");
+    let err = load(&layout.path()).expect_err("dotdot");
+    assert!(err.ends_with("entry usr/../../etc/shadow leaves the image root (a `..` path component): refusing a hostile layer"), "{err}");
+    // `dir/..` inside the root is read as Docker unpacks it.
+    let tar = tar_bytes(&[E::File(b"usr/lib/../bin/tool", 0o4755, b"x")]);
+    let layout = one_layer_layout(gzip(&tar), tar, "");
+    let image = load(&layout.path()).expect("inside the root");
+    assert_eq!(names(&image), [("/usr/bin/tool".to_owned(), 0o4755, 0)]);
 
     let tar = tar_bytes(&[
         E::File(b"/abs/file", 0o644, b"x"),
