@@ -336,6 +336,36 @@ impl<R: Read> Read for Budgeted<'_, R> {
     }
 }
 
+/// How far past the end of an entry's data the tar reader may read to find
+/// the next entry: its header plus any GNU long-name or PAX records. The tar
+/// reader holds those records whole in memory, so a hostile layer could
+/// otherwise make it allocate gigabytes for one name.
+pub const MAX_ENTRY_METADATA: u64 = 4 << 20;
+
+/// Sits right under the tar reader, counting the stream position, and
+/// refuses to read past `limit` (set as each entry is handed out: the end of
+/// its data plus [`MAX_ENTRY_METADATA`]).
+struct MetadataGuard<R> {
+    inner: R,
+    pos: u64,
+    limit: Rc<Cell<u64>>,
+    tripped: Rc<Cell<bool>>,
+}
+
+impl<R: Read> Read for MetadataGuard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let room = self.limit.get().saturating_sub(self.pos);
+        if room == 0 && !buf.is_empty() {
+            self.tripped.set(true);
+            return Err(io::Error::other("entry metadata too large"));
+        }
+        let take = buf.len().min(usize::try_from(room).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..take])?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
 enum Decoder<R: BufRead> {
     Gzip(Box<flate2::bufread::MultiGzDecoder<R>>),
     Zstd(zstd::stream::read::Decoder<'static, R>),
@@ -471,10 +501,17 @@ pub fn read_layer(
         compression,
         ..LayerTable::default()
     };
+    let metadata_limit = Rc::new(Cell::new(MAX_ENTRY_METADATA));
+    let metadata_tripped = Rc::new(Cell::new(false));
     let decompress_err = |e: io::Error| -> String {
         if tripped.get() {
             // Said plainly: the stream may be fine, the limit was reached.
             return budget.over_limit();
+        }
+        if metadata_tripped.get() {
+            return format!(
+                "an entry's tar metadata (GNU long name or PAX records) is over {MAX_ENTRY_METADATA} bytes: refusing a hostile layer"
+            );
         }
         let text = e.to_string();
         if compression == "none" {
@@ -496,11 +533,22 @@ pub fn read_layer(
     };
     // (tar position, bytes) of the files asked for.
     let mut contents: Vec<(u32, Vec<u8>)> = Vec::new();
-    let mut archive = tar::Archive::new(BufReader::with_capacity(READ_BUF, diff));
+    let mut archive = tar::Archive::new(MetadataGuard {
+        inner: BufReader::with_capacity(READ_BUF, diff),
+        pos: 0,
+        limit: metadata_limit.clone(),
+        tripped: metadata_tripped.clone(),
+    });
     {
         let entries = archive.entries().map_err(decompress_err)?;
         for entry in entries {
             let mut entry = entry.map_err(decompress_err)?;
+            // This entry's data may be read (or skipped) in full; what comes
+            // after it, up to the next entry, is bounded.
+            let data_end = entry
+                .raw_file_position()
+                .saturating_add(entry.size().div_ceil(512) * 512);
+            metadata_limit.set(data_end.saturating_add(MAX_ENTRY_METADATA));
             if budget.entries.fetch_add(1, Ordering::Relaxed) >= budget.max_entries {
                 return Err(format!(
                     "more than {} tar entries over all layers (the entry limit): refusing an image this large",
@@ -620,7 +668,7 @@ pub fn read_layer(
     }
     // Read what follows the end-of-archive marker too, so both digests cover
     // the whole stream.
-    let mut diff = archive.into_inner();
+    let mut diff = archive.into_inner().inner;
     io::copy(&mut diff, &mut io::sink()).map_err(decompress_err)?;
     let mut raw = diff.into_inner().inner.inner.into_inner();
     io::copy(&mut raw, &mut io::sink()).map_err(|e| format!("cannot read: {e}"))?;

@@ -756,3 +756,38 @@ fn archive_member_symlink_loops_and_escapes_resolve_to_nothing() {
         assert_eq!(err, format!("{shown}: {layer_name} is missing"));
     }
 }
+
+#[test]
+fn a_huge_gnu_long_name_is_refused_before_it_is_held_in_memory() {
+    // An 8 MiB name: the tar reader would read it whole into memory.
+    let mut b = tar::Builder::new(Vec::new());
+    let mut h = tar::Header::new_gnu();
+    h.set_size(1);
+    h.set_mode(0o644);
+    let long = "d/".repeat(4 << 20);
+    b.append_data(&mut h, format!("{long}f"), &b"x"[..])
+        .expect("append");
+    let tar = b.into_inner().expect("tar");
+    let layout = one_layer_layout(gzip(&tar), tar, "");
+    let err = load(&layout.path()).expect_err("huge name");
+    assert!(
+        err.ends_with("an entry's tar metadata (GNU long name or PAX records) is over 4194304 bytes: refusing a hostile layer"),
+        "{err}"
+    );
+
+    // Big file data before an ordinary entry is not metadata: it is skipped.
+    let big = vec![7u8; 9 << 20];
+    let tar = tar_bytes(&[
+        E::File(b"big", 0o644, &big),
+        E::File(b"after", 0o4755, b"x"),
+    ]);
+    let layout = one_layer_layout(gzip(&tar), tar, "");
+    let image = load(&layout.path()).expect("big file");
+    assert_eq!(
+        names(&image),
+        [
+            ("/after".to_owned(), 0o4755, 0),
+            ("/big".to_owned(), 0o644, 0)
+        ]
+    );
+}
