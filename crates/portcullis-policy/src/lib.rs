@@ -2,10 +2,28 @@
 //! (fail, warn, info) and so the verdict. This is also where the report
 //! model lives, since a report is findings plus those decisions.
 //!
-//! For now the policy is the built-in default (findings of severity medium or
-//! higher fail, lower ones warn); the policy file will configure it.
+//! The policy is the built-in default (findings of severity medium or
+//! higher fail, lower ones warn) or what a policy file, `portcullis.toml`,
+//! makes of it ([`file`] parses it, [`Policy::load`] reads it): rules turned
+//! off, severities and actions overridden, the failing threshold, and
+//! exceptions with a reason and an expiry date.
 
+use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::Arc;
+
+pub mod date;
+pub mod exception;
+pub mod file;
+pub mod meta;
+mod resolve;
+
+pub use date::Date;
+pub use exception::{Exception, TargetRef};
+pub use file::{discover, json_schema, PolicyError};
+pub use resolve::parse_fail_on;
+
+use portcullis_rules::Finding;
 
 use portcullis_rules::finding::Note;
 use portcullis_rules::registry::Outcome;
@@ -50,29 +68,124 @@ pub struct Suppression {
     pub reason: String,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// How findings are treated: the built-in default, or what `portcullis.toml`
+/// (and `--fail-on`) made of it.
+#[derive(Clone, Debug)]
 pub struct Policy {
-    /// Findings of this severity or higher fail the gate; lower ones warn.
-    pub fail_on: Severity,
+    /// Findings of this severity or higher fail the gate (unless their rule
+    /// sets an action); lower ones warn (info ones inform). `None`: nothing
+    /// fails by severity (`fail-on = "never"`).
+    pub fail_on: Option<Severity>,
+    /// Rule codes turned off: not run, not reported.
+    pub disabled: Vec<String>,
+    /// Per-rule severity and action, by code.
+    pub overrides: BTreeMap<String, RuleOverride>,
+    pub exceptions: Vec<Exception>,
+    /// Reject inline suppressions without a reason.
+    pub require_reason: bool,
+    /// The day exceptions are judged on: an exception applies through its
+    /// `expires` date. The CLI takes it from `PORTCULLIS_TODAY` (tests) or the clock.
+    pub today: Date,
+    /// The policy file (the last of an `extends` chain), as shown to the user.
+    pub file: Option<String>,
 }
 
-impl Default for Policy {
-    fn default() -> Self {
-        Policy {
-            fail_on: Severity::Medium,
+/// A rule's settings from the policy file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RuleOverride {
+    pub severity: Option<Severity>,
+    pub action: Option<Action>,
+}
+
+/// A built-in profile (`profile = "…"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Profile {
+    /// Findings of severity medium or higher fail.
+    Default,
+    /// Every finding fails.
+    Strict,
+    /// Nothing fails; everything is reported.
+    Audit,
+}
+
+impl Profile {
+    pub fn fail_on(self) -> Option<Severity> {
+        match self {
+            Profile::Default => Some(Severity::Medium),
+            Profile::Strict => Some(Severity::Info),
+            Profile::Audit => None,
         }
     }
 }
 
+/// The name of the policy file looked for.
+pub const FILE_NAME: &str = "portcullis.toml";
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            fail_on: Profile::Default.fail_on(),
+            disabled: Vec::new(),
+            overrides: BTreeMap::new(),
+            exceptions: Vec::new(),
+            require_reason: false,
+            today: Date::today_utc(),
+            file: None,
+        }
+    }
+}
+
+/// Every rule code a policy file may name: the scan rules and the policy
+/// file's own.
+pub fn known_codes() -> Vec<&'static str> {
+    portcullis_rules::RULES
+        .iter()
+        .chain(meta::RULES)
+        .map(|r| r.code)
+        .collect()
+}
+
 impl Policy {
+    /// Read a policy file and every file it extends. `shown` names it in errors.
+    pub fn load(path: &Path, shown: &str) -> Result<Policy, Vec<PolicyError>> {
+        let chain = file::read_chain(path, shown)?;
+        resolve::resolve(&chain)
+    }
+
+    /// The severity findings of `rule` are reported with.
+    pub fn severity(&self, rule: &Rule) -> Severity {
+        self.overrides
+            .get(rule.code)
+            .and_then(|o| o.severity)
+            .unwrap_or(rule.severity)
+    }
+
     pub fn action(&self, rule: &Rule) -> Action {
-        if rule.severity >= self.fail_on {
+        if let Some(action) = self.overrides.get(rule.code).and_then(|o| o.action) {
+            return action;
+        }
+        let severity = self.severity(rule);
+        if self.fail_on.is_some_and(|threshold| severity >= threshold) {
             Action::Fail
-        } else if rule.severity > Severity::Info {
+        } else if severity > Severity::Info {
             Action::Warn
         } else {
             Action::Info
         }
+    }
+
+    pub fn enabled(&self, rule: &Rule) -> bool {
+        !self.disabled.iter().any(|d| d == rule.code)
+    }
+
+    /// The exception that suppresses `f` in `target`, if any applies today.
+    fn exception_for(&self, target: &TargetRef, f: &ReportedFinding) -> Option<&Exception> {
+        if target.kind == meta::KIND {
+            return None;
+        }
+        self.exceptions
+            .iter()
+            .find(|e| e.active(self.today) && e.covers(target, f))
     }
 
     /// Apply the policy to one target's rule outcomes.
@@ -84,7 +197,15 @@ impl Policy {
         let mut policies = Vec::with_capacity(outcomes.len());
         let mut findings = Vec::new();
         let mut notes = Vec::new();
+        let target_ref = TargetRef {
+            target: &target.target,
+            kind: &target.kind,
+            digest: target.digest.as_deref(),
+        };
         for (rule, outcome) in outcomes {
+            if !self.enabled(rule) {
+                continue;
+            }
             let status = match outcome {
                 Outcome::NotApplicable => Status::NotApplicable,
                 Outcome::Checked {
@@ -93,25 +214,44 @@ impl Policy {
                 } => {
                     notes.extend(found_notes);
                     let action = self.action(rule);
-                    let status = match (found.is_empty(), action) {
-                        (true, _) => Status::Pass,
-                        (false, Action::Fail) => Status::Fail,
-                        (false, Action::Warn) => Status::Warn,
-                        (false, Action::Info) => Status::Info,
+                    let severity = self.severity(rule);
+                    let reported: Vec<ReportedFinding> = found
+                        .into_iter()
+                        .map(|f| {
+                            let mut reported = ReportedFinding {
+                                rule: rule.code.to_owned(),
+                                title: rule.title.to_owned(),
+                                category: rule.category,
+                                severity,
+                                action,
+                                message: f.message,
+                                location: f.location,
+                                related: f.related,
+                                remediation: rule.remediation.to_owned(),
+                                fingerprint: f.fingerprint,
+                                suppressed: None,
+                            };
+                            if let Some(e) = self.exception_for(&target_ref, &reported) {
+                                reported.suppressed = Some(Suppression {
+                                    by: "exception".into(),
+                                    reason: match &e.ticket {
+                                        Some(ticket) => format!("{} ({ticket})", e.reason),
+                                        None => e.reason.clone(),
+                                    },
+                                });
+                            }
+                            reported
+                        })
+                        .collect();
+                    let live = reported.iter().any(|f| f.suppressed.is_none());
+                    let status = match (reported.is_empty(), live, action) {
+                        (true, _, _) => Status::Pass,
+                        (false, false, _) => Status::Suppressed,
+                        (false, true, Action::Fail) => Status::Fail,
+                        (false, true, Action::Warn) => Status::Warn,
+                        (false, true, Action::Info) => Status::Info,
                     };
-                    findings.extend(found.into_iter().map(|f| ReportedFinding {
-                        rule: rule.code.to_owned(),
-                        title: rule.title.to_owned(),
-                        category: rule.category,
-                        severity: rule.severity,
-                        action,
-                        message: f.message,
-                        location: f.location,
-                        related: f.related,
-                        remediation: rule.remediation.to_owned(),
-                        fingerprint: f.fingerprint,
-                        suppressed: None,
-                    }));
+                    findings.extend(reported);
                     status
                 }
             };
@@ -139,6 +279,77 @@ impl Policy {
             notes,
             source: target.source,
         }
+    }
+
+    /// The policy file's own findings after a scan: expired exceptions, and
+    /// exceptions that matched no finding of `reports`. A target of kind
+    /// `policy` named after the file, or `None` when there is nothing to say.
+    pub fn policy_findings(&self, reports: &[TargetReport]) -> Option<TargetReport> {
+        let file = self.file.as_ref()?;
+        let mut expired = Vec::new();
+        let mut unused = Vec::new();
+        for e in &self.exceptions {
+            let rules = e.rules.join(", ");
+            if !e.active(self.today) {
+                let last = e.expires.map(|d| d.to_string()).unwrap_or_default();
+                expired.push(meta::finding(
+                    &meta::EXPIRED,
+                    format!(
+                        "the exception for {rules} expired on {last} and no longer applies (reason: {})",
+                        e.reason
+                    ),
+                    e,
+                ));
+                continue;
+            }
+            let used = reports.iter().filter(|t| t.kind != meta::KIND).any(|t| {
+                let target = TargetRef {
+                    target: &t.target,
+                    kind: &t.kind,
+                    digest: t.digest.as_deref(),
+                };
+                t.findings.iter().any(|f| e.covers(&target, f))
+            });
+            if !used {
+                unused.push(meta::finding(
+                    &meta::UNUSED,
+                    format!("the exception for {rules} matched no finding in this scan"),
+                    e,
+                ));
+            }
+        }
+        if expired.is_empty() && unused.is_empty() {
+            return None;
+        }
+        let mut all: Vec<Finding> = expired.into_iter().chain(unused).collect();
+        portcullis_rules::finding::fingerprint(file, &mut all);
+        let outcomes = meta::RULES
+            .iter()
+            .map(|rule| {
+                (
+                    *rule,
+                    Outcome::Checked {
+                        findings: all
+                            .iter()
+                            .filter(|f| f.rule == rule.code)
+                            .cloned()
+                            .collect(),
+                        notes: Vec::new(),
+                    },
+                )
+            })
+            .collect();
+        let report = self.evaluate(
+            TargetInfo {
+                target: file.clone(),
+                kind: meta::KIND.into(),
+                digest: None,
+                path: Some(file.clone()),
+                source: None,
+            },
+            outcomes,
+        );
+        (!report.findings.is_empty()).then_some(report)
     }
 }
 

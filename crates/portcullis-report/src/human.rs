@@ -166,7 +166,9 @@ fn render_notes(out: &mut String, target: &TargetReport, paint: &Paint) {
 
 fn sort_key(location: &Location) -> (usize, usize) {
     match location {
-        Location::Dockerfile { line, column, .. } => (*line, *column),
+        Location::Dockerfile { line, column, .. } | Location::Policy { line, column, .. } => {
+            (*line, *column)
+        }
         Location::History { index, .. } | Location::Layer { index, .. } => (*index, 0),
         _ => (0, 0),
     }
@@ -281,6 +283,9 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 pub(crate) fn describe(location: &Location) -> String {
     match location {
         Location::Dockerfile {
+            path, line, column, ..
+        }
+        | Location::Policy {
             path, line, column, ..
         } => format!("{path}:{line}:{column}"),
         Location::History { index, created_by } => format!("history entry {index}: {created_by}"),

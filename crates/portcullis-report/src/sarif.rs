@@ -533,6 +533,13 @@ fn location(at: &Location) -> SarifLocation<'_> {
             column,
             end_line,
             end_column,
+        }
+        | Location::Policy {
+            path,
+            line,
+            column,
+            end_line,
+            end_column,
         } => {
             // 1-based; the end exclusive in both. A saved report could hold
             // anything: keep the region valid.

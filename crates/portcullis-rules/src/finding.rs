@@ -45,6 +45,8 @@ pub enum Category {
     ContainerSecurity,
     /// How the image is built: instructions that hide risk or surprise.
     BuildInstructions,
+    /// The policy file itself: expired or unused exceptions and suppressions.
+    Policy,
 }
 
 impl Category {
@@ -52,6 +54,7 @@ impl Category {
         match self {
             Category::ContainerSecurity => "container-security",
             Category::BuildInstructions => "build-instructions",
+            Category::Policy => "policy",
         }
     }
 
@@ -59,6 +62,7 @@ impl Category {
         match self {
             Category::ContainerSecurity => "Container security",
             Category::BuildInstructions => "Build instructions",
+            Category::Policy => "Policy",
         }
     }
 }
@@ -94,6 +98,15 @@ pub enum Location {
         digest: String,
         pointer: String,
     },
+    /// A place in the policy file (`portcullis.toml`), e.g. an expired
+    /// exception; 1-based lines and columns, the end exclusive.
+    Policy {
+        path: String,
+        line: usize,
+        column: usize,
+        end_line: usize,
+        end_column: usize,
+    },
 }
 
 impl Location {
@@ -102,6 +115,7 @@ impl Location {
     pub(crate) fn stable_key(&self, snippet: &str) -> String {
         match self {
             Location::Dockerfile { path, .. } => format!("dockerfile\0{path}\0{snippet}"),
+            Location::Policy { path, .. } => format!("policy\0{path}\0{snippet}"),
             other => serde_json::to_string(other).unwrap_or_default(),
         }
     }

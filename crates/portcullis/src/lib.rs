@@ -6,6 +6,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub mod config;
+
 use portcullis_policy::{Policy, Report, TargetInfo, TargetReport};
 use portcullis_rules::subject::SourceFile;
 

@@ -42,6 +42,37 @@ enum Command {
     /// report's verdict: 0 pass, 1 fail; 2 for a file that is not a report
     /// this portcullis reads.
     Convert(ConvertArgs),
+    /// Work with the policy file, portcullis.toml.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Check a policy file (and the files it extends) without scanning.
+    /// Exit status: 0 valid, 2 errors (each printed as FILE:LINE:COL: message).
+    Check {
+        /// The file. Default: the nearest portcullis.toml from the working directory up.
+        path: Option<PathBuf>,
+    },
+    /// Print the JSON Schema of portcullis.toml (docs/portcullis.schema.json).
+    Schema,
+}
+
+/// Which policy applies; shared by `scan`.
+#[derive(clap::Args)]
+struct PolicyArgs {
+    /// The policy file. Default: the nearest portcullis.toml from the working
+    /// directory up.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Use the built-in default policy; ignore any portcullis.toml.
+    #[arg(long)]
+    no_config: bool,
+    /// Findings of this severity or higher fail: info, low, medium, high,
+    /// critical, or never. Wins over the policy file's fail-on.
+    #[arg(long, value_name = "LEVEL")]
+    fail_on: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -74,6 +105,8 @@ struct ScanArgs {
     /// Set a build argument, as `docker build --build-arg NAME=VALUE`.
     #[arg(long = "build-arg", value_name = "NAME=VALUE", value_parser = parse_build_arg)]
     build_args: Vec<(String, String)>,
+    #[command(flatten)]
+    policy: PolicyArgs,
 }
 
 /// Where reports go; shared by `scan` and `convert`.
@@ -164,6 +197,11 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Scan(args) => scan(args),
         Command::Convert(args) => convert(args),
+        Command::Config(ConfigCommand::Check { path }) => config_check(path),
+        Command::Config(ConfigCommand::Schema) => {
+            print!("{}", portcullis_policy::json_schema());
+            ExitCode::SUCCESS
+        }
         Command::Rules { markdown } => {
             if markdown {
                 print!("{}", portcullis_rules::registry::markdown());
@@ -210,7 +248,12 @@ fn scan(args: ScanArgs) -> ExitCode {
         eprintln!("error: standard input (-) can be scanned only once");
         return ExitCode::from(2);
     }
+    let policy = match load_policy(&args.policy) {
+        Ok(policy) => policy,
+        Err(code) => return code,
+    };
     let scanner = Scanner {
+        policy,
         build_args: args.build_args,
         keep_source: plan.renders(Format::Human),
         platform: args.platform,
@@ -258,8 +301,68 @@ fn scan(args: ScanArgs) -> ExitCode {
         // report would read as a pass for the targets it leaves out.
         return ExitCode::from(2);
     }
+    if let Some(own) = scanner.policy.policy_findings(&reports) {
+        reports.push(own);
+    }
     let report = Scanner::report(reports);
     plan.emit(&report)
+}
+
+fn load_policy(args: &PolicyArgs) -> Result<portcullis_policy::Policy, ExitCode> {
+    use portcullis::config::ConfigChoice;
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let choice = match (&args.config, args.no_config) {
+        (_, true) => ConfigChoice::None,
+        (Some(path), false) => ConfigChoice::File(path),
+        (None, false) => ConfigChoice::Discover(&cwd),
+    };
+    portcullis::config::load_policy(choice, args.fail_on.as_deref()).map_err(|errors| {
+        portcullis::config::print_errors(&errors);
+        ExitCode::from(2)
+    })
+}
+
+fn config_check(path: Option<PathBuf>) -> ExitCode {
+    let (path, shown) = match path {
+        Some(path) => {
+            let shown = path.display().to_string();
+            (path, shown)
+        }
+        None => {
+            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            match portcullis_policy::discover(&cwd) {
+                Some(found) => found,
+                None => {
+                    eprintln!(
+                        "error: no {} in the working directory or above",
+                        portcullis_policy::FILE_NAME
+                    );
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    };
+    match portcullis_policy::Policy::load(&path, &shown) {
+        Ok(policy) => {
+            let rules = portcullis_policy::known_codes().len() - policy.disabled.len();
+            println!(
+                "{}: ok ({rules} rules enabled, {} exception{}, fail-on {})",
+                portcullis_report::printable(&shown),
+                policy.exceptions.len(),
+                if policy.exceptions.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                },
+                policy.fail_on.map_or("never", |s| s.as_str()),
+            );
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            portcullis::config::print_errors(&errors);
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn convert(args: ConvertArgs) -> ExitCode {

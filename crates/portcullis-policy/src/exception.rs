@@ -1,0 +1,150 @@
+//! `[[exception]]` entries, resolved: which findings each one covers.
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use portcullis_rules::Location;
+
+use crate::date::Date;
+use crate::ReportedFinding;
+
+/// An accepted exception from the policy file.
+#[derive(Clone, Debug)]
+pub struct Exception {
+    /// The rule codes it covers (globs resolved against the known rules).
+    pub rules: Vec<&'static str>,
+    pub images: Option<GlobSet>,
+    pub dockerfiles: Option<GlobSet>,
+    pub paths: Option<GlobSet>,
+    /// Port numbers, each with a protocol or `None` for any.
+    pub ports: Option<Vec<(u16, Option<String>)>>,
+    pub reason: String,
+    /// The last day it applies.
+    pub expires: Option<Date>,
+    pub ticket: Option<String>,
+    /// Where it is in the policy file (a `Location::Policy`).
+    pub at: Location,
+    /// Its text in the file: the fingerprint of its own findings.
+    pub text: String,
+}
+
+/// What identifies the target a finding was found in.
+pub struct TargetRef<'a> {
+    pub target: &'a str,
+    pub kind: &'a str,
+    pub digest: Option<&'a str>,
+}
+
+impl Exception {
+    /// Whether it still applies on `today` (it does on its expiry date).
+    pub fn active(&self, today: Date) -> bool {
+        self.expires.is_none_or(|last| today <= last)
+    }
+
+    /// Whether the exception's rules and scope cover the finding (expiry aside).
+    pub fn covers(&self, target: &TargetRef, f: &ReportedFinding) -> bool {
+        if !self.rules.iter().any(|r| *r == f.rule) {
+            return false;
+        }
+        let places = || std::iter::once(&f.location).chain(&f.related);
+        if let Some(images) = &self.images {
+            let is_image = target.kind != "dockerfile" && target.kind != "policy";
+            if !is_image
+                || !(images.is_match(target.target)
+                    || target.digest.is_some_and(|d| images.is_match(d)))
+            {
+                return false;
+            }
+        }
+        if let Some(dockerfiles) = &self.dockerfiles {
+            let own = (target.kind == "dockerfile").then_some(target.target);
+            let related = places().filter_map(|l| match l {
+                Location::Dockerfile { path, .. } => Some(path.as_str()),
+                _ => None,
+            });
+            if !own
+                .into_iter()
+                .chain(related)
+                .any(|p| dockerfiles.is_match(p.strip_prefix("./").unwrap_or(p)))
+            {
+                return false;
+            }
+        }
+        if let Some(paths) = &self.paths {
+            let matched = places().any(|l| match l {
+                Location::Layer { path, .. } => paths.is_match(path),
+                _ => false,
+            });
+            if !matched {
+                return false;
+            }
+        }
+        if let Some(ports) = &self.ports {
+            let named = ports_named(&f.message);
+            if !ports.iter().any(|(n, proto)| {
+                named
+                    .iter()
+                    .any(|(m, p)| m == n && proto.as_ref().is_none_or(|want| want == p))
+            }) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// The `PORT/PROTO` pairs a message names (`port 22/tcp (SSH) is exposed`).
+pub(crate) fn ports_named(message: &str) -> Vec<(u16, String)> {
+    let mut out = Vec::new();
+    for word in message.split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')') {
+        let Some((number, proto)) = word.split_once('/') else {
+            continue;
+        };
+        let proto = proto.trim_end_matches(['.', ';', ':']);
+        if let (Ok(n), true) = (
+            number.parse::<u16>(),
+            matches!(proto, "tcp" | "udp" | "sctp"),
+        ) {
+            out.push((n, proto.to_owned()));
+        }
+    }
+    out
+}
+
+/// Compile globs; `separator` says whether `*` stops at `/` (paths) or not
+/// (image references).
+pub(crate) fn glob_set(
+    patterns: &[(String, std::ops::Range<usize>)],
+    separator: bool,
+) -> Result<GlobSet, (std::ops::Range<usize>, String)> {
+    let mut set = GlobSetBuilder::new();
+    for (pattern, span) in patterns {
+        let glob = GlobBuilder::new(pattern)
+            .literal_separator(separator)
+            .build()
+            .map_err(|e| (span.clone(), format!("bad glob `{pattern}`: {}", e.kind())))?;
+        set.add(glob);
+    }
+    set.build().map_err(|e| {
+        let span = patterns.first().map(|(_, s)| s.clone()).unwrap_or(0..0);
+        (span, format!("bad globs: {e}"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ports_in_messages() {
+        assert_eq!(
+            ports_named("port 22/tcp (SSH) is exposed (EXPOSE 22)"),
+            vec![(22, "tcp".to_owned())]
+        );
+        assert_eq!(
+            ports_named(
+                "CMD starts `sshd` (the SSH server), which listens on 22/tcp and 2222/udp although"
+            ),
+            vec![(22, "tcp".to_owned()), (2222, "udp".to_owned())]
+        );
+        assert!(ports_named("copies /etc/passwd to /x").is_empty());
+    }
+}

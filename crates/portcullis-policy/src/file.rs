@@ -1,0 +1,337 @@
+//! `portcullis.toml`: its types (which also generate the JSON Schema), and
+//! loading: parsing with spans, `extends` chains, validation. Every error
+//! points at a line and column of the file it is in.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use toml::Spanned;
+
+/// The policy file, `portcullis.toml`. Every key is optional.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(title = "portcullis.toml", extend("$id" = "https://example.invalid/portcullis/portcullis.schema.json"))]
+pub struct PolicyFile {
+    /// Another policy file this one is layered over (a path relative to this
+    /// file): its settings apply first, this file's on top.
+    #[schemars(with = "Option<String>")]
+    pub extends: Option<Spanned<String>>,
+    /// The built-in profile to start from: `default` (findings of severity
+    /// medium or higher fail), `strict` (every finding fails) or `audit`
+    /// (nothing fails).
+    pub profile: Option<ProfileName>,
+    /// The failing threshold: findings of this severity or higher fail the
+    /// gate (unless their rule sets `action`); `never` fails nothing.
+    /// `--fail-on` on the command line wins over it.
+    pub fail_on: Option<FailOnName>,
+    /// Reject inline suppressions (`# portcullis ignore=…`) that give no
+    /// `reason="…"`.
+    pub require_reason: Option<bool>,
+    /// Rules to turn off: codes or globs (`SQ411*`).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub disable: Vec<Spanned<String>>,
+    /// Rules to turn (back) on: codes or globs. Applied after `disable`, so
+    /// `disable = ["SQ411*"]` with `enable = ["SQ41103"]` keeps SQ41103.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub enable: Vec<Spanned<String>>,
+    /// Per-rule settings, keyed by rule code or glob: `[rule.SQ40104]`.
+    /// An exact code wins over a glob; a longer glob over a shorter one.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, RuleSettings>")]
+    pub rule: BTreeMap<Spanned<String>, Spanned<RuleSettings>>,
+    /// Accepted exceptions: findings they cover are reported as suppressed
+    /// and do not fail the gate.
+    #[serde(default)]
+    #[schemars(with = "Vec<ExceptionEntry>")]
+    pub exception: Vec<Spanned<ExceptionEntry>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ProfileName {
+    Default,
+    Strict,
+    Audit,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOnName {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SeverityName {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ActionName {
+    Fail,
+    Warn,
+    Info,
+}
+
+/// `[rule.CODE]`: how one rule's findings are treated.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleSettings {
+    /// The severity its findings are reported with (and judged by, against `fail-on`).
+    pub severity: Option<SeverityName>,
+    /// What its findings do to the gate, whatever their severity: `fail`,
+    /// `warn` or `info`.
+    pub action: Option<ActionName>,
+}
+
+/// `[[exception]]`: findings an organisation accepts, with why and until when.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ExceptionEntry {
+    /// The rules it covers: codes or globs (`SQ401*`; `*` for all). Required.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub rules: Vec<Spanned<String>>,
+    /// Image targets it covers: globs matched against the image reference
+    /// (the target name, e.g. `docker-archive:app.tar`) and its digest
+    /// (`sha256:…`). `*` also matches `/` and `:`.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub images: Option<Vec<Spanned<String>>>,
+    /// Dockerfiles it covers: path globs (`services/*/Dockerfile`, `**/Dockerfile`).
+    #[schemars(with = "Option<Vec<String>>")]
+    pub dockerfiles: Option<Vec<Spanned<String>>>,
+    /// Files in the image it covers: path globs (`/usr/bin/*`), matched
+    /// against findings located at a file of a layer.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub paths: Option<Vec<Spanned<String>>>,
+    /// Ports it covers: `22` (any protocol) or `"22/tcp"`, matched against
+    /// the port a finding names.
+    #[schemars(with = "Option<Vec<PortSchema>>")]
+    pub ports: Option<Vec<Spanned<toml::Value>>>,
+    /// Why the exception is accepted. Required, not empty.
+    #[schemars(with = "String")]
+    pub reason: Option<Spanned<String>>,
+    /// The last day it applies (`YYYY-MM-DD`, a TOML date or a string); from
+    /// the next day on it no longer applies and is reported.
+    #[schemars(with = "Option<String>", pattern(r"^\d{4}-\d{2}-\d{2}$"))]
+    pub expires: Option<Spanned<toml::Value>>,
+    /// A ticket or link tracking it, shown with the suppression.
+    pub ticket: Option<String>,
+}
+
+/// A port: a number, or `NUMBER/PROTOCOL`.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum PortSchema {
+    Number(u16),
+    Text(String),
+}
+
+/// The JSON Schema of `portcullis.toml` (docs/portcullis.schema.json).
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(PolicyFile);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// A problem in a policy file, at a line and column (1-based; the column
+/// counts characters).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyError {
+    /// The file as the user named it (or as found).
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    /// The text of that line, for a marker under the column.
+    pub source_line: String,
+}
+
+impl std::fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.path, self.message)
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.path, self.line, self.column, self.message
+            )
+        }
+    }
+}
+
+/// One policy file's text, for turning byte offsets into positions.
+pub(crate) struct Source {
+    pub shown: String,
+    pub text: String,
+}
+
+impl Source {
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = self.text.get(..offset).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
+        (line, column)
+    }
+
+    pub fn error(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> PolicyError {
+        let (line, column) = self.position(span.start);
+        let source_line = self.text.lines().nth(line - 1).unwrap_or("").to_owned();
+        PolicyError {
+            path: self.shown.clone(),
+            line,
+            column,
+            message: message.into(),
+            source_line,
+        }
+    }
+
+    /// The span's start and end as (line, column) pairs, the end exclusive.
+    pub fn range(&self, span: &std::ops::Range<usize>) -> (usize, usize, usize, usize) {
+        let (line, column) = self.position(span.start);
+        let (end_line, end_column) = self.position(span.end);
+        (line, column, end_line, end_column)
+    }
+}
+
+/// A parsed file of an `extends` chain, with its text.
+pub(crate) struct Layer {
+    pub source: Source,
+    pub file: PolicyFile,
+}
+
+/// Read `path` (shown as `shown`) and every file it extends, organisation
+/// file first. Stops at the first file that cannot be read or parsed.
+pub(crate) fn read_chain(path: &Path, shown: &str) -> Result<Vec<Layer>, Vec<PolicyError>> {
+    let mut chain = Vec::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
+    /// A file to read: its path, how it is shown, and which file's `extends` named it, where.
+    type Next = (PathBuf, String, Option<(usize, std::ops::Range<usize>)>);
+    let mut next: Option<Next> = Some((path.to_path_buf(), shown.to_owned(), None));
+    while let Some((path, shown, from)) = next.take() {
+        // Where the `extends` that named this file is, for errors.
+        let at_extends = |message: String, chain: &Vec<Layer>| -> Vec<PolicyError> {
+            match &from {
+                Some((i, span)) => vec![chain[*i].source.error(span.clone(), message)],
+                None => vec![PolicyError {
+                    path: shown.clone(),
+                    line: 0,
+                    column: 0,
+                    message,
+                    source_line: String::new(),
+                }],
+            }
+        };
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(_) => return Err(at_extends(format!("{shown}: not UTF-8 text"), &chain)),
+            },
+            Err(e) => {
+                let message = match &from {
+                    Some(_) => format!("cannot read {shown}: {}", io_text(&e)),
+                    None => format!("cannot read: {}", io_text(&e)),
+                };
+                return Err(at_extends(message, &chain));
+            }
+        };
+        let real = path.canonicalize().unwrap_or_else(|_| path.clone());
+        if let Some(first) = seen.iter().position(|p| *p == real) {
+            let mut names: Vec<String> = chain[first..]
+                .iter()
+                .map(|l: &Layer| l.source.shown.clone())
+                .collect();
+            names.push(shown.clone());
+            return Err(at_extends(
+                format!("`extends` makes a cycle: {}", names.join(" → ")),
+                &chain,
+            ));
+        }
+        seen.push(real);
+        let source = Source { shown, text };
+        let file: PolicyFile = match toml::from_str(&source.text) {
+            Ok(file) => file,
+            Err(e) => {
+                let message = tidy_toml_message(e.message());
+                return Err(vec![match e.span() {
+                    Some(span) => source.error(span, message),
+                    None => PolicyError {
+                        path: source.shown.clone(),
+                        line: 0,
+                        column: 0,
+                        message,
+                        source_line: String::new(),
+                    },
+                }]);
+            }
+        };
+        if let Some(parent) = &file.extends {
+            let base = path.parent().unwrap_or(Path::new(""));
+            let parent_path = base.join(parent.get_ref());
+            let shown_base = Path::new(&source.shown).parent().unwrap_or(Path::new(""));
+            let parent_shown = shown_base.join(parent.get_ref()).display().to_string();
+            next = Some((
+                parent_path,
+                parent_shown,
+                Some((chain.len(), parent.span())),
+            ));
+        }
+        chain.push(Layer { source, file });
+    }
+    chain.reverse();
+    Ok(chain)
+}
+
+/// toml's messages end with a newline and sometimes spell out the expected
+/// variants in a list; keep one line.
+fn tidy_toml_message(message: &str) -> String {
+    message
+        .trim()
+        .replace('\n', "; ")
+        .replace("unknown field", "unknown key")
+        .replace("unknown variant", "unknown value")
+}
+
+fn io_text(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+/// The `portcullis.toml` in `dir` or the nearest directory above it, and how
+/// to show it relative to `dir` (`portcullis.toml`, `../portcullis.toml`).
+pub fn discover(dir: &Path) -> Option<(PathBuf, String)> {
+    let mut shown = String::new();
+    for ancestor in dir.ancestors() {
+        let candidate = ancestor.join(crate::FILE_NAME);
+        if candidate.is_file() {
+            return Some((candidate, format!("{shown}{}", crate::FILE_NAME)));
+        }
+        shown.push_str("../");
+    }
+    None
+}

@@ -1,0 +1,68 @@
+//! The policy file's own rules: findings about `portcullis.toml` itself,
+//! located at a line of it. They are not run on subjects (no check); the
+//! policy reports them after a scan, in a target of kind `policy`. Like any
+//! rule they can be disabled or given a severity and action.
+
+use portcullis_rules::registry::Doc;
+use portcullis_rules::{Category, Finding, Located, Rule, Severity, Subject};
+
+use crate::exception::Exception;
+
+/// The `kind` of the target that carries the policy file's findings.
+pub const KIND: &str = "policy";
+
+fn no_check(_: &Subject, _: &mut portcullis_rules::Findings) {}
+
+pub static EXPIRED: Rule = Rule {
+    code: "SQ49001",
+    name: "expired-exception",
+    title: "A policy exception has expired",
+    category: Category::Policy,
+    severity: Severity::Low,
+    remediation: "Fix the findings the exception covered, or, if the risk is still accepted, renew the exception with a new `expires` date and reason.",
+    applies_to: &[],
+    doc: Doc {
+        what: "An `[[exception]]` in the policy file whose `expires` date has passed. It stops applying the day after that date, so the findings it covered count again.",
+        why: "Exceptions are accepted for a time; an expired one is a decision that needs to be made again, not a silent failure.",
+        fix: "Fix the findings, or renew the exception: a new `expires` date and an up-to-date `reason`.",
+        bad: "",
+        good: "",
+    },
+    check: no_check,
+};
+
+pub static UNUSED: Rule = Rule {
+    code: "SQ49002",
+    name: "unused-exception",
+    title: "A policy exception matched no finding",
+    category: Category::Policy,
+    severity: Severity::Low,
+    remediation: "Remove the exception, or correct its rules and scope so it covers what it was meant to.",
+    applies_to: &[],
+    doc: Doc {
+        what: "An `[[exception]]` in the policy file that covered no finding in the scan.",
+        why: "A stale exception is a standing permission: when the finding comes back, or a new one appears in its scope, it is silently accepted. A mistyped scope hides nothing and fails the build it was meant to unblock.",
+        fix: "Remove it, or fix its `rules`, `images`, `dockerfiles`, `paths` or `ports`.",
+        bad: "",
+        good: "",
+    },
+    check: no_check,
+};
+
+/// Every policy-file rule.
+pub static RULES: &[&Rule] = &[&EXPIRED, &UNUSED];
+
+pub(crate) fn finding(rule: &'static Rule, message: String, e: &Exception) -> Finding {
+    let at = Located {
+        location: e.at.clone(),
+        snippet: e.text.clone(),
+    };
+    Finding {
+        rule: rule.code,
+        message,
+        location: at.location,
+        related: Vec::new(),
+        snippet: at.snippet,
+        fingerprint: String::new(),
+    }
+}

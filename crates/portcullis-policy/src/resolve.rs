@@ -1,0 +1,346 @@
+//! From the parsed files of an `extends` chain to one [`Policy`], checking
+//! every value; all errors are collected, each at its place in its file.
+
+use std::ops::Range;
+
+use portcullis_rules::{Location, Severity};
+use toml::Spanned;
+
+use crate::date::Date;
+use crate::exception::{glob_set, Exception};
+use crate::file::{
+    ActionName, ExceptionEntry, FailOnName, Layer, PolicyError, ProfileName, SeverityName, Source,
+};
+use crate::{known_codes, Action, Policy, Profile};
+
+pub(crate) fn resolve(chain: &[Layer]) -> Result<Policy, Vec<PolicyError>> {
+    let mut errors = Vec::new();
+    let mut policy = Policy::default();
+    for layer in chain {
+        let src = &layer.source;
+        let file = &layer.file;
+        // `profile` first, then `fail-on`: a file's own threshold wins over
+        // the profile it names, and a project file over the organisation's.
+        if let Some(profile) = file.profile {
+            policy.fail_on = Profile::from(profile).fail_on();
+        }
+        if let Some(fail_on) = file.fail_on {
+            policy.fail_on = fail_on_severity(fail_on);
+        }
+        if let Some(require) = file.require_reason {
+            policy.require_reason = require;
+        }
+        for pattern in &file.disable {
+            match codes(src, pattern) {
+                Ok(codes) => {
+                    for code in codes {
+                        if !policy.disabled.contains(&code.to_owned()) {
+                            policy.disabled.push(code.to_owned());
+                        }
+                    }
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        for pattern in &file.enable {
+            match codes(src, pattern) {
+                Ok(codes) => policy.disabled.retain(|d| !codes.contains(&d.as_str())),
+                Err(e) => errors.push(e),
+            }
+        }
+        // Globs first (shorter, so broader, before longer), exact codes last:
+        // the more specific setting wins.
+        let mut settings: Vec<(&Spanned<String>, bool)> = file
+            .rule
+            .keys()
+            .map(|k| (k, is_glob(k.get_ref())))
+            .collect();
+        settings.sort_by_key(|(k, glob)| (!glob, k.get_ref().len()));
+        for (key, _) in settings {
+            let Some(values) = file.rule.get(key) else {
+                continue;
+            };
+            let codes = match codes(src, key) {
+                Ok(codes) => codes,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            let values = values.get_ref();
+            for code in codes {
+                let entry = policy.overrides.entry(code.to_owned()).or_default();
+                if let Some(s) = values.severity {
+                    entry.severity = Some(severity(s));
+                }
+                if let Some(a) = values.action {
+                    entry.action = Some(action(a));
+                }
+            }
+        }
+        for entry in &file.exception {
+            match exception(src, entry) {
+                Ok(e) => policy.exceptions.push(e),
+                Err(mut e) => errors.append(&mut e),
+            }
+        }
+    }
+    if let Some(last) = chain.last() {
+        policy.file = Some(last.source.shown.clone());
+    }
+    errors.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    if errors.is_empty() {
+        Ok(policy)
+    } else {
+        Err(errors)
+    }
+}
+
+fn is_glob(pattern: &str) -> bool {
+    pattern.contains(['*', '?', '[', '{'])
+}
+
+/// The rule codes a code or glob names; an error when it names none.
+fn codes(src: &Source, pattern: &Spanned<String>) -> Result<Vec<&'static str>, PolicyError> {
+    let text = pattern.get_ref().trim();
+    let known = known_codes();
+    if is_glob(text) {
+        let glob = globset::GlobBuilder::new(&text.to_ascii_uppercase())
+            .build()
+            .map_err(|e| src.error(pattern.span(), format!("bad glob `{text}`: {}", e.kind())))?
+            .compile_matcher();
+        let found: Vec<&'static str> = known.into_iter().filter(|c| glob.is_match(c)).collect();
+        if found.is_empty() {
+            return Err(src.error(
+                pattern.span(),
+                format!("`{text}` matches no rule; `portcullis rules` lists them"),
+            ));
+        }
+        Ok(found)
+    } else {
+        known
+            .into_iter()
+            .find(|c| c.eq_ignore_ascii_case(text))
+            .map(|c| vec![c])
+            .ok_or_else(|| {
+                src.error(
+                    pattern.span(),
+                    format!("unknown rule code `{text}`; `portcullis rules` lists them"),
+                )
+            })
+    }
+}
+
+fn exception(src: &Source, entry: &Spanned<ExceptionEntry>) -> Result<Exception, Vec<PolicyError>> {
+    let span = entry.span();
+    let e = entry.get_ref();
+    let mut errors = Vec::new();
+    let mut rules = Vec::new();
+    if e.rules.is_empty() {
+        errors.push(src.error(
+            span.clone(),
+            "exception has no `rules`: name the rule codes it covers (globs such as `SQ401*` work)",
+        ));
+    }
+    for pattern in &e.rules {
+        match codes(src, pattern) {
+            Ok(codes) => rules.extend(codes),
+            Err(e) => errors.push(e),
+        }
+    }
+    let mut globs = |list: &Option<Vec<Spanned<String>>>, key: &str, separator: bool| {
+        let list = list.as_ref()?;
+        if list.is_empty() {
+            errors.push(src.error(
+                span.clone(),
+                format!("`{key}` is empty: leave it out to cover every {key}"),
+            ));
+            return None;
+        }
+        let patterns: Vec<(String, Range<usize>)> = list
+            .iter()
+            .map(|p| {
+                let text = p.get_ref();
+                // Paths in the image are absolute; `usr/bin/*` means `/usr/bin/*`.
+                let text = if key == "paths" && !text.starts_with('/') && !text.starts_with('*') {
+                    format!("/{text}")
+                } else {
+                    text.clone()
+                };
+                (text, p.span())
+            })
+            .collect();
+        match glob_set(&patterns, separator) {
+            Ok(set) => Some(set),
+            Err((at, message)) => {
+                errors.push(src.error(at, message));
+                None
+            }
+        }
+    };
+    let images = globs(&e.images, "images", false);
+    let dockerfiles = globs(&e.dockerfiles, "dockerfiles", true);
+    let paths = globs(&e.paths, "paths", true);
+    let ports = e.ports.as_ref().map(|list| {
+        list.iter()
+            .filter_map(|p| match port(p.get_ref()) {
+                Ok(port) => Some(port),
+                Err(message) => {
+                    errors.push(src.error(p.span(), message));
+                    None
+                }
+            })
+            .collect::<Vec<_>>()
+    });
+    let reason = match &e.reason {
+        Some(r) if !r.get_ref().trim().is_empty() => r.get_ref().trim().to_owned(),
+        Some(r) => {
+            errors.push(src.error(
+                r.span(),
+                "`reason` is empty: say why the exception is accepted",
+            ));
+            String::new()
+        }
+        None => {
+            errors.push(src.error(
+                span.clone(),
+                "exception has no `reason`: say why it is accepted (reason = \"…\")",
+            ));
+            String::new()
+        }
+    };
+    let expires = e
+        .expires
+        .as_ref()
+        .and_then(|value| match date(value.get_ref()) {
+            Ok(d) => Some(d),
+            Err(message) => {
+                errors.push(src.error(value.span(), message));
+                None
+            }
+        });
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let (line, column, end_line, end_column) = src.range(&span);
+    let text = src.text.get(span.clone()).unwrap_or("").to_owned();
+    Ok(Exception {
+        rules,
+        images,
+        dockerfiles,
+        paths,
+        ports,
+        reason,
+        expires,
+        ticket: e.ticket.clone(),
+        at: Location::Policy {
+            path: src.shown.clone(),
+            line,
+            column,
+            end_line,
+            end_column,
+        },
+        text,
+    })
+}
+
+fn port(value: &toml::Value) -> Result<(u16, Option<String>), String> {
+    let bad = || format!("expected a port such as 22 or \"22/tcp\", got {value}");
+    match value {
+        toml::Value::Integer(n) => u16::try_from(*n)
+            .ok()
+            .filter(|n| *n > 0)
+            .map(|n| (n, None))
+            .ok_or_else(bad),
+        toml::Value::String(s) => {
+            let (number, proto) = match s.split_once('/') {
+                Some((n, p)) => (n, Some(p.to_ascii_lowercase())),
+                None => (s.as_str(), None),
+            };
+            let n = number
+                .parse::<u16>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(bad)?;
+            if proto
+                .as_deref()
+                .is_some_and(|p| !matches!(p, "tcp" | "udp" | "sctp"))
+            {
+                return Err(bad());
+            }
+            Ok((n, proto))
+        }
+        _ => Err(bad()),
+    }
+}
+
+fn date(value: &toml::Value) -> Result<Date, String> {
+    match value {
+        toml::Value::String(s) => Date::parse(s),
+        toml::Value::Datetime(d) => match (d.date, d.time) {
+            (Some(date), None) => Date::new(i32::from(date.year), date.month, date.day)
+                .ok_or_else(|| format!("`{d}` is not a date")),
+            _ => Err(format!(
+                "`{d}` is a date and time; expected a date, YYYY-MM-DD"
+            )),
+        },
+        other => Err(format!("expected a date, YYYY-MM-DD, got {other}")),
+    }
+}
+
+fn fail_on_severity(f: FailOnName) -> Option<Severity> {
+    match f {
+        FailOnName::Info => Some(Severity::Info),
+        FailOnName::Low => Some(Severity::Low),
+        FailOnName::Medium => Some(Severity::Medium),
+        FailOnName::High => Some(Severity::High),
+        FailOnName::Critical => Some(Severity::Critical),
+        FailOnName::Never => None,
+    }
+}
+
+/// `--fail-on` on the command line: a severity or `never`.
+pub fn parse_fail_on(text: &str) -> Result<Option<Severity>, String> {
+    let name = match text {
+        "info" => FailOnName::Info,
+        "low" => FailOnName::Low,
+        "medium" => FailOnName::Medium,
+        "high" => FailOnName::High,
+        "critical" => FailOnName::Critical,
+        "never" => FailOnName::Never,
+        _ => {
+            return Err(format!(
+                "expected info, low, medium, high, critical or never, got {text:?}"
+            ))
+        }
+    };
+    Ok(fail_on_severity(name))
+}
+
+fn severity(s: SeverityName) -> Severity {
+    match s {
+        SeverityName::Info => Severity::Info,
+        SeverityName::Low => Severity::Low,
+        SeverityName::Medium => Severity::Medium,
+        SeverityName::High => Severity::High,
+        SeverityName::Critical => Severity::Critical,
+    }
+}
+
+fn action(a: ActionName) -> Action {
+    match a {
+        ActionName::Fail => Action::Fail,
+        ActionName::Warn => Action::Warn,
+        ActionName::Info => Action::Info,
+    }
+}
+
+impl From<ProfileName> for Profile {
+    fn from(p: ProfileName) -> Self {
+        match p {
+            ProfileName::Default => Profile::Default,
+            ProfileName::Strict => Profile::Strict,
+            ProfileName::Audit => Profile::Audit,
+        }
+    }
+}
