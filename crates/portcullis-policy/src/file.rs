@@ -110,14 +110,14 @@ pub struct ExceptionEntry {
     /// (the target name, e.g. `docker-archive:app.tar`) and its digest
     /// (`sha256:…`). `*` also matches `/` and `:`.
     #[schemars(with = "Option<Vec<String>>")]
-    pub images: Option<Vec<Spanned<String>>>,
+    pub images: Option<Spanned<Vec<Spanned<String>>>>,
     /// Dockerfiles it covers: path globs (`services/*/Dockerfile`, `**/Dockerfile`).
     #[schemars(with = "Option<Vec<String>>")]
-    pub dockerfiles: Option<Vec<Spanned<String>>>,
+    pub dockerfiles: Option<Spanned<Vec<Spanned<String>>>>,
     /// Files in the image it covers: path globs (`/usr/bin/*`), matched
     /// against findings located at a file of a layer.
     #[schemars(with = "Option<Vec<String>>")]
-    pub paths: Option<Vec<Spanned<String>>>,
+    pub paths: Option<Spanned<Vec<Spanned<String>>>>,
     /// Ports it covers: `22` (any protocol) or `"22/tcp"`, matched against
     /// the port a finding names.
     #[schemars(with = "Option<Vec<PortSchema>>")]

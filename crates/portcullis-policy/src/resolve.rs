@@ -148,15 +148,17 @@ fn exception(src: &Source, entry: &Spanned<ExceptionEntry>) -> Result<Exception,
             Err(e) => errors.push(e),
         }
     }
-    let mut globs = |list: &Option<Vec<Spanned<String>>>, key: &str, separator: bool| {
+    let mut globs = |list: &Option<Spanned<Vec<Spanned<String>>>>, key: &str, separator: bool| {
         let list = list.as_ref()?;
-        if list.is_empty() {
+        if list.get_ref().is_empty() {
+            let every = key.trim_end_matches('s');
             errors.push(src.error(
-                span.clone(),
-                format!("`{key}` is empty: leave it out to cover every {key}"),
+                list.span(),
+                format!("`{key}` is empty: leave it out to cover every {every}"),
             ));
             return None;
         }
+        let list = list.get_ref();
         let patterns: Vec<(String, Range<usize>)> = list
             .iter()
             .map(|p| {

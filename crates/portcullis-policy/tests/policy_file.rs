@@ -1,0 +1,567 @@
+//! The policy file: every key, precedence, exceptions and their expiry, and
+//! the exact error for each kind of mistake.
+
+use std::path::Path;
+
+use portcullis_policy::{Action, Date, Policy, Status, TargetInfo, Verdict};
+use portcullis_rules::registry::{find, Outcome};
+use portcullis_rules::{Finding, Location, Rule, Severity};
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+fn load(text: &str) -> Result<Policy, Vec<String>> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(dir.path(), "portcullis.toml", text);
+    Policy::load(&path, "portcullis.toml")
+        .map_err(|errors| errors.iter().map(|e| e.to_string()).collect())
+}
+
+fn rule(code: &str) -> &'static Rule {
+    find(code).expect("rule")
+}
+
+fn finding(code: &'static str, message: &str, location: Location) -> Finding {
+    Finding {
+        rule: code,
+        message: message.into(),
+        location,
+        related: Vec::new(),
+        snippet: String::new(),
+        fingerprint: "f".into(),
+    }
+}
+
+fn dockerfile_at(line: usize) -> Location {
+    Location::Dockerfile {
+        path: "svc/Dockerfile".into(),
+        line,
+        column: 1,
+        end_line: line,
+        end_column: 4,
+    }
+}
+
+/// Evaluate one target holding `found` findings of their rules.
+fn evaluate(
+    policy: &Policy,
+    target: &str,
+    kind: &str,
+    found: Vec<Finding>,
+) -> portcullis_policy::TargetReport {
+    let outcomes = portcullis_rules::RULES
+        .iter()
+        .map(|r| {
+            (
+                *r,
+                Outcome::Checked {
+                    findings: found.iter().filter(|f| f.rule == r.code).cloned().collect(),
+                    notes: Vec::new(),
+                },
+            )
+        })
+        .collect();
+    policy.evaluate(
+        TargetInfo {
+            target: target.into(),
+            kind: kind.into(),
+            digest: Some("sha256:abcdef".into()),
+            path: None,
+            source: None,
+        },
+        outcomes,
+    )
+}
+
+#[test]
+fn default_policy_fails_on_medium() {
+    let p = Policy::default();
+    assert_eq!(p.action(rule("SQ40101")), Action::Fail); // medium
+    assert_eq!(p.action(rule("SQ41102")), Action::Warn); // low
+}
+
+#[test]
+fn profiles() {
+    let strict = load("profile = \"strict\"").expect("loads");
+    assert_eq!(strict.fail_on, Some(Severity::Info));
+    assert_eq!(strict.action(rule("SQ41102")), Action::Fail);
+    let audit = load("profile = \"audit\"").expect("loads");
+    assert_eq!(audit.fail_on, None);
+    assert_eq!(audit.action(rule("SQ40104")), Action::Warn);
+    let default = load("profile = \"default\"").expect("loads");
+    assert_eq!(default.fail_on, Some(Severity::Medium));
+}
+
+#[test]
+fn fail_on_wins_over_the_files_profile() {
+    let p = load("fail-on = \"high\"\nprofile = \"strict\"").expect("loads");
+    assert_eq!(p.fail_on, Some(Severity::High));
+    assert_eq!(p.action(rule("SQ40101")), Action::Warn);
+    assert_eq!(p.action(rule("SQ40104")), Action::Fail);
+    let never = load("fail-on = \"never\"").expect("loads");
+    assert_eq!(never.action(rule("SQ40104")), Action::Warn);
+}
+
+#[test]
+fn rule_severity_and_action() {
+    let p = load(
+        "[rule.SQ41102]\nseverity = \"critical\"\n\n[rule.SQ40104]\naction = \"info\"\n\n[rule.SQ41101]\nseverity = \"high\"\naction = \"warn\"\n",
+    )
+    .expect("loads");
+    assert_eq!(p.severity(rule("SQ41102")), Severity::Critical);
+    assert_eq!(p.action(rule("SQ41102")), Action::Fail);
+    assert_eq!(p.action(rule("SQ40104")), Action::Info);
+    assert_eq!(p.severity(rule("SQ40104")), Severity::High);
+    assert_eq!(p.action(rule("SQ41101")), Action::Warn);
+    // An explicit action holds whatever the threshold.
+    let p = load("fail-on = \"never\"\n[rule.SQ41102]\naction = \"fail\"\n").expect("loads");
+    assert_eq!(p.action(rule("SQ41102")), Action::Fail);
+}
+
+#[test]
+fn exact_code_wins_over_glob_and_longer_glob_over_shorter() {
+    let p = load(
+        "[rule.SQ40104]\naction = \"warn\"\n\n[rule.\"SQ4*\"]\naction = \"info\"\n\n[rule.\"SQ401*\"]\naction = \"fail\"\n",
+    )
+    .expect("loads");
+    assert_eq!(p.action(rule("SQ40104")), Action::Warn);
+    assert_eq!(p.action(rule("SQ40105")), Action::Fail);
+    assert_eq!(p.action(rule("SQ41102")), Action::Info);
+}
+
+#[test]
+fn disable_then_enable() {
+    let p = load("disable = [\"SQ411*\", \"sq40104\"]\nenable = [\"SQ41103\"]").expect("loads");
+    assert!(!p.enabled(rule("SQ41101")));
+    assert!(!p.enabled(rule("SQ40104")));
+    assert!(p.enabled(rule("SQ41103")));
+    assert!(p.enabled(rule("SQ40101")));
+    // Disabled rules are neither reported nor listed as evaluated.
+    let report = evaluate(
+        &p,
+        "svc/Dockerfile",
+        "dockerfile",
+        vec![finding("SQ41102", "ADD used", dockerfile_at(3))],
+    );
+    assert!(report.findings.is_empty());
+    assert!(!report.policies.iter().any(|r| r.rule == "SQ41102"));
+    assert!(report.policies.iter().any(|r| r.rule == "SQ41103"));
+}
+
+#[test]
+fn extends_layers_project_over_organisation() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "org/base.toml",
+        "fail-on = \"low\"\ndisable = [\"SQ41101\", \"SQ41106\"]\nrequire-reason = true\n[rule.SQ40104]\nseverity = \"critical\"\naction = \"warn\"\n[[exception]]\nrules = [\"SQ40101\"]\nreason = \"org\"\n",
+    );
+    let project = write(
+        dir.path(),
+        "app/portcullis.toml",
+        "extends = \"../org/base.toml\"\nprofile = \"audit\"\nenable = [\"SQ41101\"]\n[rule.SQ40104]\naction = \"fail\"\n[[exception]]\nrules = [\"SQ40102\"]\nreason = \"project\"\n",
+    );
+    let p = Policy::load(&project, "app/portcullis.toml").expect("loads");
+    // The project's profile comes after the organisation's fail-on.
+    assert_eq!(p.fail_on, None);
+    assert!(p.enabled(rule("SQ41101")));
+    assert!(!p.enabled(rule("SQ41106")));
+    assert!(p.require_reason);
+    // Per-rule settings merge key by key: severity from the organisation,
+    // action from the project.
+    assert_eq!(p.severity(rule("SQ40104")), Severity::Critical);
+    assert_eq!(p.action(rule("SQ40104")), Action::Fail);
+    // Exceptions of both, organisation first, each located in its own file.
+    let reasons: Vec<&str> = p.exceptions.iter().map(|e| e.reason.as_str()).collect();
+    assert_eq!(reasons, ["org", "project"]);
+    assert_eq!(
+        p.exceptions[0].at,
+        Location::Policy {
+            path: "app/../org/base.toml".into(),
+            line: 7,
+            column: 1,
+            end_line: 7,
+            end_column: 14
+        }
+    );
+    assert_eq!(p.file.as_deref(), Some("app/portcullis.toml"));
+}
+
+#[test]
+fn extends_cycle_and_missing_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "a.toml", "extends = \"b.toml\"\n");
+    write(dir.path(), "b.toml", "# b\nextends = \"a.toml\"\n");
+    let errors = Policy::load(&dir.path().join("a.toml"), "a.toml").expect_err("cycle");
+    assert_eq!(
+        errors[0].to_string(),
+        "b.toml:2:11: `extends` makes a cycle: a.toml → b.toml → a.toml"
+    );
+    write(dir.path(), "c.toml", "extends = \"org/none.toml\"\n");
+    let errors = Policy::load(&dir.path().join("c.toml"), "c.toml").expect_err("missing");
+    assert_eq!(
+        errors[0].to_string(),
+        "c.toml:1:11: cannot read org/none.toml: No such file or directory"
+    );
+    write(dir.path(), "self.toml", "extends = \"self.toml\"\n");
+    let errors = Policy::load(&dir.path().join("self.toml"), "self.toml").expect_err("self");
+    assert_eq!(
+        errors[0].to_string(),
+        "self.toml:1:11: `extends` makes a cycle: self.toml → self.toml"
+    );
+}
+
+#[test]
+fn errors_point_at_line_and_column() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "fail-on = \"hgh\"",
+            &["portcullis.toml:1:11: unknown value `hgh`, expected one of `info`, `low`, `medium`, `high`, `critical`, `never`"],
+        ),
+        (
+            "# policy\ncolour = 1",
+            &["portcullis.toml:2:1: unknown key `colour`, expected one of `extends`, `profile`, `fail-on`, `require-reason`, `disable`, `enable`, `rule`, `exception`"],
+        ),
+        (
+            "profile = \"lenient\"",
+            &["portcullis.toml:1:11: unknown value `lenient`, expected one of `default`, `strict`, `audit`"],
+        ),
+        (
+            "[rule.SQ40104]\nseverity = \"huge\"",
+            &["portcullis.toml:2:12: unknown value `huge`, expected one of `info`, `low`, `medium`, `high`, `critical`"],
+        ),
+        (
+            "[rule.SQ40104]\naction = \"block\"",
+            &["portcullis.toml:2:10: unknown value `block`, expected one of `fail`, `warn`, `info`"],
+        ),
+        (
+            "[rule.SQ40104]\nlevel = \"high\"",
+            &["portcullis.toml:2:1: unknown key `level`, expected `severity` or `action`"],
+        ),
+        (
+            "[rule.SQ40199]\naction = \"fail\"",
+            &["portcullis.toml:1:7: unknown rule code `SQ40199`; `portcullis rules` lists them"],
+        ),
+        (
+            "disable = [\"SQ40199\", \"SQ9*\"]",
+            &[
+                "portcullis.toml:1:12: unknown rule code `SQ40199`; `portcullis rules` lists them",
+                "portcullis.toml:1:23: `SQ9*` matches no rule; `portcullis rules` lists them",
+            ],
+        ),
+        (
+            "enable = [\"SQ4[\"]",
+            &["portcullis.toml:1:11: bad glob `SQ4[`: unclosed character class; missing ']'"],
+        ),
+        (
+            "[[exception]]\nrules = [\"SQ40104\"]\n",
+            &["portcullis.toml:1:1: exception has no `reason`: say why it is accepted (reason = \"…\")"],
+        ),
+        (
+            "[[exception]]\nrules = [\"SQ40104\"]\nreason = \"  \"\n",
+            &["portcullis.toml:3:10: `reason` is empty: say why the exception is accepted"],
+        ),
+        (
+            "[[exception]]\nreason = \"r\"\n",
+            &["portcullis.toml:1:1: exception has no `rules`: name the rule codes it covers (globs such as `SQ401*` work)"],
+        ),
+        (
+            "[[exception]]\nrules = [\"SQ40104\"]\nreason = \"r\"\nexpires = \"2026-02-30\"\n",
+            &["portcullis.toml:4:11: `2026-02-30` is not a date: February 2026 has 28 days"],
+        ),
+        (
+            "[[exception]]\nrules = [\"SQ40104\"]\nreason = \"r\"\nexpires = \"31/12/2026\"\n",
+            &["portcullis.toml:4:11: `31/12/2026` is not a date; expected YYYY-MM-DD, e.g. 2026-12-31"],
+        ),
+        (
+            "[[exception]]\nrules = [\"SQ40104\"]\nreason = \"r\"\nexpires = 2026-02-30\n",
+            &["portcullis.toml:4:11: invalid date, expected day between 01 and 28"],
+        ),
+        (
+            "[[exception]]\nrules = [\"SQ40104\"]\nreason = \"r\"\nexpires = 2026-02-01T10:00:00\n",
+            &["portcullis.toml:4:11: `2026-02-01T10:00:00` is a date and time; expected a date, YYYY-MM-DD"],
+        ),
+        (
+            "[[exception]]\nrules = [\"SQ40104\"]\nreason = \"r\"\nports = [\"22/xyz\", 70000, 0]\n",
+            &[
+                "portcullis.toml:4:10: expected a port such as 22 or \"22/tcp\", got \"22/xyz\"",
+                "portcullis.toml:4:20: expected a port such as 22 or \"22/tcp\", got 70000",
+                "portcullis.toml:4:27: expected a port such as 22 or \"22/tcp\", got 0",
+            ],
+        ),
+        (
+            "[[exception]]\nrules = [\"SQ40104\"]\nreason = \"r\"\npaths = [\"/usr/[bin\"]\n",
+            &["portcullis.toml:4:10: bad glob `/usr/[bin`: unclosed character class; missing ']'"],
+        ),
+        (
+            "[[exception]]\nrules = [\"SQ40104\"]\nreason = \"r\"\nimages = []\n",
+            &["portcullis.toml:4:10: `images` is empty: leave it out to cover every image"],
+        ),
+        (
+            "[[exception]]\nrules = [\"SQ40104\"]\nreason = \"r\"\nowner = \"me\"\n",
+            &["portcullis.toml:4:1: unknown key `owner`, expected one of `rules`, `images`, `dockerfiles`, `paths`, `ports`, `reason`, `expires`, `ticket`"],
+        ),
+    ];
+    for (text, want) in cases {
+        let got = load(text).expect_err(text);
+        assert_eq!(&got, want, "for {text:?}");
+    }
+}
+
+#[test]
+fn exceptions_suppress_within_scope() {
+    let p = load(
+        r#"
+[[exception]]
+rules = ["SQ40104"]
+dockerfiles = ["svc/*"]
+ports = ["22/tcp"]
+reason = "bastion"
+ticket = "SEC-1"
+"#,
+    )
+    .expect("loads");
+    let report = evaluate(
+        &p,
+        "svc/Dockerfile",
+        "dockerfile",
+        vec![
+            finding("SQ40104", "port 22/tcp (SSH) is exposed", dockerfile_at(2)),
+            finding(
+                "SQ40104",
+                "port 2222/tcp (SSH) is exposed",
+                dockerfile_at(3),
+            ),
+        ],
+    );
+    let suppressed: Vec<bool> = report
+        .findings
+        .iter()
+        .map(|f| f.suppressed.is_some())
+        .collect();
+    assert_eq!(suppressed, [true, false]);
+    let s = report.findings[0].suppressed.as_ref().expect("suppressed");
+    assert_eq!(
+        (s.by.as_str(), s.reason.as_str()),
+        ("exception", "bastion (SEC-1)")
+    );
+    assert_eq!(report.verdict, Verdict::Fail);
+    // Another Dockerfile is out of scope.
+    let other = evaluate(
+        &p,
+        "web/Dockerfile",
+        "dockerfile",
+        vec![finding(
+            "SQ40104",
+            "port 22/tcp (SSH) is exposed",
+            Location::Dockerfile {
+                path: "web/Dockerfile".into(),
+                line: 2,
+                column: 8,
+                end_line: 2,
+                end_column: 10,
+            },
+        )],
+    );
+    assert!(other.findings[0].suppressed.is_none());
+    // A port without protocol covers every protocol.
+    let p = load("[[exception]]\nrules = [\"SQ40104\"]\nports = [22]\nreason = \"r\"\n")
+        .expect("loads");
+    let report = evaluate(
+        &p,
+        "svc/Dockerfile",
+        "dockerfile",
+        vec![finding(
+            "SQ40104",
+            "port 22/udp (SSH) is exposed",
+            dockerfile_at(2),
+        )],
+    );
+    assert!(report.findings[0].suppressed.is_some());
+}
+
+#[test]
+fn all_findings_suppressed_passes_with_status_suppressed() {
+    let p = load("[[exception]]\nrules = [\"SQ401*\"]\nimages = [\"oci:*\"]\nreason = \"r\"\n")
+        .expect("loads");
+    let config = Location::Config {
+        pointer: "/config/ExposedPorts/22~1tcp".into(),
+    };
+    let report = evaluate(
+        &p,
+        "oci:build/layout:app",
+        "oci",
+        vec![finding("SQ40104", "port 22/tcp (SSH) is exposed", config)],
+    );
+    assert_eq!(report.verdict, Verdict::Pass);
+    let status = report
+        .policies
+        .iter()
+        .find(|r| r.rule == "SQ40104")
+        .map(|r| r.status);
+    assert_eq!(status, Some(Status::Suppressed));
+    // Image globs do not match Dockerfile targets.
+    let dockerfile = evaluate(
+        &p,
+        "oci:Dockerfile",
+        "dockerfile",
+        vec![finding(
+            "SQ40104",
+            "port 22/tcp (SSH) is exposed",
+            dockerfile_at(2),
+        )],
+    );
+    assert_eq!(dockerfile.verdict, Verdict::Fail);
+}
+
+#[test]
+fn image_globs_match_the_digest_and_paths_match_layer_files() {
+    let p = load(
+        "[[exception]]\nrules = [\"SQ40102\"]\nimages = [\"sha256:abc*\"]\npaths = [\"usr/bin/*\"]\nreason = \"r\"\n",
+    )
+    .expect("loads");
+    let layer = |path: &str| Location::Layer {
+        index: 0,
+        digest: "sha256:00".into(),
+        path: path.into(),
+    };
+    let report = evaluate(
+        &p,
+        "docker-archive:app.tar",
+        "docker-archive",
+        vec![
+            finding("SQ40102", "setuid passwd", layer("/usr/bin/passwd")),
+            finding("SQ40102", "setuid deep", layer("/usr/bin/x/deep")),
+            finding("SQ40102", "setuid su", layer("/bin/su")),
+        ],
+    );
+    let suppressed: Vec<bool> = report
+        .findings
+        .iter()
+        .map(|f| f.suppressed.is_some())
+        .collect();
+    // `*` does not cross `/` in paths.
+    assert_eq!(suppressed, [true, false, false]);
+    // The digest glob does not match another image.
+    let p2 =
+        load("[[exception]]\nrules = [\"SQ40102\"]\nimages = [\"sha256:ff*\"]\nreason = \"r\"\n")
+            .expect("loads");
+    let report = evaluate(
+        &p2,
+        "docker-archive:app.tar",
+        "docker-archive",
+        vec![finding(
+            "SQ40102",
+            "setuid passwd",
+            layer("/usr/bin/passwd"),
+        )],
+    );
+    assert!(report.findings[0].suppressed.is_none());
+}
+
+#[test]
+fn expiry_boundary_and_policy_findings() {
+    let mut p = load(
+        "\n[[exception]]\nrules = [\"SQ40104\"]\nreason = \"until the migration\"\nexpires = 2026-06-30\n\n[[exception]]\nrules = [\"SQ40105\"]\nreason = \"stale\"\n",
+    )
+    .expect("loads");
+    let found = || {
+        vec![finding(
+            "SQ40104",
+            "port 22/tcp (SSH) is exposed",
+            dockerfile_at(2),
+        )]
+    };
+    // Valid through its expiry date.
+    p.today = Date::parse("2026-06-30").expect("date");
+    let report = evaluate(&p, "svc/Dockerfile", "dockerfile", found());
+    assert!(report.findings[0].suppressed.is_some());
+    assert_eq!(report.verdict, Verdict::Pass);
+    let own = p.policy_findings(&[report]).expect("policy findings");
+    assert_eq!(own.kind, "policy");
+    assert_eq!(own.target, "portcullis.toml");
+    let messages: Vec<(&str, &str)> = own
+        .findings
+        .iter()
+        .map(|f| (f.rule.as_str(), f.message.as_str()))
+        .collect();
+    assert_eq!(
+        messages,
+        [(
+            "SQ49002",
+            "the exception for SQ40105 matched no finding in this scan"
+        )]
+    );
+    assert_eq!(
+        own.findings[0].location,
+        Location::Policy {
+            path: "portcullis.toml".into(),
+            line: 7,
+            column: 1,
+            end_line: 7,
+            end_column: 14
+        }
+    );
+    assert_eq!(own.findings[0].action, Action::Warn);
+    assert_eq!(own.verdict, Verdict::Pass);
+    // Expired the day after.
+    p.today = Date::parse("2026-07-01").expect("date");
+    let report = evaluate(&p, "svc/Dockerfile", "dockerfile", found());
+    assert!(report.findings[0].suppressed.is_none());
+    assert_eq!(report.verdict, Verdict::Fail);
+    let own = p.policy_findings(&[report]).expect("policy findings");
+    let messages: Vec<(&str, &str)> = own
+        .findings
+        .iter()
+        .map(|f| (f.rule.as_str(), f.message.as_str()))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            (
+                "SQ49001",
+                "the exception for SQ40104 expired on 2026-06-30 and no longer applies (reason: until the migration)"
+            ),
+            (
+                "SQ49002",
+                "the exception for SQ40105 matched no finding in this scan"
+            ),
+        ]
+    );
+    assert!(matches!(
+        own.findings[0].location,
+        Location::Policy { line: 2, .. }
+    ));
+}
+
+#[test]
+fn policy_findings_follow_rule_settings() {
+    let p =
+        load("disable = [\"SQ49002\"]\n[[exception]]\nrules = [\"SQ40105\"]\nreason = \"stale\"\n")
+            .expect("loads");
+    assert!(p.policy_findings(&[]).is_none());
+    let p = load(
+        "[rule.SQ49002]\naction = \"fail\"\n[[exception]]\nrules = [\"SQ40105\"]\nreason = \"stale\"\n",
+    )
+    .expect("loads");
+    let own = p.policy_findings(&[]).expect("findings");
+    assert_eq!(own.verdict, Verdict::Fail);
+    // Without a policy file there is nothing to report.
+    assert!(Policy::default().policy_findings(&[]).is_none());
+}
+
+#[test]
+fn schema_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/portcullis.schema.json");
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        on_disk == portcullis_policy::json_schema(),
+        "docs/portcullis.schema.json is stale: run `portcullis config schema > docs/portcullis.schema.json`"
+    );
+}
