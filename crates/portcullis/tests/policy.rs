@@ -1,0 +1,394 @@
+//! The policy file through the real binary: discovery, --config,
+//! --no-config, --fail-on, exceptions and their expiry, the policy file's own
+//! findings, `config check`, and exit statuses.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const DOCKERFILE: &str = "FROM alpine:3.19\nEXPOSE 22\nADD app.tar.gz /opt/\nUSER app\nHEALTHCHECK CMD true\nCMD [\"/opt/app\"]\n";
+
+fn portcullis(args: &[&str], cwd: &Path) -> Output {
+    portcullis_on(args, cwd, None)
+}
+
+fn portcullis_on(args: &[&str], cwd: &Path, today: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_portcullis"));
+    command
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("NO_COLOR")
+        .env_remove("PORTCULLIS_TODAY");
+    if let Some(today) = today {
+        command.env("PORTCULLIS_TODAY", today);
+    }
+    command.output().expect("run portcullis")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
+}
+
+fn dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, content) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, content).expect("write");
+    }
+    dir
+}
+
+/// (rule, action, suppressed reason) of each finding of each target.
+fn findings(report: &Value) -> Vec<(String, String, String, Option<String>)> {
+    let mut out = Vec::new();
+    for t in report["targets"].as_array().expect("targets") {
+        for f in t["findings"].as_array().expect("findings") {
+            out.push((
+                t["target"].as_str().unwrap_or("").to_owned(),
+                f["rule"].as_str().unwrap_or("").to_owned(),
+                f["action"].as_str().unwrap_or("").to_owned(),
+                f["suppressed"]["reason"].as_str().map(str::to_owned),
+            ));
+        }
+    }
+    out
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+#[test]
+fn without_a_policy_file_the_default_applies() {
+    let dir = dir_with(&[("Dockerfile", DOCKERFILE)]);
+    let out = portcullis(&["scan", "--format", "json"], dir.path());
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let report = json(&out);
+    let rules: Vec<(String, String)> = findings(&report)
+        .into_iter()
+        .map(|(_, r, a, _)| (r, a))
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            ("SQ40104".to_owned(), "fail".to_owned()),
+            ("SQ41102".to_owned(), "warn".to_owned())
+        ]
+    );
+}
+
+#[test]
+fn the_policy_file_is_found_by_walking_up() {
+    let dir = dir_with(&[
+        ("portcullis.toml", "fail-on = \"critical\"\n"),
+        ("svc/deeper/Dockerfile", DOCKERFILE),
+    ]);
+    let cwd = dir.path().join("svc/deeper");
+    let out = portcullis(&["scan"], &cwd);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).ends_with("2 findings (1 high, 1 low), 0 failing: PASS\n"),
+        "{}",
+        stdout(&out)
+    );
+    // --no-config ignores it.
+    let out = portcullis(&["scan", "--no-config"], &cwd);
+    assert_eq!(code(&out), 1);
+    // --config names another one, relative to the working directory.
+    std::fs::write(cwd.join("strict.toml"), "profile = \"strict\"\n").expect("write");
+    let out = portcullis(
+        &["scan", "--config", "strict.toml", "--format", "json"],
+        &cwd,
+    );
+    assert_eq!(code(&out), 1);
+    let actions: Vec<String> = findings(&json(&out))
+        .into_iter()
+        .map(|(_, _, a, _)| a)
+        .collect();
+    assert_eq!(actions, ["fail", "fail"]);
+    // `config check` finds it too.
+    let out = portcullis(&["config", "check"], &cwd);
+    assert_eq!(code(&out), 0);
+    assert_eq!(
+        stdout(&out),
+        "../../portcullis.toml: ok (16 rules enabled, 0 exceptions, fail-on critical)\n"
+    );
+}
+
+#[test]
+fn command_line_fail_on_wins_over_the_file() {
+    let dir = dir_with(&[
+        ("portcullis.toml", "fail-on = \"critical\"\n"),
+        ("Dockerfile", DOCKERFILE),
+    ]);
+    let out = portcullis(&["scan", "--fail-on", "low"], dir.path());
+    assert_eq!(code(&out), 1);
+    assert!(stdout(&out).ends_with("2 findings (1 high, 1 low), 2 failing: FAIL\n"));
+    let out = portcullis(&["scan", "--fail-on", "never", "--no-config"], dir.path());
+    assert_eq!(code(&out), 0);
+    let out = portcullis(&["scan", "--fail-on", "severe"], dir.path());
+    assert_eq!(code(&out), 2);
+    assert_eq!(
+        stderr(&out),
+        "error: --fail-on: expected info, low, medium, high, critical or never, got \"severe\"\n"
+    );
+    assert!(stdout(&out).is_empty());
+}
+
+#[test]
+fn rule_settings_in_the_report() {
+    let dir = dir_with(&[
+        (
+            "portcullis.toml",
+            "disable = [\"SQ401*\"]\n\n[rule.SQ41102]\nseverity = \"high\"\naction = \"fail\"\n",
+        ),
+        ("Dockerfile", DOCKERFILE),
+    ]);
+    let out = portcullis(&["scan", "--format", "json"], dir.path());
+    assert_eq!(code(&out), 1);
+    let report = json(&out);
+    let f = &report["targets"][0]["findings"];
+    assert_eq!(f.as_array().map(Vec::len), Some(1));
+    assert_eq!(f[0]["rule"], "SQ41102");
+    assert_eq!(f[0]["severity"], "high");
+    assert_eq!(f[0]["action"], "fail");
+    let policies: Vec<&str> = report["targets"][0]["policies"]
+        .as_array()
+        .expect("policies")
+        .iter()
+        .filter_map(|p| p["rule"].as_str())
+        .collect();
+    assert!(!policies.iter().any(|p| p.starts_with("SQ401")));
+}
+
+const EXCEPTIONS: &str = r#"# the organisation's accepted risks
+[[exception]]
+rules = ["SQ40104"]
+dockerfiles = ["Dockerfile"]
+ports = ["22/tcp"]
+reason = "bastion host, reviewed"
+expires = 2026-06-30
+ticket = "SEC-42"
+
+[[exception]]
+rules = ["SQ40105"]
+reason = "telnet was removed"
+"#;
+
+#[test]
+fn exceptions_suppress_until_they_expire() {
+    let dir = dir_with(&[("portcullis.toml", EXCEPTIONS), ("Dockerfile", DOCKERFILE)]);
+    // On its expiry date the exception still applies.
+    let out = portcullis_on(
+        &["scan", "--format", "json"],
+        dir.path(),
+        Some("2026-06-30"),
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(report["verdict"], "pass");
+    let ssh = &report["targets"][0]["findings"][0];
+    assert_eq!(ssh["rule"], "SQ40104");
+    assert_eq!(
+        ssh["suppressed"],
+        serde_json::json!({"by": "exception", "reason": "bastion host, reviewed (SEC-42)"})
+    );
+    let status = report["targets"][0]["policies"]
+        .as_array()
+        .expect("policies")
+        .iter()
+        .find(|p| p["rule"] == "SQ40104")
+        .map(|p| p["status"].clone());
+    assert_eq!(status, Some(Value::from("suppressed")));
+    // The exception that matched nothing is reported at its line, as a warning.
+    let own = &report["targets"][1];
+    assert_eq!(own["target"], "portcullis.toml");
+    assert_eq!(own["kind"], "policy");
+    assert_eq!(own["verdict"], "pass");
+    assert_eq!(
+        own["findings"][0]["location"],
+        serde_json::json!({"kind": "policy", "path": "portcullis.toml", "line": 10, "column": 1, "end_line": 10, "end_column": 14})
+    );
+    assert_eq!(own["findings"][0]["rule"], "SQ49002");
+    assert_eq!(own["findings"][0]["action"], "warn");
+    assert_eq!(
+        own["findings"][0]["message"],
+        "the exception for SQ40105 matched no finding in this scan"
+    );
+
+    // The day after, it no longer applies, and says so.
+    let out = portcullis_on(
+        &["scan", "--format", "json"],
+        dir.path(),
+        Some("2026-07-01"),
+    );
+    assert_eq!(code(&out), 1);
+    let report = json(&out);
+    let got = findings(&report);
+    assert_eq!(
+        got,
+        [
+            ("Dockerfile".into(), "SQ40104".into(), "fail".into(), None),
+            ("Dockerfile".into(), "SQ41102".into(), "warn".into(), None),
+            (
+                "portcullis.toml".into(),
+                "SQ49001".into(),
+                "warn".into(),
+                None
+            ),
+            (
+                "portcullis.toml".into(),
+                "SQ49002".into(),
+                "warn".into(),
+                None
+            ),
+        ]
+    );
+    assert_eq!(
+        report["targets"][1]["findings"][0]["message"],
+        "the exception for SQ40104 expired on 2026-06-30 and no longer applies (reason: bastion host, reviewed)"
+    );
+    assert_eq!(report["targets"][1]["findings"][0]["location"]["line"], 2);
+
+    // The human report ends with the counts, the suppressed and the verdict.
+    let out = portcullis_on(&["scan"], dir.path(), Some("2026-06-30"));
+    assert_eq!(code(&out), 0);
+    let text = stdout(&out);
+    assert!(
+        text.ends_with("2 targets, 3 findings (1 high, 2 low), 0 failing, 1 suppressed: PASS\n"),
+        "{text}"
+    );
+    assert!(text.contains("    WARN SQ49002 (low) the exception for SQ40105 matched no finding in this scan\n         --> portcullis.toml:10:1\n"), "{text}");
+}
+
+#[test]
+fn a_bad_today_is_an_error() {
+    let dir = dir_with(&[("Dockerfile", DOCKERFILE)]);
+    let out = portcullis_on(&["scan"], dir.path(), Some("2026-02-30"));
+    assert_eq!(code(&out), 2);
+    assert_eq!(
+        stderr(&out),
+        "error: PORTCULLIS_TODAY: `2026-02-30` is not a date: February 2026 has 28 days\n"
+    );
+}
+
+#[test]
+fn errors_in_the_policy_file_stop_the_scan() {
+    let dir = dir_with(&[
+        (
+            "portcullis.toml",
+            "disable = [\"SQ40199\"]\n\n[[exception]]\nrules = [\"SQ40104\"]\nexpires = \"2026-13-01\"\n",
+        ),
+        ("Dockerfile", DOCKERFILE),
+    ]);
+    let want = "error: portcullis.toml:1:12: unknown rule code `SQ40199`; `portcullis rules` lists them\n\
+                error: portcullis.toml:3:1: exception has no `reason`: say why it is accepted (reason = \"…\")\n\
+                error: portcullis.toml:5:11: `2026-13-01` is not a date: there is no month 13\n";
+    for args in [
+        &["scan"][..],
+        &["scan", "--format", "json"],
+        &["config", "check"],
+    ] {
+        let out = portcullis(args, dir.path());
+        assert_eq!(code(&out), 2, "{args:?}");
+        assert_eq!(stderr(&out), want, "{args:?}");
+        assert!(stdout(&out).is_empty(), "{args:?}");
+    }
+    // A syntax error, located.
+    std::fs::write(
+        dir.path().join("portcullis.toml"),
+        "fail-on = \"high\nprofile = 1\n",
+    )
+    .expect("write");
+    let out = portcullis(&["config", "check"], dir.path());
+    assert_eq!(code(&out), 2);
+    assert_eq!(
+        stderr(&out),
+        "error: portcullis.toml:1:16: invalid basic string, expected `\"`\n"
+    );
+    // --no-config does not read it.
+    let out = portcullis(&["scan", "--no-config"], dir.path());
+    assert_eq!(code(&out), 1);
+}
+
+#[test]
+fn config_check_paths_and_missing_files() {
+    let dir = dir_with(&[
+        ("org/base.toml", "profile = \"audit\"\n"),
+        ("app/portcullis.toml", "extends = \"../org/base.toml\"\n[[exception]]\nrules = [\"SQ401*\"]\nreason = \"legacy\"\n"),
+    ]);
+    let out = portcullis(&["config", "check", "app/portcullis.toml"], dir.path());
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "app/portcullis.toml: ok (16 rules enabled, 1 exception, fail-on never)\n"
+    );
+    let out = portcullis(&["config", "check", "nope.toml"], dir.path());
+    assert_eq!(code(&out), 2);
+    assert_eq!(
+        stderr(&out),
+        "error: nope.toml: cannot read: No such file or directory\n"
+    );
+    let out = portcullis(&["scan", "--config", "nope.toml"], dir.path());
+    assert_eq!(code(&out), 2);
+    assert_eq!(
+        stderr(&out),
+        "error: nope.toml: cannot read: No such file or directory\n"
+    );
+    let out = portcullis(&["config", "check"], &dir.path().join("org"));
+    assert_eq!(code(&out), 2);
+    assert_eq!(
+        stderr(&out),
+        "error: no portcullis.toml in the working directory or above\n"
+    );
+    let out = portcullis(&["scan", "--config", "x.toml", "--no-config"], dir.path());
+    assert_eq!(code(&out), 2);
+}
+
+#[test]
+fn the_schema_is_printed_as_documented() {
+    let dir = dir_with(&[]);
+    let out = portcullis(&["config", "schema"], dir.path());
+    assert_eq!(code(&out), 0);
+    let on_disk = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/portcullis.schema.json"),
+    )
+    .expect("schema");
+    assert_eq!(stdout(&out), on_disk);
+}
+
+#[test]
+fn sarif_carries_suppressions_and_policy_file_locations() {
+    let dir = dir_with(&[("portcullis.toml", EXCEPTIONS), ("Dockerfile", DOCKERFILE)]);
+    let out = portcullis_on(
+        &["scan", "--format", "sarif"],
+        dir.path(),
+        Some("2026-06-30"),
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let log = json(&out);
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    let ssh = results
+        .iter()
+        .find(|r| r["ruleId"] == "SQ40104")
+        .expect("SQ40104");
+    assert_eq!(ssh["suppressions"][0]["kind"], "external");
+    let unused = results
+        .iter()
+        .find(|r| r["ruleId"] == "SQ49002")
+        .expect("SQ49002");
+    let physical = &unused["locations"][0]["physicalLocation"];
+    assert_eq!(physical["artifactLocation"]["uri"], "portcullis.toml");
+    assert_eq!(physical["region"]["startLine"], 10);
+    assert_eq!(unused["level"], "warning");
+}
