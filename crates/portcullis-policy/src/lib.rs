@@ -15,12 +15,14 @@ use std::sync::Arc;
 pub mod date;
 pub mod exception;
 pub mod file;
+pub mod inline;
 pub mod meta;
 mod resolve;
 
 pub use date::Date;
 pub use exception::{Exception, TargetRef};
 pub use file::{discover, json_schema, PolicyError};
+pub use inline::InlineSuppression;
 pub use resolve::parse_fail_on;
 
 use portcullis_rules::Finding;
@@ -194,14 +196,97 @@ impl Policy {
         target: TargetInfo,
         outcomes: Vec<(&'static Rule, Outcome)>,
     ) -> TargetReport {
-        let mut policies = Vec::with_capacity(outcomes.len());
-        let mut findings = Vec::new();
-        let mut notes = Vec::new();
+        self.evaluate_with(target, outcomes, &[])
+    }
+
+    /// Apply the policy to one target's rule outcomes, with the inline
+    /// suppressions of its Dockerfile (see [`inline::suppressions`]). Those
+    /// that suppress nothing, name no rule, are not above an instruction, or
+    /// lack a reason the policy requires are reported at their comment.
+    pub fn evaluate_with(
+        &self,
+        target: TargetInfo,
+        outcomes: Vec<(&'static Rule, Outcome)>,
+        inline: &[InlineSuppression],
+    ) -> TargetReport {
         let target_ref = TargetRef {
             target: &target.target,
             kind: &target.kind,
             digest: target.digest.as_deref(),
         };
+        let mut policies = Vec::with_capacity(outcomes.len());
+        let mut findings = Vec::new();
+        let mut notes = Vec::new();
+        // Which codes of each suppression suppressed something.
+        let mut used: Vec<Vec<bool>> = inline.iter().map(|s| vec![false; s.codes.len()]).collect();
+        let applies = |s: &InlineSuppression| s.reason.is_some() || !self.require_reason;
+        let mut suppress = |f: &ReportedFinding| -> Option<Suppression> {
+            for (i, s) in inline.iter().enumerate() {
+                if applies(s) && s.covers(target_ref.target, &f.rule, &f.location) {
+                    if let Some(k) = s.codes.iter().position(|c| *c == f.rule) {
+                        used[i][k] = true;
+                    }
+                    return Some(Suppression {
+                        by: "inline".into(),
+                        reason: s
+                            .reason
+                            .clone()
+                            .unwrap_or_else(|| "(no reason given)".into()),
+                    });
+                }
+            }
+            None
+        };
+        self.judge(
+            &target_ref,
+            outcomes,
+            &mut suppress,
+            &mut policies,
+            &mut findings,
+            &mut notes,
+        );
+        if !inline.is_empty() {
+            let outcomes = self.suppression_findings(&target.target, inline, &used);
+            self.judge(
+                &target_ref,
+                outcomes,
+                &mut |_| None,
+                &mut policies,
+                &mut findings,
+                &mut notes,
+            );
+        }
+        let verdict = if findings
+            .iter()
+            .any(|f| f.action == Action::Fail && f.suppressed.is_none())
+        {
+            Verdict::Fail
+        } else {
+            Verdict::Pass
+        };
+        TargetReport {
+            target: target.target,
+            kind: target.kind,
+            digest: target.digest,
+            path: target.path,
+            verdict,
+            policies,
+            findings,
+            notes,
+            source: target.source,
+        }
+    }
+
+    /// Severity, action and suppression of each finding; each rule's status.
+    fn judge(
+        &self,
+        target: &TargetRef,
+        outcomes: Vec<(&'static Rule, Outcome)>,
+        inline: &mut dyn FnMut(&ReportedFinding) -> Option<Suppression>,
+        policies: &mut Vec<PolicyResult>,
+        findings: &mut Vec<ReportedFinding>,
+        notes: &mut Vec<Note>,
+    ) {
         for (rule, outcome) in outcomes {
             if !self.enabled(rule) {
                 continue;
@@ -231,15 +316,15 @@ impl Policy {
                                 fingerprint: f.fingerprint,
                                 suppressed: None,
                             };
-                            if let Some(e) = self.exception_for(&target_ref, &reported) {
-                                reported.suppressed = Some(Suppression {
+                            reported.suppressed = inline(&reported).or_else(|| {
+                                self.exception_for(target, &reported).map(|e| Suppression {
                                     by: "exception".into(),
                                     reason: match &e.ticket {
                                         Some(ticket) => format!("{} ({ticket})", e.reason),
                                         None => e.reason.clone(),
                                     },
-                                });
-                            }
+                                })
+                            });
                             reported
                         })
                         .collect();
@@ -260,25 +345,81 @@ impl Policy {
                 status,
             });
         }
-        let verdict = if findings
-            .iter()
-            .any(|f| f.action == Action::Fail && f.suppressed.is_none())
-        {
-            Verdict::Fail
-        } else {
-            Verdict::Pass
-        };
-        TargetReport {
-            target: target.target,
-            kind: target.kind,
-            digest: target.digest,
-            path: target.path,
-            verdict,
-            policies,
-            findings,
-            notes,
-            source: target.source,
+    }
+
+    /// Findings about the inline suppressions themselves, as rule outcomes.
+    fn suppression_findings(
+        &self,
+        target: &str,
+        inline: &[InlineSuppression],
+        used: &[Vec<bool>],
+    ) -> Vec<(&'static Rule, Outcome)> {
+        let known = known_codes();
+        let mut found = Vec::new();
+        for (s, used) in inline.iter().zip(used) {
+            let names = s.codes.join(", ");
+            let mut report = |rule: &'static Rule, message: String| {
+                found.push(Finding {
+                    rule: rule.code,
+                    message,
+                    location: s.at.clone(),
+                    related: Vec::new(),
+                    snippet: s.text.clone(),
+                    fingerprint: String::new(),
+                });
+            };
+            if s.reason.is_none() && self.require_reason {
+                report(
+                    &meta::NO_REASON,
+                    format!("the suppression of {names} gives no reason=\"…\", which this policy requires (require-reason = true); it is not applied"),
+                );
+                continue;
+            }
+            if s.codes.is_empty() {
+                report(
+                    &meta::UNUSED_SUPPRESSION,
+                    "the suppression names no rule".into(),
+                );
+                continue;
+            }
+            if !s.attached {
+                report(
+                    &meta::UNUSED_SUPPRESSION,
+                    format!("the suppression of {names} is not directly above an instruction, so it suppresses nothing"),
+                );
+                continue;
+            }
+            for (code, used) in s.codes.iter().zip(used) {
+                if !known.contains(&code.as_str()) {
+                    report(
+                        &meta::UNUSED_SUPPRESSION,
+                        format!("the suppression names `{code}`, which is not a rule"),
+                    );
+                } else if !used {
+                    report(
+                        &meta::UNUSED_SUPPRESSION,
+                        format!("the suppression of {code} suppressed nothing"),
+                    );
+                }
+            }
         }
+        portcullis_rules::finding::fingerprint(target, &mut found);
+        [&meta::UNUSED_SUPPRESSION, &meta::NO_REASON]
+            .into_iter()
+            .map(|rule| {
+                (
+                    rule,
+                    Outcome::Checked {
+                        findings: found
+                            .iter()
+                            .filter(|f| f.rule == rule.code)
+                            .cloned()
+                            .collect(),
+                        notes: Vec::new(),
+                    },
+                )
+            })
+            .collect()
     }
 
     /// The policy file's own findings after a scan: expired exceptions, and
@@ -323,11 +464,11 @@ impl Policy {
         }
         let mut all: Vec<Finding> = expired.into_iter().chain(unused).collect();
         portcullis_rules::finding::fingerprint(file, &mut all);
-        let outcomes = meta::RULES
-            .iter()
+        let outcomes = [&meta::EXPIRED, &meta::UNUSED]
+            .into_iter()
             .map(|rule| {
                 (
-                    *rule,
+                    rule,
                     Outcome::Checked {
                         findings: all
                             .iter()

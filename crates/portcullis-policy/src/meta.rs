@@ -49,8 +49,44 @@ pub static UNUSED: Rule = Rule {
     check: no_check,
 };
 
+pub static UNUSED_SUPPRESSION: Rule = Rule {
+    code: "SQ49003",
+    name: "unused-suppression",
+    title: "An inline suppression suppresses nothing",
+    category: Category::Policy,
+    severity: Severity::Low,
+    remediation: "Remove the `# portcullis ignore=…` comment, or correct its rule codes or move it directly above the instruction it is meant for.",
+    applies_to: &[],
+    doc: Doc {
+        what: "A `# portcullis ignore=…` or `ignore-file=…` comment in a Dockerfile that suppressed no finding: the finding is gone, a code is mistyped or names no rule, or the comment is not directly above an instruction (a blank line detaches it).",
+        why: "A stale suppression silently accepts the next finding of that rule on that line; a misplaced one suppresses nothing while looking as if it does.",
+        fix: "Remove it, or fix its codes or its place.",
+        bad: "",
+        good: "",
+    },
+    check: no_check,
+};
+
+pub static NO_REASON: Rule = Rule {
+    code: "SQ49004",
+    name: "suppression-without-reason",
+    title: "An inline suppression gives no reason",
+    category: Category::Policy,
+    severity: Severity::Medium,
+    remediation: "Say why the finding is accepted: `# portcullis ignore=CODE reason=\"…\"`.",
+    applies_to: &[],
+    doc: Doc {
+        what: "A `# portcullis ignore=…` comment without `reason=\"…\"` when the policy file sets `require-reason = true`. The suppression is not applied.",
+        why: "An accepted risk without a reason cannot be reviewed.",
+        fix: "Add `reason=\"…\"` to the comment.",
+        bad: "",
+        good: "",
+    },
+    check: no_check,
+};
+
 /// Every policy-file rule.
-pub static RULES: &[&Rule] = &[&EXPIRED, &UNUSED];
+pub static RULES: &[&Rule] = &[&EXPIRED, &UNUSED, &UNUSED_SUPPRESSION, &NO_REASON];
 
 pub(crate) fn finding(rule: &'static Rule, message: String, e: &Exception) -> Finding {
     let at = Located {

@@ -197,11 +197,12 @@ impl Scanner {
             ScanError::at(&format!("{path}:{}:{}", at.line, at.column), &e.message)
         };
         let dockerfile = portcullis_dockerfile::parse_bytes(bytes).map_err(|e| syntax_error(&e))?;
+        let inline = portcullis_policy::inline::suppressions(path, &dockerfile);
         let subject = portcullis_rules::from_dockerfile(path, dockerfile, &self.build_args)
             .map_err(|e| syntax_error(&e))?;
         let outcomes = portcullis_rules::check(&subject, path);
         let source: Option<Arc<SourceFile>> = subject.source.clone().filter(|_| self.keep_source);
-        Ok(self.policy.evaluate(
+        Ok(self.policy.evaluate_with(
             TargetInfo {
                 target: path.to_owned(),
                 kind: "dockerfile".into(),
@@ -210,6 +211,7 @@ impl Scanner {
                 source,
             },
             outcomes,
+            &inline,
         ))
     }
 

@@ -121,7 +121,7 @@ fn the_policy_file_is_found_by_walking_up() {
     assert_eq!(code(&out), 0);
     assert_eq!(
         stdout(&out),
-        "../../portcullis.toml: ok (16 rules enabled, 0 exceptions, fail-on critical)\n"
+        "../../portcullis.toml: ok (18 rules enabled, 0 exceptions, fail-on critical)\n"
     );
 }
 
@@ -331,7 +331,7 @@ fn config_check_paths_and_missing_files() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "app/portcullis.toml: ok (16 rules enabled, 1 exception, fail-on never)\n"
+        "app/portcullis.toml: ok (18 rules enabled, 1 exception, fail-on never)\n"
     );
     let out = portcullis(&["config", "check", "nope.toml"], dir.path());
     assert_eq!(code(&out), 2);
@@ -391,4 +391,112 @@ fn sarif_carries_suppressions_and_policy_file_locations() {
     assert_eq!(physical["artifactLocation"]["uri"], "portcullis.toml");
     assert_eq!(physical["region"]["startLine"], 10);
     assert_eq!(unused["level"], "warning");
+}
+
+const SUPPRESSED: &str = r#"FROM alpine:3.19
+# portcullis ignore=SQ40104 reason="bastion, reviewed"
+EXPOSE 22
+# portcullis ignore=SQ41102,SQ41103,SQ4999
+ADD x \
+    /x
+
+# portcullis ignore=SQ41103 reason="detached by the blank line"
+
+CMD sshd
+# portcullis ignore-file=SQ41101,SQ40101 reason="orchestrator checks health"
+"#;
+
+fn summary(report: &Value) -> Vec<(String, u64, Option<String>, Option<String>)> {
+    report["targets"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_owned(),
+                f["location"]["line"].as_u64().unwrap_or(0),
+                f["suppressed"]["by"].as_str().map(str::to_owned),
+                f["suppressed"]["reason"]
+                    .as_str()
+                    .map(str::to_owned)
+                    .or_else(|| f["message"].as_str().map(str::to_owned)),
+            )
+        })
+        .collect()
+}
+
+fn s(v: &str) -> Option<String> {
+    Some(v.to_owned())
+}
+
+#[test]
+fn inline_suppressions() {
+    let dir = dir_with(&[("Dockerfile", SUPPRESSED)]);
+    let out = portcullis(&["scan", "--format", "json"], dir.path());
+    // SQ41103 is not suppressed (the comment is detached) and warns; the
+    // unused suppressions warn: the verdict passes.
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let inline = s("inline");
+    assert_eq!(
+        summary(&json(&out)),
+        [
+            ("SQ40101".into(), 1, inline.clone(), s("orchestrator checks health")),
+            ("SQ40104".into(), 3, inline.clone(), s("bastion, reviewed")),
+            ("SQ41101".into(), 1, inline.clone(), s("orchestrator checks health")),
+            ("SQ41102".into(), 5, inline.clone(), s("(no reason given)")),
+            (
+                "SQ41103".into(),
+                10,
+                None,
+                s("CMD sshd is shell form: it runs through /bin/sh -c, which does not forward signals")
+            ),
+            ("SQ49003".into(), 4, None, s("the suppression of SQ41103 suppressed nothing")),
+            ("SQ49003".into(), 4, None, s("the suppression names `SQ4999`, which is not a rule")),
+            (
+                "SQ49003".into(),
+                8,
+                None,
+                s("the suppression of SQ41103 is not directly above an instruction, so it suppresses nothing")
+            ),
+        ]
+    );
+}
+
+#[test]
+fn require_reason_rejects_suppressions_without_one() {
+    let dir = dir_with(&[
+        ("Dockerfile", SUPPRESSED),
+        ("portcullis.toml", "require-reason = true\n"),
+    ]);
+    let out = portcullis(&["scan", "--format", "json"], dir.path());
+    assert_eq!(code(&out), 1);
+    let got = summary(&json(&out));
+    let add = got.iter().find(|f| f.0 == "SQ41102").expect("SQ41102");
+    assert_eq!(add.2, None);
+    let rejected = got.iter().find(|f| f.0 == "SQ49004").expect("SQ49004");
+    assert_eq!(
+        rejected,
+        &(
+            "SQ49004".into(),
+            4,
+            None,
+            s("the suppression of SQ41102, SQ41103, SQ4999 gives no reason=\"…\", which this policy requires (require-reason = true); it is not applied")
+        )
+    );
+    // Unused-suppression findings can be turned off like any rule.
+    std::fs::write(
+        dir.path().join("portcullis.toml"),
+        "disable = [\"SQ49003\"]\n",
+    )
+    .expect("write");
+    let out = portcullis(&["scan", "--format", "json"], dir.path());
+    assert!(!summary(&json(&out)).iter().any(|f| f.0 == "SQ49003"));
+}
+
+#[test]
+fn dockerfiles_without_suppressions_list_no_suppression_policies() {
+    let dir = dir_with(&[("Dockerfile", DOCKERFILE)]);
+    let out = portcullis(&["scan", "--format", "json"], dir.path());
+    let policies = json(&out)["targets"][0]["policies"].to_string();
+    assert!(!policies.contains("SQ4900"), "{policies}");
 }
