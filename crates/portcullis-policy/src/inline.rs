@@ -186,7 +186,10 @@ mod tests {
 mod attach_tests {
     use super::*;
 
-    fn lines(text: &str) -> Vec<(Vec<String>, Option<(usize, usize)>, bool, usize)> {
+    /// Codes, covered lines, attached, comment line.
+    type Attached = (Vec<String>, Option<(usize, usize)>, bool, usize);
+
+    fn lines(text: &str) -> Vec<Attached> {
         let dockerfile = portcullis_dockerfile::parse_bytes(text.as_bytes()).expect("parses");
         suppressions("Dockerfile", &dockerfile)
             .into_iter()
