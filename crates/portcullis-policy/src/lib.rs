@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
+pub mod baseline;
 pub mod date;
 pub mod exception;
 pub mod file;
@@ -19,6 +20,7 @@ pub mod inline;
 pub mod meta;
 mod resolve;
 
+pub use baseline::Baseline;
 pub use date::Date;
 pub use exception::{Exception, TargetRef};
 pub use file::{discover, json_schema, PolicyError};

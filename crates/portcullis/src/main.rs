@@ -73,6 +73,14 @@ struct PolicyArgs {
     /// critical, or never. Wins over the policy file's fail-on.
     #[arg(long, value_name = "LEVEL")]
     fail_on: Option<String>,
+    /// Findings recorded in this baseline (by fingerprint) are reported as
+    /// suppressed by the baseline and do not fail; only new ones do.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    baseline: Option<PathBuf>,
+    /// Record the findings of this scan in FILE (JSON), then report them as
+    /// the baseline: the run passes unless the policy file itself fails.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -252,6 +260,22 @@ fn scan(args: ScanArgs) -> ExitCode {
         Ok(policy) => policy,
         Err(code) => return code,
     };
+    let baseline = match &args.policy.baseline {
+        Some(path) => {
+            let shown = portcullis_report::printable(&path.display().to_string()).into_owned();
+            let read = std::fs::read(path)
+                .map_err(|e| format!("cannot read: {}", io_text(&e)))
+                .and_then(|bytes| portcullis_policy::Baseline::from_json(&bytes));
+            match read {
+                Ok(baseline) => Some((shown, baseline)),
+                Err(e) => {
+                    eprintln!("error: {shown}: {}", portcullis_report::printable(&e));
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        None => None,
+    };
     let scanner = Scanner {
         policy,
         build_args: args.build_args,
@@ -303,6 +327,18 @@ fn scan(args: ScanArgs) -> ExitCode {
     }
     if let Some(own) = scanner.policy.policy_findings(&reports) {
         reports.push(own);
+    }
+    if let Some(path) = &args.policy.write_baseline {
+        let shown = portcullis_report::printable(&path.display().to_string()).into_owned();
+        let recorded = portcullis_policy::Baseline::record(&reports);
+        let text = recorded.to_json();
+        if let Err((_, e)) = write_all_atomically(&[(path.as_path(), text)]) {
+            eprintln!("error: {shown}: cannot write the baseline: {}", io_text(&e));
+            return ExitCode::from(2);
+        }
+        recorded.apply(&shown, &mut reports);
+    } else if let Some((shown, baseline)) = &baseline {
+        baseline.apply(shown, &mut reports);
     }
     let report = Scanner::report(reports);
     plan.emit(&report)

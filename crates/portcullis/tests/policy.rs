@@ -500,3 +500,138 @@ fn dockerfiles_without_suppressions_list_no_suppression_policies() {
     let policies = json(&out)["targets"][0]["policies"].to_string();
     assert!(!policies.contains("SQ4900"), "{policies}");
 }
+
+#[test]
+fn baselines_fail_only_on_new_findings_and_survive_line_moves() {
+    let dir = dir_with(&[(
+        "Dockerfile",
+        "FROM alpine:3.19\nUSER app\nHEALTHCHECK CMD true\nEXPOSE 22\nADD x /x\n",
+    )]);
+    let out = portcullis(
+        &[
+            "scan",
+            "--write-baseline",
+            "baseline.json",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let report = json(&out);
+    let reasons: Vec<Option<String>> = findings(&report).into_iter().map(|f| f.3).collect();
+    assert_eq!(
+        reasons,
+        [
+            s("in the baseline baseline.json"),
+            s("in the baseline baseline.json")
+        ]
+    );
+    assert_eq!(
+        report["targets"][0]["findings"][0]["suppressed"]["by"],
+        "baseline"
+    );
+    let written: Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("baseline.json")).expect("baseline written"),
+    )
+    .expect("JSON");
+    assert_eq!(written["version"], 1);
+    let rules: Vec<&str> = written["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert_eq!(rules, ["SQ40104", "SQ41102"]);
+    let fingerprint = report["targets"][0]["findings"][0]["fingerprint"].clone();
+    assert_eq!(written["findings"][0]["fingerprint"], fingerprint);
+
+    // Lines move, a new finding appears: only the new one fails.
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "# moved down\nFROM alpine:3.19\n\nUSER app\nHEALTHCHECK CMD true\nEXPOSE 23\nEXPOSE 22\nADD x /x\n",
+    )
+    .expect("write");
+    let out = portcullis(
+        &["scan", "--baseline", "baseline.json", "--format", "json"],
+        dir.path(),
+    );
+    assert_eq!(code(&out), 1);
+    let report = json(&out);
+    let got: Vec<(String, Option<String>)> =
+        findings(&report).into_iter().map(|f| (f.1, f.3)).collect();
+    assert_eq!(
+        got,
+        [
+            ("SQ40104".into(), s("in the baseline baseline.json")),
+            ("SQ40105".into(), None),
+            ("SQ41102".into(), s("in the baseline baseline.json")),
+        ]
+    );
+    assert_eq!(
+        report["targets"][0]["findings"][0]["fingerprint"],
+        fingerprint
+    );
+    assert_eq!(report["targets"][0]["findings"][0]["location"]["line"], 7);
+    let status = |rule: &str| {
+        report["targets"][0]["policies"]
+            .as_array()
+            .expect("policies")
+            .iter()
+            .find(|p| p["rule"] == rule)
+            .map(|p| p["status"].clone())
+    };
+    assert_eq!(status("SQ40104"), Some(Value::from("suppressed")));
+    assert_eq!(status("SQ40105"), Some(Value::from("fail")));
+
+    // Without the new finding, the baseline passes.
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM alpine:3.19\nUSER app\nHEALTHCHECK CMD true\n\nEXPOSE 22\nADD x /x\n",
+    )
+    .expect("write");
+    let out = portcullis(&["scan", "--baseline", "baseline.json"], dir.path());
+    assert_eq!(code(&out), 0);
+    assert!(stdout(&out).ends_with("2 findings (1 high, 1 low), 0 failing, 2 suppressed: PASS\n"));
+}
+
+#[test]
+fn baseline_errors() {
+    let dir = dir_with(&[
+        ("Dockerfile", DOCKERFILE),
+        ("bad.json", "{\"version\": 2, \"findings\": []}"),
+    ]);
+    let out = portcullis(&["scan", "--baseline", "none.json"], dir.path());
+    assert_eq!(code(&out), 2);
+    assert_eq!(
+        stderr(&out),
+        "error: none.json: cannot read: No such file or directory\n"
+    );
+    let out = portcullis(&["scan", "--baseline", "bad.json"], dir.path());
+    assert_eq!(code(&out), 2);
+    assert_eq!(
+        stderr(&out),
+        "error: bad.json: baseline version 2 is not supported (this portcullis reads version 1)\n"
+    );
+    let out = portcullis(
+        &[
+            "scan",
+            "--baseline",
+            "bad.json",
+            "--write-baseline",
+            "b.json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(code(&out), 2);
+    let out = portcullis(
+        &["scan", "--write-baseline", "missing/dir/b.json"],
+        dir.path(),
+    );
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).starts_with("error: missing/dir/b.json: cannot write the baseline: "),
+        "{}",
+        stderr(&out)
+    );
+}
