@@ -250,8 +250,8 @@ fn render_finding(out: &mut String, target: &TargetReport, f: &ReportedFinding, 
             out,
             "         {} {} ({})",
             paint.dim("suppressed:"),
-            s.reason,
-            s.by
+            printable(&s.reason),
+            printable(&s.by)
         );
     }
     let _ = writeln!(out, "         {} {}", paint.dim("fix:"), f.remediation);

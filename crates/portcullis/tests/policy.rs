@@ -635,3 +635,16 @@ fn baseline_errors() {
         stderr(&out)
     );
 }
+
+#[test]
+fn suppression_reasons_are_printed_escaped() {
+    let dir = dir_with(&[(
+        "Dockerfile",
+        "FROM alpine:3.19\nUSER app\nHEALTHCHECK CMD true\n# portcullis ignore=SQ41102 reason=\"ok\x1b[2J\"\nADD x /x\n",
+    )]);
+    let out = portcullis(&["scan", "--color", "never"], dir.path());
+    assert_eq!(code(&out), 0);
+    let text = stdout(&out);
+    assert!(!text.contains('\x1b'), "{text:?}");
+    assert!(text.contains("suppressed: ok\\u{1b}[2J (inline)"), "{text}");
+}
