@@ -648,3 +648,53 @@ fn suppression_reasons_are_printed_escaped() {
     assert!(!text.contains('\x1b'), "{text:?}");
     assert!(text.contains("suppressed: ok\\u{1b}[2J (inline)"), "{text}");
 }
+
+#[test]
+fn exceptions_on_a_real_image() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let image = repo.join("examples/app.tar");
+    let image = image.to_str().expect("UTF-8 path");
+    let dir = dir_with(&[(
+        "portcullis.toml",
+        r#"fail-on = "high"
+
+[[exception]]
+rules = ["SQ40102"]
+images = ["*app.tar"]
+paths = ["/usr/local/bin/*"]
+reason = "the app drops privileges itself"
+
+[[exception]]
+rules = ["SQ40104"]
+images = ["sha256:766c7fd3*"]
+ports = ["22/tcp"]
+reason = "debug port, removed in the next release"
+
+[[exception]]
+rules = ["SQ40104"]
+images = ["other.tar"]
+reason = "for another image"
+"#,
+    )]);
+    let out = portcullis(&["scan", image, "--format", "json"], dir.path());
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let report = json(&out);
+    let got: Vec<(String, Option<String>)> =
+        findings(&report).into_iter().map(|f| (f.1, f.3)).collect();
+    assert_eq!(
+        got,
+        [
+            ("SQ40101".into(), None),
+            ("SQ40102".into(), s("the app drops privileges itself")),
+            (
+                "SQ40104".into(),
+                s("debug port, removed in the next release")
+            ),
+            ("SQ41101".into(), None),
+            ("SQ41102".into(), None),
+            ("SQ41103".into(), None),
+            ("SQ49002".into(), None),
+        ]
+    );
+    assert_eq!(report["targets"][1]["findings"][0]["location"]["line"], 15);
+}
