@@ -102,3 +102,26 @@ pub(crate) fn finding(rule: &'static Rule, message: String, e: &Exception) -> Fi
         fingerprint: String::new(),
     }
 }
+
+/// Look a policy-file rule up by code, case-insensitively.
+pub fn find(code: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code))
+}
+
+/// A policy-file rule's documentation as Markdown (`portcullis explain`).
+pub fn explain(r: &Rule) -> String {
+    format!(
+        "## {code} {title}\n\nName: `{name}` · severity: {sev} · category: {cat} · reported about the policy file and inline suppressions (docs/policy.md)\n\n### What it detects\n\n{what}\n\n### Why it matters\n\n{why}\n\n### How to fix it\n\n{fix}\n",
+        code = r.code,
+        title = r.title,
+        name = r.name,
+        sev = r.severity,
+        cat = r.category.as_str(),
+        what = r.doc.what,
+        why = r.doc.why,
+        fix = r.doc.fix,
+    )
+}

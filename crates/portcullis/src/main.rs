@@ -231,6 +231,12 @@ fn main() -> ExitCode {
                 print!("{}", portcullis_rules::registry::explain(rule));
                 ExitCode::SUCCESS
             }
+            None if portcullis_policy::meta::find(&code).is_some() => {
+                if let Some(rule) = portcullis_policy::meta::find(&code) {
+                    print!("{}", portcullis_policy::meta::explain(rule));
+                }
+                ExitCode::SUCCESS
+            }
             None => {
                 eprintln!("error: no rule {code:?}; `portcullis rules` lists them");
                 ExitCode::from(2)

@@ -698,3 +698,14 @@ reason = "for another image"
     );
     assert_eq!(report["targets"][1]["findings"][0]["location"]["line"], 15);
 }
+
+#[test]
+fn explain_knows_the_policy_file_rules() {
+    let dir = dir_with(&[]);
+    for rule in ["SQ49001", "sq49002", "SQ49003", "SQ49004"] {
+        let out = portcullis(&["explain", rule], dir.path());
+        assert_eq!(code(&out), 0, "{rule}");
+        assert!(stdout(&out).starts_with(&format!("## {}", rule.to_uppercase())));
+        assert!(stdout(&out).contains("### How to fix it"));
+    }
+}
