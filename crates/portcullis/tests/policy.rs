@@ -709,3 +709,27 @@ fn explain_knows_the_policy_file_rules() {
         assert!(stdout(&out).contains("### How to fix it"));
     }
 }
+
+/// On a terminal, each error is followed by its line and a marker (run
+/// under `script`, util-linux, for a pseudo-terminal; skipped without it).
+#[test]
+fn errors_on_a_terminal_show_the_line() {
+    let dir = dir_with(&[(
+        "bad.toml",
+        "fail-on = \"high\"\n[rule.SQ40104]\nseverity = \"huge\"\n",
+    )]);
+    let command = format!("{} config check bad.toml", env!("CARGO_BIN_EXE_portcullis"));
+    let Ok(out) = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(dir.path())
+        .output()
+    else {
+        eprintln!("skipped: no `script` to make a terminal");
+        return;
+    };
+    let text = stdout(&out).replace("\r\n", "\n");
+    assert_eq!(
+        text,
+        "error: bad.toml:3:12: unknown value `huge`, expected one of `info`, `low`, `medium`, `high`, `critical`\n  |\n3 | severity = \"huge\"\n  |            ^\n"
+    );
+}
