@@ -12,6 +12,8 @@ pub mod layer;
 mod source;
 mod store;
 
+use std::sync::{Mutex, PoisonError};
+
 use rayon::prelude::*;
 
 pub use config::ImageConfig;
@@ -53,6 +55,15 @@ pub struct Layer {
     pub compressed_size: u64,
     pub uncompressed_size: u64,
     pub entries: usize,
+}
+
+/// Layers read but not merged yet, and the filesystem so far.
+struct Merging {
+    fs: Filesystem,
+    /// The next layer to merge.
+    next: usize,
+    ready: Vec<Option<layer::LayerTable>>,
+    layers: Vec<Option<Layer>>,
 }
 
 /// A loaded image.
@@ -103,11 +114,19 @@ impl ImageRef {
             )));
         }
         let budget = Budget::new(options.max_uncompressed);
-        let mut tables = self
-            .layers
+        // Layers are read in parallel and merged in order as soon as they
+        // can be, so each layer's table is freed while later layers are
+        // still being read.
+        let merging = Mutex::new(Merging {
+            fs: Filesystem::default(),
+            next: 0,
+            ready: (0..self.layers.len()).map(|_| None).collect(),
+            layers: vec![None; self.layers.len()],
+        });
+        self.layers
             .par_iter()
             .enumerate()
-            .map(|(index, blob)| {
+            .try_for_each(|(index, blob)| {
                 let at = |m: String| fail(format!("layer {index} ({}): {m}", blob.name));
                 let (reader, _) = store.open(&blob.name)?;
                 let reader = Progressing { inner: reader, report: options.progress };
@@ -126,21 +145,31 @@ impl ImageRef {
                         diff_ids[index], table.diff_id
                     )));
                 }
-                Ok(table)
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let layers = tables
-            .iter()
-            .map(|t| Layer {
-                blob_digest: t.blob_digest.clone(),
-                diff_id: t.diff_id.clone(),
-                compression: t.compression,
-                compressed_size: t.compressed_size,
-                uncompressed_size: t.uncompressed_size,
-                entries: t.entries.len(),
-            })
-            .collect();
-        let fs = Filesystem::merge(&mut tables);
+                let mut m = merging.lock().unwrap_or_else(PoisonError::into_inner);
+                m.layers[index] = Some(Layer {
+                    blob_digest: table.blob_digest.clone(),
+                    diff_id: table.diff_id.clone(),
+                    compression: table.compression,
+                    compressed_size: table.compressed_size,
+                    uncompressed_size: table.uncompressed_size,
+                    entries: table.entries,
+                });
+                m.ready[index] = Some(table);
+                while let Some(table) = {
+                    let next = m.next;
+                    m.ready.get_mut(next).and_then(Option::take)
+                } {
+                    m.fs.apply(table, options.want);
+                    m.next += 1;
+                }
+                Ok(())
+            })?;
+        let Merging { fs, layers, .. } =
+            merging.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let layers = layers
+            .into_iter()
+            .collect::<Option<Vec<Layer>>>()
+            .ok_or_else(|| fail("a layer was not read".into()))?;
         Ok(Image {
             name: self.name.clone(),
             kind: self.kind,

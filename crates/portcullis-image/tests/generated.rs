@@ -181,9 +181,8 @@ fn load_with(
 fn names(image: &portcullis_image::Image) -> Vec<(String, u32, usize)> {
     image
         .fs
-        .files
-        .values()
-        .map(|f| (display_path(&f.entry.path), f.entry.mode, f.layer))
+        .files()
+        .map(|f| (display_path(f.entry.path), f.entry.mode, f.layer))
         .collect()
 }
 
@@ -245,16 +244,15 @@ fn layers_merge_with_whiteouts_opaque_dirs_hard_links_and_readditions() {
             ("/etc/passwd".into(), 0o644, 2),
         ]
     );
-    let su2 = &image.fs.files[&b"bin/su2"[..]];
+    let su2 = image.fs.get(b"bin/su2").expect("bin/su2");
     assert_eq!(su2.entry.kind, EntryKind::HardLink);
-    assert_eq!(su2.entry.link.as_deref(), Some(&b"bin/su"[..]));
+    assert_eq!(su2.entry.link, Some(&b"bin/su"[..]));
     let mut shadowed: Vec<(String, u32, usize, String)> = image
         .fs
-        .shadowed
-        .iter()
+        .shadowed()
         .map(|s| {
             (
-                display_path(&s.file.entry.path),
+                display_path(s.file.entry.path),
                 s.file.entry.mode,
                 s.file.layer,
                 format!("{:?}", s.gone),
@@ -463,6 +461,16 @@ fn hostile_names_are_refused_and_absolute_ones_normalised() {
     let layout = one_layer_layout(gzip(&tar), tar, "");
     let err = load(&layout.path()).expect_err("dotdot");
     assert!(err.ends_with("entry ../../etc/shadow leaves the image root (a `..` path component): refusing a hostile layer"), "{err}");
+    // `..` that climbs out after going down is as hostile.
+    let tar = tar_bytes(&[E::File(b"usr/../../etc/shadow", 0o644, b"x")]);
+    let layout = one_layer_layout(gzip(&tar), tar, "");
+    let err = load(&layout.path()).expect_err("dotdot");
+    assert!(err.ends_with("entry usr/../../etc/shadow leaves the image root (a `..` path component): refusing a hostile layer"), "{err}");
+    // `dir/..` inside the root is read as Docker unpacks it.
+    let tar = tar_bytes(&[E::File(b"usr/lib/../bin/tool", 0o4755, b"x")]);
+    let layout = one_layer_layout(gzip(&tar), tar, "");
+    let image = load(&layout.path()).expect("inside the root");
+    assert_eq!(names(&image), [("/usr/bin/tool".to_owned(), 0o4755, 0)]);
 
     let tar = tar_bytes(&[
         E::File(b"/abs/file", 0o644, b"x"),
@@ -474,9 +482,8 @@ fn hostile_names_are_refused_and_absolute_ones_normalised() {
     let image = load(&layout.path()).expect("load");
     let paths: Vec<String> = image
         .fs
-        .files
-        .values()
-        .map(|f| display_path(&f.entry.path))
+        .files()
+        .map(|f| display_path(f.entry.path))
         .collect();
     assert_eq!(paths, ["/abs/file", "/caf\\xe9\\x0a", "/dangling", "/loop"]);
 }
@@ -748,4 +755,39 @@ fn archive_member_symlink_loops_and_escapes_resolve_to_nothing() {
         let err = load(&shown).expect_err("unresolvable layer");
         assert_eq!(err, format!("{shown}: {layer_name} is missing"));
     }
+}
+
+#[test]
+fn a_huge_gnu_long_name_is_refused_before_it_is_held_in_memory() {
+    // An 8 MiB name: the tar reader would read it whole into memory.
+    let mut b = tar::Builder::new(Vec::new());
+    let mut h = tar::Header::new_gnu();
+    h.set_size(1);
+    h.set_mode(0o644);
+    let long = "d/".repeat(4 << 20);
+    b.append_data(&mut h, format!("{long}f"), &b"x"[..])
+        .expect("append");
+    let tar = b.into_inner().expect("tar");
+    let layout = one_layer_layout(gzip(&tar), tar, "");
+    let err = load(&layout.path()).expect_err("huge name");
+    assert!(
+        err.ends_with("an entry's tar metadata (GNU long name or PAX records) is over 4194304 bytes: refusing a hostile layer"),
+        "{err}"
+    );
+
+    // Big file data before an ordinary entry is not metadata: it is skipped.
+    let big = vec![7u8; 9 << 20];
+    let tar = tar_bytes(&[
+        E::File(b"big", 0o644, &big),
+        E::File(b"after", 0o4755, b"x"),
+    ]);
+    let layout = one_layer_layout(gzip(&tar), tar, "");
+    let image = load(&layout.path()).expect("big file");
+    assert_eq!(
+        names(&image),
+        [
+            ("/after".to_owned(), 0o4755, 0),
+            ("/big".to_owned(), 0o644, 0)
+        ]
+    );
 }

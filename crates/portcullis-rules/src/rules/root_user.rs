@@ -117,7 +117,7 @@ fn passwd_uid(subject: &Subject, name: &str) -> PasswdUid {
         return PasswdUid::NotListed;
     };
     let path = &b"etc/passwd"[..];
-    let Some(file) = image.fs.files.get(path) else {
+    let Some(file) = image.fs.get(path) else {
         return PasswdUid::Unreadable("the image has no /etc/passwd".into(), None);
     };
     let at = Some(crate::Location::Layer {

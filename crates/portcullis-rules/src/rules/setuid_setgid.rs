@@ -218,7 +218,7 @@ fn check_files(image: &crate::subject::ImageFacts, out: &mut Findings) {
         path: display_path(path),
     };
     let is_file = |kind: EntryKind| matches!(kind, EntryKind::File | EntryKind::HardLink);
-    for file in image.fs.files.values() {
+    for file in image.fs.files() {
         let e = &file.entry;
         let bits = bits_of(e.mode);
         if !is_file(e.kind) || !bits.any() {
@@ -233,16 +233,16 @@ fn check_files(image: &crate::subject::ImageFacts, out: &mut Findings) {
         out.report(
             format!(
                 "{} has {} (mode {:04o}, owner {}:{}){link}",
-                display_path(&e.path),
+                display_path(e.path),
                 bits.noun(),
                 e.mode,
                 e.uid,
                 e.gid
             ),
-            crate::Located::new(at(file.layer, &e.path)),
+            crate::Located::new(at(file.layer, e.path)),
         );
     }
-    for s in &image.fs.shadowed {
+    for s in image.fs.shadowed() {
         let e = &s.file.entry;
         let bits = bits_of(e.mode);
         if !is_file(e.kind) || !bits.any() {
@@ -256,13 +256,13 @@ fn check_files(image: &crate::subject::ImageFacts, out: &mut Findings) {
         out.note(
             format!(
                 "{} had {} (mode {:04o}) in layer {}, {how}: not in the final filesystem, but anyone can still extract it from layer {}",
-                display_path(&e.path),
+                display_path(e.path),
                 bits.noun(),
                 e.mode,
                 s.file.layer,
                 s.file.layer
             ),
-            at(s.file.layer, &e.path),
+            at(s.file.layer, e.path),
         );
     }
 }

@@ -399,23 +399,41 @@ mod tests {
         assert_eq!(note.message, "no builder marker or time gap shows where the base image ends; history entries 0 to 1 (up to the base image's last CMD/ENTRYPOINT) are taken as the base and not checked for build-instruction policies");
     }
 
-    fn with_passwd(entry: portcullis_image::Entry, contents: Option<&[u8]>) -> Vec<String> {
-        let mut img = image(serde_json::json!({"config": {"User": "app"}}));
-        if let Some(c) = contents {
-            img.fs.contents.insert(entry.path.clone(), c.to_vec());
+    /// The SQ40101 findings and notes for an image whose one layer has
+    /// `etc/passwd` as `kind` (with `link` for a symlink, `content` for a file).
+    fn with_passwd(kind: tar::EntryType, content: &[u8], link: Option<&str>) -> Vec<String> {
+        let mut tar = tar::Builder::new(Vec::new());
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(kind);
+        h.set_mode(0o644);
+        h.set_size(if kind == tar::EntryType::Regular {
+            content.len() as u64
+        } else {
+            0
+        });
+        if let Some(to) = link {
+            h.set_link_name(to).expect("link");
         }
-        img.fs.files.insert(
-            entry.path.clone(),
-            portcullis_image::fs::FileEntry { entry, layer: 0 },
-        );
+        let body = if kind == tar::EntryType::Regular {
+            content
+        } else {
+            &[]
+        };
+        tar.append_data(&mut h, "etc/passwd", body).expect("append");
+        let bytes = tar.into_inner().expect("tar");
+        let want = |p: &[u8]| p == b"etc/passwd";
+        let budget = portcullis_image::Budget::new(u64::MAX);
+        let table = portcullis_image::layer::read_layer(&bytes[..], &budget, &want).expect("layer");
+        let mut img = image(serde_json::json!({"config": {"User": "app"}}));
         img.layers.push(portcullis_image::Layer {
-            blob_digest: "sha256:b".into(),
-            diff_id: "sha256:d".into(),
-            compression: "gzip",
+            blob_digest: table.blob_digest.clone(),
+            diff_id: table.diff_id.clone(),
+            compression: "none",
             compressed_size: 0,
             uncompressed_size: 0,
             entries: 1,
         });
+        img.fs = portcullis_image::Filesystem::merge([table], &want);
         let subject = from_image(img);
         check(&subject, "test")
             .into_iter()
@@ -431,46 +449,32 @@ mod tests {
             .collect()
     }
 
-    fn passwd_entry(
-        kind: portcullis_image::EntryKind,
-        size: u64,
-        link: Option<&[u8]>,
-    ) -> portcullis_image::Entry {
-        portcullis_image::Entry {
-            path: b"etc/passwd".to_vec(),
-            kind,
-            mode: 0o644,
-            uid: 0,
-            gid: 0,
-            size,
-            link: link.map(<[u8]>::to_vec),
-        }
-    }
-
     #[test]
     fn a_named_user_is_looked_up_in_etc_passwd_or_said_unverifiable() {
-        use portcullis_image::EntryKind::*;
+        use tar::EntryType::{Directory, Regular, Symlink};
         let root = b"root:x:0:0::/root:/bin/sh\napp:x:0:0::/:/bin/sh\n";
         assert_eq!(
-            with_passwd(passwd_entry(File, 60, None), Some(root)),
+            with_passwd(Regular, root, None),
             ["finding: the config user `app` has UID 0 in the image's /etc/passwd: it is root"]
         );
         let fine = b"root:x:0:0::/root:/bin/sh\napp:x:1000:1000::/:/bin/sh\n";
-        assert!(with_passwd(passwd_entry(File, 60, None), Some(fine)).is_empty());
+        assert!(with_passwd(Regular, fine, None).is_empty());
         assert_eq!(
-            with_passwd(passwd_entry(File, 30, None), Some(b"root:x:0:0::/root:/bin/sh\n")),
+            with_passwd(Regular, b"root:x:0:0::/root:/bin/sh\n", None),
             ["note: the config user `app` is not in the image's /etc/passwd: the container will not start as that user"]
         );
         assert_eq!(
-            with_passwd(passwd_entry(Symlink, 0, Some(b"../usr/share/passwd")), None),
+            with_passwd(Symlink, b"", Some("../usr/share/passwd")),
             ["note: cannot tell whether the config user `app` is root: /etc/passwd is a symbolic link (to ../usr/share/passwd), which portcullis does not follow"]
         );
+        let mut big = root.to_vec();
+        big.resize(2 << 20, b'#');
         assert_eq!(
-            with_passwd(passwd_entry(File, 2 << 20, None), None),
+            with_passwd(Regular, &big, None),
             ["note: cannot tell whether the config user `app` is root: /etc/passwd is 2097152 bytes, more than the 1048576 bytes portcullis reads"]
         );
         assert_eq!(
-            with_passwd(passwd_entry(Dir, 0, None), None),
+            with_passwd(Directory, b"", None),
             ["note: cannot tell whether the config user `app` is root: /etc/passwd is not a regular file"]
         );
     }
