@@ -5,9 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages the tests need. None yet beyond the Rust toolchain; image,
-# registry and LXD tests will add theirs here (skopeo, docker-registry, …).
-NEEDED_PACKAGES=()
+# System packages the tests need; image, registry and LXD tests will add
+# theirs here (skopeo, docker-registry, …). Debian's headless Chromium and
+# its ChromeDriver: the HTML report is tested in a real browser
+# (crates/portcullis/tests/html.rs), offline, on file:// pages.
+NEEDED_PACKAGES=(chromium chromium-driver)
 missing=()
 for pkg in "${NEEDED_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -19,6 +21,9 @@ fi
 
 rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+
+# Here the browser test must run, not skip: a missing Chromium is a failure.
+export PORTCULLIS_BROWSER_TESTS=required
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check

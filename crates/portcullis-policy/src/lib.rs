@@ -38,7 +38,7 @@ use serde::{Deserialize, Serialize};
 /// The JSON report's `schema_version`.
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
     Info,
@@ -276,6 +276,7 @@ impl Policy {
             findings,
             notes,
             source: target.source,
+            image: None,
         }
     }
 
@@ -548,6 +549,68 @@ pub struct TargetReport {
     /// The Dockerfile, for renderers that show source lines.
     #[serde(skip)]
     pub source: Option<Arc<SourceFile>>,
+    /// Image targets: the layers and the history as read, for renderers that
+    /// draw them (HTML). Absent (`None`) for Dockerfiles and in reports
+    /// written before this field existed; such reports still read and render.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageDetails>,
+}
+
+/// What an image is made of, for a person to see where findings sit: its
+/// layers in order, its history and where the base image ends.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageDetails {
+    /// In order: `layers[i]` is layer `i` of the locations (`rootfs.diff_ids[i]`).
+    pub layers: Vec<LayerDetails>,
+    /// The config's history, in order: `history[i]` is history entry `i`.
+    pub history: Vec<HistoryDetails>,
+    /// Where the base image ends; `None` when no base was found (`FROM
+    /// scratch`, or nothing in the history tells).
+    #[serde(default)]
+    pub base_boundary: Option<BaseBoundary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LayerDetails {
+    /// The digest of the uncompressed layer (`rootfs.diff_ids`), as layer locations name it.
+    pub diff_id: String,
+    /// The digest of the blob as stored (compressed).
+    pub digest: String,
+    /// `gzip`, `zstd` or `none`.
+    pub compression: String,
+    /// Bytes of the uncompressed tar stream.
+    pub size: u64,
+    /// Bytes of the blob as stored.
+    pub compressed_size: u64,
+    /// Entries (files, directories, links, whiteouts) in the layer's tar.
+    pub entries: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryDetails {
+    /// As the config has it (RFC 3339), when it has one.
+    #[serde(default)]
+    pub created: Option<String>,
+    pub created_by: String,
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// The layer this entry made; `None` for entries that made none (`empty_layer`).
+    #[serde(default)]
+    pub layer: Option<usize>,
+}
+
+/// The last history entry of the base image, and what told.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaseBoundary {
+    /// Entries `0..=last` are the base image's.
+    pub last: usize,
+    /// `from-marker` (buildah's `FROM <ref>` comment), `buildkit-comments`,
+    /// `time-gap` or `last-cmd` (the history's shape alone: a guess).
+    pub signal: String,
+    /// Whether the history says so outright (every signal but `last-cmd`).
+    pub certain: bool,
+    /// The signal in words.
+    pub how: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -2,11 +2,13 @@
 //! findings were found. [`read_json`] goes the other way, so a saved JSON
 //! report can be rendered again in any format (`portcullis convert`).
 
+mod html;
 mod human;
 mod junit;
 mod markdown;
 mod sarif;
 
+pub use html::render_html;
 pub use human::{printable, render_human, HumanOptions};
 pub use junit::render_junit;
 pub use markdown::{render_markdown, MarkdownLimits};
@@ -32,15 +34,17 @@ pub enum Format {
     Sarif,
     Junit,
     Markdown,
+    Html,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::Human,
         Format::Json,
         Format::Sarif,
         Format::Junit,
         Format::Markdown,
+        Format::Html,
     ];
 
     /// The name `--format` takes.
@@ -51,6 +55,7 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Junit => "junit",
             Format::Markdown => "markdown",
+            Format::Html => "html",
         }
     }
 
@@ -73,6 +78,7 @@ pub fn render(format: Format, report: &Report, color: bool) -> String {
         Format::Sarif => render_sarif(report),
         Format::Junit => render_junit(report),
         Format::Markdown => render_markdown(report, MarkdownLimits::default()),
+        Format::Html => render_html(report),
     }
 }
 

@@ -3,10 +3,12 @@
 //! not know. Each SARIF log is checked against the official 2.1.0 schema.
 
 use portcullis_policy::{
-    Action, PolicyResult, Report, ReportedFinding, Status, Suppression, TargetReport, Verdict,
+    Action, BaseBoundary, HistoryDetails, ImageDetails, LayerDetails, PolicyResult, Report,
+    ReportedFinding, Status, Suppression, TargetReport, Verdict,
 };
 use portcullis_report::{
-    read_json, render_json, render_junit, render_markdown, render_sarif, MarkdownLimits,
+    read_json, render_html, render_json, render_junit, render_markdown, render_sarif,
+    MarkdownLimits,
 };
 use portcullis_rules::finding::Note;
 use portcullis_rules::{registry, Category, Location, Severity, RULES};
@@ -144,10 +146,52 @@ fn target(
         findings,
         notes: Vec::new(),
         source: None,
+        image: None,
     }
 }
 
 const LAYER0: &str = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
+
+/// Three layers (the base's, two of this build) made by history entries 0,
+/// 4 and 5 of seven; the base ends at entry 1.
+fn image_details() -> ImageDetails {
+    let layer = |n: u8, size: u64| LayerDetails {
+        diff_id: if n == 0 {
+            LAYER0.to_owned()
+        } else {
+            format!("sha256:{}", format!("{n}{n}").repeat(32))
+        },
+        digest: format!("sha256:{}", "cd".repeat(32)),
+        compression: "gzip".into(),
+        size,
+        compressed_size: size / 2,
+        entries: 10,
+    };
+    let entry = |created_by: &str, layer: Option<usize>| HistoryDetails {
+        created: Some("2024-05-01T12:34:56.789Z".into()),
+        created_by: created_by.into(),
+        comment: None,
+        layer,
+    };
+    ImageDetails {
+        layers: vec![layer(0, 8_000_000), layer(1, 2_000_000), layer(2, 1_000)],
+        history: vec![
+            entry("/bin/sh -c #(nop) ADD file:abc in / ", Some(0)),
+            entry("/bin/sh -c #(nop)  CMD [\"sh\"]", None),
+            entry("/bin/sh -c #(nop)  USER root", None),
+            entry("/bin/sh -c #(nop)  EXPOSE 22", None),
+            entry("/bin/sh -c apt-get install -y app", Some(1)),
+            entry("ADD notes.txt /etc/notes.txt # buildkit", Some(2)),
+            entry("/bin/sh -c #(nop)  CMD [\"app\"]", None),
+        ],
+        base_boundary: Some(BaseBoundary {
+            last: 1,
+            signal: "time-gap".into(),
+            certain: true,
+            how: "the time between the base image's history and this build's".into(),
+        }),
+    }
+}
 
 /// A Dockerfile, a docker-archive image, an OCI layout image built from a
 /// Dockerfile, an image with no file (as from a registry), and standard input.
@@ -215,6 +259,7 @@ fn sample() -> Report {
         vec![root, setuid, add_history],
         &[],
     );
+    archive.image = Some(image_details());
     archive.notes.push(Note {
         rule: "SQ40102".into(),
         message: "/usr/bin/newgrp had the setuid bit in layer 0; a later layer removed it".into(),
@@ -874,4 +919,368 @@ fn json_that_is_not_a_report_is_one_clear_line() {
     for e in [err("{\"schema_version\": 1}"), err("\u{1b}")] {
         assert!(!e.contains('\n'), "one line: {e:?}");
     }
+}
+
+// ---------------------------------------------------------------- HTML
+
+/// The JSON block the HTML report's script renders findings from.
+fn html_data(html: &str) -> Value {
+    let open = "<script type=\"application/json\" id=\"portcullis-data\">";
+    let start = html.find(open).expect("the data block") + open.len();
+    let end = start + html[start..].find("</script>").expect("its end");
+    serde_json::from_str(&html[start..end]).expect("the data block is JSON")
+}
+
+/// The part of the HTML for target `i`.
+fn html_target(html: &str, i: usize) -> &str {
+    let start = html
+        .find(&format!("<section class=\"target\" id=\"target-{i}\""))
+        .expect("target section");
+    let end = start + html[start..].find("</section>").expect("section end");
+    &html[start..end]
+}
+
+#[test]
+fn html_is_one_file_that_fetches_nothing() {
+    let html = render_html(&sample());
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(html.ends_with("</html>\n"));
+    // Style and script inline; nothing that loads anything.
+    for never in [
+        "<link",
+        "<img",
+        " src=",
+        "@import",
+        "url(",
+        "<iframe",
+        "<object",
+        "http-equiv=\"refresh\"",
+    ] {
+        assert!(!html.contains(never), "the page contains {never:?}");
+    }
+    assert_eq!(
+        html.matches("<script").count(),
+        2,
+        "the data and the script"
+    );
+    assert_eq!(html.matches("</script>").count(), 2);
+    assert_eq!(html.matches("<style>").count(), 1);
+    // The browser is told to fetch nothing and to run only this script.
+    let csp_start = html
+        .find("<meta http-equiv=\"Content-Security-Policy\" content=\"")
+        .expect("a CSP");
+    let csp = &html[csp_start..csp_start + html[csp_start..].find('>').expect("end")];
+    assert!(
+        csp.contains("default-src 'none'; script-src 'sha256-"),
+        "{csp}"
+    );
+    assert!(csp.contains("style-src 'sha256-"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    // Links (rule docs) are links, not requests; they go to the docs.
+    assert!(html.contains(&format!(
+        "href=\"{}/blob/main/docs/rules.md#sq40104\"",
+        portcullis_report::REPOSITORY
+    )));
+    // Findings are rendered by the script, a page at a time.
+    assert!(!html.contains("<article"));
+}
+
+#[test]
+fn html_summary_counts_policies_and_verdicts() {
+    let report = sample();
+    let html = render_html(&report);
+    assert!(html.contains("<title>portcullis: FAIL — 5 targets, 8 findings</title>"));
+    assert!(
+        html.contains("5 targets, 8 findings (2 high, 2 medium, 4 low), 4 failing, 1 suppressed.")
+    );
+    // The overview table, one row per target.
+    assert_eq!(html.matches("<tr data-target=").count(), 5);
+
+    let archive = html_target(&html, 1);
+    assert!(archive.contains("<span class=\"name\">docker-archive:images/app.tar:app:1</span>"));
+    assert!(archive.contains("data-verdict=\"fail\">FAIL</span>"));
+    assert!(archive.contains(&format!(
+        "<code class=\"digest\">sha256:{}</code>",
+        "ab".repeat(32)
+    )));
+    for (what, n) in [
+        ("severity=\"critical\"", 0),
+        ("severity=\"high\"", 0),
+        ("severity=\"medium\"", 2),
+        ("severity=\"low\"", 1),
+        ("severity=\"info\"", 0),
+        ("category=\"container-security\"", 2),
+        ("category=\"build-instructions\"", 1),
+        ("outcome=\"fail\"", 2),
+        ("outcome=\"warn\"", 1),
+        ("outcome=\"suppressed\"", 0),
+    ] {
+        let needle = format!("data-count-{what}>{n}<");
+        assert!(archive.contains(&needle), "{needle} in {archive}");
+    }
+    assert!(archive.contains("data-count-total>3<"));
+    assert!(archive.contains("data-count-notes>1<"));
+    // Every policy, with its outcome.
+    assert_eq!(archive.matches("<tr class=\"st-").count(), RULES.len());
+    assert!(archive.contains("data-rule=\"SQ40101\" data-status=\"fail\""));
+    assert!(archive.contains("data-rule=\"SQ41102\" data-status=\"warn\""));
+    assert!(archive.contains("data-rule=\"SQ40104\" data-status=\"pass\""));
+    assert!(archive.contains("Policies: 14 evaluated — 2 fail, 1 warn, 11 pass"));
+
+    let dockerfile = html_target(&html, 0);
+    assert!(dockerfile.contains("data-count-outcome=\"suppressed\">1<"));
+    assert!(dockerfile.contains("data-rule=\"SQ41102\" data-status=\"suppressed\""));
+    assert!(
+        !dockerfile.contains("<h3>Layers</h3>"),
+        "no layers for a Dockerfile"
+    );
+    let stdin = html_target(&html, 4);
+    assert!(stdin.contains("data-rule=\"SQ40102\" data-status=\"not-applicable\""));
+    assert!(stdin.contains("not applicable</span>"));
+    // An image without layer details (as from an older report) says so.
+    assert!(html_target(&html, 2).contains("no layer or history details"));
+}
+
+#[test]
+fn html_layers_and_history_show_where_findings_sit() {
+    let html = render_html(&sample());
+    let archive = html_target(&html, 1);
+    // A bar per layer, by size against the largest (per mille, at least 4).
+    for (layer, class, width) in [(0, "base", 1000), (1, "own", 250), (2, "own", 4)] {
+        let row_start = archive
+            .find(&format!("<tr class=\"{class}\" data-layer=\"{layer}\">"))
+            .unwrap_or_else(|| panic!("layer {layer} row"));
+        let row =
+            &archive[row_start..row_start + archive[row_start..].find("</tr>").expect("row end")];
+        assert!(
+            row.contains(&format!(
+                "<rect class=\"{class}\" x=\"0\" y=\"2\" width=\"{width}\""
+            )),
+            "{row}"
+        );
+        // Layer 0 holds the setuid file; layer 2 was made by the ADD of entry 5.
+        let found = match layer {
+            0 => "data-place=\"layer\" data-index=\"0\" data-target=\"1\" title=\"Show the findings in layer 0\">1<",
+            2 => "data-place=\"layer\" data-index=\"2\" data-target=\"1\" title=\"Show the findings in layer 2\">1<",
+            _ => "<span class=\"zero\">0</span>",
+        };
+        assert!(row.contains(found), "{row}");
+    }
+    assert!(archive.contains("7.6 MiB"), "sizes in words");
+    // The history: every entry, the boundary after entry 1, findings at
+    // entry 2 (USER, related) and 5 (the ADD), and entry 0 by its layer.
+    assert_eq!(archive.matches("<li class=\"base").count(), 2);
+    assert_eq!(archive.matches("<li class=\"own").count(), 5);
+    let boundary = archive.find("data-boundary=\"1\"").expect("the boundary");
+    assert!(archive.find("data-history=\"1\"").expect("1") < boundary);
+    assert!(boundary < archive.find("data-history=\"2\"").expect("2"));
+    assert!(!archive.contains("boundary guessed"));
+    for entry in [0, 2, 5] {
+        assert!(
+            archive.contains(&format!("data-place=\"history\" data-index=\"{entry}\"")),
+            "entry {entry}"
+        );
+    }
+    assert!(archive.contains("<span class=\"when\">2024-05-01 12:34:56</span>"));
+
+    // The data: each finding's layer and history entries, for the filters.
+    let data = html_data(&html);
+    let findings = data["targets"][1]["findings"].as_array().expect("findings");
+    let place: Vec<(Value, Value)> = findings
+        .iter()
+        .map(|f| (f["ly"].clone(), f["h"].clone()))
+        .collect();
+    // Container security first (config, then layer), then build instructions.
+    assert_eq!(
+        place,
+        [
+            (Value::Null, json!([2])),
+            (json!(0), json!([0])),
+            (json!(2), json!([5])),
+        ]
+    );
+}
+
+#[test]
+fn html_guessed_boundary_and_long_history() {
+    let mut report = sample();
+    let image = report.targets[1].image.as_mut().expect("image");
+    image.base_boundary = Some(BaseBoundary {
+        last: 1,
+        signal: "last-cmd".into(),
+        certain: false,
+        how: "the base image's last CMD/ENTRYPOINT".into(),
+    });
+    let html = render_html(&report);
+    assert!(html_target(&html, 1).contains("<li class=\"boundary guessed\" data-boundary=\"1\"><span>base image ends here (guessed)</span></li>"));
+    assert!(html_target(&html, 1).contains("a guess from the history's shape"));
+
+    // 5,000 history entries: those that matter are drawn, the rest folded.
+    let image = report.targets[1].image.as_mut().expect("image");
+    image.history.extend((0..5_000).map(|i| HistoryDetails {
+        created: None,
+        created_by: format!("/bin/sh -c #(nop)  LABEL n={i}"),
+        comment: None,
+        layer: None,
+    }));
+    report.targets[1].findings[0].related = vec![Location::History {
+        index: 3000,
+        created_by: "LABEL".into(),
+    }];
+    let html = render_html(&report);
+    let archive = html_target(&html, 1);
+    let drawn =
+        archive.matches("<li class=\"base").count() + archive.matches("<li class=\"own").count();
+    assert!(drawn < 30, "{drawn} entries drawn");
+    assert!(archive.contains("data-history=\"3000\""));
+    assert!(archive.contains("data-history=\"5006\""), "the last entry");
+    assert!(archive.contains("entries not shown (no findings, no layer)"));
+}
+
+#[test]
+fn html_data_block_holds_every_finding() {
+    let report = sample();
+    let html = render_html(&report);
+    let data = html_data(&html);
+    assert_eq!(
+        data["doc"],
+        format!("{}/blob/main/docs/rules.md#", portcullis_report::REPOSITORY)
+    );
+    let targets = data["targets"].as_array().expect("targets");
+    assert_eq!(targets.len(), report.targets.len());
+    for (t, r) in targets.iter().zip(&report.targets) {
+        assert_eq!(t["name"], r.target.as_str());
+        assert_eq!(
+            t["findings"].as_array().map(Vec::len),
+            Some(r.findings.len())
+        );
+    }
+    // Findings sorted most severe first within a category; what a rule's
+    // findings share is stored once.
+    let dockerfile = &targets[0]["findings"];
+    let kinds = &data["kinds"];
+    let ssh = &kinds[dockerfile[0]["k"].as_u64().expect("k") as usize];
+    assert_eq!(ssh["rule"], "SQ40104");
+    assert_eq!(ssh["severity"], "high");
+    assert_eq!(ssh["action"], "fail");
+    assert_eq!(ssh["category"], "container-security");
+    assert_eq!(
+        ssh["remediation"],
+        registry::find("SQ40104").expect("rule").remediation
+    );
+    assert_eq!(dockerfile[0]["m"], "port 22/tcp (SSH) is exposed");
+    assert_eq!(dockerfile[0]["l"], "app/Dockerfile:4:8");
+    assert_eq!(dockerfile[0]["lk"], "dockerfile");
+    assert_eq!(dockerfile[0]["fp"], "0123456789abcdef0123456789abcdef");
+    assert_eq!(
+        dockerfile[1]["s"],
+        json!(["inline", "the tarball is vendored and checked"])
+    );
+    let telnet = &targets[2]["findings"][0];
+    assert_eq!(
+        telnet["r"],
+        json!([
+            ["history", "history entry 3: EXPOSE 23"],
+            ["dockerfile", "app/Dockerfile:4:1"]
+        ])
+    );
+    let kinds_used: std::collections::BTreeSet<u64> = targets
+        .iter()
+        .flat_map(|t| t["findings"].as_array().expect("findings"))
+        .map(|f| f["k"].as_u64().expect("k"))
+        .collect();
+    assert_eq!(kinds_used.len(), kinds.as_array().expect("kinds").len());
+}
+
+#[test]
+fn html_keeps_hostile_text_as_text() {
+    let mut report = sample();
+    let evil = "</script><script>alert(1)</script><img src=x onerror=alert(2)><!-- \"' & \u{1b}[2J \u{202e}gpj.exe";
+    report.targets[1].target = format!("app {evil}");
+    report.targets[1].findings[0].message = format!("user `{evil}`");
+    report.targets[1].findings[0].related = vec![Location::History {
+        index: 2,
+        created_by: evil.to_owned(),
+    }];
+    report.targets[1].kind = evil.to_owned();
+    report.targets[1].notes[0].message = evil.to_owned();
+    report.targets[1].policies[0].rule = evil.to_owned();
+    let image = report.targets[1].image.as_mut().expect("image");
+    image.history[2].created_by = evil.to_owned();
+    image.history[2].comment = Some(evil.to_owned());
+    image.layers[1].diff_id = evil.to_owned();
+    image.history[3].created = Some(evil.to_owned());
+    let html = render_html(&report);
+    assert_eq!(
+        html.matches("<script").count(),
+        2,
+        "no script from the input"
+    );
+    assert_eq!(html.matches("</script>").count(), 2);
+    assert!(!html.contains("<img"));
+    assert!(!html.contains("<!--"));
+    assert!(!html.contains('\u{1b}'));
+    assert!(!html.contains('\u{202e}'));
+    assert!(html.contains(
+        "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;&lt;!-- &quot;&#39; &amp; \\u{1b}[2J \\u{202e}gpj.exe"
+    ));
+    // The data block reads back to the shown text.
+    let data = html_data(&html);
+    assert_eq!(
+        data["targets"][1]["name"],
+        "app </script><script>alert(1)</script><img src=x onerror=alert(2)><!-- \"' & \\u{1b}[2J \\u{202e}gpj.exe"
+    );
+}
+
+#[test]
+fn html_of_a_report_without_targets_or_findings() {
+    let empty = Report::new("1.0.0", Vec::new());
+    let html = render_html(&empty);
+    assert!(html.contains("The report has no targets."));
+    assert_eq!(html_data(&html)["targets"], json!([]));
+
+    let clean = Report::new(
+        "1.0.0",
+        vec![target(
+            "Dockerfile",
+            "dockerfile",
+            Some("Dockerfile"),
+            Vec::new(),
+            &[],
+        )],
+    );
+    let html = render_html(&clean);
+    assert!(html.contains("data-verdict=\"pass\">PASS</span>"));
+    assert!(html.contains("<p class=\"empty\">No findings.</p>"));
+}
+
+#[test]
+fn image_details_are_optional_in_the_json() {
+    // Written with them, read back the same.
+    let report = sample();
+    let json = render_json(&report);
+    let value: Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(value["targets"][1]["image"]["layers"][0]["size"], 8_000_000);
+    assert_eq!(value["targets"][1]["image"]["history"][4]["layer"], 1);
+    assert_eq!(
+        value["targets"][1]["image"]["base_boundary"]["signal"],
+        "time-gap"
+    );
+    assert!(
+        value["targets"][0].get("image").is_none(),
+        "absent, not null, for Dockerfiles"
+    );
+    let back = read_json(json.as_bytes()).expect("reads back");
+    assert_eq!(back.targets[1].image, report.targets[1].image);
+    assert_eq!(render_json(&back), json);
+
+    // A report from before the field: reads, and renders in every format.
+    let mut old = value.clone();
+    for t in old["targets"].as_array_mut().expect("targets") {
+        t.as_object_mut().expect("target").remove("image");
+    }
+    let old = read_json(old.to_string().as_bytes()).expect("an old report reads");
+    assert!(old.targets.iter().all(|t| t.image.is_none()));
+    let html = render_html(&old);
+    assert!(html_target(&html, 1).contains("no layer or history details"));
 }

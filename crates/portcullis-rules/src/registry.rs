@@ -149,7 +149,12 @@ pub fn markdown() -> String {
         ));
     }
     for r in RULES {
-        out.push('\n');
+        // An explicit anchor: `#sq40101` is what the table above and SARIF's
+        // helpUri link to; GitHub would otherwise derive one from the whole heading.
+        out.push_str(&format!(
+            "\n<a id=\"{}\"></a>\n\n",
+            r.code.to_ascii_lowercase()
+        ));
         out.push_str(&explain(r));
     }
     out

@@ -10,12 +10,16 @@
 //! built in code with the image locations (layer paths, config pointers,
 //! history entries, related entries) and notes. Prints, per format, the
 //! best and median of 5 renders and the output size; then reading the JSON
-//! back (`convert`).
+//! back (`convert`). The image report has layers and history, which the
+//! HTML report draws.
 
 use std::time::{Duration, Instant};
 
 use portcullis::Scanner;
-use portcullis_policy::{Action, PolicyResult, Report, ReportedFinding, Status, TargetReport};
+use portcullis_policy::{
+    Action, BaseBoundary, HistoryDetails, ImageDetails, LayerDetails, PolicyResult, Report,
+    ReportedFinding, Status, TargetReport,
+};
 use portcullis_report::Format;
 use portcullis_rules::finding::Note;
 use portcullis_rules::{registry, Location, RULES};
@@ -104,6 +108,42 @@ fn dockerfile_report(n: usize) -> Report {
     Scanner::report(vec![report])
 }
 
+/// Layers and history for the image report (the HTML report draws them):
+/// 12 layers made by 40 history entries, the first two the base's.
+fn image_details(digest: &dyn Fn(usize) -> String) -> ImageDetails {
+    let mut layer = 0;
+    let history = (0..40)
+        .map(|i| HistoryDetails {
+            created: Some(format!("2024-05-01T12:{:02}:00Z", i)),
+            created_by: format!("/bin/sh -c apt-get install -y package-{i}"),
+            comment: None,
+            layer: (i % 3 == 0 && layer < 12).then(|| {
+                layer += 1;
+                layer - 1
+            }),
+        })
+        .collect();
+    ImageDetails {
+        layers: (0..12)
+            .map(|i| LayerDetails {
+                diff_id: digest(i),
+                digest: digest(100 + i),
+                compression: "gzip".into(),
+                size: 1_000_000 * (i as u64 + 1),
+                compressed_size: 400_000 * (i as u64 + 1),
+                entries: 1000,
+            })
+            .collect(),
+        history,
+        base_boundary: Some(BaseBoundary {
+            last: 1,
+            signal: "buildkit-comments".into(),
+            certain: true,
+            how: "BuildKit's history comments".into(),
+        }),
+    }
+}
+
 /// An image report with `n` findings in every kind of image location.
 fn image_report(n: usize) -> Report {
     let digest = |i: usize| format!("sha256:{:064x}", i);
@@ -190,6 +230,7 @@ fn image_report(n: usize) -> Report {
         findings,
         notes,
         source: None,
+        image: Some(image_details(&digest)),
     };
     Scanner::report(vec![target])
 }

@@ -8,7 +8,10 @@ use std::sync::Arc;
 
 pub mod config;
 
-use portcullis_policy::{Policy, Report, TargetInfo, TargetReport};
+use portcullis_policy::{
+    BaseBoundary, HistoryDetails, ImageDetails, LayerDetails, Policy, Report, TargetInfo,
+    TargetReport,
+};
 use portcullis_rules::subject::SourceFile;
 
 /// Why a target could not be scanned: one line that starts with the target.
@@ -129,7 +132,12 @@ impl Scanner {
                     .load(&options)
                     .map_err(|e| ScanError { message: e.message })?;
                 let (name, kind, digest) = (image.name.clone(), image.kind, image.digest.clone());
+                let mut details = image_details(&image);
                 let subject = portcullis_rules::from_image(image);
+                details.base_boundary = subject
+                    .image
+                    .as_ref()
+                    .and_then(|facts| base_boundary(&facts.boundary));
                 let mut outcomes = portcullis_rules::check(&subject, &name);
                 if let Some(dockerfile) = &built_from {
                     let links = portcullis_rules::subject::link_dockerfile(&subject, dockerfile);
@@ -148,6 +156,7 @@ impl Scanner {
                 report
                     .notes
                     .extend(portcullis_rules::subject::boundary_note(&subject));
+                report.image = Some(details);
                 Ok(report)
             })
             .collect()
@@ -255,6 +264,64 @@ fn relate_to_dockerfile(
             }
         }
     }
+}
+
+/// The layers and history of a loaded image, as the report shows them (the
+/// base boundary is filled in from the subject, which finds it).
+fn image_details(image: &portcullis_image::Image) -> ImageDetails {
+    let layers = image
+        .layers
+        .iter()
+        .map(|l| LayerDetails {
+            diff_id: l.diff_id.clone(),
+            digest: l.blob_digest.clone(),
+            compression: l.compression.to_owned(),
+            size: l.uncompressed_size,
+            compressed_size: l.compressed_size,
+            entries: l.entries,
+        })
+        .collect();
+    // As `portcullis_image::history::steps` counts: each entry that is not
+    // `empty_layer` made the next layer.
+    let mut next_layer = 0;
+    let history = image
+        .config
+        .history
+        .iter()
+        .map(|h| HistoryDetails {
+            created: h.created.clone(),
+            created_by: h.created_by.clone().unwrap_or_default(),
+            comment: h.comment.clone(),
+            layer: (!h.empty_layer).then(|| {
+                next_layer += 1;
+                next_layer - 1
+            }),
+        })
+        .collect();
+    ImageDetails {
+        layers,
+        history,
+        base_boundary: None,
+    }
+}
+
+fn base_boundary(boundary: &portcullis_image::history::Boundary) -> Option<BaseBoundary> {
+    use portcullis_image::history::{Boundary, Signal};
+    let Boundary::Base { last, how } = boundary else {
+        return None;
+    };
+    let signal = match how {
+        Signal::FromMarker => "from-marker",
+        Signal::BuildKitComments => "buildkit-comments",
+        Signal::TimeGap => "time-gap",
+        Signal::LastCmd => "last-cmd",
+    };
+    Some(BaseBoundary {
+        last: *last,
+        signal: signal.to_owned(),
+        certain: how.is_certain(),
+        how: how.describe().to_owned(),
+    })
 }
 
 fn sha256_digest(bytes: &[u8]) -> String {

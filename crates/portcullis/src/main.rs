@@ -122,7 +122,7 @@ struct ScanArgs {
 struct OutputArgs {
     /// Report format; repeat it for several reports in one run. FORMAT alone
     /// goes to standard output (or --output), FORMAT=PATH to that file,
-    /// written atomically. Formats: human, json, sarif, junit, markdown.
+    /// written atomically. Formats: human, json, sarif, junit, markdown, html.
     /// Default: human; when every format given has a file, the human report
     /// still goes to standard output.
     #[arg(long, short, value_name = "FORMAT[=PATH]", value_parser = parse_format_spec)]
@@ -285,7 +285,7 @@ fn scan(args: ScanArgs) -> ExitCode {
     let scanner = Scanner {
         policy,
         build_args: args.build_args,
-        keep_source: plan.renders(Format::Human),
+        keep_source: plan.renders(Format::Human) || plan.renders(Format::Html),
         platform: args.platform,
         max_uncompressed: args.max_uncompressed,
         dockerfile: args.dockerfile,
@@ -579,6 +579,7 @@ fn extension(format: Format) -> &'static str {
         Format::Sarif => "sarif",
         Format::Junit => "xml",
         Format::Markdown => "md",
+        Format::Html => "html",
     }
 }
 

@@ -280,9 +280,9 @@ fn bad_format_arguments_are_exit_2_before_scanning() {
         assert_eq!(ls(dir.path()), ["Dockerfile"], "nothing written: {args:?}");
     }
     for (spec, expected) in [
-        ("xml", "invalid value 'xml' for '--format <FORMAT[=PATH]>': unknown format (use human, json, sarif, junit, markdown)"),
+        ("xml", "invalid value 'xml' for '--format <FORMAT[=PATH]>': unknown format (use human, json, sarif, junit, markdown, html)"),
         ("sarif=", "invalid value 'sarif=' for '--format <FORMAT[=PATH]>': no file after '='"),
-        ("html=r.html", "invalid value 'html=r.html' for '--format <FORMAT[=PATH]>': unknown format"),
+        ("pdf=r.pdf", "invalid value 'pdf=r.pdf' for '--format <FORMAT[=PATH]>': unknown format"),
     ] {
         let o = portcullis(&["scan", "--format", spec], dir.path());
         assert_eq!(o.status.code(), Some(2));
@@ -388,7 +388,7 @@ fn convert_renders_a_saved_report_like_the_scan_did() {
         &images(),
     );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    for format in ["sarif", "junit", "markdown", "json"] {
+    for format in ["sarif", "junit", "markdown", "json", "html"] {
         let scanned = portcullis(
             &[
                 "scan",
@@ -762,4 +762,112 @@ fn json_names_the_file_each_target_was_read_from() {
         &images(),
     );
     assert_eq!(path(&o), [json!("oci-bad"), json!("bad.oci.tar")]);
+}
+
+/// The JSON block the HTML report renders its findings from.
+fn html_data(html: &str) -> Value {
+    let open = "<script type=\"application/json\" id=\"portcullis-data\">";
+    let start = html.find(open).expect("the data block") + open.len();
+    let end = start + html[start..].find("</script>").expect("its end");
+    serde_json::from_str(&html[start..end]).expect("JSON")
+}
+
+#[test]
+fn html_of_images_and_dockerfiles() {
+    // Images: the JSON carries layers and history, the HTML draws them.
+    let out = tempfile::tempdir().expect("tempdir");
+    let o = portcullis(
+        &[
+            "scan",
+            "docker-archive:docker-buildkit.tar:localhost/bad:1",
+            "-q",
+            "-f",
+            &format!("json={}", out.path().join("r.json").display()),
+            "-f",
+            &format!("html={}", out.path().join("r.html").display()),
+        ],
+        &images(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let json: Value = serde_json::from_str(&read(&out.path().join("r.json"))).expect("json");
+    let image = &json["targets"][0]["image"];
+    assert_eq!(image["layers"].as_array().map(Vec::len), Some(4));
+    assert_eq!(image["history"].as_array().map(Vec::len), Some(11));
+    assert_eq!(
+        image["base_boundary"],
+        // BuildKit marks the base's entries too here, so the time gap tells.
+        json!({"last": 1, "signal": "time-gap", "certain": true, "how": "the time between the base image's history and this build's"})
+    );
+    let diff_ids = json["targets"][0]["image"]["layers"]
+        .as_array()
+        .expect("layers")
+        .iter()
+        .map(|l| l["diff_id"].clone())
+        .collect::<Vec<_>>();
+    // Layer locations name the same diff_ids, by the same index.
+    for f in json["targets"][0]["findings"].as_array().expect("findings") {
+        if f["location"]["kind"] == "layer" {
+            let i = f["location"]["index"].as_u64().expect("index") as usize;
+            assert_eq!(f["location"]["digest"], diff_ids[i]);
+        }
+    }
+    // Each layer was made by one history entry, in order.
+    let made: Vec<u64> = image["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter_map(|h| h["layer"].as_u64())
+        .collect();
+    assert_eq!(made, [0, 1, 2, 3]);
+    let html = read(&out.path().join("r.html"));
+    assert!(html.contains("<table class=\"grid layers\" data-target=\"0\">"));
+    assert!(html.contains("<li class=\"boundary\" data-boundary=\"1\">"));
+    assert_eq!(
+        html_data(&html)["targets"][0]["findings"]
+            .as_array()
+            .map(Vec::len),
+        json["targets"][0]["findings"].as_array().map(Vec::len)
+    );
+
+    // A report from before `image` existed still converts, to every format.
+    let mut old = json.clone();
+    old["targets"][0]
+        .as_object_mut()
+        .expect("target")
+        .remove("image");
+    let old_path = out.path().join("old.json");
+    std::fs::write(&old_path, old.to_string()).expect("write");
+    for format in ["html", "json", "sarif", "junit", "markdown", "human"] {
+        let o = portcullis(
+            &["convert", &old_path.display().to_string(), "-f", format],
+            &images(),
+        );
+        assert_eq!(o.status.code(), Some(1), "{format}: {}", stderr(&o));
+        if format == "html" {
+            assert!(stdout(&o).contains("no layer or history details"));
+        }
+        if format == "json" {
+            assert!(!stdout(&o).contains("\"image\""), "still absent");
+        }
+    }
+
+    // Dockerfiles: no image part, and the source line of each finding.
+    let o = portcullis(&["scan", "examples/Dockerfile", "-f", "html"], &repo());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let html = stdout(&o);
+    assert!(!html.contains("<h3>Layers</h3>"));
+    let data = html_data(&html);
+    let ssh = data["targets"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["m"].as_str().is_some_and(|m| m.contains("22/tcp")))
+        .expect("the SSH finding");
+    assert_eq!(ssh["l"], "examples/Dockerfile:20:13");
+    assert_eq!(ssh["src"][0], 20);
+    let line = ssh["src"][1].as_str().expect("line");
+    let start = ssh["src"][2].as_u64().expect("start") as usize;
+    let len = ssh["src"][3].as_u64().expect("len") as usize;
+    let marked: String = line.chars().skip(start).take(len).collect();
+    assert_eq!(marked, "${SSH_PORT}");
 }

@@ -83,6 +83,34 @@ fn scan(target: &str) -> BTreeMap<String, Vec<String>> {
     out
 }
 
+/// `CODE@location LINE:COL,…` per finding of the first target of a JSON
+/// report, with the Dockerfile lines `--dockerfile` related to it; sorted.
+fn with_dockerfile_lines(o: &Output) -> Vec<String> {
+    let r: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let mut lines: Vec<String> = r["targets"][0]["findings"]
+        .as_array()
+        .expect("f")
+        .iter()
+        .map(|f| {
+            let at: Vec<String> = f["related"]
+                .as_array()
+                .expect("related")
+                .iter()
+                .filter(|l| l["kind"] == "dockerfile")
+                .map(|l| format!("{}:{}", l["line"], l["column"]))
+                .collect();
+            format!(
+                "{}@{} {}",
+                f["rule"].as_str().unwrap_or(""),
+                loc(&f["location"]),
+                at.join(",")
+            )
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
 fn v(items: &[&str]) -> Vec<String> {
     let mut v: Vec<String> = items.iter().map(|s| s.to_string()).collect();
     v.sort();
@@ -430,28 +458,7 @@ fn dockerfile_lines_are_related_to_findings_from_instructions() {
             "{}",
             String::from_utf8_lossy(&o.stderr)
         );
-        let r: Value = serde_json::from_slice(&o.stdout).expect("json");
-        let mut lines: Vec<String> = r["targets"][0]["findings"]
-            .as_array()
-            .expect("f")
-            .iter()
-            .map(|f| {
-                let at: Vec<String> = f["related"]
-                    .as_array()
-                    .expect("related")
-                    .iter()
-                    .filter(|l| l["kind"] == "dockerfile")
-                    .map(|l| format!("{}:{}", l["line"], l["column"]))
-                    .collect();
-                format!(
-                    "{}@{} {}",
-                    f["rule"].as_str().unwrap_or(""),
-                    loc(&f["location"]),
-                    at.join(",")
-                )
-            })
-            .collect();
-        lines.sort();
+        let lines = with_dockerfile_lines(&o);
         assert_eq!(
             lines,
             [
@@ -578,28 +585,7 @@ fn rlogin_and_rsh_ports_fail_in_every_builder_and_udp_does_not() {
             &target,
         ]);
         assert_eq!(o.status.code(), Some(1), "{archive}");
-        let r: Value = serde_json::from_slice(&o.stdout).expect("json");
-        let mut lines: Vec<String> = r["targets"][0]["findings"]
-            .as_array()
-            .expect("f")
-            .iter()
-            .map(|f| {
-                let at: Vec<String> = f["related"]
-                    .as_array()
-                    .expect("related")
-                    .iter()
-                    .filter(|l| l["kind"] == "dockerfile")
-                    .map(|l| format!("{}:{}", l["line"], l["column"]))
-                    .collect();
-                format!(
-                    "{}@{} {}",
-                    f["rule"].as_str().unwrap_or(""),
-                    loc(&f["location"]),
-                    at.join(",")
-                )
-            })
-            .collect();
-        lines.sort();
+        let lines = with_dockerfile_lines(&o);
         assert_eq!(
             lines,
             [
