@@ -211,10 +211,25 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Rules { markdown } => {
+            // The container policies, then the policy file's own findings
+            // (SQ49xxx), so every code a report can carry is documented.
             if markdown {
                 print!("{}", portcullis_rules::registry::markdown());
+                print!(
+                    "\n# Findings about the policy file\n\nReported about `portcullis.toml` and inline suppressions; see [policy.md](policy.md).\n"
+                );
+                for r in portcullis_policy::meta::RULES {
+                    print!(
+                        "\n<a id=\"{}\"></a>\n\n{}",
+                        r.code.to_ascii_lowercase(),
+                        portcullis_policy::meta::explain(r)
+                    );
+                }
             } else {
-                for r in portcullis_rules::RULES {
+                let all = portcullis_rules::RULES
+                    .iter()
+                    .chain(portcullis_policy::meta::RULES.iter());
+                for r in all {
                     println!(
                         "{:<8} {:<30} {:<7} {}",
                         r.code,
