@@ -73,7 +73,7 @@ pub fn render_html(report: &Report) -> String {
         "<p class=\"lede\">{} target{}, {}. {} {}, JSON report schema {}.</p>\n</header>",
         report.targets.len(),
         plural(report.targets.len()),
-        text(&counts_sentence(&all)),
+        text(&crate::findings_summary(&all)),
         text(&report.tool.name),
         text(&report.tool.version),
         report.schema_version
@@ -1044,32 +1044,6 @@ fn outcome_of(f: &ReportedFinding) -> &'static str {
         (None, Action::Warn) => "warn",
         (None, Action::Info) => "info",
     }
-}
-
-/// "3 findings (1 high, 2 low), 1 failing, 1 suppressed".
-fn counts_sentence(findings: &[&ReportedFinding]) -> String {
-    if findings.is_empty() {
-        return "no findings".to_owned();
-    }
-    let by_severity: Vec<String> = Severity::ALL
-        .iter()
-        .rev()
-        .filter_map(|s| {
-            let n = findings.iter().filter(|f| f.severity == *s).count();
-            (n > 0).then(|| format!("{n} {s}"))
-        })
-        .collect();
-    let failing = findings.iter().filter(|f| outcome_of(f) == "fail").count();
-    let suppressed = findings.iter().filter(|f| f.suppressed.is_some()).count();
-    let mut s = format!(
-        "{} ({}), {failing} failing",
-        count_phrase(findings.len(), "finding"),
-        by_severity.join(", ")
-    );
-    if suppressed > 0 {
-        let _ = write!(s, ", {suppressed} suppressed");
-    }
-    s
 }
 
 /// "1 finding", "2 findings", "3 entries".

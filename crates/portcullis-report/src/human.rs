@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use portcullis_policy::{Action, Report, ReportedFinding, TargetReport, Verdict};
-use portcullis_rules::{Category, Location, Severity};
+use portcullis_rules::{Category, Location};
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct HumanOptions {
@@ -60,40 +60,10 @@ pub fn render_human(report: &Report, options: HumanOptions) -> String {
         } else {
             String::new()
         },
-        counts(&findings),
+        crate::findings_summary(&findings),
         paint.verdict(report.verdict)
     );
     out
-}
-
-/// "3 findings (1 high, 2 low), 1 failing".
-fn counts(findings: &[&ReportedFinding]) -> String {
-    if findings.is_empty() {
-        return "no findings".to_owned();
-    }
-    let by_sev: Vec<String> = Severity::ALL
-        .iter()
-        .rev()
-        .filter_map(|s| {
-            let n = findings.iter().filter(|f| f.severity == *s).count();
-            (n > 0).then(|| format!("{n} {s}"))
-        })
-        .collect();
-    let failing = findings
-        .iter()
-        .filter(|f| f.action == Action::Fail && f.suppressed.is_none())
-        .count();
-    let suppressed = findings.iter().filter(|f| f.suppressed.is_some()).count();
-    let mut s = format!(
-        "{} finding{} ({}), {failing} failing",
-        findings.len(),
-        if findings.len() == 1 { "" } else { "s" },
-        by_sev.join(", ")
-    );
-    if suppressed > 0 {
-        let _ = write!(s, ", {suppressed} suppressed");
-    }
-    s
 }
 
 fn render_target(out: &mut String, target: &TargetReport, paint: &Paint, with_counts: bool) {
@@ -136,7 +106,7 @@ fn render_target(out: &mut String, target: &TargetReport, paint: &Paint, with_co
     render_notes(out, target, paint);
     let all: Vec<&ReportedFinding> = target.findings.iter().collect();
     if with_counts {
-        let _ = writeln!(out, "\n  {}", counts(&all));
+        let _ = writeln!(out, "\n  {}", crate::findings_summary(&all));
     }
     out.push('\n');
 }

@@ -126,3 +126,36 @@ pub fn read_json(bytes: &[u8]) -> Result<Report, String> {
 
 /// `path:line:col`, or the image location in words.
 pub(crate) use human::describe;
+
+/// "7 findings (1 high, 2 medium, 4 low), 3 failing, 1 suppressed": the
+/// one-line count every renderer shows per target and for the whole report.
+pub(crate) fn findings_summary(findings: &[&portcullis_policy::ReportedFinding]) -> String {
+    use portcullis_policy::Action;
+    use portcullis_rules::Severity;
+    if findings.is_empty() {
+        return "no findings".to_owned();
+    }
+    let by_severity: Vec<String> = Severity::ALL
+        .iter()
+        .rev()
+        .filter_map(|s| {
+            let n = findings.iter().filter(|f| f.severity == *s).count();
+            (n > 0).then(|| format!("{n} {s}"))
+        })
+        .collect();
+    let failing = findings
+        .iter()
+        .filter(|f| f.action == Action::Fail && f.suppressed.is_none())
+        .count();
+    let suppressed = findings.iter().filter(|f| f.suppressed.is_some()).count();
+    let mut s = format!(
+        "{} finding{} ({}), {failing} failing",
+        findings.len(),
+        if findings.len() == 1 { "" } else { "s" },
+        by_severity.join(", ")
+    );
+    if suppressed > 0 {
+        s.push_str(&format!(", {suppressed} suppressed"));
+    }
+    s
+}

@@ -38,7 +38,7 @@ pub fn render_markdown(report: &Report, limits: MarkdownLimits) -> String {
         "{} target{}, {}.\n",
         report.targets.len(),
         if report.targets.len() == 1 { "" } else { "s" },
-        counts(&all)
+        crate::findings_summary(&all)
     );
 
     out.push_str("| target | verdict | critical | high | medium | low | info | suppressed |\n");
@@ -106,7 +106,7 @@ fn target_section(
         "\n### {}: {}\n\n{}; {checked} policies checked{}.\n",
         code(&t.target, limits.cell),
         verdict(t.verdict),
-        counts(&findings),
+        crate::findings_summary(&findings),
         match t.notes.len() {
             0 => String::new(),
             1 => "; 1 note".to_owned(),
@@ -154,36 +154,6 @@ fn label(f: &ReportedFinding) -> &'static str {
         (None, Action::Warn) => "WARN",
         (None, Action::Info) => "INFO",
     }
-}
-
-/// "7 findings (1 high, 2 medium, 4 low), 3 failing".
-fn counts(findings: &[&ReportedFinding]) -> String {
-    if findings.is_empty() {
-        return "no findings".to_owned();
-    }
-    let by_severity: Vec<String> = Severity::ALL
-        .iter()
-        .rev()
-        .filter_map(|s| {
-            let n = findings.iter().filter(|f| f.severity == *s).count();
-            (n > 0).then(|| format!("{n} {s}"))
-        })
-        .collect();
-    let failing = findings
-        .iter()
-        .filter(|f| f.action == Action::Fail && f.suppressed.is_none())
-        .count();
-    let suppressed = findings.iter().filter(|f| f.suppressed.is_some()).count();
-    let mut s = format!(
-        "{} finding{} ({}), {failing} failing",
-        findings.len(),
-        if findings.len() == 1 { "" } else { "s" },
-        by_severity.join(", ")
-    );
-    if suppressed > 0 {
-        let _ = write!(s, ", {suppressed} suppressed");
-    }
-    s
 }
 
 /// At most `max` characters, the cut marked with an ellipsis.

@@ -586,7 +586,10 @@ fn rules_and_explain() {
     let out = stdout(&o);
     // The 14 container policies, then the policy file's own 4 (SQ49xxx).
     assert_eq!(out.lines().count(), 18);
-    assert!(out.lines().nth(14).is_some_and(|l| l.starts_with("SQ49001 ")));
+    assert!(out
+        .lines()
+        .nth(14)
+        .is_some_and(|l| l.starts_with("SQ49001 ")));
     assert!(out
         .lines()
         .any(|l| l.split_whitespace().collect::<Vec<_>>()[..3]
