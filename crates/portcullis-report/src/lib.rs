@@ -127,7 +127,7 @@ pub fn read_json(bytes: &[u8]) -> Result<Report, String> {
 /// `path:line:col`, or the image location in words.
 pub(crate) use human::describe;
 
-/// "7 findings (1 high, 2 medium, 4 low), 3 failing, 1 suppressed": the
+/// "7 findings (1 high, 2 medium, 4 low), 3 failing, 0 suppressed": the
 /// one-line count every renderer shows per target and for the whole report.
 pub(crate) fn findings_summary(findings: &[&portcullis_policy::ReportedFinding]) -> String {
     use portcullis_policy::Action;
@@ -154,8 +154,7 @@ pub(crate) fn findings_summary(findings: &[&portcullis_policy::ReportedFinding])
         if findings.len() == 1 { "" } else { "s" },
         by_severity.join(", ")
     );
-    if suppressed > 0 {
-        s.push_str(&format!(", {suppressed} suppressed"));
-    }
+    // Always said, zero too: a reader checks that nothing was waved through.
+    s.push_str(&format!(", {suppressed} suppressed"));
     s
 }

@@ -790,7 +790,7 @@ fn markdown_summary_and_table() {
     assert!(md.contains(&section), "{md}");
     let image = format!(
         "\n### `docker-archive:images/app.tar:app:1`: **FAIL**\n\n\
-3 findings (2 medium, 1 low), 2 failing; 14 policies checked; 1 note.\n\n\
+3 findings (2 medium, 1 low), 2 failing, 0 suppressed; 14 policies checked; 1 note.\n\n\
 | | rule | severity | location | message |\n|---|---|---|---|---|\n\
 | **FAIL** | [SQ40101]({}) | medium | `image config /config/User` | the config user is `root`, which is root |\n\
 | **FAIL** | [SQ40102]({}) | medium | `/usr/bin/su in layer 0 ({LAYER0})` | /usr/bin/su has the setuid bit |\n\

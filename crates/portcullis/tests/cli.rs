@@ -74,7 +74,7 @@ fn example_scan_fails_with_the_expected_findings() {
         "--> examples/Dockerfile:17:11",
         "WARN SQ41103 (low) CMD /bin/app --listen :8080 is shell form",
         "fix: Set WORKDIR before the COPY, or give COPY an absolute destination.",
-        "7 findings (1 high, 2 medium, 4 low), 3 failing: FAIL",
+        "7 findings (1 high, 2 medium, 4 low), 3 failing, 0 suppressed: FAIL",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }
@@ -125,7 +125,7 @@ fn readme_first_command_scans_the_shipped_image() {
         "FAIL SQ40102 (medium) /usr/local/bin/app has the setuid bit (mode 4755, owner 0:0)",
         "--> /usr/local/bin/app in layer 1 (sha256:",
         "--> history entry 3: ADD app.conf /etc/app/app.conf # buildkit",
-        "6 findings (1 high, 2 medium, 3 low), 3 failing: FAIL",
+        "6 findings (1 high, 2 medium, 3 low), 3 failing, 0 suppressed: FAIL",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }

@@ -97,7 +97,7 @@ fn the_policy_file_is_found_by_walking_up() {
     let out = portcullis(&["scan"], &cwd);
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
     assert!(
-        stdout(&out).ends_with("2 findings (1 high, 1 low), 0 failing: PASS\n"),
+        stdout(&out).ends_with("2 findings (1 high, 1 low), 0 failing, 0 suppressed: PASS\n"),
         "{}",
         stdout(&out)
     );
@@ -133,7 +133,7 @@ fn command_line_fail_on_wins_over_the_file() {
     ]);
     let out = portcullis(&["scan", "--fail-on", "low"], dir.path());
     assert_eq!(code(&out), 1);
-    assert!(stdout(&out).ends_with("2 findings (1 high, 1 low), 2 failing: FAIL\n"));
+    assert!(stdout(&out).ends_with("2 findings (1 high, 1 low), 2 failing, 0 suppressed: FAIL\n"));
     let out = portcullis(&["scan", "--fail-on", "never", "--no-config"], dir.path());
     assert_eq!(code(&out), 0);
     let out = portcullis(&["scan", "--fail-on", "severe"], dir.path());
