@@ -651,8 +651,17 @@ fn write_all_atomically<'a>(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let tmp = dir.join(format!(".{name}.{}.{i}.tmp", std::process::id()));
-        if let Err(e) = std::fs::write(&tmp, text) {
+        let (tmp, mut file) = match create_temp(dir, &name) {
+            Ok(created) => created,
+            Err(e) => {
+                clean(&staged);
+                return Err((path, e));
+            }
+        };
+        if let Err(e) = file
+            .write_all(text.as_bytes())
+            .and_then(|()| file.sync_all())
+        {
             let _ = std::fs::remove_file(&tmp);
             clean(&staged);
             return Err((path, e));
@@ -674,4 +683,35 @@ fn write_all_atomically<'a>(
         }
     }
     Ok(())
+}
+
+/// A new file next to `name` in `dir`, under a name no one can predict, that
+/// did not exist before (`O_CREAT|O_EXCL`: a planted file or symlink of that
+/// name makes the attempt fail, never gets written through).
+fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
+    use std::hash::{BuildHasher, Hasher};
+    for _ in 0..16 {
+        // RandomState is seeded from the operating system's randomness.
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u32(std::process::id());
+        hasher.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        let tmp = dir.join(format!(".{name}.{:016x}.tmp", hasher.finish()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(file) => return Ok((tmp, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        "no free temporary file name beside it",
+    ))
 }
