@@ -628,7 +628,7 @@ fn write_all_atomically<'a>(
         }
     };
     let mut staged = Vec::with_capacity(writes.len());
-    for (i, (path, text)) in writes.iter().enumerate() {
+    for (path, text) in writes.iter() {
         if path.is_dir() {
             clean(&staged);
             return Err((
