@@ -52,6 +52,8 @@ pub struct Scanner {
     pub dockerfile: Option<PathBuf>,
     /// Told about image reading as it goes (for a progress bar).
     pub progress: Option<Box<dyn Fn(Progress) + Send + Sync>>,
+    /// How `docker://` targets reach their registry.
+    pub registry: portcullis_image::RegistryOptions,
 }
 
 /// Image reading progress.
@@ -76,6 +78,7 @@ impl Default for Scanner {
             max_uncompressed: DEFAULT_MAX_UNCOMPRESSED,
             dockerfile: None,
             progress: None,
+            registry: portcullis_image::RegistryOptions::default(),
         }
     }
 }
@@ -100,8 +103,15 @@ impl Scanner {
         &self,
         target: &portcullis_image::Target,
     ) -> Result<Vec<TargetReport>, ScanError> {
-        let refs = portcullis_image::resolve(target, self.platform.as_deref())
-            .map_err(|e| ScanError { message: e.message })?;
+        let refs = match target {
+            portcullis_image::Target::Registry(reference) => portcullis_image::registry::resolve(
+                reference,
+                self.platform.as_deref(),
+                &self.registry,
+            ),
+            _ => portcullis_image::resolve(target, self.platform.as_deref()),
+        }
+        .map_err(|e| ScanError { message: e.message })?;
         let want = |path: &[u8]| path == b"etc/passwd";
         let tell = |p: Progress| {
             if let Some(progress) = &self.progress {
@@ -117,7 +127,8 @@ impl Scanner {
         let path = match target {
             portcullis_image::Target::DockerArchive { path, .. }
             | portcullis_image::Target::OciLayout { path, .. }
-            | portcullis_image::Target::OciArchive { path, .. } => path.clone(),
+            | portcullis_image::Target::OciArchive { path, .. } => Some(path.clone()),
+            portcullis_image::Target::Registry(_) => None,
         };
         let built_from = match &self.dockerfile {
             Some(path) => Some(self.dockerfile_subject(path)?),
@@ -148,7 +159,7 @@ impl Scanner {
                         target: name,
                         kind: kind.into(),
                         digest: Some(digest),
-                        path: Some(path.clone()),
+                        path: path.clone(),
                         source: None,
                     },
                     outcomes,
