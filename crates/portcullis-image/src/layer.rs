@@ -513,6 +513,12 @@ pub fn read_layer(
                 "an entry's tar metadata (GNU long name or PAX records) is over {MAX_ENTRY_METADATA} bytes: refusing a hostile layer"
             );
         }
+        if let Some(source) = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<crate::error::SourceError>())
+        {
+            return source.to_string();
+        }
         let text = e.to_string();
         if compression == "none" {
             format!("not a valid tar stream: {text}")

@@ -12,7 +12,7 @@ pub(crate) enum Store {
     Dir(PathBuf),
     Tar(TarIndex),
     /// A registry repository: blobs streamed over HTTP (see `registry`).
-    Registry(crate::registry::Client),
+    Registry(Box<crate::registry::Client>),
 }
 
 /// The members of a tar file: name → (data offset, size).

@@ -24,7 +24,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check Dockerfiles against the policies. Exit status: 0 pass, 1 policy failed, 2 could not scan.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List the rules: code, name, severity, title.
     Rules {
         /// Print the generated rules documentation (docs/rules.md) instead.
@@ -219,7 +219,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Scan(args) => scan(args),
+        Command::Scan(args) => scan(*args),
         Command::Convert(args) => convert(args),
         Command::Config(ConfigCommand::Check { path }) => config_check(path),
         Command::Config(ConfigCommand::Schema) => {

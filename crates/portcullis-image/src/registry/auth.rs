@@ -297,7 +297,7 @@ mod tests {
     fn base64_round_trips() {
         for s in ["", "a", "ab", "abc", "user:pa ss", "ünï:cödé"] {
             assert_eq!(
-                base64_decode(&base64_encode(s.as_bytes())).unwrap(),
+                base64_decode(&base64_encode(s.as_bytes())).expect("ok"),
                 s.as_bytes()
             );
         }
@@ -310,12 +310,12 @@ mod tests {
         let c = parse_challenge(
             r#"Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a/b:pull""#,
         )
-        .unwrap();
+        .expect("ok");
         assert_eq!(c.scheme, "bearer");
         assert_eq!(c.params["realm"], "https://auth.example/token");
         assert_eq!(c.params["service"], "registry.example");
         assert_eq!(c.params["scope"], "repository:a/b:pull");
-        let c = parse_challenge(r#"Basic realm="Registry Realm""#).unwrap();
+        let c = parse_challenge(r#"Basic realm="Registry Realm""#).expect("ok");
         assert_eq!(
             (c.scheme.as_str(), c.params["realm"].as_str()),
             ("basic", "Registry Realm")
@@ -333,14 +333,14 @@ mod tests {
             ..AuthEntry::default()
         };
         assert_eq!(
-            entry_credentials(&entry).unwrap(),
+            entry_credentials(&entry).expect("ok"),
             Credentials {
                 username: "u".into(),
                 password: "p:q".into()
             }
         );
         assert_eq!(
-            entry_credentials(&AuthEntry::default()).unwrap_err(),
+            entry_credentials(&AuthEntry::default()).expect_err("error"),
             "has no credentials"
         );
     }

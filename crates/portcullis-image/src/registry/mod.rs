@@ -283,7 +283,7 @@ impl Client {
         *self
             .authorization
             .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(format!("{authorization}"));
+            .unwrap_or_else(PoisonError::into_inner) = Some(authorization);
         Ok(())
     }
 
@@ -434,7 +434,10 @@ impl Read for BlobReader {
             } else {
                 io_text(&e)
             };
-            std::io::Error::new(e.kind(), format!("reading from the registry: {text}"))
+            std::io::Error::new(
+                e.kind(),
+                crate::error::SourceError(format!("reading from the registry: {text}")),
+            )
         })
     }
 }
@@ -530,7 +533,7 @@ pub fn resolve(
     }
     drop(bytes);
     let name = client.describe().to_owned();
-    let store = Arc::new(Store::Registry(client));
+    let store = Arc::new(Store::Registry(Box::new(client)));
     let image =
         crate::source::image_from_manifest(store, name, "registry", &digest, media_type, platform)?;
     Ok(vec![image])

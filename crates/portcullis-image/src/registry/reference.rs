@@ -202,13 +202,13 @@ mod tests {
             show(&format!("o/r:v1@{d}")),
             format!("docker://docker.io/o/r:v1@{d}")
         );
-        let r = Reference::parse("127.0.0.1:5000/app").unwrap();
+        let r = Reference::parse("127.0.0.1:5000/app").expect("ok");
         assert_eq!(
             (r.host_only(), r.api_host()),
             ("127.0.0.1", "127.0.0.1:5000")
         );
         assert_eq!(
-            Reference::parse("nginx").unwrap().api_host(),
+            Reference::parse("nginx").expect("ok").api_host(),
             "registry-1.docker.io"
         );
     }
