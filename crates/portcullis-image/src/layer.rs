@@ -170,7 +170,7 @@ pub(crate) fn cover(n: usize, mut intervals: Vec<(usize, usize, u32)>) -> Vec<u3
 }
 
 /// What one layer holds.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LayerTable {
     /// Paths and link targets of the entries, whiteouts and opaque dirs.
     pub(crate) names: Vec<u8>,

@@ -5,6 +5,7 @@
 //! and the layers merged into one [`Filesystem`]. Nothing is extracted.
 
 pub mod config;
+pub mod daemon;
 mod error;
 pub mod fs;
 pub mod history;

@@ -36,6 +36,9 @@ pub enum Target {
     },
     /// `docker://HOST[:PORT]/REPO[:TAG|@DIGEST]` (short names normalised).
     Registry(crate::registry::Reference),
+    /// `docker-daemon:NAME[:TAG]`: loaded by [`crate::daemon::load`] (a
+    /// stream, not a store), so [`resolve`] refuses it.
+    DockerDaemon { name: String },
 }
 
 impl Target {
@@ -61,6 +64,16 @@ impl Target {
         };
         if let Some(rest) = target.strip_prefix("docker://") {
             return crate::registry::Reference::parse(rest).map(|r| Some(Target::Registry(r)));
+        }
+        if let Some(rest) = target.strip_prefix("docker-daemon:") {
+            if rest.is_empty() {
+                return Err(Error::new(format!(
+                    "{target}: name an image, as docker-daemon:NAME[:TAG]"
+                )));
+            }
+            return Ok(Some(Target::DockerDaemon {
+                name: rest.to_owned(),
+            }));
         }
         if let Some(rest) = target.strip_prefix("docker-archive:") {
             let (path, reference) = split(rest);
@@ -252,6 +265,9 @@ pub(crate) fn read_verified(store: &Store, digest: &str, what: &str) -> Result<V
 /// Every image in `target`, or the one it names.
 pub fn resolve(target: &Target, platform: Option<&str>) -> Result<Vec<ImageRef>> {
     match target {
+        Target::DockerDaemon { name } => Err(Error::new(format!(
+            "docker-daemon:{name}: a daemon image is a stream: load it with daemon::load"
+        ))),
         Target::Registry(reference) => crate::registry::resolve(
             reference,
             platform,

@@ -109,6 +109,7 @@ impl Scanner {
                 self.platform.as_deref(),
                 &self.registry,
             ),
+            portcullis_image::Target::DockerDaemon { .. } => Ok(Vec::new()),
             _ => portcullis_image::resolve(target, self.platform.as_deref()),
         }
         .map_err(|e| ScanError { message: e.message })?;
@@ -128,20 +129,32 @@ impl Scanner {
             portcullis_image::Target::DockerArchive { path, .. }
             | portcullis_image::Target::OciLayout { path, .. }
             | portcullis_image::Target::OciArchive { path, .. } => Some(path.clone()),
-            portcullis_image::Target::Registry(_) => None,
+            portcullis_image::Target::Registry(_)
+            | portcullis_image::Target::DockerDaemon { .. } => None,
         };
         let built_from = match &self.dockerfile {
             Some(path) => Some(self.dockerfile_subject(path)?),
             None => None,
         };
-        refs.iter()
-            .map(|r| {
-                tell(Progress::Image {
-                    layer_bytes: r.layer_bytes(),
-                });
-                let image = r
-                    .load(&options)
-                    .map_err(|e| ScanError { message: e.message })?;
+        let images: Box<dyn Iterator<Item = Result<portcullis_image::Image, ScanError>>> =
+            match target {
+                portcullis_image::Target::DockerDaemon { name } => {
+                    Box::new(std::iter::once_with(|| {
+                        portcullis_image::daemon::load(name, &options, self.registry.timeout)
+                            .map_err(|e| ScanError { message: e.message })
+                    }))
+                }
+                _ => Box::new(refs.iter().map(|r| {
+                    tell(Progress::Image {
+                        layer_bytes: r.layer_bytes(),
+                    });
+                    r.load(&options)
+                        .map_err(|e| ScanError { message: e.message })
+                })),
+            };
+        images
+            .map(|image| {
+                let image = image?;
                 let (name, kind, digest) = (image.name.clone(), image.kind, image.digest.clone());
                 let mut details = image_details(&image);
                 let subject = portcullis_rules::from_image(image);
