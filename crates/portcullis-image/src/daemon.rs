@@ -112,7 +112,7 @@ pub fn load(name: &str, options: &LoadOptions<'_>, timeout: Duration) -> Result<
         .map_err(|e| fail(format!("cannot talk to the Docker daemon: {}", io_text(&e))))?;
     let mut reader = BufReader::with_capacity(1 << 16, stream);
     let read_err =
-        |e: std::io::Error| fail(format!("reading from the Docker daemon: {}", io_text(&e)));
+        |e: std::io::Error| fail(format!("reading from the Docker daemon: {}", said(&e)));
     let mut status_line = String::new();
     reader.read_line(&mut status_line).map_err(read_err)?;
     let code: u16 = status_line
@@ -153,7 +153,30 @@ pub fn load(name: &str, options: &LoadOptions<'_>, timeout: Duration) -> Result<
             "the Docker daemon sent a chunked answer to HTTP/1.0".into(),
         ));
     }
-    read_export(reader, &shown, options)
+    read_export(Said { inner: reader }, &shown, options)
+}
+
+fn said(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => "timed out".to_owned(),
+        _ => io_text(e),
+    }
+}
+
+/// The daemon's stream, its read errors said as they are (not as a corrupt layer).
+struct Said<R> {
+    inner: R,
+}
+
+impl<R: Read> Read for Said<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.inner.read(buf).map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                crate::error::SourceError(format!("reading from the Docker daemon: {}", said(&e))),
+            )
+        })
+    }
 }
 
 /// Read a `docker save` tar stream in one pass (see the module docs).
@@ -344,5 +367,26 @@ mod tests {
         assert_eq!(with_tag("app@sha256:00"), "app@sha256:00");
         assert_eq!(encode("reg:5000/a b"), "reg:5000%2Fa%20b");
         assert_eq!(clean("./a/../b/./c"), "b/c");
+    }
+
+    #[test]
+    fn reads_a_whole_export_stream_then_wants_one_image() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/images/docker-classic.tar"
+        );
+        let file = std::fs::File::open(path).expect("fixture");
+        let want = |_: &[u8]| false;
+        let progress = |_: u64| {};
+        let options = LoadOptions {
+            max_uncompressed: u64::MAX,
+            want: &want,
+            progress: &progress,
+        };
+        let err = read_export(file, "docker-daemon:x", &options).expect_err("nine images");
+        assert_eq!(
+            err.message,
+            "docker-daemon:x: the export holds 9 images; name one tag"
+        );
     }
 }

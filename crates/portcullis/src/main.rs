@@ -121,7 +121,7 @@ struct ScanArgs {
     /// Read the registry password (or token) from standard input.
     #[arg(long, requires = "username")]
     password_stdin: bool,
-    /// Give up on a registry that stays silent this many seconds.
+    /// Give up on a registry or Docker daemon that stays silent this many seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     registry_timeout: u64,
     #[command(flatten)]
