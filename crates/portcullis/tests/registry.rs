@@ -701,3 +701,71 @@ fn invalid_reference() {
         "error: docker://Bad/Name: invalid image reference: \"Bad/Name\" is not a valid repository name (lowercase letters, digits and . _ - separators)\n"
     );
 }
+
+#[test]
+fn retries_on_503_and_429() {
+    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = calls.clone();
+    let port = serve(Arc::new(move |r: &Request, _| {
+        if r.path == "/v2/good/manifests/1" {
+            match counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+                0 => return status(503, &[]),
+                1 => return status(429, &[]),
+                _ => {}
+            }
+        }
+        registry_answer(&r.path)
+    }));
+    let o = run(&[
+        "scan",
+        "--format",
+        "json",
+        &format!("docker://127.0.0.1:{port}/good:1"),
+    ]);
+    assert_eq!(findings(&o).1, layout_findings());
+    assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 3);
+}
+
+#[test]
+fn credential_helper_from_docker_config() {
+    use std::os::unix::fs::PermissionsExt;
+    let port = serve(Arc::new(|r: &Request, _| {
+        if r.authorization.as_deref() != Some("Basic YWxpY2U6czNjcmV0") {
+            return status(401, &[("WWW-Authenticate", r#"Basic realm="fake""#)]);
+        }
+        registry_answer(&r.path)
+    }));
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A docker-credential-* helper: `get`, the server on stdin, JSON out.
+    let helper = dir.path().join("docker-credential-fake");
+    std::fs::write(
+        &helper,
+        format!(
+            "#!/bin/sh\nread server\n[ \"$1\" = get ] && [ \"$server\" = 127.0.0.1:{port} ] || {{ echo 'credentials not found in native keychain'; exit 1; }}\necho '{{\"Username\":\"alice\",\"Secret\":\"s3cret\"}}'\n"
+        ),
+    )
+    .expect("helper");
+    std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::write(
+        dir.path().join("config.json"),
+        format!(r#"{{"credHelpers":{{"127.0.0.1:{port}":"fake"}}}}"#),
+    )
+    .expect("config");
+    let path = format!(
+        "{}:{}",
+        dir.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let config = dir.path().display().to_string();
+    let o = run_in(
+        &[
+            "scan",
+            "--format",
+            "json",
+            &format!("docker://127.0.0.1:{port}/good:1"),
+        ],
+        "",
+        &[("DOCKER_CONFIG", &config), ("PATH", &path)],
+    );
+    assert_eq!(findings(&o).1, layout_findings());
+}

@@ -71,6 +71,20 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|a| a.is_loopback())
 }
 
+/// `http` for loopback hosts and the ones named insecure, else `https`.
+fn scheme_for(reference: &Reference, options: &RegistryOptions) -> &'static str {
+    let plain = is_loopback(reference.host_only())
+        || options
+            .insecure
+            .iter()
+            .any(|h| *h == reference.registry || h == reference.host_only());
+    if plain {
+        "http"
+    } else {
+        "https"
+    }
+}
+
 /// A connection to one repository of one registry.
 pub(crate) struct Client {
     agent: ureq::Agent,
@@ -97,12 +111,7 @@ enum Status {
 impl Client {
     fn new(reference: &Reference, options: &RegistryOptions) -> Result<Client> {
         let shown = reference.to_string();
-        let plain = is_loopback(reference.host_only())
-            || options
-                .insecure
-                .iter()
-                .any(|h| *h == reference.registry || h == reference.host_only());
-        let scheme = if plain { "http" } else { "https" };
+        let scheme = scheme_for(reference, options);
         let base = url::Url::parse(&format!("{scheme}://{}/", reference.api_host()))
             .map_err(|e| Error::new(format!("{shown}: invalid registry address: {e}")))?;
         let agent = ureq::AgentBuilder::new()
@@ -537,4 +546,29 @@ pub fn resolve(
     let image =
         crate::source::image_from_manifest(store, name, "registry", &digest, media_type, platform)?;
     Ok(vec![image])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_only_for_loopback_and_named_hosts() {
+        let scheme = |r: &str, insecure: &[&str]| {
+            let options = RegistryOptions {
+                insecure: insecure.iter().map(|s| s.to_string()).collect(),
+                ..RegistryOptions::default()
+            };
+            scheme_for(&Reference::parse(r).expect("reference"), &options)
+        };
+        assert_eq!(scheme("nginx", &[]), "https");
+        assert_eq!(scheme("registry.example.com/a", &[]), "https");
+        assert_eq!(scheme("reg.lan:5000/a", &[]), "https");
+        assert_eq!(scheme("reg.lan:5000/a", &["reg.lan:5000"]), "http");
+        assert_eq!(scheme("reg.lan:5000/a", &["reg.lan"]), "http");
+        assert_eq!(scheme("reg.lan:5000/a", &["other.lan"]), "https");
+        assert_eq!(scheme("127.0.0.1:5000/a", &[]), "http");
+        assert_eq!(scheme("localhost:5000/a", &[]), "http");
+        assert_eq!(scheme("127.1.2.3/a", &[]), "http");
+    }
 }
