@@ -149,7 +149,6 @@ impl Drop for Registry {
 impl Registry {
     fn start(htpasswd: Option<&str>) -> Registry {
         let dir = tempfile::tempdir().expect("tempdir");
-        let port = free_port();
         let auth = match htpasswd {
             Some(entry) => {
                 std::fs::write(dir.path().join("htpasswd"), entry).expect("htpasswd");
@@ -160,6 +159,11 @@ impl Registry {
             }
             None => String::new(),
         };
+        Registry::start_with(dir, &auth)
+    }
+
+    fn start_with(dir: tempfile::TempDir, auth: &str) -> Registry {
+        let port = free_port();
         let config = format!(
             "version: 0.1\nlog: {{level: error}}\nstorage: {{filesystem: {{rootdirectory: {}}}}}\nhttp: {{addr: 127.0.0.1:{port}}}\n{auth}",
             dir.path().join("data").display()
@@ -768,4 +772,169 @@ fn credential_helper_from_docker_config() {
         &[("DOCKER_CONFIG", &config), ("PATH", &path)],
     );
     assert_eq!(findings(&o).1, layout_findings());
+}
+
+// ---------------------------------------------------------------- real registry, token auth
+
+fn base64url(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..=chunk.len() {
+            out.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
+        }
+    }
+    out
+}
+
+fn base64std(bytes: &[u8]) -> String {
+    let mut s = base64url(bytes).replace('-', "+").replace('_', "/");
+    while !s.len().is_multiple_of(4) {
+        s.push('=');
+    }
+    s
+}
+
+/// A token service for the real registry: RS256 JWTs signed with a key made
+/// by openssl, the certificate in the registry's rootcertbundle and in each
+/// token's `x5c`, granting pull and push on every repository asked for.
+struct TokenService {
+    port: u16,
+    asked: Arc<Mutex<Vec<String>>>,
+}
+
+impl TokenService {
+    fn start(dir: &Path) -> TokenService {
+        let key = dir.join("key.pem");
+        let cert = dir.join("cert.pem");
+        let o = Command::new("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=token",
+            ])
+            .arg("-keyout")
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
+            .output()
+            .expect("openssl");
+        assert!(o.status.success(), "openssl: {}", stderr(&o));
+        let der = Command::new("openssl")
+            .args(["x509", "-outform", "DER", "-in"])
+            .arg(&cert)
+            .output()
+            .expect("openssl");
+        let x5c = base64std(&der.stdout);
+        let asked: Arc<Mutex<Vec<String>>> = Arc::default();
+        let log = asked.clone();
+        let port = serve(Arc::new(move |r: &Request, _| {
+            log.lock().expect("lock").push(r.path.clone());
+            let query = r.path.split_once('?').map_or("", |(_, q)| q);
+            let scopes: Vec<String> = query
+                .split('&')
+                .filter_map(|kv| kv.strip_prefix("scope="))
+                .map(|s| {
+                    s.replace("%3A", ":")
+                        .replace("%2F", "/")
+                        .replace("%2C", ",")
+                })
+                .collect();
+            let access: Vec<String> = scopes
+                .iter()
+                .filter_map(|s| {
+                    let mut parts = s.split(':');
+                    let (kind, name) = (parts.next()?, parts.next()?);
+                    Some(format!(
+                        r#"{{"type":"{kind}","name":"{name}","actions":["pull","push"]}}"#
+                    ))
+                })
+                .collect();
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .expect("time")
+                .as_secs();
+            let header = format!(r#"{{"alg":"RS256","typ":"JWT","x5c":["{x5c}"]}}"#);
+            let claims = format!(
+                r#"{{"iss":"test-issuer","sub":"alice","aud":"test-registry","exp":{},"nbf":{},"iat":{},"jti":"{now}{}","access":[{}]}}"#,
+                now + 300,
+                now - 10,
+                now - 10,
+                scopes.len(),
+                access.join(",")
+            );
+            let signing = format!(
+                "{}.{}",
+                base64url(header.as_bytes()),
+                base64url(claims.as_bytes())
+            );
+            let mut sign = Command::new("openssl")
+                .args(["dgst", "-sha256", "-sign"])
+                .arg(&key)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .spawn()
+                .expect("openssl");
+            sign.stdin
+                .take()
+                .expect("stdin")
+                .write_all(signing.as_bytes())
+                .expect("sign");
+            let signature = sign.wait_with_output().expect("sign").stdout;
+            let token = format!("{signing}.{}", base64url(&signature));
+            ok(
+                "application/json",
+                format!(r#"{{"token":"{token}","access_token":"{token}","expires_in":300}}"#)
+                    .into_bytes(),
+            )
+        }));
+        TokenService { port, asked }
+    }
+}
+
+#[test]
+fn real_registry_token_auth() {
+    if !real_tools() || !have("openssl") {
+        assert!(
+            std::env::var("PORTCULLIS_REGISTRY_TESTS").as_deref() != Ok("required"),
+            "openssl is required"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tokens = TokenService::start(dir.path());
+    let auth = format!(
+        "auth: {{token: {{realm: \"http://127.0.0.1:{}/token\", service: test-registry, issuer: test-issuer, rootcertbundle: {}}}}}\n",
+        tokens.port,
+        dir.path().join("cert.pem").display()
+    );
+    let registry = Registry::start_with(dir, &auth);
+    registry.push("localhost/bad:1", "team/bad:1", None);
+    let archive = findings(&run(&[
+        "scan",
+        "--format",
+        "json",
+        "docker-archive:docker-classic.tar:localhost/bad:1",
+    ]));
+    tokens.asked.lock().expect("lock").clear();
+    let target = format!("docker://127.0.0.1:{}/team/bad:1", registry.port);
+    let o = run(&["scan", "--format", "json", &target]);
+    assert_eq!(findings(&o).1, archive.1);
+    let asked = tokens.asked.lock().expect("lock").clone();
+    assert_eq!(
+        asked,
+        vec!["/token?service=test-registry&scope=repository%3Ateam%2Fbad%3Apull".to_owned()]
+    );
 }
