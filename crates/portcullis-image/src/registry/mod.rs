@@ -205,7 +205,7 @@ impl Client {
                 Err((401, response)) if same && !authenticated => {
                     authenticated = true;
                     let challenge = response.header("WWW-Authenticate").map(str::to_owned);
-                    self.authenticate(challenge.as_deref())?;
+                    self.authenticate(challenge.as_deref(), what)?;
                 }
                 Err((code, response)) => {
                     let status = match code {
@@ -273,13 +273,13 @@ impl Client {
     }
 
     /// Answer a 401 challenge: basic credentials, or a bearer token.
-    fn authenticate(&self, challenge: Option<&str>) -> Result<()> {
+    fn authenticate(&self, challenge: Option<&str>, what: &str) -> Result<()> {
         let challenge = challenge.and_then(auth::parse_challenge);
         let authorization = match challenge {
             Some(c) if c.scheme == "bearer" => self.token(&c.params)?,
             Some(c) if c.scheme == "basic" => match &self.credentials {
                 Some(creds) => creds.basic_header(),
-                None => return Err(self.status_error(Status::Unauthorized, "manifest")),
+                None => return Err(self.status_error(Status::Unauthorized, what)),
             },
             Some(c) => {
                 return Err(self.fail(format!(
@@ -287,7 +287,7 @@ impl Client {
                     c.scheme
                 )))
             }
-            None => return Err(self.status_error(Status::Unauthorized, "manifest")),
+            None => return Err(self.status_error(Status::Unauthorized, what)),
         };
         *self
             .authorization
