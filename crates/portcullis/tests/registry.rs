@@ -347,6 +347,8 @@ enum Reply {
     Full(u16, Vec<(String, String)>, Vec<u8>),
     /// Promise the whole body, send `sent` bytes of it, then go silent.
     Stall(Vec<u8>, usize),
+    /// A 200 with no Content-Length: the body ends when the connection closes.
+    Unsized(Vec<u8>),
 }
 
 fn ok(content_type: &str, body: Vec<u8>) -> Reply {
@@ -419,6 +421,10 @@ fn answer(stream: TcpStream, handler: &Handler, port: u16) {
             }
             head.push_str("\r\n");
             let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+        Reply::Unsized(body) => {
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
             let _ = stream.write_all(&body);
         }
         Reply::Stall(body, sent) => {
@@ -597,6 +603,40 @@ fn manifest_over_the_cap() {
     assert_eq!(
         err,
         format!("error: {target}: manifest: 5242880 bytes, more than the 4194304-byte limit\n")
+    );
+}
+
+#[test]
+fn manifest_over_the_cap_without_a_length() {
+    let (code, err, target) = hostile(
+        Arc::new(|_: &Request, _| Reply::Unsized(vec![b' '; 5 << 20])),
+        &[],
+    );
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        err,
+        format!("error: {target}: manifest: more than the 4194304-byte limit\n")
+    );
+}
+
+#[test]
+fn layer_digest_mismatch() {
+    const LAYER1: &str = "sha256:1d13aaad45f16d4cb70c0ea90f0bb72775d45094d72a27ac5b2d8519341b326c";
+    let (code, err, target) = hostile(
+        Arc::new(|r: &Request, _| {
+            if r.path == format!("/v2/good/blobs/{LAYER0}") {
+                // A valid layer, but not the one asked for.
+                return ok("application/octet-stream", blob(LAYER1).expect("layer"));
+            }
+            registry_answer(&r.path)
+        }),
+        &[],
+    );
+    assert_eq!(code, Some(2));
+    let hex = LAYER0.trim_start_matches("sha256:");
+    assert_eq!(
+        err,
+        format!("error: {target}: layer 0 (blobs/sha256/{hex}): blob does not match its digest: expected {LAYER0}, got {LAYER1}\n")
     );
 }
 
