@@ -109,7 +109,8 @@ struct ScanArgs {
     /// (guards against decompression bombs). Suffixes K, M, G, T (powers of 1024).
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "64G")]
     max_uncompressed: u64,
-    /// Reach this registry (HOST or HOST:PORT) over plain HTTP; repeatable.
+    /// Reach this registry (HOST or HOST:PORT) without verifying its TLS
+    /// certificate, or over plain HTTP if it does not speak TLS; repeatable.
     /// Loopback registries always are.
     #[arg(long = "insecure-registry", value_name = "HOST")]
     insecure_registries: Vec<String>,

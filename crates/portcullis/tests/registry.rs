@@ -135,6 +135,7 @@ fn real_tools() -> bool {
 /// A real registry on 127.0.0.1, stopped (by its PID) when dropped.
 struct Registry {
     child: Child,
+    host: String,
     port: u16,
     _dir: tempfile::TempDir,
 }
@@ -163,9 +164,18 @@ impl Registry {
     }
 
     fn start_with(dir: tempfile::TempDir, auth: &str) -> Registry {
-        let port = free_port();
+        Registry::start_on(dir, auth, "127.0.0.1", "")
+    }
+
+    /// On `host`, with `http_extra` added to the `http` settings (e.g. TLS).
+    fn start_on(dir: tempfile::TempDir, auth: &str, host: &str, http_extra: &str) -> Registry {
+        let port = TcpListener::bind((host, 0))
+            .expect("bind")
+            .local_addr()
+            .expect("addr")
+            .port();
         let config = format!(
-            "version: 0.1\nlog: {{level: error}}\nstorage: {{filesystem: {{rootdirectory: {}}}}}\nhttp: {{addr: 127.0.0.1:{port}}}\n{auth}",
+            "version: 0.1\nlog: {{level: error}}\nstorage: {{filesystem: {{rootdirectory: {}}}}}\nhttp: {{addr: \"{host}:{port}\"{http_extra}}}\n{auth}",
             dir.path().join("data").display()
         );
         std::fs::write(dir.path().join("config.yml"), config).expect("config");
@@ -178,11 +188,12 @@ impl Registry {
             .expect("start docker-registry");
         let registry = Registry {
             child,
+            host: host.to_owned(),
             port,
             _dir: dir,
         };
         let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        while TcpStream::connect((host, port)).is_err() {
             assert!(
                 started.elapsed() < Duration::from_secs(20),
                 "docker-registry did not start"
@@ -203,7 +214,7 @@ impl Registry {
                 "docker-archive:{}:{image}",
                 fixtures().join("docker-classic.tar").display()
             ))
-            .arg(format!("docker://127.0.0.1:{}/{to}", self.port))
+            .arg(format!("docker://{}:{}/{to}", self.host, self.port))
             .output()
             .expect("skopeo");
         assert!(o.status.success(), "skopeo: {}", stderr(&o));
@@ -388,6 +399,10 @@ fn serve(handler: Arc<Handler>) -> u16 {
 
 fn answer(stream: TcpStream, handler: &Handler, port: u16) {
     let mut reader = BufReader::new(stream);
+    // portcullis tries TLS first on loopback: close, as an HTTP-only server would.
+    if reader.fill_buf().ok().and_then(|b| b.first().copied()) == Some(0x16) {
+        return;
+    }
     let mut line = String::new();
     if reader.read_line(&mut line).is_err() {
         return;
@@ -977,4 +992,85 @@ fn real_registry_token_auth() {
         asked,
         vec!["/token?service=test-registry&scope=repository%3Ateam%2Fbad%3Apull".to_owned()]
     );
+}
+
+// ---------------------------------------------------------------- real registry over TLS
+
+/// This machine's first non-loopback IPv4 address, if it has one.
+fn local_address() -> Option<String> {
+    let o = Command::new("hostname").arg("-I").output().ok()?;
+    String::from_utf8_lossy(&o.stdout)
+        .split_whitespace()
+        .find(|a| {
+            a.parse::<std::net::Ipv4Addr>()
+                .is_ok_and(|ip| !ip.is_loopback())
+        })
+        .map(str::to_owned)
+}
+
+#[test]
+fn real_registry_over_tls_verified_unless_named_insecure() {
+    if !real_tools() || !have("openssl") {
+        return;
+    }
+    // A non-loopback address of this machine (no traffic leaves it), so
+    // that TLS is verified; loopback if there is none.
+    let host = local_address().unwrap_or_else(|| "127.0.0.1".to_owned());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (cert, key) = (dir.path().join("tls.pem"), dir.path().join("tls.key"));
+    let o = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=registry",
+        ])
+        .arg("-addext")
+        .arg(format!("subjectAltName=IP:{host},IP:127.0.0.1"))
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl");
+    assert!(o.status.success(), "openssl: {}", stderr(&o));
+    let tls = format!(
+        ", tls: {{certificate: {}, key: {}}}",
+        cert.display(),
+        key.display()
+    );
+    let registry = Registry::start_on(dir, "", &host, &tls);
+    registry.push("localhost/bad:1", "team/bad:1", None);
+    let archive = findings(&run(&[
+        "scan",
+        "--format",
+        "json",
+        "docker-archive:docker-classic.tar:localhost/bad:1",
+    ]));
+    let named = format!("{host}:{}", registry.port);
+    let target = format!("docker://{named}/team/bad:1");
+    if host != "127.0.0.1" {
+        // Not loopback, not named: the self-signed certificate is refused.
+        let refused = run(&["scan", &target]);
+        assert_eq!(refused.status.code(), Some(2));
+        assert_eq!(
+            stderr(&refused),
+            format!("error: {target}: manifest: the registry's TLS certificate is not trusted (Other(OtherError(CaUsedAsEndEntity))); --insecure-registry {named} skips verification\n")
+        );
+    }
+    // Named insecure (or loopback): TLS without verification.
+    let o = run(&[
+        "scan",
+        "--format",
+        "json",
+        "--insecure-registry",
+        &named,
+        &target,
+    ]);
+    assert_eq!(findings(&o).1, archive.1);
 }

@@ -71,17 +71,82 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|a| a.is_loopback())
 }
 
-/// `http` for loopback hosts and the ones named insecure, else `https`.
-fn scheme_for(reference: &Reference, options: &RegistryOptions) -> &'static str {
-    let plain = is_loopback(reference.host_only())
+/// Loopback hosts and the ones the user named: TLS unverified, plain HTTP allowed.
+fn is_insecure(reference: &Reference, options: &RegistryOptions) -> bool {
+    is_loopback(reference.host_only())
         || options
             .insecure
             .iter()
-            .any(|h| *h == reference.registry || h == reference.host_only());
-    if plain {
-        "http"
-    } else {
-        "https"
+            .any(|h| *h == reference.registry || h == reference.host_only())
+}
+
+/// Accepts any server certificate (signatures are still checked): only for
+/// registries the user named insecure, and loopback ones.
+#[derive(Debug)]
+struct Unverified(Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for Unverified {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &rustls::pki_types::CertificateDer<'_>,
+        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        _server_name: &rustls::pki_types::ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> std::result::Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+fn unverified_tls() -> Result<Arc<rustls::ClientConfig>> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::new(format!("TLS setup: {e}")))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(Unverified(provider)))
+        .with_no_client_auth();
+    Ok(Arc::new(config))
+}
+
+/// For an insecure registry: `https` if it speaks TLS (any certificate),
+/// else `http` — as Docker does for insecure registries.
+fn probe_scheme(agent: &ureq::Agent, host: &str) -> &'static str {
+    match agent.get(&format!("https://{host}/v2/")).call() {
+        Ok(_) | Err(ureq::Error::Status(..)) => "https",
+        Err(ureq::Error::Transport(_)) => "http",
     }
 }
 
@@ -111,16 +176,24 @@ enum Status {
 impl Client {
     fn new(reference: &Reference, options: &RegistryOptions) -> Result<Client> {
         let shown = reference.to_string();
-        let scheme = scheme_for(reference, options);
-        let base = url::Url::parse(&format!("{scheme}://{}/", reference.api_host()))
-            .map_err(|e| Error::new(format!("{shown}: invalid registry address: {e}")))?;
-        let agent = ureq::AgentBuilder::new()
+        let insecure = is_insecure(reference, options);
+        let mut builder = ureq::AgentBuilder::new()
             .timeout_connect(options.timeout)
             .timeout_read(options.timeout)
             .timeout_write(options.timeout)
             .redirects(0)
-            .user_agent(concat!("portcullis/", env!("CARGO_PKG_VERSION")))
-            .build();
+            .user_agent(concat!("portcullis/", env!("CARGO_PKG_VERSION")));
+        if insecure {
+            builder = builder
+                .tls_config(unverified_tls().map_err(|e| Error::new(format!("{shown}: {e}")))?);
+        }
+        let agent = builder.build();
+        let scheme = match insecure {
+            true => probe_scheme(&agent, reference.api_host()),
+            false => "https",
+        };
+        let base = url::Url::parse(&format!("{scheme}://{}/", reference.api_host()))
+            .map_err(|e| Error::new(format!("{shown}: invalid registry address: {e}")))?;
         let credentials = match &options.credentials {
             Some(c) => Some(c.clone()),
             None => auth::from_config(&reference.registry)
@@ -242,6 +315,13 @@ impl Client {
                     return Ok(Err((code, r)));
                 }
                 Err(ureq::Error::Transport(t)) => {
+                    let text = transport_text(&t);
+                    if let Some(why) = text.split("invalid peer certificate: ").nth(1) {
+                        return Err(self.fail(format!(
+                            "{what}: the registry's TLS certificate is not trusted ({why}); --insecure-registry {} skips verification",
+                            self.reference.registry
+                        )));
+                    }
                     let retry = matches!(
                         t.kind(),
                         ureq::ErrorKind::ConnectionFailed | ureq::ErrorKind::Io
@@ -250,7 +330,7 @@ impl Client {
                         std::thread::sleep(backoff);
                         continue;
                     }
-                    return Err(self.fail(format!("{what}: {}", transport_text(&t))));
+                    return Err(self.fail(format!("{what}: {text}")));
                 }
             }
         }
@@ -553,22 +633,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn plain_http_only_for_loopback_and_named_hosts() {
-        let scheme = |r: &str, insecure: &[&str]| {
+    fn insecure_only_for_loopback_and_named_hosts() {
+        let insecure = |r: &str, named: &[&str]| {
             let options = RegistryOptions {
-                insecure: insecure.iter().map(|s| s.to_string()).collect(),
+                insecure: named.iter().map(|s| s.to_string()).collect(),
                 ..RegistryOptions::default()
             };
-            scheme_for(&Reference::parse(r).expect("reference"), &options)
+            is_insecure(&Reference::parse(r).expect("reference"), &options)
         };
-        assert_eq!(scheme("nginx", &[]), "https");
-        assert_eq!(scheme("registry.example.com/a", &[]), "https");
-        assert_eq!(scheme("reg.lan:5000/a", &[]), "https");
-        assert_eq!(scheme("reg.lan:5000/a", &["reg.lan:5000"]), "http");
-        assert_eq!(scheme("reg.lan:5000/a", &["reg.lan"]), "http");
-        assert_eq!(scheme("reg.lan:5000/a", &["other.lan"]), "https");
-        assert_eq!(scheme("127.0.0.1:5000/a", &[]), "http");
-        assert_eq!(scheme("localhost:5000/a", &[]), "http");
-        assert_eq!(scheme("127.1.2.3/a", &[]), "http");
+        assert!(!insecure("nginx", &[]));
+        assert!(!insecure("registry.example.com/a", &[]));
+        assert!(!insecure("reg.lan:5000/a", &[]));
+        assert!(insecure("reg.lan:5000/a", &["reg.lan:5000"]));
+        assert!(insecure("reg.lan:5000/a", &["reg.lan"]));
+        assert!(!insecure("reg.lan:5000/a", &["other.lan"]));
+        assert!(insecure("127.0.0.1:5000/a", &[]));
+        assert!(insecure("localhost:5000/a", &[]));
+        assert!(insecure("127.1.2.3/a", &[]));
     }
 }
