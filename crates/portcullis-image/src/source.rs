@@ -141,6 +141,9 @@ pub struct ImageRef {
     /// How reports name it: the target, plus the image reference when the
     /// target holds several.
     pub name: String,
+    /// The image's references in its source: a docker-archive's `RepoTags`,
+    /// an OCI layout's `org.opencontainers.image.ref.name` (empty when none).
+    pub references: Vec<String>,
     pub kind: &'static str,
     pub manifest_digest: Option<String>,
     pub config: BlobRef,
@@ -323,6 +326,7 @@ fn docker_archive(store: Arc<Store>, path: &str, reference: Option<&str>) -> Res
         out.push(ImageRef {
             store: store.clone(),
             name,
+            references: tags.clone(),
             kind: "docker-archive",
             manifest_digest: None,
             config: BlobRef {
@@ -420,6 +424,7 @@ fn oci_layout(
         out.push(ImageRef {
             store: store.clone(),
             name,
+            references: ref_name.iter().cloned().collect(),
             kind,
             manifest_digest: Some(manifest_digest),
             config: BlobRef {

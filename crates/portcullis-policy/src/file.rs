@@ -181,6 +181,9 @@ impl std::fmt::Display for PolicyError {
 pub(crate) struct Source {
     pub shown: String,
     pub text: String,
+    /// The file's directory (absolute, symbolic links resolved): what the
+    /// `dockerfiles` globs of its exceptions are relative to.
+    pub dir: Option<std::path::PathBuf>,
 }
 
 impl Source {
@@ -247,7 +250,14 @@ pub(crate) fn read_chain(path: &Path, shown: &str) -> Result<Vec<Layer>, Vec<Pol
         let text = match std::fs::read(&path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => text,
-                Err(_) => return Err(at_extends(format!("{shown}: not UTF-8 text"), &chain)),
+                Err(_) => {
+                    // At the top of the chain the error names the file already.
+                    let message = match &from {
+                        Some(_) => format!("{shown}: not UTF-8 text"),
+                        None => "not UTF-8 text".to_owned(),
+                    };
+                    return Err(at_extends(message, &chain));
+                }
             },
             Err(e) => {
                 let message = match &from {
@@ -269,8 +279,11 @@ pub(crate) fn read_chain(path: &Path, shown: &str) -> Result<Vec<Layer>, Vec<Pol
                 &chain,
             ));
         }
+        let dir = crate::paths::absolute(&real)
+            .parent()
+            .map(std::path::Path::to_path_buf);
         seen.push(real);
-        let source = Source { shown, text };
+        let source = Source { shown, text, dir };
         let file: PolicyFile = match toml::from_str(&source.text) {
             Ok(file) => file,
             Err(e) => {

@@ -18,6 +18,7 @@ pub mod exception;
 pub mod file;
 pub mod inline;
 pub mod meta;
+pub mod paths;
 mod resolve;
 
 pub use baseline::Baseline;
@@ -215,6 +216,8 @@ impl Policy {
             target: &target.target,
             kind: &target.kind,
             digest: target.digest.as_deref(),
+            path: target.path.as_deref(),
+            references: &target.references,
         };
         let mut policies = Vec::with_capacity(outcomes.len());
         let mut findings = Vec::new();
@@ -271,6 +274,7 @@ impl Policy {
             kind: target.kind,
             digest: target.digest,
             path: target.path,
+            references: target.references,
             verdict,
             policies,
             findings,
@@ -451,6 +455,8 @@ impl Policy {
                     target: &t.target,
                     kind: &t.kind,
                     digest: t.digest.as_deref(),
+                    path: t.path.as_deref(),
+                    references: &t.references,
                 };
                 t.findings.iter().any(|f| e.covers(&target, f))
             });
@@ -489,6 +495,7 @@ impl Policy {
                 kind: meta::KIND.into(),
                 digest: None,
                 path: Some(file.clone()),
+                references: Vec::new(),
                 source: None,
             },
             outcomes,
@@ -504,6 +511,8 @@ pub struct TargetInfo {
     pub digest: Option<String>,
     /// The file or directory the target was read from; `None` for standard input.
     pub path: Option<String>,
+    /// An image's references: RepoTags, OCI ref names, registry references.
+    pub references: Vec<String>,
     pub source: Option<Arc<SourceFile>>,
 }
 
@@ -539,6 +548,11 @@ pub struct TargetReport {
     /// that need a file (SARIF) point at it.
     #[serde(default)]
     pub path: Option<String>,
+    /// An image's references in its source (`RepoTags` of a docker-archive,
+    /// `org.opencontainers.image.ref.name` of an OCI layout, a registry
+    /// reference); absent when there are none, and in older reports.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
     pub verdict: Verdict,
     pub policies: Vec<PolicyResult>,
     pub findings: Vec<ReportedFinding>,
