@@ -81,6 +81,9 @@ mod tests {
         );
         assert_eq!(relative_to(Path::new("/x/c"), Path::new("/a")), None);
         let cwd = std::env::current_dir().expect("cwd");
-        assert_eq!(absolute(Path::new("./no/such/../file")), cwd.join("no/file"));
+        assert_eq!(
+            absolute(Path::new("./no/such/../file")),
+            cwd.join("no/file")
+        );
     }
 }

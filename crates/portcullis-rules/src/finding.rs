@@ -255,11 +255,18 @@ impl Located {
 /// the same text is `…:1`). Not the message: it quotes facts from other
 /// lines (a base image tag from an `ARG`), which must not make a finding new.
 pub fn fingerprint(target: &str, findings: &mut [Finding]) {
+    fingerprint_with(target, findings, &|_| String::new());
+}
+
+/// [`fingerprint`], with `more` adding to each finding's key (the whole
+/// source lines of a Dockerfile finding, see `registry::check`).
+pub fn fingerprint_with(target: &str, findings: &mut [Finding], more: &dyn Fn(&Finding) -> String) {
     use sha2::{Digest, Sha256};
     let mut seen: Vec<(String, usize)> = Vec::new();
     for f in findings.iter_mut() {
         let mut h = Sha256::new();
-        for part in [f.rule, target, &f.location.stable_key(&f.snippet)] {
+        let extra = more(f);
+        for part in [f.rule, target, &f.location.stable_key(&f.snippet), &extra] {
             h.update(part.as_bytes());
             h.update([0]);
         }

@@ -148,7 +148,9 @@ impl Scanner {
                             Path::new(&path),
                             &self.fingerprint_roots,
                         );
-                        let rest = name.find(path.as_str()).map_or("", |i| &name[i + path.len()..]);
+                        let rest = name
+                            .find(path.as_str())
+                            .map_or("", |i| &name[i + path.len()..]);
                         format!("{file}{rest}")
                     }
                 };
