@@ -73,6 +73,7 @@ fn evaluate(
             kind: kind.into(),
             digest: Some("sha256:abcdef".into()),
             path: None,
+            references: Vec::new(),
             source: None,
         },
         outcomes,

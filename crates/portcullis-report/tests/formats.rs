@@ -141,6 +141,7 @@ fn target(
         kind: kind.to_owned(),
         digest: Some(format!("sha256:{}", "ab".repeat(32))),
         path: path.map(str::to_owned),
+        references: Vec::new(),
         verdict,
         policies: policies(&findings, na),
         findings,
