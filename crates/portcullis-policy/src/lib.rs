@@ -375,6 +375,13 @@ impl Policy {
                     fingerprint: String::new(),
                 });
             };
+            if let Some(why) = &s.malformed {
+                report(
+                    &meta::MALFORMED_SUPPRESSION,
+                    format!("`{}` is not applied: {why}", s.text),
+                );
+                continue;
+            }
             if s.reason.is_none() && self.require_reason {
                 report(
                     &meta::NO_REASON,
@@ -411,22 +418,26 @@ impl Policy {
             }
         }
         portcullis_rules::finding::fingerprint(target, &mut found);
-        [&meta::UNUSED_SUPPRESSION, &meta::NO_REASON]
-            .into_iter()
-            .map(|rule| {
-                (
-                    rule,
-                    Outcome::Checked {
-                        findings: found
-                            .iter()
-                            .filter(|f| f.rule == rule.code)
-                            .cloned()
-                            .collect(),
-                        notes: Vec::new(),
-                    },
-                )
-            })
-            .collect()
+        [
+            &meta::UNUSED_SUPPRESSION,
+            &meta::NO_REASON,
+            &meta::MALFORMED_SUPPRESSION,
+        ]
+        .into_iter()
+        .map(|rule| {
+            (
+                rule,
+                Outcome::Checked {
+                    findings: found
+                        .iter()
+                        .filter(|f| f.rule == rule.code)
+                        .cloned()
+                        .collect(),
+                    notes: Vec::new(),
+                },
+            )
+        })
+        .collect()
     }
 
     /// The policy file's own findings after a scan: expired exceptions, and

@@ -326,3 +326,50 @@ fn a_scan_does_not_overwrite_what_it_reads_or_writes() {
         "error: Dockerfile: would overwrite a file this scan reads\n"
     );
 }
+
+#[test]
+fn malformed_and_misplaced_suppressions_are_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM debian:12\n# portcullis ignroe=SQ40104\n# portcullis ignore = SQ40104\n# Portcullis ignore=SQ40104, SQ41101 reason=\"ok\"\nEXPOSE 22\nRUN true \\\n  # portcullis ignore=SQ40102\n  && chmod u+s /x\n# portcullis ignore=SQ99999 reason=\"x\"\nUSER 1\n# portcullis ignore=SQ41103 reason=\"unterminated\nCMD x\n",
+    )
+    .expect("write");
+    let o = portcullis(&["scan", "--no-config", "-f", "json"], dir.path());
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let report = json(&o);
+    let mut got: Vec<(String, u64, String, Option<String>)> = report["targets"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_owned(),
+                f["location"]["line"].as_u64().unwrap_or(0),
+                f["message"].as_str().unwrap_or("").to_owned(),
+                f["suppressed"]["reason"].as_str().map(str::to_owned),
+            )
+        })
+        .collect();
+    got.sort();
+    let want: Vec<(String, u64, String, Option<String>)> = [
+        ("SQ40102", 8, "chmod u+s sets the setuid bit on `/x`", None),
+        ("SQ40104", 5, "port 22/tcp (SSH) is exposed", Some("ok")),
+        ("SQ41101", 1, "no HEALTHCHECK instruction in the final stage; base image `debian:12` might define one, which is not checked here", None),
+        ("SQ41103", 12, "CMD x is shell form: it runs through /bin/sh -c, which does not forward signals", None),
+        ("SQ49003", 4, "the suppression of SQ41101 suppressed nothing", None),
+        ("SQ49003", 9, "the suppression names `SQ99999`, which is not a rule", None),
+        ("SQ49005", 2, "`# portcullis ignroe=SQ40104` is not applied: `ignroe` is not a portcullis directive: use `ignore=CODES` or `ignore-file=CODES`", None),
+        ("SQ49005", 3, "`# portcullis ignore = SQ40104` is not applied: write `ignore=CODES` without spaces around `=`, e.g. `# portcullis ignore=SQ40104 reason=\"…\"`", None),
+        ("SQ49005", 7, "`# portcullis ignore=SQ40102` is not applied: it is inside an instruction (a continuation line), where Docker drops comments: put it above the instruction", None),
+        ("SQ49005", 11, "`# portcullis ignore=SQ41103 reason=\"unterminated` is not applied: `reason=\"` has no closing quote", None),
+    ]
+    .into_iter()
+    .map(|(r, l, m, s)| (r.to_owned(), l, m.to_owned(), s.map(str::to_owned)))
+    .collect();
+    assert_eq!(got, want);
+    let o = portcullis(&["explain", "SQ49005"], dir.path());
+    assert_eq!(code(&o), 0);
+    let o = portcullis(&["rules"], dir.path());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("SQ49005  malformed-suppression"));
+}
