@@ -183,6 +183,62 @@ impl Policy {
         !self.disabled.iter().any(|d| d == rule.code)
     }
 
+    /// What `portcullis config check` warns about: exceptions that cannot
+    /// suppress anything — expired (judged on `today`), covering only rules
+    /// the policy disables, or covering only the policy file's own rules
+    /// (SQ49xxx, which exceptions never suppress). Each at its exception.
+    pub fn warnings(&self) -> Vec<PolicyError> {
+        let mut out = Vec::new();
+        for e in &self.exceptions {
+            let Location::Policy {
+                path, line, column, ..
+            } = &e.at
+            else {
+                continue;
+            };
+            let rules = e.rules.join(", ");
+            let mut warn = |message: String| {
+                out.push(PolicyError {
+                    path: path.clone(),
+                    line: *line,
+                    column: *column,
+                    message,
+                    source_line: e.text.lines().next().unwrap_or("").to_owned(),
+                })
+            };
+            if let Some(last) = e.expires.filter(|_| !e.active(self.today)) {
+                warn(format!(
+                    "the exception for {rules} expired on {last} (today is {}); it no longer applies",
+                    self.today
+                ));
+            }
+            let meta_codes: Vec<&str> = meta::RULES.iter().map(|r| r.code).collect();
+            if e.rules.iter().all(|r| meta_codes.contains(r)) {
+                warn(format!(
+                    "the exception for {rules} covers only the policy file's own rules, which exceptions never suppress"
+                ));
+            } else if e.rules.iter().all(|r| self.disabled.iter().any(|d| d == r)) {
+                warn(format!(
+                    "the exception for {rules} covers only rules this policy disables"
+                ));
+            } else {
+                let off: Vec<&str> = e
+                    .rules
+                    .iter()
+                    .copied()
+                    .filter(|r| self.disabled.iter().any(|d| d == r))
+                    .collect();
+                if !off.is_empty() {
+                    warn(format!(
+                        "the exception names {}, which this policy disables",
+                        off.join(", ")
+                    ));
+                }
+            }
+        }
+        out
+    }
+
     /// The exception that suppresses `f` in `target`, if any applies today.
     fn exception_for(&self, target: &TargetRef, f: &ReportedFinding) -> Option<&Exception> {
         if target.kind == meta::KIND {

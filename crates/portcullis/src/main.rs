@@ -413,7 +413,18 @@ fn config_check(path: Option<PathBuf>) -> ExitCode {
         }
     };
     match portcullis_policy::Policy::load(&path, &shown) {
-        Ok(policy) => {
+        Ok(mut policy) => {
+            match portcullis::config::today() {
+                Ok(today) => policy.today = today,
+                Err(e) => {
+                    eprintln!("error: PORTCULLIS_TODAY: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+            // Warnings do not fail the check (exit 0): the file is valid.
+            for w in policy.warnings() {
+                eprintln!("warning: {}", portcullis_report::printable(&w.to_string()));
+            }
             let rules = portcullis_policy::known_codes().len() - policy.disabled.len();
             println!(
                 "{}: ok ({rules} rules enabled, {} exception{}, fail-on {})",

@@ -373,3 +373,37 @@ fn malformed_and_misplaced_suppressions_are_reported() {
     let o = portcullis(&["rules"], dir.path());
     assert!(String::from_utf8_lossy(&o.stdout).contains("SQ49005  malformed-suppression"));
 }
+
+#[test]
+fn config_check_warns_about_exceptions_that_cannot_apply() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("portcullis.toml"),
+        "disable = [\"SQ40105\"]\n\n[[exception]]\nrules = [\"SQ40104\"]\nreason = \"old\"\nexpires = \"2026-01-31\"\n\n[[exception]]\nrules = [\"SQ40105\"]\nreason = \"off anyway\"\n\n[[exception]]\nrules = [\"SQ4900*\"]\nreason = \"meta\"\n\n[[exception]]\nrules = [\"SQ40102\"]\nreason = \"fine\"\n",
+    )
+    .expect("write");
+    let run = |today: &str| {
+        Command::new(env!("CARGO_BIN_EXE_portcullis"))
+            .args(["config", "check"])
+            .current_dir(dir.path())
+            .env("PORTCULLIS_TODAY", today)
+            .output()
+            .expect("run")
+    };
+    let o = run("2026-02-01");
+    assert_eq!(code(&o), 0);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "portcullis.toml: ok (18 rules enabled, 4 exceptions, fail-on medium)\n"
+    );
+    assert_eq!(
+        stderr(&o),
+        "warning: portcullis.toml:3:1: the exception for SQ40104 expired on 2026-01-31 (today is 2026-02-01); it no longer applies\n\
+         warning: portcullis.toml:8:1: the exception for SQ40105 covers only rules this policy disables\n\
+         warning: portcullis.toml:12:1: the exception for SQ49001, SQ49002, SQ49003, SQ49004, SQ49005 covers only the policy file's own rules, which exceptions never suppress\n"
+    );
+    // On its expiry date it still applies.
+    let o = run("2026-01-31");
+    assert_eq!(code(&o), 0);
+    assert!(!stderr(&o).contains("expired"), "{}", stderr(&o));
+}
