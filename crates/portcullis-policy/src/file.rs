@@ -287,7 +287,19 @@ pub(crate) fn read_chain(path: &Path, shown: &str) -> Result<Vec<Layer>, Vec<Pol
         let file: PolicyFile = match toml::from_str(&source.text) {
             Ok(file) => file,
             Err(e) => {
-                let message = tidy_toml_message(e.message());
+                let mut message = tidy_toml_message(e.message());
+                if message == "duplicate key" {
+                    // Name the key: the text at the error, up to `=` or the line end.
+                    let key = e
+                        .span()
+                        .and_then(|span| source.text.get(span.start..))
+                        .and_then(|rest| rest.lines().next())
+                        .map(|line| line.split('=').next().unwrap_or("").trim())
+                        .filter(|key| !key.is_empty());
+                    if let Some(key) = key {
+                        message = format!("duplicate key `{key}`");
+                    }
+                }
                 return Err(vec![match e.span() {
                     Some(span) => source.error(span, message),
                     None => PolicyError {

@@ -407,3 +407,23 @@ fn config_check_warns_about_exceptions_that_cannot_apply() {
     assert_eq!(code(&o), 0);
     assert!(!stderr(&o).contains("expired"), "{}", stderr(&o));
 }
+
+#[test]
+fn policy_file_errors_name_the_file_once_and_the_duplicate_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("bad.toml"), b"\xff\xfe").expect("write");
+    std::fs::write(
+        dir.path().join("dup.toml"),
+        "[rule.SQ40104]\nseverity = \"low\"\nseverity = \"high\"\n",
+    )
+    .expect("write");
+    let o = portcullis(&["config", "check", "bad.toml"], dir.path());
+    assert_eq!(code(&o), 2);
+    assert_eq!(stderr(&o), "error: bad.toml: not UTF-8 text\n");
+    let o = portcullis(&["config", "check", "dup.toml"], dir.path());
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stderr(&o),
+        "error: dup.toml:3:1: duplicate key `severity`\n"
+    );
+}
