@@ -427,3 +427,29 @@ fn policy_file_errors_name_the_file_once_and_the_duplicate_key() {
         "error: dup.toml:3:1: duplicate key `severity`\n"
     );
 }
+
+#[test]
+fn a_single_image_archive_matches_docker_archive_globs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("portcullis.toml"),
+        "[[exception]]\nrules = [\"SQ4*\"]\nimages = [\"docker-archive:*app.tar\"]\nreason = \"by kind and path\"\n",
+    )
+    .expect("write");
+    let app = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/app.tar");
+    for typed in [
+        format!("docker-archive:{}", app.display()),
+        app.display().to_string(),
+    ] {
+        let o = portcullis(&["scan", "-f", "json", &typed], dir.path());
+        assert_eq!(code(&o), 0, "{typed}: {}", stderr(&o));
+        let report = json(&o);
+        let t = &report["targets"][0];
+        assert_eq!(t["references"], serde_json::json!(["localhost/app:1"]));
+        let findings = t["findings"].as_array().expect("findings");
+        assert!(!findings.is_empty());
+        assert!(findings
+            .iter()
+            .all(|f| f["suppressed"]["reason"] == "by kind and path"));
+    }
+}
