@@ -338,6 +338,7 @@ pub(crate) fn read_export(
         config,
         layers,
         fs,
+        references: vec![shown.trim_start_matches("docker-daemon:").to_owned()],
     })
 }
 

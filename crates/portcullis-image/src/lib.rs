@@ -73,6 +73,8 @@ struct Merging {
 #[derive(Debug)]
 pub struct Image {
     pub name: String,
+    /// The image's references in its source (RepoTags, OCI ref names).
+    pub references: Vec<String>,
     pub kind: &'static str,
     /// The manifest digest where there is one, else the config digest (the image ID).
     pub digest: String,
@@ -175,6 +177,7 @@ impl ImageRef {
             .ok_or_else(|| fail("a layer was not read".into()))?;
         Ok(Image {
             name: self.name.clone(),
+            references: self.references.clone(),
             kind: self.kind,
             digest: self
                 .manifest_digest

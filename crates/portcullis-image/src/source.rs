@@ -159,6 +159,9 @@ pub struct ImageRef {
     /// How reports name it: the target, plus the image reference when the
     /// target holds several.
     pub name: String,
+    /// The image's references in its source: a docker-archive's `RepoTags`,
+    /// an OCI layout's `org.opencontainers.image.ref.name` (empty when none).
+    pub references: Vec<String>,
     pub kind: &'static str,
     pub manifest_digest: Option<String>,
     pub config: BlobRef,
@@ -351,6 +354,7 @@ fn docker_archive(store: Arc<Store>, path: &str, reference: Option<&str>) -> Res
         out.push(ImageRef {
             store: store.clone(),
             name,
+            references: tags.clone(),
             kind: "docker-archive",
             manifest_digest: None,
             config: BlobRef {
@@ -448,6 +452,7 @@ fn oci_layout(
         out.push(ImageRef {
             store: store.clone(),
             name,
+            references: ref_name.iter().cloned().collect(),
             kind,
             manifest_digest: Some(manifest_digest),
             config: BlobRef {
@@ -602,6 +607,8 @@ pub(crate) fn image_from_manifest(
     };
     let config = blob(config)?;
     let layers = layers.into_iter().map(blob).collect::<Result<_>>()?;
+    // A registry image's reference is what the target names (docker://REF).
+    let references = vec![name.strip_prefix("docker://").unwrap_or(&name).to_owned()];
     Ok(ImageRef {
         store: store.clone(),
         name,
@@ -609,5 +616,6 @@ pub(crate) fn image_from_manifest(
         manifest_digest: Some(manifest_digest),
         config,
         layers,
+        references,
     })
 }

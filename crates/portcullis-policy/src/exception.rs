@@ -20,6 +20,9 @@ pub struct Exception {
     /// The last day it applies.
     pub expires: Option<Date>,
     pub ticket: Option<String>,
+    /// The directory of the policy file it is in: `dockerfiles` globs are
+    /// relative to it (`None`: to the current directory).
+    pub root: Option<std::path::PathBuf>,
     /// Where it is in the policy file (a `Location::Policy`).
     pub at: Location,
     /// Its text in the file: the fingerprint of its own findings.
@@ -31,6 +34,10 @@ pub struct TargetRef<'a> {
     pub target: &'a str,
     pub kind: &'a str,
     pub digest: Option<&'a str>,
+    /// The file or directory it was read from.
+    pub path: Option<&'a str>,
+    /// An image's references (RepoTags, OCI ref names, registry references).
+    pub references: &'a [String],
 }
 
 impl Exception {
@@ -47,10 +54,16 @@ impl Exception {
         let places = || std::iter::once(&f.location).chain(&f.related);
         if let Some(images) = &self.images {
             let is_image = target.kind != "dockerfile" && target.kind != "policy";
-            if !is_image
-                || !(images.is_match(target.target)
-                    || target.digest.is_some_and(|d| images.is_match(d)))
-            {
+            // The name shown, the source as `KIND:PATH` (a single-image
+            // archive is shown as its bare path), each reference, the digest.
+            let typed = target.path.map(|p| format!("{}:{p}", target.kind));
+            let matched = std::iter::once(target.target)
+                .chain(target.path)
+                .chain(typed.as_deref())
+                .chain(target.references.iter().map(String::as_str))
+                .chain(target.digest)
+                .any(|name| images.is_match(name));
+            if !is_image || !matched {
                 return false;
             }
         }
@@ -63,7 +76,7 @@ impl Exception {
             if !own
                 .into_iter()
                 .chain(related)
-                .any(|p| dockerfiles.is_match(p.strip_prefix("./").unwrap_or(p)))
+                .any(|p| dockerfiles.is_match(self.dockerfile_name(p)))
             {
                 return false;
             }
@@ -88,6 +101,22 @@ impl Exception {
             }
         }
         true
+    }
+}
+
+impl Exception {
+    /// A Dockerfile's path as `dockerfiles` globs see it: relative to the
+    /// policy file's directory (absolute when outside it); without a policy
+    /// file, as given without a leading `./`.
+    fn dockerfile_name(&self, path: &str) -> String {
+        match &self.root {
+            Some(root) => {
+                let abs = crate::paths::absolute(std::path::Path::new(path));
+                crate::paths::relative_to(&abs, root)
+                    .unwrap_or_else(|| abs.to_string_lossy().into_owned())
+            }
+            None => path.strip_prefix("./").unwrap_or(path).to_owned(),
+        }
     }
 }
 

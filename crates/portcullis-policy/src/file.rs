@@ -181,6 +181,9 @@ impl std::fmt::Display for PolicyError {
 pub(crate) struct Source {
     pub shown: String,
     pub text: String,
+    /// The file's directory (absolute, symbolic links resolved): what the
+    /// `dockerfiles` globs of its exceptions are relative to.
+    pub dir: Option<std::path::PathBuf>,
 }
 
 impl Source {
@@ -247,7 +250,14 @@ pub(crate) fn read_chain(path: &Path, shown: &str) -> Result<Vec<Layer>, Vec<Pol
         let text = match std::fs::read(&path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => text,
-                Err(_) => return Err(at_extends(format!("{shown}: not UTF-8 text"), &chain)),
+                Err(_) => {
+                    // At the top of the chain the error names the file already.
+                    let message = match &from {
+                        Some(_) => format!("{shown}: not UTF-8 text"),
+                        None => "not UTF-8 text".to_owned(),
+                    };
+                    return Err(at_extends(message, &chain));
+                }
             },
             Err(e) => {
                 let message = match &from {
@@ -269,12 +279,27 @@ pub(crate) fn read_chain(path: &Path, shown: &str) -> Result<Vec<Layer>, Vec<Pol
                 &chain,
             ));
         }
+        let dir = crate::paths::absolute(&real)
+            .parent()
+            .map(std::path::Path::to_path_buf);
         seen.push(real);
-        let source = Source { shown, text };
+        let source = Source { shown, text, dir };
         let file: PolicyFile = match toml::from_str(&source.text) {
             Ok(file) => file,
             Err(e) => {
-                let message = tidy_toml_message(e.message());
+                let mut message = tidy_toml_message(e.message());
+                if message == "duplicate key" {
+                    // Name the key: the text at the error, up to `=` or the line end.
+                    let key = e
+                        .span()
+                        .and_then(|span| source.text.get(span.start..))
+                        .and_then(|rest| rest.lines().next())
+                        .map(|line| line.split('=').next().unwrap_or("").trim())
+                        .filter(|key| !key.is_empty());
+                    if let Some(key) = key {
+                        message = format!("duplicate key `{key}`");
+                    }
+                }
                 return Err(vec![match e.span() {
                     Some(span) => source.error(span, message),
                     None => PolicyError {

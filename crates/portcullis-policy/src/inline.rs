@@ -27,6 +27,9 @@ pub struct InlineSuppression {
     pub at: Location,
     /// The comment's text: the fingerprint of findings about it.
     pub text: String,
+    /// Why the comment, which looks like a directive, is not one that can
+    /// be applied (reported as SQ49005); it then suppresses nothing.
+    pub malformed: Option<String>,
 }
 
 impl InlineSuppression {
@@ -54,32 +57,49 @@ pub fn suppressions(path: &str, dockerfile: &Dockerfile) -> Vec<InlineSuppressio
         match item {
             Item::Comment(span) => {
                 let text = dockerfile.text(*span).trim_end_matches(['\n', '\r']);
-                let Some((file_wide, codes, reason)) = parse(text) else {
-                    continue;
+                let (file_wide, codes, reason, malformed) = match parse(text) {
+                    Parsed::No => continue,
+                    Parsed::Yes {
+                        file_wide,
+                        codes,
+                        reason,
+                    } => (file_wide, codes, reason, None),
+                    Parsed::Malformed(why) => (false, Vec::new(), None, Some(why)),
                 };
                 let start = dockerfile.position(span.start);
-                let end_column = start.column + text.chars().count();
-                let leading = text.len() - text.trim_start().len();
-                out.push(InlineSuppression {
-                    codes,
-                    reason,
-                    lines: None,
-                    attached: file_wide,
-                    at: Location::Dockerfile {
-                        path: path.to_owned(),
-                        line: start.line,
-                        column: start.column + leading,
-                        end_line: start.line,
-                        end_column,
-                    },
-                    text: text.trim().to_owned(),
-                });
-                if !file_wide {
-                    pending.push(out.len() - 1);
+                out.push(directive(
+                    path,
+                    text,
+                    start.line,
+                    start.column,
+                    malformed.clone(),
+                ));
+                let s = out.len() - 1;
+                out[s].codes = codes;
+                out[s].reason = reason;
+                out[s].attached = file_wide;
+                if !file_wide && malformed.is_none() {
+                    pending.push(s);
                 }
             }
             Item::Instruction(instruction) => {
                 let first = dockerfile.position(instruction.span.start).line;
+                // A directive on a continuation line is part of the
+                // instruction (Docker drops it), so it cannot apply.
+                let body = dockerfile.text(instruction.span);
+                for (n, line) in body.split('\n').enumerate().skip(1) {
+                    let line = line.trim_end_matches('\r');
+                    if !matches!(parse(line), Parsed::No) {
+                        let column = line.len() - line.trim_start().len() + 1;
+                        out.push(directive(
+                            path,
+                            line.trim_start(),
+                            first + n,
+                            column,
+                            Some("it is inside an instruction (a continuation line), where Docker drops comments: put it above the instruction".into()),
+                        ));
+                    }
+                }
                 let last = dockerfile
                     .position(
                         instruction
@@ -97,88 +117,247 @@ pub fn suppressions(path: &str, dockerfile: &Dockerfile) -> Vec<InlineSuppressio
             Item::Blank(_) | Item::Directive(_) => pending.clear(),
         }
     }
-    // Detached `ignore=` comments cover nothing; they are reported as unused.
+    // Detached or malformed comments cover nothing; they are reported.
     for s in &mut out {
-        if !s.attached {
+        if !s.attached || s.malformed.is_some() {
             s.lines = Some((0, 0));
         }
     }
     out
 }
 
-/// `# portcullis ignore=A,B reason="…"` → (file-wide, codes, reason).
-fn parse(comment: &str) -> Option<(bool, Vec<String>, Option<String>)> {
-    let body = comment.trim_start().strip_prefix('#')?.trim_start();
-    let rest = body.strip_prefix("portcullis")?;
+/// A directive comment at `line`, `column` (1-based), covering nothing yet.
+fn directive(
+    path: &str,
+    text: &str,
+    line: usize,
+    column: usize,
+    malformed: Option<String>,
+) -> InlineSuppression {
+    let leading = text.len() - text.trim_start().len();
+    InlineSuppression {
+        codes: Vec::new(),
+        reason: None,
+        lines: None,
+        attached: false,
+        at: Location::Dockerfile {
+            path: path.to_owned(),
+            line,
+            column: column + leading,
+            end_line: line,
+            end_column: column + text.chars().count(),
+        },
+        text: text.trim().to_owned(),
+        malformed,
+    }
+}
+
+/// What a comment is.
+#[derive(Debug, PartialEq, Eq)]
+enum Parsed {
+    /// Not addressed to portcullis.
+    No,
+    Yes {
+        file_wide: bool,
+        codes: Vec<String>,
+        reason: Option<String>,
+    },
+    /// Meant as a directive, but not one: why.
+    Malformed(String),
+}
+
+/// `# portcullis ignore=A,B reason="…"`. The words `portcullis`,
+/// `ignore`, `ignore-file` and `reason` are matched case-insensitively.
+/// A comment whose first word is `portcullis` followed by a word with `=`
+/// or starting with `ignore` is meant as a directive: anything wrong with
+/// it is [`Parsed::Malformed`], never silently dropped.
+fn parse(comment: &str) -> Parsed {
+    let Some(body) = comment.trim_start().strip_prefix('#') else {
+        return Parsed::No;
+    };
+    let body = body.trim_start();
+    let Some(rest) = body
+        .get(..10)
+        .filter(|w| w.eq_ignore_ascii_case("portcullis"))
+        .map(|_| &body[10..])
+    else {
+        return Parsed::No;
+    };
     if !rest.starts_with(char::is_whitespace) {
-        return None;
+        return Parsed::No;
     }
     let rest = rest.trim_start();
-    let (file_wide, rest) = if let Some(r) = rest.strip_prefix("ignore-file=") {
-        (true, r)
-    } else if let Some(r) = rest.strip_prefix("ignore=") {
-        (false, r)
+    let word = rest.split_whitespace().next().unwrap_or("");
+    let lower = word.to_ascii_lowercase();
+    if !(word.contains('=') || lower.starts_with("ignore")) {
+        return Parsed::No;
+    }
+    let bad = |why: String| Parsed::Malformed(why);
+    let (file_wide, rest) = if lower.starts_with("ignore-file=") {
+        (true, &rest["ignore-file=".len()..])
+    } else if lower.starts_with("ignore=") {
+        (false, &rest["ignore=".len()..])
+    } else if lower == "ignore" || lower == "ignore-file" {
+        return bad(format!(
+            "write `{word}=CODES` without spaces around `=`, e.g. `# portcullis ignore=SQ40104 reason=\"…\"`"
+        ));
     } else {
-        return None;
+        let name = word.split('=').next().unwrap_or(word);
+        return bad(format!(
+            "`{name}` is not a portcullis directive: use `ignore=CODES` or `ignore-file=CODES`"
+        ));
     };
-    let (list, rest) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-    let codes: Vec<String> = list
-        .split(',')
-        .map(|c| c.trim().to_ascii_uppercase())
-        .filter(|c| !c.is_empty())
-        .collect();
-    let rest = rest.trim();
-    let reason = rest.strip_prefix("reason=").and_then(|r| {
-        let text = match r.strip_prefix('"') {
-            Some(quoted) => {
-                let mut out = String::new();
-                let mut chars = quoted.chars();
-                while let Some(c) = chars.next() {
-                    match c {
-                        '"' => break,
-                        '\\' => out.extend(chars.next()),
-                        c => out.push(c),
-                    }
-                }
-                out
+    // The codes: up to `reason=`, separated by commas (spaces after commas allowed).
+    let lower_rest = rest.to_ascii_lowercase();
+    let reason_at = lower_rest.find("reason=");
+    let list = &rest[..reason_at.unwrap_or(rest.len())];
+    let mut codes = Vec::new();
+    let mut previous_comma = true;
+    for token in list.split_inclusive(|c: char| c == ',' || c.is_whitespace()) {
+        let comma = token.ends_with(',');
+        let code = token.trim_matches(|c: char| c == ',' || c.is_whitespace());
+        if !code.is_empty() {
+            if !previous_comma {
+                return bad(format!(
+                    "unexpected `{code}` after the codes: separate codes with commas and give the reason as reason=\"…\""
+                ));
             }
-            None => r.split_whitespace().next().unwrap_or("").to_owned(),
-        };
-        let text = text.trim().to_owned();
-        (!text.is_empty()).then_some(text)
-    });
-    Some((file_wide, codes, reason))
+            if !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+                return bad(format!("`{code}` is not a rule code"));
+            }
+            codes.push(code.to_ascii_uppercase());
+            previous_comma = comma;
+        } else if comma {
+            previous_comma = true;
+        }
+    }
+    let reason = match reason_at {
+        None => None,
+        Some(at) => {
+            let r = &rest[at + "reason=".len()..];
+            let (text, after) = match r.strip_prefix('"') {
+                Some(quoted) => {
+                    let mut out = String::new();
+                    let mut chars = quoted.char_indices();
+                    let mut end = None;
+                    while let Some((i, c)) = chars.next() {
+                        match c {
+                            '"' => {
+                                end = Some(i + 1);
+                                break;
+                            }
+                            '\\' => out.extend(chars.next().map(|(_, c)| c)),
+                            c => out.push(c),
+                        }
+                    }
+                    let Some(end) = end else {
+                        return bad("`reason=\"` has no closing quote".into());
+                    };
+                    (out, &quoted[end..])
+                }
+                None => {
+                    let (word, after) = r.split_once(char::is_whitespace).unwrap_or((r, ""));
+                    (word.to_owned(), after)
+                }
+            };
+            if !after.trim().is_empty() {
+                return bad(format!(
+                    "unexpected `{}` after the reason: quote a reason with spaces, reason=\"…\"",
+                    after.trim()
+                ));
+            }
+            let text = text.trim().to_owned();
+            (!text.is_empty()).then_some(text)
+        }
+    };
+    Parsed::Yes {
+        file_wide,
+        codes,
+        reason,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn yes(file_wide: bool, codes: &[&str], reason: Option<&str>) -> Parsed {
+        Parsed::Yes {
+            file_wide,
+            codes: codes.iter().map(|c| (*c).to_owned()).collect(),
+            reason: reason.map(str::to_owned),
+        }
+    }
+
+    fn malformed(comment: &str) -> String {
+        match parse(comment) {
+            Parsed::Malformed(why) => why,
+            other => panic!("{comment}: {other:?}"),
+        }
+    }
+
     #[test]
     fn parses_comments() {
         assert_eq!(
             parse("# portcullis ignore=SQ41102,sq41103 reason=\"vendored, \\\"checked\\\"\""),
-            Some((
+            yes(
                 false,
-                vec!["SQ41102".to_owned(), "SQ41103".to_owned()],
-                Some("vendored, \"checked\"".to_owned())
-            ))
+                &["SQ41102", "SQ41103"],
+                Some("vendored, \"checked\"")
+            )
         );
         assert_eq!(
             parse("#portcullis ignore-file=SQ41101"),
-            Some((true, vec!["SQ41101".to_owned()], None))
+            yes(true, &["SQ41101"], None)
         );
         assert_eq!(
             parse("# portcullis ignore=SQ41101 reason=short"),
-            Some((false, vec!["SQ41101".to_owned()], Some("short".to_owned())))
+            yes(false, &["SQ41101"], Some("short"))
         );
         assert_eq!(
             parse("# portcullis ignore=SQ41101 reason=\"\""),
-            Some((false, vec!["SQ41101".to_owned()], None))
+            yes(false, &["SQ41101"], None)
         );
-        assert_eq!(parse("# portcullis is a gate"), None);
-        assert_eq!(parse("# portcullisignore=SQ41101"), None);
-        assert_eq!(parse("# ignore=SQ41101"), None);
+        // Case-insensitive words; a space after a comma.
+        assert_eq!(
+            parse("# Portcullis IGNORE=SQ41101 Reason=x"),
+            yes(false, &["SQ41101"], Some("x"))
+        );
+        assert_eq!(
+            parse("# portcullis ignore=SQ40104, SQ40103 reason=x"),
+            yes(false, &["SQ40104", "SQ40103"], Some("x"))
+        );
+        assert_eq!(parse("# portcullis is a gate"), Parsed::No);
+        assert_eq!(parse("# portcullisignore=SQ41101"), Parsed::No);
+        assert_eq!(parse("# ignore=SQ41101"), Parsed::No);
+    }
+
+    #[test]
+    fn reports_malformed_directives() {
+        assert_eq!(
+            malformed("# portcullis ignroe=SQ41101"),
+            "`ignroe` is not a portcullis directive: use `ignore=CODES` or `ignore-file=CODES`"
+        );
+        assert_eq!(
+            malformed("# portcullis ignore = SQ41101"),
+            "write `ignore=CODES` without spaces around `=`, e.g. `# portcullis ignore=SQ40104 reason=\"…\"`"
+        );
+        assert_eq!(
+            malformed("# portcullis ignore=SQ40104 SQ40103 reason=x"),
+            "unexpected `SQ40103` after the codes: separate codes with commas and give the reason as reason=\"…\""
+        );
+        assert_eq!(
+            malformed("# portcullis ignore=SQ40104 reason=\"unterminated"),
+            "`reason=\"` has no closing quote"
+        );
+        assert_eq!(
+            malformed("# portcullis ignore=SQ40104 reason=two words"),
+            "unexpected `words` after the reason: quote a reason with spaces, reason=\"…\""
+        );
+        assert_eq!(
+            malformed("# portcullis ignore=SQ401* reason=x"),
+            "`SQ401*` is not a rule code"
+        );
     }
 }
 
@@ -229,6 +408,7 @@ mod attach_tests {
                 pointer: String::new(),
             },
             text: String::new(),
+            malformed: None,
         };
         let at = |path: &str, line: usize| Location::Dockerfile {
             path: path.into(),

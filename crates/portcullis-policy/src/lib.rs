@@ -18,6 +18,7 @@ pub mod exception;
 pub mod file;
 pub mod inline;
 pub mod meta;
+pub mod paths;
 mod resolve;
 
 pub use baseline::Baseline;
@@ -182,6 +183,62 @@ impl Policy {
         !self.disabled.iter().any(|d| d == rule.code)
     }
 
+    /// What `portcullis config check` warns about: exceptions that cannot
+    /// suppress anything — expired (judged on `today`), covering only rules
+    /// the policy disables, or covering only the policy file's own rules
+    /// (SQ49xxx, which exceptions never suppress). Each at its exception.
+    pub fn warnings(&self) -> Vec<PolicyError> {
+        let mut out = Vec::new();
+        for e in &self.exceptions {
+            let Location::Policy {
+                path, line, column, ..
+            } = &e.at
+            else {
+                continue;
+            };
+            let rules = e.rules.join(", ");
+            let mut warn = |message: String| {
+                out.push(PolicyError {
+                    path: path.clone(),
+                    line: *line,
+                    column: *column,
+                    message,
+                    source_line: e.text.lines().next().unwrap_or("").to_owned(),
+                })
+            };
+            if let Some(last) = e.expires.filter(|_| !e.active(self.today)) {
+                warn(format!(
+                    "the exception for {rules} expired on {last} (today is {}); it no longer applies",
+                    self.today
+                ));
+            }
+            let meta_codes: Vec<&str> = meta::RULES.iter().map(|r| r.code).collect();
+            if e.rules.iter().all(|r| meta_codes.contains(r)) {
+                warn(format!(
+                    "the exception for {rules} covers only the policy file's own rules, which exceptions never suppress"
+                ));
+            } else if e.rules.iter().all(|r| self.disabled.iter().any(|d| d == r)) {
+                warn(format!(
+                    "the exception for {rules} covers only rules this policy disables"
+                ));
+            } else {
+                let off: Vec<&str> = e
+                    .rules
+                    .iter()
+                    .copied()
+                    .filter(|r| self.disabled.iter().any(|d| d == r))
+                    .collect();
+                if !off.is_empty() {
+                    warn(format!(
+                        "the exception names {}, which this policy disables",
+                        off.join(", ")
+                    ));
+                }
+            }
+        }
+        out
+    }
+
     /// The exception that suppresses `f` in `target`, if any applies today.
     fn exception_for(&self, target: &TargetRef, f: &ReportedFinding) -> Option<&Exception> {
         if target.kind == meta::KIND {
@@ -215,6 +272,8 @@ impl Policy {
             target: &target.target,
             kind: &target.kind,
             digest: target.digest.as_deref(),
+            path: target.path.as_deref(),
+            references: &target.references,
         };
         let mut policies = Vec::with_capacity(outcomes.len());
         let mut findings = Vec::new();
@@ -271,6 +330,7 @@ impl Policy {
             kind: target.kind,
             digest: target.digest,
             path: target.path,
+            references: target.references,
             verdict,
             policies,
             findings,
@@ -371,6 +431,13 @@ impl Policy {
                     fingerprint: String::new(),
                 });
             };
+            if let Some(why) = &s.malformed {
+                report(
+                    &meta::MALFORMED_SUPPRESSION,
+                    format!("`{}` is not applied: {why}", s.text),
+                );
+                continue;
+            }
             if s.reason.is_none() && self.require_reason {
                 report(
                     &meta::NO_REASON,
@@ -407,22 +474,26 @@ impl Policy {
             }
         }
         portcullis_rules::finding::fingerprint(target, &mut found);
-        [&meta::UNUSED_SUPPRESSION, &meta::NO_REASON]
-            .into_iter()
-            .map(|rule| {
-                (
-                    rule,
-                    Outcome::Checked {
-                        findings: found
-                            .iter()
-                            .filter(|f| f.rule == rule.code)
-                            .cloned()
-                            .collect(),
-                        notes: Vec::new(),
-                    },
-                )
-            })
-            .collect()
+        [
+            &meta::UNUSED_SUPPRESSION,
+            &meta::NO_REASON,
+            &meta::MALFORMED_SUPPRESSION,
+        ]
+        .into_iter()
+        .map(|rule| {
+            (
+                rule,
+                Outcome::Checked {
+                    findings: found
+                        .iter()
+                        .filter(|f| f.rule == rule.code)
+                        .cloned()
+                        .collect(),
+                    notes: Vec::new(),
+                },
+            )
+        })
+        .collect()
     }
 
     /// The policy file's own findings after a scan: expired exceptions, and
@@ -451,6 +522,8 @@ impl Policy {
                     target: &t.target,
                     kind: &t.kind,
                     digest: t.digest.as_deref(),
+                    path: t.path.as_deref(),
+                    references: &t.references,
                 };
                 t.findings.iter().any(|f| e.covers(&target, f))
             });
@@ -489,6 +562,7 @@ impl Policy {
                 kind: meta::KIND.into(),
                 digest: None,
                 path: Some(file.clone()),
+                references: Vec::new(),
                 source: None,
             },
             outcomes,
@@ -504,6 +578,8 @@ pub struct TargetInfo {
     pub digest: Option<String>,
     /// The file or directory the target was read from; `None` for standard input.
     pub path: Option<String>,
+    /// An image's references: RepoTags, OCI ref names, registry references.
+    pub references: Vec<String>,
     pub source: Option<Arc<SourceFile>>,
 }
 
@@ -539,6 +615,11 @@ pub struct TargetReport {
     /// that need a file (SARIF) point at it.
     #[serde(default)]
     pub path: Option<String>,
+    /// An image's references in its source (`RepoTags` of a docker-archive,
+    /// `org.opencontainers.image.ref.name` of an OCI layout, a registry
+    /// reference); absent when there are none, and in older reports.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
     pub verdict: Verdict,
     pub policies: Vec<PolicyResult>,
     pub findings: Vec<ReportedFinding>,

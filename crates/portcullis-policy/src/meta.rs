@@ -85,8 +85,32 @@ pub static NO_REASON: Rule = Rule {
     check: no_check,
 };
 
+pub static MALFORMED_SUPPRESSION: Rule = Rule {
+    code: "SQ49005",
+    name: "malformed-suppression",
+    title: "An inline suppression is malformed or misplaced",
+    category: Category::Policy,
+    severity: Severity::Medium,
+    remediation: "Write it as `# portcullis ignore=CODE,CODE reason=\"…\"` (or `ignore-file=`) on its own comment line directly above the instruction.",
+    applies_to: &[],
+    doc: Doc {
+        what: "A Dockerfile comment that starts `# portcullis` and is meant as a directive but cannot be applied: a misspelt directive (`ignroe=`), spaces around `=`, codes not separated by commas, a reason with spaces that is not quoted or a quote that is not closed, or a directive on a continuation line inside an instruction (Docker drops such comments). The words are matched case-insensitively (`# Portcullis IGNORE=…` is applied). It suppresses nothing.",
+        why: "A suppression that silently fails to parse looks as if it accepts a risk while accepting nothing, or accepts less than it says (a dropped code or reason).",
+        fix: "Correct the comment, or move it above the instruction.",
+        bad: "",
+        good: "",
+    },
+    check: no_check,
+};
+
 /// Every policy-file rule.
-pub static RULES: &[&Rule] = &[&EXPIRED, &UNUSED, &UNUSED_SUPPRESSION, &NO_REASON];
+pub static RULES: &[&Rule] = &[
+    &EXPIRED,
+    &UNUSED,
+    &UNUSED_SUPPRESSION,
+    &NO_REASON,
+    &MALFORMED_SUPPRESSION,
+];
 
 pub(crate) fn finding(rule: &'static Rule, message: String, e: &Exception) -> Finding {
     let at = Located {

@@ -235,6 +235,7 @@ fn exception(src: &Source, entry: &Spanned<ExceptionEntry>) -> Result<Exception,
         reason,
         expires,
         ticket: e.ticket.clone(),
+        root: src.dir.clone(),
         at: Location::Policy {
             path: src.shown.clone(),
             line,

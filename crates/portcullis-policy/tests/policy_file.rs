@@ -73,6 +73,7 @@ fn evaluate(
             kind: kind.into(),
             digest: Some("sha256:abcdef".into()),
             path: None,
+            references: Vec::new(),
             source: None,
         },
         outcomes,
@@ -316,7 +317,11 @@ fn errors_point_at_line_and_column() {
 
 #[test]
 fn exceptions_suppress_within_scope() {
-    let p = load(
+    // `dockerfiles` globs are relative to the policy file's directory.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(
+        dir.path(),
+        "portcullis.toml",
         r#"
 [[exception]]
 rules = ["SQ40104"]
@@ -325,11 +330,12 @@ ports = ["22/tcp"]
 reason = "bastion"
 ticket = "SEC-1"
 "#,
-    )
-    .expect("loads");
+    );
+    let p = Policy::load(&path, "portcullis.toml").expect("loads");
+    let target = dir.path().join("svc/Dockerfile").display().to_string();
     let report = evaluate(
         &p,
-        "svc/Dockerfile",
+        &target,
         "dockerfile",
         vec![
             finding("SQ40104", "port 22/tcp (SSH) is exposed", dockerfile_at(2)),

@@ -133,7 +133,16 @@ fn target_section(
             crate::rule_doc_url(&f.rule),
             f.severity,
             code(&crate::describe(&f.location), limits.cell),
-            message(&f.message, limits.cell),
+            match &f.suppressed {
+                // Who suppressed it and why, for the reviewer.
+                Some(s) => format!(
+                    "{} (suppressed by {}: {})",
+                    message(&f.message, limits.cell),
+                    text(&s.by, limits.cell),
+                    text(&s.reason, limits.cell)
+                ),
+                None => message(&f.message, limits.cell),
+            },
         );
     }
     *budget -= shown;

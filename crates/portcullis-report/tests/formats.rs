@@ -141,6 +141,7 @@ fn target(
         kind: kind.to_owned(),
         digest: Some(format!("sha256:{}", "ab".repeat(32))),
         path: path.map(str::to_owned),
+        references: Vec::new(),
         verdict,
         policies: policies(&findings, na),
         findings,
@@ -783,7 +784,7 @@ fn markdown_summary_and_table() {
 2 findings (1 high, 1 low), 1 failing, 1 suppressed; 14 policies checked.\n\n\
 | | rule | severity | location | message |\n|---|---|---|---|---|\n\
 | **FAIL** | [SQ40104]({}) | high | `app/Dockerfile:4:8` | port 22/tcp (SSH) is exposed |\n\
-| suppressed | [SQ41102]({}) | low | `app/Dockerfile:3:1` | ADD of a local file |\n",
+| suppressed | [SQ41102]({}) | low | `app/Dockerfile:3:1` | ADD of a local file (suppressed by inline: the tarball is vendored and checked) |\n",
         url("SQ40104"),
         url("SQ41102")
     );

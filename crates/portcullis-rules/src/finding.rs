@@ -111,14 +111,58 @@ pub enum Location {
 
 impl Location {
     /// A key that identifies the place without depending on line numbers,
-    /// for fingerprints that survive unrelated edits.
+    /// layer order or digests, for fingerprints that survive unrelated
+    /// edits and rebuilds: a Dockerfile's (or policy file's) located source
+    /// text; an image config's JSON pointer; a layer path without the layer's
+    /// index or digest; a history entry's `created_by`, normalised across
+    /// builders, without its index. The file or image is the fingerprint's
+    /// target, not part of this key.
     pub(crate) fn stable_key(&self, snippet: &str) -> String {
         match self {
-            Location::Dockerfile { path, .. } => format!("dockerfile\0{path}\0{snippet}"),
-            Location::Policy { path, .. } => format!("policy\0{path}\0{snippet}"),
-            other => serde_json::to_string(other).unwrap_or_default(),
+            Location::Dockerfile { .. } => format!("dockerfile\0{}", normalise_space(snippet)),
+            Location::Policy { .. } => format!("policy\0{}", normalise_space(snippet)),
+            Location::History { created_by, .. } => {
+                format!("history\0{}", normalise_created_by(created_by))
+            }
+            Location::Config { pointer } => format!("config\0{pointer}"),
+            Location::Layer { path, .. } => format!("layer\0{path}"),
+            Location::Manifest { pointer, .. } => format!("manifest\0{pointer}"),
         }
     }
+}
+
+/// Whitespace runs as one space, none at the ends.
+fn normalise_space(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A history entry's `created_by` as the instruction it records, whichever
+/// builder wrote it: without BuildKit's `RUN ` prefix and `# buildkit`
+/// suffix, the `|N NAME=value…` build-argument prefix, the `/bin/sh -c` and
+/// `#(nop)` wrappers, with whitespace runs as one space.
+pub fn normalise_created_by(created_by: &str) -> String {
+    let mut words: Vec<&str> = created_by.split_whitespace().collect();
+    if words.last() == Some(&"buildkit") && words.len() >= 2 && words[words.len() - 2] == "#" {
+        words.truncate(words.len() - 2);
+    }
+    let mut rest: &[&str] = &words;
+    if rest.first() == Some(&"RUN") {
+        rest = &rest[1..];
+    }
+    if let Some(n) = rest
+        .first()
+        .and_then(|w| w.strip_prefix('|'))
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        rest = rest.get(1 + n..).unwrap_or(&[]);
+    }
+    if rest.len() >= 2 && rest[0] == "/bin/sh" && rest[1] == "-c" {
+        rest = &rest[2..];
+    }
+    if rest.first() == Some(&"#(nop)") {
+        rest = &rest[1..];
+    }
+    rest.join(" ")
 }
 
 /// A rule's report of one violation.
@@ -204,19 +248,25 @@ impl Located {
     }
 }
 
-/// Give each finding a fingerprint: a hash of the rule, the target, the
-/// message and the location's stable key, with identical ones numbered.
+/// Give each finding a fingerprint: a hash of the rule, the target (a
+/// stable name for the file or image, see docs/policy.md) and the
+/// location's stable key (the offending fact, see [`Location::stable_key`]),
+/// with identical ones numbered in order (the second `RUN chmod u+s …` of
+/// the same text is `…:1`). Not the message: it quotes facts from other
+/// lines (a base image tag from an `ARG`), which must not make a finding new.
 pub fn fingerprint(target: &str, findings: &mut [Finding]) {
+    fingerprint_with(target, findings, &|_| String::new());
+}
+
+/// [`fingerprint`], with `more` adding to each finding's key (the whole
+/// source lines of a Dockerfile finding, see `registry::check`).
+pub fn fingerprint_with(target: &str, findings: &mut [Finding], more: &dyn Fn(&Finding) -> String) {
     use sha2::{Digest, Sha256};
     let mut seen: Vec<(String, usize)> = Vec::new();
     for f in findings.iter_mut() {
         let mut h = Sha256::new();
-        for part in [
-            f.rule,
-            target,
-            &f.message,
-            &f.location.stable_key(&f.snippet),
-        ] {
+        let extra = more(f);
+        for part in [f.rule, target, &f.location.stable_key(&f.snippet), &extra] {
             h.update(part.as_bytes());
             h.update([0]);
         }

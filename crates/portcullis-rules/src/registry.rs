@@ -1,7 +1,7 @@
 //! The one table of rules. `portcullis rules`, `portcullis explain` and
 //! docs/rules.md are all printed from these declarations.
 
-use crate::finding::{fingerprint, Category, Finding, Findings, Note, Severity};
+use crate::finding::{fingerprint_with, Category, Finding, Findings, Note, Severity};
 use crate::rules;
 use crate::subject::{Subject, SubjectKind};
 
@@ -99,7 +99,24 @@ pub fn check(subject: &Subject, target: &str) -> Vec<(&'static Rule, Outcome)> {
         all.extend(out.items);
         notes.extend(out.notes);
     }
-    fingerprint(target, &mut all);
+    // A Dockerfile finding's key holds the whole source lines it is on (as
+    // written: `${DEBIAN_TAG}`, not its value), so that `ADD a.txt /a` and
+    // `ADD b.txt /a` differ although both are located at `ADD`.
+    let lines = |f: &Finding| -> String {
+        match (&f.location, &subject.source) {
+            (crate::Location::Dockerfile { line, end_line, .. }, Some(src)) => src
+                .dockerfile
+                .source
+                .lines()
+                .skip(line.saturating_sub(1))
+                .take(end_line.saturating_sub(*line) + 1)
+                .flat_map(str::split_whitespace)
+                .collect::<Vec<_>>()
+                .join(" "),
+            _ => String::new(),
+        }
+    };
+    fingerprint_with(target, &mut all, &lines);
     if let Some(caveat) = subject.image.as_ref().and_then(|i| i.boundary_caveat()) {
         for f in &mut all {
             if matches!(f.location, crate::Location::History { .. }) {

@@ -225,6 +225,7 @@ fn image_report(n: usize) -> Report {
         kind: "docker-archive".into(),
         digest: Some(digest(99)),
         path: Some("big.tar".into()),
+        references: vec!["app:1".into()],
         verdict: portcullis_policy::Verdict::Fail,
         policies,
         findings,

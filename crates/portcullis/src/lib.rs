@@ -54,6 +54,10 @@ pub struct Scanner {
     pub progress: Option<Box<dyn Fn(Progress) + Send + Sync>>,
     /// How `docker://` targets reach their registry.
     pub registry: portcullis_image::RegistryOptions,
+    /// Directories files are named relative to in fingerprints when they are
+    /// in no project (no `.git` or `portcullis.toml` above them): the
+    /// baseline file's, before the current directory (see docs/policy.md).
+    pub fingerprint_roots: Vec<PathBuf>,
 }
 
 /// Image reading progress.
@@ -79,6 +83,7 @@ impl Default for Scanner {
             dockerfile: None,
             progress: None,
             registry: portcullis_image::RegistryOptions::default(),
+            fingerprint_roots: Vec::new(),
         }
     }
 }
@@ -156,13 +161,32 @@ impl Scanner {
             .map(|image| {
                 let image = image?;
                 let (name, kind, digest) = (image.name.clone(), image.kind, image.digest.clone());
+                let references = image.references.clone();
+                // Fingerprints name the image by its reference, so that the
+                // same image saved elsewhere or rebuilt keeps them; else by
+                // its archive's stable name.
+                let key = match (references.first(), &path) {
+                    (Some(reference), _) => reference.clone(),
+                    (None, Some(path)) => {
+                        let file = portcullis_policy::paths::stable_name(
+                            Path::new(path),
+                            &self.fingerprint_roots,
+                        );
+                        let rest = name
+                            .find(path.as_str())
+                            .map_or("", |i| &name[i + path.len()..]);
+                        format!("{file}{rest}")
+                    }
+                    // Registry and daemon images always have a reference.
+                    (None, None) => name.clone(),
+                };
                 let mut details = image_details(&image);
                 let subject = portcullis_rules::from_image(image);
                 details.base_boundary = subject
                     .image
                     .as_ref()
                     .and_then(|facts| base_boundary(&facts.boundary));
-                let mut outcomes = portcullis_rules::check(&subject, &name);
+                let mut outcomes = portcullis_rules::check(&subject, &key);
                 if let Some(dockerfile) = &built_from {
                     let links = portcullis_rules::subject::link_dockerfile(&subject, dockerfile);
                     relate_to_dockerfile(&mut outcomes, &links, &subject);
@@ -173,6 +197,7 @@ impl Scanner {
                         kind: kind.into(),
                         digest: Some(digest),
                         path: path.clone(),
+                        references,
                         source: None,
                     },
                     outcomes,
@@ -233,7 +258,12 @@ impl Scanner {
         let inline = portcullis_policy::inline::suppressions(path, &dockerfile);
         let subject = portcullis_rules::from_dockerfile(path, dockerfile, &self.build_args)
             .map_err(|e| syntax_error(&e))?;
-        let outcomes = portcullis_rules::check(&subject, path);
+        let key = if path == "<stdin>" {
+            path.to_owned()
+        } else {
+            portcullis_policy::paths::stable_name(Path::new(path), &self.fingerprint_roots)
+        };
+        let outcomes = portcullis_rules::check(&subject, &key);
         let source: Option<Arc<SourceFile>> = subject.source.clone().filter(|_| self.keep_source);
         Ok(self.policy.evaluate_with(
             TargetInfo {
@@ -241,6 +271,7 @@ impl Scanner {
                 kind: "dockerfile".into(),
                 digest: Some(sha256_digest(bytes)),
                 path: None,
+                references: Vec::new(),
                 source,
             },
             outcomes,

@@ -294,6 +294,10 @@ fn scan(args: ScanArgs) -> ExitCode {
         eprintln!("error: standard input (-) can be scanned only once");
         return ExitCode::from(2);
     }
+    if let Err(e) = check_written_files(&args.output, &args.policy, &targets, &args.dockerfile) {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
     let policy = match load_policy(&args.policy) {
         Ok(policy) => policy,
         Err(code) => return code,
@@ -343,6 +347,15 @@ fn scan(args: ScanArgs) -> ExitCode {
         platform: args.platform,
         max_uncompressed: args.max_uncompressed,
         dockerfile: args.dockerfile,
+        // Outside a project, fingerprints name files relative to the
+        // baseline's directory (docs/policy.md, "Baselines").
+        fingerprint_roots: args
+            .policy
+            .baseline
+            .iter()
+            .chain(&args.policy.write_baseline)
+            .filter_map(|b| std::path::absolute(b).ok()?.parent().map(Path::to_path_buf))
+            .collect(),
         ..Scanner::default()
     };
     let bar = (!args.output.quiet && std::io::stderr().is_terminal()).then(progress_bar);
@@ -439,7 +452,18 @@ fn config_check(path: Option<PathBuf>) -> ExitCode {
         }
     };
     match portcullis_policy::Policy::load(&path, &shown) {
-        Ok(policy) => {
+        Ok(mut policy) => {
+            match portcullis::config::today() {
+                Ok(today) => policy.today = today,
+                Err(e) => {
+                    eprintln!("error: PORTCULLIS_TODAY: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+            // Warnings do not fail the check (exit 0): the file is valid.
+            for w in policy.warnings() {
+                eprintln!("warning: {}", portcullis_report::printable(&w.to_string()));
+            }
             let rules = portcullis_policy::known_codes().len() - policy.disabled.len();
             println!(
                 "{}: ok ({rules} rules enabled, {} exception{}, fail-on {})",
@@ -617,6 +641,58 @@ impl Plan {
 
 /// What tells two report paths apart: the real directory and the name, so
 /// `r.json`, `./r.json` and `dir/../r.json` are one file.
+/// The files a scan writes (reports, `--write-baseline`) must differ from
+/// each other (Plan::new checks the reports among themselves) and from
+/// every file it reads: the targets, their Dockerfiles, `--dockerfile`,
+/// `--baseline`, the policy file.
+fn check_written_files(
+    output: &OutputArgs,
+    policy: &PolicyArgs,
+    targets: &[String],
+    dockerfile: &Option<PathBuf>,
+) -> Result<(), String> {
+    let shown = |p: &Path| portcullis_report::printable(&p.display().to_string()).into_owned();
+    let reports: Vec<&PathBuf> = output
+        .format
+        .iter()
+        .filter_map(|spec| spec.path.as_ref())
+        .chain(&output.output)
+        .collect();
+    if let Some(base) = &policy.write_baseline {
+        if reports.iter().any(|r| file_key(r) == file_key(base)) {
+            return Err(format!(
+                "{}: the baseline and a report would be written to the same file",
+                shown(base)
+            ));
+        }
+    }
+    let mut read: Vec<PathBuf> = Vec::new();
+    for t in targets.iter().filter(|t| *t != "-") {
+        let path = ["docker-archive:", "oci-archive:", "oci:"]
+            .iter()
+            .find_map(|p| t.strip_prefix(p))
+            .unwrap_or(t);
+        let path = Path::new(path);
+        read.push(path.to_path_buf());
+        if path.is_dir() {
+            read.push(path.join("Dockerfile"));
+        }
+    }
+    read.extend(dockerfile.iter().cloned());
+    read.extend(policy.baseline.iter().cloned());
+    read.extend(policy.config.iter().cloned());
+    let read_keys: Vec<PathBuf> = read.iter().map(|p| file_key(p)).collect();
+    for w in reports.iter().copied().chain(&policy.write_baseline) {
+        if read_keys.contains(&file_key(w)) {
+            return Err(format!(
+                "{}: would overwrite a file this scan reads",
+                shown(w)
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn file_key(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let real_dir = absolute.parent().and_then(|d| d.canonicalize().ok());

@@ -268,6 +268,7 @@ mod tests {
 
     fn image(config: serde_json::Value) -> Image {
         Image {
+            references: Vec::new(),
             name: "test".into(),
             kind: "oci",
             digest: "sha256:0".into(),
