@@ -9,6 +9,7 @@ mod error;
 pub mod fs;
 pub mod history;
 pub mod layer;
+pub mod lxd;
 mod source;
 mod store;
 

@@ -147,6 +147,7 @@ fn target(
         notes: Vec::new(),
         source: None,
         image: None,
+        lxd: None,
     }
 }
 

@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     category: Category::ContainerSecurity,
     severity: Severity::Medium,
     remediation: "Do not add setuid/setgid bits; if the image inherits such files it does not need, remove the bits with `chmod u-s,g-s` in the same layer that installs them.",
-    applies_to: &[SubjectKind::Dockerfile, SubjectKind::Image],
+    applies_to: &[SubjectKind::Dockerfile, SubjectKind::Image, SubjectKind::Lxd],
     doc: Doc {
         what: "Build steps that give a file the setuid (04000) or setgid (02000) permission bit: `RUN chmod` with `u+s`, `g+s`, `+s` or a numeric mode whose thousands digit is 4, 2 or 6 (also `install -m`), and `COPY`/`ADD --chmod=` with those bits. Scripts in heredocs and `sh -c` exec forms are read too. In an image, every regular file of the merged filesystem (after whiteouts and opaque directories) with either bit, one finding per file, located at the layer that set its mode; hard links carry their target's mode. Such files that a later layer deleted or changed are still in the earlier layer blob and are listed as notes, not findings.",
         why: "A setuid or setgid program runs with the privileges of its owner or group, not of the user who starts it. In a container that runs as an unprivileged user, each such file is a way back to root if the program has a bug or can be tricked into running something else.",
