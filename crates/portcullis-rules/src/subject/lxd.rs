@@ -45,5 +45,5 @@ pub fn from_lxd(image: LxdImage) -> Subject {
 
 /// The files whose contents the rules read in an LXD root filesystem.
 pub fn lxd_wants(path: &[u8]) -> bool {
-    path == b"etc/passwd"
+    path == b"etc/passwd" || crate::rules::ports::boot::wants(path)
 }
