@@ -209,3 +209,32 @@ fn broken_images_fail_with_one_line_and_status_2() {
         assert!(o.stdout.is_empty(), "{target}");
     }
 }
+
+/// fixtures/lxd/lxd-image-list.csv is what a real LXD daemon listed after
+/// importing the busybox images (`lxc image list -c lfs`): its fingerprints
+/// are the ones portcullis reports.
+#[test]
+fn fingerprints_agree_with_a_real_lxd_daemon() {
+    let list = std::fs::read_to_string(fixtures().join("lxd-image-list.csv")).expect("csv");
+    let fingerprint = |alias: &str| -> String {
+        list.lines()
+            .find_map(|l| l.strip_prefix(&format!("{alias},")))
+            .and_then(|rest| rest.split(',').next())
+            .expect(alias)
+            .to_owned()
+    };
+    for (alias, target) in [
+        ("fixture", "busybox.tar.gz"),
+        ("split", "lxd:busybox.meta.tar.xz,busybox.rootfs.squashfs"),
+    ] {
+        let t = scan_json(target);
+        let digest = t["digest"].as_str().expect("digest");
+        let short = fingerprint(alias);
+        assert_eq!(short.len(), 12);
+        assert!(
+            digest.starts_with(&format!("sha256:{short}")),
+            "{target}: {digest} vs LXD's {short}"
+        );
+        assert_eq!(t["lxd"]["fingerprint"], digest);
+    }
+}
