@@ -206,7 +206,11 @@ fn render_finding(out: &mut String, target: &TargetReport, f: &ReportedFinding, 
         out,
         "         {} {}",
         paint.dim("-->"),
-        printable(&describe(&f.location))
+        printable(&match (&f.location, &target.lxd) {
+            // An LXD image has one root filesystem, not layers.
+            (Location::Layer { path, .. }, Some(_)) => format!("{path} in the rootfs"),
+            (location, _) => describe(location),
+        })
     );
     if let (
         Location::Dockerfile {

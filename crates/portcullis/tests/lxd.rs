@@ -161,6 +161,10 @@ fn the_human_report_shows_the_metadata_and_what_does_not_apply() {
             "  not applicable to a system container image: SQ40101, SQ41101, SQ41102, SQ41103, SQ41104, SQ41105, SQ41106",
         ]
     );
+    assert!(
+        text.contains("\n         --> /etc/inetd.conf in the rootfs\n"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -275,17 +275,29 @@ pub fn load(name: &str, layout: &Layout, options: &LoadOptions<'_>) -> Result<Lx
             if is_qcow2(&m) {
                 return Err(fail(qcow2_message()));
             }
-            let (table, format, compression) = if is_squashfs(&m) {
-                let (table, compression) =
-                    squashfs::read(Path::new(rootfs), &budget, options.want).map_err(fail)?;
-                (table, "squashfs", compression)
-            } else {
-                let (table, meta) = read_tarball(rootfs, b"", &budget, options)?;
-                debug_assert!(meta.is_none());
-                let compression = table.compression.to_owned();
-                (table, "tar", compression)
-            };
-            let fingerprint = fingerprint(&[meta_path, rootfs])?;
+            // LXD's fingerprint hashes the whole rootfs file, which listing a
+            // squashfs does not read: both at once.
+            let (fingerprint, listed) = std::thread::scope(|scope| {
+                let hashing = scope.spawn(|| fingerprint(&[meta_path, rootfs]));
+                let listed = (|| -> Result<_> {
+                    if is_squashfs(&m) {
+                        let (table, compression) =
+                            squashfs::read(Path::new(rootfs), &budget, options.want)
+                                .map_err(fail)?;
+                        Ok((table, "squashfs", compression))
+                    } else {
+                        let (table, _) = read_tarball(rootfs, b"", &budget, options)?;
+                        let compression = table.compression.to_owned();
+                        Ok((table, "tar", compression))
+                    }
+                })();
+                let fingerprint = hashing
+                    .join()
+                    .unwrap_or_else(|_| Err(Error::new(format!("{rootfs}: hashing failed"))));
+                (fingerprint, listed)
+            });
+            let (table, format, compression) = listed?;
+            let fingerprint = fingerprint?;
             let entries = table.entries;
             let mut fs = Filesystem::default();
             fs.apply(table, options.want);
