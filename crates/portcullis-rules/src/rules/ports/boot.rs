@@ -54,7 +54,10 @@ fn resolve(fs: &Filesystem, path: &[u8]) -> Option<Vec<u8>> {
             out.push(b'/');
         }
         out.extend_from_slice(&part);
-        let entry = fs.get(&out)?.entry;
+        // A directory a tarball does not list is still a directory.
+        let Some(entry) = fs.get(&out).map(|f| f.entry) else {
+            continue;
+        };
         if entry.kind == EntryKind::Symlink {
             hops += 1;
             if hops > 40 {
@@ -68,7 +71,7 @@ fn resolve(fs: &Filesystem, path: &[u8]) -> Option<Vec<u8>> {
             pending.extend(target.split(|&b| b == b'/').rev().map(<[u8]>::to_vec));
         }
     }
-    Some(out)
+    fs.get(&out).is_some().then_some(out)
 }
 
 fn at(image: &ImageFacts, path: &[u8]) -> Located {
@@ -379,6 +382,100 @@ mod tests {
             .map(exec_program)
             .collect();
         assert_eq!(programs, [Some("sshd")]);
+    }
+
+    fn facts(entries: &[(&str, Option<&str>, &[u8])]) -> ImageFacts {
+        let mut b = tar::Builder::new(Vec::new());
+        for (path, link, content) in entries {
+            let mut h = tar::Header::new_gnu();
+            h.set_mode(0o644);
+            h.set_size(0);
+            match link {
+                Some(target) => {
+                    h.set_entry_type(tar::EntryType::Symlink);
+                    b.append_link(&mut h, path, target).expect("link");
+                }
+                None => {
+                    h.set_entry_type(tar::EntryType::Regular);
+                    h.set_size(content.len() as u64);
+                    b.append_data(&mut h, path, *content).expect("file");
+                }
+            }
+        }
+        let layer = b.into_inner().expect("tar");
+        let table = portcullis_image::layer::read_layer(
+            &layer[..],
+            &portcullis_image::Budget::new(u64::MAX),
+            &wants,
+        )
+        .expect("layer");
+        ImageFacts {
+            diff_ids: vec!["sha256:f".into()],
+            layer_history: vec![None],
+            fs: Filesystem::merge([table], &wants),
+            boundary: portcullis_image::history::Boundary::NoBase,
+        }
+    }
+
+    #[test]
+    fn unit_links_resolve_inside_the_rootfs_only() {
+        const W: &str = "etc/systemd/system/multi-user.target.wants";
+        let image = facts(&[
+            ("lib", Some("/usr/lib"), b""),
+            (
+                "usr/lib/systemd/system/ssh.service",
+                None,
+                b"[Service]\nExecStart=/usr/sbin/sshd -D\n",
+            ),
+            // `..` beyond the root stays at the root, as the kernel does in a chroot.
+            (
+                &format!("{W}/a.service"),
+                Some("../../../../../../../../lib/systemd/system/ssh.service"),
+                b"",
+            ),
+            // A loop, and a unit file that is not there (gone by the name).
+            (&format!("{W}/loop.service"), Some("loop.service"), b""),
+            (
+                &format!("{W}/sshd.service"),
+                Some("/nonexistent/sshd.service"),
+                b"",
+            ),
+            // Not under a .wants directory: not enabled.
+            (
+                "etc/systemd/system/dropbear.service",
+                Some("/lib/systemd/system/ssh.service"),
+                b"",
+            ),
+        ]);
+        let mut out = Findings {
+            rule: "SQ40104",
+            items: Vec::new(),
+            notes: Vec::new(),
+        };
+        check(&image, &mut out, &super::super::ssh::SERVICE);
+        let got: Vec<(String, String)> = out
+            .items
+            .iter()
+            .map(|f| {
+                let Location::Layer { path, .. } = &f.location else {
+                    panic!("{:?}", f.location)
+                };
+                (path.clone(), f.message.clone())
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "/usr/lib/systemd/system/ssh.service".to_owned(),
+                    "service unit a.service starts sshd, enabled at boot (multi-user.target.wants): the SSH server listens on 22/tcp".to_owned()
+                ),
+                (
+                    format!("/{W}/sshd.service"),
+                    "unit sshd.service (its unit file is not in the image), enabled at boot (multi-user.target.wants): the SSH server listens on 22/tcp".to_owned()
+                ),
+            ]
+        );
     }
 
     #[test]
