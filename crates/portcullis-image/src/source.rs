@@ -126,6 +126,7 @@ fn compressed_format(path: &Path) -> Option<&'static str> {
         [0x28, 0xb5, 0x2f, 0xfd, ..] => Some("zstd"),
         [0xfd, b'7', b'z', b'X', b'Z', 0] => Some("xz"),
         [b'B', b'Z', b'h', ..] => Some("bzip2"),
+        [0x04, 0x22, 0x4d, 0x18, ..] => Some("lz4"),
         _ => None,
     }
 }

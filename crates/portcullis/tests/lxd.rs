@@ -187,6 +187,10 @@ fn broken_images_fail_with_one_line_and_status_2() {
             "broken-lz4.tar.lz4: lz4-compressed, which LXD images do not use here: gzip, xz, zstd, bzip2 or none are read",
         ),
         (
+            "broken-lz4.tar.lz4",
+            "broken-lz4.tar.lz4: a lz4-compressed file; portcullis reads image archives in place, so decompress it first (e.g. `docker save` without a compressor)",
+        ),
+        (
             "lxd:tiny.meta.tar.xz,broken-vm.qcow2",
             "broken-vm.qcow2: a qcow2 disk image: LXD virtual-machine images are not supported (portcullis scans container root filesystems)",
         ),

@@ -224,3 +224,42 @@ fn broken_images_are_refused_with_one_line() {
         "a qcow2 disk image: LXD virtual-machine images are not supported (portcullis scans container root filesystems)"
     );
 }
+
+#[test]
+fn damaged_squashfs_is_an_error_never_a_panic() {
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/lxd/tiny.rootfs.squashfs");
+    let good = std::fs::read(&fixture).expect("fixture");
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("m.squashfs");
+    let mut seed: u64 = 4;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((seed >> 33) as usize) % n
+    };
+    let (mut ok, mut refused) = (0, 0);
+    for round in 0..200 {
+        let mut bytes = good.clone();
+        for _ in 0..1 + next(8) {
+            let at = next(bytes.len());
+            bytes[at] = next(256) as u8;
+        }
+        if round % 3 == 0 {
+            bytes.truncate(96 + next(bytes.len() - 96));
+        }
+        std::fs::write(&path, &bytes).expect("write");
+        let budget = Budget::new(1 << 30);
+        let result = std::panic::catch_unwind(|| squashfs::read(&path, &budget, &|_: &[u8]| true));
+        match result.expect("no panic escapes") {
+            Ok(_) => ok += 1,
+            Err(e) => {
+                assert!(!e.contains('\n'), "{e}");
+                refused += 1;
+            }
+        }
+    }
+    assert_eq!(ok + refused, 200);
+    assert!(refused > 100, "{refused} refused");
+}
