@@ -9,7 +9,11 @@ cd "$(dirname "$0")/.."
 # theirs here (skopeo, docker-registry, …). Debian's headless Chromium and
 # its ChromeDriver: the HTML report is tested in a real browser
 # (crates/portcullis/tests/html.rs), offline, on file:// pages.
-NEEDED_PACKAGES=(chromium chromium-driver)
+# The registry tests (crates/portcullis/tests/registry.rs) run the real CNCF
+# registry on 127.0.0.1, push with skopeo, and make htpasswd entries.
+# The daemon tests (tests/daemon.rs) start a real Docker engine (vfs storage,
+# private socket) and stop it.
+NEEDED_PACKAGES=(chromium chromium-driver docker-registry skopeo apache2-utils docker.io)
 missing=()
 for pkg in "${NEEDED_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -24,6 +28,9 @@ rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup comp
 
 # Here the browser test must run, not skip: a missing Chromium is a failure.
 export PORTCULLIS_BROWSER_TESTS=required
+# Likewise the real registry.
+export PORTCULLIS_REGISTRY_TESTS=required
+export PORTCULLIS_DAEMON_TESTS=required
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check

@@ -30,3 +30,16 @@ pub(crate) fn io_text(e: &std::io::Error) -> String {
         None => text,
     }
 }
+
+/// An I/O error of the source a layer is read from (a registry stream that
+/// stalled or broke), said as it is rather than as a corrupt layer.
+#[derive(Debug)]
+pub(crate) struct SourceError(pub String);
+
+impl std::fmt::Display for SourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SourceError {}

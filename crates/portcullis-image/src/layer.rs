@@ -170,7 +170,7 @@ pub(crate) fn cover(n: usize, mut intervals: Vec<(usize, usize, u32)>) -> Vec<u3
 }
 
 /// What one layer holds.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LayerTable {
     /// Paths and link targets of the entries, whiteouts and opaque dirs.
     pub(crate) names: Vec<u8>,
@@ -556,6 +556,12 @@ pub(crate) fn read_tar(
             return format!(
                 "an entry's tar metadata (GNU long name or PAX records) is over {MAX_ENTRY_METADATA} bytes: refusing a hostile layer"
             );
+        }
+        if let Some(source) = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<crate::error::SourceError>())
+        {
+            return source.to_string();
         }
         let text = e.to_string();
         if compression == "none" {

@@ -5,11 +5,13 @@
 //! and the layers merged into one [`Filesystem`]. Nothing is extracted.
 
 pub mod config;
+pub mod daemon;
 mod error;
 pub mod fs;
 pub mod history;
 pub mod layer;
 pub mod lxd;
+pub mod registry;
 mod source;
 mod store;
 
@@ -21,6 +23,7 @@ pub use config::ImageConfig;
 pub use error::{Error, Result};
 pub use fs::Filesystem;
 pub use layer::{display_path, Budget, Entry, EntryKind};
+pub use registry::{Credentials, Reference, RegistryOptions};
 pub use source::{host_platform, resolve, BlobRef, ImageRef, Target};
 
 /// What a scan asks of the loader.

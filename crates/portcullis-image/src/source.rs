@@ -37,6 +37,11 @@ pub enum Target {
     /// An LXD image (`lxd:PATH`, `lxd:METADATA,ROOTFS`), loaded with
     /// [`crate::lxd::load`] rather than [`resolve`].
     Lxd(crate::lxd::Layout),
+    /// `docker://HOST[:PORT]/REPO[:TAG|@DIGEST]` (short names normalised).
+    Registry(crate::registry::Reference),
+    /// `docker-daemon:NAME[:TAG]`: loaded by [`crate::daemon::load`] (a
+    /// stream, not a store), so [`resolve`] refuses it.
+    DockerDaemon { name: String },
 }
 
 impl Target {
@@ -60,6 +65,19 @@ impl Target {
                 _ => (rest.to_owned(), None),
             }
         };
+        if let Some(rest) = target.strip_prefix("docker://") {
+            return crate::registry::Reference::parse(rest).map(|r| Some(Target::Registry(r)));
+        }
+        if let Some(rest) = target.strip_prefix("docker-daemon:") {
+            if rest.is_empty() {
+                return Err(Error::new(format!(
+                    "{target}: name an image, as docker-daemon:NAME[:TAG]"
+                )));
+            }
+            return Ok(Some(Target::DockerDaemon {
+                name: rest.to_owned(),
+            }));
+        }
         if let Some(rest) = target.strip_prefix("docker-archive:") {
             let (path, reference) = split(rest);
             return Ok(Some(Target::DockerArchive { path, reference }));
@@ -168,6 +186,8 @@ struct Descriptor {
     media_type: Option<String>,
     digest: String,
     #[serde(default)]
+    size: Option<u64>,
+    #[serde(default)]
     platform: Option<Platform>,
     #[serde(default)]
     annotations: Option<BTreeMap<String, String>>,
@@ -260,6 +280,14 @@ pub(crate) fn read_verified(store: &Store, digest: &str, what: &str) -> Result<V
 /// Every image in `target`, or the one it names.
 pub fn resolve(target: &Target, platform: Option<&str>) -> Result<Vec<ImageRef>> {
     match target {
+        Target::DockerDaemon { name } => Err(Error::new(format!(
+            "docker-daemon:{name}: a daemon image is a stream: load it with daemon::load"
+        ))),
+        Target::Registry(reference) => crate::registry::resolve(
+            reference,
+            platform,
+            &crate::registry::RegistryOptions::default(),
+        ),
         Target::DockerArchive { path, reference } => {
             let store = Arc::new(Store::Tar(TarIndex::open(Path::new(path))?));
             docker_archive(store, path, reference.as_deref())
@@ -476,7 +504,10 @@ fn resolve_manifest(
             store.describe()
         )));
     }
-    let bytes = read_verified(store, &d.digest, "manifest")?;
+    let bytes = match store {
+        Store::Registry(_) => read_registry_manifest(store, &d.digest)?,
+        _ => read_verified(store, &d.digest, "manifest")?,
+    };
     let doc: Index = parse_json(store, &format!("manifest {}", d.digest), &bytes)?;
     let media_type = doc
         .media_type
@@ -535,4 +566,66 @@ fn resolve_manifest(
             )))
         }
     }
+}
+
+/// A manifest from a registry store, by digest, verified.
+fn read_registry_manifest(store: &Store, digest: &str) -> Result<Vec<u8>> {
+    let name = blob_name(digest)
+        .map_err(|e| Error::new(format!("{}: manifest: {e}", store.describe())))?;
+    let name = format!("manifests/{}", name.trim_start_matches("blobs/"));
+    let bytes = store.read_small(&name, crate::registry::MANIFEST_CAP)?;
+    let actual = crate::layer::sha256_hex(&bytes);
+    if digest != actual {
+        return Err(Error::new(format!(
+            "{}: manifest {digest} does not match its digest: got {actual}",
+            store.describe()
+        )));
+    }
+    Ok(bytes)
+}
+
+/// The image a manifest (or index, resolved for the platform) names, with
+/// its blobs in `store`; for registries, whose first manifest is fetched by tag.
+pub(crate) fn image_from_manifest(
+    store: Arc<Store>,
+    name: String,
+    kind: &'static str,
+    digest: &str,
+    media_type: Option<String>,
+    platform: Option<&str>,
+) -> Result<ImageRef> {
+    let wanted = platform.map(str::to_owned).unwrap_or_else(host_platform);
+    let d = Descriptor {
+        media_type,
+        digest: digest.to_owned(),
+        size: None,
+        platform: None,
+        annotations: None,
+    };
+    let (manifest_digest, manifest) = resolve_manifest(&store, &d, &wanted, platform.is_some(), 0)?;
+    let (Some(config), Some(layers)) = (manifest.config, manifest.layers) else {
+        return Err(Error::new(format!(
+            "{name}: manifest {manifest_digest} has no config or no layers"
+        )));
+    };
+    let blob = |d: Descriptor| -> Result<BlobRef> {
+        if let (Store::Registry(client), Some(size)) = (&*store, d.size) {
+            client.note_size(&d.digest, size);
+        }
+        Ok(BlobRef {
+            name: blob_name(&d.digest).map_err(|e| Error::new(format!("{name}: {e}")))?,
+            digest: Some(d.digest),
+            media_type: d.media_type,
+        })
+    };
+    let config = blob(config)?;
+    let layers = layers.into_iter().map(blob).collect::<Result<_>>()?;
+    Ok(ImageRef {
+        store: store.clone(),
+        name,
+        kind,
+        manifest_digest: Some(manifest_digest),
+        config,
+        layers,
+    })
 }

@@ -11,6 +11,8 @@ use crate::error::{io_text, Error, Result};
 pub(crate) enum Store {
     Dir(PathBuf),
     Tar(TarIndex),
+    /// A registry repository: blobs streamed over HTTP (see `registry`).
+    Registry(Box<crate::registry::Client>),
 }
 
 /// The members of a tar file: name → (data offset, size).
@@ -150,6 +152,7 @@ impl Store {
         match self {
             Store::Dir(p) => p.display().to_string(),
             Store::Tar(t) => t.path.display().to_string(),
+            Store::Registry(c) => c.describe().to_owned(),
         }
     }
 
@@ -159,6 +162,7 @@ impl Store {
                 clean_member_name(name).is_some_and(|n| inside_dir(root, &n).is_ok())
             }
             Store::Tar(t) => clean_member_name(name).is_some_and(|n| t.members.contains_key(&n)),
+            Store::Registry(c) => c.size(name).is_some(),
         }
     }
 
@@ -168,6 +172,7 @@ impl Store {
         match self {
             Store::Dir(root) => inside_dir(root, &clean).ok().map(|(_, size)| size),
             Store::Tar(t) => t.members.get(&clean).map(|&(_, size)| size),
+            Store::Registry(c) => c.size(&clean),
         }
     }
 
@@ -181,6 +186,7 @@ impl Store {
             ))
         })?;
         match self {
+            Store::Registry(c) => c.open(&clean),
             Store::Dir(root) => {
                 let (path, size) = inside_dir(root, &clean).map_err(|why| match why {
                     Outside::Missing => missing(),

@@ -52,6 +52,8 @@ pub struct Scanner {
     pub dockerfile: Option<PathBuf>,
     /// Told about image reading as it goes (for a progress bar).
     pub progress: Option<Box<dyn Fn(Progress) + Send + Sync>>,
+    /// How `docker://` targets reach their registry.
+    pub registry: portcullis_image::RegistryOptions,
 }
 
 /// Image reading progress.
@@ -76,6 +78,7 @@ impl Default for Scanner {
             max_uncompressed: DEFAULT_MAX_UNCOMPRESSED,
             dockerfile: None,
             progress: None,
+            registry: portcullis_image::RegistryOptions::default(),
         }
     }
 }
@@ -103,8 +106,16 @@ impl Scanner {
         &self,
         target: &portcullis_image::Target,
     ) -> Result<Vec<TargetReport>, ScanError> {
-        let refs = portcullis_image::resolve(target, self.platform.as_deref())
-            .map_err(|e| ScanError { message: e.message })?;
+        let refs = match target {
+            portcullis_image::Target::Registry(reference) => portcullis_image::registry::resolve(
+                reference,
+                self.platform.as_deref(),
+                &self.registry,
+            ),
+            portcullis_image::Target::DockerDaemon { .. } => Ok(Vec::new()),
+            _ => portcullis_image::resolve(target, self.platform.as_deref()),
+        }
+        .map_err(|e| ScanError { message: e.message })?;
         let want = |path: &[u8]| path == b"etc/passwd";
         let tell = |p: Progress| {
             if let Some(progress) = &self.progress {
@@ -120,21 +131,34 @@ impl Scanner {
         let path = match target {
             portcullis_image::Target::DockerArchive { path, .. }
             | portcullis_image::Target::OciLayout { path, .. }
-            | portcullis_image::Target::OciArchive { path, .. } => path.clone(),
-            portcullis_image::Target::Lxd(layout) => format!("{layout:?}"),
+            | portcullis_image::Target::OciArchive { path, .. } => Some(path.clone()),
+            portcullis_image::Target::Registry(_)
+            | portcullis_image::Target::DockerDaemon { .. }
+            | portcullis_image::Target::Lxd(_) => None,
         };
         let built_from = match &self.dockerfile {
             Some(path) => Some(self.dockerfile_subject(path)?),
             None => None,
         };
-        refs.iter()
-            .map(|r| {
-                tell(Progress::Image {
-                    layer_bytes: r.layer_bytes(),
-                });
-                let image = r
-                    .load(&options)
-                    .map_err(|e| ScanError { message: e.message })?;
+        let images: Box<dyn Iterator<Item = Result<portcullis_image::Image, ScanError>>> =
+            match target {
+                portcullis_image::Target::DockerDaemon { name } => {
+                    Box::new(std::iter::once_with(|| {
+                        portcullis_image::daemon::load(name, &options, self.registry.timeout)
+                            .map_err(|e| ScanError { message: e.message })
+                    }))
+                }
+                _ => Box::new(refs.iter().map(|r| {
+                    tell(Progress::Image {
+                        layer_bytes: r.layer_bytes(),
+                    });
+                    r.load(&options)
+                        .map_err(|e| ScanError { message: e.message })
+                })),
+            };
+        images
+            .map(|image| {
+                let image = image?;
                 let (name, kind, digest) = (image.name.clone(), image.kind, image.digest.clone());
                 let mut details = image_details(&image);
                 let subject = portcullis_rules::from_image(image);
@@ -152,7 +176,7 @@ impl Scanner {
                         target: name,
                         kind: kind.into(),
                         digest: Some(digest),
-                        path: Some(path.clone()),
+                        path: path.clone(),
                         source: None,
                     },
                     outcomes,

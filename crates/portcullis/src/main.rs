@@ -24,7 +24,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check Dockerfiles against the policies. Exit status: 0 pass, 1 policy failed, 2 could not scan.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List the rules: code, name, severity, title.
     Rules {
         /// Print the generated rules documentation (docs/rules.md) instead.
@@ -94,7 +94,8 @@ struct ConvertArgs {
 #[derive(clap::Args)]
 struct ScanArgs {
     /// What to scan: images (docker-archive:PATH[:NAME:TAG], oci:DIR[:REF],
-    /// oci-archive:PATH[:REF], or such a path) and Dockerfiles (a path, a
+    /// oci-archive:PATH[:REF], or such a path; docker://HOST[:PORT]/REPO[:TAG|@DIGEST]
+    /// from a registry, short names as Docker reads them) and Dockerfiles (a path, a
     /// directory holding a Dockerfile, or - for stdin). Default: ./Dockerfile
     targets: Vec<String>,
     /// The Dockerfile the images were built from: findings that come from an
@@ -108,6 +109,22 @@ struct ScanArgs {
     /// (guards against decompression bombs). Suffixes K, M, G, T (powers of 1024).
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "64G")]
     max_uncompressed: u64,
+    /// Reach this registry (HOST or HOST:PORT) without verifying its TLS
+    /// certificate, or over plain HTTP if it does not speak TLS; repeatable.
+    /// Loopback registries always are.
+    #[arg(long = "insecure-registry", value_name = "HOST")]
+    insecure_registries: Vec<String>,
+    /// User name for docker:// registries (with --password-stdin). Without
+    /// it, credentials come from REGISTRY_AUTH_FILE, DOCKER_CONFIG or
+    /// ~/.docker/config.json (auths, credHelpers, credsStore).
+    #[arg(long, value_name = "USER", requires = "password_stdin")]
+    username: Option<String>,
+    /// Read the registry password (or token) from standard input.
+    #[arg(long, requires = "username")]
+    password_stdin: bool,
+    /// Give up on a registry or Docker daemon that stays silent this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    registry_timeout: u64,
     #[command(flatten)]
     output: OutputArgs,
     /// Set a build argument, as `docker build --build-arg NAME=VALUE`.
@@ -203,7 +220,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Scan(args) => scan(args),
+        Command::Scan(args) => scan(*args),
         Command::Convert(args) => convert(args),
         Command::Config(ConfigCommand::Check { path }) => config_check(path),
         Command::Config(ConfigCommand::Schema) => {
@@ -297,7 +314,29 @@ fn scan(args: ScanArgs) -> ExitCode {
         }
         None => None,
     };
+    let credentials = match (&args.username, args.password_stdin) {
+        (Some(username), true) => {
+            let mut password = String::new();
+            if let Err(e) = std::io::stdin().read_line(&mut password) {
+                eprintln!(
+                    "error: cannot read the password from standard input: {}",
+                    io_text(&e)
+                );
+                return ExitCode::from(2);
+            }
+            Some(portcullis_image::Credentials {
+                username: username.clone(),
+                password: password.trim_end_matches(['\n', '\r']).to_owned(),
+            })
+        }
+        _ => None,
+    };
     let scanner = Scanner {
+        registry: portcullis_image::RegistryOptions {
+            insecure: args.insecure_registries,
+            credentials,
+            timeout: std::time::Duration::from_secs(args.registry_timeout.max(1)),
+        },
         policy,
         build_args: args.build_args,
         keep_source: plan.renders(Format::Human) || plan.renders(Format::Html),
@@ -628,7 +667,7 @@ fn write_all_atomically<'a>(
         }
     };
     let mut staged = Vec::with_capacity(writes.len());
-    for (i, (path, text)) in writes.iter().enumerate() {
+    for (path, text) in writes.iter() {
         if path.is_dir() {
             clean(&staged);
             return Err((
@@ -651,8 +690,17 @@ fn write_all_atomically<'a>(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let tmp = dir.join(format!(".{name}.{}.{i}.tmp", std::process::id()));
-        if let Err(e) = std::fs::write(&tmp, text) {
+        let (tmp, mut file) = match create_temp(dir, &name) {
+            Ok(created) => created,
+            Err(e) => {
+                clean(&staged);
+                return Err((path, e));
+            }
+        };
+        if let Err(e) = file
+            .write_all(text.as_bytes())
+            .and_then(|()| file.sync_all())
+        {
             let _ = std::fs::remove_file(&tmp);
             clean(&staged);
             return Err((path, e));
@@ -674,4 +722,35 @@ fn write_all_atomically<'a>(
         }
     }
     Ok(())
+}
+
+/// A new file next to `name` in `dir`, under a name no one can predict, that
+/// did not exist before (`O_CREAT|O_EXCL`: a planted file or symlink of that
+/// name makes the attempt fail, never gets written through).
+fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
+    use std::hash::{BuildHasher, Hasher};
+    for _ in 0..16 {
+        // RandomState is seeded from the operating system's randomness.
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u32(std::process::id());
+        hasher.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        let tmp = dir.join(format!(".{name}.{:016x}.tmp", hasher.finish()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(file) => return Ok((tmp, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        "no free temporary file name beside it",
+    ))
 }

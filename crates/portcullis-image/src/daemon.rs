@@ -1,0 +1,392 @@
+//! Docker daemon targets (`docker-daemon:NAME[:TAG]`): the image exported by
+//! the Engine API (`GET /images/{name}/get`) on its unix socket, read as the
+//! stream it is — never written to disk.
+//!
+//! The export is a `docker save` tar, and its index (`manifest.json`) comes
+//! last, so the stream cannot be read the way archives are (seeking to the
+//! members the manifest names). Instead each member is classified as it
+//! passes: small JSON members (configs, manifests, the index) are kept in
+//! memory (each at most the metadata cap); every other member is read as a
+//! layer in the same single pass as archive layers (hash, decompress, walk)
+//! and only its entry table is kept. At the end the manifest says which
+//! tables are the image's layers, in which order; they are checked against
+//! the config's diff_ids and merged. Memory grows with the layers' entries,
+//! as for archives, not with their bytes; layers are read one after the
+//! other, as the stream delivers them.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::net::UnixStream;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::error::{io_text, Error, Result};
+use crate::fs::Filesystem;
+use crate::layer::{self, Budget, LayerTable};
+use crate::source::METADATA_CAP;
+use crate::{Image, ImageConfig, Layer, LoadOptions};
+
+/// The Docker socket: `DOCKER_HOST` (`unix://PATH`) or the default.
+fn socket_path() -> Result<String> {
+    match std::env::var("DOCKER_HOST") {
+        Ok(host) if !host.is_empty() => match host.strip_prefix("unix://") {
+            Some(path) => Ok(path.to_owned()),
+            None => Err(Error::new(format!(
+                "DOCKER_HOST={host}: only unix:// sockets are supported"
+            ))),
+        },
+        _ => Ok("/var/run/docker.sock".to_owned()),
+    }
+}
+
+/// `app` → `app:latest`; names with a tag or digest, and image IDs, as given.
+fn with_tag(name: &str) -> String {
+    let last = name.rsplit('/').next().unwrap_or(name);
+    if last.contains(':') || name.contains('@') {
+        name.to_owned()
+    } else {
+        format!("{name}:latest")
+    }
+}
+
+/// Percent-encode a path segment.
+fn encode(segment: &str) -> String {
+    let mut out = String::new();
+    for b in segment.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b':' | b'@') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[derive(Deserialize)]
+struct ManifestEntry {
+    #[serde(rename = "Config")]
+    config: String,
+    #[serde(rename = "Layers", default)]
+    layers: Vec<String>,
+}
+
+/// `a/b/../c` → `a/c`, `./x` → `x`.
+fn clean(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// Load the image `name` from the Docker daemon.
+pub fn load(name: &str, options: &LoadOptions<'_>, timeout: Duration) -> Result<Image> {
+    let shown = format!("docker-daemon:{name}");
+    let fail = |m: String| Error::new(format!("{shown}: {m}"));
+    let socket = socket_path().map_err(|e| fail(e.message))?;
+    let stream = UnixStream::connect(&socket).map_err(|e| {
+        fail(format!(
+            "no Docker daemon answers at {socket}: {} (set DOCKER_HOST=unix://PATH)",
+            io_text(&e)
+        ))
+    })?;
+    stream
+        .set_read_timeout(Some(timeout))
+        .and_then(|()| stream.set_write_timeout(Some(timeout)))
+        .map_err(|e| fail(io_text(&e)))?;
+    let wanted = with_tag(name);
+    // HTTP/1.0: the daemon answers without chunked encoding and closes.
+    let request = format!(
+        "GET /images/{}/get HTTP/1.0\r\nHost: docker\r\nUser-Agent: portcullis\r\n\r\n",
+        encode(&wanted)
+    );
+    (&stream)
+        .write_all(request.as_bytes())
+        .map_err(|e| fail(format!("cannot talk to the Docker daemon: {}", io_text(&e))))?;
+    let mut reader = BufReader::with_capacity(1 << 16, stream);
+    let read_err =
+        |e: std::io::Error| fail(format!("reading from the Docker daemon: {}", said(&e)));
+    let mut status_line = String::new();
+    reader.read_line(&mut status_line).map_err(read_err)?;
+    let code: u16 = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .ok_or_else(|| fail(format!("not an HTTP answer from {socket}")))?;
+    let mut chunked = false;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).map_err(read_err)? == 0 || header.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = header.split_once(':') {
+            if k.eq_ignore_ascii_case("transfer-encoding")
+                && v.trim().eq_ignore_ascii_case("chunked")
+            {
+                chunked = true;
+            }
+        }
+    }
+    if code != 200 {
+        let mut body = Vec::new();
+        let _ = (&mut reader).take(64 << 10).read_to_end(&mut body);
+        #[derive(Deserialize)]
+        struct Message {
+            message: String,
+        }
+        let message = serde_json::from_slice::<Message>(&body)
+            .map(|m| m.message)
+            .unwrap_or_else(|_| String::from_utf8_lossy(&body).trim().to_owned());
+        return Err(fail(format!(
+            "the Docker daemon answered {code}: {message}"
+        )));
+    }
+    if chunked {
+        return Err(fail(
+            "the Docker daemon sent a chunked answer to HTTP/1.0".into(),
+        ));
+    }
+    read_export(Said { inner: reader }, &shown, options)
+}
+
+fn said(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => "timed out".to_owned(),
+        _ => io_text(e),
+    }
+}
+
+/// The daemon's stream, its read errors said as they are (not as a corrupt layer).
+struct Said<R> {
+    inner: R,
+}
+
+impl<R: Read> Read for Said<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.inner.read(buf).map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                crate::error::SourceError(format!("reading from the Docker daemon: {}", said(&e))),
+            )
+        })
+    }
+}
+
+/// Read a `docker save` tar stream in one pass (see the module docs).
+pub(crate) fn read_export(
+    stream: impl Read,
+    shown: &str,
+    options: &LoadOptions<'_>,
+) -> Result<Image> {
+    let fail = |m: String| Error::new(format!("{shown}: {m}"));
+    let budget = Budget::new(options.max_uncompressed);
+    let mut metadata: HashMap<String, Vec<u8>> = HashMap::new();
+    let mut tables: HashMap<String, LayerTable> = HashMap::new();
+    let mut links: HashMap<String, String> = HashMap::new();
+    let mut archive = tar::Archive::new(stream);
+    let bad = |e: std::io::Error| {
+        fail(format!(
+            "the export is not a readable tar stream: {}",
+            io_text(&e)
+        ))
+    };
+    for entry in archive.entries().map_err(bad)? {
+        let mut entry = entry.map_err(bad)?;
+        let member = clean(&String::from_utf8_lossy(&entry.path_bytes()));
+        let kind = entry.header().entry_type();
+        if kind.is_symlink() || kind.is_hard_link() {
+            if let Some(target) = entry.link_name_bytes() {
+                let target = String::from_utf8_lossy(&target).into_owned();
+                let base = match kind.is_symlink() {
+                    true => member.rsplit_once('/').map_or("", |(d, _)| d).to_owned(),
+                    false => String::new(),
+                };
+                links.insert(member, clean(&format!("{base}/{target}")));
+            }
+            continue;
+        }
+        if !(kind.is_file() || kind == tar::EntryType::Continuous) {
+            continue;
+        }
+        let size = entry.size();
+        let mut buffered = BufReader::with_capacity(1 << 16, &mut entry);
+        let first = buffered.fill_buf().map_err(bad)?.first().copied();
+        // Layers are `<id>/layer.tar` (classic) or blobs that are not JSON
+        // (Docker 25+); the rest (VERSION, json, repositories) is metadata.
+        let layer_like = member.ends_with("/layer.tar")
+            || (member.starts_with("blobs/") && !matches!(first, None | Some(b'{' | b'[')));
+        if !layer_like {
+            if size > METADATA_CAP {
+                continue;
+            }
+            let mut bytes = Vec::with_capacity(size as usize);
+            buffered.read_to_end(&mut bytes).map_err(bad)?;
+            metadata.insert(member, bytes);
+        } else {
+            let read = |n: u64| (options.progress)(n);
+            let counted = Counting {
+                inner: buffered,
+                report: &read,
+            };
+            let table = layer::read_layer(counted, &budget, options.want)
+                .map_err(|e| fail(format!("{member}: {e}")))?;
+            tables.insert(member, table);
+        }
+    }
+    let resolve = |name: &str| -> String {
+        let mut at = clean(name);
+        for _ in 0..16 {
+            match links.get(&at) {
+                Some(next) => at = next.clone(),
+                None => break,
+            }
+        }
+        at
+    };
+    let manifest = metadata
+        .get("manifest.json")
+        .ok_or_else(|| fail("the export has no manifest.json".into()))?;
+    let entries: Vec<ManifestEntry> = serde_json::from_slice(manifest)
+        .map_err(|e| fail(format!("the export's manifest.json is not valid: {e}")))?;
+    let entry = match entries.as_slice() {
+        [one] => one,
+        [] => return Err(fail("the export lists no image".into())),
+        _ => {
+            return Err(fail(format!(
+                "the export holds {} images; name one tag",
+                entries.len()
+            )))
+        }
+    };
+    let config_name = resolve(&entry.config);
+    let config_bytes = metadata
+        .get(&config_name)
+        .ok_or_else(|| fail(format!("the export has no config {config_name}")))?;
+    let config_digest = layer::sha256_hex(config_bytes);
+    let hex = config_name
+        .strip_prefix("blobs/sha256/")
+        .or_else(|| config_name.strip_suffix(".json"))
+        .unwrap_or("");
+    if hex.len() == 64 && format!("sha256:{hex}") != config_digest {
+        return Err(fail(format!(
+            "config {config_name} does not match its digest: got {config_digest}"
+        )));
+    }
+    let config: ImageConfig = serde_json::from_slice(config_bytes)
+        .map_err(|e| fail(format!("image config {config_digest} is not valid: {e}")))?;
+    let diff_ids: Vec<String> = config
+        .rootfs
+        .as_ref()
+        .map(|r| r.diff_ids.clone())
+        .unwrap_or_default();
+    if diff_ids.len() != entry.layers.len() {
+        return Err(fail(format!(
+            "the config lists {} layer diff_ids but the manifest has {} layers",
+            diff_ids.len(),
+            entry.layers.len()
+        )));
+    }
+    let mut fs = Filesystem::default();
+    let mut layers = Vec::new();
+    for (index, name) in entry.layers.iter().enumerate() {
+        let at = |m: String| fail(format!("layer {index} ({name}): {m}"));
+        let member = resolve(name);
+        let table = match (tables.get(&member), metadata.get(&member)) {
+            (Some(t), _) => t.clone(),
+            // A layer that looked like JSON: read it from memory.
+            (None, Some(bytes)) => {
+                layer::read_layer(&bytes[..], &budget, options.want).map_err(at)?
+            }
+            (None, None) => return Err(at("missing from the export".into())),
+        };
+        if let Some(hex) = member.strip_prefix("blobs/sha256/") {
+            if format!("sha256:{hex}") != table.blob_digest {
+                return Err(at(format!(
+                    "blob does not match its digest: got {}",
+                    table.blob_digest
+                )));
+            }
+        }
+        if table.diff_id != diff_ids[index] {
+            return Err(at(format!(
+                "uncompressed content does not match the config's diff_id: expected {}, got {}",
+                diff_ids[index], table.diff_id
+            )));
+        }
+        layers.push(Layer {
+            blob_digest: table.blob_digest.clone(),
+            diff_id: table.diff_id.clone(),
+            compression: table.compression,
+            compressed_size: table.compressed_size,
+            uncompressed_size: table.uncompressed_size,
+            entries: table.entries,
+        });
+        fs.apply(table, options.want);
+    }
+    Ok(Image {
+        name: shown.to_owned(),
+        kind: "docker-daemon",
+        digest: config_digest.clone(),
+        config_digest,
+        config,
+        layers,
+        fs,
+    })
+}
+
+/// Reports bytes as they are read.
+struct Counting<'a, R> {
+    inner: R,
+    report: &'a dyn Fn(u64),
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        (self.report)(n as u64);
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_paths() {
+        assert_eq!(with_tag("app"), "app:latest");
+        assert_eq!(with_tag("localhost:5000/app"), "localhost:5000/app:latest");
+        assert_eq!(with_tag("app:dev"), "app:dev");
+        assert_eq!(with_tag("app@sha256:00"), "app@sha256:00");
+        assert_eq!(encode("reg:5000/a b"), "reg:5000%2Fa%20b");
+        assert_eq!(clean("./a/../b/./c"), "b/c");
+    }
+
+    #[test]
+    fn reads_a_whole_export_stream_then_wants_one_image() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/images/docker-classic.tar"
+        );
+        let file = std::fs::File::open(path).expect("fixture");
+        let want = |_: &[u8]| false;
+        let progress = |_: u64| {};
+        let options = LoadOptions {
+            max_uncompressed: u64::MAX,
+            want: &want,
+            progress: &progress,
+        };
+        let err = read_export(file, "docker-daemon:x", &options).expect_err("nine images");
+        assert_eq!(
+            err.message,
+            "docker-daemon:x: the export holds 9 images; name one tag"
+        );
+    }
+}

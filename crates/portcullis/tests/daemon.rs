@@ -1,0 +1,249 @@
+//! `docker-daemon:` targets against a real Docker engine (Debian `docker.io`)
+//! started by the test with vfs storage on a private socket, as
+//! /work/shared/FIXTURES.md shows, and stopped by the test; plus the errors
+//! when no daemon answers or the image is not there.
+
+use std::os::unix::net::UnixListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/images")
+}
+
+fn run(args: &[&str], docker_host: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .args(args)
+        .current_dir(fixtures())
+        .env("DOCKER_HOST", docker_host)
+        .output()
+        .expect("run portcullis")
+}
+
+/// Sorted `RULE location related message` of the one target's findings; and its kind.
+fn findings(o: &Output) -> (String, Vec<String>) {
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let r: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let t = &r["targets"][0];
+    let mut items: Vec<String> = t["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {} {}",
+                f["rule"], f["location"], f["related"], f["message"]
+            )
+        })
+        .chain(
+            t["notes"]
+                .as_array()
+                .expect("notes")
+                .iter()
+                .map(|n| format!("note {} {}", n["rule"], n["location"])),
+        )
+        .collect();
+    items.sort();
+    (t["kind"].as_str().unwrap_or("").to_owned(), items)
+}
+
+fn have(program: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// A Docker engine on a private socket, stopped (by its PID) when dropped.
+struct Daemon {
+    child: Child,
+    host: String,
+    dir: tempfile::TempDir,
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        // SIGTERM lets dockerd clean up its mounts; wait, then make sure.
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(15) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = &self.dir;
+    }
+}
+
+impl Daemon {
+    fn start() -> Option<Daemon> {
+        let required = std::env::var("PORTCULLIS_DAEMON_TESTS").as_deref() == Ok("required");
+        if !have("dockerd") || !have("docker") {
+            assert!(
+                !required,
+                "dockerd is required (PORTCULLIS_DAEMON_TESTS=required)"
+            );
+            eprintln!("skipping: dockerd is not installed");
+            return None;
+        }
+        let dir = tempfile::Builder::new()
+            .prefix("pd")
+            .tempdir_in("/tmp")
+            .expect("tempdir");
+        let d = dir.path();
+        let socket = d.join("d.sock");
+        let host = format!("unix://{}", socket.display());
+        let child = Command::new("dockerd")
+            .arg("--data-root")
+            .arg(d.join("data"))
+            .arg("--exec-root")
+            .arg(d.join("exec"))
+            .arg("-H")
+            .arg(&host)
+            .arg("--pidfile")
+            .arg(d.join("dockerd.pid"))
+            .args([
+                "--storage-driver",
+                "vfs",
+                "--iptables=false",
+                "--ip6tables=false",
+                "--bridge=none",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start dockerd");
+        let mut daemon = Daemon { child, host, dir };
+        let started = Instant::now();
+        loop {
+            let ok = Command::new("docker")
+                .args(["version"])
+                .env("DOCKER_HOST", &daemon.host)
+                .output()
+                .is_ok_and(|o| o.status.success());
+            if ok {
+                break;
+            }
+            if let Ok(Some(status)) = daemon.child.try_wait() {
+                assert!(!required, "dockerd exited: {status}");
+                eprintln!("skipping: dockerd cannot run here ({status})");
+                return None;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "dockerd did not start"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        Some(daemon)
+    }
+
+    fn load(&self, archive: &Path) {
+        let o = Command::new("docker")
+            .arg("load")
+            .arg("-q")
+            .arg("-i")
+            .arg(archive)
+            .env("DOCKER_HOST", &self.host)
+            .output()
+            .expect("docker load");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+}
+
+#[test]
+fn real_daemon_gives_the_archive_findings() {
+    let Some(daemon) = Daemon::start() else {
+        return;
+    };
+    daemon.load(&fixtures().join("docker-classic.tar"));
+    for image in ["localhost/bad:1", "localhost/good:1", "localhost/removed:1"] {
+        let archive = findings(&run(
+            &[
+                "scan",
+                "--format",
+                "json",
+                &format!("docker-archive:docker-classic.tar:{image}"),
+            ],
+            &daemon.host,
+        ));
+        let o = run(
+            &[
+                "scan",
+                "--format",
+                "json",
+                &format!("docker-daemon:{image}"),
+            ],
+            &daemon.host,
+        );
+        let (kind, items) = findings(&o);
+        assert_eq!(kind, "docker-daemon");
+        assert_eq!(items, archive.1, "{image}");
+    }
+    let missing = run(&["scan", "docker-daemon:localhost/none:1"], &daemon.host);
+    assert_eq!(missing.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&missing.stderr),
+        "error: docker-daemon:localhost/none:1: the Docker daemon answered 404: reference does not exist\n"
+    );
+}
+
+#[test]
+fn no_daemon() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let socket = dir.path().join("none.sock");
+    let host = format!("unix://{}", socket.display());
+    let o = run(&["scan", "docker-daemon:app:dev"], &host);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        format!(
+            "error: docker-daemon:app:dev: no Docker daemon answers at {}: No such file or directory (set DOCKER_HOST=unix://PATH)\n",
+            socket.display()
+        )
+    );
+    let tcp = run(&["scan", "docker-daemon:app:dev"], "tcp://127.0.0.1:2375");
+    assert_eq!(tcp.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&tcp.stderr),
+        "error: docker-daemon:app:dev: DOCKER_HOST=tcp://127.0.0.1:2375: only unix:// sockets are supported\n"
+    );
+}
+
+#[test]
+fn a_daemon_that_stalls_times_out() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let socket = dir.path().join("slow.sock");
+    let listener = UnixListener::bind(&socket).expect("bind");
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            // Accept, say nothing.
+            held.push(s);
+        }
+    });
+    let started = Instant::now();
+    let o = Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .args(["scan", "--registry-timeout", "1", "docker-daemon:app:dev"])
+        .env("DOCKER_HOST", format!("unix://{}", socket.display()))
+        .output()
+        .expect("run");
+    assert!(started.elapsed() < Duration::from_secs(15));
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: docker-daemon:app:dev: reading from the Docker daemon: timed out\n"
+    );
+}
