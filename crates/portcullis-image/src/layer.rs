@@ -206,7 +206,7 @@ impl LayerTable {
     /// non-directory of the layer replaced (entries below its path that came
     /// before it in the tar stream, as extracting would), keep the contents
     /// of the entries that remain. `contents` holds (tar position, bytes).
-    fn seal(&mut self, contents: Vec<(u32, Vec<u8>)>) {
+    pub(crate) fn seal(&mut self, contents: Vec<(u32, Vec<u8>)>) {
         let names = &self.names[..];
         let path = |r: &Rec| r.path(names);
         // Stable: entries of one path stay in tar order.
@@ -369,6 +369,9 @@ impl<R: Read> Read for MetadataGuard<R> {
 enum Decoder<R: BufRead> {
     Gzip(Box<flate2::bufread::MultiGzDecoder<R>>),
     Zstd(zstd::stream::read::Decoder<'static, R>),
+    /// LXD images only (OCI layers are never xz or bzip2).
+    Xz(Box<liblzma::bufread::XzDecoder<R>>),
+    Bzip2(Box<bzip2::bufread::MultiBzDecoder<R>>),
     Plain(R),
 }
 
@@ -377,6 +380,8 @@ impl<R: BufRead> Read for Decoder<R> {
         match self {
             Decoder::Gzip(d) => d.read(buf),
             Decoder::Zstd(d) => d.read(buf),
+            Decoder::Xz(d) => d.read(buf),
+            Decoder::Bzip2(d) => d.read(buf),
             Decoder::Plain(r) => r.read(buf),
         }
     }
@@ -387,6 +392,8 @@ impl<R: BufRead> Decoder<R> {
         match self {
             Decoder::Gzip(d) => (*d).into_inner(),
             Decoder::Zstd(d) => d.finish(),
+            Decoder::Xz(d) => (*d).into_inner(),
+            Decoder::Bzip2(d) => (*d).into_inner(),
             Decoder::Plain(r) => r,
         }
     }
@@ -462,6 +469,35 @@ pub fn read_layer(
     budget: &Budget,
     want: &dyn Fn(&[u8]) -> bool,
 ) -> Result<LayerTable, String> {
+    read_tar(blob, budget, want, None)
+}
+
+/// How [`read_tar`] reads a root filesystem that is not an OCI layer (LXD):
+/// only entries under `prefix` (e.g. `rootfs`; empty: all) are the
+/// filesystem, with the prefix taken off; `other` is shown every other
+/// entry (and may read it); xz and bzip2 are accepted; `..` components are
+/// refused outright and `.wh.` names are plain files.
+pub(crate) struct Rooted<'a> {
+    pub prefix: &'a [u8],
+    pub other: &'a mut OtherEntry<'a>,
+}
+
+/// Told of each entry outside the root filesystem: its path, kind and data.
+pub(crate) type OtherEntry<'a> =
+    dyn FnMut(&[u8], EntryKind, &mut dyn Read) -> Result<(), String> + 'a;
+
+/// Whether a tar entry name has a `..` component.
+fn has_dotdot(path: &[u8]) -> bool {
+    path.split(|&b| b == b'/').any(|p| p == b"..")
+}
+
+/// [`read_layer`], or with `rooted` a root filesystem inside a larger tar.
+pub(crate) fn read_tar(
+    blob: impl Read,
+    budget: &Budget,
+    want: &dyn Fn(&[u8]) -> bool,
+    mut rooted: Option<Rooted<'_>>,
+) -> Result<LayerTable, String> {
     let blob_tap = Rc::new(RefCell::new(Tap::default()));
     let diff_tap = Rc::new(RefCell::new(Tap::default()));
     let tripped = Rc::new(Cell::new(false));
@@ -483,9 +519,17 @@ pub fn read_layer(
             zstd::stream::read::Decoder::with_buffer(buffered).map_err(|e| format!("zstd: {e}"))?;
         (Decoder::Zstd(d), "zstd")
     } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
-        return Err("xz-compressed layers are not supported".into());
+        if rooted.is_none() {
+            return Err("xz-compressed layers are not supported".into());
+        }
+        let d = liblzma::bufread::XzDecoder::new_multi_decoder(buffered);
+        (Decoder::Xz(Box::new(d)), "xz")
     } else if head.starts_with(b"BZh") {
-        return Err("bzip2-compressed layers are not supported".into());
+        if rooted.is_none() {
+            return Err("bzip2-compressed layers are not supported".into());
+        }
+        let d = bzip2::bufread::MultiBzDecoder::new(buffered);
+        (Decoder::Bzip2(Box::new(d)), "bzip2")
     } else {
         (Decoder::Plain(buffered), "none")
     };
@@ -582,6 +626,12 @@ pub fn read_layer(
             let start = names.len();
             let at = u32::try_from(start)
                 .map_err(|_| "more than 4 GiB of entry names in one layer".to_string())?;
+            if rooted.is_some() && has_dotdot(&entry.path_bytes()) {
+                return Err(format!(
+                    "entry {} has a `..` path component: refusing a hostile image",
+                    display_path(&entry.path_bytes()).trim_start_matches('/')
+                ));
+            }
             if !normalize_into(&entry.path_bytes(), names) {
                 return Err(format!(
                     "entry {} leaves the image root (a `..` path component): refusing a hostile layer",
@@ -598,17 +648,46 @@ pub fn read_layer(
             if path_len == 0 {
                 continue; // the root directory itself
             }
+            if let Some(rooted) = rooted.as_mut() {
+                let p = &names[start..];
+                let inside = rooted.prefix.is_empty()
+                    || (p.starts_with(rooted.prefix)
+                        && p.get(rooted.prefix.len()).is_none_or(|&b| b == b'/'));
+                if !inside {
+                    let p = p.to_vec();
+                    names.truncate(start);
+                    (rooted.other)(&p, kind, &mut entry).map_err(|e| {
+                        if tripped.get() || metadata_tripped.get() {
+                            decompress_err(io::Error::other(e))
+                        } else {
+                            e
+                        }
+                    })?;
+                    continue;
+                }
+                let cut = if rooted.prefix.is_empty() {
+                    0
+                } else {
+                    (rooted.prefix.len() + 1).min(p.len())
+                };
+                names.drain(start..start + cut);
+            }
+            let path_len = names.len() - start;
+            if path_len == 0 {
+                continue; // the root directory itself
+            }
             charge(path_len)?;
             let path = &names[start..];
             let name_at = path.iter().rposition(|&b| b == b'/').map_or(0, |i| i + 1);
             let name = &path[name_at..];
-            if name == b".wh..wh..opq" {
+            if rooted.is_some() {
+                // Not a layer: no whiteouts.
+            } else if name == b".wh..wh..opq" {
                 let parent = name_at.saturating_sub(1);
                 names.truncate(start + parent);
                 table.opaque.push((at, parent as u32));
                 continue;
-            }
-            if let Some(hidden) = name.strip_prefix(b".wh.") {
+            } else if let Some(hidden) = name.strip_prefix(b".wh.") {
                 if hidden.starts_with(b".wh.") {
                     // Other aufs metadata (.wh..wh.plnk, …): nothing to apply.
                     names.truncate(start);
@@ -635,6 +714,20 @@ pub fn read_layer(
                     }
                     EntryKind::Symlink => names.extend_from_slice(&link),
                     _ => {}
+                }
+                if let Some(prefix) = rooted
+                    .as_ref()
+                    .map(|r| r.prefix)
+                    .filter(|p| !p.is_empty() && kind == EntryKind::HardLink)
+                {
+                    let target = &names[link_start..];
+                    if !(target.starts_with(prefix) && target.get(prefix.len()) == Some(&b'/')) {
+                        return Err(format!(
+                            "hard link {} points out of the root filesystem",
+                            display_path(&names[start..link_start])
+                        ));
+                    }
+                    names.drain(link_start..link_start + prefix.len() + 1);
                 }
             }
             let link_len = names.len() - link_start;

@@ -10,6 +10,7 @@ mod error;
 pub mod fs;
 pub mod history;
 pub mod layer;
+pub mod lxd;
 pub mod registry;
 mod source;
 mod store;

@@ -34,6 +34,9 @@ pub enum Target {
         path: String,
         reference: Option<String>,
     },
+    /// An LXD image (`lxd:PATH`, `lxd:METADATA,ROOTFS`), loaded with
+    /// [`crate::lxd::load`] rather than [`resolve`].
+    Lxd(crate::lxd::Layout),
     /// `docker://HOST[:PORT]/REPO[:TAG|@DIGEST]` (short names normalised).
     Registry(crate::registry::Reference),
     /// `docker-daemon:NAME[:TAG]`: loaded by [`crate::daemon::load`] (a
@@ -83,6 +86,9 @@ impl Target {
             let (path, reference) = split(rest);
             return Ok(Some(Target::OciArchive { path, reference }));
         }
+        if let Some(rest) = target.strip_prefix("lxd:") {
+            return Ok(Some(Target::Lxd(crate::lxd::parse_target(rest))));
+        }
         if let Some(rest) = target.strip_prefix("oci:") {
             let (path, reference) = split(rest);
             return Ok(Some(Target::OciLayout { path, reference }));
@@ -93,6 +99,11 @@ impl Target {
                 path: target.to_owned(),
                 reference: None,
             }));
+        }
+        if path.is_file() && crate::lxd::looks_like_lxd(path) {
+            return Ok(Some(Target::Lxd(crate::lxd::Layout::Unified {
+                path: target.to_owned(),
+            })));
         }
         if path.is_file() {
             if let Some(format) = compressed_format(path) {
@@ -110,6 +121,9 @@ impl Target {
             }
             if store.exists("index.json") {
                 return Ok(Some(Target::OciArchive { path, reference }));
+            }
+            if store.exists("metadata.yaml") {
+                return Ok(Some(Target::Lxd(crate::lxd::Layout::Unified { path })));
             }
             return Err(Error::new(format!(
                 "{target}: a tar file, but neither a docker-archive (no manifest.json) nor an OCI archive (no index.json)"
@@ -130,6 +144,7 @@ fn compressed_format(path: &Path) -> Option<&'static str> {
         [0x28, 0xb5, 0x2f, 0xfd, ..] => Some("zstd"),
         [0xfd, b'7', b'z', b'X', b'Z', 0] => Some("xz"),
         [b'B', b'Z', b'h', ..] => Some("bzip2"),
+        [0x04, 0x22, 0x4d, 0x18, ..] => Some("lz4"),
         _ => None,
     }
 }
@@ -284,6 +299,9 @@ pub fn resolve(target: &Target, platform: Option<&str>) -> Result<Vec<ImageRef>>
             let store = Arc::new(Store::Tar(TarIndex::open(Path::new(path))?));
             oci_layout(store, "oci-archive", path, reference.as_deref(), platform)
         }
+        Target::Lxd(layout) => Err(Error::new(format!(
+            "{layout:?}: an LXD image holds no OCI image; load it with lxd::load"
+        ))),
         Target::OciLayout { path, reference } => {
             let dir = Path::new(path);
             if !dir.is_dir() {

@@ -337,6 +337,7 @@ impl Policy {
             notes,
             source: target.source,
             image: None,
+            lxd: None,
         }
     }
 
@@ -635,6 +636,34 @@ pub struct TargetReport {
     /// written before this field existed; such reports still read and render.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageDetails>,
+    /// LXD image targets: the image's metadata and how it is stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lxd: Option<LxdDetails>,
+}
+
+/// An LXD image as read: `metadata.yaml` and the root filesystem's format.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LxdDetails {
+    /// `unified` (one tarball) or `split` (metadata tarball plus rootfs).
+    pub layout: String,
+    /// LXD's fingerprint of the image (`sha256:…`).
+    pub fingerprint: String,
+    pub architecture: String,
+    /// `metadata.yaml`'s `creation_date`, as RFC 3339 (UTC).
+    pub creation_date: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `tar` or `squashfs`.
+    pub rootfs_format: String,
+    pub compression: String,
+    /// Entries of the root filesystem.
+    pub entries: usize,
 }
 
 /// What an image is made of, for a person to see where findings sit: its

@@ -73,6 +73,9 @@ fn render_target(out: &mut String, target: &TargetReport, paint: &Paint, with_co
         paint.bold(&printable(&target.target)),
         paint.verdict(target.verdict)
     );
+    if let Some(lxd) = &target.lxd {
+        render_lxd(out, target, lxd);
+    }
     if target.findings.is_empty() {
         let checked = target
             .policies
@@ -109,6 +112,46 @@ fn render_target(out: &mut String, target: &TargetReport, paint: &Paint, with_co
         let _ = writeln!(out, "\n  {}", crate::findings_summary(&all));
     }
     out.push('\n');
+}
+
+/// What an LXD image is, and the policies that do not apply to it.
+fn render_lxd(out: &mut String, target: &TargetReport, lxd: &portcullis_policy::LxdDetails) {
+    let name: Vec<&str> = [lxd.os.as_deref(), lxd.release.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let name = if name.is_empty() {
+        "unnamed".to_owned()
+    } else {
+        printable(&name.join(" ")).into_owned()
+    };
+    let description = lxd
+        .description
+        .as_deref()
+        .map(|d| format!(" — {}", printable(d)))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "  LXD image: {name} {}, created {}, {} ({} rootfs, {}){description}",
+        printable(&lxd.architecture),
+        lxd.creation_date,
+        lxd.layout,
+        lxd.rootfs_format,
+        lxd.compression,
+    );
+    let not_applicable: Vec<&str> = target
+        .policies
+        .iter()
+        .filter(|p| p.status == portcullis_policy::Status::NotApplicable)
+        .map(|p| p.rule.as_str())
+        .collect();
+    if !not_applicable.is_empty() {
+        let _ = writeln!(
+            out,
+            "  not applicable to a system container image: {}",
+            not_applicable.join(", ")
+        );
+    }
 }
 
 /// Notes are labelled as such: facts worth knowing, not violations.
@@ -163,7 +206,11 @@ fn render_finding(out: &mut String, target: &TargetReport, f: &ReportedFinding, 
         out,
         "         {} {}",
         paint.dim("-->"),
-        printable(&describe(&f.location))
+        printable(&match (&f.location, &target.lxd) {
+            // An LXD image has one root filesystem, not layers.
+            (Location::Layer { path, .. }, Some(_)) => format!("{path} in the rootfs"),
+            (location, _) => describe(location),
+        })
     );
     if let (
         Location::Dockerfile {

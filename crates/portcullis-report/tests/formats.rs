@@ -148,6 +148,7 @@ fn target(
         notes: Vec::new(),
         source: None,
         image: None,
+        lxd: None,
     }
 }
 

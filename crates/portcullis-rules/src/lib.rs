@@ -9,4 +9,4 @@ mod util;
 
 pub use finding::{Category, Finding, Findings, Located, Location, Severity};
 pub use registry::{check, Doc, Rule, RULES};
-pub use subject::{from_dockerfile, from_image, Subject, SubjectKind};
+pub use subject::{from_dockerfile, from_image, from_lxd, Subject, SubjectKind};

@@ -232,6 +232,7 @@ fn image_report(n: usize) -> Report {
         notes,
         source: None,
         image: Some(image_details(&digest)),
+        lxd: None,
     };
     Scanner::report(vec![target])
 }

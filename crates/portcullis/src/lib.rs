@@ -95,6 +95,9 @@ impl Scanner {
     pub fn scan(&self, target: &str) -> Result<Vec<TargetReport>, ScanError> {
         if target != "-" {
             match portcullis_image::Target::parse(target) {
+                Ok(Some(portcullis_image::Target::Lxd(layout))) => {
+                    return self.scan_lxd(target, &layout).map(|r| vec![r])
+                }
                 Ok(Some(image)) => return self.scan_images(&image),
                 Ok(None) => {}
                 Err(e) => return Err(ScanError { message: e.message }),
@@ -135,7 +138,8 @@ impl Scanner {
             | portcullis_image::Target::OciLayout { path, .. }
             | portcullis_image::Target::OciArchive { path, .. } => Some(path.clone()),
             portcullis_image::Target::Registry(_)
-            | portcullis_image::Target::DockerDaemon { .. } => None,
+            | portcullis_image::Target::DockerDaemon { .. }
+            | portcullis_image::Target::Lxd(_) => None,
         };
         let built_from = match &self.dockerfile {
             Some(path) => Some(self.dockerfile_subject(path)?),
@@ -209,6 +213,73 @@ impl Scanner {
                 Ok(report)
             })
             .collect()
+    }
+
+    /// An LXD image: its root filesystem checked by the policies that mean
+    /// something for a system container; the others are listed as not
+    /// applicable.
+    fn scan_lxd(
+        &self,
+        target: &str,
+        layout: &portcullis_image::lxd::Layout,
+    ) -> Result<TargetReport, ScanError> {
+        use portcullis_image::lxd::{metadata::rfc3339, Layout};
+        let want = |path: &[u8]| portcullis_rules::subject::lxd_wants(path);
+        let read = |n: u64| {
+            if let Some(progress) = &self.progress {
+                progress(Progress::Read(n));
+            }
+        };
+        let options = portcullis_image::LoadOptions {
+            max_uncompressed: self.max_uncompressed,
+            want: &want,
+            progress: &read,
+        };
+        if let Some(progress) = &self.progress {
+            let layer_bytes = match layout {
+                Layout::Unified { path } => file_size(path),
+                Layout::Split { metadata, rootfs } => file_size(metadata) + file_size(rootfs),
+            };
+            progress(Progress::Image { layer_bytes });
+        }
+        let image = portcullis_image::lxd::load(target, layout, &options)
+            .map_err(|e| ScanError { message: e.message })?;
+        let m = &image.metadata;
+        let details = portcullis_policy::LxdDetails {
+            layout: match layout {
+                Layout::Unified { .. } => "unified".into(),
+                Layout::Split { .. } => "split".into(),
+            },
+            fingerprint: image.fingerprint.clone(),
+            architecture: m.architecture.clone(),
+            creation_date: rfc3339(m.creation_date),
+            expiry_date: m.expiry_date.map(rfc3339),
+            os: m.property("os").map(str::to_owned),
+            release: m.property("release").map(str::to_owned),
+            description: m.property("description").map(str::to_owned),
+            rootfs_format: image.rootfs_format.to_owned(),
+            compression: image.compression.clone(),
+            entries: image.entries,
+        };
+        let path = match layout {
+            Layout::Unified { path } => path.clone(),
+            Layout::Split { metadata, .. } => metadata.clone(),
+        };
+        let digest = image.fingerprint.clone();
+        let subject = portcullis_rules::from_lxd(image);
+        let outcomes = portcullis_rules::check(&subject, target);
+        let mut report = self.policy.evaluate(
+            TargetInfo {
+                target: target.to_owned(),
+                kind: "lxd".into(),
+                digest: Some(digest),
+                path: Some(path),
+                source: None,
+            },
+            outcomes,
+        );
+        report.lxd = Some(details);
+        Ok(report)
     }
 
     /// The subject of the `--dockerfile` given with images.
@@ -377,6 +448,10 @@ fn base_boundary(boundary: &portcullis_image::history::Boundary) -> Option<BaseB
         certain: how.is_certain(),
         how: how.describe().to_owned(),
     })
+}
+
+fn file_size(path: &str) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
 }
 
 fn sha256_digest(bytes: &[u8]) -> String {

@@ -4,6 +4,7 @@
 mod dockerfile;
 mod image;
 mod link;
+mod lxd;
 
 use std::sync::Arc;
 
@@ -11,12 +12,15 @@ use crate::finding::{Located, Location};
 pub use dockerfile::from_dockerfile;
 pub use image::from_image;
 pub use link::{history_entries, link_dockerfile};
+pub use lxd::{from_lxd, lxd_wants};
 use portcullis_dockerfile::{Dockerfile, Word};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SubjectKind {
     Dockerfile,
     Image,
+    /// An LXD (or Incus) image: a system container's root filesystem.
+    Lxd,
 }
 
 impl SubjectKind {
@@ -24,6 +28,7 @@ impl SubjectKind {
         match self {
             SubjectKind::Dockerfile => "dockerfile",
             SubjectKind::Image => "image",
+            SubjectKind::Lxd => "lxd",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! (or range) that covers the service's port and protocol, or a container
 //! command that starts the service's daemon without declaring the port.
 
+pub mod boot;
 pub mod ftp;
 pub mod rdp;
 pub mod rlogin;
@@ -26,6 +27,12 @@ pub(crate) struct Service {
 }
 
 pub(crate) fn check(subject: &Subject, out: &mut Findings, service: &Service) {
+    if subject.kind == crate::subject::SubjectKind::Lxd {
+        if let Some(image) = &subject.image {
+            boot::check(image, out, service);
+        }
+        return;
+    }
     let mut declared = false;
     for &(port, proto) in service.ports {
         // One finding per port: an exact declaration (`22/tcp`) rather than a
@@ -194,13 +201,16 @@ macro_rules! port_rule {
                 "Remove the ", $service, " port from EXPOSE and do not run the ", $service,
                 " server in the container; use `docker exec`/`kubectl exec` or a purpose-built, authenticated service instead."
             ),
-            applies_to: &[SubjectKind::Dockerfile, SubjectKind::Image],
+            applies_to: &[SubjectKind::Dockerfile, SubjectKind::Image, SubjectKind::Lxd],
             doc: Doc {
                 what: concat!(
                     "The image declares the ", $service, " port (", $what, ") with `EXPOSE`, directly or inside a range such as `EXPOSE 20-25`, ",
                     "or its `CMD`/`ENTRYPOINT` starts a ", $service, " server without declaring the port. A port without a protocol is TCP; ",
                     "the same number over another protocol is a different service and is not reported. Variables are expanded from their defaults. ",
-                    "In an image, the keys of the config's `ExposedPorts`, related to the history entry that declared them, and the config's `Cmd`/`Entrypoint`."
+                    "In an image, the keys of the config's `ExposedPorts`, related to the history entry that declared them, and the config's `Cmd`/`Entrypoint`. ",
+                    "In an LXD image (a system container, which boots an init system and declares no ports), what it starts at boot: systemd units enabled under ",
+                    "`/etc/systemd/system/*.wants/` whose `ExecStart` runs the server or, for socket units, whose `ListenStream`/`ListenDatagram` is on the port; ",
+                    "`/etc/inetd.conf` lines and enabled `/etc/xinetd.d` services for the port or the server; SysV `/etc/rc[2-5S].d/S*` links. Located at the unit or configuration file."
                 ),
                 why: $why,
                 fix: concat!(

@@ -1,0 +1,265 @@
+use std::io::Write;
+
+use super::*;
+use crate::layer::tests::{tar, T};
+
+const META: &[u8] = b"architecture: x86_64\ncreation_date: 1700000000\nproperties:\n  os: busybox\n  release: '1.36'\n  description: test\n";
+
+fn nothing(_: &[u8]) -> bool {
+    false
+}
+
+fn options<'a>(want: &'a (dyn Fn(&[u8]) -> bool + Sync)) -> LoadOptions<'a> {
+    LoadOptions {
+        max_uncompressed: u64::MAX,
+        want,
+        progress: &|_| {},
+    }
+}
+
+fn unified() -> Vec<u8> {
+    tar(&[
+        T::File("metadata.yaml", 0o644, META),
+        T::Dir("templates"),
+        T::File("templates/hostname.tpl", 0o644, b"{{ container.name }}\n"),
+        T::Dir("rootfs"),
+        T::Dir("rootfs/usr/bin"),
+        T::File("rootfs/usr/bin/passwd", 0o4755, b"elf"),
+        T::Hard("rootfs/usr/bin/chsh", "rootfs/usr/bin/passwd"),
+        T::Sym("rootfs/bin", "/usr/bin"),
+        T::File("rootfs/etc/passwd", 0o644, b"root:x:0:0::/root:/bin/sh\n"),
+        // Not a whiteout in an LXD rootfs: a plain file.
+        T::File("rootfs/etc/.wh.keep", 0o644, b""),
+    ])
+}
+
+/// A tar entry with a name the `tar` crate would refuse to write.
+fn raw_entry(name: &[u8]) -> Vec<u8> {
+    let mut h = tar::Header::new_old();
+    h.as_old_mut().name[..name.len()].copy_from_slice(name);
+    h.set_mode(0o644);
+    h.set_size(0);
+    h.set_entry_type(tar::EntryType::Regular);
+    h.set_cksum();
+    h.as_bytes().to_vec()
+}
+
+fn compress(format: &str, bytes: &[u8]) -> Vec<u8> {
+    match format {
+        "gzip" => {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(bytes).expect("gzip");
+            e.finish().expect("gzip")
+        }
+        "zstd" => zstd::encode_all(bytes, 3).expect("zstd"),
+        "xz" => {
+            let mut e = liblzma::write::XzEncoder::new(Vec::new(), 1);
+            e.write_all(bytes).expect("xz");
+            e.finish().expect("xz")
+        }
+        "bzip2" => {
+            let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+            e.write_all(bytes).expect("bzip2");
+            e.finish().expect("bzip2")
+        }
+        _ => bytes.to_vec(),
+    }
+}
+
+fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).expect("write");
+    path.display().to_string()
+}
+
+fn listing(fs: &Filesystem) -> Vec<String> {
+    fs.files()
+        .map(|f| {
+            let e = f.entry;
+            format!(
+                "{} {:?} {:o}{}",
+                crate::display_path(e.path),
+                e.kind,
+                e.mode,
+                e.link
+                    .map(|l| format!(" -> {}", String::from_utf8_lossy(l)))
+                    .unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn unified_images_in_every_compression_are_read_in_one_pass() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let want = |p: &[u8]| p == b"etc/passwd";
+    for format in ["gzip", "xz", "zstd", "bzip2", "none"] {
+        let path = write(&dir, &format!("u.{format}"), &compress(format, &unified()));
+        assert!(
+            looks_like_lxd(Path::new(&path)) == (format != "none"),
+            "{format}"
+        );
+        let layout = Layout::Unified { path: path.clone() };
+        let image = load("t", &layout, &options(&want)).expect(format);
+        assert_eq!(image.compression, format);
+        assert_eq!(image.rootfs_format, "tar");
+        assert_eq!(image.metadata.property("release"), Some("1.36"));
+        assert_eq!(
+            image.fingerprint,
+            crate::layer::sha256_hex(&std::fs::read(&path).expect("read"))
+        );
+        assert_eq!(
+            listing(&image.fs),
+            [
+                "/bin Symlink 755 -> /usr/bin",
+                "/etc/.wh.keep File 644",
+                "/etc/passwd File 644",
+                "/usr/bin Dir 755",
+                "/usr/bin/chsh HardLink 4755 -> usr/bin/passwd",
+                "/usr/bin/passwd File 4755",
+            ],
+            "{format}"
+        );
+        assert_eq!(
+            image.fs.contents.get(&b"etc/passwd"[..]).map(Vec::as_slice),
+            Some(&b"root:x:0:0::/root:/bin/sh\n"[..])
+        );
+    }
+}
+
+#[test]
+fn split_images_with_a_tarball_rootfs() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let meta = write(
+        &dir,
+        "meta.tar.xz",
+        &compress("xz", &tar(&[T::File("metadata.yaml", 0o644, META)])),
+    );
+    let rootfs = write(
+        &dir,
+        "rootfs.tar.gz",
+        &compress(
+            "gzip",
+            &tar(&[T::Dir("./"), T::File("./usr/bin/su", 0o4755, b"elf")]),
+        ),
+    );
+    let layout = parse_target(&format!("{meta},{rootfs}"));
+    assert_eq!(
+        layout,
+        Layout::Split {
+            metadata: meta.clone(),
+            rootfs: rootfs.clone()
+        }
+    );
+    let image = load("t", &layout, &options(&nothing)).expect("split");
+    assert_eq!(listing(&image.fs), ["/usr/bin/su File 4755"]);
+    let mut both = std::fs::read(&meta).expect("meta");
+    both.extend(std::fs::read(&rootfs).expect("rootfs"));
+    assert_eq!(image.fingerprint, crate::layer::sha256_hex(&both));
+}
+
+#[test]
+fn broken_images_are_refused_with_one_line() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let err = |name: &str, bytes: &[u8]| {
+        let path = write(&dir, name, bytes);
+        let e = load(
+            "t",
+            &Layout::Unified { path: path.clone() },
+            &options(&nothing),
+        )
+        .expect_err(name)
+        .message;
+        e.strip_prefix(&format!("{path}: "))
+            .unwrap_or(&e)
+            .to_owned()
+    };
+    assert_eq!(
+        err(
+            "nometa.tar.gz",
+            &compress("gzip", &tar(&[T::File("rootfs/bin/sh", 0o755, b"")]))
+        ),
+        "no metadata.yaml: not an LXD image (or the metadata tarball of a split image is missing)"
+    );
+    assert_eq!(
+        err("dotdot.tar", &{
+            let mut b = tar(&[T::File("metadata.yaml", 0o644, META)]);
+            b.truncate(b.len() - 1024); // the end-of-archive marker
+            b.extend(raw_entry(b"rootfs/../etc/shadow"));
+            b.extend([0u8; 1024]);
+            b
+        }),
+        "entry rootfs/../etc/shadow has a `..` path component: refusing a hostile image"
+    );
+    assert_eq!(
+        err(
+            "hardlink.tar",
+            &tar(&[
+                T::File("metadata.yaml", 0o644, META),
+                T::File("templates/x", 0o644, b""),
+                T::Hard("rootfs/x", "templates/x")
+            ])
+        ),
+        "hard link /x points out of the root filesystem"
+    );
+    assert_eq!(
+        err("lz4.tar.lz4", &[0x04, 0x22, 0x4d, 0x18, 0, 0, 0, 0, 0]),
+        "lz4-compressed, which LXD images do not use here: gzip, xz, zstd, bzip2 or none are read"
+    );
+    let mut cut = compress("xz", &unified());
+    cut.truncate(cut.len() / 2);
+    assert!(err("cut.tar.xz", &cut).starts_with("xz stream is corrupt or truncated: "));
+    assert_eq!(
+        err(
+            "badmeta.tar",
+            &tar(&[
+                T::File("metadata.yaml", 0o644, b"architecture: x86_64\n"),
+                T::File("rootfs/x", 0o644, b"")
+            ])
+        ),
+        "metadata.yaml: creation_date is missing"
+    );
+    assert_eq!(
+        err("vm.img", b"QFI\xfb\0\0\0\x03rest"),
+        "a qcow2 disk image: LXD virtual-machine images are not supported (portcullis scans container root filesystems)"
+    );
+}
+
+#[test]
+fn damaged_squashfs_is_an_error_never_a_panic() {
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/lxd/tiny.rootfs.squashfs");
+    let good = std::fs::read(&fixture).expect("fixture");
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("m.squashfs");
+    let mut seed: u64 = 4;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((seed >> 33) as usize) % n
+    };
+    let (mut ok, mut refused) = (0, 0);
+    for round in 0..200 {
+        let mut bytes = good.clone();
+        for _ in 0..1 + next(8) {
+            let at = next(bytes.len());
+            bytes[at] = next(256) as u8;
+        }
+        if round % 3 == 0 {
+            bytes.truncate(96 + next(bytes.len() - 96));
+        }
+        std::fs::write(&path, &bytes).expect("write");
+        let budget = Budget::new(1 << 30);
+        let result = std::panic::catch_unwind(|| squashfs::read(&path, &budget, &|_: &[u8]| true));
+        match result.expect("no panic escapes") {
+            Ok(_) => ok += 1,
+            Err(e) => {
+                assert!(!e.contains('\n'), "{e}");
+                refused += 1;
+            }
+        }
+    }
+    assert_eq!(ok + refused, 200);
+    assert!(refused > 100, "{refused} refused");
+}

@@ -1,0 +1,49 @@
+//! Subject from a loaded LXD image: a system container. There are no build
+//! steps and no OCI runtime configuration (the image boots an init system),
+//! so only the root filesystem is known: rules that read the filesystem
+//! apply; those about the user, the healthcheck and build instructions do
+//! not (see each rule's `applies_to`).
+
+use std::sync::Arc;
+
+use portcullis_image::lxd::LxdImage;
+
+use super::*;
+
+/// The subject of an LXD image. Locations in the root filesystem are
+/// `Location::Layer` with index 0 and the image's LXD fingerprint.
+pub fn from_lxd(image: LxdImage) -> Subject {
+    let anchor = Located::new(Location::Layer {
+        index: 0,
+        digest: image.fingerprint.clone(),
+        path: "/".into(),
+    });
+    Subject {
+        kind: SubjectKind::Lxd,
+        steps: Vec::new(),
+        stages: vec![StageInfo {
+            name: None,
+            base: StageBase::Scratch,
+        }],
+        runtime: Runtime {
+            user: Setting::NotSet,
+            healthcheck: Setting::NotSet,
+            cmd: Setting::NotSet,
+            entrypoint: Setting::NotSet,
+            exposed: Vec::new(),
+            anchor,
+        },
+        source: None,
+        image: Some(Arc::new(ImageFacts {
+            diff_ids: vec![image.fingerprint],
+            layer_history: vec![None],
+            fs: image.fs,
+            boundary: portcullis_image::history::Boundary::NoBase,
+        })),
+    }
+}
+
+/// The files whose contents the rules read in an LXD root filesystem.
+pub fn lxd_wants(path: &[u8]) -> bool {
+    path == b"etc/passwd" || crate::rules::ports::boot::wants(path)
+}

@@ -1,0 +1,248 @@
+//! LXD images made by real tools (fixtures/lxd/make.sh: GNU tar, xz, zstd,
+//! bzip2, tar2sqfs, mksquashfs, qemu-img, lz4, busybox-static), scanned by
+//! the real binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/lxd")
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .args(args)
+        .current_dir(fixtures())
+        .output()
+        .expect("run portcullis")
+}
+
+/// Every fixture image holds the same policy-relevant files.
+const FINDINGS: [&str; 8] = [
+    "SQ40102@/usr/bin/passwd: /usr/bin/passwd has the setuid bit (mode 4755, owner 0:0)",
+    "SQ40102@/usr/bin/wall: /usr/bin/wall has the setgid bit (mode 2755, owner 0:0)",
+    "SQ40104@/usr/lib/systemd/system/ssh.service: service unit ssh.service starts sshd, enabled at boot (multi-user.target.wants): the SSH server listens on 22/tcp",
+    "SQ40105@/etc/inetd.conf: inetd.conf line 3 starts the Telnet server (23/tcp) at boot: `telnet stream tcp nowait root /usr/sbin/tcpd /usr/sbin/in.telnetd`",
+    "SQ40106@/etc/inetd.conf: inetd.conf line 4 starts the rlogin server (513/tcp) at boot: `login stream tcp nowait root /usr/sbin/tcpd /usr/sbin/in.rlogind`",
+    "SQ40107@/etc/xinetd.d/rsh: xinetd service shell is enabled and starts the rsh server (514/tcp) at boot",
+    "SQ40108@/etc/rc2.d/S01xrdp: SysV init link /etc/rc2.d/S01xrdp starts the xrdp service at boot (runlevel 2): the RDP server listens on 3389/tcp and 3389/udp",
+    "SQ40108@/usr/lib/systemd/system/xrdp.socket: socket unit xrdp.socket listens on 3389/tcp, enabled at boot (sockets.target.wants): the RDP server listens on 3389/tcp and 3389/udp",
+];
+
+const NOT_APPLICABLE: [&str; 7] = [
+    "SQ40101", "SQ41101", "SQ41102", "SQ41103", "SQ41104", "SQ41105", "SQ41106",
+];
+
+fn scan_json(target: &str) -> Value {
+    let o = run(&["scan", "--format", "json", target]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{target}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let r: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let targets = r["targets"].as_array().expect("targets");
+    assert_eq!(targets.len(), 1);
+    targets[0].clone()
+}
+
+fn check(target: &str, layout: &str, format: &str, compression: &str, description: &str) {
+    let t = scan_json(target);
+    assert_eq!(t["target"], target);
+    assert_eq!(t["kind"], "lxd");
+    let mut findings: Vec<String> = t["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let l = &f["location"];
+            assert_eq!(l["kind"], "layer", "{target}");
+            assert_eq!(l["index"], 0);
+            assert_eq!(l["digest"], t["digest"], "{target}: the LXD fingerprint");
+            format!(
+                "{}@{}: {}",
+                f["rule"].as_str().unwrap_or(""),
+                l["path"].as_str().unwrap_or(""),
+                f["message"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    findings.sort();
+    assert_eq!(findings, FINDINGS, "{target}");
+    let status = |wanted: &str| -> Vec<String> {
+        t["policies"]
+            .as_array()
+            .expect("policies")
+            .iter()
+            .filter(|p| p["status"] == wanted)
+            .map(|p| p["rule"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    assert_eq!(status("not-applicable"), NOT_APPLICABLE, "{target}");
+    assert_eq!(
+        status("fail"),
+        ["SQ40102", "SQ40104", "SQ40105", "SQ40106", "SQ40107", "SQ40108"]
+    );
+    assert_eq!(
+        status("pass"),
+        ["SQ40103"],
+        "{target}: vsftpd is installed, not enabled; the ftp entries are commented out or disabled"
+    );
+    let lxd = &t["lxd"];
+    assert_eq!(lxd["layout"], layout, "{target}");
+    assert_eq!(lxd["rootfs_format"], format, "{target}");
+    assert_eq!(lxd["compression"], compression, "{target}");
+    assert_eq!(lxd["architecture"], "x86_64");
+    assert_eq!(lxd["creation_date"], "2023-11-14T22:13:20Z");
+    assert_eq!(lxd["os"], "busybox");
+    assert_eq!(lxd["release"], "1.35");
+    assert_eq!(lxd["description"], description);
+}
+
+#[test]
+fn unified_images_in_every_compression() {
+    let busybox = "busybox fixture (unified and split)";
+    check("busybox.tar.gz", "unified", "tar", "gzip", busybox);
+    check("lxd:busybox.tar.gz", "unified", "tar", "gzip", busybox);
+    for (file, compression) in [
+        ("tiny.tar", "none"),
+        ("tiny.tar.xz", "xz"),
+        ("tiny.tar.zst", "zstd"),
+        ("tiny.tar.bz2", "bzip2"),
+    ] {
+        check(file, "unified", "tar", compression, "tiny fixture");
+    }
+}
+
+#[test]
+fn split_images_with_squashfs_and_tarball_rootfs() {
+    check(
+        "lxd:busybox.meta.tar.xz,busybox.rootfs.squashfs",
+        "split",
+        "squashfs",
+        "xz",
+        "busybox fixture (unified and split)",
+    );
+    check(
+        "lxd:tiny.meta.tar.xz,tiny.rootfs.squashfs",
+        "split",
+        "squashfs",
+        "gzip",
+        "tiny fixture",
+    );
+    check(
+        "lxd:tiny.meta.tar.xz,tiny.rootfs.tar.gz",
+        "split",
+        "tar",
+        "gzip",
+        "tiny fixture",
+    );
+}
+
+#[test]
+fn the_human_report_shows_the_metadata_and_what_does_not_apply() {
+    let o = run(&[
+        "scan",
+        "--color",
+        "never",
+        "lxd:tiny.meta.tar.xz,tiny.rootfs.squashfs",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = text.lines().take(3).collect();
+    assert_eq!(
+        lines,
+        [
+            "lxd:tiny.meta.tar.xz,tiny.rootfs.squashfs FAIL",
+            "  LXD image: busybox 1.35 x86_64, created 2023-11-14T22:13:20Z, split (squashfs rootfs, gzip) — tiny fixture",
+            "  not applicable to a system container image: SQ40101, SQ41101, SQ41102, SQ41103, SQ41104, SQ41105, SQ41106",
+        ]
+    );
+    assert!(
+        text.contains("\n         --> /etc/inetd.conf in the rootfs\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn broken_images_fail_with_one_line_and_status_2() {
+    for (target, error) in [
+        (
+            "lxd:broken-nometa.tar.gz",
+            "broken-nometa.tar.gz: no metadata.yaml: not an LXD image (or the metadata tarball of a split image is missing)",
+        ),
+        (
+            "broken-dotdot.tar.gz",
+            "broken-dotdot.tar.gz: entry rootfs/../etc/shadow has a `..` path component: refusing a hostile image",
+        ),
+        (
+            "lxd:tiny.meta.tar.xz,broken-corrupt.squashfs",
+            "broken-corrupt.squashfs: not a valid squashfs: corrupted or invalid squashfs image",
+        ),
+        (
+            "lxd:broken-lz4.tar.lz4",
+            "broken-lz4.tar.lz4: lz4-compressed, which LXD images do not use here: gzip, xz, zstd, bzip2 or none are read",
+        ),
+        (
+            "broken-lz4.tar.lz4",
+            "broken-lz4.tar.lz4: a lz4-compressed file; portcullis reads image archives in place, so decompress it first (e.g. `docker save` without a compressor)",
+        ),
+        (
+            "lxd:tiny.meta.tar.xz,broken-vm.qcow2",
+            "broken-vm.qcow2: a qcow2 disk image: LXD virtual-machine images are not supported (portcullis scans container root filesystems)",
+        ),
+        (
+            "lxd:busybox.tar.gz,busybox.rootfs.squashfs",
+            "busybox.tar.gz: the metadata tarball holds a rootfs/ too: it is a unified image, scan it alone (lxd:busybox.tar.gz)",
+        ),
+        (
+            "lxd:tiny.meta.tar.xz",
+            "tiny.meta.tar.xz: no rootfs/ in the image (a split image's metadata tarball? give its rootfs too: lxd:tiny.meta.tar.xz,ROOTFS)",
+        ),
+        (
+            "lxd:nothing-here.tar.gz",
+            "nothing-here.tar.gz: cannot read: No such file or directory",
+        ),
+    ] {
+        let o = run(&["scan", target]);
+        assert_eq!(o.status.code(), Some(2), "{target}");
+        assert_eq!(
+            String::from_utf8_lossy(&o.stderr),
+            format!("error: {error}\n"),
+            "{target}"
+        );
+        assert!(o.stdout.is_empty(), "{target}");
+    }
+}
+
+/// fixtures/lxd/lxd-image-list.csv is what a real LXD daemon listed after
+/// importing the busybox images (`lxc image list -c lfs`): its fingerprints
+/// are the ones portcullis reports.
+#[test]
+fn fingerprints_agree_with_a_real_lxd_daemon() {
+    let list = std::fs::read_to_string(fixtures().join("lxd-image-list.csv")).expect("csv");
+    let fingerprint = |alias: &str| -> String {
+        list.lines()
+            .find_map(|l| l.strip_prefix(&format!("{alias},")))
+            .and_then(|rest| rest.split(',').next())
+            .expect(alias)
+            .to_owned()
+    };
+    for (alias, target) in [
+        ("fixture", "busybox.tar.gz"),
+        ("split", "lxd:busybox.meta.tar.xz,busybox.rootfs.squashfs"),
+    ] {
+        let t = scan_json(target);
+        let digest = t["digest"].as_str().expect("digest");
+        let short = fingerprint(alias);
+        assert_eq!(short.len(), 12);
+        assert!(
+            digest.starts_with(&format!("sha256:{short}")),
+            "{target}: {digest} vs LXD's {short}"
+        );
+        assert_eq!(t["lxd"]["fingerprint"], digest);
+    }
+}
