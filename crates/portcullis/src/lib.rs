@@ -265,15 +265,26 @@ impl Scanner {
             Layout::Unified { path } => path.clone(),
             Layout::Split { metadata, .. } => metadata.clone(),
         };
+        // Fingerprints name the image by its files' stable names (see
+        // docs/policy.md), so a baseline holds however the target was typed.
+        let stable =
+            |p: &str| portcullis_policy::paths::stable_name(Path::new(p), &self.fingerprint_roots);
+        let key = match layout {
+            Layout::Unified { path } => format!("lxd:{}", stable(path)),
+            Layout::Split { metadata, rootfs } => {
+                format!("lxd:{},{}", stable(metadata), stable(rootfs))
+            }
+        };
         let digest = image.fingerprint.clone();
         let subject = portcullis_rules::from_lxd(image);
-        let outcomes = portcullis_rules::check(&subject, target);
+        let outcomes = portcullis_rules::check(&subject, &key);
         let mut report = self.policy.evaluate(
             TargetInfo {
                 target: target.to_owned(),
                 kind: "lxd".into(),
                 digest: Some(digest),
                 path: Some(path),
+                references: Vec::new(),
                 source: None,
             },
             outcomes,
