@@ -25,7 +25,7 @@ use crate::error::{io_text, Error, Result};
 use crate::fs::Filesystem;
 use crate::layer::{self, Budget, LayerTable};
 use crate::source::METADATA_CAP;
-use crate::{Image, ImageConfig, Layer, LoadOptions};
+use crate::{Image, Layer, LoadOptions};
 
 /// The Docker socket: `DOCKER_HOST` (`unix://PATH`) or the default.
 fn socket_path() -> Result<String> {
@@ -279,20 +279,8 @@ pub(crate) fn read_export(
             "config {config_name} does not match its digest: got {config_digest}"
         )));
     }
-    let config: ImageConfig = serde_json::from_slice(config_bytes)
-        .map_err(|e| fail(format!("image config {config_digest} is not valid: {e}")))?;
-    let diff_ids: Vec<String> = config
-        .rootfs
-        .as_ref()
-        .map(|r| r.diff_ids.clone())
-        .unwrap_or_default();
-    if diff_ids.len() != entry.layers.len() {
-        return Err(fail(format!(
-            "the config lists {} layer diff_ids but the manifest has {} layers",
-            diff_ids.len(),
-            entry.layers.len()
-        )));
-    }
+    let (config, diff_ids) =
+        crate::parse_config(config_bytes, &config_digest, entry.layers.len()).map_err(fail)?;
     let mut fs = Filesystem::default();
     let mut layers = Vec::new();
     for (index, name) in entry.layers.iter().enumerate() {

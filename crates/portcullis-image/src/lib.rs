@@ -85,6 +85,29 @@ pub struct Image {
     pub fs: Filesystem,
 }
 
+/// The image config, and its diff_ids, which must be one per layer of the
+/// manifest. The error text is for the caller to prefix with the image name.
+pub(crate) fn parse_config(
+    bytes: &[u8],
+    digest: &str,
+    layers: usize,
+) -> std::result::Result<(ImageConfig, Vec<String>), String> {
+    let config: ImageConfig = serde_json::from_slice(bytes)
+        .map_err(|e| format!("image config {digest} is not valid: {e}"))?;
+    let diff_ids: Vec<String> = config
+        .rootfs
+        .as_ref()
+        .map(|r| r.diff_ids.clone())
+        .unwrap_or_default();
+    if diff_ids.len() != layers {
+        return Err(format!(
+            "the config lists {} layer diff_ids but the manifest has {layers} layers",
+            diff_ids.len(),
+        ));
+    }
+    Ok((config, diff_ids))
+}
+
 impl ImageRef {
     /// The compressed size of all layer blobs (what a progress bar counts).
     pub fn layer_bytes(&self) -> u64 {
@@ -105,20 +128,8 @@ impl ImageRef {
                 self.config.name
             )));
         }
-        let config: ImageConfig = serde_json::from_slice(&config_bytes)
-            .map_err(|e| fail(format!("image config {config_digest} is not valid: {e}")))?;
-        let diff_ids: Vec<String> = config
-            .rootfs
-            .as_ref()
-            .map(|r| r.diff_ids.clone())
-            .unwrap_or_default();
-        if diff_ids.len() != self.layers.len() {
-            return Err(fail(format!(
-                "the config lists {} layer diff_ids but the manifest has {} layers",
-                diff_ids.len(),
-                self.layers.len()
-            )));
-        }
+        let (config, diff_ids) =
+            parse_config(&config_bytes, &config_digest, self.layers.len()).map_err(fail)?;
         let budget = Budget::new(options.max_uncompressed);
         // Layers are read in parallel and merged in order as soon as they
         // can be, so each layer's table is freed while later layers are
