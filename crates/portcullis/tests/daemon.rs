@@ -4,15 +4,14 @@
 //! when no daemon answers or the image is not there.
 
 use std::os::unix::net::UnixListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/images")
-}
+mod common;
+use common::*;
 
 fn run(args: &[&str], docker_host: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_portcullis"))
@@ -52,13 +51,6 @@ fn findings(o: &Output) -> (String, Vec<String>) {
         .collect();
     items.sort();
     (t["kind"].as_str().unwrap_or("").to_owned(), items)
-}
-
-fn have(program: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .output()
-        .is_ok_and(|o| o.status.success())
 }
 
 /// A Docker engine on a private socket, stopped (by its PID) when dropped.

@@ -8,21 +8,11 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::{json, Value};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
+use common::*;
 
 fn images() -> PathBuf {
     repo().join("fixtures/images")
-}
-
-fn portcullis(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_portcullis"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run portcullis")
 }
 
 fn with_stdin(args: &[&str], cwd: &Path, input: &[u8]) -> Output {
@@ -41,14 +31,6 @@ fn with_stdin(args: &[&str], cwd: &Path, input: &[u8]) -> Output {
         .write_all(input)
         .expect("write stdin");
     child.wait_with_output().expect("wait")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn read(path: &Path) -> String {

@@ -21,9 +21,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
+use common::*;
 
 /// The target directory the binary was built into (for the screenshot).
 fn target_dir() -> PathBuf {

@@ -3,14 +3,13 @@
 //! expectations are fixtures/images/EXPECTED.md, derived from POLICIES.md.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/images")
-}
+mod common;
+use common::*;
 
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_portcullis"))
@@ -18,15 +17,6 @@ fn run(args: &[&str]) -> Output {
         .current_dir(fixtures())
         .output()
         .expect("run portcullis")
-}
-
-fn loc(l: &Value) -> String {
-    match l["kind"].as_str() {
-        Some("config") => l["pointer"].as_str().unwrap_or("").to_owned(),
-        Some("history") => format!("h{}", l["index"]),
-        Some("layer") => format!("L{}:{}", l["index"], l["path"].as_str().unwrap_or("")),
-        other => format!("{other:?}"),
-    }
 }
 
 /// target name → sorted `RULE@location[related]` of findings and `note:RULE@location` of notes.

@@ -7,6 +7,9 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod common;
+use common::*;
+
 const DOCKERFILE: &str = "FROM alpine:3.19\nEXPOSE 22\nADD app.tar.gz /opt/\nUSER app\nHEALTHCHECK CMD true\nCMD [\"/opt/app\"]\n";
 
 fn portcullis(args: &[&str], cwd: &Path) -> Output {
@@ -26,28 +29,6 @@ fn portcullis_on(args: &[&str], cwd: &Path, today: Option<&str>) -> Output {
     command.output().expect("run portcullis")
 }
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
-}
-
-fn dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (name, content) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, content).expect("write");
-    }
-    dir
-}
-
 /// (rule, action, suppressed reason) of each finding of each target.
 fn findings(report: &Value) -> Vec<(String, String, String, Option<String>)> {
     let mut out = Vec::new();
@@ -62,10 +43,6 @@ fn findings(report: &Value) -> Vec<(String, String, String, Option<String>)> {
         }
     }
     out
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
 }
 
 #[test]

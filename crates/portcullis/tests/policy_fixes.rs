@@ -8,6 +8,9 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod common;
+use common::*;
+
 fn portcullis(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_portcullis"))
         .args(args)
@@ -16,14 +19,6 @@ fn portcullis(args: &[&str], cwd: &Path) -> Output {
         .env_remove("PORTCULLIS_TODAY")
         .output()
         .expect("run portcullis")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn json(o: &Output) -> Value {

@@ -7,16 +7,15 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/images")
-}
+mod common;
+use common::*;
 
 fn run_in(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_portcullis"));
@@ -43,15 +42,6 @@ fn run_in(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
 
 fn run(args: &[&str]) -> Output {
     run_in(args, "", &[])
-}
-
-fn loc(l: &Value) -> String {
-    match l["kind"].as_str() {
-        Some("config") => l["pointer"].as_str().unwrap_or("").to_owned(),
-        Some("history") => format!("h{}", l["index"]),
-        Some("layer") => format!("L{}:{}", l["index"], l["path"].as_str().unwrap_or("")),
-        other => format!("{other:?}"),
-    }
 }
 
 /// Sorted `RULE@location[related]: message` of the one target's findings
@@ -97,18 +87,7 @@ fn findings(o: &Output) -> (String, Vec<String>) {
     (t["digest"].as_str().unwrap_or("").to_owned(), items)
 }
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 // ---------------------------------------------------------------- real registry
-
-fn have(program: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
 
 /// Whether the real-registry tests can run; a failure when
 /// PORTCULLIS_REGISTRY_TESTS=required (scripts/test.sh sets it).
