@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use crate::error::{io_text, Error, Result};
 
@@ -25,33 +25,16 @@ pub(crate) struct TarIndex {
 /// removed; `None` if it would leave the archive (absolute, or `..` past the
 /// top).
 fn clean_member_name(name: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for c in Path::new(name).components() {
-        match c {
-            Component::Normal(p) => parts.push(p.to_str()?),
-            Component::CurDir => {}
-            Component::ParentDir => {
-                parts.pop()?;
-            }
-            Component::RootDir | Component::Prefix(_) => return None,
-        }
+    if name.starts_with('/') {
+        return None;
     }
-    Some(parts.join("/"))
+    resolve_dots(name)
 }
 
-/// `a/b/../c` → `a/c`; `None` when `..` would leave the archive.
+/// `a/./b/../c` → `a/c`, the way layer entry names are normalised; `None`
+/// when `..` would leave the archive.
 fn resolve_dots(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for p in path.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
+    String::from_utf8(crate::layer::normalize(path.as_bytes())?).ok()
 }
 
 impl TarIndex {
