@@ -462,6 +462,41 @@ fn name_prefix(path: &[u8]) -> String {
     format!("{}…", display_path(&path[..path.len().min(64)]))
 }
 
+/// A compression format, told by a stream's first bytes (layers, image
+/// archives and LXD tarballs are all recognised this way).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compression {
+    Gzip,
+    Zstd,
+    Xz,
+    Bzip2,
+}
+
+impl Compression {
+    pub fn sniff(head: &[u8]) -> Option<Compression> {
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Some(Compression::Gzip)
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Some(Compression::Zstd)
+        } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+            Some(Compression::Xz)
+        } else if head.starts_with(b"BZh") {
+            Some(Compression::Bzip2)
+        } else {
+            None
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+            Compression::Xz => "xz",
+            Compression::Bzip2 => "bzip2",
+        }
+    }
+}
+
 /// Read one layer blob in a single pass. `want` says which paths' contents
 /// to keep; `budget` is shared by all layers of the image.
 pub fn read_layer(
@@ -509,29 +544,31 @@ pub(crate) fn read_tar(
     let head = buffered
         .fill_buf()
         .map_err(|e| format!("cannot read: {e}"))?;
-    let (decoder, compression) = if head.starts_with(&[0x1f, 0x8b]) {
-        (
+    let (decoder, compression) = match Compression::sniff(head) {
+        Some(Compression::Gzip) => (
             Decoder::Gzip(Box::new(flate2::bufread::MultiGzDecoder::new(buffered))),
             "gzip",
-        )
-    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        let d =
-            zstd::stream::read::Decoder::with_buffer(buffered).map_err(|e| format!("zstd: {e}"))?;
-        (Decoder::Zstd(d), "zstd")
-    } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
-        if rooted.is_none() {
-            return Err("xz-compressed layers are not supported".into());
+        ),
+        Some(Compression::Zstd) => {
+            let d = zstd::stream::read::Decoder::with_buffer(buffered)
+                .map_err(|e| format!("zstd: {e}"))?;
+            (Decoder::Zstd(d), "zstd")
         }
-        let d = liblzma::bufread::XzDecoder::new_multi_decoder(buffered);
-        (Decoder::Xz(Box::new(d)), "xz")
-    } else if head.starts_with(b"BZh") {
-        if rooted.is_none() {
-            return Err("bzip2-compressed layers are not supported".into());
+        Some(Compression::Xz) => {
+            if rooted.is_none() {
+                return Err("xz-compressed layers are not supported".into());
+            }
+            let d = liblzma::bufread::XzDecoder::new_multi_decoder(buffered);
+            (Decoder::Xz(Box::new(d)), "xz")
         }
-        let d = bzip2::bufread::MultiBzDecoder::new(buffered);
-        (Decoder::Bzip2(Box::new(d)), "bzip2")
-    } else {
-        (Decoder::Plain(buffered), "none")
+        Some(Compression::Bzip2) => {
+            if rooted.is_none() {
+                return Err("bzip2-compressed layers are not supported".into());
+            }
+            let d = bzip2::bufread::MultiBzDecoder::new(buffered);
+            (Decoder::Bzip2(Box::new(d)), "bzip2")
+        }
+        None => (Decoder::Plain(buffered), "none"),
     };
     let diff = Hashing {
         inner: Budgeted {

@@ -139,14 +139,9 @@ fn compressed_format(path: &Path) -> Option<&'static str> {
     let mut buf = [0u8; 6];
     let mut file = std::fs::File::open(path).ok()?;
     file.read_exact(&mut buf).ok()?;
-    match buf {
-        [0x1f, 0x8b, ..] => Some("gzip"),
-        [0x28, 0xb5, 0x2f, 0xfd, ..] => Some("zstd"),
-        [0xfd, b'7', b'z', b'X', b'Z', 0] => Some("xz"),
-        [b'B', b'Z', b'h', ..] => Some("bzip2"),
-        [0x04, 0x22, 0x4d, 0x18, ..] => Some("lz4"),
-        _ => None,
-    }
+    crate::layer::Compression::sniff(&buf)
+        .map(crate::layer::Compression::name)
+        .or_else(|| buf.starts_with(&[0x04, 0x22, 0x4d, 0x18]).then_some("lz4"))
 }
 
 /// A tar archive has "ustar" at offset 257 of its first header.

@@ -14,7 +14,7 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::error::{io_text, Error, Result};
-use crate::layer::{read_tar, Budget, EntryKind, Rooted};
+use crate::layer::{read_tar, Budget, Compression, EntryKind, Rooted};
 use crate::{Filesystem, LoadOptions};
 pub use metadata::Metadata;
 
@@ -131,18 +131,16 @@ pub fn looks_like_lxd(path: &Path) -> bool {
         return false;
     };
     let raw = std::io::BufReader::new(file.take(64 << 20));
-    let stream: Box<dyn Read> = match m {
-        [0x1f, 0x8b, ..] => Box::new(flate2::bufread::MultiGzDecoder::new(raw)),
-        [0x28, 0xb5, 0x2f, 0xfd, ..] => match zstd::stream::read::Decoder::with_buffer(raw) {
+    let stream: Box<dyn Read> = match Compression::sniff(&m) {
+        Some(Compression::Gzip) => Box::new(flate2::bufread::MultiGzDecoder::new(raw)),
+        Some(Compression::Zstd) => match zstd::stream::read::Decoder::with_buffer(raw) {
             Ok(d) => Box::new(d),
             Err(_) => return false,
         },
-        [0xfd, b'7', b'z', b'X', b'Z', 0, ..] => {
-            Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(raw))
-        }
-        [b'B', b'Z', b'h', ..] => Box::new(bzip2::bufread::MultiBzDecoder::new(raw)),
+        Some(Compression::Xz) => Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(raw)),
+        Some(Compression::Bzip2) => Box::new(bzip2::bufread::MultiBzDecoder::new(raw)),
         // A plain tar is indexed in place by the caller instead.
-        _ => return false,
+        None => return false,
     };
     let mut archive = tar::Archive::new(stream.take(16 << 20));
     let Ok(entries) = archive.entries() else {
