@@ -280,6 +280,15 @@ impl Boundary {
     pub fn is_base(&self, index: usize) -> bool {
         matches!(self, Boundary::Base { last, .. } if index <= *last)
     }
+
+    /// The base's last entry and the signal, when the boundary is only a
+    /// guess from the history's shape (reports must say so).
+    pub fn guessed(&self) -> Option<(usize, Signal)> {
+        match *self {
+            Boundary::Base { last, how } if !how.is_certain() => Some((last, how)),
+            _ => None,
+        }
+    }
 }
 
 /// `2024-05-01T12:34:56.789Z` (RFC 3339) → seconds since the epoch.

@@ -203,15 +203,11 @@ impl ImageFacts {
     /// from the history's shape alone (POLICIES.md: say so rather than guess
     /// silently). After the fingerprint, so it does not change it.
     pub fn boundary_caveat(&self) -> Option<String> {
-        match self.boundary {
-            portcullis_image::history::Boundary::Base { last, how } if !how.is_certain() => {
-                Some(format!(
-                    " (unsure where the base image ends: taken to be at history entry {last}, {})",
-                    how.describe()
-                ))
-            }
-            _ => None,
-        }
+        let (last, how) = self.boundary.guessed()?;
+        Some(format!(
+            " (unsure where the base image ends: taken to be at history entry {last}, {})",
+            how.describe()
+        ))
     }
 }
 
@@ -219,13 +215,7 @@ impl ImageFacts {
 /// the history's shape: what was taken as the base is not checked for
 /// build-instruction policies.
 pub fn boundary_note(subject: &Subject) -> Option<crate::finding::Note> {
-    let facts = subject.image.as_ref()?;
-    let portcullis_image::history::Boundary::Base { last, how } = facts.boundary else {
-        return None;
-    };
-    if how.is_certain() {
-        return None;
-    }
+    let (last, how) = subject.image.as_ref()?.boundary.guessed()?;
     let location = subject
         .steps
         .iter()
