@@ -235,7 +235,9 @@ pub(crate) fn read_export(
                 inner: buffered,
                 report: &read,
             };
-            let table = layer::read_layer(counted, &budget, options.want)
+            // No blob digest to lean on (layers are named by their diff_id
+            // at best): always hash what the tar stream is.
+            let table = layer::read_layer(counted, &budget, options.want, true)
                 .map_err(|e| fail(format!("{member}: {e}")))?;
             tables.insert(member, table);
         }
@@ -290,7 +292,7 @@ pub(crate) fn read_export(
             (Some(t), _) => t.clone(),
             // A layer that looked like JSON: read it from memory.
             (None, Some(bytes)) => {
-                layer::read_layer(&bytes[..], &budget, options.want).map_err(at)?
+                layer::read_layer(&bytes[..], &budget, options.want, true).map_err(at)?
             }
             (None, None) => return Err(at("missing from the export".into())),
         };
@@ -302,15 +304,10 @@ pub(crate) fn read_export(
                 )));
             }
         }
-        if table.diff_id != diff_ids[index] {
-            return Err(at(format!(
-                "uncompressed content does not match the config's diff_id: expected {}, got {}",
-                diff_ids[index], table.diff_id
-            )));
-        }
+        let diff_id = crate::checked_diff_id(&table, &diff_ids[index]).map_err(at)?;
         layers.push(Layer {
             blob_digest: table.blob_digest.clone(),
-            diff_id: table.diff_id.clone(),
+            diff_id,
             compression: table.compression,
             compressed_size: table.compressed_size,
             uncompressed_size: table.uncompressed_size,
@@ -371,6 +368,7 @@ mod tests {
             max_uncompressed: u64::MAX,
             want: &want,
             progress: &progress,
+            full_digests: false,
         };
         let err = read_export(file, "docker-daemon:x", &options).expect_err("nine images");
         assert_eq!(

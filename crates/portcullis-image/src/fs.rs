@@ -283,7 +283,7 @@ mod tests {
     fn merge_with(layers: &[Vec<u8>], want: &dyn Fn(&[u8]) -> bool) -> Filesystem {
         let tables = layers
             .iter()
-            .map(|l| read_layer(&l[..], &Budget::new(u64::MAX), want).expect("layer"));
+            .map(|l| read_layer(&l[..], &Budget::new(u64::MAX), want, true).expect("layer"));
         Filesystem::merge(tables, want)
     }
 

@@ -164,6 +164,15 @@ fn load_with(
     cap: u64,
     platform: Option<&str>,
 ) -> Result<portcullis_image::Image, String> {
+    load_full(target, cap, platform, false)
+}
+
+fn load_full(
+    target: &str,
+    cap: u64,
+    platform: Option<&str>,
+    full_digests: bool,
+) -> Result<portcullis_image::Image, String> {
     let t = Target::parse(target)
         .map_err(|e| e.message)?
         .ok_or("not an image target")?;
@@ -174,6 +183,7 @@ fn load_with(
             max_uncompressed: cap,
             want: &all_paths,
             progress: &|_| {},
+            full_digests,
         })
         .map_err(|e| e.message)
 }
@@ -322,6 +332,7 @@ fn docker_archive_legacy_layout_with_two_images() {
     );
     let one = refs[1]
         .load(&LoadOptions {
+            full_digests: false,
             max_uncompressed: u64::MAX,
             want: &all_paths,
             progress: &|_| {},
@@ -405,12 +416,24 @@ fn diff_id_mismatch_missing_blob_and_bad_config_are_errors() {
     // The config names the diff_id of `other`, the layer holds `tar`.
     let m = layout.image(&[(other.clone(), gzip(&tar))], "");
     layout.index(&[(m, "")]);
-    let err = load(&layout.path()).expect_err("diff_id");
+    let err = load_full(&layout.path(), u64::MAX, None, true).expect_err("diff_id");
     let expected = format!(
         "uncompressed content does not match the config's diff_id: expected {}, got {}",
         digest(&other),
         digest(&tar)
     );
+    assert!(err.ends_with(&expected), "{err}");
+    // By default a compressed blob is checked by its digest, which the
+    // manifest pins; the config's diff_id is taken as it is (a runtime
+    // refuses to unpack such an image).
+    let image = load(&layout.path()).expect("blob digest verified");
+    assert_eq!(image.layers[0].diff_id, digest(&other));
+    assert_eq!(names(&image), vec![("/a".to_owned(), 0o644, 0)]);
+    // An uncompressed blob's diff_id is its blob digest: always checked.
+    let layout = Layout::new();
+    let m = layout.image(&[(other.clone(), tar.clone())], "");
+    layout.index(&[(m, "")]);
+    let err = load(&layout.path()).expect_err("plain diff_id");
     assert!(err.ends_with(&expected), "{err}");
 
     let layout = one_layer_layout(gzip(&tar), tar.clone(), "");

@@ -179,6 +179,12 @@ impl Policy {
         }
     }
 
+    /// Whether an exception matches images by digest, so every digest of a
+    /// target must be computed (see [`Exception::images_name_digest`]).
+    pub fn names_digests(&self) -> bool {
+        self.exceptions.iter().any(|e| e.images_name_digest)
+    }
+
     pub fn enabled(&self, rule: &Rule) -> bool {
         !self.disabled.iter().any(|d| d == rule.code)
     }
@@ -646,8 +652,10 @@ pub struct TargetReport {
 pub struct LxdDetails {
     /// `unified` (one tarball) or `split` (metadata tarball plus rootfs).
     pub layout: String,
-    /// LXD's fingerprint of the image (`sha256:…`).
-    pub fingerprint: String,
+    /// LXD's fingerprint of the image (`sha256:…`); `null` when it was not
+    /// computed (a squashfs rootfs, without `--full-digests`).
+    #[serde(default)]
+    pub fingerprint: Option<String>,
     pub architecture: String,
     /// `metadata.yaml`'s `creation_date`, as RFC 3339 (UTC).
     pub creation_date: String,

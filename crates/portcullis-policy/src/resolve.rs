@@ -181,6 +181,11 @@ fn exception(src: &Source, entry: &Spanned<ExceptionEntry>) -> Result<Exception,
         }
     };
     let images = globs(&e.images, "images", false);
+    let images_name_digest = e.images.as_ref().is_some_and(|list| {
+        list.get_ref()
+            .iter()
+            .any(|p| p.get_ref().contains("sha256:"))
+    });
     let dockerfiles = globs(&e.dockerfiles, "dockerfiles", true);
     let paths = globs(&e.paths, "paths", true);
     let ports = e.ports.as_ref().map(|list| {
@@ -229,6 +234,7 @@ fn exception(src: &Source, entry: &Spanned<ExceptionEntry>) -> Result<Exception,
     Ok(Exception {
         rules,
         images,
+        images_name_digest,
         dockerfiles,
         paths,
         ports,

@@ -218,6 +218,7 @@ struct Logical<'a> {
 #[serde(rename_all = "camelCase")]
 struct LayerProperties<'a> {
     layer_index: usize,
+    #[serde(skip_serializing_if = "str::is_empty")]
     diff_id: &'a str,
 }
 

@@ -88,9 +88,12 @@ pub enum Location {
     Config {
         pointer: String,
     },
-    /// A path in a layer (0-based index, its diff_id).
+    /// A path in a layer (0-based index, its diff_id). An LXD image's
+    /// rootfs is layer 0 and its digest LXD's fingerprint, empty (and left
+    /// out of reports) when the fingerprint was not computed.
     Layer {
         index: usize,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
         digest: String,
         path: String,
     },

@@ -58,6 +58,10 @@ pub struct Scanner {
     /// in no project (no `.git` or `portcullis.toml` above them): the
     /// baseline file's, before the current directory (see docs/policy.md).
     pub fingerprint_roots: Vec<PathBuf>,
+    /// Compute digests the scan does not need (`--full-digests`): see
+    /// [`portcullis_image::LoadOptions::full_digests`]. Also on when an
+    /// exception names images by digest.
+    pub full_digests: bool,
 }
 
 /// Image reading progress.
@@ -84,6 +88,7 @@ impl Default for Scanner {
             progress: None,
             registry: portcullis_image::RegistryOptions::default(),
             fingerprint_roots: Vec::new(),
+            full_digests: false,
         }
     }
 }
@@ -132,6 +137,7 @@ impl Scanner {
             max_uncompressed: self.max_uncompressed,
             want: &want,
             progress: &read,
+            full_digests: self.full_digests || self.policy.names_digests(),
         };
         let path = match target {
             portcullis_image::Target::DockerArchive { path, .. }
@@ -234,6 +240,7 @@ impl Scanner {
             max_uncompressed: self.max_uncompressed,
             want: &want,
             progress: &read,
+            full_digests: self.full_digests || self.policy.names_digests(),
         };
         if let Some(progress) = &self.progress {
             let layer_bytes = match layout {
@@ -282,7 +289,7 @@ impl Scanner {
             TargetInfo {
                 target: target.to_owned(),
                 kind: "lxd".into(),
-                digest: Some(digest),
+                digest,
                 path: Some(path),
                 references: Vec::new(),
                 source: None,

@@ -109,6 +109,13 @@ struct ScanArgs {
     /// (guards against decompression bombs). Suffixes K, M, G, T (powers of 1024).
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "64G")]
     max_uncompressed: u64,
+    /// Also compute digests the scan does not need: the diff_id of each
+    /// compressed layer (its blob digest, which the manifest pins, is always
+    /// checked) and the LXD fingerprint of a split image whose rootfs is a
+    /// squashfs (hashing the whole file). On by itself when an exception
+    /// names images by `sha256:` digest.
+    #[arg(long)]
+    full_digests: bool,
     /// Reach this registry (HOST or HOST:PORT) without verifying its TLS
     /// certificate, or over plain HTTP if it does not speak TLS; repeatable.
     /// Loopback registries always are.
@@ -346,6 +353,7 @@ fn scan(args: ScanArgs) -> ExitCode {
         keep_source: plan.renders(Format::Human) || plan.renders(Format::Html),
         platform: args.platform,
         max_uncompressed: args.max_uncompressed,
+        full_digests: args.full_digests,
         dockerfile: args.dockerfile,
         // Outside a project, fingerprints name files relative to the
         // baseline's directory (docs/policy.md, "Baselines").

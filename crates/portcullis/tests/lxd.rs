@@ -36,7 +36,13 @@ const NOT_APPLICABLE: [&str; 7] = [
 ];
 
 fn scan_json(target: &str) -> Value {
-    let o = run(&["scan", "--format", "json", target]);
+    scan_json_with(target, &[])
+}
+
+fn scan_json_with(target: &str, options: &[&str]) -> Value {
+    let mut args = vec!["scan", "--format", "json", target];
+    args.extend(options);
+    let o = run(&args);
     assert_eq!(
         o.status.code(),
         Some(1),
@@ -92,6 +98,16 @@ fn check(target: &str, layout: &str, format: &str, compression: &str, descriptio
         "{target}: vsftpd is installed, not enabled; the ftp entries are commented out or disabled"
     );
     let lxd = &t["lxd"];
+    if format == "squashfs" {
+        // Not computed by default: it would read the whole squashfs.
+        assert!(t["digest"].is_null(), "{target}");
+        assert!(lxd["fingerprint"].is_null(), "{target}");
+        assert_eq!(lxd.get("fingerprint"), Some(&Value::Null), "{target}");
+    } else {
+        let digest = t["digest"].as_str().unwrap_or("");
+        assert!(digest.starts_with("sha256:"), "{target}: {digest}");
+        assert_eq!(lxd["fingerprint"], t["digest"], "{target}");
+    }
     assert_eq!(lxd["layout"], layout, "{target}");
     assert_eq!(lxd["rootfs_format"], format, "{target}");
     assert_eq!(lxd["compression"], compression, "{target}");
@@ -235,7 +251,7 @@ fn fingerprints_agree_with_a_real_lxd_daemon() {
         ("fixture", "busybox.tar.gz"),
         ("split", "lxd:busybox.meta.tar.xz,busybox.rootfs.squashfs"),
     ] {
-        let t = scan_json(target);
+        let t = scan_json_with(target, &["--full-digests"]);
         let digest = t["digest"].as_str().expect("digest");
         let short = fingerprint(alias);
         assert_eq!(short.len(), 12);
@@ -244,5 +260,35 @@ fn fingerprints_agree_with_a_real_lxd_daemon() {
             "{target}: {digest} vs LXD's {short}"
         );
         assert_eq!(t["lxd"]["fingerprint"], digest);
+        for f in t["findings"].as_array().expect("findings") {
+            assert_eq!(f["location"]["digest"], digest, "{target}");
+        }
     }
+    // An exception naming the image by fingerprint turns hashing on by
+    // itself: without it the pattern could never match.
+    let split = fingerprint("split");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let policy = dir.path().join("portcullis.toml");
+    std::fs::write(
+        &policy,
+        format!(
+            "[[exception]]\nrules = [\"SQ40102\"]\nimages = [\"sha256:{split}*\"]\nreason = \"busybox needs them\"\n"
+        ),
+    )
+    .expect("write policy");
+    let policy = policy.to_string_lossy();
+    let t = scan_json_with(
+        "lxd:busybox.meta.tar.xz,busybox.rootfs.squashfs",
+        &["--config", &policy],
+    );
+    let digest = t["digest"].as_str().expect("digest computed");
+    assert!(digest.starts_with(&format!("sha256:{split}")), "{digest}");
+    let suppressed: Vec<&str> = t["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "SQ40102")
+        .map(|f| f["suppressed"]["reason"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(suppressed, ["busybox needs them", "busybox needs them"]);
 }

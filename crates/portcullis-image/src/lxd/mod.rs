@@ -62,8 +62,10 @@ pub struct LxdImage {
     pub name: String,
     pub layout: Layout,
     /// LXD's fingerprint: the SHA-256 of the unified tarball, or of the
-    /// metadata tarball followed by the rootfs file.
-    pub fingerprint: String,
+    /// metadata tarball followed by the rootfs file. `None` for a squashfs
+    /// rootfs unless [`LoadOptions::full_digests`]: hashing it would read
+    /// the whole file, several times the cost of the scan.
+    pub fingerprint: Option<String>,
     pub metadata: Metadata,
     /// `tar` or `squashfs`.
     pub rootfs_format: &'static str,
@@ -210,7 +212,7 @@ fn read_tarball(
         prefix,
         other: &mut other,
     };
-    let table = read_tar(reader, budget, options.want, Some(rooted)).map_err(fail)?;
+    let table = read_tar(reader, budget, options.want, Some(rooted), false).map_err(fail)?;
     Ok((table, metadata))
 }
 
@@ -241,7 +243,7 @@ pub fn load(name: &str, layout: &Layout, options: &LoadOptions<'_>) -> Result<Lx
             }
             let mut fs = Filesystem::default();
             let (fingerprint, compression, entries) = (
-                table.blob_digest.clone(),
+                Some(table.blob_digest.clone()),
                 table.compression.to_owned(),
                 table.entries,
             );
@@ -274,9 +276,12 @@ pub fn load(name: &str, layout: &Layout, options: &LoadOptions<'_>) -> Result<Lx
                 return Err(fail(qcow2_message()));
             }
             // LXD's fingerprint hashes the whole rootfs file, which listing a
-            // squashfs does not read: both at once.
+            // squashfs does not read: both at once, and for a squashfs only
+            // when asked.
+            let hash = options.full_digests || !is_squashfs(&m);
             let (fingerprint, listed) = std::thread::scope(|scope| {
-                let hashing = scope.spawn(|| fingerprint(&[meta_path, rootfs]));
+                let hashing =
+                    scope.spawn(|| hash.then(|| fingerprint(&[meta_path, rootfs])).transpose());
                 let listed = (|| -> Result<_> {
                     if is_squashfs(&m) {
                         let (table, compression) =

@@ -14,6 +14,8 @@ fn options<'a>(want: &'a (dyn Fn(&[u8]) -> bool + Sync)) -> LoadOptions<'a> {
         max_uncompressed: u64::MAX,
         want,
         progress: &|_| {},
+        // Tarballs are hashed either way (the scan reads them whole).
+        full_digests: false,
     }
 }
 
@@ -106,7 +108,9 @@ fn unified_images_in_every_compression_are_read_in_one_pass() {
         assert_eq!(image.metadata.property("release"), Some("1.36"));
         assert_eq!(
             image.fingerprint,
-            crate::layer::sha256_hex(&std::fs::read(&path).expect("read"))
+            Some(crate::layer::sha256_hex(
+                &std::fs::read(&path).expect("read")
+            ))
         );
         assert_eq!(
             listing(&image.fs),
@@ -155,7 +159,7 @@ fn split_images_with_a_tarball_rootfs() {
     assert_eq!(listing(&image.fs), ["/usr/bin/su File 4755"]);
     let mut both = std::fs::read(&meta).expect("meta");
     both.extend(std::fs::read(&rootfs).expect("rootfs"));
-    assert_eq!(image.fingerprint, crate::layer::sha256_hex(&both));
+    assert_eq!(image.fingerprint, Some(crate::layer::sha256_hex(&both)));
 }
 
 #[test]
@@ -262,4 +266,84 @@ fn damaged_squashfs_is_an_error_never_a_panic() {
     }
     assert_eq!(ok + refused, 200);
     assert!(refused > 100, "{refused} refused");
+}
+
+/// Wanted files are read from data blocks, holes and shared fragments,
+/// in squashfs images made by the real mksquashfs.
+#[test]
+fn squashfs_file_contents_come_from_blocks_holes_and_fragments() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path().join("root");
+    let units = root.join("usr/lib/systemd/system");
+    std::fs::create_dir_all(&units).expect("mkdir");
+    std::fs::create_dir_all(root.join("etc")).expect("mkdir");
+    // Three 128 KiB blocks and a tail; text that differs block to block.
+    let passwd: Vec<u8> = (0..400_000u32)
+        .map(|i| b"abcdefghijklmnopqrstuvwxyz:\n"[(i as usize * 7 + (i as usize >> 17)) % 28])
+        .collect();
+    // Two all-zero blocks (stored as holes) and a tail.
+    let mut sparse = vec![0u8; 2 << 17];
+    sparse.extend_from_slice(b"[Service]\nExecStart=/usr/sbin/sshd -D\n");
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        ("etc/passwd", passwd),
+        ("usr/lib/systemd/system/sparse.service", sparse),
+        (
+            "usr/lib/systemd/system/a.socket",
+            b"[Socket]\nListenStream=22\n".to_vec(),
+        ),
+        ("usr/lib/systemd/system/b.service", b"[Service]\n".to_vec()),
+        ("usr/lib/systemd/system/empty.service", Vec::new()),
+    ];
+    for (path, bytes) in &files {
+        std::fs::write(root.join(path), bytes).expect("write");
+    }
+    for (compressor, extra) in [
+        ("gzip", None),
+        ("xz", None),
+        ("zstd", Some("-no-fragments")),
+    ] {
+        let image = dir.path().join(format!("{compressor}.squashfs"));
+        let mut mk = std::process::Command::new("mksquashfs");
+        mk.arg(&root).arg(&image).args([
+            "-noappend",
+            "-quiet",
+            "-no-progress",
+            "-comp",
+            compressor,
+        ]);
+        mk.args(extra);
+        let out = mk.output().expect("mksquashfs (squashfs-tools) is needed");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let budget = Budget::new(1 << 30);
+        let (table, named) = squashfs::read(&image, &budget, &|_: &[u8]| true).expect(compressor);
+        assert_eq!(named, compressor);
+        let mut got: Vec<(String, usize)> = table
+            .contents
+            .iter()
+            .map(|(path, bytes)| {
+                let (_, want) = files
+                    .iter()
+                    .find(|(p, _)| p.as_bytes() == &path[..])
+                    .expect("a file of ours");
+                assert!(bytes == want, "{compressor}: {}", crate::display_path(path));
+                (crate::display_path(path), bytes.len())
+            })
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                ("/etc/passwd".to_owned(), 400_000),
+                ("/usr/lib/systemd/system/a.socket".to_owned(), 25),
+                ("/usr/lib/systemd/system/b.service".to_owned(), 10),
+                ("/usr/lib/systemd/system/empty.service".to_owned(), 0),
+                ("/usr/lib/systemd/system/sparse.service".to_owned(), 262_182),
+            ],
+            "{compressor}"
+        );
+    }
 }

@@ -424,11 +424,12 @@ mod tests {
         let bytes = tar.into_inner().expect("tar");
         let want = |p: &[u8]| p == b"etc/passwd";
         let budget = portcullis_image::Budget::new(u64::MAX);
-        let table = portcullis_image::layer::read_layer(&bytes[..], &budget, &want).expect("layer");
+        let table =
+            portcullis_image::layer::read_layer(&bytes[..], &budget, &want, true).expect("layer");
         let mut img = image(serde_json::json!({"config": {"User": "app"}}));
         img.layers.push(portcullis_image::Layer {
             blob_digest: table.blob_digest.clone(),
-            diff_id: table.diff_id.clone(),
+            diff_id: table.diff_id.clone().expect("hashed"),
             compression: "none",
             compressed_size: 0,
             uncompressed_size: 0,

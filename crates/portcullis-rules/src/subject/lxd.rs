@@ -11,11 +11,13 @@ use portcullis_image::lxd::LxdImage;
 use super::*;
 
 /// The subject of an LXD image. Locations in the root filesystem are
-/// `Location::Layer` with index 0 and the image's LXD fingerprint.
+/// `Location::Layer` with index 0 and the image's LXD fingerprint (empty
+/// when it was not computed).
 pub fn from_lxd(image: LxdImage) -> Subject {
+    let fingerprint = image.fingerprint.unwrap_or_default();
     let anchor = Located::new(Location::Layer {
         index: 0,
-        digest: image.fingerprint.clone(),
+        digest: fingerprint.clone(),
         path: "/".into(),
     });
     Subject {
@@ -35,7 +37,7 @@ pub fn from_lxd(image: LxdImage) -> Subject {
         },
         source: None,
         image: Some(Arc::new(ImageFacts {
-            diff_ids: vec![image.fingerprint],
+            diff_ids: vec![fingerprint],
             layer_history: vec![None],
             fs: image.fs,
             boundary: portcullis_image::history::Boundary::NoBase,

@@ -407,6 +407,7 @@ mod tests {
             &layer[..],
             &portcullis_image::Budget::new(u64::MAX),
             &wants,
+            true,
         )
         .expect("layer");
         ImageFacts {
