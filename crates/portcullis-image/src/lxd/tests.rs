@@ -347,3 +347,111 @@ fn squashfs_file_contents_come_from_blocks_holes_and_fragments() {
         );
     }
 }
+
+/// `unsquashfs -lln`'s mode column as (type letter, permission bits).
+fn ls_mode(text: &str) -> (char, u16) {
+    let b = text.as_bytes();
+    let mut mode = 0u16;
+    for (i, bit) in [0o400, 0o200, 0o100, 0o40, 0o20, 0o10, 0o4, 0o2, 0o1]
+        .into_iter()
+        .enumerate()
+    {
+        if !matches!(b[1 + i], b'-' | b'S' | b'T') {
+            mode |= bit;
+        }
+    }
+    for (at, bit) in [(3, 0o4000), (6, 0o2000), (9, 0o1000)] {
+        if matches!(b[at], b's' | b'S' | b't' | b'T') {
+            mode |= bit;
+        }
+    }
+    (b[0] as char, mode)
+}
+
+/// Every entry of a squashfs made by mksquashfs (long directories that
+/// need several listing headers, hard links, devices, fifos, owners set by
+/// pseudo definitions, names with spaces and UTF-8) is read as
+/// `unsquashfs -lln` lists it: path, type, mode, owner, size, link target.
+#[test]
+fn squashfs_listing_matches_unsquashfs() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path().join("root");
+    let many = root.join("usr/share/many files");
+    std::fs::create_dir_all(&many).expect("mkdir");
+    std::fs::create_dir_all(root.join("etc/ü/deeper/still")).expect("mkdir");
+    for i in 0..700 {
+        std::fs::write(many.join(format!("f{i:03}")), vec![b'x'; i]).expect("write");
+    }
+    std::fs::write(root.join("etc/passwd"), b"root:x:0:0::/root:/bin/sh\n").expect("write");
+    std::os::unix::fs::symlink("/etc/passwd", root.join("etc/abs")).expect("symlink");
+    std::os::unix::fs::symlink("../usr/share", root.join("etc/rel")).expect("symlink");
+    std::fs::hard_link(root.join("etc/passwd"), root.join("etc/hard")).expect("link");
+    let status = std::process::Command::new("mkfifo")
+        .arg(root.join("etc/fifo"))
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    let image = dir.path().join("t.squashfs");
+    let out = std::process::Command::new("mksquashfs")
+        .arg(&root)
+        .arg(&image)
+        .args(["-noappend", "-quiet", "-no-progress", "-comp", "xz"])
+        .args(["-p", "dev d 755 0 0", "-p", "dev/null c 666 0 0 1 3"])
+        .args(["-p", "dev/sda b 660 0 6 8 0"])
+        .args(["-p", "etc/passwd m 4755 1000 1001", "-p", "usr m 1777 0 0"])
+        .output()
+        .expect("mksquashfs (squashfs-tools) is needed");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let listed = std::process::Command::new("unsquashfs")
+        .args(["-lln", "-d", "r"])
+        .arg(&image)
+        .output()
+        .expect("unsquashfs");
+    assert!(listed.status.success());
+    let mut want: Vec<String> = String::from_utf8(listed.stdout)
+        .expect("utf-8")
+        .lines()
+        .filter_map(|line| {
+            // MODE UID/GID SIZE|MAJOR, MINOR DATE TIME r/PATH[ -> TARGET]
+            let (head, path) = line.split_once(" r/")?;
+            let fields: Vec<&str> = head.split_whitespace().collect();
+            let (kind, mode) = ls_mode(fields[0]);
+            let size = if kind == '-' { fields[2] } else { "0" };
+            let (path, link) = match path.split_once(" -> ") {
+                Some((p, l)) => (p, l),
+                None => (path, ""),
+            };
+            Some(format!("/{path} {kind} {mode:o} {} {size} {link}", fields[1]))
+        })
+        .collect();
+    want.sort();
+    let budget = Budget::new(1 << 30);
+    let (table, _) = squashfs::read(&image, &budget, &nothing).expect("read");
+    let mut got: Vec<String> = table
+        .recs
+        .iter()
+        .map(|r| {
+            let kind = match r.kind {
+                EntryKind::File => '-',
+                EntryKind::Dir => 'd',
+                EntryKind::Symlink => 'l',
+                EntryKind::CharDevice => 'c',
+                EntryKind::BlockDevice => 'b',
+                EntryKind::Fifo => 'p',
+                _ => '?',
+            };
+            format!(
+                "{} {kind} {:o} {}/{} {} {}",
+                crate::display_path(r.path(&table.names)),
+                r.mode,
+                r.uid,
+                r.gid,
+                r.size,
+                String::from_utf8_lossy(r.link(&table.names).unwrap_or_default())
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(got.len(), 700 + 15);
+    assert_eq!(got, want);
+}
