@@ -5,12 +5,13 @@
 //! the manifest, then for every layer blob in parallel (rayon): read it once,
 //! sha256 the compressed bytes, decompress it with the same libraries as the
 //! scanner (gzip: `flate2::bufread::MultiGzDecoder`, zlib-rs backend; zstd:
-//! `zstd::stream::read::Decoder`; told by magic bytes) and sha256 the
-//! decompressed stream. Nothing else: no tar parsing, no digest checks
-//! against the manifest (the digests are computed, which is the cost).
+//! `zstd::stream::read::Decoder`; told by magic bytes). Nothing else: no
+//! tar parsing, no digest checks against the manifest (the digests are
+//! computed, which is the cost). With `--diff-id`, the decompressed stream
+//! is hashed too (the scanner does that only with `--full-digests`).
 //!
 //! ```text
-//! cargo run --release -p portcullis-image --example floor -- DIR[:REF] [--ref REF] [--json] [--threads N]
+//! cargo run --release -p portcullis-image --example floor -- DIR[:REF] [--ref REF] [--json] [--threads N] [--diff-id]
 //! ```
 //!
 //! Prints one line per layer (bytes in/out, time) and a total; `--json`
@@ -53,6 +54,7 @@ struct LayerResult {
     bytes_in: u64,
     bytes_out: u64,
     blob_digest: String,
+    /// Empty unless asked for.
     diff_id: String,
     seconds: f64,
     /// Seconds since the start of the parallel phase when this layer started.
@@ -127,7 +129,12 @@ fn find_manifest(dir: &Path, reference: Option<&str>) -> Result<Value, BoxError>
     Ok(manifest)
 }
 
-fn read_layer(path: &Path, index: usize, t0: Instant) -> Result<LayerResult, BoxError> {
+fn read_layer(
+    path: &Path,
+    index: usize,
+    t0: Instant,
+    diff_id: bool,
+) -> Result<LayerResult, BoxError> {
     let start = Instant::now();
     let file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut input = BufReader::with_capacity(
@@ -146,7 +153,7 @@ fn read_layer(path: &Path, index: usize, t0: Instant) -> Result<LayerResult, Box
     } else {
         "none"
     };
-    let mut out_hasher = Sha256::new();
+    let mut out_hasher = diff_id.then(Sha256::new);
     let mut bytes_out = 0u64;
     let mut buf = vec![0u8; BUF];
     let mut drain = |r: &mut dyn Read| -> io::Result<()> {
@@ -157,7 +164,9 @@ fn read_layer(path: &Path, index: usize, t0: Instant) -> Result<LayerResult, Box
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
             };
-            out_hasher.update(&buf[..n]);
+            if let Some(h) = &mut out_hasher {
+                h.update(&buf[..n]);
+            }
             bytes_out += n as u64;
         }
     };
@@ -188,7 +197,9 @@ fn read_layer(path: &Path, index: usize, t0: Instant) -> Result<LayerResult, Box
         bytes_in: input.count,
         bytes_out,
         blob_digest: hex(input.hasher.finalize().as_slice()),
-        diff_id: hex(out_hasher.finalize().as_slice()),
+        diff_id: out_hasher
+            .map(|h| hex(h.finalize().as_slice()))
+            .unwrap_or_default(),
         seconds: start.elapsed().as_secs_f64(),
         started: start.duration_since(t0).as_secs_f64(),
     })
@@ -199,21 +210,26 @@ fn run() -> Result<(), BoxError> {
     let mut reference = None;
     let mut json = false;
     let mut threads = 0usize;
+    let mut diff_id = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--json" => json = true,
+            "--diff-id" => diff_id = true,
             "--ref" => reference = Some(args.next().ok_or("--ref needs a value")?),
             "--threads" => threads = args.next().ok_or("--threads needs a value")?.parse()?,
             "-h" | "--help" => {
-                println!("usage: floor [oci:]DIR[:REF] [--ref REF] [--json] [--threads N]");
+                println!(
+                    "usage: floor [oci:]DIR[:REF] [--ref REF] [--json] [--threads N] [--diff-id]"
+                );
                 return Ok(());
             }
             _ if target.is_none() => target = Some(a),
             _ => return Err(format!("unexpected argument {a:?}").into()),
         }
     }
-    let target = target.ok_or("usage: floor [oci:]DIR[:REF] [--ref REF] [--json] [--threads N]")?;
+    let target = target
+        .ok_or("usage: floor [oci:]DIR[:REF] [--ref REF] [--json] [--threads N] [--diff-id]")?;
     let target = target.strip_prefix("oci:").unwrap_or(&target).to_string();
     // DIR:REF, unless DIR itself exists (a directory name may hold a colon).
     let dir = if Path::new(&target).is_dir() {
@@ -226,11 +242,14 @@ fn run() -> Result<(), BoxError> {
     } else {
         PathBuf::from(&target)
     };
-    if threads > 0 {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build_global()?;
+    // As the scanner (`each_in_parallel`): twice as many threads as cores,
+    // so that layer counts that do not divide by the cores still fill them.
+    if threads == 0 {
+        threads = 2 * std::thread::available_parallelism().map_or(1, |n| n.get());
     }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global()?;
 
     let t0 = Instant::now();
     let manifest = find_manifest(&dir, reference.as_deref())?;
@@ -244,7 +263,7 @@ fn run() -> Result<(), BoxError> {
     let mut results = layers
         .par_iter()
         .enumerate()
-        .map(|(i, p)| read_layer(p, i, t_layers))
+        .map(|(i, p)| read_layer(p, i, t_layers, diff_id))
         .collect::<Result<Vec<_>, _>>()?;
     results.sort_by_key(|r| r.index);
     let total = t0.elapsed().as_secs_f64();

@@ -401,7 +401,11 @@ fn squashfs_listing_matches_unsquashfs() {
         .args(["-p", "etc/passwd m 4755 1000 1001", "-p", "usr m 1777 0 0"])
         .output()
         .expect("mksquashfs (squashfs-tools) is needed");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let listed = std::process::Command::new("unsquashfs")
         .args(["-lln", "-d", "r"])
         .arg(&image)
@@ -421,7 +425,10 @@ fn squashfs_listing_matches_unsquashfs() {
                 Some((p, l)) => (p, l),
                 None => (path, ""),
             };
-            Some(format!("/{path} {kind} {mode:o} {} {size} {link}", fields[1]))
+            Some(format!(
+                "/{path} {kind} {mode:o} {} {size} {link}",
+                fields[1]
+            ))
         })
         .collect();
     want.sort();
