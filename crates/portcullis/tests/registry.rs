@@ -27,6 +27,10 @@ fn run_in(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    // A proxy set where the tests run must not take the tests' requests.
+    for var in ["http_proxy", "https_proxy", "all_proxy", "no_proxy"] {
+        cmd.env_remove(var).env_remove(var.to_ascii_uppercase());
+    }
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -455,6 +459,131 @@ fn layout_findings() -> Vec<String> {
     findings(&run(&["scan", "--format", "json", "oci:oci-good-buildah"])).1
 }
 
+/// A forward proxy on 127.0.0.1: CONNECT is tunnelled, an absolute-form
+/// request is forwarded in origin form, both to 127.0.0.1 at the port asked
+/// for. It records what it was asked (`CONNECT host:port`, `GET url`).
+fn forward_proxy() -> (u16, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let log = log.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(client);
+                let mut head = String::new();
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    head.push_str(&line);
+                    if line == "\r\n" {
+                        break;
+                    }
+                }
+                let first = head.lines().next().unwrap_or("").to_owned();
+                let mut words = first.split(' ');
+                let (method, target) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+                log.lock().expect("log").push(format!("{method} {target}"));
+                let (authority, rest) = match method {
+                    "CONNECT" => (target, None),
+                    _ => {
+                        let after = target.strip_prefix("http://").unwrap_or(target);
+                        let (authority, path) =
+                            after.split_at(after.find('/').unwrap_or(after.len()));
+                        let head = head.replacen(target, path, 1);
+                        (authority, Some(head))
+                    }
+                };
+                let upstream_port = authority.rsplit(':').next().unwrap_or("80");
+                let Ok(upstream) = TcpStream::connect(format!("127.0.0.1:{upstream_port}")) else {
+                    return;
+                };
+                let mut client = reader.into_inner();
+                let mut to_upstream = upstream.try_clone().expect("clone");
+                match rest {
+                    None => {
+                        let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+                    }
+                    Some(head) => {
+                        let _ = to_upstream.write_all(head.as_bytes());
+                    }
+                }
+                let mut from_client = client.try_clone().expect("clone");
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut from_client, &mut to_upstream);
+                    let _ = to_upstream.shutdown(std::net::Shutdown::Write);
+                });
+                let mut from_upstream = upstream;
+                let _ = std::io::copy(&mut from_upstream, &mut client);
+                let _ = client.shutdown(std::net::Shutdown::Write);
+            });
+        }
+    });
+    (port, seen)
+}
+
+/// HTTP(S)_PROXY is honoured for a registry that is not loopback (here a
+/// name only the proxy knows), and never for a loopback one.
+#[test]
+fn registries_are_reached_through_the_environment_proxy() {
+    let registry = serve(Arc::new(|r: &Request, _| registry_answer(&r.path)));
+    let (proxy, log) = forward_proxy();
+    let proxy_url = format!("http://127.0.0.1:{proxy}");
+    let env = [
+        ("HTTPS_PROXY", proxy_url.as_str()),
+        ("http_proxy", proxy_url.as_str()),
+    ];
+    let host = format!("registry.test:{registry}");
+    let o = run_in(
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--insecure-registry",
+            &host,
+            &format!("docker://{host}/good:1"),
+        ],
+        "",
+        &env,
+    );
+    assert_eq!(findings(&o).1, layout_findings(), "{}", stderr(&o));
+    let seen = log.lock().expect("log").clone();
+    // The TLS probe goes through a tunnel, the plain HTTP requests in
+    // absolute form: every one of them through the proxy.
+    assert_eq!(seen.first(), Some(&format!("CONNECT {host}")));
+    let fetched: Vec<&String> = seen.iter().filter(|s| s.starts_with("GET ")).collect();
+    assert!(
+        fetched.contains(&&format!("GET http://{host}/v2/good/manifests/1")),
+        "{seen:?}"
+    );
+    assert!(
+        fetched
+            .iter()
+            .any(|s| s.contains(&format!("/v2/good/blobs/{LAYER0}"))),
+        "{seen:?}"
+    );
+    let before = seen.len();
+    let o = run_in(
+        &[
+            "scan",
+            "--format",
+            "json",
+            &format!("docker://127.0.0.1:{registry}/good:1"),
+        ],
+        "",
+        &env,
+    );
+    assert_eq!(findings(&o).1, layout_findings());
+    assert_eq!(
+        log.lock().expect("log").len(),
+        before,
+        "loopback is never proxied"
+    );
+}
+
 #[test]
 fn fake_registry_anonymous() {
     let port = serve(Arc::new(|r: &Request, _| registry_answer(&r.path)));
@@ -754,6 +883,48 @@ fn retries_on_503_and_429() {
     ]);
     assert_eq!(findings(&o).1, layout_findings());
     assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 3);
+}
+
+#[test]
+fn retry_after_is_waited_for_up_to_the_timeout() {
+    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = calls.clone();
+    let port = serve(Arc::new(move |r: &Request, _| {
+        if r.path == "/v2/good/manifests/1"
+            && counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0
+        {
+            return status(429, &[("Retry-After", "2")]);
+        }
+        if r.path == "/v2/slow/manifests/1" {
+            return status(503, &[("Retry-After", "3600")]);
+        }
+        registry_answer(&r.path)
+    }));
+    let started = std::time::Instant::now();
+    let o = run(&[
+        "scan",
+        "--format",
+        "json",
+        &format!("docker://127.0.0.1:{port}/good:1"),
+    ]);
+    assert_eq!(findings(&o).1, layout_findings());
+    assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 2);
+    // The registry's 2 s, not our first backoff (0.5 s).
+    assert!(started.elapsed() >= std::time::Duration::from_secs(2));
+    // An hour is longer than the timeout: an error at once, not a hang.
+    let o = run(&[
+        "scan",
+        "--registry-timeout",
+        "5",
+        &format!("docker://127.0.0.1:{port}/slow:1"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        format!(
+            "error: docker://127.0.0.1:{port}/slow:1: manifest: the registry answered 503 Status and asks to retry after 3600 s, longer than the timeout (5 s, --registry-timeout)\n"
+        )
+    );
 }
 
 #[test]

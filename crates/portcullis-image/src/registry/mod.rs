@@ -71,6 +71,62 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|a| a.is_loopback())
 }
 
+/// The proxy requests to `scheme://host:port` go through, from the
+/// environment as curl and Go read it: `https_proxy`/`HTTPS_PROXY` for
+/// HTTPS, `http_proxy`/`HTTP_PROXY` for HTTP, else `all_proxy`/`ALL_PROXY`;
+/// none for loopback hosts and for hosts `no_proxy`/`NO_PROXY` names (a
+/// comma-separated list of host names, which also cover their subdomains,
+/// with an optional leading `.` or `*.`, IP addresses, optional `:port`,
+/// or `*` for every host). Returns (the variable, its value).
+fn proxy_for(
+    scheme: &str,
+    host: &str,
+    port: u16,
+    var: &dyn Fn(&str) -> Option<String>,
+) -> Option<(String, String)> {
+    let get = |name: &str| {
+        let lower = name.to_ascii_lowercase();
+        [lower, name.to_owned()]
+            .into_iter()
+            .find_map(|n| var(&n).filter(|v| !v.trim().is_empty()).map(|v| (n, v)))
+    };
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    if is_loopback(&host) {
+        return None;
+    }
+    if let Some((_, list)) = get("NO_PROXY") {
+        for entry in list.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            if entry == "*" {
+                return None;
+            }
+            let (name, wanted_port) = match entry.rsplit_once(':') {
+                Some((name, p)) if !name.contains(':') => (name, p.parse::<u16>().ok()),
+                _ => (entry, None),
+            };
+            if wanted_port.is_some_and(|p| p != port) {
+                continue;
+            }
+            let name = name
+                .trim_start_matches("*.")
+                .trim_start_matches('.')
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_ascii_lowercase();
+            if host == name || host.ends_with(&format!(".{name}")) {
+                return None;
+            }
+        }
+    }
+    match scheme {
+        "https" => get("HTTPS_PROXY"),
+        _ => get("HTTP_PROXY"),
+    }
+    .or_else(|| get("ALL_PROXY"))
+}
+
 /// Loopback hosts and the ones the user named: TLS unverified, plain HTTP allowed.
 fn is_insecure(reference: &Reference, options: &RegistryOptions) -> bool {
     is_loopback(reference.host_only())
@@ -164,6 +220,9 @@ pub(crate) struct Client {
     sizes: Mutex<HashMap<String, u64>>,
     /// Manifests already fetched, by digest.
     manifests: Mutex<HashMap<String, Vec<u8>>>,
+    /// The longest `Retry-After` waited for (the timeout): a registry that
+    /// asks for longer is an error at once.
+    longest_wait: Duration,
 }
 
 enum Status {
@@ -177,23 +236,44 @@ impl Client {
     fn new(reference: &Reference, options: &RegistryOptions) -> Result<Client> {
         let shown = reference.to_string();
         let insecure = is_insecure(reference, options);
-        let mut builder = ureq::AgentBuilder::new()
-            .timeout_connect(options.timeout)
-            .timeout_read(options.timeout)
-            .timeout_write(options.timeout)
-            .redirects(0)
-            .user_agent(concat!("portcullis/", env!("CARGO_PKG_VERSION")));
-        if insecure {
-            builder = builder
-                .tls_config(unverified_tls().map_err(|e| Error::new(format!("{shown}: {e}")))?);
-        }
-        let agent = builder.build();
-        let scheme = match insecure {
-            true => probe_scheme(&agent, reference.api_host()),
-            false => "https",
+        let base_for = |scheme: &str| {
+            url::Url::parse(&format!("{scheme}://{}/", reference.api_host()))
+                .map_err(|e| Error::new(format!("{shown}: invalid registry address: {e}")))
         };
-        let base = url::Url::parse(&format!("{scheme}://{}/", reference.api_host()))
-            .map_err(|e| Error::new(format!("{shown}: invalid registry address: {e}")))?;
+        // One agent per scheme: the proxy depends on it.
+        let agent_for = |base: &url::Url| -> Result<ureq::Agent> {
+            let mut builder = ureq::AgentBuilder::new()
+                .timeout_connect(options.timeout)
+                .timeout_read(options.timeout)
+                .timeout_write(options.timeout)
+                .redirects(0)
+                .user_agent(concat!("portcullis/", env!("CARGO_PKG_VERSION")));
+            if insecure {
+                builder = builder
+                    .tls_config(unverified_tls().map_err(|e| Error::new(format!("{shown}: {e}")))?);
+            }
+            let proxy = proxy_for(
+                base.scheme(),
+                base.host_str().unwrap_or_default(),
+                base.port_or_known_default().unwrap_or_default(),
+                &|name| std::env::var(name).ok(),
+            );
+            if let Some((name, value)) = proxy {
+                let proxy = ureq::Proxy::new(&value).map_err(|e| {
+                    Error::new(format!(
+                        "{shown}: the proxy in {name} ({value:?}) is not usable: {e}"
+                    ))
+                })?;
+                builder = builder.proxy(proxy);
+            }
+            Ok(builder.build())
+        };
+        let mut base = base_for("https")?;
+        let mut agent = agent_for(&base)?;
+        if insecure && probe_scheme(&agent, reference.api_host()) == "http" {
+            base = base_for("http")?;
+            agent = agent_for(&base)?;
+        }
         let credentials = match &options.credentials {
             Some(c) => Some(c.clone()),
             None => auth::from_config(&reference.registry)
@@ -208,6 +288,7 @@ impl Client {
             authorization: Mutex::new(None),
             sizes: Mutex::new(HashMap::new()),
             manifests: Mutex::new(HashMap::new()),
+            longest_wait: options.timeout,
         })
     }
 
@@ -309,7 +390,21 @@ impl Client {
                 Ok(r) => return Ok(Ok(r)),
                 Err(ureq::Error::Status(code, r)) => {
                     if (code == 429 || code >= 500) && !last {
-                        std::thread::sleep(backoff);
+                        // The registry's own wait, when it says one in
+                        // seconds (the HTTP-date form falls back to ours).
+                        let asked = r
+                            .header("Retry-After")
+                            .and_then(|v| v.trim().parse::<u64>().ok())
+                            .map(Duration::from_secs);
+                        if let Some(asked) = asked.filter(|a| *a > self.longest_wait) {
+                            return Err(self.fail(format!(
+                                "{what}: the registry answered {code} {} and asks to retry after {} s, longer than the timeout ({} s, --registry-timeout)",
+                                r.status_text(),
+                                asked.as_secs(),
+                                self.longest_wait.as_secs()
+                            )));
+                        }
+                        std::thread::sleep(asked.map_or(backoff, |a| a.max(backoff)));
                         continue;
                     }
                     return Ok(Err((code, r)));
@@ -631,6 +726,64 @@ pub fn resolve(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn proxies_come_from_the_environment_unless_no_proxy_names_the_host() {
+        let with = |vars: &[(&str, &str)], scheme: &str, host: &str, port: u16| {
+            let vars: Vec<(String, String)> = vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            proxy_for(scheme, host, port, &|name| {
+                vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+            })
+            .map(|(name, value)| format!("{name}={value}"))
+        };
+        let both = [
+            ("HTTPS_PROXY", "http://upper:3128"),
+            ("https_proxy", "http://lower:3128"),
+            ("HTTP_PROXY", "http://plain:3128"),
+        ];
+        // Lower case first, as curl; by scheme; ALL_PROXY last.
+        assert_eq!(
+            with(&both, "https", "reg.example.com", 443).as_deref(),
+            Some("https_proxy=http://lower:3128")
+        );
+        assert_eq!(
+            with(&both, "http", "reg.example.com", 80).as_deref(),
+            Some("HTTP_PROXY=http://plain:3128")
+        );
+        let all = [("ALL_PROXY", "http://all:1"), ("HTTPS_PROXY", " ")];
+        assert_eq!(
+            with(&all, "https", "reg.example.com", 443).as_deref(),
+            Some("ALL_PROXY=http://all:1")
+        );
+        // Never for loopback.
+        for host in ["127.0.0.1", "localhost", "[::1]"] {
+            assert_eq!(with(&both, "https", host, 5000), None, "{host}");
+        }
+        // NO_PROXY: names cover their subdomains, ports narrow, `*` is all.
+        let cases: [(&str, &str, u16, bool); 10] = [
+            ("example.com", "reg.example.com", 443, false),
+            ("example.com", "example.com", 443, false),
+            ("example.com", "badexample.com", 443, true),
+            (".example.com", "reg.example.com", 443, false),
+            ("*.example.com", "a.b.example.com", 443, false),
+            ("reg.lan:5000", "reg.lan", 5000, false),
+            ("reg.lan:5000", "reg.lan", 443, true),
+            ("other, 10.0.0.5", "10.0.0.5", 443, false),
+            ("*", "anything.org", 443, false),
+            ("", "anything.org", 443, true),
+        ];
+        for (no_proxy, host, port, proxied) in cases {
+            let vars = [("HTTPS_PROXY", "http://p:3128"), ("no_proxy", no_proxy)];
+            assert_eq!(
+                with(&vars, "https", host, port).is_some(),
+                proxied,
+                "NO_PROXY={no_proxy:?} {host}:{port}"
+            );
+        }
+    }
 
     #[test]
     fn insecure_only_for_loopback_and_named_hosts() {
