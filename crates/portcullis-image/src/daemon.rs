@@ -1,6 +1,7 @@
 //! Docker daemon targets (`docker-daemon:NAME[:TAG]`): the image exported by
-//! the Engine API (`GET /images/{name}/get`) on its unix socket, read as the
-//! stream it is — never written to disk.
+//! the Engine API (`GET /images/{name}/get`) on its unix socket or a plain
+//! `tcp://` endpoint (`DOCKER_HOST`), read as the stream it is — never
+//! written to disk.
 //!
 //! The export is a `docker save` tar, and its index (`manifest.json`) comes
 //! last, so the stream cannot be read the way archives are (seeking to the
@@ -16,6 +17,7 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
@@ -27,16 +29,103 @@ use crate::layer::{self, Budget, LayerTable};
 use crate::source::METADATA_CAP;
 use crate::{Image, Layer, LoadOptions};
 
-/// The Docker socket: `DOCKER_HOST` (`unix://PATH`) or the default.
-fn socket_path() -> Result<String> {
-    match std::env::var("DOCKER_HOST") {
-        Ok(host) if !host.is_empty() => match host.strip_prefix("unix://") {
-            Some(path) => Ok(path.to_owned()),
-            None => Err(Error::new(format!(
-                "DOCKER_HOST={host}: only unix:// sockets are supported"
-            ))),
-        },
-        _ => Ok("/var/run/docker.sock".to_owned()),
+/// Where the Engine API answers.
+enum Endpoint {
+    Unix(String),
+    /// `HOST:PORT`, plain TCP (a daemon started with `-H tcp://…`
+    /// `--tls=false`, as Docker-in-Docker services in CI often are).
+    Tcp(String),
+}
+
+/// The endpoint `DOCKER_HOST` names (`unix://PATH`, `tcp://HOST[:PORT]`),
+/// or the default socket. TLS (`DOCKER_TLS_VERIFY`) is not spoken.
+fn endpoint(host: Option<&str>, tls_verify: bool) -> Result<Endpoint> {
+    let Some(host) = host.filter(|h| !h.is_empty()) else {
+        return Ok(Endpoint::Unix("/var/run/docker.sock".to_owned()));
+    };
+    if let Some(path) = host.strip_prefix("unix://") {
+        return Ok(Endpoint::Unix(path.to_owned()));
+    }
+    if let Some(rest) = host.strip_prefix("tcp://") {
+        if tls_verify {
+            return Err(Error::new(format!(
+                "DOCKER_HOST={host} with DOCKER_TLS_VERIFY: TLS to the Docker daemon is not supported; use its unix socket or a plain tcp:// endpoint"
+            )));
+        }
+        let authority = rest.trim_end_matches('/');
+        if authority.is_empty() || authority.contains('/') {
+            return Err(Error::new(format!(
+                "DOCKER_HOST={host}: expected tcp://HOST[:PORT]"
+            )));
+        }
+        let has_port = authority
+            .rsplit_once(':')
+            .is_some_and(|(h, p)| !h.ends_with(':') && p.parse::<u16>().is_ok());
+        return Ok(Endpoint::Tcp(match has_port {
+            true => authority.to_owned(),
+            false => format!("{authority}:2375"),
+        }));
+    }
+    Err(Error::new(format!(
+        "DOCKER_HOST={host}: only unix:// and tcp:// endpoints are supported"
+    )))
+}
+
+/// A connection to the Engine API, either kind.
+enum Connection {
+    Unix(UnixStream),
+    Tcp(TcpStream),
+}
+
+impl Read for Connection {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Connection::Unix(s) => s.read(buf),
+            Connection::Tcp(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Connection {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Connection::Unix(s) => s.write(buf),
+            Connection::Tcp(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Connection::Unix(s) => s.flush(),
+            Connection::Tcp(s) => s.flush(),
+        }
+    }
+}
+
+/// Connect, with `timeout` for connecting (TCP), reading and writing.
+fn connect(endpoint: &Endpoint, timeout: Duration) -> std::io::Result<Connection> {
+    match endpoint {
+        Endpoint::Unix(path) => {
+            let s = UnixStream::connect(path)?;
+            s.set_read_timeout(Some(timeout))?;
+            s.set_write_timeout(Some(timeout))?;
+            Ok(Connection::Unix(s))
+        }
+        Endpoint::Tcp(authority) => {
+            use std::net::ToSocketAddrs;
+            let mut last = None;
+            for addr in authority.to_socket_addrs()? {
+                match TcpStream::connect_timeout(&addr, timeout) {
+                    Ok(s) => {
+                        s.set_read_timeout(Some(timeout))?;
+                        s.set_write_timeout(Some(timeout))?;
+                        return Ok(Connection::Tcp(s));
+                    }
+                    Err(e) => last = Some(e),
+                }
+            }
+            Err(last.unwrap_or_else(|| std::io::Error::other("no address")))
+        }
     }
 }
 
@@ -90,24 +179,26 @@ fn clean(path: &str) -> String {
 pub fn load(name: &str, options: &LoadOptions<'_>, timeout: Duration) -> Result<Image> {
     let shown = format!("docker-daemon:{name}");
     let fail = |m: String| Error::new(format!("{shown}: {m}"));
-    let socket = socket_path().map_err(|e| fail(e.message))?;
-    let stream = UnixStream::connect(&socket).map_err(|e| {
+    let host = std::env::var("DOCKER_HOST").ok();
+    let tls_verify = std::env::var("DOCKER_TLS_VERIFY").is_ok_and(|v| !v.is_empty());
+    let endpoint = endpoint(host.as_deref(), tls_verify).map_err(|e| fail(e.message))?;
+    let socket = match &endpoint {
+        Endpoint::Unix(path) => path.clone(),
+        Endpoint::Tcp(authority) => format!("tcp://{authority}"),
+    };
+    let mut stream = connect(&endpoint, timeout).map_err(|e| {
         fail(format!(
-            "no Docker daemon answers at {socket}: {} (set DOCKER_HOST=unix://PATH)",
+            "no Docker daemon answers at {socket}: {} (set DOCKER_HOST=unix://PATH or tcp://HOST:PORT)",
             io_text(&e)
         ))
     })?;
-    stream
-        .set_read_timeout(Some(timeout))
-        .and_then(|()| stream.set_write_timeout(Some(timeout)))
-        .map_err(|e| fail(io_text(&e)))?;
     let wanted = with_tag(name);
     // HTTP/1.0: the daemon answers without chunked encoding and closes.
     let request = format!(
         "GET /images/{}/get HTTP/1.0\r\nHost: docker\r\nUser-Agent: portcullis\r\n\r\n",
         encode(&wanted)
     );
-    (&stream)
+    stream
         .write_all(request.as_bytes())
         .map_err(|e| fail(format!("cannot talk to the Docker daemon: {}", io_text(&e))))?;
     let mut reader = BufReader::with_capacity(1 << 16, stream);
@@ -344,6 +435,31 @@ impl<R: Read> Read for Counting<'_, R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn docker_host_forms() {
+        let shown = |host: Option<&str>, tls: bool| match endpoint(host, tls) {
+            Ok(Endpoint::Unix(p)) => format!("unix {p}"),
+            Ok(Endpoint::Tcp(a)) => format!("tcp {a}"),
+            Err(e) => e.message,
+        };
+        assert_eq!(shown(None, false), "unix /var/run/docker.sock");
+        assert_eq!(shown(Some(""), false), "unix /var/run/docker.sock");
+        assert_eq!(shown(Some("unix:///run/d.sock"), false), "unix /run/d.sock");
+        assert_eq!(shown(Some("tcp://dind:2375"), false), "tcp dind:2375");
+        assert_eq!(shown(Some("tcp://dind"), false), "tcp dind:2375");
+        assert_eq!(shown(Some("tcp://dind/"), false), "tcp dind:2375");
+        assert_eq!(shown(Some("tcp://[::1]:2375"), false), "tcp [::1]:2375");
+        assert_eq!(shown(Some("tcp://[::1]"), false), "tcp [::1]:2375");
+        assert_eq!(
+            shown(Some("tcp://dind:2376"), true),
+            "DOCKER_HOST=tcp://dind:2376 with DOCKER_TLS_VERIFY: TLS to the Docker daemon is not supported; use its unix socket or a plain tcp:// endpoint"
+        );
+        assert_eq!(
+            shown(Some("npipe:////./pipe/docker_engine"), false),
+            "DOCKER_HOST=npipe:////./pipe/docker_engine: only unix:// and tcp:// endpoints are supported"
+        );
+    }
 
     #[test]
     fn names_and_paths() {

@@ -1,7 +1,7 @@
 //! `docker-daemon:` targets against a real Docker engine (Debian `docker.io`)
-//! started by the test with vfs storage on a private socket, as
-//! /work/shared/FIXTURES.md shows, and stopped by the test; plus the errors
-//! when no daemon answers or the image is not there.
+//! started by the test with vfs storage on a private socket and a loopback
+//! TCP port, as /work/shared/FIXTURES.md shows, and stopped by the test;
+//! plus the errors when no daemon answers or the image is not there.
 
 use std::os::unix::net::UnixListener;
 use std::path::Path;
@@ -57,6 +57,8 @@ fn findings(o: &Output) -> (String, Vec<String>) {
 struct Daemon {
     child: Child,
     host: String,
+    /// `tcp://127.0.0.1:PORT`, plain (`--tls=false`).
+    tcp_host: String,
     dir: tempfile::TempDir,
 }
 
@@ -97,6 +99,7 @@ impl Daemon {
         let d = dir.path();
         let socket = d.join("d.sock");
         let host = format!("unix://{}", socket.display());
+        let tcp_host = format!("tcp://127.0.0.1:{}", free_port());
         let child = Command::new("dockerd")
             .arg("--data-root")
             .arg(d.join("data"))
@@ -104,6 +107,9 @@ impl Daemon {
             .arg(d.join("exec"))
             .arg("-H")
             .arg(&host)
+            .arg("-H")
+            .arg(&tcp_host)
+            .arg("--tls=false")
             .arg("--pidfile")
             .arg(d.join("dockerd.pid"))
             .args([
@@ -117,7 +123,12 @@ impl Daemon {
             .stderr(Stdio::null())
             .spawn()
             .expect("start dockerd");
-        let mut daemon = Daemon { child, host, dir };
+        let mut daemon = Daemon {
+            child,
+            host,
+            tcp_host,
+            dir,
+        };
         let started = Instant::now();
         loop {
             let ok = Command::new("docker")
@@ -183,6 +194,17 @@ fn real_daemon_gives_the_archive_findings() {
         let (kind, items) = findings(&o);
         assert_eq!(kind, "docker-daemon");
         assert_eq!(items, archive.1, "{image}");
+        // The same daemon over plain TCP.
+        let o = run(
+            &[
+                "scan",
+                "--format",
+                "json",
+                &format!("docker-daemon:{image}"),
+            ],
+            &daemon.tcp_host,
+        );
+        assert_eq!(findings(&o), (kind, items), "{image} over tcp://");
     }
     let missing = run(&["scan", "docker-daemon:localhost/none:1"], &daemon.host);
     assert_eq!(missing.status.code(), Some(2));
@@ -202,16 +224,53 @@ fn no_daemon() {
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
         format!(
-            "error: docker-daemon:app:dev: no Docker daemon answers at {}: No such file or directory (set DOCKER_HOST=unix://PATH)\n",
+            "error: docker-daemon:app:dev: no Docker daemon answers at {}: No such file or directory (set DOCKER_HOST=unix://PATH or tcp://HOST:PORT)\n",
             socket.display()
         )
     );
-    let tcp = run(&["scan", "docker-daemon:app:dev"], "tcp://127.0.0.1:2375");
+    let port = free_port();
+    let tcp = run(
+        &["scan", "docker-daemon:app:dev"],
+        &format!("tcp://127.0.0.1:{port}"),
+    );
     assert_eq!(tcp.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&tcp.stderr),
-        "error: docker-daemon:app:dev: DOCKER_HOST=tcp://127.0.0.1:2375: only unix:// sockets are supported\n"
+        format!("error: docker-daemon:app:dev: no Docker daemon answers at tcp://127.0.0.1:{port}: Connection refused (set DOCKER_HOST=unix://PATH or tcp://HOST:PORT)\n")
     );
+    for (host, tls, message) in [
+        (
+            "ssh://me@host",
+            "",
+            "DOCKER_HOST=ssh://me@host: only unix:// and tcp:// endpoints are supported",
+        ),
+        (
+            "tcp://127.0.0.1:2376",
+            "1",
+            "DOCKER_HOST=tcp://127.0.0.1:2376 with DOCKER_TLS_VERIFY: TLS to the Docker daemon is not supported; use its unix socket or a plain tcp:// endpoint",
+        ),
+        ("tcp://", "", "DOCKER_HOST=tcp://: expected tcp://HOST[:PORT]"),
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_portcullis"))
+            .args(["scan", "docker-daemon:app:dev"])
+            .env("DOCKER_HOST", host)
+            .env("DOCKER_TLS_VERIFY", tls)
+            .output()
+            .expect("run");
+        assert_eq!(o.status.code(), Some(2), "{host}");
+        assert_eq!(
+            String::from_utf8_lossy(&o.stderr),
+            format!("error: docker-daemon:app:dev: {message}\n")
+        );
+    }
+}
+
+/// A loopback port nothing listens on (bound, then released).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 #[test]
