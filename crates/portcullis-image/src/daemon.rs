@@ -395,15 +395,7 @@ pub(crate) fn read_export(
                 )));
             }
         }
-        let diff_id = crate::checked_diff_id(&table, &diff_ids[index]).map_err(at)?;
-        layers.push(Layer {
-            blob_digest: table.blob_digest.clone(),
-            diff_id,
-            compression: table.compression,
-            compressed_size: table.compressed_size,
-            uncompressed_size: table.uncompressed_size,
-            entries: table.entries,
-        });
+        layers.push(Layer::checked(&table, &diff_ids[index]).map_err(at)?);
         fs.apply(table, options.want);
     }
     Ok(Image {

@@ -86,17 +86,27 @@ fn each_in_parallel<T: Sync>(
     }
 }
 
-/// A layer's diff_id: the config's, after checking it against the one the
-/// reader computed, when it computed one.
-pub(crate) fn checked_diff_id(
-    table: &layer::LayerTable,
-    expected: &str,
-) -> std::result::Result<String, String> {
-    match &table.diff_id {
-        Some(got) if got != expected => Err(format!(
-            "uncompressed content does not match the config's diff_id: expected {expected}, got {got}"
-        )),
-        _ => Ok(expected.to_owned()),
+impl Layer {
+    /// The layer a table was read from, whose diff_id is the config's
+    /// `diff_id`: checked against the one the reader computed, when it
+    /// computed one.
+    pub(crate) fn checked(
+        table: &layer::LayerTable,
+        diff_id: &str,
+    ) -> std::result::Result<Layer, String> {
+        if let Some(got) = table.diff_id.as_ref().filter(|got| *got != diff_id) {
+            return Err(format!(
+                "uncompressed content does not match the config's diff_id: expected {diff_id}, got {got}"
+            ));
+        }
+        Ok(Layer {
+            blob_digest: table.blob_digest.clone(),
+            diff_id: diff_id.to_owned(),
+            compression: table.compression,
+            compressed_size: table.compressed_size,
+            uncompressed_size: table.uncompressed_size,
+            entries: table.entries,
+        })
     }
 }
 
@@ -223,16 +233,9 @@ impl ImageRef {
                     )));
                 }
             }
-            let diff_id = checked_diff_id(&table, &diff_ids[index]).map_err(at)?;
+            let layer = Layer::checked(&table, &diff_ids[index]).map_err(at)?;
             let mut m = merging.lock().unwrap_or_else(PoisonError::into_inner);
-            m.layers[index] = Some(Layer {
-                blob_digest: table.blob_digest.clone(),
-                diff_id,
-                compression: table.compression,
-                compressed_size: table.compressed_size,
-                uncompressed_size: table.uncompressed_size,
-                entries: table.entries,
-            });
+            m.layers[index] = Some(layer);
             m.ready[index] = Some(table);
             while let Some(table) = {
                 let next = m.next;
