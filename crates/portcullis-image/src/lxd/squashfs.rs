@@ -24,7 +24,10 @@ pub(crate) fn read(
     budget: &Budget,
     want: &dyn Fn(&[u8]) -> bool,
 ) -> Result<(LayerTable, String), String> {
-    let file = std::fs::File::open(path)
+    let mut file = std::fs::File::open(path)
+        .map_err(|e| format!("cannot read: {}", crate::error::io_text(&e)))?;
+    check_tables(&mut file, budget.max_entries)?;
+    file.rewind()
         .map_err(|e| format!("cannot read: {}", crate::error::io_text(&e)))?;
     // backhand reports corrupt input as errors; a panic on some input it
     // does not foresee must still not take the scan down.
@@ -45,6 +48,87 @@ pub(crate) fn read(
     };
     let table = walk.run(&mut squashfs)?;
     Ok((table, compression))
+}
+
+/// The most bytes the inode and directory tables may decode to, together.
+/// backhand decodes both whole and parses every inode into memory, so a
+/// hostile image made of tiny metadata blocks, each decoding to 8 KiB,
+/// could otherwise ask for thousands of times its own size. Real root
+/// filesystems need a few MiB (Debian minbase, 8,743 entries: under 1 MiB).
+pub(crate) const MAX_TABLE_BYTES: u64 = 256 << 20;
+
+/// What a metadata block decodes to at most.
+const METADATA_BLOCK: u64 = 8192;
+
+/// Refuse, before backhand reads them, a squashfs whose superblock counts
+/// more inodes than the entry limit, or whose inode and directory tables
+/// (and fragment table) would decode to more than [`MAX_TABLE_BYTES`].
+/// Walks only the 2-byte headers of the metadata blocks. A superblock that
+/// does not add up is left for backhand to reject.
+fn check_tables(file: &mut std::fs::File, max_entries: u64) -> Result<(), String> {
+    let io = |e: std::io::Error| format!("cannot read: {}", crate::error::io_text(&e));
+    let len = file.metadata().map_err(io)?.len();
+    let mut sb = [0u8; 96];
+    if file.read_exact(&mut sb).is_err() || &sb[..4] != b"hsqs" {
+        return Ok(());
+    }
+    let u64_at = |at: usize| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&sb[at..at + 8]);
+        u64::from_le_bytes(b)
+    };
+    let inodes = u64::from(u32_at(&sb, 4));
+    if inodes > max_entries {
+        return Err(format!(
+            "{inodes} inodes, more than {max_entries} entries (the entry limit): refusing an image this large"
+        ));
+    }
+    let too_big = || {
+        format!(
+            "its metadata tables would decode to more than {} MiB: refusing a hostile image",
+            MAX_TABLE_BYTES >> 20
+        )
+    };
+    let fragments = u64::from(u32_at(&sb, 16));
+    if fragments * 16 > MAX_TABLE_BYTES {
+        return Err(too_big());
+    }
+    let (inode_table, dir_table) = (u64_at(64), u64_at(72));
+    // The directory table ends where the next table starts.
+    let dir_end = [40, 48, 56, 80, 88]
+        .into_iter()
+        .map(u64_at)
+        .filter(|&at| at > dir_table)
+        .min()
+        .unwrap_or(len)
+        .min(len);
+    if !(inode_table < dir_table && dir_table < dir_end) {
+        return Ok(());
+    }
+    let mut reader = BufReader::with_capacity(64 << 10, &mut *file);
+    let mut decoded = 0u64;
+    reader.seek(SeekFrom::Start(inode_table)).map_err(io)?;
+    let mut at = inode_table;
+    while at + 2 <= dir_end {
+        let mut header = [0u8; 2];
+        if reader.read_exact(&mut header).is_err() {
+            break;
+        }
+        let header = u16_at(&header, 0);
+        let stored = u64::from(header & 0x7fff);
+        // Bit 15: stored as it is, so it decodes to its own size.
+        decoded += if header & 0x8000 != 0 {
+            stored
+        } else {
+            METADATA_BLOCK
+        };
+        if decoded > MAX_TABLE_BYTES {
+            return Err(too_big());
+        }
+        at += 2 + stored;
+        reader.seek_relative(stored as i64).map_err(io)?;
+    }
+    Ok(())
 }
 
 /// A file whose contents a rule wants: where its data is.
@@ -453,6 +537,63 @@ mod tests {
         DirEntries::new(bytes)
             .map(|(n, name)| name.map(|b| (n, String::from_utf8_lossy(b).into_owned())))
             .collect()
+    }
+
+    /// A superblock: `inodes`, tables at the given offsets, the rest at `end`.
+    fn superblock(inodes: u32, inode_table: u64, dir_table: u64, end: u64) -> Vec<u8> {
+        let mut sb = vec![0u8; 96];
+        sb[..4].copy_from_slice(b"hsqs");
+        sb[4..8].copy_from_slice(&inodes.to_le_bytes());
+        sb[12..16].copy_from_slice(&131_072u32.to_le_bytes());
+        sb[20..22].copy_from_slice(&1u16.to_le_bytes());
+        sb[28..30].copy_from_slice(&4u16.to_le_bytes());
+        for at in [40, 48, 56, 80, 88] {
+            sb[at..at + 8].copy_from_slice(&end.to_le_bytes());
+        }
+        sb[64..72].copy_from_slice(&inode_table.to_le_bytes());
+        sb[72..80].copy_from_slice(&dir_table.to_le_bytes());
+        sb
+    }
+
+    fn read_bytes(bytes: &[u8]) -> Result<(LayerTable, String), String> {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("x.squashfs");
+        std::fs::write(&path, bytes).expect("write");
+        read(&path, &Budget::new(1 << 30), &|_: &[u8]| false)
+    }
+
+    #[test]
+    fn tables_that_would_decode_to_too_much_are_refused_before_reading() {
+        // 40,000 one-byte compressed metadata blocks: 120 kB that would
+        // decode to 312 MiB.
+        let blocks = 40_000u64;
+        let end = 96 + 3 * blocks;
+        let mut bytes = superblock(1, 96, 96 + 3 * (blocks - 10), end);
+        for _ in 0..blocks {
+            bytes.extend_from_slice(&[0x01, 0x00, 0x5d]);
+        }
+        assert_eq!(
+            read_bytes(&bytes).map(|_| ()),
+            Err(
+                "its metadata tables would decode to more than 256 MiB: refusing a hostile image"
+                    .into()
+            )
+        );
+        // Stored (uncompressed) blocks count their own size only: the same
+        // count of them is left to backhand, which finds them corrupt.
+        let mut stored = superblock(1, 96, 96 + 3 * (blocks - 10), end);
+        for _ in 0..blocks {
+            stored.extend_from_slice(&[0x01, 0x80, 0x00]);
+        }
+        let err = read_bytes(&stored).map(|_| ()).expect_err("corrupt");
+        assert!(err.starts_with("not a valid squashfs"), "{err}");
+        // More inodes than the entry limit.
+        let mut many = superblock(4_000_001, 96, 200, 300);
+        many.resize(300, 0);
+        assert_eq!(
+            read_bytes(&many).map(|_| ()),
+            Err("4000001 inodes, more than 4000000 entries (the entry limit): refusing an image this large".into())
+        );
     }
 
     #[test]
