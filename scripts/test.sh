@@ -12,8 +12,10 @@ cd "$(dirname "$0")/.."
 # The registry tests (crates/portcullis/tests/registry.rs) run the real CNCF
 # registry on 127.0.0.1, push with skopeo, and make htpasswd entries.
 # The daemon tests (tests/daemon.rs) start a real Docker engine (vfs storage,
-# private socket) and stop it.
-NEEDED_PACKAGES=(chromium chromium-driver docker-registry skopeo apache2-utils docker.io)
+# private socket, loopback TCP, once with TLS certificates made by openssl)
+# and stop it. The squashfs reader is checked against mksquashfs and
+# unsquashfs (crates/portcullis-image/src/lxd/tests.rs).
+NEEDED_PACKAGES=(chromium chromium-driver docker-registry skopeo apache2-utils docker.io openssl squashfs-tools)
 missing=()
 for pkg in "${NEEDED_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

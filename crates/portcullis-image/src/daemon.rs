@@ -1,7 +1,8 @@
 //! Docker daemon targets (`docker-daemon:NAME[:TAG]`): the image exported by
-//! the Engine API (`GET /images/{name}/get`) on its unix socket or a plain
-//! `tcp://` endpoint (`DOCKER_HOST`), read as the stream it is — never
-//! written to disk.
+//! the Engine API (`GET /images/{name}/get`) on its unix socket or a
+//! `tcp://` endpoint (`DOCKER_HOST`; with `DOCKER_TLS_VERIFY`, over TLS with
+//! the client certificate in `DOCKER_CERT_PATH`, as the Docker CLI does),
+//! read as the stream it is — never written to disk.
 //!
 //! The export is a `docker save` tar, and its index (`manifest.json`) comes
 //! last, so the stream cannot be read the way archives are (seeking to the
@@ -19,6 +20,8 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -35,46 +38,118 @@ enum Endpoint {
     /// `HOST:PORT`, plain TCP (a daemon started with `-H tcp://…`
     /// `--tls=false`, as Docker-in-Docker services in CI often are).
     Tcp(String),
+    /// `HOST:PORT` over TLS: the daemon checked against `ca.pem`, the
+    /// client known by `cert.pem` and `key.pem`, all in `certs`.
+    Tls {
+        authority: String,
+        host: String,
+        certs: PathBuf,
+    },
 }
 
-/// The endpoint `DOCKER_HOST` names (`unix://PATH`, `tcp://HOST[:PORT]`),
-/// or the default socket. TLS (`DOCKER_TLS_VERIFY`) is not spoken.
-fn endpoint(host: Option<&str>, tls_verify: bool) -> Result<Endpoint> {
-    let Some(host) = host.filter(|h| !h.is_empty()) else {
+/// What `DOCKER_*` variables say about the daemon.
+struct DockerEnv<'a> {
+    host: Option<&'a str>,
+    tls_verify: bool,
+    /// `DOCKER_CERT_PATH`, else `~/.docker`.
+    cert_path: Option<PathBuf>,
+}
+
+/// The endpoint `DOCKER_HOST` names (`unix://PATH`, `tcp://HOST[:PORT]`,
+/// port 2375, or 2376 with TLS), or the default socket.
+fn endpoint(env: &DockerEnv<'_>) -> Result<Endpoint> {
+    let Some(host) = env.host.filter(|h| !h.is_empty()) else {
         return Ok(Endpoint::Unix("/var/run/docker.sock".to_owned()));
     };
     if let Some(path) = host.strip_prefix("unix://") {
         return Ok(Endpoint::Unix(path.to_owned()));
     }
     if let Some(rest) = host.strip_prefix("tcp://") {
-        if tls_verify {
-            return Err(Error::new(format!(
-                "DOCKER_HOST={host} with DOCKER_TLS_VERIFY: TLS to the Docker daemon is not supported; use its unix socket or a plain tcp:// endpoint"
-            )));
-        }
         let authority = rest.trim_end_matches('/');
-        if authority.is_empty() || authority.contains('/') {
+        if authority.is_empty() || authority.contains('/') || authority.contains('@') {
             return Err(Error::new(format!(
                 "DOCKER_HOST={host}: expected tcp://HOST[:PORT]"
             )));
         }
-        let has_port = authority
-            .rsplit_once(':')
-            .is_some_and(|(h, p)| !h.ends_with(':') && p.parse::<u16>().is_ok());
-        return Ok(Endpoint::Tcp(match has_port {
-            true => authority.to_owned(),
-            false => format!("{authority}:2375"),
-        }));
+        let (name, port) = match authority.rsplit_once(':') {
+            Some((h, p)) if !h.ends_with(':') && p.parse::<u16>().is_ok() => (h, Some(p)),
+            _ => (authority, None),
+        };
+        let port = port.unwrap_or(if env.tls_verify { "2376" } else { "2375" });
+        let authority = format!("{name}:{port}");
+        if !env.tls_verify {
+            return Ok(Endpoint::Tcp(authority));
+        }
+        let certs = env.cert_path.clone().ok_or_else(|| {
+            Error::new(format!(
+                "DOCKER_HOST={host} with DOCKER_TLS_VERIFY: no DOCKER_CERT_PATH and no home directory for ~/.docker"
+            ))
+        })?;
+        return Ok(Endpoint::Tls {
+            authority,
+            host: name
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_owned(),
+            certs,
+        });
     }
     Err(Error::new(format!(
         "DOCKER_HOST={host}: only unix:// and tcp:// endpoints are supported"
     )))
 }
 
-/// A connection to the Engine API, either kind.
+/// The TLS client of a `DOCKER_TLS_VERIFY` daemon: trusts `ca.pem` only and
+/// presents `cert.pem` with `key.pem`, as the Docker CLI does.
+fn tls_config(certs: &Path) -> std::result::Result<rustls::ClientConfig, String> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let shown = |file: &str| certs.join(file).display().to_string();
+    let said = |e: rustls::pki_types::pem::Error| match e {
+        rustls::pki_types::pem::Error::Io(e) => io_text(&e),
+        rustls::pki_types::pem::Error::NoItemsFound => "nothing of that kind in it".to_owned(),
+        other => format!("not valid PEM: {other}"),
+    };
+    let read_certs = |file: &str| -> std::result::Result<Vec<CertificateDer<'static>>, String> {
+        let list = CertificateDer::pem_file_iter(certs.join(file))
+            .and_then(|it| it.collect::<std::result::Result<Vec<_>, _>>())
+            .map_err(|e| format!("{}: {} (DOCKER_CERT_PATH)", shown(file), said(e)))?;
+        if list.is_empty() {
+            return Err(format!(
+                "{}: no certificate in it (DOCKER_CERT_PATH)",
+                shown(file)
+            ));
+        }
+        Ok(list)
+    };
+    let mut roots = rustls::RootCertStore::empty();
+    for ca in read_certs("ca.pem")? {
+        roots
+            .add(ca)
+            .map_err(|e| format!("{}: {e} (DOCKER_CERT_PATH)", shown("ca.pem")))?;
+    }
+    let chain = read_certs("cert.pem")?;
+    let key = PrivateKeyDer::from_pem_file(certs.join("key.pem"))
+        .map_err(|e| format!("{}: {} (DOCKER_CERT_PATH)", shown("key.pem"), said(e)))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_client_auth_cert(chain, key)
+        .map_err(|e| {
+            format!(
+                "{} and key.pem do not make a client identity: {e}",
+                shown("cert.pem")
+            )
+        })
+}
+
+/// A connection to the Engine API, any kind.
 enum Connection {
     Unix(UnixStream),
     Tcp(TcpStream),
+    Tls(Box<rustls::StreamOwned<rustls::ClientConnection, TcpStream>>),
 }
 
 impl Read for Connection {
@@ -82,6 +157,7 @@ impl Read for Connection {
         match self {
             Connection::Unix(s) => s.read(buf),
             Connection::Tcp(s) => s.read(buf),
+            Connection::Tls(s) => s.read(buf),
         }
     }
 }
@@ -91,6 +167,7 @@ impl Write for Connection {
         match self {
             Connection::Unix(s) => s.write(buf),
             Connection::Tcp(s) => s.write(buf),
+            Connection::Tls(s) => s.write(buf),
         }
     }
 
@@ -98,33 +175,64 @@ impl Write for Connection {
         match self {
             Connection::Unix(s) => s.flush(),
             Connection::Tcp(s) => s.flush(),
+            Connection::Tls(s) => s.flush(),
         }
     }
 }
 
-/// Connect, with `timeout` for connecting (TCP), reading and writing.
-fn connect(endpoint: &Endpoint, timeout: Duration) -> std::io::Result<Connection> {
+/// A TCP connection to `authority`, with `timeout` for connecting, reading
+/// and writing.
+fn connect_tcp(authority: &str, timeout: Duration) -> std::io::Result<TcpStream> {
+    use std::net::ToSocketAddrs;
+    let mut last = None;
+    for addr in authority.to_socket_addrs()? {
+        match TcpStream::connect_timeout(&addr, timeout) {
+            Ok(s) => {
+                s.set_read_timeout(Some(timeout))?;
+                s.set_write_timeout(Some(timeout))?;
+                return Ok(s);
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no address")))
+}
+
+/// Connect, with `timeout` for connecting (TCP), reading and writing. The
+/// error is a sentence naming where (and, for TLS, which file) failed.
+fn connect(endpoint: &Endpoint, timeout: Duration) -> std::result::Result<Connection, String> {
+    let unreachable = |at: &str, e: std::io::Error| {
+        format!(
+            "no Docker daemon answers at {at}: {} (set DOCKER_HOST=unix://PATH or tcp://HOST:PORT)",
+            io_text(&e)
+        )
+    };
     match endpoint {
         Endpoint::Unix(path) => {
-            let s = UnixStream::connect(path)?;
-            s.set_read_timeout(Some(timeout))?;
-            s.set_write_timeout(Some(timeout))?;
+            let s = UnixStream::connect(path).map_err(|e| unreachable(path, e))?;
+            s.set_read_timeout(Some(timeout))
+                .and_then(|()| s.set_write_timeout(Some(timeout)))
+                .map_err(|e| io_text(&e))?;
             Ok(Connection::Unix(s))
         }
-        Endpoint::Tcp(authority) => {
-            use std::net::ToSocketAddrs;
-            let mut last = None;
-            for addr in authority.to_socket_addrs()? {
-                match TcpStream::connect_timeout(&addr, timeout) {
-                    Ok(s) => {
-                        s.set_read_timeout(Some(timeout))?;
-                        s.set_write_timeout(Some(timeout))?;
-                        return Ok(Connection::Tcp(s));
-                    }
-                    Err(e) => last = Some(e),
-                }
-            }
-            Err(last.unwrap_or_else(|| std::io::Error::other("no address")))
+        Endpoint::Tcp(authority) => connect_tcp(authority, timeout)
+            .map(Connection::Tcp)
+            .map_err(|e| unreachable(&format!("tcp://{authority}"), e)),
+        Endpoint::Tls {
+            authority,
+            host,
+            certs,
+        } => {
+            let config = tls_config(certs)?;
+            let name = rustls::pki_types::ServerName::try_from(host.clone())
+                .map_err(|e| format!("DOCKER_HOST names {host:?}, not a host name: {e}"))?;
+            let client = rustls::ClientConnection::new(Arc::new(config), name)
+                .map_err(|e| format!("TLS to tcp://{authority}: {e}"))?;
+            let tcp = connect_tcp(authority, timeout)
+                .map_err(|e| unreachable(&format!("tcp://{authority}"), e))?;
+            Ok(Connection::Tls(Box::new(rustls::StreamOwned::new(
+                client, tcp,
+            ))))
         }
     }
 }
@@ -180,18 +288,20 @@ pub fn load(name: &str, options: &LoadOptions<'_>, timeout: Duration) -> Result<
     let shown = format!("docker-daemon:{name}");
     let fail = |m: String| Error::new(format!("{shown}: {m}"));
     let host = std::env::var("DOCKER_HOST").ok();
-    let tls_verify = std::env::var("DOCKER_TLS_VERIFY").is_ok_and(|v| !v.is_empty());
-    let endpoint = endpoint(host.as_deref(), tls_verify).map_err(|e| fail(e.message))?;
+    let env = DockerEnv {
+        host: host.as_deref(),
+        tls_verify: std::env::var("DOCKER_TLS_VERIFY").is_ok_and(|v| !v.is_empty()),
+        cert_path: std::env::var_os("DOCKER_CERT_PATH")
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".docker"))),
+    };
+    let endpoint = endpoint(&env).map_err(|e| fail(e.message))?;
     let socket = match &endpoint {
         Endpoint::Unix(path) => path.clone(),
-        Endpoint::Tcp(authority) => format!("tcp://{authority}"),
+        Endpoint::Tcp(authority) | Endpoint::Tls { authority, .. } => format!("tcp://{authority}"),
     };
-    let mut stream = connect(&endpoint, timeout).map_err(|e| {
-        fail(format!(
-            "no Docker daemon answers at {socket}: {} (set DOCKER_HOST=unix://PATH or tcp://HOST:PORT)",
-            io_text(&e)
-        ))
-    })?;
+    let mut stream = connect(&endpoint, timeout).map_err(fail)?;
     let wanted = with_tag(name);
     // HTTP/1.0: the daemon answers without chunked encoding and closes.
     let request = format!(
@@ -430,10 +540,22 @@ mod tests {
 
     #[test]
     fn docker_host_forms() {
-        let shown = |host: Option<&str>, tls: bool| match endpoint(host, tls) {
-            Ok(Endpoint::Unix(p)) => format!("unix {p}"),
-            Ok(Endpoint::Tcp(a)) => format!("tcp {a}"),
-            Err(e) => e.message,
+        let shown = |host: Option<&str>, tls_verify: bool| {
+            let env = DockerEnv {
+                host,
+                tls_verify,
+                cert_path: Some(PathBuf::from("/certs")),
+            };
+            match endpoint(&env) {
+                Ok(Endpoint::Unix(p)) => format!("unix {p}"),
+                Ok(Endpoint::Tcp(a)) => format!("tcp {a}"),
+                Ok(Endpoint::Tls {
+                    authority,
+                    host,
+                    certs,
+                }) => format!("tls {authority} {host} {}", certs.display()),
+                Err(e) => e.message,
+            }
         };
         assert_eq!(shown(None, false), "unix /var/run/docker.sock");
         assert_eq!(shown(Some(""), false), "unix /var/run/docker.sock");
@@ -445,7 +567,16 @@ mod tests {
         assert_eq!(shown(Some("tcp://[::1]"), false), "tcp [::1]:2375");
         assert_eq!(
             shown(Some("tcp://dind:2376"), true),
-            "DOCKER_HOST=tcp://dind:2376 with DOCKER_TLS_VERIFY: TLS to the Docker daemon is not supported; use its unix socket or a plain tcp:// endpoint"
+            "tls dind:2376 dind /certs"
+        );
+        assert_eq!(shown(Some("tcp://dind"), true), "tls dind:2376 dind /certs");
+        assert_eq!(
+            shown(Some("tcp://[::1]"), true),
+            "tls [::1]:2376 ::1 /certs"
+        );
+        assert_eq!(
+            shown(Some("tcp://user@dind"), false),
+            "DOCKER_HOST=tcp://user@dind: expected tcp://HOST[:PORT]"
         );
         assert_eq!(
             shown(Some("npipe:////./pipe/docker_engine"), false),

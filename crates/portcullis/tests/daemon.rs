@@ -57,7 +57,8 @@ fn findings(o: &Output) -> (String, Vec<String>) {
 struct Daemon {
     child: Child,
     host: String,
-    /// `tcp://127.0.0.1:PORT`, plain (`--tls=false`).
+    /// `tcp://127.0.0.1:PORT`: plain (`--tls=false`), or TLS with client
+    /// certificates when started with a certificate directory.
     tcp_host: String,
     dir: tempfile::TempDir,
 }
@@ -82,7 +83,10 @@ impl Drop for Daemon {
 }
 
 impl Daemon {
-    fn start() -> Option<Daemon> {
+    /// With `tls`, a directory holding `ca.pem`, `server-cert.pem` and
+    /// `server-key.pem`: the TCP port then wants TLS and a client
+    /// certificate signed by that CA (`--tlsverify`).
+    fn start(tls: Option<&Path>) -> Option<Daemon> {
         let required = std::env::var("PORTCULLIS_DAEMON_TESTS").as_deref() == Ok("required");
         if !have("dockerd") || !have("docker") {
             assert!(
@@ -109,7 +113,18 @@ impl Daemon {
             .arg(&host)
             .arg("-H")
             .arg(&tcp_host)
-            .arg("--tls=false")
+            .args(match tls {
+                None => vec!["--tls=false".to_owned()],
+                Some(certs) => {
+                    let file = |name: &str| certs.join(name).display().to_string();
+                    vec![
+                        "--tlsverify".to_owned(),
+                        format!("--tlscacert={}", file("ca.pem")),
+                        format!("--tlscert={}", file("server-cert.pem")),
+                        format!("--tlskey={}", file("server-key.pem")),
+                    ]
+                }
+            })
             .arg("--pidfile")
             .arg(d.join("dockerd.pid"))
             .args([
@@ -168,7 +183,7 @@ impl Daemon {
 
 #[test]
 fn real_daemon_gives_the_archive_findings() {
-    let Some(daemon) = Daemon::start() else {
+    let Some(daemon) = Daemon::start(None) else {
         return;
     };
     daemon.load(&fixtures().join("docker-classic.tar"));
@@ -247,14 +262,19 @@ fn no_daemon() {
         (
             "tcp://127.0.0.1:2376",
             "1",
-            "DOCKER_HOST=tcp://127.0.0.1:2376 with DOCKER_TLS_VERIFY: TLS to the Docker daemon is not supported; use its unix socket or a plain tcp:// endpoint",
+            "/nonexistent-portcullis/ca.pem: No such file or directory (DOCKER_CERT_PATH)",
         ),
-        ("tcp://", "", "DOCKER_HOST=tcp://: expected tcp://HOST[:PORT]"),
+        (
+            "tcp://",
+            "",
+            "DOCKER_HOST=tcp://: expected tcp://HOST[:PORT]",
+        ),
     ] {
         let o = Command::new(env!("CARGO_BIN_EXE_portcullis"))
             .args(["scan", "docker-daemon:app:dev"])
             .env("DOCKER_HOST", host)
             .env("DOCKER_TLS_VERIFY", tls)
+            .env("DOCKER_CERT_PATH", "/nonexistent-portcullis")
             .output()
             .expect("run");
         assert_eq!(o.status.code(), Some(2), "{host}");
@@ -263,6 +283,146 @@ fn no_daemon() {
             format!("error: docker-daemon:app:dev: {message}\n")
         );
     }
+}
+
+/// Run openssl in `dir`.
+fn openssl(dir: &Path, args: &[&str]) {
+    let o = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl");
+    assert!(
+        o.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// A CA (`ca.pem`), a server certificate for 127.0.0.1 signed by it
+/// (`server-cert.pem`, `server-key.pem`) and a client one (`cert.pem`,
+/// `key.pem`), as `dockerd --tlsverify` and `DOCKER_CERT_PATH` want them.
+fn make_certificates(dir: &Path, ca_name: &str) {
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+    ];
+    let subject = format!("/CN={ca_name}");
+    let mut ca = vec!["req", "-x509"];
+    ca.extend(ec);
+    ca.extend([
+        "-keyout",
+        "ca-key.pem",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        &subject,
+    ]);
+    openssl(dir, &ca);
+    for (name, key, ext) in [
+        (
+            "server",
+            "server-key.pem",
+            "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
+        ),
+        ("client", "key.pem", "extendedKeyUsage=clientAuth\n"),
+    ] {
+        std::fs::write(dir.join(format!("{name}.ext")), ext).expect("ext");
+        let mut req = vec!["req"];
+        req.extend(ec);
+        let csr = format!("{name}.csr");
+        let subject = format!("/CN={name}");
+        req.extend(["-keyout", key, "-out", &csr, "-subj", &subject]);
+        openssl(dir, &req);
+        let cert = if name == "server" {
+            "server-cert.pem"
+        } else {
+            "cert.pem"
+        };
+        let ext = format!("{name}.ext");
+        openssl(
+            dir,
+            &[
+                "x509",
+                "-req",
+                "-in",
+                &csr,
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca-key.pem",
+                "-CAcreateserial",
+                "-out",
+                cert,
+                "-days",
+                "2",
+                "-extfile",
+                &ext,
+            ],
+        );
+    }
+}
+
+/// `DOCKER_TLS_VERIFY`: a real daemon that wants TLS and a client
+/// certificate is scanned with `DOCKER_CERT_PATH`'s; one whose certificate
+/// that CA did not sign is refused.
+#[test]
+fn real_daemon_over_tls_with_a_client_certificate() {
+    let certs = tempfile::tempdir().expect("tempdir");
+    make_certificates(certs.path(), "test-ca");
+    let Some(daemon) = Daemon::start(Some(certs.path())) else {
+        return;
+    };
+    daemon.load(&fixtures().join("docker-classic.tar"));
+    let scan = |cert_path: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_portcullis"))
+            .args(["scan", "--format", "json", "docker-daemon:localhost/bad:1"])
+            .current_dir(fixtures())
+            .env("DOCKER_HOST", &daemon.tcp_host)
+            .env("DOCKER_TLS_VERIFY", "1")
+            .env("DOCKER_CERT_PATH", cert_path)
+            .output()
+            .expect("run portcullis")
+    };
+    let archive = findings(&run(
+        &[
+            "scan",
+            "--format",
+            "json",
+            "docker-archive:docker-classic.tar:localhost/bad:1",
+        ],
+        &daemon.host,
+    ));
+    let (kind, items) = findings(&scan(certs.path()));
+    assert_eq!(kind, "docker-daemon");
+    assert_eq!(items, archive.1);
+    // Another CA: the daemon's certificate is not trusted.
+    let other = tempfile::tempdir().expect("tempdir");
+    make_certificates(other.path(), "other-ca");
+    let o = scan(other.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: docker-daemon:localhost/bad:1: cannot talk to the Docker daemon: invalid peer certificate: UnknownIssuer\n"
+    );
+    // No client key where DOCKER_CERT_PATH says.
+    std::fs::remove_file(other.path().join("key.pem")).expect("rm");
+    let o = scan(other.path());
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr
+            == format!(
+                "error: docker-daemon:localhost/bad:1: {}: No such file or directory (DOCKER_CERT_PATH)\n",
+                other.path().join("key.pem").display()
+            ),
+        "{stderr}"
+    );
 }
 
 /// A loopback port nothing listens on (bound, then released).
