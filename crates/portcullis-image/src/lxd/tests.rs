@@ -462,3 +462,53 @@ fn squashfs_listing_matches_unsquashfs() {
     assert_eq!(got.len(), 700 + 15);
     assert_eq!(got, want);
 }
+
+/// The kernel reads an entry's inode where the entry points (block and
+/// offset); an entry whose inode number was changed to another file's must
+/// not make the scan read that other file instead: it is refused.
+#[test]
+fn an_entry_whose_inode_number_disagrees_with_its_location_is_refused() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path().join("root");
+    let units = root.join("etc/systemd/system");
+    std::fs::create_dir_all(&units).expect("mkdir");
+    std::fs::write(
+        units.join("a.service"),
+        "[Service]\nExecStart=/bin/nc -l -p 4444\n",
+    )
+    .expect("write");
+    std::fs::write(units.join("b.txt"), "harmless\n").expect("write");
+    let image = dir.path().join("t.squashfs");
+    // Uncompressed metadata, so that the listing can be patched in place.
+    let out = std::process::Command::new("mksquashfs")
+        .arg(&root)
+        .arg(&image)
+        .args(["-noappend", "-quiet", "-no-progress", "-noI", "-noD"])
+        .output()
+        .expect("mksquashfs (squashfs-tools) is needed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let budget = Budget::new(1 << 30);
+    squashfs::read(&image, &budget, &nothing).expect("the image as made");
+    // The entry: offset u16, inode number delta i16, type u16, name size - 1
+    // u16, name. Point a.service's number at the next inode (b.txt's).
+    let mut bytes = std::fs::read(&image).expect("read");
+    let name = bytes
+        .windows(9)
+        .rposition(|w| w == b"a.service")
+        .expect("the listing holds a.service");
+    let delta = i16::from_le_bytes([bytes[name - 6], bytes[name - 5]]) + 1;
+    bytes[name - 6..name - 4].copy_from_slice(&delta.to_le_bytes());
+    std::fs::write(&image, &bytes).expect("write");
+    let err = squashfs::read(&image, &Budget::new(1 << 30), &nothing)
+        .map(|_| ())
+        .expect_err("refused");
+    assert!(
+        err.starts_with("entry /etc/systemd/system/a.service names inode ")
+            && err.ends_with(": refusing a hostile image"),
+        "{err}"
+    );
+}
