@@ -301,6 +301,7 @@ fn squashfs_file_contents_come_from_blocks_holes_and_fragments() {
         ("gzip", None),
         ("xz", None),
         ("zstd", Some("-no-fragments")),
+        ("lz4", None),
     ] {
         let image = dir.path().join(format!("{compressor}.squashfs"));
         let mut mk = std::process::Command::new("mksquashfs");
