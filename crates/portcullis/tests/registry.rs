@@ -525,6 +525,22 @@ fn forward_proxy() -> (u16, Arc<Mutex<Vec<String>>>) {
     (port, seen)
 }
 
+/// A proxy ureq cannot use is one line naming the variable, without the
+/// password in it; nothing is sent anywhere.
+#[test]
+fn an_unusable_proxy_is_named_without_its_password() {
+    let o = run_in(
+        &["scan", "docker://registry.test:5000/app:1"],
+        "",
+        &[("HTTPS_PROXY", "https://ci:s3cret@proxy.test:3128")],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: docker://registry.test:5000/app:1: the proxy in HTTPS_PROXY (https://…@proxy.test:3128) is not usable: Malformed proxy; an http:// proxy is\n"
+    );
+}
+
 /// HTTP(S)_PROXY is honoured for a registry that is not loopback (here a
 /// name only the proxy knows), and never for a loopback one.
 #[test]

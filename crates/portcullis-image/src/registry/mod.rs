@@ -76,8 +76,9 @@ fn is_loopback(host: &str) -> bool {
 /// HTTPS, `http_proxy`/`HTTP_PROXY` for HTTP, else `all_proxy`/`ALL_PROXY`;
 /// none for loopback hosts and for hosts `no_proxy`/`NO_PROXY` names (a
 /// comma-separated list of host names, which also cover their subdomains,
-/// with an optional leading `.` or `*.`, IP addresses, optional `:port`,
-/// or `*` for every host). Returns (the variable, its value).
+/// with an optional leading `.` or `*.`; IP addresses (IPv6 in brackets
+/// when a port follows) and CIDR ranges; each with an optional `:port`; or
+/// `*` for every host). Returns (the variable, its value).
 fn proxy_for(
     scheme: &str,
     host: &str,
@@ -102,11 +103,21 @@ fn proxy_for(
             if entry == "*" {
                 return None;
             }
-            let (name, wanted_port) = match entry.rsplit_once(':') {
-                Some((name, p)) if !name.contains(':') => (name, p.parse::<u16>().ok()),
-                _ => (entry, None),
+            let (name, wanted_port) = match entry.strip_prefix('[').and_then(|e| e.split_once(']'))
+            {
+                Some((name, after)) => (name, after.strip_prefix(':').and_then(|p| p.parse().ok())),
+                None => match entry.rsplit_once(':') {
+                    Some((name, p)) if !name.contains(':') => (name, p.parse::<u16>().ok()),
+                    _ => (entry, None),
+                },
             };
             if wanted_port.is_some_and(|p| p != port) {
+                continue;
+            }
+            if let Some((network, bits)) = name.split_once('/') {
+                if in_network(&host, network, bits) {
+                    return None;
+                }
                 continue;
             }
             let name = name
@@ -125,6 +136,29 @@ fn proxy_for(
         _ => get("HTTP_PROXY"),
     }
     .or_else(|| get("ALL_PROXY"))
+}
+
+/// Whether the IP address `host` is in `network/bits` (same family).
+fn in_network(host: &str, network: &str, bits: &str) -> bool {
+    use std::net::IpAddr;
+    let (Ok(host), Ok(network), Ok(bits)) = (
+        host.parse::<IpAddr>(),
+        network
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>(),
+        bits.parse::<u32>(),
+    ) else {
+        return false;
+    };
+    let prefix = |a: u128, b: u128, width: u32| {
+        bits <= width && (bits == 0 || (a ^ b) >> (width - bits) == 0)
+    };
+    match (host, network) {
+        (IpAddr::V4(h), IpAddr::V4(n)) => prefix(u32::from(h).into(), u32::from(n).into(), 32),
+        (IpAddr::V6(h), IpAddr::V6(n)) => prefix(u128::from(h), u128::from(n), 128),
+        _ => false,
+    }
 }
 
 /// Loopback hosts and the ones the user named: TLS unverified, plain HTTP allowed.
@@ -199,16 +233,39 @@ fn unverified_tls() -> Result<Arc<rustls::ClientConfig>> {
 
 /// For an insecure registry: `https` if it speaks TLS (any certificate),
 /// else `http` — as Docker does for insecure registries.
-fn probe_scheme(agent: &ureq::Agent, host: &str) -> &'static str {
-    match agent.get(&format!("https://{host}/v2/")).call() {
+fn probe_scheme(agent: &ureq::Agent, base: &url::Url) -> &'static str {
+    match agent
+        .request_url("GET", &base.join("v2/").unwrap_or_else(|_| base.clone()))
+        .call()
+    {
         Ok(_) | Err(ureq::Error::Status(..)) => "https",
         Err(ureq::Error::Transport(_)) => "http",
     }
 }
 
+/// A proxy URL as it may be shown: whatever is before an `@` (a user name
+/// and password) left out. Read as text, not as a URL: `user:pass@host`
+/// without a scheme parses as a URL whose scheme is the user name.
+fn redacted(proxy: &str) -> String {
+    let (scheme, rest) = match proxy.split_once("://") {
+        Some((scheme, rest)) => (&proxy[..scheme.len() + 3], rest),
+        None => ("", proxy),
+    };
+    match rest.rsplit_once('@') {
+        Some((_, host)) => format!("{scheme}…@{host}"),
+        None => proxy.to_owned(),
+    }
+}
+
 /// A connection to one repository of one registry.
 pub(crate) struct Client {
-    agent: ureq::Agent,
+    /// Agents by (proxy, TLS unverified), made as requests need them: the
+    /// proxy is chosen for each request's host (a token realm or blob
+    /// storage may be elsewhere, and `no_proxy` or loopback), and TLS is
+    /// unverified only for the registry's own host when it is insecure.
+    agents: Mutex<HashMap<(Option<String>, bool), ureq::Agent>>,
+    insecure: bool,
+    timeout: Duration,
     /// `https://host:port`
     base: url::Url,
     reference: Reference,
@@ -240,56 +297,69 @@ impl Client {
             url::Url::parse(&format!("{scheme}://{}/", reference.api_host()))
                 .map_err(|e| Error::new(format!("{shown}: invalid registry address: {e}")))
         };
-        // One agent per scheme: the proxy depends on it.
-        let agent_for = |base: &url::Url| -> Result<ureq::Agent> {
-            let mut builder = ureq::AgentBuilder::new()
-                .timeout_connect(options.timeout)
-                .timeout_read(options.timeout)
-                .timeout_write(options.timeout)
-                .redirects(0)
-                .user_agent(concat!("portcullis/", env!("CARGO_PKG_VERSION")));
-            if insecure {
-                builder = builder
-                    .tls_config(unverified_tls().map_err(|e| Error::new(format!("{shown}: {e}")))?);
-            }
-            let proxy = proxy_for(
-                base.scheme(),
-                base.host_str().unwrap_or_default(),
-                base.port_or_known_default().unwrap_or_default(),
-                &|name| std::env::var(name).ok(),
-            );
-            if let Some((name, value)) = proxy {
-                let proxy = ureq::Proxy::new(&value).map_err(|e| {
-                    Error::new(format!(
-                        "{shown}: the proxy in {name} ({value:?}) is not usable: {e}"
-                    ))
-                })?;
-                builder = builder.proxy(proxy);
-            }
-            Ok(builder.build())
-        };
-        let mut base = base_for("https")?;
-        let mut agent = agent_for(&base)?;
-        if insecure && probe_scheme(&agent, reference.api_host()) == "http" {
-            base = base_for("http")?;
-            agent = agent_for(&base)?;
-        }
         let credentials = match &options.credentials {
             Some(c) => Some(c.clone()),
             None => auth::from_config(&reference.registry)
                 .map_err(|e| Error::new(format!("{shown}: {e}")))?,
         };
-        Ok(Client {
-            agent,
-            base,
+        let mut client = Client {
+            agents: Mutex::new(HashMap::new()),
+            insecure,
+            timeout: options.timeout,
+            base: base_for("https")?,
             reference: reference.clone(),
-            shown,
+            shown: shown.clone(),
             credentials,
             authorization: Mutex::new(None),
             sizes: Mutex::new(HashMap::new()),
             manifests: Mutex::new(HashMap::new()),
             longest_wait: options.timeout,
-        })
+        };
+        if insecure && probe_scheme(&client.agent(&client.base)?, &client.base) == "http" {
+            client.base = base_for("http")?;
+        }
+        Ok(client)
+    }
+
+    /// The agent for a request to `url`: through the proxy the environment
+    /// names for its host (if any), verifying TLS unless it is this
+    /// registry's own host and the registry is insecure.
+    fn agent(&self, url: &url::Url) -> Result<ureq::Agent> {
+        let proxy = proxy_for(
+            url.scheme(),
+            url.host_str().unwrap_or_default(),
+            url.port_or_known_default().unwrap_or_default(),
+            &|name| std::env::var(name).ok(),
+        );
+        let unverified = self.insecure
+            && url.host_str() == self.base.host_str()
+            && url.port_or_known_default() == self.base.port_or_known_default();
+        let key = (proxy.as_ref().map(|(_, value)| value.clone()), unverified);
+        let mut agents = self.agents.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(agent) = agents.get(&key) {
+            return Ok(agent.clone());
+        }
+        let mut builder = ureq::AgentBuilder::new()
+            .timeout_connect(self.timeout)
+            .timeout_read(self.timeout)
+            .timeout_write(self.timeout)
+            .redirects(0)
+            .user_agent(concat!("portcullis/", env!("CARGO_PKG_VERSION")));
+        if unverified {
+            builder = builder.tls_config(unverified_tls().map_err(|e| self.fail(e))?);
+        }
+        if let Some((name, value)) = &proxy {
+            let proxy = ureq::Proxy::new(value).map_err(|e| {
+                self.fail(format!(
+                    "the proxy in {name} ({}) is not usable: {e}; an http:// proxy is",
+                    redacted(value)
+                ))
+            })?;
+            builder = builder.proxy(proxy);
+        }
+        let agent = builder.build();
+        agents.insert(key, agent.clone());
+        Ok(agent)
     }
 
     pub(crate) fn describe(&self) -> &str {
@@ -316,7 +386,7 @@ impl Client {
         let mut hops = 0;
         loop {
             let same = self.same_origin(&url);
-            let mut request = self.agent.request_url("GET", &url);
+            let mut request = self.agent(&url)?.request_url("GET", &url);
             if let Some(a) = accept {
                 request = request.set("Accept", a);
             }
@@ -494,7 +564,7 @@ impl Client {
             let default_scope = format!("repository:{}:pull", self.reference.repository);
             q.append_pair("scope", params.get("scope").unwrap_or(&default_scope));
         }
-        let mut request = self.agent.request_url("GET", &url);
+        let mut request = self.agent(&url)?.request_url("GET", &url);
         if let Some(c) = &self.credentials {
             request = request.set("Authorization", &c.basic_header());
         }
@@ -763,7 +833,14 @@ mod tests {
             assert_eq!(with(&both, "https", host, 5000), None, "{host}");
         }
         // NO_PROXY: names cover their subdomains, ports narrow, `*` is all.
-        let cases: [(&str, &str, u16, bool); 10] = [
+        let cases: [(&str, &str, u16, bool); 17] = [
+            ("[fd00::1]:5000", "[fd00::1]", 5000, false),
+            ("[fd00::1]:5000", "[fd00::1]", 443, true),
+            ("fd00::1", "[fd00::1]", 443, false),
+            ("10.0.0.0/8", "10.20.30.40", 443, false),
+            ("10.0.0.0/8", "11.0.0.1", 443, true),
+            ("fd00::/8", "[fd12::3]", 443, false),
+            ("0.0.0.0/0", "reg.example.com", 443, true),
             ("example.com", "reg.example.com", 443, false),
             ("example.com", "example.com", 443, false),
             ("example.com", "badexample.com", 443, true),
@@ -783,6 +860,18 @@ mod tests {
                 "NO_PROXY={no_proxy:?} {host}:{port}"
             );
         }
+    }
+
+    #[test]
+    fn proxies_are_shown_without_credentials() {
+        assert_eq!(
+            redacted("http://ci:s3cret@proxy:3128"),
+            "http://…@proxy:3128"
+        );
+        assert_eq!(redacted("http://proxy:3128"), "http://proxy:3128");
+        assert_eq!(redacted("http://a@b:c@proxy:1/"), "http://…@proxy:1/");
+        assert_eq!(redacted("ci:s3cret@proxy:3128"), "…@proxy:3128");
+        assert_eq!(redacted("proxy:3128"), "proxy:3128");
     }
 
     #[test]
