@@ -70,6 +70,10 @@ pub const MAX_ENTRIES: u64 = 4_000_000;
 pub const MAX_NAME_BYTES: u64 = 1 << 30;
 /// Files larger than this are not read even when asked for.
 pub const CONTENT_CAP: u64 = 1 << 20;
+/// The most bytes of file contents kept over a whole image: the files the
+/// rules read (`/etc/passwd`, unit files, inetd configuration) are small,
+/// but a hostile image could hold thousands of 1 MiB unit files.
+pub const MAX_CONTENT_BYTES: u64 = 64 << 20;
 /// Read buffers: compressed bytes, and the tar stream the walk reads.
 const READ_BUF: usize = 256 << 10;
 
@@ -267,7 +271,8 @@ impl LayerTable {
 }
 
 /// Shared limits of one scan, over all its layers: bytes decompressed (a
-/// bomb guard), tar entries and name bytes kept (what bounds memory).
+/// bomb guard), tar entries, name bytes and file contents kept (what
+/// bounds memory).
 pub struct Budget {
     pub limit: u64,
     pub used: AtomicU64,
@@ -275,10 +280,13 @@ pub struct Budget {
     pub entries: AtomicU64,
     pub max_name_bytes: u64,
     pub name_bytes: AtomicU64,
+    pub max_content_bytes: u64,
+    pub content_bytes: AtomicU64,
 }
 
 impl Budget {
-    /// `limit` bytes decompressed; [`MAX_ENTRIES`] and [`MAX_NAME_BYTES`].
+    /// `limit` bytes decompressed; [`MAX_ENTRIES`], [`MAX_NAME_BYTES`] and
+    /// [`MAX_CONTENT_BYTES`].
     pub fn new(limit: u64) -> Self {
         Budget {
             limit,
@@ -287,7 +295,20 @@ impl Budget {
             entries: AtomicU64::new(0),
             max_name_bytes: MAX_NAME_BYTES,
             name_bytes: AtomicU64::new(0),
+            max_content_bytes: MAX_CONTENT_BYTES,
+            content_bytes: AtomicU64::new(0),
         }
+    }
+
+    /// Count `n` more bytes of file contents kept.
+    pub(crate) fn keep_contents(&self, n: u64) -> Result<(), String> {
+        if self.content_bytes.fetch_add(n, Ordering::Relaxed) + n > self.max_content_bytes {
+            return Err(format!(
+                "more than {} MiB of the files the rules read (passwd, unit files, inetd configuration): refusing a hostile image",
+                self.max_content_bytes >> 20
+            ));
+        }
+        Ok(())
     }
 
     fn over_limit(&self) -> String {
@@ -801,6 +822,7 @@ pub(crate) fn read_tar(
             let tag = u32::try_from(table.recs.len())
                 .map_err(|_| "more than 2^32 entries in one layer".to_string())?;
             if kind == EntryKind::File && size <= CONTENT_CAP && want(&names[start..link_start]) {
+                budget.keep_contents(size)?;
                 let mut content = Vec::with_capacity(size as usize);
                 entry.read_to_end(&mut content).map_err(decompress_err)?;
                 contents.push((tag, content));
@@ -957,6 +979,24 @@ pub(crate) mod tests {
         assert_eq!(
             err,
             "more than 10 bytes of entry names over all layers (the name limit): refusing an image this large"
+        );
+    }
+
+    #[test]
+    fn contents_beyond_the_image_limit_are_refused() {
+        let mut budget = Budget::new(u64::MAX);
+        budget.max_content_bytes = 1 << 20;
+        let part = vec![b'#'; 600 << 10];
+        let layer = tar(&[
+            T::File("a.service", 0o644, &part),
+            T::File("b.service", 0o644, &part),
+        ]);
+        // Kept only when wanted: not wanted, nothing is counted.
+        read_layer(&layer[..], &budget, &|_: &[u8]| false, true).expect("nothing kept");
+        let err = read_layer(&layer[..], &budget, &all, true).expect_err("1.2 of 1 MiB");
+        assert_eq!(
+            err,
+            "more than 1 MiB of the files the rules read (passwd, unit files, inetd configuration): refusing a hostile image"
         );
     }
 

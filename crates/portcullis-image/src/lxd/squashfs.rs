@@ -591,6 +591,7 @@ fn read_wanted(
     };
     for (tag, path, size, data) in wanted {
         let cannot = |what: &str| format!("cannot read {}: {what}", display_path(&path));
+        budget.keep_contents(size)?;
         // At most CONTENT_CAP, so it fits.
         let size = size as usize;
         let mut out = Vec::with_capacity(size);
