@@ -12,9 +12,10 @@ pub struct Exception {
     /// The rule codes it covers (globs resolved against the known rules).
     pub rules: Vec<&'static str>,
     pub images: Option<GlobSet>,
-    /// Whether an `images` pattern names a digest (`sha256:…`): the scan
-    /// must then compute digests it could otherwise skip (an LXD
-    /// fingerprint), or the pattern could never match.
+    /// Whether an `images` pattern may name a digest (`sha256:…`, or a run
+    /// of 12 or more hex digits, as LXD's short fingerprints): the scan must
+    /// then compute digests it could otherwise skip (an LXD fingerprint),
+    /// or the pattern could never match.
     pub images_name_digest: bool,
     pub dockerfiles: Option<GlobSet>,
     pub paths: Option<GlobSet>,

@@ -181,11 +181,18 @@ fn exception(src: &Source, entry: &Spanned<ExceptionEntry>) -> Result<Exception,
         }
     };
     let images = globs(&e.images, "images", false);
-    let images_name_digest = e.images.as_ref().is_some_and(|list| {
-        list.get_ref()
-            .iter()
-            .any(|p| p.get_ref().contains("sha256:"))
-    });
+    let names_digest = |pattern: &str| {
+        let longest_hex_run = pattern
+            .split(|c: char| !c.is_ascii_hexdigit())
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        pattern.contains("sha256:") || longest_hex_run >= 12
+    };
+    let images_name_digest = e
+        .images
+        .as_ref()
+        .is_some_and(|list| list.get_ref().iter().any(|p| names_digest(p.get_ref())));
     let dockerfiles = globs(&e.dockerfiles, "dockerfiles", true);
     let paths = globs(&e.paths, "paths", true);
     let ports = e.ports.as_ref().map(|list| {

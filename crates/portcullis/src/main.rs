@@ -113,7 +113,7 @@ struct ScanArgs {
     /// compressed layer (its blob digest, which the manifest pins, is always
     /// checked) and the LXD fingerprint of a split image whose rootfs is a
     /// squashfs (hashing the whole file). On by itself when an exception
-    /// names images by `sha256:` digest.
+    /// names images by digest (`sha256:…` or 12+ hex digits).
     #[arg(long)]
     full_digests: bool,
     /// Reach this registry (HOST or HOST:PORT) without verifying its TLS

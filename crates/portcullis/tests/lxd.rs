@@ -264,31 +264,38 @@ fn fingerprints_agree_with_a_real_lxd_daemon() {
             assert_eq!(f["location"]["digest"], digest, "{target}");
         }
     }
-    // An exception naming the image by fingerprint turns hashing on by
-    // itself: without it the pattern could never match.
+    // An exception naming the image by fingerprint (`sha256:…`, or LXD's
+    // short form) turns hashing on by itself: without it the pattern could
+    // never match.
     let split = fingerprint("split");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let policy = dir.path().join("portcullis.toml");
-    std::fs::write(
-        &policy,
-        format!(
-            "[[exception]]\nrules = [\"SQ40102\"]\nimages = [\"sha256:{split}*\"]\nreason = \"busybox needs them\"\n"
-        ),
-    )
-    .expect("write policy");
-    let policy = policy.to_string_lossy();
-    let t = scan_json_with(
-        "lxd:busybox.meta.tar.xz,busybox.rootfs.squashfs",
-        &["--config", &policy],
-    );
-    let digest = t["digest"].as_str().expect("digest computed");
-    assert!(digest.starts_with(&format!("sha256:{split}")), "{digest}");
-    let suppressed: Vec<&str> = t["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter(|f| f["rule"] == "SQ40102")
-        .map(|f| f["suppressed"]["reason"].as_str().unwrap_or(""))
-        .collect();
-    assert_eq!(suppressed, ["busybox needs them", "busybox needs them"]);
+    for pattern in [format!("sha256:{split}*"), format!("*{split}*")] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let policy = dir.path().join("portcullis.toml");
+        std::fs::write(
+            &policy,
+            format!(
+                "[[exception]]\nrules = [\"SQ40102\"]\nimages = [\"{pattern}\"]\nreason = \"busybox needs them\"\n"
+            ),
+        )
+        .expect("write policy");
+        let policy = policy.to_string_lossy();
+        let t = scan_json_with(
+            "lxd:busybox.meta.tar.xz,busybox.rootfs.squashfs",
+            &["--config", &policy],
+        );
+        let digest = t["digest"].as_str().expect("digest computed");
+        assert!(digest.starts_with(&format!("sha256:{split}")), "{digest}");
+        let suppressed: Vec<&str> = t["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule"] == "SQ40102")
+            .map(|f| f["suppressed"]["reason"].as_str().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            suppressed,
+            ["busybox needs them", "busybox needs them"],
+            "{pattern}"
+        );
+    }
 }
