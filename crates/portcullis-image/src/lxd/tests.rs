@@ -268,6 +268,22 @@ fn damaged_squashfs_is_an_error_never_a_panic() {
     assert!(refused > 100, "{refused} refused");
 }
 
+/// Run the real mksquashfs: `root` into `image`, with `options`.
+fn mksquashfs(root: &Path, image: &Path, options: &[&str]) {
+    let out = std::process::Command::new("mksquashfs")
+        .arg(root)
+        .arg(image)
+        .args(["-noappend", "-quiet", "-no-progress"])
+        .args(options)
+        .output()
+        .expect("mksquashfs (squashfs-tools) is needed");
+    assert!(
+        out.status.success(),
+        "mksquashfs {options:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Wanted files are read from data blocks, holes and shared fragments,
 /// in squashfs images made by the real mksquashfs.
 #[test]
@@ -304,21 +320,9 @@ fn squashfs_file_contents_come_from_blocks_holes_and_fragments() {
         ("lz4", None),
     ] {
         let image = dir.path().join(format!("{compressor}.squashfs"));
-        let mut mk = std::process::Command::new("mksquashfs");
-        mk.arg(&root).arg(&image).args([
-            "-noappend",
-            "-quiet",
-            "-no-progress",
-            "-comp",
-            compressor,
-        ]);
-        mk.args(extra);
-        let out = mk.output().expect("mksquashfs (squashfs-tools) is needed");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let mut options = vec!["-comp", compressor];
+        options.extend(extra);
+        mksquashfs(&root, &image, &options);
         let budget = Budget::new(1 << 30);
         let (table, named) = squashfs::read(&image, &budget, &|_: &[u8]| true).expect(compressor);
         assert_eq!(named, compressor);
@@ -393,19 +397,23 @@ fn squashfs_listing_matches_unsquashfs() {
         .expect("mkfifo");
     assert!(status.success());
     let image = dir.path().join("t.squashfs");
-    let out = std::process::Command::new("mksquashfs")
-        .arg(&root)
-        .arg(&image)
-        .args(["-noappend", "-quiet", "-no-progress", "-comp", "xz"])
-        .args(["-p", "dev d 755 0 0", "-p", "dev/null c 666 0 0 1 3"])
-        .args(["-p", "dev/sda b 660 0 6 8 0"])
-        .args(["-p", "etc/passwd m 4755 1000 1001", "-p", "usr m 1777 0 0"])
-        .output()
-        .expect("mksquashfs (squashfs-tools) is needed");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    mksquashfs(
+        &root,
+        &image,
+        &[
+            "-comp",
+            "xz",
+            "-p",
+            "dev d 755 0 0",
+            "-p",
+            "dev/null c 666 0 0 1 3",
+            "-p",
+            "dev/sda b 660 0 6 8 0",
+            "-p",
+            "etc/passwd m 4755 1000 1001",
+            "-p",
+            "usr m 1777 0 0",
+        ],
     );
     let listed = std::process::Command::new("unsquashfs")
         .args(["-lln", "-d", "r"])
@@ -481,17 +489,7 @@ fn an_entry_whose_inode_number_disagrees_with_its_location_is_refused() {
     std::fs::write(units.join("b.txt"), "harmless\n").expect("write");
     let image = dir.path().join("t.squashfs");
     // Uncompressed metadata, so that the listing can be patched in place.
-    let out = std::process::Command::new("mksquashfs")
-        .arg(&root)
-        .arg(&image)
-        .args(["-noappend", "-quiet", "-no-progress", "-noI", "-noD"])
-        .output()
-        .expect("mksquashfs (squashfs-tools) is needed");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    mksquashfs(&root, &image, &["-noI", "-noD"]);
     let budget = Budget::new(1 << 30);
     squashfs::read(&image, &budget, &nothing).expect("the image as made");
     // The entry: offset u16, inode number delta i16, type u16, name size - 1
