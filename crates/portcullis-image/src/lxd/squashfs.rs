@@ -12,16 +12,14 @@
 //! decoding, held every inode in memory, and looked inodes up by number,
 //! which a hostile image can make disagree with where the kernel looks.)
 
-use std::cell::Cell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::atomic::Ordering;
 
 use backhand::compression::{CompressionAction, Compressor, DefaultCompressor};
 use backhand::kind::Kind;
-use backhand::v4::reader::SquashFsReader;
-use backhand::{BackhandError, FilesystemCompressor, Squashfs, SuperBlock};
+use backhand::{Squashfs, SuperBlock};
 
 use crate::layer::{display_path, Budget, EntryKind, LayerTable, Rec, CONTENT_CAP, MAX_PATH};
 
@@ -37,50 +35,6 @@ const METADATA_BLOCK: usize = 8192;
 
 /// The fragment index of a file without one.
 const NO_FRAGMENT: u32 = u32::MAX;
-
-thread_local! {
-    /// Metadata bytes decoded so far by [`Bounded`] on this thread.
-    static DECODED: Cell<u64> = const { Cell::new(0) };
-}
-
-/// backhand's decompression, bounded: each metadata block to 8 KiB, and
-/// all of them (counted in [`DECODED`]) to [`MAX_TABLE_BYTES`].
-struct Bounded;
-
-static BOUNDED: Bounded = Bounded;
-
-impl CompressionAction for Bounded {
-    type Error = BackhandError;
-    type Compressor = Compressor;
-    type FilesystemCompressor = FilesystemCompressor;
-    type SuperBlock = SuperBlock;
-
-    fn decompress(
-        &self,
-        bytes: &[u8],
-        out: &mut Vec<u8>,
-        compressor: Compressor,
-    ) -> Result<(), BackhandError> {
-        let start = out.len();
-        decode(bytes, out, compressor, METADATA_BLOCK)
-            .map_err(|_| BackhandError::CorruptedOrInvalidSquashfs)?;
-        let total = DECODED.get() + (out.len() - start) as u64;
-        DECODED.set(total);
-        if total > MAX_TABLE_BYTES {
-            return Err(BackhandError::UnsupportedCompression(too_big()));
-        }
-        Ok(())
-    }
-
-    fn compress(
-        &self,
-        _: &[u8],
-        _: FilesystemCompressor,
-        _: u32,
-    ) -> Result<Vec<u8>, BackhandError> {
-        Err(BackhandError::UnsupportedCompression("read only".into()))
-    }
-}
 
 fn too_big() -> String {
     format!(
@@ -108,8 +62,9 @@ fn decode(
             .take(limit)
             .read_to_end(out)
             .map(drop),
+        // One frame, as the kernel reads: bytes after it are not data.
         Compressor::Zstd => zstd::stream::read::Decoder::with_buffer(bytes)
-            .and_then(|d| d.take(limit).read_to_end(out))
+            .and_then(|d| d.single_frame().take(limit).read_to_end(out))
             .map(drop),
         Compressor::Lz4 => {
             // Decodes into the room it is given, no further.
@@ -136,22 +91,115 @@ fn corrupt(what: &str) -> String {
     format!("not a valid squashfs: {what}")
 }
 
-/// A metadata table decoded whole: block starts (relative to the table)
-/// to offsets in `bytes`.
+/// A metadata table decoded whole.
 struct Table {
-    starts: std::collections::HashMap<u64, u64>,
+    /// (where each block starts, relative to the table; where its bytes
+    /// start in `bytes`), in order.
+    blocks: Vec<(u64, usize)>,
     bytes: Vec<u8>,
 }
 
 impl Table {
+    /// Where byte `offset` of the block starting at `block` is in `bytes`;
+    /// `None` unless that block holds it (the kernel reads no further).
+    fn offset_of(&self, block: u64, offset: u16) -> Option<usize> {
+        let i = self.blocks.binary_search_by_key(&block, |b| b.0).ok()?;
+        let start = self.blocks[i].1;
+        let end = self.blocks.get(i + 1).map_or(self.bytes.len(), |b| b.1);
+        let at = start + usize::from(offset);
+        (at < end).then_some(at)
+    }
+
     /// The decoded bytes from `offset` in the block starting at `block`.
     fn at(&self, block: u64, offset: u16, what: &str) -> Result<&[u8], String> {
-        self.starts
-            .get(&block)
-            .and_then(|&at| usize::try_from(at).ok())
-            .and_then(|at| at.checked_add(usize::from(offset)))
+        self.offset_of(block, offset)
             .and_then(|at| self.bytes.get(at..))
             .ok_or_else(|| corrupt(&format!("{what} points outside its table")))
+    }
+}
+
+/// Reads metadata blocks (a u16 header, bit 15 set when stored as is, then
+/// at most 8 KiB), counting what they decode to: each block at least 8 KiB
+/// (a real table's blocks are full but its last), so that neither empty
+/// nor stored blocks escape [`MAX_TABLE_BYTES`].
+struct Metadata<'a> {
+    file: &'a mut BufReader<std::fs::File>,
+    compressor: Compressor,
+    counted: u64,
+}
+
+impl Metadata<'_> {
+    fn read_at(&mut self, at: u64, n: usize) -> Result<Vec<u8>, String> {
+        let mut buf = vec![0u8; n];
+        self.file
+            .seek(SeekFrom::Start(at))
+            .and_then(|_| self.file.read_exact(&mut buf))
+            .map_err(|_| corrupt("a table runs past the end of the file"))?;
+        Ok(buf)
+    }
+
+    /// The block at `at`, appended to `out`; the position after it.
+    fn block(&mut self, at: u64, out: &mut Vec<u8>) -> Result<u64, String> {
+        let head = self.read_at(at, 2)?;
+        let header = u16_at(&head, 0);
+        let len = usize::from(header & 0x7fff);
+        if len == 0 || len > METADATA_BLOCK {
+            return Err(corrupt("a metadata block of impossible size"));
+        }
+        let raw = self.read_at(at + 2, len)?;
+        let start = out.len();
+        if header & 0x8000 != 0 {
+            out.extend_from_slice(&raw);
+        } else {
+            decode(&raw, out, self.compressor, METADATA_BLOCK).map_err(|e| corrupt(&e))?;
+        }
+        self.counted += (out.len() - start).max(METADATA_BLOCK) as u64;
+        if self.counted > MAX_TABLE_BYTES {
+            return Err(too_big());
+        }
+        Ok(at + 2 + len as u64)
+    }
+
+    /// The blocks from `start` to exactly `end` (file offsets).
+    fn table(&mut self, start: u64, end: u64) -> Result<Table, String> {
+        let mut table = Table {
+            blocks: Vec::new(),
+            bytes: Vec::new(),
+        };
+        let mut at = start;
+        while at < end {
+            table.blocks.push((at - start, table.bytes.len()));
+            at = self.block(at, &mut table.bytes)?;
+        }
+        if at != end {
+            return Err(corrupt("a metadata table runs into the next one"));
+        }
+        Ok(table)
+    }
+
+    /// A lookup table: `count` entries of `size` bytes, in the metadata
+    /// blocks whose positions (u64 each) are listed at `index`.
+    fn lookup(&mut self, index: u64, count: u64, size: u64) -> Result<Vec<u8>, String> {
+        let want = count * size;
+        if want > MAX_TABLE_BYTES {
+            return Err(too_big());
+        }
+        let blocks = want.div_ceil(METADATA_BLOCK as u64) as usize;
+        let list = self.read_at(index, blocks * 8)?;
+        let mut out = Vec::with_capacity(want as usize);
+        for at in list.chunks_exact(8).map(|b| u64_at(b, 0)) {
+            self.block(at, &mut out)?;
+        }
+        if (out.len() as u64) < want {
+            return Err(corrupt("a lookup table is cut short"));
+        }
+        out.truncate(want as usize);
+        Ok(out)
+    }
+
+    /// The first block a lookup table's index at `index` lists.
+    fn first_block(&mut self, index: u64) -> Result<u64, String> {
+        self.read_at(index, 8).map(|b| u64_at(&b, 0))
     }
 }
 
@@ -160,74 +208,85 @@ struct Image {
     superblock: SuperBlock,
     inodes: Table,
     dirs: Table,
-    fragments: Vec<backhand::Fragment>,
+    /// (start, size word) of each fragment block.
+    fragments: Vec<(u64, u32)>,
     ids: Vec<u32>,
 }
 
-/// Read the superblock and decode the tables, every decoded byte counted.
+/// "Not set" in a superblock's table positions.
+const NOT_SET: u64 = u64::MAX;
+
+/// Read the superblock (backhand) and the tables (ours), every decoded
+/// byte counted.
 fn read_tables(reader: &mut BufReader<std::fs::File>, max_entries: u64) -> Result<Image, String> {
-    let kind = Kind::new_v4(&BOUNDED);
-    let said = |e: BackhandError| match e {
-        BackhandError::UnsupportedCompression(m) if m == too_big() => m,
-        e => corrupt(&e.to_string()),
-    };
-    let (superblock, _) = Squashfs::superblock_and_compression_options(reader, &kind)
+    let kind = Kind::new_v4(&DefaultCompressor);
+    let (sb, _) = Squashfs::superblock_and_compression_options(reader, &kind)
         .map_err(|e| corrupt(&e.to_string()))?;
-    if u64::from(superblock.inode_count) > max_entries {
+    if !matches!(
+        sb.compressor,
+        Compressor::Gzip | Compressor::Xz | Compressor::Zstd | Compressor::Lz4
+    ) {
+        return Err(format!(
+            "a {:?}-compressed squashfs: gzip, xz, zstd and lz4 are read",
+            sb.compressor
+        ));
+    }
+    if u64::from(sb.inode_count) > max_entries {
         return Err(format!(
             "{} inodes, more than {max_entries} entries (the entry limit): refusing an image this large",
-            superblock.inode_count
+            sb.inode_count
         ));
     }
     let len = reader
         .seek(SeekFrom::End(0))
         .map_err(|e| format!("cannot read: {}", crate::error::io_text(&e)))?;
-    if superblock.bytes_used > len {
+    if sb.bytes_used > len {
         return Err(corrupt(&format!(
             "{len} bytes, shorter than the {} its superblock counts (truncated?)",
-            superblock.bytes_used
+            sb.bytes_used
         )));
     }
-    if superblock.inode_table >= superblock.dir_table || superblock.dir_table > len {
+    if sb.inode_table >= sb.dir_table || sb.dir_table > len {
         return Err(corrupt("its tables are not where its superblock says"));
     }
-    DECODED.set(0);
-    let (starts, bytes) = reader
-        .uncompress_metadatas(
-            superblock.inode_table,
-            &superblock,
-            superblock.dir_table,
-            &kind,
-        )
-        .map_err(said)?;
-    let inodes = Table {
-        starts: starts.into_iter().collect(),
-        bytes,
+    let mut metadata = Metadata {
+        file: reader,
+        compressor: sb.compressor,
+        counted: 0,
     };
-    let fragments = reader.fragments(&superblock, &kind).map_err(said)?;
-    let export = reader.export(&superblock, &kind).map_err(said)?;
-    let (id_start, ids) = reader.id(&superblock, &kind).map_err(said)?;
     // The directory table ends where the next table's blocks begin.
-    let dir_end = fragments
-        .as_ref()
-        .map(|f| f.0)
-        .or(export.map(|e| e.0))
-        .unwrap_or(id_start);
-    if dir_end < superblock.dir_table || dir_end > len {
-        return Err(corrupt("its tables are not where its superblock says"));
+    let mut next = Vec::new();
+    let fragments = if sb.frag_count == 0 || sb.frag_table == NOT_SET {
+        Vec::new()
+    } else {
+        next.push(metadata.first_block(sb.frag_table)?);
+        let raw = metadata.lookup(sb.frag_table, u64::from(sb.frag_count), 16)?;
+        raw.chunks_exact(16)
+            .map(|e| (u64_at(e, 0), u32_at(e, 8)))
+            .collect()
+    };
+    if sb.export_table != NOT_SET {
+        next.push(metadata.first_block(sb.export_table)?);
     }
-    let (starts, bytes) = reader
-        .uncompress_metadatas(superblock.dir_table, &superblock, dir_end, &kind)
-        .map_err(said)?;
+    next.push(metadata.first_block(sb.id_table)?);
+    let ids = metadata
+        .lookup(sb.id_table, u64::from(sb.id_count), 4)?
+        .chunks_exact(4)
+        .map(|e| u32_at(e, 0))
+        .collect();
+    let dir_end = next
+        .into_iter()
+        .filter(|&at| at >= sb.dir_table)
+        .min()
+        .ok_or_else(|| corrupt("its tables are not where its superblock says"))?;
+    let inodes = metadata.table(sb.inode_table, sb.dir_table)?;
+    let dirs = metadata.table(sb.dir_table, dir_end)?;
     Ok(Image {
-        superblock,
+        superblock: sb,
         inodes,
-        dirs: Table {
-            starts: starts.into_iter().collect(),
-            bytes,
-        },
-        fragments: fragments.map(|f| f.1).unwrap_or_default(),
-        ids: ids.into_iter().map(|id| id.num).collect(),
+        dirs,
+        fragments,
+        ids,
     })
 }
 
@@ -281,6 +340,8 @@ struct Inode<'a> {
     link: &'a [u8],
     /// A directory's listing: (block, size + 3, offset).
     listing: Option<(u32, u32, u16)>,
+    /// An extended directory's index: (entries, the bytes after the inode).
+    index: (usize, &'a [u8]),
     /// A file's data.
     data: Option<FileData>,
 }
@@ -324,6 +385,7 @@ fn parse_inode(bytes: &[u8], base: usize, block_size: u32) -> Result<Inode<'_>, 
         size: 0,
         link: &[],
         listing: None,
+        index: (0, &[]),
         data: None,
     };
     let file = |blocks_start: u64, size: u64, fragment: u32, offset: u32, words_at: usize| {
@@ -357,6 +419,7 @@ fn parse_inode(bytes: &[u8], base: usize, block_size: u32) -> Result<Inode<'_>, 
             need(40)?;
             inode.kind = EntryKind::Dir;
             inode.listing = Some((u32_at(bytes, 24), u32_at(bytes, 20), u16_at(bytes, 34)));
+            inode.index = (usize::from(u16_at(bytes, 32)), &bytes[40..]);
         }
         2 => {
             need(32)?;
@@ -403,6 +466,57 @@ fn parse_inode(bytes: &[u8], base: usize, block_size: u32) -> Result<Inode<'_>, 
     Ok(inode)
 }
 
+/// An extended directory's index, as the kernel's lookup uses it: each
+/// entry (position in the listing, directory-table block, name size - 1,
+/// name) lets a lookup jump to a header. Each must point, in the table as
+/// it is laid out, at a header this walk read, and carry its first name;
+/// otherwise the kernel could be sent to bytes this walk does not read as
+/// entries (a name crafted to look like a header).
+fn check_index(
+    image: &Image,
+    dir: &Inode<'_>,
+    (block, offset): (u32, u16),
+    headers: &[(usize, &[u8])],
+    path: &[u8],
+) -> Result<(), String> {
+    let (count, mut rest) = dir.index;
+    let bad = || {
+        format!(
+            "directory {} has an index that does not match its entries: refusing a hostile image",
+            display_path(path)
+        )
+    };
+    let listing_start = image
+        .dirs
+        .offset_of(u64::from(block), offset)
+        .ok_or_else(bad)?;
+    for _ in 0..count {
+        let head = rest
+            .get(..12)
+            .ok_or_else(|| corrupt("a directory index is cut short"))?;
+        let (index, start_block, name_len) = (
+            u32_at(head, 0) as usize,
+            u64::from(u32_at(head, 4)),
+            u32_at(head, 8) as usize + 1,
+        );
+        let name = rest
+            .get(12..12 + name_len)
+            .ok_or_else(|| corrupt("a directory index is cut short"))?;
+        rest = &rest[12 + name_len..];
+        // Where the kernel goes: that block, at (index + offset) mod 8 KiB.
+        let kernel = image.dirs.offset_of(
+            start_block,
+            ((index + usize::from(offset)) % METADATA_BLOCK) as u16,
+        );
+        let header = headers.iter().find(|(at, _)| *at == index);
+        match (kernel, header) {
+            (Some(at), Some((_, first))) if at == listing_start + index && *first == name => {}
+            _ => return Err(bad()),
+        }
+    }
+    Ok(())
+}
+
 struct Walk<'a> {
     image: &'a Image,
     table: LayerTable,
@@ -435,12 +549,19 @@ impl Walk<'_> {
         // A corrupt image may point a directory entry back at a directory
         // already listed; following it would never end.
         let mut listed: HashSet<(u64, u16)> = HashSet::new();
+        // The kernel caches inodes by number: one number at two places
+        // would show it one file or the other, by what was read first.
+        let mut numbers: HashMap<u32, (u64, u16)> = HashMap::from([(root.number, root_at)]);
         while let Some((location, (block, size, offset), path)) = pending.pop() {
             if !listed.insert(location) {
                 return Err(corrupt("a directory is reached twice (a loop)"));
             }
+            let dir_inode = inode_at(image, location.0, location.1)?;
             // The listing's size counts 3 bytes it does not hold.
             if size <= 3 {
+                if dir_inode.index.0 > 0 {
+                    return Err(corrupt("an empty directory has an index"));
+                }
                 continue;
             }
             let listing = self
@@ -449,16 +570,38 @@ impl Walk<'_> {
                 .at(u64::from(block), offset, "a directory")?
                 .get(..(size - 3) as usize)
                 .ok_or_else(|| corrupt("a directory runs past the directory table"))?;
+            // (where each header starts in the listing, its first name)
+            let mut headers: Vec<(usize, &[u8])> = Vec::new();
+            let mut previous: Option<&[u8]> = None;
             for entry in DirEntries::new(listing) {
                 let entry = entry?;
                 let name = entry.name;
-                if name.is_empty() || name == b"." || name == b".." || name.contains(&b'/') {
+                if let Some(at) = entry.header_at {
+                    headers.push((at, name));
+                }
+                if name.is_empty()
+                    || name == b"."
+                    || name == b".."
+                    || name.contains(&b'/')
+                    || name.contains(&0)
+                {
                     return Err(format!(
                         "entry {:?} in {} is not a file name: refusing a hostile image",
                         String::from_utf8_lossy(name),
                         display_path(&path)
                     ));
                 }
+                // mksquashfs sorts names; the kernel's lookup stops at the
+                // first match and relies on the order, so a repeated or
+                // unsorted name could show it another file than this walk.
+                if previous.is_some_and(|p| p >= name) {
+                    return Err(format!(
+                        "entry {:?} in {} is out of order or repeated: refusing a hostile image",
+                        String::from_utf8_lossy(name),
+                        display_path(&path)
+                    ));
+                }
+                previous = Some(name);
                 let mut child = Vec::with_capacity(path.len() + 1 + name.len());
                 if !path.is_empty() {
                     child.extend_from_slice(&path);
@@ -476,11 +619,20 @@ impl Walk<'_> {
                         inode.number
                     ));
                 }
+                let here = (u64::from(entry.block), entry.offset);
+                if *numbers.entry(inode.number).or_insert(here) != here {
+                    return Err(format!(
+                        "entry {} gives inode {} a second place in the inode table: refusing a hostile image",
+                        display_path(&child),
+                        inode.number
+                    ));
+                }
                 self.add(&child, &inode)?;
                 if let Some(listing) = inode.listing {
                     pending.push(((u64::from(entry.block), entry.offset), listing, child));
                 }
             }
+            check_index(image, &dir_inode, (block, offset), &headers, &path)?;
         }
         Ok(())
     }
@@ -529,6 +681,7 @@ impl Walk<'_> {
             .as_ref()
             .filter(|_| inode.size <= CONTENT_CAP && (self.want)(path))
         {
+            budget.keep_contents(inode.size)?;
             self.wanted
                 .push((tag, path.to_vec(), inode.size, data.clone()));
         }
@@ -591,7 +744,6 @@ fn read_wanted(
     };
     for (tag, path, size, data) in wanted {
         let cannot = |what: &str| format!("cannot read {}: {what}", display_path(&path));
-        budget.keep_contents(size)?;
         // At most CONTENT_CAP, so it fits.
         let size = size as usize;
         let mut out = Vec::with_capacity(size);
@@ -610,20 +762,12 @@ fn read_wanted(
         }
         if data.fragment != NO_FRAGMENT && out.len() < size {
             if fragment.as_ref().map(|f| f.0) != Some(data.fragment) {
-                let entry = image
+                // (start, size word: bit 24 stored as is, as a data block's)
+                let &(start, word) = image
                     .fragments
                     .get(data.fragment as usize)
                     .ok_or_else(|| cannot("its fragment is not in the fragment table"))?;
-                let word = entry.size.size()
-                    | if entry.size.uncompressed() {
-                        1 << 24
-                    } else {
-                        0
-                    };
-                fragment = Some((
-                    data.fragment,
-                    block(entry.start, word).map_err(|e| cannot(&e))?,
-                ));
+                fragment = Some((data.fragment, block(start, word).map_err(|e| cannot(&e))?));
             }
             let bytes = fragment.as_ref().map(|f| &f.1[..]).unwrap_or_default();
             let tail = size - out.len();
@@ -639,11 +783,16 @@ fn read_wanted(
         }
         contents.push((tag, out));
     }
+    // `LayerTable::seal` looks contents up by tag.
+    contents.sort_unstable_by_key(|c| c.0);
     Ok(contents)
 }
 
 /// One entry of a directory listing.
 struct DirEntry<'a> {
+    /// For the first entry under a header: where that header starts in the
+    /// listing (what an extended directory's index points at).
+    header_at: Option<usize>,
     /// Where its inode is: the inode table block (relative to the table)
     /// and the offset in it.
     block: u32,
@@ -659,6 +808,8 @@ struct DirEntry<'a> {
 /// size - 1, name); all little-endian.
 struct DirEntries<'a> {
     rest: &'a [u8],
+    /// The listing's length, for where each header starts.
+    len: usize,
     /// Entries left under the current header, its block and base number.
     left: u32,
     block: u32,
@@ -670,6 +821,7 @@ impl<'a> DirEntries<'a> {
     fn new(listing: &'a [u8]) -> Self {
         DirEntries {
             rest: listing,
+            len: listing.len(),
             left: 0,
             block: 0,
             base: 0,
@@ -705,10 +857,12 @@ impl<'a> Iterator for DirEntries<'a> {
         if self.failed {
             return None;
         }
+        let mut header_at = None;
         if self.left == 0 {
             if self.rest.is_empty() {
                 return None;
             }
+            header_at = Some(self.len - self.rest.len());
             let Some(header) = self.take(12) else {
                 return self.fail("a directory listing is cut short");
             };
@@ -736,6 +890,7 @@ impl<'a> Iterator for DirEntries<'a> {
             return self.fail("a directory entry's inode number is out of range");
         };
         Some(Ok(DirEntry {
+            header_at,
             block: self.block,
             offset,
             number,
@@ -782,7 +937,8 @@ mod tests {
         sb[22..24].copy_from_slice(&17u16.to_le_bytes());
         sb[28..30].copy_from_slice(&4u16.to_le_bytes());
         sb[40..48].copy_from_slice(&end.to_le_bytes());
-        sb[48..56].copy_from_slice(&end.to_le_bytes());
+        // The id table's index: its last 8 bytes.
+        sb[48..56].copy_from_slice(&(end - 8).to_le_bytes());
         // No xattr, fragment or export tables.
         for at in [56, 80, 88] {
             sb[at..at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
@@ -813,10 +969,30 @@ mod tests {
             body.extend_from_slice(&block);
         }
         let dir_table = 96 + body.len() as u64;
-        let mut bytes = superblock(1, 96, dir_table, dir_table + 64);
+        let mut bytes = superblock(1, 96, dir_table, dir_table + 14);
         bytes.extend_from_slice(&body);
-        bytes.resize(dir_table as usize + 64, 0);
+        // An empty directory table; the id table: one stored block holding
+        // id 0, and its index.
+        bytes.extend_from_slice(&[0x04, 0x80, 0, 0, 0, 0]);
+        bytes.extend_from_slice(&dir_table.to_le_bytes());
         assert_eq!(read_bytes(&bytes).map(|_| ()), Err(too_big()));
+        // Stored blocks count 8 KiB each too; an empty one is refused.
+        for (header, expected) in [
+            ([0x01, 0x80], too_big()),
+            ([0x00, 0x00], corrupt("a metadata block of impossible size")),
+        ] {
+            let mut body = Vec::new();
+            for _ in 0..=(MAX_TABLE_BYTES / 8192) {
+                body.extend_from_slice(&header);
+                body.push(0);
+            }
+            let dir_table = 96 + body.len() as u64;
+            let mut bytes = superblock(1, 96, dir_table, dir_table + 14);
+            bytes.extend_from_slice(&body);
+            bytes.extend_from_slice(&[0x04, 0x80, 0, 0, 0, 0]);
+            bytes.extend_from_slice(&dir_table.to_le_bytes());
+            assert_eq!(read_bytes(&bytes).map(|_| ()), Err(expected));
+        }
         // Tables in the wrong order are not read at all.
         let mut swapped = superblock(1, 200, 100, 300);
         swapped.resize(300, 0);

@@ -384,7 +384,7 @@ fn squashfs_listing_matches_unsquashfs() {
     let many = root.join("usr/share/many files");
     std::fs::create_dir_all(&many).expect("mkdir");
     std::fs::create_dir_all(root.join("etc/ü/deeper/still")).expect("mkdir");
-    for i in 0..700 {
+    for i in 0..2000 {
         std::fs::write(many.join(format!("f{i:03}")), vec![b'x'; i]).expect("write");
     }
     std::fs::write(root.join("etc/passwd"), b"root:x:0:0::/root:/bin/sh\n").expect("write");
@@ -468,7 +468,7 @@ fn squashfs_listing_matches_unsquashfs() {
         })
         .collect();
     got.sort();
-    assert_eq!(got.len(), 700 + 15);
+    assert_eq!(got.len(), 2000 + 15);
     assert_eq!(got, want);
 }
 
@@ -510,4 +510,57 @@ fn an_entry_whose_inode_number_disagrees_with_its_location_is_refused() {
             && err.ends_with(": refusing a hostile image"),
         "{err}"
     );
+    // A name out of order (the kernel's lookup relies on the order, and
+    // stops at the first of two equal names): b.txt renamed a.ser.
+    mksquashfs(&root, &image, &["-noI", "-noD"]);
+    let mut bytes = std::fs::read(&image).expect("read");
+    let name = bytes
+        .windows(5)
+        .rposition(|w| w == b"b.txt")
+        .expect("the listing holds b.txt");
+    bytes[name..name + 5].copy_from_slice(b"a.ser");
+    std::fs::write(&image, &bytes).expect("write");
+    let err = squashfs::read(&image, &Budget::new(1 << 30), &nothing)
+        .map(|_| ())
+        .expect_err("refused");
+    assert_eq!(
+        err,
+        "entry \"a.ser\" in /etc/systemd/system is out of order or repeated: refusing a hostile image"
+    );
+}
+
+/// Small wanted files spread over several fragment blocks, in directories
+/// the walk reaches in another order than it reads fragments, all get their
+/// own contents.
+#[test]
+fn contents_of_files_in_many_fragment_blocks() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path().join("root");
+    let units = root.join("usr/lib/systemd/system");
+    std::fs::create_dir_all(&units).expect("mkdir");
+    std::fs::create_dir_all(root.join("etc")).expect("mkdir");
+    let mut files: Vec<(String, Vec<u8>)> =
+        vec![("etc/passwd".into(), b"root:x:0:0::/root:/bin/sh\n".to_vec())];
+    // 300 files of 1,000 bytes: three 128 KiB fragment blocks.
+    for i in 0..300 {
+        let mut unit = format!("[Service]\nExecStart=/usr/bin/u{i}\n").into_bytes();
+        unit.resize(1000, b'#');
+        files.push((format!("usr/lib/systemd/system/u{i:03}.service"), unit));
+    }
+    for (path, bytes) in &files {
+        std::fs::write(root.join(path), bytes).expect("write");
+    }
+    let image = dir.path().join("t.squashfs");
+    mksquashfs(&root, &image, &["-comp", "gzip"]);
+    let budget = Budget::new(1 << 30);
+    let (table, _) = squashfs::read(&image, &budget, &|_: &[u8]| true).expect("read");
+    assert_eq!(table.contents.len(), files.len());
+    for (path, want) in &files {
+        let got = table
+            .contents
+            .iter()
+            .find(|(p, _)| p == path.as_bytes())
+            .map(|(_, c)| c);
+        assert_eq!(got, Some(want), "{path}");
+    }
 }
