@@ -564,3 +564,28 @@ fn contents_of_files_in_many_fragment_blocks() {
         assert_eq!(got, Some(want), "{path}");
     }
 }
+
+/// More owners than one metadata block of the id table holds (2,048).
+#[test]
+fn more_than_2048_owners() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path().join("root");
+    std::fs::create_dir_all(&root).expect("mkdir");
+    let mut pseudo = String::new();
+    for i in 0..2100 {
+        std::fs::write(root.join(format!("f{i:04}")), b"x").expect("write");
+        pseudo.push_str(&format!("f{i:04} m 644 {} {}\n", 10_000 + i, 20_000 + i));
+    }
+    let definitions = dir.path().join("pseudo");
+    std::fs::write(&definitions, pseudo).expect("write");
+    let image = dir.path().join("t.squashfs");
+    let definitions = definitions.to_string_lossy();
+    mksquashfs(&root, &image, &["-pf", &definitions]);
+    let (table, _) = squashfs::read(&image, &Budget::new(1 << 30), &nothing).expect("read");
+    let last = table
+        .recs
+        .iter()
+        .find(|r| r.path(&table.names) == b"f2099")
+        .expect("f2099");
+    assert_eq!((last.uid, last.gid), (12_099, 22_099));
+}
