@@ -1,11 +1,13 @@
-//! A squashfs root filesystem, read in place. `backhand` (a pure-Rust
-//! squashfs reader) reads the superblock and decodes the metadata tables
-//! (inode, directory, fragment and id tables) through our bounded
-//! decompressor; the rest is ours: the walk over the directory listings,
-//! each inode read where the entry points (its block and offset, as the
-//! kernel finds it) and checked to be the inode the entry names, each
-//! entry written straight into the layer table, and the few files the
-//! rules want read from their data blocks, holes and fragments.
+//! A squashfs root filesystem, read in place, as the kernel reads it.
+//! `backhand` (a pure-Rust squashfs reader) reads and checks the superblock
+//! and decodes lz4; the rest is ours: the metadata tables read block by
+//! block with every decoded byte counted ([`Metadata`]), the walk over the
+//! directory listings, each inode read where the entry points (its block
+//! and offset, as the kernel finds it) and checked to be the inode the
+//! entry names, each entry written straight into the layer table, and the
+//! few files the rules want read from their data blocks, holes and
+//! fragments. docs/ARCHITECTURE.md lists what a hostile image is refused
+//! for, and why.
 //!
 //! (backhand's own `Squashfs` parses every inode into a map and its
 //! filesystem view builds a `PathBuf` tree: that cost as much as all the
