@@ -300,6 +300,38 @@ impl Budget {
         }
     }
 
+    /// Count `n` more bytes decompressed.
+    pub(crate) fn spend(&self, n: u64) -> Result<(), String> {
+        if self.used.fetch_add(n, Ordering::Relaxed) + n > self.limit {
+            return Err(self.over_limit());
+        }
+        Ok(())
+    }
+
+    /// Count one more entry; `entries` names them in the error (`tar
+    /// entries over all layers`, `entries`).
+    pub(crate) fn count_entry(&self, entries: &str) -> Result<(), String> {
+        if self.entries.fetch_add(1, Ordering::Relaxed) >= self.max_entries {
+            return Err(format!(
+                "more than {} {entries} (the entry limit): refusing an image this large",
+                self.max_entries
+            ));
+        }
+        Ok(())
+    }
+
+    /// Count `n` more bytes of paths and link targets kept; `over` says
+    /// over what in the error (` over all layers`, or nothing).
+    pub(crate) fn charge_names(&self, n: u64, over: &str) -> Result<(), String> {
+        if self.name_bytes.fetch_add(n, Ordering::Relaxed) + n > self.max_name_bytes {
+            return Err(format!(
+                "more than {} bytes of entry names{over} (the name limit): refusing an image this large",
+                self.max_name_bytes
+            ));
+        }
+        Ok(())
+    }
+
     /// Count `n` more bytes of file contents kept.
     pub(crate) fn keep_contents(&self, n: u64) -> Result<(), String> {
         if self.content_bytes.fetch_add(n, Ordering::Relaxed) + n > self.max_content_bytes {
@@ -355,11 +387,10 @@ struct Budgeted<'b, R> {
 impl<R: Read> Read for Budgeted<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let used = self.budget.used.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
-        if used > self.budget.limit {
+        self.budget.spend(n as u64).map_err(|over| {
             self.tripped.set(true);
-            return Err(io::Error::other(self.budget.over_limit()));
-        }
+            io::Error::other(over)
+        })?;
         Ok(n)
     }
 }
@@ -646,16 +677,7 @@ pub(crate) fn read_tar(
         }
     };
     // Paths and link targets kept count against the image's name limit.
-    let charge = |n: usize| -> Result<(), String> {
-        let n = n as u64;
-        if budget.name_bytes.fetch_add(n, Ordering::Relaxed) + n > budget.max_name_bytes {
-            return Err(format!(
-                "more than {} bytes of entry names over all layers (the name limit): refusing an image this large",
-                budget.max_name_bytes
-            ));
-        }
-        Ok(())
-    };
+    let charge = |n: usize| budget.charge_names(n as u64, " over all layers");
     // (tar position, bytes) of the files asked for.
     let mut contents: Vec<(u32, Vec<u8>)> = Vec::new();
     let mut archive = tar::Archive::new(MetadataGuard {
@@ -674,12 +696,7 @@ pub(crate) fn read_tar(
                 .raw_file_position()
                 .saturating_add(entry.size().div_ceil(512) * 512);
             metadata_limit.set(data_end.saturating_add(MAX_ENTRY_METADATA));
-            if budget.entries.fetch_add(1, Ordering::Relaxed) >= budget.max_entries {
-                return Err(format!(
-                    "more than {} tar entries over all layers (the entry limit): refusing an image this large",
-                    budget.max_entries
-                ));
-            }
+            budget.count_entry("tar entries over all layers")?;
             let header = entry.header();
             let kind = match header.entry_type() {
                 tar::EntryType::Regular

@@ -17,7 +17,6 @@
 use std::collections::{HashMap, HashSet};
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
-use std::sync::atomic::Ordering;
 
 use backhand::compression::{CompressionAction, Compressor, DefaultCompressor};
 use backhand::kind::Kind;
@@ -642,12 +641,7 @@ impl Walk<'_> {
     /// Record one entry.
     fn add(&mut self, path: &[u8], inode: &Inode<'_>) -> Result<(), String> {
         let budget = self.budget;
-        if budget.entries.fetch_add(1, Ordering::Relaxed) >= budget.max_entries {
-            return Err(format!(
-                "more than {} entries (the entry limit): refusing an image this large",
-                budget.max_entries
-            ));
-        }
+        budget.count_entry("entries")?;
         if path.len() > MAX_PATH {
             return Err(format!(
                 "entry {}… has a path of {} bytes, over the {MAX_PATH}-byte limit: refusing a hostile image",
@@ -657,12 +651,7 @@ impl Walk<'_> {
         }
         let link = inode.link;
         let n = (path.len() + link.len()) as u64;
-        if budget.name_bytes.fetch_add(n, Ordering::Relaxed) + n > budget.max_name_bytes {
-            return Err(format!(
-                "more than {} bytes of entry names (the name limit): refusing an image this large",
-                budget.max_name_bytes
-            ));
-        }
+        budget.charge_names(n, "")?;
         let owner = |index: u16| {
             self.image
                 .ids
@@ -735,13 +724,7 @@ fn read_wanted(
             decode(&raw, &mut out, compressor, block_size)?;
             out
         };
-        let n = out.len() as u64;
-        if budget.used.fetch_add(n, Ordering::Relaxed) + n > budget.limit {
-            return Err(format!(
-                "more than {} bytes after decompression (the --max-uncompressed limit): refusing a possible decompression bomb",
-                budget.limit
-            ));
-        }
+        budget.spend(out.len() as u64)?;
         Ok(out)
     };
     for (tag, path, size, data) in wanted {
