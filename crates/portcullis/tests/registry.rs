@@ -1022,29 +1022,30 @@ struct TokenService {
     asked: Arc<Mutex<Vec<String>>>,
 }
 
+/// A self-signed RSA certificate for `/CN=name` (with `extra` openssl
+/// arguments), made by openssl into `key` and `cert`.
+fn self_signed(name: &str, extra: &[&str], key: &Path, cert: &Path) {
+    let subject = format!("/CN={name}");
+    let o = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        ])
+        .args(["-subj", &subject])
+        .args(extra)
+        .arg("-keyout")
+        .arg(key)
+        .arg("-out")
+        .arg(cert)
+        .output()
+        .expect("openssl");
+    assert!(o.status.success(), "openssl: {}", stderr(&o));
+}
+
 impl TokenService {
     fn start(dir: &Path) -> TokenService {
         let key = dir.join("key.pem");
         let cert = dir.join("cert.pem");
-        let o = Command::new("openssl")
-            .args([
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=token",
-            ])
-            .arg("-keyout")
-            .arg(&key)
-            .arg("-out")
-            .arg(&cert)
-            .output()
-            .expect("openssl");
-        assert!(o.status.success(), "openssl: {}", stderr(&o));
+        self_signed("token", &[], &key, &cert);
         let der = Command::new("openssl")
             .args(["x509", "-outform", "DER", "-in"])
             .arg(&cert)
@@ -1176,27 +1177,8 @@ fn real_registry_over_tls_verified_unless_named_insecure() {
     let host = local_address().unwrap_or_else(|| "127.0.0.1".to_owned());
     let dir = tempfile::tempdir().expect("tempdir");
     let (cert, key) = (dir.path().join("tls.pem"), dir.path().join("tls.key"));
-    let o = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=registry",
-        ])
-        .arg("-addext")
-        .arg(format!("subjectAltName=IP:{host},IP:127.0.0.1"))
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output()
-        .expect("openssl");
-    assert!(o.status.success(), "openssl: {}", stderr(&o));
+    let san = format!("subjectAltName=IP:{host},IP:127.0.0.1");
+    self_signed("registry", &["-addext", &san], &key, &cert);
     let tls = format!(
         ", tls: {{certificate: {}, key: {}}}",
         cert.display(),
