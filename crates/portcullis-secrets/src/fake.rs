@@ -1,0 +1,1 @@
+//! Deterministic fake tokens for tests and fixtures.
