@@ -438,8 +438,9 @@ pub(crate) fn read_export(
             };
             // No blob digest to lean on (layers are named by their diff_id
             // at best): always hash what the tar stream is.
-            let table = layer::read_layer(counted, &budget, options.want, true)
-                .map_err(|e| fail(format!("{member}: {e}")))?;
+            let table =
+                layer::read_layer_with(counted, &budget, options.want, true, options.analyser)
+                    .map_err(|e| fail(format!("{member}: {e}")))?;
             tables.insert(member, table);
         }
     }
@@ -486,14 +487,16 @@ pub(crate) fn read_export(
         crate::parse_config(config_bytes, &config_digest, entry.layers.len()).map_err(fail)?;
     let mut fs = Filesystem::default();
     let mut layers = Vec::new();
+    let mut facts = Vec::new();
     for (index, name) in entry.layers.iter().enumerate() {
         let at = |m: String| fail(format!("layer {index} ({name}): {m}"));
         let member = resolve(name);
-        let table = match (tables.get(&member), metadata.get(&member)) {
+        let mut table = match (tables.get(&member), metadata.get(&member)) {
             (Some(t), _) => t.clone(),
             // A layer that looked like JSON: read it from memory.
             (None, Some(bytes)) => {
-                layer::read_layer(&bytes[..], &budget, options.want, true).map_err(at)?
+                layer::read_layer_with(&bytes[..], &budget, options.want, true, options.analyser)
+                    .map_err(at)?
             }
             (None, None) => return Err(at("missing from the export".into())),
         };
@@ -506,6 +509,7 @@ pub(crate) fn read_export(
             }
         }
         layers.push(Layer::checked(&table, &diff_ids[index]).map_err(at)?);
+        facts.push(table.facts.take());
         fs.apply(table, options.want);
     }
     Ok(Image {
@@ -516,6 +520,7 @@ pub(crate) fn read_export(
         config,
         layers,
         fs,
+        facts,
         references: vec![shown.trim_start_matches("docker-daemon:").to_owned()],
     })
 }
@@ -608,6 +613,7 @@ mod tests {
             want: &want,
             progress: &progress,
             full_digests: false,
+            analyser: None,
         };
         let err = read_export(file, "docker-daemon:x", &options).expect_err("nine images");
         assert_eq!(

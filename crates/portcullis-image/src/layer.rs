@@ -17,6 +17,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
 
+use crate::content::{Analyser, Facts};
+
 /// `sha256:<hex>` of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex_digest(Sha256::digest(bytes).as_slice())
@@ -202,6 +204,8 @@ pub struct LayerTable {
     pub compressed_size: u64,
     pub uncompressed_size: u64,
     pub compression: &'static str,
+    /// What the content pass's analyser learnt of the layer, when one ran.
+    pub facts: Option<Facts>,
 }
 
 impl LayerTable {
@@ -566,7 +570,19 @@ pub fn read_layer(
     want: &dyn Fn(&[u8]) -> bool,
     diff_id: bool,
 ) -> Result<LayerTable, String> {
-    read_tar(blob, budget, want, None, diff_id)
+    read_tar(blob, budget, want, None, diff_id, None)
+}
+
+/// [`read_layer`], offering every regular file's bytes to `analyser` as
+/// they stream (the content pass); its facts land in [`LayerTable::facts`].
+pub fn read_layer_with(
+    blob: impl Read,
+    budget: &Budget,
+    want: &dyn Fn(&[u8]) -> bool,
+    diff_id: bool,
+    analyser: Option<&dyn Analyser>,
+) -> Result<LayerTable, String> {
+    read_tar(blob, budget, want, None, diff_id, analyser)
 }
 
 /// How [`read_tar`] reads a root filesystem that is not an OCI layer (LXD):
@@ -595,7 +611,10 @@ pub(crate) fn read_tar(
     want: &dyn Fn(&[u8]) -> bool,
     mut rooted: Option<Rooted<'_>>,
     diff_id: bool,
+    analyser: Option<&dyn Analyser>,
 ) -> Result<LayerTable, String> {
+    let mut analysis = analyser.map(|a| a.layer());
+    let mut chunk_buf = Vec::new();
     let blob_tap = Rc::new(RefCell::new(Tap {
         hasher: Some(Sha256::new()),
         count: 0,
@@ -838,11 +857,27 @@ pub(crate) fn read_tar(
             };
             let tag = u32::try_from(table.recs.len())
                 .map_err(|_| "more than 2^32 entries in one layer".to_string())?;
-            if kind == EntryKind::File && size <= CONTENT_CAP && want(&names[start..link_start]) {
-                budget.keep_contents(size)?;
-                let mut content = Vec::with_capacity(size as usize);
-                entry.read_to_end(&mut content).map_err(decompress_err)?;
-                contents.push((tag, content));
+            let path = &names[start..link_start];
+            let keep = kind == EntryKind::File && size <= CONTENT_CAP && want(path);
+            let analyse = kind == EntryKind::File
+                && size > 0
+                && analysis.as_mut().is_some_and(|a| a.open(path, size));
+            if keep || analyse {
+                let mut content = Vec::new();
+                if keep {
+                    budget.keep_contents(size)?;
+                    content.reserve_exact(size as usize);
+                }
+                crate::content::feed(
+                    &mut entry,
+                    analysis.as_deref_mut().filter(|_| analyse),
+                    keep.then_some(&mut content),
+                    &mut chunk_buf,
+                )
+                .map_err(decompress_err)?;
+                if keep {
+                    contents.push((tag, content));
+                }
             }
             table.recs.push(Rec {
                 size,
@@ -865,6 +900,7 @@ pub(crate) fn read_tar(
     let mut raw = diff.into_inner().inner.inner.into_inner();
     io::copy(&mut raw, &mut io::sink()).map_err(|e| format!("cannot read: {e}"))?;
     table.entries = table.recs.len();
+    table.facts = analysis.map(|a| a.finish());
     table.seal(contents);
     let blob = blob_tap.borrow();
     let diff = diff_tap.borrow();

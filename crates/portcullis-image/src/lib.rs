@@ -5,6 +5,7 @@
 //! layers merged into one [`Filesystem`]. Nothing is extracted.
 
 pub mod config;
+pub mod content;
 pub mod daemon;
 mod error;
 pub mod fs;
@@ -19,6 +20,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 pub use config::ImageConfig;
+pub use content::{Analyser, Facts, LayerAnalyser};
 pub use error::{Error, Result};
 pub use fs::Filesystem;
 pub use layer::{display_path, Budget, Entry, EntryKind};
@@ -40,6 +42,9 @@ pub struct LoadOptions<'a> {
     /// LXD's fingerprint of a split image whose rootfs is a squashfs (which
     /// is otherwise read only where its metadata is).
     pub full_digests: bool,
+    /// The content pass: every regular file of every layer is offered to
+    /// it as its bytes stream (its facts land in [`Image::facts`]).
+    pub analyser: Option<&'a dyn Analyser>,
 }
 
 /// Run `work` on every item, on several threads at once; the first error
@@ -142,6 +147,7 @@ struct Merging {
     next: usize,
     ready: Vec<Option<layer::LayerTable>>,
     layers: Vec<Option<Layer>>,
+    facts: Vec<Option<Facts>>,
 }
 
 /// A loaded image.
@@ -157,6 +163,9 @@ pub struct Image {
     pub config: ImageConfig,
     pub layers: Vec<Layer>,
     pub fs: Filesystem,
+    /// What the content pass learnt of each layer, by index (`None`
+    /// without an analyser).
+    pub facts: Vec<Option<Facts>>,
 }
 
 /// The image config, and its diff_ids, which must be one per layer of the
@@ -213,6 +222,7 @@ impl ImageRef {
             next: 0,
             ready: (0..self.layers.len()).map(|_| None).collect(),
             layers: vec![None; self.layers.len()],
+            facts: vec![None; self.layers.len()],
         });
         each_in_parallel(&self.layers, |index, blob| {
             let at = |m: String| fail(format!("layer {index} ({}): {m}", blob.name));
@@ -224,7 +234,9 @@ impl ImageRef {
             // A blob without a digest to check (a legacy `docker save`
             // layer.tar) is checked by its diff_id alone.
             let diff_id = options.full_digests || blob.digest.is_none();
-            let table = layer::read_layer(reader, &budget, options.want, diff_id).map_err(at)?;
+            let mut table =
+                layer::read_layer_with(reader, &budget, options.want, diff_id, options.analyser)
+                    .map_err(at)?;
             if let Some(expected) = &blob.digest {
                 if *expected != table.blob_digest {
                     return Err(at(format!(
@@ -236,6 +248,7 @@ impl ImageRef {
             let layer = Layer::checked(&table, &diff_ids[index]).map_err(at)?;
             let mut m = merging.lock().unwrap_or_else(PoisonError::into_inner);
             m.layers[index] = Some(layer);
+            m.facts[index] = table.facts.take();
             m.ready[index] = Some(table);
             while let Some(table) = {
                 let next = m.next;
@@ -246,8 +259,9 @@ impl ImageRef {
             }
             Ok(())
         })?;
-        let Merging { fs, layers, .. } =
-            merging.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let Merging {
+            fs, layers, facts, ..
+        } = merging.into_inner().unwrap_or_else(PoisonError::into_inner);
         let layers = layers
             .into_iter()
             .collect::<Option<Vec<Layer>>>()
@@ -264,6 +278,7 @@ impl ImageRef {
             config,
             layers,
             fs,
+            facts,
         })
     }
 }

@@ -184,6 +184,7 @@ fn load_full(
             want: &all_paths,
             progress: &|_| {},
             full_digests,
+            analyser: None,
         })
         .map_err(|e| e.message)
 }
@@ -333,6 +334,7 @@ fn docker_archive_legacy_layout_with_two_images() {
     let one = refs[1]
         .load(&LoadOptions {
             full_digests: false,
+            analyser: None,
             max_uncompressed: u64::MAX,
             want: &all_paths,
             progress: &|_| {},

@@ -58,7 +58,10 @@ mod tests {
 
     #[test]
     fn previews_show_a_quarter_at_most_and_a_bounded_mask() {
-        assert_eq!(preview(b"ghp_0123456789abcdefghijklmnopqrstuvwxyz"), "ghp_01************");
+        assert_eq!(
+            preview(b"ghp_0123456789abcdefghijklmnopqrstuvwxyz"),
+            "ghp_01************"
+        );
         assert_eq!(preview(b"hunter22"), "hu******");
         assert_eq!(preview(b"short"), "*****");
         assert_eq!(preview(b""), "*");

@@ -138,6 +138,7 @@ impl Scanner {
             want: &want,
             progress: &read,
             full_digests: self.full_digests || self.policy.names_digests(),
+            analyser: None,
         };
         let path = match target {
             portcullis_image::Target::DockerArchive { path, .. }
@@ -241,6 +242,7 @@ impl Scanner {
             want: &want,
             progress: &read,
             full_digests: self.full_digests || self.policy.names_digests(),
+            analyser: None,
         };
         if let Some(progress) = &self.progress {
             let layer_bytes = match layout {

@@ -75,6 +75,9 @@ pub struct LxdImage {
     /// Entries of the root filesystem.
     pub entries: usize,
     pub fs: Filesystem,
+    /// What the content pass learnt of the root filesystem (`None` without
+    /// an analyser).
+    pub facts: Option<crate::Facts>,
 }
 
 /// What a file starts with.
@@ -212,7 +215,15 @@ fn read_tarball(
         prefix,
         other: &mut other,
     };
-    let table = read_tar(reader, budget, options.want, Some(rooted), false).map_err(fail)?;
+    let table = read_tar(
+        reader,
+        budget,
+        options.want,
+        Some(rooted),
+        false,
+        options.analyser,
+    )
+    .map_err(fail)?;
     Ok((table, metadata))
 }
 
@@ -234,7 +245,7 @@ pub fn load(name: &str, layout: &Layout, options: &LoadOptions<'_>) -> Result<Lx
     let budget = Budget::new(options.max_uncompressed);
     match layout {
         Layout::Unified { path } => {
-            let (table, meta) = read_tarball(path, b"rootfs", &budget, options)?;
+            let (mut table, meta) = read_tarball(path, b"rootfs", &budget, options)?;
             let metadata = parse_metadata(path, meta)?;
             if table.entries == 0 {
                 return Err(Error::new(format!(
@@ -247,6 +258,7 @@ pub fn load(name: &str, layout: &Layout, options: &LoadOptions<'_>) -> Result<Lx
                 table.compression.to_owned(),
                 table.entries,
             );
+            let facts = table.facts.take();
             fs.apply(table, options.want);
             Ok(LxdImage {
                 name: name.to_owned(),
@@ -257,6 +269,7 @@ pub fn load(name: &str, layout: &Layout, options: &LoadOptions<'_>) -> Result<Lx
                 compression,
                 entries,
                 fs,
+                facts,
             })
         }
         Layout::Split {
@@ -284,9 +297,13 @@ pub fn load(name: &str, layout: &Layout, options: &LoadOptions<'_>) -> Result<Lx
                     scope.spawn(|| hash.then(|| fingerprint(&[meta_path, rootfs])).transpose());
                 let listed = (|| -> Result<_> {
                     if is_squashfs(&m) {
-                        let (table, compression) =
-                            squashfs::read(Path::new(rootfs), &budget, options.want)
-                                .map_err(fail)?;
+                        let (table, compression) = squashfs::read(
+                            Path::new(rootfs),
+                            &budget,
+                            options.want,
+                            options.analyser,
+                        )
+                        .map_err(fail)?;
                         Ok((table, "squashfs", compression))
                     } else {
                         let (table, _) = read_tarball(rootfs, b"", &budget, options)?;
@@ -299,7 +316,8 @@ pub fn load(name: &str, layout: &Layout, options: &LoadOptions<'_>) -> Result<Lx
                     .unwrap_or_else(|_| Err(Error::new(format!("{rootfs}: hashing failed"))));
                 (fingerprint, listed)
             });
-            let (table, format, compression) = listed?;
+            let (mut table, format, compression) = listed?;
+            let facts = table.facts.take();
             let fingerprint = fingerprint?;
             let entries = table.entries;
             let mut fs = Filesystem::default();
@@ -313,6 +331,7 @@ pub fn load(name: &str, layout: &Layout, options: &LoadOptions<'_>) -> Result<Lx
                 compression,
                 entries,
                 fs,
+                facts,
             })
         }
     }

@@ -296,6 +296,7 @@ pub(crate) fn read(
     path: &Path,
     budget: &Budget,
     want: &dyn Fn(&[u8]) -> bool,
+    analyser: Option<&dyn crate::Analyser>,
 ) -> Result<(LayerTable, String), String> {
     let file = std::fs::File::open(path)
         .map_err(|e| format!("cannot read: {}", crate::error::io_text(&e)))?;
@@ -314,6 +315,8 @@ pub(crate) fn read(
             ..LayerTable::default()
         },
         wanted: Vec::new(),
+        analysed: Vec::new(),
+        analyse: analyser.is_some(),
         budget,
         want,
     };
@@ -325,6 +328,11 @@ pub(crate) fn read(
         std::mem::take(&mut walk.wanted),
     )?;
     let mut table = walk.table;
+    if let Some(analyser) = analyser {
+        let files = std::mem::take(&mut walk.analysed);
+        let facts = read_analysed(&image, reader.get_mut(), budget, &table, files, analyser)?;
+        table.facts = Some(facts);
+    }
     table.entries = table.recs.len();
     table.seal(contents);
     Ok((table, compression))
@@ -522,6 +530,10 @@ struct Walk<'a> {
     image: &'a Image,
     table: LayerTable,
     wanted: Vec<(u32, Vec<u8>, u64, FileData)>,
+    /// The regular files with data, for the content pass: (where the path
+    /// is in the table's names, its length, size, data).
+    analysed: Vec<(u32, u16, u64, FileData)>,
+    analyse: bool,
     budget: &'a Budget,
     want: &'a dyn Fn(&[u8]) -> bool,
 }
@@ -676,6 +688,15 @@ impl Walk<'_> {
             self.wanted
                 .push((tag, path.to_vec(), inode.size, data.clone()));
         }
+        if let Some(data) = inode
+            .data
+            .as_ref()
+            .filter(|_| self.analyse && inode.size > 0)
+        {
+            // At most MAX_PATH.
+            self.analysed
+                .push((at, path.len() as u16, inode.size, data.clone()));
+        }
         table.recs.push(Rec {
             size: inode.size,
             at,
@@ -692,85 +713,168 @@ impl Walk<'_> {
     }
 }
 
-/// The contents of the wanted files, by tag. They are read in fragment
-/// order, so that files sharing a fragment block (small files usually do)
-/// decompress it once, and only one fragment block is held at a time.
-/// Every block decompressed counts against the budget.
-fn read_wanted(
-    image: &Image,
-    file: &mut std::fs::File,
-    budget: &Budget,
-    mut wanted: Vec<(u32, Vec<u8>, u64, FileData)>,
-) -> Result<Vec<(u32, Vec<u8>)>, String> {
-    let block_size = image.superblock.block_size as usize;
-    let compressor = image.superblock.compressor;
-    wanted.sort_by_key(|w| w.3.fragment);
-    let mut fragment: Option<(u32, Vec<u8>)> = None;
-    let mut contents = Vec::with_capacity(wanted.len());
-    let mut block = |at: u64, word: u32| -> Result<Vec<u8>, String> {
+/// Reads file data block by block: data blocks where they are, holes as
+/// zeros, tails from fragment blocks (one held at a time, so files read in
+/// fragment order decompress each fragment block once). Every block
+/// decompressed counts against the budget.
+struct DataReader<'a> {
+    image: &'a Image,
+    file: &'a mut std::fs::File,
+    budget: &'a Budget,
+    fragment: Option<(u32, Vec<u8>)>,
+    zeros: Vec<u8>,
+}
+
+impl DataReader<'_> {
+    fn block(&mut self, at: u64, word: u32) -> Result<Vec<u8>, String> {
+        let block_size = self.image.superblock.block_size as usize;
         let stored = word & !(1 << 24);
         let raw_len = stored as usize;
         if raw_len > block_size {
             return Err("a block larger than the block size".into());
         }
         let mut raw = vec![0u8; raw_len];
-        file.seek(SeekFrom::Start(at))
-            .and_then(|_| file.read_exact(&mut raw))
+        self.file
+            .seek(SeekFrom::Start(at))
+            .and_then(|_| self.file.read_exact(&mut raw))
             .map_err(|e| format!("a block past the end of the file ({e})"))?;
         let out = if word & (1 << 24) != 0 {
             raw
         } else {
             let mut out = Vec::with_capacity(block_size);
-            decode(&raw, &mut out, compressor, block_size)?;
+            decode(&raw, &mut out, self.image.superblock.compressor, block_size)?;
             out
         };
-        budget.spend(out.len() as u64)?;
+        self.budget.spend(out.len() as u64)?;
         Ok(out)
-    };
-    for (tag, path, size, data) in wanted {
-        let cannot = |what: &str| format!("cannot read {}: {what}", display_path(&path));
-        // At most CONTENT_CAP, so it fits.
-        let size = size as usize;
-        let mut out = Vec::with_capacity(size);
+    }
+
+    /// Hand the `size` bytes of the file at `data` to `piece` in order,
+    /// until it says `false`; `path` names the file in errors.
+    fn pieces(
+        &mut self,
+        path: &[u8],
+        size: u64,
+        data: &FileData,
+        piece: &mut dyn FnMut(&[u8]) -> bool,
+    ) -> Result<(), String> {
+        let cannot = |what: &str| format!("cannot read {}: {what}", display_path(path));
+        let block_size = self.image.superblock.block_size as u64;
+        let mut done: u64 = 0;
         let mut at = data.blocks_start;
-        for word in image.inodes.bytes[data.words.clone()].chunks_exact(4) {
+        for word in self.image.inodes.bytes[data.words.clone()].chunks_exact(4) {
             let word = u32_at(word, 0);
-            let want = (size - out.len()).min(block_size);
+            // At most the block size, so it fits.
+            let want = (size - done).min(block_size) as usize;
             if word & !(1 << 24) == 0 {
                 // A hole: a block of zeros not stored at all.
-                out.resize(out.len() + want, 0);
+                if self.zeros.len() < want {
+                    self.zeros.resize(want, 0);
+                }
+                done += want as u64;
+                if !piece(&self.zeros[..want]) {
+                    return Ok(());
+                }
                 continue;
             }
-            let bytes = block(at, word).map_err(|e| cannot(&e))?;
+            let bytes = self.block(at, word).map_err(|e| cannot(&e))?;
             at = at.saturating_add(u64::from(word & !(1 << 24)));
-            out.extend_from_slice(bytes.get(..want).ok_or_else(|| cannot("a short block"))?);
+            let bytes = bytes.get(..want).ok_or_else(|| cannot("a short block"))?;
+            done += want as u64;
+            if !piece(bytes) {
+                return Ok(());
+            }
         }
-        if data.fragment != NO_FRAGMENT && out.len() < size {
-            if fragment.as_ref().map(|f| f.0) != Some(data.fragment) {
+        if data.fragment != NO_FRAGMENT && done < size {
+            if self.fragment.as_ref().map(|f| f.0) != Some(data.fragment) {
                 // (start, size word: bit 24 stored as is, as a data block's)
-                let &(start, word) = image
+                let &(start, word) = self
+                    .image
                     .fragments
                     .get(data.fragment as usize)
                     .ok_or_else(|| cannot("its fragment is not in the fragment table"))?;
-                fragment = Some((data.fragment, block(start, word).map_err(|e| cannot(&e))?));
+                let block = self.block(start, word).map_err(|e| cannot(&e))?;
+                self.fragment = Some((data.fragment, block));
             }
-            let bytes = fragment.as_ref().map(|f| &f.1[..]).unwrap_or_default();
-            let tail = size - out.len();
+            let bytes = self.fragment.as_ref().map(|f| &f.1[..]).unwrap_or_default();
+            let tail = usize::try_from(size - done).map_err(|_| cannot("a huge tail"))?;
             let from = data.offset as usize;
-            let piece = bytes
+            let tail_bytes = bytes
                 .get(from..)
                 .and_then(|rest| rest.get(..tail))
                 .ok_or_else(|| cannot("its tail runs past its fragment block"))?;
-            out.extend_from_slice(piece);
+            done += tail as u64;
+            if !piece(tail_bytes) {
+                return Ok(());
+            }
         }
-        if out.len() != size {
+        if done != size {
             return Err(cannot("its blocks do not add up to its size"));
         }
+        Ok(())
+    }
+}
+
+/// The contents of the wanted files, by tag, read in fragment order.
+fn read_wanted(
+    image: &Image,
+    file: &mut std::fs::File,
+    budget: &Budget,
+    mut wanted: Vec<(u32, Vec<u8>, u64, FileData)>,
+) -> Result<Vec<(u32, Vec<u8>)>, String> {
+    wanted.sort_by_key(|w| w.3.fragment);
+    let mut reader = DataReader {
+        image,
+        file,
+        budget,
+        fragment: None,
+        zeros: Vec::new(),
+    };
+    let mut contents = Vec::with_capacity(wanted.len());
+    for (tag, path, size, data) in wanted {
+        // At most CONTENT_CAP, so it fits.
+        let mut out = Vec::with_capacity(size as usize);
+        reader.pieces(&path, size, &data, &mut |bytes| {
+            out.extend_from_slice(bytes);
+            true
+        })?;
         contents.push((tag, out));
     }
     // `LayerTable::seal` looks contents up by tag.
     contents.sort_unstable_by_key(|c| c.0);
     Ok(contents)
+}
+
+/// The content pass over a squashfs: every regular file offered to the
+/// analyser, in fragment order (then by where its blocks are), each fed as
+/// its blocks decompress; nothing but one block and one fragment block held.
+fn read_analysed(
+    image: &Image,
+    file: &mut std::fs::File,
+    budget: &Budget,
+    table: &LayerTable,
+    mut files: Vec<(u32, u16, u64, FileData)>,
+    analyser: &dyn crate::Analyser,
+) -> Result<crate::Facts, String> {
+    files.sort_by_key(|f| (f.3.fragment, f.3.blocks_start));
+    let mut reader = DataReader {
+        image,
+        file,
+        budget,
+        fragment: None,
+        zeros: Vec::new(),
+    };
+    let mut analysis = analyser.layer();
+    for (at, len, size, data) in files {
+        let path = &table.names[at as usize..][..usize::from(len)];
+        if !analysis.open(path, size) {
+            continue;
+        }
+        let read = reader.pieces(path, size, &data, &mut |bytes| analysis.chunk(bytes));
+        analysis.close();
+        read?;
+    }
+    Ok(analysis.finish())
 }
 
 /// One entry of a directory listing.
@@ -937,7 +1041,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         let path = dir.path().join("x.squashfs");
         std::fs::write(&path, bytes).expect("write");
-        read(&path, &Budget::new(1 << 30), &|_: &[u8]| false)
+        read(&path, &Budget::new(1 << 30), &|_: &[u8]| false, None)
     }
 
     #[test]

@@ -16,6 +16,7 @@ fn options<'a>(want: &'a (dyn Fn(&[u8]) -> bool + Sync)) -> LoadOptions<'a> {
         progress: &|_| {},
         // Tarballs are hashed either way (the scan reads them whole).
         full_digests: false,
+        analyser: None,
     }
 }
 
@@ -255,7 +256,8 @@ fn damaged_squashfs_is_an_error_never_a_panic() {
         }
         std::fs::write(&path, &bytes).expect("write");
         let budget = Budget::new(1 << 30);
-        let result = std::panic::catch_unwind(|| squashfs::read(&path, &budget, &|_: &[u8]| true));
+        let result =
+            std::panic::catch_unwind(|| squashfs::read(&path, &budget, &|_: &[u8]| true, None));
         match result.expect("no panic escapes") {
             Ok(_) => ok += 1,
             Err(e) => {
@@ -324,7 +326,8 @@ fn squashfs_file_contents_come_from_blocks_holes_and_fragments() {
         options.extend(extra);
         mksquashfs(&root, &image, &options);
         let budget = Budget::new(1 << 30);
-        let (table, named) = squashfs::read(&image, &budget, &|_: &[u8]| true).expect(compressor);
+        let (table, named) =
+            squashfs::read(&image, &budget, &|_: &[u8]| true, None).expect(compressor);
         assert_eq!(named, compressor);
         let mut got: Vec<(String, usize)> = table
             .contents
@@ -350,6 +353,29 @@ fn squashfs_file_contents_come_from_blocks_holes_and_fragments() {
             ],
             "{compressor}"
         );
+        // The content pass sees every file with data, whole, as the
+        // squashfs holds it (blocks, holes, fragments), one open at a time.
+        let recorder = crate::content::tests::Recorder {
+            take: usize::MAX,
+            layers: std::sync::Mutex::new(0),
+        };
+        let (table, _) =
+            squashfs::read(&image, &budget, &|_: &[u8]| false, Some(&recorder)).expect(compressor);
+        let fed = table
+            .facts
+            .as_ref()
+            .and_then(|f| f.get::<crate::content::tests::Recorded>())
+            .expect("facts");
+        let mut fed: Vec<(&[u8], &[u8])> = fed.iter().map(|f| (&f.0[..], &f.2[..])).collect();
+        fed.sort();
+        let mut expected: Vec<(&[u8], &[u8])> = files
+            .iter()
+            .filter(|(_, bytes)| !bytes.is_empty())
+            .map(|(p, bytes)| (p.as_bytes(), &bytes[..]))
+            .collect();
+        expected.sort();
+        assert!(fed == expected, "{compressor}: the content pass");
+        assert!(table.contents.is_empty());
     }
 }
 
@@ -442,7 +468,7 @@ fn squashfs_listing_matches_unsquashfs() {
         .collect();
     want.sort();
     let budget = Budget::new(1 << 30);
-    let (table, _) = squashfs::read(&image, &budget, &nothing).expect("read");
+    let (table, _) = squashfs::read(&image, &budget, &nothing, None).expect("read");
     let mut got: Vec<String> = table
         .recs
         .iter()
@@ -491,7 +517,7 @@ fn an_entry_whose_inode_number_disagrees_with_its_location_is_refused() {
     // Uncompressed metadata, so that the listing can be patched in place.
     mksquashfs(&root, &image, &["-noI", "-noD"]);
     let budget = Budget::new(1 << 30);
-    squashfs::read(&image, &budget, &nothing).expect("the image as made");
+    squashfs::read(&image, &budget, &nothing, None).expect("the image as made");
     // The entry: offset u16, inode number delta i16, type u16, name size - 1
     // u16, name. Point a.service's number at the next inode (b.txt's).
     let mut bytes = std::fs::read(&image).expect("read");
@@ -502,7 +528,7 @@ fn an_entry_whose_inode_number_disagrees_with_its_location_is_refused() {
     let delta = i16::from_le_bytes([bytes[name - 6], bytes[name - 5]]) + 1;
     bytes[name - 6..name - 4].copy_from_slice(&delta.to_le_bytes());
     std::fs::write(&image, &bytes).expect("write");
-    let err = squashfs::read(&image, &Budget::new(1 << 30), &nothing)
+    let err = squashfs::read(&image, &Budget::new(1 << 30), &nothing, None)
         .map(|_| ())
         .expect_err("refused");
     assert!(
@@ -520,7 +546,7 @@ fn an_entry_whose_inode_number_disagrees_with_its_location_is_refused() {
         .expect("the listing holds b.txt");
     bytes[name..name + 5].copy_from_slice(b"a.ser");
     std::fs::write(&image, &bytes).expect("write");
-    let err = squashfs::read(&image, &Budget::new(1 << 30), &nothing)
+    let err = squashfs::read(&image, &Budget::new(1 << 30), &nothing, None)
         .map(|_| ())
         .expect_err("refused");
     assert_eq!(
@@ -553,7 +579,7 @@ fn contents_of_files_in_many_fragment_blocks() {
     let image = dir.path().join("t.squashfs");
     mksquashfs(&root, &image, &["-comp", "gzip"]);
     let budget = Budget::new(1 << 30);
-    let (table, _) = squashfs::read(&image, &budget, &|_: &[u8]| true).expect("read");
+    let (table, _) = squashfs::read(&image, &budget, &|_: &[u8]| true, None).expect("read");
     assert_eq!(table.contents.len(), files.len());
     for (path, want) in &files {
         let got = table
@@ -581,7 +607,7 @@ fn more_than_2048_owners() {
     let image = dir.path().join("t.squashfs");
     let definitions = definitions.to_string_lossy();
     mksquashfs(&root, &image, &["-pf", &definitions]);
-    let (table, _) = squashfs::read(&image, &Budget::new(1 << 30), &nothing).expect("read");
+    let (table, _) = squashfs::read(&image, &Budget::new(1 << 30), &nothing, None).expect("read");
     let last = table
         .recs
         .iter()
