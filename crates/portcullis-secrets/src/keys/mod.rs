@@ -3,9 +3,12 @@
 //! PKCS#12, Java keystores and GnuPG key files.
 //!
 //! Every block is decoded and its body read as the structure its label
-//! names ([`der`] for ASN.1, [`ssh`] for `openssh-key-v1`, [`pgp`] for
-//! OpenPGP packets) before it is reported, so that a README's truncated
-//! `MIIE...`, a corrupted copy or a public key is not.
+//! names (ASN.1 DER, the `openssh-key-v1` layout, OpenPGP packets) before
+//! it is reported, so that a README's truncated `MIIE...`, a corrupted copy
+//! or a public key is not. Submodules: `armor` (PEM and OpenPGP armor),
+//! `der` (the ASN.1 reader), `pkcs` (PKCS#1/#8, SEC1, DSA, X.509), `ssh`,
+//! `pgp`, `store` (PKCS#12, Java keystores, GnuPG), `known` (published
+//! keys).
 
 mod armor;
 mod der;
@@ -235,6 +238,11 @@ pub fn key_store(path: &[u8], bytes: &[u8]) -> Option<Found> {
                 Code::SQ34107,
                 "java-keystore",
                 "Java keystore holding a private key",
+            )),
+            store::Jks::SecretKey => Some(found(
+                Code::SQ34107,
+                "java-keystore",
+                "Java keystore (JCEKS) holding a secret key",
             )),
             store::Jks::Certificates => None,
         };

@@ -111,8 +111,10 @@ fn bags_hold_key(safe_contents: &[u8], depth: u8) -> Option<bool> {
 /// What a Java keystore holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Jks {
-    /// A private key entry (or, in a JCEKS, a secret key entry).
+    /// A private key entry.
     Key,
+    /// A JCEKS secret key entry (a symmetric key).
+    SecretKey,
     /// Trusted certificates only (a `cacerts`).
     Certificates,
 }
@@ -203,7 +205,7 @@ pub(super) fn jks(bytes: &[u8]) -> Option<Jks> {
             TRUSTED_CERT_ENTRY => r.certificate(version)?,
             // A serialized sealed secret key: a key, and the end of what
             // can be read without Java serialization.
-            SECRET_KEY_ENTRY if jceks => return Some(Jks::Key),
+            SECRET_KEY_ENTRY if jceks => return Some(Jks::SecretKey),
             _ => return None,
         }
     }

@@ -119,6 +119,45 @@ fn armor_of(label: &str, body: &[u8]) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// Every strict prefix of `body` under `label` is refused, and a flipped
+/// byte anywhere is read without a panic.
+#[track_caller]
+fn assert_prefixes_refused(label: &str, body: &[u8]) {
+    assert!(pem_block(&armor_of(label, body)).is_some(), "{label} whole");
+    for cut in 0..body.len() {
+        assert_eq!(
+            pem_block(&armor_of(label, &body[..cut])),
+            None,
+            "{label} cut at {cut}"
+        );
+    }
+    let mut flipped = body.to_vec();
+    for i in 0..flipped.len() {
+        flipped[i] ^= 0xff;
+        let _ = pem_block(&armor_of(label, &flipped));
+        flipped[i] ^= 0xff;
+    }
+}
+
+/// Every strict prefix of a key store is refused; a flipped byte anywhere
+/// is read without a panic.
+#[track_caller]
+fn assert_store_prefixes_refused(path: &str, bytes: &[u8]) {
+    for cut in 0..bytes.len() {
+        assert_eq!(
+            key_store(path.as_bytes(), &bytes[..cut]),
+            None,
+            "{path} cut at {cut}"
+        );
+    }
+    let mut flipped = bytes.to_vec();
+    for i in 0..flipped.len() {
+        flipped[i] ^= 0xff;
+        let _ = key_store(path.as_bytes(), &flipped);
+        flipped[i] ^= 0xff;
+    }
+}
+
 fn ssh_keygen(dir: &Path, name: &str, args: &[&str], passphrase: &str) -> Vec<u8> {
     let path = dir.join(name);
     let path = path.to_str().expect("a UTF-8 temp path");
@@ -154,6 +193,9 @@ fn ssh_keygen_openssh_format() {
         // The public key beside it is not a block at all.
         let public = read(dir, &format!("{name}.pub"));
         assert!(blocks(&public).is_empty());
+    }
+    for name in ["id_ed25519", "id_rsa", "id_ecdsa", "id_ed25519_locked"] {
+        assert_prefixes_refused("OPENSSH PRIVATE KEY", &body_of(&read(dir, name)));
     }
     // `-m PEM` keeps the OpenSSH format for Ed25519.
     let ed = ssh_keygen(dir, "ed_pem", &["-t", "ed25519", "-m", "PEM"], "");
@@ -395,6 +437,17 @@ fn openssl_private_keys() {
     ];
     for (file, label) in encrypted {
         assert_one(&read(dir, file), PemKind::Encrypted, label);
+    }
+    for (file, label) in [
+        ("rsa1.pem", "RSA PRIVATE KEY"),
+        ("rsa8.pem", "PRIVATE KEY"),
+        ("ec1.pem", "EC PRIVATE KEY"),
+        ("ec8.pem", "PRIVATE KEY"),
+        ("dsa1.pem", "DSA PRIVATE KEY"),
+        ("ED25519.pem", "PRIVATE KEY"),
+        ("rsa8_pbes2.pem", "ENCRYPTED PRIVATE KEY"),
+    ] {
+        assert_prefixes_refused(label, &body_of(&read(dir, file)));
     }
     // Parameters are not keys.
     for file in ["dsa_params.pem", "dh_params.pem"] {
@@ -750,6 +803,8 @@ fn pkcs12_files() {
     // the password, reported.
     let encrypted = export("certs_enc.p12", &["-nokeys"]);
     assert_store("app/trust_enc.p12", &encrypted, key);
+    assert_store_prefixes_refused("app/server.p12", &read(dir, "both.p12"));
+    assert_store_prefixes_refused("app/server.p12", &plain);
     // Not a PKCS#12 at all, by the name.
     assert_eq!(key_store(b"app/x.p12", b"not a pkcs12 file"), None);
     // Truncated.
@@ -823,7 +878,12 @@ fn java_keystores() {
             "changeit",
         ],
     );
-    assert_store("app/secret.jceks", &read(dir, "secret.jceks"), java);
+    let secret = read(dir, "secret.jceks");
+    assert_store("app/secret.jceks", &secret, java);
+    assert_eq!(
+        key_store(b"app/secret.jceks", &secret).map(|f| f.what),
+        Some("Java keystore (JCEKS) holding a secret key")
+    );
 
     // Trusted certificates only.
     keytool(
@@ -876,8 +936,10 @@ fn java_keystores() {
     // in sight it is still reported (see key_store).
     let closed = import("trust.p12", "PKCS12", &[]);
     assert_store("app/trust.p12", &closed, Some((Code::SQ34107, "pkcs12")));
-    // A truncated JKS is not read.
-    assert_eq!(key_store(b"app/server.jks", &jks[..jks.len() - 1]), None);
+    // A truncated keystore is not read.
+    assert_store_prefixes_refused("app/server.jks", &jks);
+    assert_store_prefixes_refused("app/server.jceks", &jceks);
+    assert_store_prefixes_refused("app/keystore", &p12);
 }
 
 #[test]
@@ -1026,10 +1088,30 @@ fn gnupg_keys() {
         let keyring = Some((Code::SQ34106, "pgp-secret-keyring"));
         assert_store("root/.gnupg/secring.gpg", &binary, keyring);
         assert_store("srv/backup/signing-key.gpg", &binary, keyring);
-        assert_eq!(
-            key_store(b"root/.gnupg/secring.gpg", &binary[..binary.len() - 3]),
-            None
-        );
+        // Cut inside a packet: refused. Cut between packets after the user
+        // ID: the secret key packet is whole, still a key.
+        let first_packet_end =
+            pgp::packet(&binary).map_or(0, |(_, after)| binary.len() - after.len());
+        let mut boundaries = Vec::new();
+        let mut rest = binary.as_slice();
+        let mut seen_user_id = false;
+        while let Some((packet, after)) = pgp::packet(rest) {
+            seen_user_id |= packet.tag == pgp::USER_ID;
+            rest = after;
+            if seen_user_id {
+                boundaries.push(binary.len() - rest.len());
+            }
+        }
+        assert!(rest.is_empty() && boundaries.len() >= 3, "{boundaries:?}");
+        for cut in 0..binary.len() {
+            let whole_packets = boundaries.contains(&cut);
+            let found = key_store(b"root/.gnupg/secring.gpg", &binary[..cut]).is_some();
+            assert_eq!(found, whole_packets, "secring cut at {cut}");
+            // Armored, a user ID is not required.
+            let armored = pem_block(&armor_of("PGP PRIVATE KEY BLOCK", &binary[..cut]));
+            let expected = whole_packets || cut == first_packet_end;
+            assert_eq!(armored.is_some(), expected, "armored cut at {cut}");
+        }
         let public = gnupg.gpg(&["--export"]);
         assert_eq!(key_store(b"root/.gnupg/pubring.gpg", &public), None);
     }
