@@ -105,6 +105,21 @@ pub(super) const KNOWN: &[Known] = &[
         body_sha256: hex("b2c1ad01558ec9f7165a4ec5fefe8fe6ec5a9880d6e9e7c49ca547fef5bc079a"),
         source: "Paramiko's test Ed25519 key, encrypted with its published passphrase (github.com/paramiko/paramiko tests/test_ed25519_password.key)",
     },
+    // PKCS#8 `PRIVATE KEY`; shipped in Tornado's package (tornado/test/).
+    Known {
+        body_sha256: hex("7029036295be093b969d7976868a4ac00e941046ad620097ebecd118d9d5e47e"),
+        source: "Tornado's test TLS key (github.com/tornadoweb/tornado tornado/test/test.key)",
+    },
+    // PKCS#1; shipped in Twisted's package (twisted/test/).
+    Known {
+        body_sha256: hex("61454321ddf8dc45d05987cc5ec1d883e1cdf2b0bab1365fe57ec3dd34448195"),
+        source: "Twisted's test TLS key (github.com/twisted/twisted src/twisted/test/server.pem, key.pem.no_trailing_newline)",
+    },
+    // PKCS#1, after the example certificate in the same file.
+    Known {
+        body_sha256: hex("cbe49ca3e0307324bf7c132244c4bb75f34ccd55af48845a8d1c79ea47ad62f1"),
+        source: "Twisted's example server key (github.com/twisted/twisted docs/core/examples/server.pem)",
+    },
 ];
 
 /// Where the key whose decoded PEM body has this SHA-256
