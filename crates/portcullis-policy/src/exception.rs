@@ -19,6 +19,8 @@ pub struct Exception {
     pub images_name_digest: bool,
     pub dockerfiles: Option<GlobSet>,
     pub paths: Option<GlobSet>,
+    /// Secret value fingerprints (`sha256:…`).
+    pub secrets: Option<Vec<String>>,
     /// Port numbers, each with a protocol or `None` for any.
     pub ports: Option<Vec<(u16, Option<String>)>>,
     pub reason: String,
@@ -92,6 +94,15 @@ impl Exception {
                 _ => false,
             });
             if !matched {
+                return false;
+            }
+        }
+        if let Some(secrets) = &self.secrets {
+            let named = f
+                .secret
+                .as_ref()
+                .is_some_and(|s| secrets.iter().any(|n| *n == s.fingerprint));
+            if !named {
                 return false;
             }
         }

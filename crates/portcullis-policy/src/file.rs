@@ -43,6 +43,9 @@ pub struct PolicyFile {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, RuleSettings>")]
     pub rule: BTreeMap<Spanned<String>, Spanned<RuleSettings>>,
+    /// `[secrets]`: tokens the organisation knows to be canaries or examples.
+    #[serde(default)]
+    pub secrets: SecretsSettings,
     /// Accepted exceptions: findings they cover are reported as suppressed
     /// and do not fail the gate.
     #[serde(default)]
@@ -98,6 +101,23 @@ pub struct RuleSettings {
     pub action: Option<ActionName>,
 }
 
+/// `[secrets]`: values named by the fingerprint a report shows
+/// (`secret.fingerprint`, `sha256:` and 32 hex digits), never by the value.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SecretsSettings {
+    /// Tokens planted as canaries: reported as SQ34252 (low) instead of
+    /// their usual policy.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub canaries: Vec<Spanned<String>>,
+    /// Documented example values beyond the built-in list: reported as
+    /// SQ34251 (low).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub examples: Vec<Spanned<String>>,
+}
+
 /// `[[exception]]`: findings an organisation accepts, with why and until when.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -118,6 +138,11 @@ pub struct ExceptionEntry {
     /// against findings located at a file of a layer.
     #[schemars(with = "Option<Vec<String>>")]
     pub paths: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Secrets it covers, by the fingerprint of their value (`sha256:` and
+    /// 32 hex digits, as reports show it): names one secret without
+    /// repeating it.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub secrets: Option<Spanned<Vec<Spanned<String>>>>,
     /// Ports it covers: `22` (any protocol) or `"22/tcp"`, matched against
     /// the port a finding names.
     #[schemars(with = "Option<Vec<PortSchema>>")]

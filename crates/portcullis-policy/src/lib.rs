@@ -93,6 +93,10 @@ pub struct Policy {
     pub today: Date,
     /// The policy file (the last of an `extends` chain), as shown to the user.
     pub file: Option<String>,
+    /// Secret value fingerprints declared canaries (`[secrets] canaries`).
+    pub secret_canaries: Vec<String>,
+    /// Secret value fingerprints declared examples (`[secrets] examples`).
+    pub secret_examples: Vec<String>,
 }
 
 /// A rule's settings from the policy file.
@@ -136,6 +140,8 @@ impl Default for Policy {
             require_reason: false,
             today: Date::today_utc(),
             file: None,
+            secret_canaries: Vec::new(),
+            secret_examples: Vec::new(),
         }
     }
 }
@@ -385,6 +391,7 @@ impl Policy {
                                 remediation: rule.remediation.to_owned(),
                                 fingerprint: f.fingerprint,
                                 suppressed: None,
+                                secret: f.secret,
                             };
                             reported.suppressed = inline(&reported).or_else(|| {
                                 self.exception_for(target, &reported).map(|e| Suppression {
@@ -412,6 +419,10 @@ impl Policy {
             };
             policies.push(PolicyResult {
                 rule: rule.code.to_owned(),
+                reason: (status == Status::NotApplicable)
+                    .then(|| portcullis_rules::registry::not_applicable_reason(rule))
+                    .flatten()
+                    .map(str::to_owned),
                 status,
             });
         }
@@ -436,6 +447,7 @@ impl Policy {
                     related: Vec::new(),
                     snippet: s.text.clone(),
                     fingerprint: String::new(),
+                    secret: None,
                 });
             };
             if let Some(why) = &s.malformed {
@@ -594,6 +606,10 @@ pub struct TargetInfo {
 pub struct PolicyResult {
     pub rule: String,
     pub status: Status,
+    /// Why a policy is not applicable, when it is one that can never be
+    /// (the online secret checks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -609,6 +625,10 @@ pub struct ReportedFinding {
     pub remediation: String,
     pub fingerprint: String,
     pub suppressed: Option<Suppression>,
+    /// A secret's kind, masked preview and value fingerprint (never the
+    /// value); absent for other findings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<portcullis_rules::SecretValue>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -124,6 +124,7 @@ pub(crate) fn finding(rule: &'static Rule, message: String, e: &Exception) -> Fi
         related: Vec::new(),
         snippet: at.snippet,
         fingerprint: String::new(),
+        secret: None,
     }
 }
 

@@ -30,6 +30,19 @@ pub(crate) fn resolve(chain: &[Layer]) -> Result<Policy, Vec<PolicyError>> {
         if let Some(require) = file.require_reason {
             policy.require_reason = require;
         }
+        for (list, into) in [
+            (&file.secrets.canaries, &mut policy.secret_canaries),
+            (&file.secrets.examples, &mut policy.secret_examples),
+        ] {
+            for named in list {
+                match secret_fingerprint(named.get_ref()) {
+                    Some(f) => into.push(f),
+                    None => {
+                        errors.push(src.error(named.span(), not_a_fingerprint(named.get_ref())))
+                    }
+                }
+            }
+        }
         for pattern in &file.disable {
             match codes(src, pattern) {
                 Ok(codes) => {
@@ -195,6 +208,23 @@ fn exception(src: &Source, entry: &Spanned<ExceptionEntry>) -> Result<Exception,
         .is_some_and(|list| list.get_ref().iter().any(|p| names_digest(p.get_ref())));
     let dockerfiles = globs(&e.dockerfiles, "dockerfiles", true);
     let paths = globs(&e.paths, "paths", true);
+    let secrets = e.secrets.as_ref().and_then(|list| {
+        if list.get_ref().is_empty() {
+            errors.push(src.error(
+                list.span(),
+                "`secrets` is empty: leave it out to cover every secret",
+            ));
+            return None;
+        }
+        let mut named = Vec::new();
+        for s in list.get_ref() {
+            match secret_fingerprint(s.get_ref()) {
+                Some(f) => named.push(f),
+                None => errors.push(src.error(s.span(), not_a_fingerprint(s.get_ref()))),
+            }
+        }
+        Some(named)
+    });
     let ports = e.ports.as_ref().map(|list| {
         list.iter()
             .filter_map(|p| match port(p.get_ref()) {
@@ -244,6 +274,7 @@ fn exception(src: &Source, entry: &Spanned<ExceptionEntry>) -> Result<Exception,
         images_name_digest,
         dockerfiles,
         paths,
+        secrets,
         ports,
         reason,
         expires,
@@ -359,4 +390,17 @@ impl From<ProfileName> for Profile {
             ProfileName::Audit => Profile::Audit,
         }
     }
+}
+
+/// A secret value fingerprint as reports show it (`sha256:` and 32 hex
+/// digits), lower-cased.
+fn secret_fingerprint(text: &str) -> Option<String> {
+    let text = text.trim();
+    let hex = text.strip_prefix("sha256:")?;
+    (hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| text.to_ascii_lowercase())
+}
+
+fn not_a_fingerprint(text: &str) -> String {
+    format!("`{text}` is not a secret fingerprint: `sha256:` and 32 hex digits, as a report's `secret.fingerprint` shows it (never the value itself)")
 }

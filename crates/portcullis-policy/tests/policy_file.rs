@@ -35,6 +35,7 @@ fn finding(code: &'static str, message: &str, location: Location) -> Finding {
         related: Vec::new(),
         snippet: String::new(),
         fingerprint: "f".into(),
+        secret: None,
     }
 }
 
@@ -227,7 +228,7 @@ fn errors_point_at_line_and_column() {
         ),
         (
             "# policy\ncolour = 1",
-            &["portcullis.toml:2:1: unknown key `colour`, expected one of `extends`, `profile`, `fail-on`, `require-reason`, `disable`, `enable`, `rule`, `exception`"],
+            &["portcullis.toml:2:1: unknown key `colour`, expected one of `extends`, `profile`, `fail-on`, `require-reason`, `disable`, `enable`, `rule`, `secrets`, `exception`"],
         ),
         (
             "profile = \"lenient\"",
@@ -436,6 +437,8 @@ fn image_globs_match_the_digest_and_paths_match_layer_files() {
         index: 0,
         digest: "sha256:00".into(),
         path: path.into(),
+        line: None,
+        column: None,
     };
     let report = evaluate(
         &p,

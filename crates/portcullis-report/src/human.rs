@@ -208,6 +208,15 @@ fn render_finding(out: &mut String, target: &TargetReport, f: &ReportedFinding, 
         paint.dim("-->"),
         printable(&match (&f.location, &target.lxd) {
             // An LXD image has one root filesystem, not layers.
+            (
+                Location::Layer {
+                    path,
+                    line: Some(line),
+                    column: Some(column),
+                    ..
+                },
+                Some(_),
+            ) => format!("{path}:{line}:{column} in the rootfs"),
             (Location::Layer { path, .. }, Some(_)) => format!("{path} in the rootfs"),
             (location, _) => describe(location),
         })
@@ -311,7 +320,14 @@ pub(crate) fn describe(location: &Location) -> String {
             index,
             digest,
             path,
-        } => format!("{path} in layer {index} ({digest})"),
+            line,
+            column,
+        } => match (line, column) {
+            (Some(line), Some(column)) => {
+                format!("{path}:{line}:{column} in layer {index} ({digest})")
+            }
+            _ => format!("{path} in layer {index} ({digest})"),
+        },
         Location::Manifest { digest, pointer } => format!("manifest {digest} {pointer}"),
     }
 }

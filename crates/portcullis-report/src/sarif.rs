@@ -584,9 +584,14 @@ fn location(at: &Location) -> SarifLocation<'_> {
             index,
             digest,
             path,
+            line,
+            column,
         } => logical(
             message,
-            path.clone(),
+            match (line, column) {
+                (Some(line), Some(column)) => format!("{path}:{line}:{column}"),
+                _ => path.clone(),
+            },
             format!("layer:{index}:{path}"),
             "resource",
             Some(LayerProperties {

@@ -80,6 +80,7 @@ fn finding(rule: &str, action: Action, message: &str, location: Location) -> Rep
         remediation: r.remediation.to_owned(),
         fingerprint: format!("fp-{rule}-{message}"),
         suppressed: None,
+        secret: None,
     }
 }
 
@@ -100,6 +101,7 @@ fn policies(findings: &[ReportedFinding], na: &[&str]) -> Vec<PolicyResult> {
         .iter()
         .map(|r| PolicyResult {
             rule: r.code.to_owned(),
+            reason: None,
             status: if na.contains(&r.code) {
                 Status::NotApplicable
             } else {
@@ -243,6 +245,8 @@ fn sample() -> Report {
             index: 0,
             digest: LAYER0.into(),
             path: "/usr/bin/su".into(),
+            line: None,
+            column: None,
         },
     );
     let add_history = finding(
@@ -269,6 +273,8 @@ fn sample() -> Report {
             index: 0,
             digest: LAYER0.into(),
             path: "/usr/bin/newgrp".into(),
+            line: None,
+            column: None,
         },
     });
 
@@ -615,6 +621,8 @@ fn sarif_keeps_hostile_text_as_data() {
             index: 0,
             digest: LAYER0.into(),
             path: "/a b/\u{0}é".into(),
+            line: None,
+            column: None,
         },
     );
     f.related.push(df("we:ird/Docker file#1", 0, 0, 0));
@@ -822,6 +830,8 @@ fn markdown_of_a_huge_report_is_cut_to_fit_a_comment() {
                     index: i % 7,
                     digest: LAYER0.into(),
                     path: format!("/usr/bin/tool{i}"),
+                    line: None,
+                    column: None,
                 },
             );
             f.severity = if i % 10 == 0 {

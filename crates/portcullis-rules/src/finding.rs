@@ -45,6 +45,8 @@ pub enum Category {
     ContainerSecurity,
     /// How the image is built: instructions that hide risk or surprise.
     BuildInstructions,
+    /// Secrets and other sensitive data in the image or its build.
+    SensitiveInformation,
     /// The policy file itself: expired or unused exceptions and suppressions.
     Policy,
 }
@@ -54,6 +56,7 @@ impl Category {
         match self {
             Category::ContainerSecurity => "container-security",
             Category::BuildInstructions => "build-instructions",
+            Category::SensitiveInformation => "sensitive-information",
             Category::Policy => "policy",
         }
     }
@@ -62,6 +65,7 @@ impl Category {
         match self {
             Category::ContainerSecurity => "Container security",
             Category::BuildInstructions => "Build instructions",
+            Category::SensitiveInformation => "Sensitive information",
             Category::Policy => "Policy",
         }
     }
@@ -96,6 +100,12 @@ pub enum Location {
         #[serde(default, skip_serializing_if = "String::is_empty")]
         digest: String,
         path: String,
+        /// 1-based line and column (in bytes) inside the file, where the
+        /// finding is about its contents (a secret).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        line: Option<usize>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        column: Option<usize>,
     },
     Manifest {
         digest: String,
@@ -180,6 +190,20 @@ pub struct Finding {
     /// fingerprint, so moving a line does not change it.
     pub snippet: String,
     pub fingerprint: String,
+    /// For a secret: what it is, masked, and its value's fingerprint.
+    pub secret: Option<SecretValue>,
+}
+
+/// A secret as reports show it: never the value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretValue {
+    /// The detector's id, e.g. `github-pat`.
+    pub kind: String,
+    /// A few leading characters, the rest starred.
+    pub preview: String,
+    /// A truncated, domain-separated SHA-256 of the value: what an
+    /// exception's `secrets` names.
+    pub fingerprint: String,
 }
 
 /// The findings of one subject, collected by the rules.
@@ -218,7 +242,23 @@ impl Findings {
             related,
             snippet: at.snippet,
             fingerprint: String::new(),
+            secret: None,
         });
+    }
+
+    /// Report a secret: as [`Findings::report_related`], with the secret's
+    /// masked description.
+    pub fn report_secret(
+        &mut self,
+        message: impl Into<String>,
+        at: Located,
+        related: Vec<Location>,
+        secret: SecretValue,
+    ) {
+        self.report_related(message, at, related);
+        if let Some(last) = self.items.last_mut() {
+            last.secret = Some(secret);
+        }
     }
 
     /// Record a note: reported, clearly labelled, never failing anything.

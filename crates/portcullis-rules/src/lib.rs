@@ -7,6 +7,6 @@ pub mod rules;
 pub mod subject;
 mod util;
 
-pub use finding::{Category, Finding, Findings, Located, Location, Severity};
+pub use finding::{Category, Finding, Findings, Located, Location, SecretValue, Severity};
 pub use registry::{check, Doc, Rule, RULES};
 pub use subject::{from_dockerfile, from_image, from_lxd, Subject, SubjectKind};

@@ -60,7 +60,44 @@ pub static RULES: &[&Rule] = &[
     &rules::multiple_cmd::RULE,
     &rules::multiple_entrypoint::RULE,
     &rules::relative_copy_without_workdir::RULE,
+    &rules::secrets::known_private_key::RULE,
+    &rules::secrets::ssh_private_key::RULE,
+    &rules::secrets::ssh_private_key_embedded::RULE,
+    &rules::secrets::ssh_private_key_encrypted::RULE,
+    &rules::secrets::ssh_private_key_encrypted_embedded::RULE,
+    &rules::secrets::pgp_private_key::RULE,
+    &rules::secrets::private_certificate::RULE,
+    &rules::secrets::private_key::RULE,
+    &rules::secrets::private_key_embedded::RULE,
+    &rules::secrets::encrypted_private_key::RULE,
+    &rules::secrets::encrypted_private_key_embedded::RULE,
+    &rules::secrets::vcs_data::RULE,
+    &rules::secrets::example_token::RULE,
+    &rules::secrets::canary_token::RULE,
+    &rules::secrets::online::LIVE_TOKEN,
+    &rules::secrets::online::LIVE_API_KEY,
+    &rules::secrets::online::LIVE_WEBHOOK,
+    &rules::secrets::online::LIVE_CREDENTIALS,
+    &rules::secrets::uri_placeholder_credentials::RULE,
+    &rules::secrets::uri_credentials::RULE,
+    &rules::secrets::service_credentials::RULE,
+    &rules::secrets::service_access_token::RULE,
+    &rules::secrets::api_key::RULE,
+    &rules::secrets::webhook_key::RULE,
+    &rules::secrets::online::VERIFIED_TOKEN,
+    &rules::secrets::online::VERIFIED_API_KEY,
+    &rules::secrets::online::VERIFIED_WEBHOOK,
+    &rules::secrets::online::VERIFIED_CREDENTIALS,
 ];
+
+/// Why a rule that applies to no subject is not applicable, when it says
+/// (the online secret policies).
+pub fn not_applicable_reason(rule: &Rule) -> Option<&'static str> {
+    rules::secrets::online::ALL
+        .iter()
+        .any(|r| r.code == rule.code)
+        .then_some(rules::secrets::online::REASON)
+}
 
 /// Look a rule up by code, case-insensitively.
 pub fn find(code: &str) -> Option<&'static Rule> {
@@ -102,7 +139,12 @@ pub fn check(subject: &Subject, target: &str) -> Vec<(&'static Rule, Outcome)> {
     // A Dockerfile finding's key holds the whole source lines it is on (as
     // written: `${DEBIAN_TAG}`, not its value), so that `ADD a.txt /a` and
     // `ADD b.txt /a` differ although both are located at `ADD`.
+    // A secret's key holds its value's fingerprint: two secrets in one file
+    // are two findings whatever their order.
     let lines = |f: &Finding| -> String {
+        if let Some(secret) = &f.secret {
+            return secret.fingerprint.clone();
+        }
         match (&f.location, &subject.source) {
             (crate::Location::Dockerfile { line, end_line, .. }, Some(src)) => src
                 .dockerfile

@@ -133,6 +133,10 @@ pub struct Secret {
     pub line: u32,
     /// 1-based column (in bytes) of the value's first byte.
     pub column: u32,
+    /// Byte offset of the value in the scanned stream, and its length: where
+    /// it is, not what it is.
+    pub offset: u64,
+    pub len: u32,
     /// A few leading characters, the rest starred ([`mask::preview`]).
     pub preview: String,
     /// A truncated, domain-separated SHA-256 of the value ([`mask::fingerprint`]).

@@ -162,6 +162,7 @@ fn image_report(n: usize) -> Report {
             remediation: rule.remediation.to_owned(),
             fingerprint: format!("{:032x}", n * 7919),
             suppressed: None,
+            secret: None,
         }
     };
     let findings: Vec<ReportedFinding> = (0..n)
@@ -178,6 +179,8 @@ fn image_report(n: usize) -> Report {
                         index: i % 12,
                         digest: digest(i % 12),
                         path: format!("/usr/lib/package-{i}/helper"),
+                        line: None,
+                        column: None,
                     },
                     vec![history],
                 ),
@@ -206,6 +209,8 @@ fn image_report(n: usize) -> Report {
                 index: 1,
                 digest: digest(1),
                 path: format!("/usr/lib/gone-{i}"),
+                line: None,
+                column: None,
             },
         })
         .collect();
@@ -213,6 +218,7 @@ fn image_report(n: usize) -> Report {
         .iter()
         .map(|r| PolicyResult {
             rule: r.code.to_owned(),
+            reason: None,
             status: match findings.iter().find(|f| f.rule == r.code) {
                 Some(f) if f.action == Action::Fail => Status::Fail,
                 Some(_) => Status::Warn,

@@ -94,6 +94,32 @@ impl Default for Scanner {
 }
 
 impl Scanner {
+    /// The policy file's canaries and examples, applied to what was found.
+    fn reclassify(&self, subject: &mut portcullis_rules::Subject) {
+        portcullis_rules::subject::secrets::reclassify(
+            &mut subject.secrets,
+            &self.policy.secret_canaries,
+            &self.policy.secret_examples,
+        );
+    }
+
+    /// The content pass's analyser, unless the policy turned off every rule
+    /// that reads file contents (then layers are only walked).
+    fn content_analyser(&self) -> Option<&'static dyn portcullis_image::Analyser> {
+        static SECRETS: portcullis_rules::subject::secrets::SecretAnalyser =
+            portcullis_rules::subject::secrets::SecretAnalyser;
+        portcullis_rules::RULES
+            .iter()
+            .filter(|r| {
+                r.code.starts_with("SQ341")
+                    || r.code.starts_with("SQ342")
+                    || r.code.starts_with("SQ343")
+            })
+            .filter(|r| r.code != "SQ34201")
+            .any(|r| self.policy.enabled(r))
+            .then_some(&SECRETS as &dyn portcullis_image::Analyser)
+    }
+
     /// Scan one target: an image (`docker-archive:`, `oci:`, `oci-archive:`,
     /// or a path that is one), a Dockerfile path, a directory holding a
     /// `Dockerfile`, or `-` for a Dockerfile on stdin.
@@ -138,7 +164,7 @@ impl Scanner {
             want: &want,
             progress: &read,
             full_digests: self.full_digests || self.policy.names_digests(),
-            analyser: None,
+            analyser: self.content_analyser(),
         };
         let path = match target {
             portcullis_image::Target::DockerArchive { path, .. }
@@ -192,7 +218,8 @@ impl Scanner {
                     (None, None) => name.clone(),
                 };
                 let mut details = image_details(&image);
-                let subject = portcullis_rules::from_image(image);
+                let mut subject = portcullis_rules::from_image(image);
+                self.reclassify(&mut subject);
                 details.base_boundary = subject
                     .image
                     .as_ref()
@@ -242,7 +269,7 @@ impl Scanner {
             want: &want,
             progress: &read,
             full_digests: self.full_digests || self.policy.names_digests(),
-            analyser: None,
+            analyser: self.content_analyser(),
         };
         if let Some(progress) = &self.progress {
             let layer_bytes = match layout {
@@ -285,7 +312,8 @@ impl Scanner {
             }
         };
         let digest = image.fingerprint.clone();
-        let subject = portcullis_rules::from_lxd(image);
+        let mut subject = portcullis_rules::from_lxd(image);
+        self.reclassify(&mut subject);
         let outcomes = portcullis_rules::check(&subject, &key);
         let mut report = self.policy.evaluate(
             TargetInfo {
@@ -347,8 +375,9 @@ impl Scanner {
         };
         let dockerfile = portcullis_dockerfile::parse_bytes(bytes).map_err(|e| syntax_error(&e))?;
         let inline = portcullis_policy::inline::suppressions(path, &dockerfile);
-        let subject = portcullis_rules::from_dockerfile(path, dockerfile, &self.build_args)
+        let mut subject = portcullis_rules::from_dockerfile(path, dockerfile, &self.build_args)
             .map_err(|e| syntax_error(&e))?;
+        self.reclassify(&mut subject);
         let key = if path == "<stdin>" {
             path.to_owned()
         } else {

@@ -7,5 +7,6 @@ pub mod multiple_entrypoint;
 pub mod ports;
 pub mod relative_copy_without_workdir;
 pub mod root_user;
+pub mod secrets;
 pub mod setuid_setgid;
 pub mod shell_form_cmd;

@@ -124,6 +124,8 @@ fn passwd_uid(subject: &Subject, name: &str) -> PasswdUid {
         index: file.layer,
         digest: image.diff_ids.get(file.layer).cloned().unwrap_or_default(),
         path: "/etc/passwd".into(),
+        line: None,
+        column: None,
     });
     let Some(passwd) = image.fs.contents.get(path) else {
         let e = &file.entry;

@@ -216,6 +216,8 @@ fn check_files(image: &crate::subject::ImageFacts, out: &mut Findings) {
         index: layer,
         digest: image.diff_ids.get(layer).cloned().unwrap_or_default(),
         path: display_path(path),
+        line: None,
+        column: None,
     };
     let is_file = |kind: EntryKind| matches!(kind, EntryKind::File | EntryKind::HardLink);
     for file in image.fs.files() {

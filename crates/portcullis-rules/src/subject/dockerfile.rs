@@ -55,6 +55,7 @@ pub fn from_dockerfile(
         },
         source: None,
         image: None,
+        secrets: super::secrets::in_dockerfile(&src),
     };
     let final_stage = subject.final_stage();
     let from = from_steps[final_stage];

@@ -237,6 +237,24 @@ pub fn from_image(image: Image) -> Subject {
         name: None,
         base: StageBase::Scratch,
     }];
+    let diff_ids: Vec<String> = image.layers.iter().map(|l| l.diff_id.clone()).collect();
+    let layer_history = {
+        let mut by_layer = vec![None; image.layers.len()];
+        for h in hsteps.iter().rev() {
+            if let Some(slot) = h.layer.and_then(|l| by_layer.get_mut(l)) {
+                *slot = Some(h.index);
+            }
+        }
+        by_layer
+    };
+    let mut found = super::secrets::in_layers(
+        &image.facts,
+        &diff_ids,
+        &image.fs,
+        &layer_history,
+        &image.config.history,
+    );
+    found.extend(super::secrets::in_config(&image.config));
     Subject {
         kind: SubjectKind::Image,
         steps,
@@ -244,20 +262,12 @@ pub fn from_image(image: Image) -> Subject {
         runtime,
         source: None,
         image: Some(Arc::new(ImageFacts {
-            diff_ids: image.layers.iter().map(|l| l.diff_id.clone()).collect(),
-            layer_history: {
-                let mut by_layer = vec![None; image.layers.len()];
-                for h in hsteps.iter().rev() {
-                    if let Some(slot) = h.layer.and_then(|l| by_layer.get_mut(l)) {
-                        *slot = Some(h.index);
-                    }
-                }
-                by_layer
-            },
-
+            diff_ids,
+            layer_history,
             fs: image.fs,
             boundary,
         })),
+        secrets: found,
     }
 }
 
@@ -276,6 +286,7 @@ mod tests {
             config: serde_json::from_value(config).expect("config"),
             layers: Vec::new(),
             fs: portcullis_image::Filesystem::default(),
+            facts: Vec::new(),
         }
     }
 

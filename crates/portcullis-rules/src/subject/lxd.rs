@@ -19,6 +19,8 @@ pub fn from_lxd(image: LxdImage) -> Subject {
         index: 0,
         digest: fingerprint.clone(),
         path: "/".into(),
+        line: None,
+        column: None,
     });
     Subject {
         kind: SubjectKind::Lxd,
@@ -36,6 +38,13 @@ pub fn from_lxd(image: LxdImage) -> Subject {
             anchor,
         },
         source: None,
+        secrets: super::secrets::in_layers(
+            std::slice::from_ref(&image.facts),
+            std::slice::from_ref(&fingerprint),
+            &image.fs,
+            &[None],
+            &[],
+        ),
         image: Some(Arc::new(ImageFacts {
             diff_ids: vec![fingerprint],
             layer_history: vec![None],

@@ -5,6 +5,7 @@ mod dockerfile;
 mod image;
 mod link;
 mod lxd;
+pub mod secrets;
 
 use std::sync::Arc;
 
@@ -240,6 +241,9 @@ pub struct Subject {
     pub runtime: Runtime,
     pub source: Option<Arc<SourceFile>>,
     pub image: Option<Arc<ImageFacts>>,
+    /// Every secret found: in layer files, the config and history, or the
+    /// Dockerfile's instructions.
+    pub secrets: Vec<secrets::SecretAt>,
 }
 
 impl Subject {

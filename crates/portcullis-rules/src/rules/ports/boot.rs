@@ -79,6 +79,8 @@ fn at(image: &ImageFacts, path: &[u8]) -> Located {
         index: 0,
         digest: image.diff_ids.first().cloned().unwrap_or_default(),
         path: display_path(path),
+        line: None,
+        column: None,
     })
 }
 
