@@ -4,7 +4,10 @@
 //!
 //! Every format fact (prefix, length, alphabet, checksum) is named with its
 //! source next to the kind. Where a vendor documents only the prefix, the
-//! length bounds are ours and say so. Where a checksum's coverage is not
+//! comment says where the length comes from: "in published ones" (checked
+//! against tokens their owners published), "the common pattern" (the shape
+//! widely published for that prefix, not checked against a real token
+//! here), or "bounds ours". Where a checksum's coverage is not
 //! documented, it was established against tokens that their owners
 //! published (and that have since been revoked); none of those tokens is
 //! kept here.
@@ -283,7 +286,7 @@ fn entropy(s: &[u8]) -> f64 {
 
 /// Whether the random part `s` of a token, drawn from `alphabet`, looks
 /// random: not one repeated byte, no long run of one byte (`xxxx`,
-/// `000000`), no filler word, and a Shannon entropy of at least 60% of the
+/// `0000`, `AAAAAA`), no filler word, and a Shannon entropy of at least 60% of the
 /// most its length and alphabet allow (a random string sits near that
 /// maximum; `aaaabbbb…` or `abcabc…` does not).
 pub(crate) fn plausible(s: &[u8], alphabet: Set) -> bool {
@@ -307,7 +310,10 @@ pub(crate) fn plausible(s: &[u8], alphabet: Set) -> bool {
         if w[0] == w[1] {
             len += 1;
             let b = w[1];
+            // `0000` is filler too, except in hex where four zeros in a row
+            // are too common (one 32-hex token in 2,000) to be a sign.
             if (len >= 4 && matches!(b, b'x' | b'X' | b'*' | b'#' | b'.'))
+                || (len >= 4 && b == b'0' && size > 16)
                 || (len >= long_run && b.is_ascii_alphanumeric())
             {
                 return false;
@@ -1419,8 +1425,8 @@ pub static KINDS: &[TokenKind] = &[
         48
     ),
     simple!(
-        // NuGet docs, "Scoped API keys": keys start `oy2`, 46 characters of
-        // lower-case letters and digits.
+        // NuGet docs, "Scoped API keys": keys start `oy2`; 46 lower-case
+        // letters and digits in all, in published ones.
         "nuget-api-key",
         "NuGet API key",
         SQ34305,
@@ -1430,7 +1436,8 @@ pub static KINDS: &[TokenKind] = &[
         43
     ),
     simple!(
-        // Clojars docs, "Deploy tokens": `CLOJARS_` + 60 lower-case hex-ish.
+        // Clojars docs, "Deploy tokens": `CLOJARS_`; 60 lower-case letters
+        // and digits (the common pattern).
         "clojars-token",
         "Clojars deploy token",
         SQ34304,
@@ -1560,7 +1567,8 @@ pub static KINDS: &[TokenKind] = &[
         matches: |t, at| anthropic(t, at, "sk-ant-admin01-"),
     },
     simple!(
-        // Groq docs, "API keys": `gsk_`; 52 alphanumerics in published ones.
+        // Groq docs, "API keys": `gsk_`; 52 alphanumerics (the common
+        // pattern).
         "groq-api-key",
         "Groq API key",
         SQ34305,
@@ -1570,7 +1578,8 @@ pub static KINDS: &[TokenKind] = &[
         52
     ),
     simple!(
-        // xAI docs, "API keys": `xai-`; 80 alphanumerics in published ones.
+        // xAI docs, "API keys": `xai-`; 80 alphanumerics (the common
+        // pattern).
         "xai-api-key",
         "xAI API key",
         SQ34305,
@@ -1580,8 +1589,8 @@ pub static KINDS: &[TokenKind] = &[
         80
     ),
     simple!(
-        // Perplexity docs, "API keys": `pplx-`; 48 alphanumerics in
-        // published ones.
+        // Perplexity docs, "API keys": `pplx-`; 48 alphanumerics (the
+        // common pattern).
         "perplexity-api-key",
         "Perplexity API key",
         SQ34305,
@@ -1657,7 +1666,7 @@ pub static KINDS: &[TokenKind] = &[
         // Google Cloud docs, "Manage API keys": `AIza` + 35 base64url.
         code: Code::SQ34305,
         anchors: &["AIza"],
-        matches: |t, at| shape(t, at, &["AIza"], B64URL, 35, 35),
+        matches: |t, at| shape_w(t, at, &["AIza"], B64URL, 35, 35, WORD_B64),
     },
     simple!(
         // Google Cloud docs, "OAuth client secrets": new secrets start
@@ -1670,27 +1679,26 @@ pub static KINDS: &[TokenKind] = &[
         28,
         28
     ),
-    simple!(
-        // Google Identity docs, "Using OAuth 2.0": access tokens start
-        // `ya29.`; lengths ours.
-        "google-oauth-access-token",
-        "Google OAuth access token",
-        SQ34304,
-        ["ya29."],
-        B64URL,
-        30,
-        1000
-    ),
-    simple!(
-        // Google Identity docs: refresh tokens start `1//0`; lengths ours.
-        "google-oauth-refresh-token",
-        "Google OAuth refresh token",
-        SQ34304,
-        ["1//0"],
-        B64URL,
-        40,
-        300
-    ),
+    // Google's access and refresh tokens and API keys have short anchors
+    // that random base64 can hold: inside base64 (`+`, `/` around) they are
+    // not taken.
+    TokenKind {
+        kind: "google-oauth-access-token",
+        what: "Google OAuth access token",
+        // Google Identity docs, "Using OAuth 2.0 to access Google APIs":
+        // access tokens start `ya29.`; lengths ours.
+        code: Code::SQ34304,
+        anchors: &["ya29."],
+        matches: |t, at| shape_w(t, at, &["ya29."], B64URL, 30, 1000, WORD_B64),
+    },
+    TokenKind {
+        kind: "google-oauth-refresh-token",
+        what: "Google OAuth refresh token",
+        // Same docs: refresh tokens start `1//0`; lengths ours.
+        code: Code::SQ34304,
+        anchors: &["1//0"],
+        matches: |t, at| shape_w(t, at, &["1//0"], B64URL, 40, 300, WORD_B64),
+    },
     TokenKind {
         kind: "azure-ad-client-secret",
         what: "Microsoft Entra ID (Azure AD) client secret",
@@ -1815,7 +1823,8 @@ pub static KINDS: &[TokenKind] = &[
         64
     ),
     simple!(
-        // Scalingo docs, "API tokens": `tk-us-` + 48 base64url.
+        // Scalingo docs, "API tokens": `tk-us-`; 48 base64url (the common
+        // pattern).
         "scalingo-token",
         "Scalingo API token",
         SQ34304,
@@ -1825,8 +1834,8 @@ pub static KINDS: &[TokenKind] = &[
         48
     ),
     simple!(
-        // Neon docs, "Manage API keys": `napi_` + 64 lower-case
-        // alphanumerics.
+        // Neon docs, "Manage API keys": `napi_`; 64 lower-case letters and
+        // digits in published ones.
         "neon-api-key",
         "Neon API key",
         SQ34305,
@@ -2011,7 +2020,8 @@ pub static KINDS: &[TokenKind] = &[
         70
     ),
     simple!(
-        // Frame.io developer docs, "Developer tokens": `fio-u-` + 64.
+        // Frame.io developer docs, "Developer tokens": `fio-u-`; 64 more
+        // (the common pattern).
         "frameio-token",
         "Frame.io developer token",
         SQ34304,
@@ -2933,15 +2943,10 @@ mod tests {
             .unwrap_or_else(|| panic!("no kind {id}"))
     }
 
-    /// Every (overlapping) position of `needle` in `hay`.
+    /// Every position of `needle` in `hay` (no anchor here overlaps
+    /// itself, so non-overlapping search finds them all).
     fn positions(hay: &[u8], needle: &str) -> Vec<usize> {
-        let n = needle.as_bytes();
-        if hay.len() < n.len() {
-            return Vec::new();
-        }
-        (0..=hay.len() - n.len())
-            .filter(|&i| &hay[i..i + n.len()] == n)
-            .collect()
+        memmem::find_iter(hay, needle.as_bytes()).collect()
     }
 
     /// What the scanner reports in `text`: every kind tried at every hit of
@@ -3706,5 +3711,79 @@ mod tests {
         }
         let found = scan(text.as_bytes());
         assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn truncated_and_random_input_never_panics() {
+        // Every validator at every position (and past the end) of
+        // pseudo-random bytes made of anchor pieces; each kind's validator
+        // at every position of every prefix of its fake token, and every
+        // kind at the anchors in it.
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let alphabet = b"AKIA-us1SK0ghp_:AA0Q~=+/._-xoxb-sk-T3BlbkFJhooks.slack.com/ 09azAZ\n\"";
+        let noise: Vec<u8> = (0..4096)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                alphabet[(x % alphabet.len() as u64) as usize]
+            })
+            .collect();
+        let check = |k: &TokenKind, text: &[u8], at: usize| {
+            if let Some(r) = (k.matches)(text, at) {
+                assert!(r.start <= r.end && r.end <= text.len(), "{}", k.kind);
+            }
+        };
+        for at in 0..noise.len() + 2 {
+            for k in KINDS {
+                check(k, &noise, at);
+            }
+            for k in PAIRS {
+                for f in (k.matches)(&noise, at) {
+                    assert!(f.range.end <= noise.len(), "{}", k.kind);
+                }
+            }
+        }
+        for k in KINDS {
+            let tok = fake::token(k.kind, 5).into_bytes();
+            for cut in 0..=tok.len() {
+                let text = &tok[..cut];
+                for at in 0..cut + 2 {
+                    check(k, text, at);
+                }
+                if cut % 5 == 0 {
+                    scan(text);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plausibility_rules() {
+        let random = b"Zx8K2mPq9vLw4nRt7yHs3jFd6gBc1e";
+        assert!(plausible(random, B62));
+        for filler in [
+            &b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"[..],
+            b"Zx8K2mPq9vxxxx4nRt7yHs3jFd6gBc",
+            b"Zx8K2mPq9v00004nRt7yHs3jFd6gBc",
+            b"Zx8K2mPq9vAAAAAAnRt7yHs3jFd6gB",
+            b"your_token_here_Zx8K2mPq9vLw4n",
+            b"REDACTEDZx8K2mPq9vLw4nRt7yHs3j",
+            b"abcdefghijklmnopqrstuvwxyzabcd",
+            b"abababababababababababababab12",
+            b"aaaabbbbccccddddaaaabbbbccccdd",
+        ] {
+            assert!(
+                !plausible(filler, B64URL),
+                "{}",
+                String::from_utf8_lossy(filler)
+            );
+        }
+        // In hex, four zeros happen; eight do not.
+        assert!(plausible(b"8f3a0000c1d94b7e2a6f5d0e9c4b1a37", HEXL));
+        assert!(!plausible(b"8f3a00000000c1d94b7e2a6f5d0e9c4b", HEXL));
+        // AWS's documented example keeps its shape.
+        assert!(plausible(b"IOSFODNN7EXAMPLE", B32));
+        assert!(plausible(b"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", B64));
     }
 }
