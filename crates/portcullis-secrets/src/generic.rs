@@ -49,6 +49,9 @@
 
 use std::ops::Range;
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use memchr::memmem;
 
 use crate::tokens::{LOOKAHEAD, LOOKBEHIND};
@@ -104,11 +107,13 @@ pub static KEYWORDS: &[&str] = &[
     "Bearer",
 ];
 
-/// Keywords that anchor a command, not a name.
+/// Keywords that anchor a command, not a name: the last ones of
+/// [`KEYWORDS`], in the same order (a test checks).
 const COMMANDS: &[&str] = &["mysql", "mariadb", "sshpass", "Bearer"];
 
-/// The longest name read on either side of a keyword.
-const MAX_NAME: usize = 128;
+/// The longest name read on either side of a keyword (no secret's name is
+/// longer; a keyword in a longer run of name bytes is not assigned to).
+const MAX_NAME: usize = 64;
 
 /// The shortest value [`real_looking`] accepts. Six- and seven-byte values
 /// assigned to secret-sounding names in images are overwhelmingly defaults
@@ -237,11 +242,7 @@ pub fn assignment(text: &[u8], at: usize) -> Option<Found> {
     let hi = text.len().min(at.saturating_add(LOOKAHEAD));
     let w = &text[lo..hi];
     let a = at - lo;
-    let kw = KEYWORDS
-        .iter()
-        .copied()
-        .filter(|k| w[a..].starts_with(k.as_bytes()))
-        .max_by_key(|k| k.len())?;
+    let kw = keyword_at(&w[a..], KEYWORDS)?;
     let (range, what) = match kw {
         "mysql" | "mariadb" => mysql(w, a)?,
         "sshpass" => sshpass(w, a)?,
@@ -292,12 +293,35 @@ fn boundary(n: &[u8], i: usize) -> bool {
         || ((x.is_ascii_lowercase() || x.is_ascii_digit()) && y.is_ascii_uppercase())
 }
 
-fn name_keyword_at(n: &[u8], i: usize) -> Option<&'static str> {
-    KEYWORDS
-        .iter()
+/// Bytes some keyword starts with: most positions of a name are rejected
+/// with one lookup.
+static FIRST: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < KEYWORDS.len() {
+        t[KEYWORDS[i].as_bytes()[0] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// The longest keyword of `list` at the start of `s`.
+fn keyword_at(s: &[u8], list: &[&'static str]) -> Option<&'static str> {
+    let first = *s.first()?;
+    if !FIRST[first as usize] {
+        return None;
+    }
+    // A byte loop, not `starts_with`: these are a handful of bytes, and a
+    // `memcmp` call for each costs more than the comparison.
+    let at = |k: &[u8]| k.len() <= s.len() && k.iter().zip(s).all(|(x, y)| x == y);
+    list.iter()
         .copied()
-        .filter(|k| !COMMANDS.contains(k) && n[i..].starts_with(k.as_bytes()))
+        .filter(|k| k.as_bytes()[0] == first && at(k.as_bytes()))
         .max_by_key(|k| k.len())
+}
+
+fn name_keyword_at(n: &[u8], i: usize) -> Option<&'static str> {
+    keyword_at(&n[i..], &KEYWORDS[..KEYWORDS.len() - COMMANDS.len()])
 }
 
 /// The keyword of `n` that starts last, and where.
@@ -959,36 +983,106 @@ pub fn real_looking(value: &[u8]) -> bool {
 pub fn placeholder(value: &[u8]) -> bool {
     let v = value.trim_ascii();
     let v = &v[..v.len().min(4096)];
-    v.is_empty() || reference(v) || wrapped(v) || masked(v) || placeholder_text(v)
+    v.is_empty()
+        || ANY_PLACEHOLDER.is_match(v)
+        || reference(v)
+        || wrapped(v)
+        || masked(v)
+        || placeholder_core(&v.to_ascii_lowercase(), false)
 }
 
+/// References, templates and masks, in any value.
+const REFERENCE_SUBSTRINGS: &[&str] = &[
+    "${",
+    "$(",
+    "{{",
+    "}}",
+    "#{",
+    "%(",
+    "%{",
+    "<%",
+    "%>",
+    "[[",
+    "process.env",
+    "os.environ",
+    "getenv",
+    "secretkeyref",
+    "valuefrom",
+    "***",
+    "xxx",
+    "...",
+    "###",
+    "???",
+    "___",
+    "\u{2022}",
+];
+
+/// Placeholder words no issued token contains.
+const TOKEN_PLACEHOLDER_SUBSTRINGS: &[&str] = &[
+    "changeme",
+    "change_me",
+    "example",
+    "placeholder",
+    "redacted",
+    "your",
+    "dummy",
+    "insert",
+    "replace",
+];
+
+fn substrings(lists: &[&[&str]]) -> AhoCorasick {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(lists.iter().flat_map(|l| l.iter()))
+        .unwrap_or_else(|e| panic!("the placeholder substrings compile: {e}"))
+}
+
+/// One pass over a value for every substring [`placeholder`] looks for
+/// (a `memmem` search per needle cost more than the rest of the checks).
+static ANY_PLACEHOLDER: LazyLock<AhoCorasick> =
+    LazyLock::new(|| substrings(&[REFERENCE_SUBSTRINGS, PLACEHOLDER_SUBSTRINGS]));
+static TOKEN_PLACEHOLDER: LazyLock<AhoCorasick> =
+    LazyLock::new(|| substrings(&[REFERENCE_SUBSTRINGS, TOKEN_PLACEHOLDER_SUBSTRINGS]));
+
+/// The part of [`placeholder`] that holds for a value whose place already
+/// says it is a token (a credential file's `token` key): references,
+/// wrappers, masks, a placeholder word as the whole value, and the few
+/// substrings no issued token contains (`changeme`, `example`, `your`,
+/// `xxx`, …), but not `secret`, `test` or `token`, which real token
+/// formats carry (`k3.secret.…`, `sk_test_…`).
+pub(crate) fn placeholder_token(value: &[u8]) -> bool {
+    let v = value.trim_ascii();
+    let v = &v[..v.len().min(4096)];
+    v.is_empty()
+        || TOKEN_PLACEHOLDER.is_match(v)
+        || reference(v)
+        || wrapped(v)
+        || masked(v)
+        || placeholder_core(&v.to_ascii_lowercase(), true)
+}
+
+/// Whether `needle` (not empty) is in `hay`: a plain search for the short
+/// values this module checks (building a `memmem` searcher per needle costs
+/// more than the search), `memmem` for long ones.
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    memmem::find(hay, needle).is_some()
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    if hay.len() > 256 {
+        return memmem::find(hay, needle).is_some();
+    }
+    hay.len() >= needle.len()
+        && (0..=hay.len() - needle.len())
+            .any(|i| hay[i] == first && &hay[i..i + needle.len()] == needle)
 }
 
+/// The shapes of references (their substrings are in
+/// [`REFERENCE_SUBSTRINGS`]).
 fn reference(v: &[u8]) -> bool {
-    const INSIDE: &[&[u8]] = &[
-        b"${",
-        b"$(",
-        b"{{",
-        b"}}",
-        b"#{",
-        b"%(",
-        b"%{",
-        b"<%",
-        b"%>",
-        b"[[",
-        b"process.env",
-        b"os.environ",
-        b"getenv",
-        b"secretkeyref",
-        b"valuefrom",
-    ];
     const STARTS: &[&[u8]] = &[
         b"$", b"env.", b"env:", b"vault:", b"arn:", b"ssm:", b"ref+", b"enc(",
     ];
-    let lower = v.to_ascii_lowercase();
-    if INSIDE.iter().any(|n| contains(&lower, n)) || STARTS.iter().any(|s| lower.starts_with(s)) {
+    if STARTS.iter().any(|s| starts_with_ci(v, s)) {
         return true;
     }
     // A YAML tag (`!vault`, `!Ref`, `!!binary`).
@@ -1015,7 +1109,7 @@ fn reference(v: &[u8]) -> bool {
 
 /// `$` followed by a name, `{` or `(` anywhere: shell, dotenv and many
 /// config loaders interpolate it, so the value is not a literal.
-fn interpolated(v: &[u8]) -> bool {
+pub(crate) fn interpolated(v: &[u8]) -> bool {
     v.windows(2)
         .any(|w| w[0] == b'$' && (w[1].is_ascii_alphabetic() || matches!(w[1], b'_' | b'{' | b'(')))
 }
@@ -1024,6 +1118,8 @@ fn wrapped(v: &[u8]) -> bool {
     matches!(v[0], b'<' | b'[' | b'{' | b'(')
 }
 
+/// At most two distinct bytes (`aaaa`, `abab`); the mask substrings
+/// (`***`, `xxx`) are in [`REFERENCE_SUBSTRINGS`].
 fn masked(v: &[u8]) -> bool {
     let mut seen = [false; 256];
     let mut distinct = 0;
@@ -1033,21 +1129,7 @@ fn masked(v: &[u8]) -> bool {
             distinct += 1;
         }
     }
-    if distinct <= 2 {
-        return true;
-    }
-    let lower = v.to_ascii_lowercase();
-    [
-        &b"***"[..],
-        b"xxx",
-        b"...",
-        b"###",
-        b"???",
-        b"___",
-        "\u{2022}".as_bytes(),
-    ]
-    .iter()
-    .any(|m| contains(&lower, m))
+    distinct <= 2
 }
 
 const PLACEHOLDER_SUBSTRINGS: &[&str] = &[
@@ -1218,17 +1300,12 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "losenord",
 ];
 
-fn placeholder_text(v: &[u8]) -> bool {
-    let lower = v.to_ascii_lowercase();
-    if PLACEHOLDER_SUBSTRINGS
-        .iter()
-        .any(|s| contains(&lower, s.as_bytes()))
-    {
-        return true;
-    }
+/// Whether the lower-cased `lower` is, at its core, a placeholder word
+/// (or, unless `whole_only`, holds one spelled in leet).
+fn placeholder_core(lower: &[u8], whole_only: bool) -> bool {
     // The core: leading punctuation and trailing digits and punctuation
     // dropped, leet spelling undone, separators removed.
-    let mut s = &lower[..];
+    let mut s = lower;
     while let [first, rest @ ..] = s {
         if first.is_ascii_alphanumeric() || matches!(first, b'@' | b'$') {
             break;
@@ -1254,10 +1331,11 @@ fn placeholder_text(v: &[u8]) -> bool {
             _ => b,
         })
         .collect();
-    PLACEHOLDER_WORDS.iter().any(|w| core == w.as_bytes())
-        || LEET_SUBSTRINGS
+    let word = PLACEHOLDER_WORDS.iter().any(|w| core == w.as_bytes());
+    word || (!whole_only
+        && LEET_SUBSTRINGS
             .iter()
-            .any(|w| contains(&core, w.as_bytes()))
+            .any(|w| contains(&core, w.as_bytes())))
 }
 
 fn code_like(v: &[u8]) -> bool {
@@ -1648,12 +1726,23 @@ fn percent_decode(v: &[u8]) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    /// Fake, random-looking values: a fixed alphabet walked with a stride,
-    /// so no test holds anything that was ever a credential.
+    /// Fake, random-looking values from a fixed xorshift sequence (every
+    /// fourth character a digit), so no test holds anything that was ever
+    /// a credential.
     fn fake(seed: usize, len: usize) -> String {
-        const A: &[u8] = b"Qm7vX2kLp9RtZ4wNc8HsJ3dFy6GbT5eVa1UoK0iM";
+        const A: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+        let mut x = 0x9E37_79B9_7F4A_7C15u64 ^ (seed as u64).wrapping_mul(0xD1B5_4A32_D192_ED03);
         (0..len)
-            .map(|i| char::from(A[(seed * 7 + i * 13 + i * i) % A.len()]))
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                if i % 4 == 3 {
+                    char::from(b'0' + (x % 10) as u8)
+                } else {
+                    char::from(A[(x % A.len() as u64) as usize])
+                }
+            })
             .collect()
     }
 
@@ -1683,6 +1772,15 @@ mod tests {
     fn none(text: &str) {
         let v = values(text);
         assert!(v.is_empty(), "{text:?} gave {v:?}");
+    }
+
+    #[test]
+    fn keyword_list_shape() {
+        assert!(KEYWORDS.ends_with(COMMANDS));
+        assert!(KEYWORDS.iter().all(|k| k.len() >= 4));
+        for (i, k) in KEYWORDS.iter().enumerate() {
+            assert!(!KEYWORDS[..i].contains(k), "{k} twice");
+        }
     }
 
     #[test]
