@@ -334,13 +334,19 @@ fn token_ok(v: &[u8]) -> bool {
 }
 
 /// A decoded `user:password`: a password that is not empty and not a
-/// placeholder (the encoding itself says it is a login).
+/// placeholder (the lighter check: the encoding itself says it is a login,
+/// and Docker writes one only after the registry accepted it). Google's
+/// `_json_key:{…}` logins carry a whole service-account key as password.
 fn basic_ok(decoded: &[u8]) -> bool {
     let Some(k) = memchr::memchr(b':', decoded) else {
         return false;
     };
-    let pw = &decoded[k + 1..];
-    !pw.is_empty() && !pw.iter().any(|&b| b < 0x20 || b == 0x7f) && !generic::placeholder(pw)
+    let (user, pw) = (&decoded[..k], &decoded[k + 1..]);
+    if user == b"_json_key" || user == b"_json_key_base64" {
+        return pw.len() > 64
+            && (memmem::find(pw, b"private_key").is_some() || user == b"_json_key_base64");
+    }
+    !pw.is_empty() && !pw.iter().any(|&b| b < 0x20 || b == 0x7f) && !generic::placeholder_token(pw)
 }
 
 const B64: GeneralPurpose = GeneralPurpose::new(
@@ -1976,6 +1982,14 @@ mod tests {
         );
         // Podman's auth.json: the same format.
         assert_eq!(got("run/containers/0/auth.json", &text).len(), 3);
+        // A GCR `_json_key` login: a service-account key as the password.
+        let sa = service_account(&fake_pem("PRIVATE KEY"));
+        let gcr = enc(&format!("_json_key:{sa}"));
+        let text = format!("{{\"auths\":{{\"https://gcr.io\":{{\"auth\":\"{gcr}\"}}}}}}");
+        assert_eq!(
+            got("root/.docker/config.json", &text),
+            vec![row(Code::SQ34303, "docker-config-auth", &gcr, None)]
+        );
         // Only a credential helper: nothing.
         assert!(got(
             "root/.docker/config.json",
