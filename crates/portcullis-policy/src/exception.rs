@@ -101,7 +101,7 @@ impl Exception {
             let named = f
                 .secret
                 .as_ref()
-                .is_some_and(|s| secrets.iter().any(|n| *n == s.fingerprint));
+                .is_some_and(|s| secrets.contains(&s.fingerprint));
             if !named {
                 return false;
             }

@@ -161,7 +161,8 @@ pub fn check(subject: &Subject, target: &str) -> Vec<(&'static Rule, Outcome)> {
     fingerprint_with(target, &mut all, &lines);
     if let Some(caveat) = subject.image.as_ref().and_then(|i| i.boundary_caveat()) {
         for f in &mut all {
-            if matches!(f.location, crate::Location::History { .. }) {
+            // Where the base ends does not change what a secret leaks.
+            if matches!(f.location, crate::Location::History { .. }) && f.secret.is_none() {
                 f.message.push_str(&caveat);
             }
         }

@@ -423,7 +423,7 @@ impl Scanner {
 
     fn handle(&mut self, target: Target, at: usize) {
         match target {
-            Target::Pem => return self.pem(at),
+            Target::Pem => self.pem(at),
             Target::Token(k) => {
                 let (span, rel) = self.around(at, LOOKAHEAD);
                 let kind = &tokens::KINDS[k];
@@ -467,17 +467,27 @@ impl Scanner {
         let rest = &self.window[at..];
         let limit = rest.len().min(keys::MAX_PEM);
         let rest = &rest[..limit];
-        let Some(first_eol) = memchr::memchr(b'\n', rest) else {
+        // The BEGIN line's closing dashes, then the next dashes after them:
+        // the END line (or another BEGIN, which ends this attempt). Lines
+        // may be real or escaped (`\n` in a JSON string), so no newline is
+        // required; the text handed on ends shortly after those dashes.
+        let open = PEM_ANCHOR.len();
+        let Some(close) = rest
+            .get(open..)
+            .and_then(|r| memchr::memmem::find(r, b"-----"))
+        else {
             return;
         };
-        let end = match memchr::memmem::find(&rest[first_eol..], b"-----") {
-            Some(i) => {
-                let dashes = first_eol + i;
-                // Through the end of that line (the END line).
-                memchr::memchr(b'\n', &rest[dashes..]).map_or(rest.len(), |j| dashes + j + 1)
-            }
-            None => return,
+        let header_end = open + close + 5;
+        let Some(next) = rest
+            .get(header_end..)
+            .and_then(|r| memchr::memmem::find(r, b"-----"))
+        else {
+            return;
         };
+        let dashes = header_end + next;
+        // `-----END <label>-----` and a line break: a label is short.
+        let end = (dashes + 5 + 80 + 2).min(rest.len());
         let Some(pem) = keys::pem_block(&rest[..end]) else {
             return;
         };
@@ -543,7 +553,12 @@ impl Scanner {
                 column,
                 offset: start,
                 len: value.len().min(u32::MAX as usize) as u32,
-                preview: mask::preview(value),
+                preview: if value.iter().take(16).any(|b| !(0x09..=0x7e).contains(b)) {
+                    // A key store: its bytes say nothing to a person.
+                    format!("(binary, {} bytes) ****", value.len())
+                } else {
+                    mask::preview(value)
+                },
                 fingerprint: mask::fingerprint(value),
                 related,
             },

@@ -196,7 +196,11 @@ impl Scanner {
             };
         images
             .map(|image| {
-                let image = image?;
+                let mut image = image?;
+                // Secrets in the config and history are found first and
+                // masked in place: nothing shown afterwards holds them.
+                let config_secrets =
+                    portcullis_rules::subject::secrets::take_config_secrets(&mut image.config);
                 let (name, kind, digest) = (image.name.clone(), image.kind, image.digest.clone());
                 let references = image.references.clone();
                 // Fingerprints name the image by its reference, so that the
@@ -218,7 +222,8 @@ impl Scanner {
                     (None, None) => name.clone(),
                 };
                 let mut details = image_details(&image);
-                let mut subject = portcullis_rules::from_image(image);
+                let mut subject =
+                    portcullis_rules::subject::from_image_masked(image, config_secrets);
                 self.reclassify(&mut subject);
                 details.base_boundary = subject
                     .image
@@ -244,6 +249,7 @@ impl Scanner {
                     .notes
                     .extend(portcullis_rules::subject::boundary_note(&subject));
                 report.image = Some(details);
+                mask_report(&mut report);
                 Ok(report)
             })
             .collect()
@@ -327,6 +333,7 @@ impl Scanner {
             outcomes,
         );
         report.lxd = Some(details);
+        mask_report(&mut report);
         Ok(report)
     }
 
@@ -384,8 +391,26 @@ impl Scanner {
             portcullis_policy::paths::stable_name(Path::new(path), &self.fingerprint_roots)
         };
         let outcomes = portcullis_rules::check(&subject, &key);
-        let source: Option<Arc<SourceFile>> = subject.source.clone().filter(|_| self.keep_source);
-        Ok(self.policy.evaluate_with(
+        // Source lines are shown with every secret starred (same length, so
+        // spans still point where they did).
+        let source: Option<Arc<SourceFile>> = subject
+            .source
+            .as_ref()
+            .filter(|_| self.keep_source)
+            .map(|src| {
+                match portcullis_rules::subject::secrets::mask_same_length(&src.dockerfile.source) {
+                    std::borrow::Cow::Borrowed(_) => src.clone(),
+                    std::borrow::Cow::Owned(masked) => {
+                        let mut copy = SourceFile {
+                            path: src.path.clone(),
+                            dockerfile: src.dockerfile.clone(),
+                        };
+                        copy.dockerfile.source = masked;
+                        Arc::new(copy)
+                    }
+                }
+            });
+        let mut report = self.policy.evaluate_with(
             TargetInfo {
                 target: path.to_owned(),
                 kind: "dockerfile".into(),
@@ -396,7 +421,9 @@ impl Scanner {
             },
             outcomes,
             &inline,
-        ))
+        );
+        mask_report(&mut report);
+        Ok(report)
     }
 
     /// Scan targets in parallel; reports come back in the order given.
@@ -522,5 +549,38 @@ fn io_message(target: &str, path: &Path, e: &std::io::Error) -> String {
         format!("cannot read: {text}")
     } else {
         format!("cannot read {}: {text}", path.display())
+    }
+}
+
+/// The last guard of "never the value": every text a report holds that
+/// could quote input (messages, history entries, notes) with any secret in
+/// it masked. Secrets' own findings never hold their value; this catches
+/// other rules quoting an instruction that has one (`ADD https://u:p@…`).
+fn mask_report(report: &mut TargetReport) {
+    use portcullis_rules::subject::secrets::mask_text;
+    use portcullis_rules::Location;
+    fn mask(text: &mut String) {
+        if let std::borrow::Cow::Owned(masked) = mask_text(text) {
+            *text = masked;
+        }
+    }
+    fn mask_location(location: &mut Location) {
+        if let Location::History { created_by, .. } = location {
+            mask(created_by);
+        }
+    }
+    for f in &mut report.findings {
+        mask(&mut f.message);
+        mask_location(&mut f.location);
+        f.related.iter_mut().for_each(mask_location);
+    }
+    for n in &mut report.notes {
+        mask(&mut n.message);
+        mask_location(&mut n.location);
+    }
+    if let Some(image) = &mut report.image {
+        for h in &mut image.history {
+            mask(&mut h.created_by);
+        }
     }
 }

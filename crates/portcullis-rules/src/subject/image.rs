@@ -124,7 +124,16 @@ impl ExposeIndex {
 }
 
 /// Build the subject of an image. The image's filesystem moves into it.
-pub fn from_image(image: Image) -> Subject {
+pub fn from_image(mut image: Image) -> Subject {
+    let config_secrets = super::secrets::take_config_secrets(&mut image.config);
+    from_image_masked(image, config_secrets)
+}
+
+/// [`from_image`] for an image whose config went through
+/// [`super::secrets::take_config_secrets`] already (which found
+/// `config_secrets` and masked them): the caller showed the masked config
+/// elsewhere (report details) first.
+pub fn from_image_masked(image: Image, config_secrets: Vec<super::secrets::SecretAt>) -> Subject {
     let hsteps = history::steps(&image.config.history);
     let boundary = history::boundary(&hsteps);
     let mut steps = Vec::with_capacity(hsteps.len());
@@ -254,7 +263,7 @@ pub fn from_image(image: Image) -> Subject {
         &layer_history,
         &image.config.history,
     );
-    found.extend(super::secrets::in_config(&image.config));
+    found.extend(config_secrets);
     Subject {
         kind: SubjectKind::Image,
         steps,

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use crate::finding::{Located, Location};
 pub use dockerfile::from_dockerfile;
-pub use image::from_image;
+pub use image::{from_image, from_image_masked};
 pub use link::{history_entries, link_dockerfile};
 pub use lxd::{from_lxd, lxd_wants};
 use portcullis_dockerfile::{Dockerfile, Word};

@@ -111,7 +111,7 @@ pub(crate) fn in_layers(
         .iter()
         .enumerate()
         .flat_map(|(i, l)| {
-            l.into_iter()
+            l.iter()
                 .flat_map(move |l| l.files.iter().map(move |f| (&f.path[..], i)))
         })
         .collect();
@@ -198,10 +198,98 @@ pub(crate) fn in_layers(
     out
 }
 
+/// `text` with every secret in it replaced by its masked preview: what
+/// reports may show of a history entry, a message or a source line.
+pub fn mask_text(text: &str) -> std::borrow::Cow<'_, str> {
+    mask_with(text, |secret, _| secret.preview.clone())
+}
+
+/// `text` with every secret's bytes replaced by as many `*`: the same
+/// length, so that spans into it (a Dockerfile's source) stay valid.
+pub fn mask_same_length(text: &str) -> std::borrow::Cow<'_, str> {
+    mask_with(text, |_, value: &str| "*".repeat(value.len()))
+}
+
+fn mask_with(text: &str, with: impl Fn(&Secret, &str) -> String) -> std::borrow::Cow<'_, str> {
+    let found = Scanner::scan(b"", text.as_bytes()).secrets;
+    if found.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for secret in &found {
+        let mut start = (secret.offset as usize).min(text.len());
+        let mut end = (start + secret.len as usize).min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        if start < at {
+            continue;
+        }
+        out.push_str(&text[at..start]);
+        out.push_str(&with(secret, &text[start..end]));
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// The secrets in an image config's `Env`, `Labels`, `Cmd` and
 /// `Entrypoint`, and in its history (each value once: the first entry that
-/// records it, the others related).
-pub(crate) fn in_config(config: &portcullis_image::ImageConfig) -> Vec<SecretAt> {
+/// records it, the others related), and the config with each of those
+/// values masked in place, so that nothing built from it afterwards (steps,
+/// report details) holds one.
+pub fn take_config_secrets(config: &mut portcullis_image::ImageConfig) -> Vec<SecretAt> {
+    let found = in_config(config);
+    for entry in &mut config.history {
+        if let Some(text) = &mut entry.created_by {
+            if let std::borrow::Cow::Owned(masked) = mask_text(text) {
+                *text = masked;
+            }
+        }
+        if let Some(text) = &mut entry.comment {
+            if let std::borrow::Cow::Owned(masked) = mask_text(text) {
+                *text = masked;
+            }
+        }
+    }
+    if let Some(c) = &mut config.config {
+        let lists = [&mut c.env, &mut c.cmd, &mut c.entrypoint];
+        for list in lists.into_iter().flatten() {
+            for text in list.iter_mut() {
+                if let std::borrow::Cow::Owned(masked) = mask_text(text) {
+                    *text = masked;
+                }
+            }
+        }
+        for value in c.labels.iter_mut().flat_map(|l| l.values_mut()) {
+            if let std::borrow::Cow::Owned(masked) = mask_text(value) {
+                *value = masked;
+            }
+        }
+    }
+    // The locations quote `created_by`: the masked text.
+    let mut found = found;
+    for s in &mut found {
+        for location in std::iter::once(&mut s.at.location).chain(s.related.iter_mut()) {
+            if let Location::History { index, created_by } = location {
+                if let Some(text) = config
+                    .history
+                    .get(*index)
+                    .and_then(|h| h.created_by.clone())
+                {
+                    *created_by = text;
+                }
+            }
+        }
+    }
+    found
+}
+
+fn in_config(config: &portcullis_image::ImageConfig) -> Vec<SecretAt> {
     let mut out: Vec<SecretAt> = Vec::new();
     let scan = |text: &str, pointer: String, out: &mut Vec<SecretAt>| {
         for secret in Scanner::scan(b"", text.as_bytes()).secrets {

@@ -211,11 +211,11 @@ pub const MAX_STORE: u64 = 1 << 20;
 /// The finding spans the whole file.
 ///
 /// - PKCS#12 (by its structure, whatever its name) → SQ34107 `pkcs12`,
-///   when a key bag is in an unencrypted `data` ContentInfo, and also when
-///   the contents are encrypted as a whole (`encryptedData`): a PKCS#12 is
-///   made to carry a key, and without the password there is no telling.
-///   Not when all of it is readable and holds no key (a password-less
-///   trust store).
+///   when a key bag is in an unencrypted `data` ContentInfo (where OpenSSL,
+///   Java and Windows put it). Not when all of it is readable and holds no
+///   key (a password-less trust store), nor when the contents are
+///   encrypted as a whole, which in practice is a trust store of
+///   certificates (keytool's `-importcert` into PKCS12).
 /// - JKS / JCEKS → SQ34107 `java-keystore` with a private key entry (or a
 ///   JCEKS secret key entry); none for trusted certificates only (a
 ///   `cacerts`).
@@ -255,16 +255,11 @@ pub fn key_store(path: &[u8], bytes: &[u8]) -> Option<Found> {
                     "pkcs12",
                     "PKCS#12 file holding a private key",
                 )),
-                // Encrypted as a whole: reported, as a PKCS#12 is made to
-                // carry a key (a password-protected trust store of
-                // certificates only cannot be told apart without the
-                // password).
-                store::Pkcs12::Opaque => Some(found(
-                    Code::SQ34107,
-                    "pkcs12",
-                    "PKCS#12 file (encrypted contents, made to carry a private key)",
-                )),
-                store::Pkcs12::NoKey => None,
+                // Encrypted as a whole: OpenSSL, Java and Windows all put
+                // the key bag in plain `data`, so in practice this shape
+                // holds certificates only (keytool's PKCS12 trust stores):
+                // not reported, precision first.
+                store::Pkcs12::Opaque | store::Pkcs12::NoKey => None,
             };
         }
     }
