@@ -116,6 +116,19 @@ pub struct SecretsSettings {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub examples: Vec<Spanned<String>>,
+    /// Secret-named assignments and URI passwords in files that installed
+    /// OS packages own: `skip` (the default: counted in a note per policy,
+    /// as they are the packages' documentation and tests) or `report`.
+    /// Keys in such files are always reported, as SQ34101; token shapes
+    /// always as themselves.
+    pub package_files: Option<PackageFiles>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PackageFiles {
+    Skip,
+    Report,
 }
 
 /// `[[exception]]`: findings an organisation accepts, with why and until when.

@@ -97,6 +97,10 @@ pub struct Policy {
     pub secret_canaries: Vec<String>,
     /// Secret value fingerprints declared examples (`[secrets] examples`).
     pub secret_examples: Vec<String>,
+    /// Report shape-less secret matches in OS packages' own files
+    /// (`[secrets] package-files = "report"`); by default they are counted
+    /// in a note.
+    pub report_package_files: bool,
 }
 
 /// A rule's settings from the policy file.
@@ -142,6 +146,7 @@ impl Default for Policy {
             file: None,
             secret_canaries: Vec::new(),
             secret_examples: Vec::new(),
+            report_package_files: false,
         }
     }
 }

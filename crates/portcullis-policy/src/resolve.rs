@@ -30,6 +30,9 @@ pub(crate) fn resolve(chain: &[Layer]) -> Result<Policy, Vec<PolicyError>> {
         if let Some(require) = file.require_reason {
             policy.require_reason = require;
         }
+        if let Some(choice) = file.secrets.package_files {
+            policy.report_package_files = choice == crate::file::PackageFiles::Report;
+        }
         for (list, into) in [
             (&file.secrets.canaries, &mut policy.secret_canaries),
             (&file.secrets.examples, &mut policy.secret_examples),

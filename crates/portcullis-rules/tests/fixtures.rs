@@ -179,5 +179,5 @@ fn fill_secrets(bytes: &[u8]) -> Vec<u8> {
     out.into_bytes()
 }
 
-#[path = "keys.rs"]
+#[path = "support/keys.rs"]
 mod keys;

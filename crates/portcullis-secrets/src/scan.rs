@@ -41,6 +41,7 @@ pub struct Catalogue {
     /// may share an anchor).
     targets: Vec<Vec<Target>>,
     longest: usize,
+    patterns: Vec<&'static str>,
 }
 
 impl std::fmt::Debug for Catalogue {
@@ -83,16 +84,43 @@ impl Catalogue {
         }
         add(URI_ANCHOR, Target::Uri);
         let longest = patterns.iter().map(|p| p.len()).max().unwrap_or(1);
-        // Standard semantics, searched overlapping: every anchor is seen,
-        // also one inside or at the start of another.
+        // Leftmost-longest, searched again from the byte after each match
+        // start (not from its end): every place an anchor starts is seen,
+        // also inside another anchor (`API-` in `DD-API-KEY`), and an
+        // anchor that starts another (`sk-` of `sk-ant-`) is tried through
+        // the longer one's targets (`merge_prefixes`). An overlapping
+        // search would see them all too, but it cannot use the prefilter
+        // and the DFA's fast loop, and cost four times the decompression.
         let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&patterns)
             .unwrap_or_else(|e| panic!("the built-in anchors compile: {e}"));
-        Catalogue {
+        let mut catalogue = Catalogue {
             automaton,
             targets,
             longest,
+            patterns: Vec::new(),
+        };
+        catalogue.merge_prefixes(&patterns);
+        catalogue.patterns = patterns;
+        catalogue
+    }
+
+    /// A hit on a longer anchor hides the shorter anchors it starts with;
+    /// their detectors are tried there too.
+    fn merge_prefixes(&mut self, patterns: &[&str]) {
+        for (i, long) in patterns.iter().enumerate() {
+            for (j, short) in patterns.iter().enumerate() {
+                if i != j && long.len() > short.len() && long.starts_with(short) {
+                    let extra = self.targets[j].clone();
+                    for t in extra {
+                        if !self.targets[i].iter().any(|x| same_target(*x, t)) {
+                            self.targets[i].push(t);
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -105,6 +133,23 @@ impl Catalogue {
     /// How many anchors the prefilter looks for.
     pub fn anchors(&self) -> usize {
         self.targets.len()
+    }
+}
+
+/// Whether `value` starts with a token kind's anchor.
+fn looks_like_a_known_token(value: &[u8]) -> bool {
+    tokens::KINDS
+        .iter()
+        .any(|k| k.anchors.iter().any(|a| value.starts_with(a.as_bytes())))
+}
+
+fn same_target(a: Target, b: Target) -> bool {
+    match (a, b) {
+        (Target::Token(x), Target::Token(y)) | (Target::Pair(x), Target::Pair(y)) => x == y,
+        (Target::Pem, Target::Pem)
+        | (Target::Keyword, Target::Keyword)
+        | (Target::Uri, Target::Uri) => true,
+        _ => false,
     }
 }
 
@@ -160,6 +205,10 @@ pub struct Scanner {
     /// but its keys.
     content_bytes: u64,
     pem_content_bytes: u64,
+    /// Bytes fed so far.
+    seen: u64,
+    /// A NUL byte in the first block: a binary file.
+    binary: bool,
     hits: Vec<Hit>,
     pems: Vec<PemSeen>,
     truncated: bool,
@@ -188,8 +237,17 @@ fn is_content(b: u8) -> bool {
 
 /// Newlines in `bytes` (a loop the compiler vectorises).
 fn newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+    memchr::memchr_iter(b'\n', bytes).count() as u64
 }
+
+/// Only files this small can be a key file of their own (a PEM block is at
+/// most [`keys::MAX_PEM`]): larger ones are not counted byte by byte.
+const OWN_FILE_MAX: u64 = 2 * keys::MAX_PEM as u64;
+
+/// Bytes of the first block looked at to tell a binary file (a NUL byte
+/// there, as git decides): generic assignments and URIs are not looked for
+/// in binaries, whose strings are code and data, not configuration.
+const BINARY_SNIFF: usize = 8 << 10;
 
 fn content_count(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| is_content(b)).count() as u64
@@ -219,6 +277,8 @@ impl Scanner {
             },
             content_bytes: 0,
             pem_content_bytes: 0,
+            seen: 0,
+            binary: false,
             hits: Vec::new(),
             pems: Vec::new(),
             truncated: false,
@@ -266,7 +326,14 @@ impl Scanner {
                 self.whole_over = true;
             }
         }
-        self.content_bytes += content_count(chunk);
+        if self.seen < OWN_FILE_MAX {
+            self.content_bytes += content_count(chunk);
+        }
+        if self.seen < BINARY_SNIFF as u64 {
+            let look = chunk.len().min(BINARY_SNIFF - self.seen as usize);
+            self.binary |= memchr::memchr(0, &chunk[..look]).is_some();
+        }
+        self.seen += chunk.len() as u64;
         self.window.extend_from_slice(chunk);
         self.process(false);
         self.trim();
@@ -282,8 +349,8 @@ impl Scanner {
         self.classify_pems();
         let mut hits = std::mem::take(&mut self.hits);
         // Where several detectors found the same bytes, the most specific
-        // one speaks: a parsed credential file over a token shape over a
-        // generic assignment.
+        // one speaks: a key, then a vendor's exact token shape, then a
+        // parsed credential file's entry, a URI, a generic assignment.
         hits.sort_by(|a, b| a.start.cmp(&b.start).then(b.rank.cmp(&a.rank)));
         let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
         for hit in hits {
@@ -322,12 +389,16 @@ impl Scanner {
         }
         let mut pending: Option<u64> = None;
         // The matches are collected first: handling one needs `self`.
-        let input = Input::new(&self.window[..]).span(from..self.window.len());
-        let found: Vec<(usize, usize)> = catalogue
-            .automaton
-            .find_overlapping_iter(input)
-            .map(|m| (m.pattern().as_usize(), m.start()))
-            .collect();
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        let mut pos = from;
+        while pos < self.window.len() {
+            let input = Input::new(&self.window[..]).span(pos..self.window.len());
+            let Some(m) = catalogue.automaton.find(input) else {
+                break;
+            };
+            found.push((m.pattern().as_usize(), m.start()));
+            pos = m.start() + 1;
+        }
         for (pattern, at) in found {
             let abs = self.window_start + at as u64;
             let targets = &catalogue.targets[pattern];
@@ -435,16 +506,17 @@ impl Scanner {
                         range: r,
                         pair: None,
                     };
-                    self.record(found, span.start, 3);
+                    self.record(found, span.start, 4);
                 }
             }
             Target::Pair(k) => {
                 let (span, rel) = self.around(at, LOOKAHEAD);
                 let parts = (tokens::PAIRS[k].matches)(&self.window[span.clone()], rel);
                 for found in parts {
-                    self.record(found, span.start, 3);
+                    self.record(found, span.start, 4);
                 }
             }
+            Target::Keyword | Target::Uri if self.binary => {}
             Target::Keyword => {
                 let (span, rel) = self.around(at, LOOKAHEAD);
                 if let Some(found) = generic::assignment(&self.window[span.clone()], rel) {
@@ -510,10 +582,25 @@ impl Scanner {
             self.truncated = true;
             return;
         }
-        let range = (base + found.range.start)..(base + found.range.end);
+        let mut range = (base + found.range.start)..(base + found.range.end);
+        if rank == 1 {
+            // A shell line continuation is not part of the value.
+            let next = self.window.get(range.end).copied();
+            if range.end > range.start
+                && self.window.get(range.end - 1) == Some(&b'\\')
+                && matches!(next, Some(b'\n' | b'\r'))
+            {
+                range.end -= 1;
+            }
+        }
         let Some(value) = self.window.get(range.clone()) else {
             return;
         };
+        if rank == 1 && looks_like_a_known_token(value) {
+            // A token shape its own validator refused (a wrong checksum, a
+            // wrong length): not a real token, and not a password either.
+            return;
+        }
         let value = value.to_vec();
         let start = self.window_start + range.start as u64;
         let end = self.window_start + range.end as u64;
@@ -599,7 +686,7 @@ impl Scanner {
                 found.range.end as u64,
                 at,
                 related,
-                4,
+                3,
             );
             self.hits.push(hit);
         }
@@ -609,11 +696,32 @@ impl Scanner {
     /// holds anything besides its keys, whether a certificate is with it,
     /// and whether it sits where SSH keys do.
     fn classify_pems(&mut self) {
-        let own_file = !self.path.is_empty() && self.content_bytes == self.pem_content_bytes;
-        let with_certificate = self.pems.iter().any(|p| p.pem.kind == PemKind::Certificate);
+        let own_file = !self.path.is_empty()
+            && self.seen <= OWN_FILE_MAX
+            && self.content_bytes == self.pem_content_bytes;
+        // A key is paired with a certificate right before or after it (only
+        // whitespace between): a bundle, in a file of its own or embedded.
+        let paired: Vec<bool> = (0..self.pems.len())
+            .map(|i| {
+                let adjacent = |a: &PemSeen, b: &PemSeen| {
+                    b.start >= a.start + a.pem.len as u64
+                        && b.start - (a.start + a.pem.len as u64) <= 16
+                };
+                let me = &self.pems[i];
+                let before = i
+                    .checked_sub(1)
+                    .and_then(|j| self.pems.get(j))
+                    .is_some_and(|p| p.pem.kind == PemKind::Certificate && adjacent(p, me));
+                let after = self
+                    .pems
+                    .get(i + 1)
+                    .is_some_and(|p| p.pem.kind == PemKind::Certificate && adjacent(me, p));
+                before || after
+            })
+            .collect();
         let ssh_path = keys::ssh_key_path(&self.path);
         let pems = std::mem::take(&mut self.pems);
-        for seen in pems {
+        for (seen, with_certificate) in pems.into_iter().zip(paired) {
             let pick = |own: Code, embedded: Code| if own_file { own } else { embedded };
             let (code, kind, what) = match seen.pem.kind {
                 PemKind::Certificate => continue,
@@ -826,5 +934,18 @@ mod tests {
             .chain([PEM_ANCHOR, URI_ANCHOR])
             .collect();
         assert_eq!(catalogue.anchors(), expected.len());
+        // An anchor that starts another is tried through the longer one.
+        for (i, pattern) in catalogue.patterns.iter().enumerate() {
+            for (j, longer) in catalogue.patterns.iter().enumerate() {
+                if i != j && longer.starts_with(pattern) && longer.len() > pattern.len() {
+                    for t in &catalogue.targets[i] {
+                        assert!(
+                            catalogue.targets[j].iter().any(|x| same_target(*x, *t)),
+                            "{pattern} in {longer}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }

@@ -97,9 +97,10 @@ impl Scanner {
     /// The policy file's canaries and examples, applied to what was found.
     fn reclassify(&self, subject: &mut portcullis_rules::Subject) {
         portcullis_rules::subject::secrets::reclassify(
-            &mut subject.secrets,
+            subject,
             &self.policy.secret_canaries,
             &self.policy.secret_examples,
+            self.policy.report_package_files,
         );
     }
 

@@ -56,6 +56,7 @@ pub fn from_dockerfile(
         source: None,
         image: None,
         secrets: super::secrets::in_dockerfile(&src),
+        secrets_skipped: Vec::new(),
     };
     let final_stage = subject.final_stage();
     let from = from_steps[final_stage];

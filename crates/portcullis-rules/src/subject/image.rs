@@ -264,6 +264,7 @@ pub fn from_image_masked(image: Image, config_secrets: Vec<super::secrets::Secre
         &image.config.history,
     );
     found.extend(config_secrets);
+    let (skipped, found) = super::secrets::split_packaged(found);
     Subject {
         kind: SubjectKind::Image,
         steps,
@@ -277,6 +278,7 @@ pub fn from_image_masked(image: Image, config_secrets: Vec<super::secrets::Secre
             boundary,
         })),
         secrets: found,
+        secrets_skipped: skipped,
     }
 }
 

@@ -38,6 +38,7 @@ pub fn from_lxd(image: LxdImage) -> Subject {
             anchor,
         },
         source: None,
+        secrets_skipped: Vec::new(),
         secrets: super::secrets::in_layers(
             std::slice::from_ref(&image.facts),
             std::slice::from_ref(&fingerprint),

@@ -244,6 +244,11 @@ pub struct Subject {
     /// Every secret found: in layer files, the config and history, or the
     /// Dockerfile's instructions.
     pub secrets: Vec<secrets::SecretAt>,
+    /// Secrets found only by shape-less detectors (secret-named
+    /// assignments, URI passwords) in files OS packages own: documentation
+    /// and tests of the packages, not reported but counted in a note
+    /// (`[secrets] package-files = "report"` moves them to `secrets`).
+    pub secrets_skipped: Vec<secrets::SecretAt>,
 }
 
 impl Subject {

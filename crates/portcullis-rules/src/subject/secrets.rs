@@ -28,7 +28,31 @@ impl portcullis_image::Analyser for SecretAnalyser {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LayerSecrets {
     pub files: Vec<FileSecrets>,
+    /// Hashes ([`path_hash`]) of the paths that the layer's dpkg file
+    /// lists (`var/lib/dpkg/info/*.list`) say installed packages own,
+    /// sorted: what tells a package's own files (a library's built-in test
+    /// keys, documentation) from what the image's builder put there.
+    pub package_files: Vec<u64>,
 }
+
+/// A 64-bit FNV-1a hash of a path (relative, no leading `/`): enough to
+/// tell package-owned files apart, 8 bytes a path.
+pub fn path_hash(path: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in path {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// Whether `path` is a dpkg file list.
+fn is_dpkg_list(path: &[u8]) -> bool {
+    path.starts_with(b"var/lib/dpkg/info/") && path.ends_with(b".list")
+}
+
+/// The longest line of a dpkg file list kept while it streams.
+const MAX_LIST_LINE: usize = 4096;
 
 /// The secrets of one file of a layer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,11 +68,27 @@ pub struct FileSecrets {
 struct SecretLayer {
     open: Option<(Vec<u8>, u64, Scanner)>,
     files: Vec<FileSecrets>,
+    /// The open file is a dpkg file list: its current partial line.
+    list_line: Option<Vec<u8>>,
+    package_files: Vec<u64>,
+}
+
+impl SecretLayer {
+    fn list_line_done(&mut self) {
+        if let Some(line) = &mut self.list_line {
+            let path = line.strip_prefix(b"/").unwrap_or(line);
+            if !path.is_empty() && line.len() <= MAX_LIST_LINE {
+                self.package_files.push(path_hash(path));
+            }
+            line.clear();
+        }
+    }
 }
 
 impl LayerAnalyser for SecretLayer {
     fn open(&mut self, path: &[u8], size: u64) -> bool {
         self.open = Some((path.to_vec(), size, Scanner::new(path)));
+        self.list_line = is_dpkg_list(path).then(Vec::new);
         true
     }
 
@@ -56,10 +96,28 @@ impl LayerAnalyser for SecretLayer {
         if let Some((_, size, scanner)) = &mut self.open {
             scanner.feed_sized(bytes, Some(*size));
         }
+        if self.list_line.is_some() {
+            for piece in bytes.split_inclusive(|&b| b == b'\n') {
+                let (text, ends) = match piece.strip_suffix(b"\n") {
+                    Some(text) => (text, true),
+                    None => (piece, false),
+                };
+                if let Some(line) = &mut self.list_line {
+                    if line.len() + text.len() <= MAX_LIST_LINE + 1 {
+                        line.extend_from_slice(text);
+                    }
+                }
+                if ends {
+                    self.list_line_done();
+                }
+            }
+        }
         true
     }
 
     fn close(&mut self) {
+        self.list_line_done();
+        self.list_line = None;
         if let Some((path, _, scanner)) = self.open.take() {
             let scanned = scanner.finish();
             if !scanned.secrets.is_empty() {
@@ -73,7 +131,13 @@ impl LayerAnalyser for SecretLayer {
     }
 
     fn finish(self: Box<Self>) -> Facts {
-        Facts::new(LayerSecrets { files: self.files })
+        let mut package_files = self.package_files;
+        package_files.sort_unstable();
+        package_files.dedup();
+        Facts::new(LayerSecrets {
+            files: self.files,
+            package_files,
+        })
     }
 }
 
@@ -88,6 +152,33 @@ pub struct SecretAt {
     /// For a file that is not in the final filesystem: what hid it, said
     /// in words (still in this layer's blob).
     pub hidden: Option<String>,
+    /// In a file an installed OS package owns (dpkg's file lists).
+    pub packaged: bool,
+}
+
+/// Whether a secret of this policy is a private key or key store.
+fn is_key(code: portcullis_secrets::Code) -> bool {
+    use portcullis_secrets::Code::*;
+    matches!(
+        code,
+        SQ34102
+            | SQ34103
+            | SQ34104
+            | SQ34105
+            | SQ34106
+            | SQ34107
+            | SQ34108
+            | SQ34109
+            | SQ34110
+            | SQ34111
+    )
+}
+
+/// Whether a secret was found by shape-less detectors only (a secret-named
+/// assignment, a password in a URI): in an OS package's own files these
+/// are documentation and tests, not the image builder's secrets.
+pub fn is_generic(secret: &Secret) -> bool {
+    secret.kind == "generic-secret" || secret.kind.starts_with("uri-")
 }
 
 /// The secrets in the files of an image's layers. `facts` per layer (from
@@ -130,10 +221,18 @@ pub(crate) fn in_layers(
             created_by: history.get(index)?.created_by.clone().unwrap_or_default(),
         })
     };
+    let mut owned: Vec<u64> = layers
+        .iter()
+        .flatten()
+        .flat_map(|l| l.package_files.iter().copied())
+        .collect();
+    owned.sort_unstable();
+    owned.dedup();
     let mut out = Vec::new();
     for (index, layer) in layers.iter().enumerate() {
         let Some(layer) = layer else { continue };
         for file in &layer.files {
+            let packaged = owned.binary_search(&path_hash(&file.path)).is_ok();
             let path = portcullis_image::display_path(&file.path);
             let final_layer = fs.get(&file.path).map(|e| e.layer);
             let (hidden, hider) = match (final_layer, gone.get(&(file.path.clone(), index))) {
@@ -186,11 +285,19 @@ pub(crate) fn in_layers(
                     });
                 }
                 related.extend(hider.and_then(history_at));
+                let mut secret = secret.clone();
+                if packaged && is_key(secret.code) {
+                    // A key shipped in an OS package (a library's test
+                    // keys): published with the package, so known.
+                    secret.code = portcullis_secrets::Code::SQ34101;
+                    secret.what = format!("{} shipped in an OS package's file", secret.what);
+                }
                 out.push(SecretAt {
-                    secret: secret.clone(),
+                    secret,
                     at,
                     related,
                     hidden: hidden.clone(),
+                    packaged,
                 });
             }
         }
@@ -349,6 +456,7 @@ fn push_once(out: &mut Vec<SecretAt>, secret: Secret, at: Located) {
         at,
         related: Vec::new(),
         hidden: None,
+        packaged: false,
     });
 }
 
@@ -356,22 +464,134 @@ fn push_once(out: &mut Vec<SecretAt>, secret: Secret, at: Located) {
 /// its exact line and column.
 pub(crate) fn in_dockerfile(src: &super::SourceFile) -> Vec<SecretAt> {
     let df = &src.dockerfile;
-    let instructions: Vec<portcullis_dockerfile::Span> = df
+    // Each instruction's span and its heredoc bodies, where a `#` line is
+    // content (a file's, or a script's that the history records), not a
+    // Dockerfile comment.
+    let instructions: Vec<(
+        portcullis_dockerfile::Span,
+        Vec<portcullis_dockerfile::Span>,
+    )> = df
         .items
         .iter()
-        .filter(|i| matches!(i, portcullis_dockerfile::Item::Instruction(_)))
-        .map(|i| i.span())
+        .filter_map(|i| match i {
+            portcullis_dockerfile::Item::Instruction(instruction) => Some((
+                i.span(),
+                instruction.heredocs.iter().map(|h| h.body).collect(),
+            )),
+            _ => None,
+        })
         .collect();
-    let mut out = Vec::new();
-    for secret in Scanner::scan(b"", df.source.as_bytes()).secrets {
-        let start = secret.offset as usize;
-        let end = start + secret.len as usize;
-        if !instructions
+    let source = df.source.as_bytes();
+    let line_of = |offset: usize| -> &[u8] {
+        let start = source[..offset]
             .iter()
-            .any(|s| s.start <= start && start < s.end)
-        {
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let end = source[offset..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(source.len(), |i| offset + i);
+        &source[start..end]
+    };
+    // `COPY <<EOF /dest` writes its body as the file /dest: scanned as that
+    // file (a key at an SSH path, a credential file read by its structure),
+    // not as text of the Dockerfile.
+    let copied: Vec<(portcullis_dockerfile::Span, Vec<u8>)> = df
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            portcullis_dockerfile::Item::Instruction(instruction)
+                if matches!(
+                    instruction.keyword,
+                    portcullis_dockerfile::Keyword::Copy | portcullis_dockerfile::Keyword::Add
+                ) && instruction.heredocs.len() == 1 =>
+            {
+                let portcullis_dockerfile::Arguments::List { items, .. } = &instruction.args else {
+                    return None;
+                };
+                let dest = items
+                    .last()?
+                    .raw
+                    .trim_start_matches('/')
+                    .as_bytes()
+                    .to_vec();
+                let heredoc = &instruction.heredocs[0];
+                let dest = if dest.ends_with(b"/") || dest.is_empty() {
+                    [&dest[..], heredoc.name.as_bytes()].concat()
+                } else {
+                    dest
+                };
+                // Only where the destination changes what the body means:
+                // a credential file read by its structure, a key at an SSH
+                // path.
+                (portcullis_secrets::files::wants(&dest)
+                    || portcullis_secrets::keys::ssh_key_path(&dest))
+                .then_some((heredoc.body, dest))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut found: Vec<Secret> = Scanner::scan(b"", source)
+        .secrets
+        .into_iter()
+        .filter(|s| {
+            let at = s.offset as usize;
+            !copied
+                .iter()
+                .any(|(body, _)| body.start <= at && at < body.end)
+        })
+        .collect();
+    for (body, dest) in &copied {
+        let text = source.get(body.start..body.end).unwrap_or_default();
+        let base_line = df.position(body.start).line as u32;
+        for mut secret in Scanner::scan(dest, text).secrets {
+            // In the image it would be a key file of its own; here it is
+            // written into the Dockerfile: embedded.
+            use portcullis_secrets::Code;
+            secret.code = match secret.code {
+                Code::SQ34102 => Code::SQ34103,
+                Code::SQ34104 => Code::SQ34105,
+                Code::SQ34108 => Code::SQ34109,
+                Code::SQ34110 => Code::SQ34111,
+                other => other,
+            };
+            secret.offset += body.start as u64;
+            secret.line += base_line - 1;
+            if let Some((line, column)) = secret.related {
+                secret.related = Some((line + base_line - 1, column));
+            }
+            found.push(secret);
+        }
+    }
+    found.sort_by_key(|s| s.offset);
+    let mut out = Vec::new();
+    for secret in found {
+        let start = (secret.offset as usize).min(source.len());
+        let end = start + secret.len as usize;
+        let Some((_, bodies)) = instructions
+            .iter()
+            .find(|(s, _)| s.start <= start && start < s.end)
+        else {
+            continue;
+        };
+        let in_body = bodies.iter().any(|b| b.start <= start && start < b.end);
+        // Comment lines inside an instruction (between continuation lines)
+        // are dropped by Docker.
+        if !in_body && line_of(start).trim_ascii_start().starts_with(b"#") {
             continue;
         }
+        let related = secret
+            .related
+            .map(|(line, column)| {
+                vec![Location::Dockerfile {
+                    path: src.path.clone(),
+                    line: line as usize,
+                    column: column as usize,
+                    end_line: line as usize,
+                    end_column: column as usize,
+                }]
+            })
+            .unwrap_or_default();
         // No snippet: the located text is the value (fingerprints use the
         // value's fingerprint instead).
         let from = df.position(start);
@@ -386,18 +606,38 @@ pub(crate) fn in_dockerfile(src: &super::SourceFile) -> Vec<SecretAt> {
         out.push(SecretAt {
             secret,
             at,
-            related: Vec::new(),
+            related,
             hidden: None,
+            packaged: false,
         });
     }
     out
 }
 
-/// Give the secrets the policy file names their declared policy: a canary
-/// (SQ34252) or a documented example (SQ34251), by value fingerprint.
-pub fn reclassify(secrets: &mut [SecretAt], canaries: &[String], examples: &[String]) {
+/// Set aside the secrets [`Subject::secrets_skipped`](super::Subject)
+/// holds by default: shape-less finds in OS packages' own files.
+pub(crate) fn split_packaged(found: Vec<SecretAt>) -> (Vec<SecretAt>, Vec<SecretAt>) {
+    found
+        .into_iter()
+        .partition(|s| s.packaged && is_generic(&s.secret))
+}
+
+/// Apply the policy file's `[secrets]`: report what was set aside in OS
+/// packages' files when it says so, and give the secrets it names their
+/// declared policy: a canary (SQ34252) or a documented example (SQ34251),
+/// by value fingerprint.
+pub fn reclassify(
+    subject: &mut super::Subject,
+    canaries: &[String],
+    examples: &[String],
+    report_package_files: bool,
+) {
     use portcullis_secrets::Code;
-    for s in secrets {
+    if report_package_files {
+        let skipped = std::mem::take(&mut subject.secrets_skipped);
+        subject.secrets.extend(skipped);
+    }
+    for s in &mut subject.secrets {
         if canaries.contains(&s.secret.fingerprint) {
             s.secret.code = Code::SQ34252;
         } else if examples.contains(&s.secret.fingerprint) {

@@ -32,8 +32,25 @@ pub mod webhook_key;
 use crate::finding::{Findings, SecretValue};
 use crate::subject::Subject;
 
-/// Report every secret of the subject whose policy is `code`.
+/// Report every secret of the subject whose policy is `code`, and say how
+/// many were set aside in OS packages' own files.
 pub(crate) fn check(subject: &Subject, out: &mut Findings, code: portcullis_secrets::Code) {
+    let skipped: Vec<_> = subject
+        .secrets_skipped
+        .iter()
+        .filter(|s| s.secret.code == code)
+        .collect();
+    if let Some(first) = skipped.first() {
+        out.note(
+            format!(
+                "{} possible secret{} of this kind in files that installed OS packages own (dpkg's file lists) {} not reported: shape-less matches there (secret-named assignments, URI passwords) are the packages' documentation and tests; `[secrets] package-files = \"report\"` in portcullis.toml reports them",
+                skipped.len(),
+                if skipped.len() == 1 { "" } else { "s" },
+                if skipped.len() == 1 { "was" } else { "were" },
+            ),
+            first.at.location.clone(),
+        );
+    }
     for found in subject.secrets.iter().filter(|s| s.secret.code == code) {
         let s = &found.secret;
         let mut message = format!("{} `{}`", s.what, s.preview);
