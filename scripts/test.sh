@@ -15,7 +15,13 @@ cd "$(dirname "$0")/.."
 # private socket, loopback TCP, once with TLS certificates made by openssl)
 # and stop it. The squashfs reader is checked against mksquashfs and
 # unsquashfs (crates/portcullis-image/src/lxd/tests.rs).
-NEEDED_PACKAGES=(chromium chromium-driver docker-registry skopeo apache2-utils docker.io openssl squashfs-tools)
+# The secret detectors are tested on keys made at test time by ssh-keygen,
+# openssl, keytool and gpg (crates/portcullis-secrets/src/keys/tests.rs,
+# crates/portcullis-rules/tests/support/keys.rs); the secret fixture images are
+# built here by fixtures/secrets/make.sh with Docker's classic builder,
+# BuildKit and buildah (it installs what else it needs itself).
+NEEDED_PACKAGES=(chromium chromium-driver docker-registry skopeo apache2-utils docker.io openssl squashfs-tools
+                 openssh-client gnupg default-jre-headless ca-certificates-java buildah podman busybox-static jq zstd)
 missing=()
 for pkg in "${NEEDED_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -33,6 +39,14 @@ export PORTCULLIS_BROWSER_TESTS=required
 # Likewise the real registry.
 export PORTCULLIS_REGISTRY_TESTS=required
 export PORTCULLIS_DAEMON_TESTS=required
+
+# Secret fixture images: built from their recipe at test time, never
+# committed (they hold live-looking fake tokens); rebuilt only when the
+# recipe changes (make.sh keeps a hash of its inputs).
+echo "== secret fixtures"
+export PORTCULLIS_SECRET_FIXTURES=$PWD/target/secret-fixtures
+export PORTCULLIS_SECRET_TESTS=required
+bash fixtures/secrets/make.sh "$PORTCULLIS_SECRET_FIXTURES"
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
