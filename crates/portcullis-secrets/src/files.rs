@@ -1787,24 +1787,9 @@ mod tests {
     use super::*;
     use base64::engine::general_purpose::STANDARD;
 
-    /// Fake, random-looking values from a fixed xorshift sequence (every
-    /// fourth character a digit), so no test holds anything that was ever
-    /// a credential.
+    /// Fake, random-looking values (see `crate::fake::text`).
     fn fake(seed: usize, len: usize) -> String {
-        const A: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-        let mut x = 0x9E37_79B9_7F4A_7C15u64 ^ (seed as u64).wrapping_mul(0xD1B5_4A32_D192_ED03);
-        (0..len)
-            .map(|i| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                if i % 4 == 3 {
-                    char::from(b'0' + (x % 10) as u8)
-                } else {
-                    char::from(A[(x % A.len() as u64) as usize])
-                }
-            })
-            .collect()
+        crate::fake::text(seed, len)
     }
 
     fn enc(s: &str) -> String {

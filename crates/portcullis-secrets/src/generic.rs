@@ -1590,8 +1590,9 @@ fn word_like(v: &[u8]) -> bool {
     !(v.len() >= 24 && upper && lower && entropy(v) >= 3.5)
 }
 
-/// Shannon entropy of the bytes of `v`, in bits per byte.
-fn entropy(v: &[u8]) -> f64 {
+/// Shannon entropy of the bytes of `v`, in bits per byte (also the token
+/// validators' floor).
+pub(crate) fn entropy(v: &[u8]) -> f64 {
     if v.is_empty() {
         return 0.0;
     }
@@ -1824,24 +1825,9 @@ fn percent_decode(v: &[u8]) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    /// Fake, random-looking values from a fixed xorshift sequence (every
-    /// fourth character a digit), so no test holds anything that was ever
-    /// a credential.
+    /// Fake, random-looking values (see `crate::fake::text`).
     fn fake(seed: usize, len: usize) -> String {
-        const A: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-        let mut x = 0x9E37_79B9_7F4A_7C15u64 ^ (seed as u64).wrapping_mul(0xD1B5_4A32_D192_ED03);
-        (0..len)
-            .map(|i| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                if i % 4 == 3 {
-                    char::from(b'0' + (x % 10) as u8)
-                } else {
-                    char::from(A[(x % A.len() as u64) as usize])
-                }
-            })
-            .collect()
+        crate::fake::text(seed, len)
     }
 
     /// Every value [`assignment`] reports in `text`, trying each keyword

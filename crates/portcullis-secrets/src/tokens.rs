@@ -20,6 +20,7 @@ use std::ops::Range;
 
 use memchr::memmem;
 
+use crate::generic::entropy;
 use crate::{checksum, Code, Found};
 
 /// One kind of token.
@@ -265,23 +266,6 @@ fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
         && hay
             .windows(needle.len())
             .any(|w| w.eq_ignore_ascii_case(needle))
-}
-
-/// Shannon entropy in bits per byte.
-fn entropy(s: &[u8]) -> f64 {
-    let mut counts = [0u32; 128];
-    for &b in s {
-        counts[usize::from(b & 127)] += 1;
-    }
-    let n = s.len() as f64;
-    counts
-        .iter()
-        .filter(|&&c| c > 0)
-        .map(|&c| {
-            let p = f64::from(c) / n;
-            -p * p.log2()
-        })
-        .sum()
 }
 
 /// Whether the random part `s` of a token, drawn from `alphabet`, looks
