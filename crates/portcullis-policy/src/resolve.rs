@@ -404,6 +404,14 @@ fn secret_fingerprint(text: &str) -> Option<String> {
         .then(|| text.to_ascii_lowercase())
 }
 
+/// The error for a bad fingerprint. It does not repeat the text: the
+/// likeliest mistake is the secret itself pasted in, and CI logs keep what
+/// an error says.
 fn not_a_fingerprint(text: &str) -> String {
-    format!("`{text}` is not a secret fingerprint: `sha256:` and 32 hex digits, as a report's `secret.fingerprint` shows it (never the value itself)")
+    let looks = if text.trim().starts_with("sha256:") {
+        "a fingerprint cut short or mistyped"
+    } else {
+        "not a fingerprint (if it is the secret itself, take it out of the file)"
+    };
+    format!("this is {looks}: a secret fingerprint is `sha256:` and 32 hex digits, as a report's `secret.fingerprint` shows it, never the value itself")
 }

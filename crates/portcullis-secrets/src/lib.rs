@@ -143,4 +143,8 @@ pub struct Secret {
     pub fingerprint: String,
     /// Where the other sensitive part of the same credential is (line, column).
     pub related: Option<(u32, u32)>,
+    /// The secret is the whole file (a binary key store): line and column
+    /// mean nothing there.
+    #[serde(default)]
+    pub whole_file: bool,
 }

@@ -136,6 +136,18 @@ impl Catalogue {
     }
 }
 
+/// The label of a PEM block `value` starts with (`PRIVATE KEY`), when it
+/// is a short run of capitals and spaces.
+fn pem_label(value: &[u8]) -> Option<String> {
+    let rest = value.strip_prefix(PEM_ANCHOR.as_bytes())?;
+    let end = memchr::memmem::find(&rest[..rest.len().min(64)], b"-----")?;
+    let label = &rest[..end];
+    label
+        .iter()
+        .all(|b| b.is_ascii_uppercase() || *b == b' ' || b.is_ascii_digit())
+        .then(|| String::from_utf8_lossy(label).into_owned())
+}
+
 /// Whether `value` starts with a token kind's anchor.
 fn looks_like_a_known_token(value: &[u8]) -> bool {
     tokens::KINDS
@@ -643,11 +655,16 @@ impl Scanner {
                 preview: if value.iter().take(16).any(|b| !(0x09..=0x7e).contains(b)) {
                     // A key store: its bytes say nothing to a person.
                     format!("(binary, {} bytes) ****", value.len())
+                } else if let Some(label) = pem_label(value) {
+                    // A key inside a structure (a service-account JSON):
+                    // shown as keys are, by its BEGIN line.
+                    format!("-----BEGIN {label}----- ****")
                 } else {
                     mask::preview(value)
                 },
                 fingerprint: mask::fingerprint(value),
                 related,
+                whole_file: false,
             },
         }
     }
@@ -679,15 +696,23 @@ impl Scanner {
             };
             let at = position(found.range.start);
             let related = found.pair.as_ref().map(|p| position(p.start));
-            let hit = self.make_hit(
+            // A service-account file names the account its key opens: more
+            // than the key alone, which the PEM reader also sees in it.
+            let rank = if found.kind.contains("service-account") {
+                6
+            } else {
+                3
+            };
+            let mut hit = self.make_hit(
                 &found,
                 value,
                 found.range.start as u64,
                 found.range.end as u64,
                 at,
                 related,
-                3,
+                rank,
             );
+            hit.secret.whole_file = found.range == (0..bytes.len());
             self.hits.push(hit);
         }
     }
@@ -783,6 +808,7 @@ impl Scanner {
                     preview: format!("-----BEGIN {}----- ****", seen.pem.label),
                     fingerprint: mask::fingerprint(&seen.pem.body_sha256),
                     related: None,
+                    whole_file: false,
                 },
             });
         }

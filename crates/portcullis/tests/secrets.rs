@@ -840,6 +840,11 @@ fn forms(value: &str) -> Vec<(&'static str, String)> {
 fn leaks(fx: &Fixtures, text: &str) -> Vec<String> {
     let mut found = Vec::new();
     for (i, v) in fx.secret_lines.iter().enumerate() {
+        // AWS's documentation key pair is public: the rules' own docs
+        // (SARIF carries them) name it as what SQ34251 means.
+        if v.contains("EXAMPLE") {
+            continue;
+        }
         for (form, s) in forms(v) {
             if text.contains(&s) {
                 // say which one without repeating it

@@ -271,8 +271,8 @@ pub(crate) fn in_layers(
                     index,
                     digest: digests.get(index).cloned().unwrap_or_default(),
                     path: path.clone(),
-                    line: Some(secret.line as usize),
-                    column: Some(secret.column as usize),
+                    line: (!secret.whole_file).then_some(secret.line as usize),
+                    column: (!secret.whole_file).then_some(secret.column as usize),
                 });
                 let mut related = Vec::new();
                 if let Some((line, column)) = secret.related {
