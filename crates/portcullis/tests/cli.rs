@@ -7,6 +7,7 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 
 mod common;
+use common::markers::fill_secrets;
 use common::*;
 
 fn with_stdin(args: &[&str], input: &str) -> Output {
@@ -162,7 +163,7 @@ fn readme_first_command_scans_the_shipped_image() {
 fn hardened_example_passes() {
     let o = portcullis(&["scan", "examples/hardened"], &repo());
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
-    assert_eq!(stdout(&o), "examples/hardened/Dockerfile PASS\n  no findings; 14 policies checked\n\nno findings: PASS\n");
+    assert_eq!(stdout(&o), "examples/hardened/Dockerfile PASS\n  no findings; 28 policies checked\n\nno findings: PASS\n");
 }
 
 #[test]
@@ -183,20 +184,19 @@ fn json_report_follows_the_contract() {
     assert!(t["digest"].as_str().expect("digest").starts_with("sha256:"));
     assert_eq!(t["digest"].as_str().map(str::len), Some(71));
     assert_eq!(t["verdict"], "fail");
-    let policies: Vec<(String, String)> = t["policies"]
-        .as_array()
-        .expect("policies")
-        .iter()
-        .map(|p| {
-            (
-                p["rule"].as_str().unwrap_or("").to_owned(),
-                p["status"].as_str().unwrap_or("").to_owned(),
-            )
-        })
-        .collect();
-    let p = |r: &str, s: &str| (r.to_owned(), s.to_owned());
+    // The 14 container policies, then the 28 sensitive-information ones:
+    // the image-only ones and the online ones do not apply to a Dockerfile,
+    // and only the online ones say why.
+    let p = |r: &str, s: &str| (r.to_owned(), s.to_owned(), None);
+    let online = |r: &str| {
+        (
+            r.to_owned(),
+            "not-applicable".to_owned(),
+            Some(ONLINE_REASON.to_owned()),
+        )
+    };
     assert_eq!(
-        policies,
+        policy_statuses(t),
         vec![
             p("SQ40101", "fail"),
             p("SQ40102", "fail"),
@@ -212,6 +212,34 @@ fn json_report_follows_the_contract() {
             p("SQ41104", "pass"),
             p("SQ41105", "pass"),
             p("SQ41106", "warn"),
+            p("SQ34101", "not-applicable"),
+            p("SQ34102", "not-applicable"),
+            p("SQ34103", "pass"),
+            p("SQ34104", "not-applicable"),
+            p("SQ34105", "pass"),
+            p("SQ34106", "pass"),
+            p("SQ34107", "pass"),
+            p("SQ34108", "not-applicable"),
+            p("SQ34109", "pass"),
+            p("SQ34110", "not-applicable"),
+            p("SQ34111", "pass"),
+            p("SQ34201", "not-applicable"),
+            p("SQ34251", "pass"),
+            p("SQ34252", "pass"),
+            online("SQ34253"),
+            online("SQ34254"),
+            online("SQ34255"),
+            online("SQ34256"),
+            p("SQ34301", "pass"),
+            p("SQ34302", "pass"),
+            p("SQ34303", "pass"),
+            p("SQ34304", "pass"),
+            p("SQ34305", "pass"),
+            p("SQ34306", "pass"),
+            online("SQ34401"),
+            online("SQ34402"),
+            online("SQ34403"),
+            online("SQ34404"),
         ]
     );
     let ssh = t["findings"]
@@ -552,12 +580,28 @@ fn rules_and_explain() {
     let o = portcullis(&["rules"], &repo());
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
-    // The 14 container policies, then the policy file's own 5 (SQ49xxx).
-    assert_eq!(out.lines().count(), 19);
+    // The 14 container policies, the 28 sensitive-information ones, then
+    // the policy file's own 5 (SQ49xxx).
+    assert_eq!(out.lines().count(), 47);
+    let codes: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    let mut expected = vec![
+        "SQ40101", "SQ40102", "SQ40103", "SQ40104", "SQ40105", "SQ40106", "SQ40107", "SQ40108",
+        "SQ41101", "SQ41102", "SQ41103", "SQ41104", "SQ41105", "SQ41106",
+    ];
+    expected.extend(SECRET_POLICIES);
+    expected.extend(["SQ49001", "SQ49002", "SQ49003", "SQ49004", "SQ49005"]);
+    assert_eq!(codes, expected);
     assert!(out
         .lines()
-        .nth(14)
+        .nth(42)
         .is_some_and(|l| l.starts_with("SQ49001 ")));
+    assert!(out
+        .lines()
+        .any(|l| l.split_whitespace().collect::<Vec<_>>()[..3]
+            == ["SQ34304", "service-access-token", "high"]));
     assert!(out
         .lines()
         .any(|l| l.split_whitespace().collect::<Vec<_>>()[..3]
@@ -596,11 +640,70 @@ fn rules_doc_is_generated_from_the_declarations() {
     );
 }
 
+/// Rules whose doc examples are not scanned, with what `explain` says they
+/// apply to: the secret policies about a key file of its own and version
+/// control data (the image tests cover them), the online ones (never
+/// applicable), and SQ34252 (a token is a canary only when a policy file
+/// lists it). A Dockerfile's report lists each with that applicability.
+const NOT_BY_EXAMPLE: [(&str, &str); 15] = [
+    ("SQ34101", "image, lxd"),
+    ("SQ34102", "image, lxd"),
+    ("SQ34104", "image, lxd"),
+    ("SQ34108", "image, lxd"),
+    ("SQ34110", "image, lxd"),
+    ("SQ34201", "image, lxd"),
+    ("SQ34252", "dockerfile, image, lxd"),
+    ("SQ34253", ""),
+    ("SQ34254", ""),
+    ("SQ34255", ""),
+    ("SQ34256", ""),
+    ("SQ34401", ""),
+    ("SQ34402", ""),
+    ("SQ34403", ""),
+    ("SQ34404", ""),
+];
+
+/// Secret rules whose Bad example holds its value as written: a publicly
+/// documented example (SQ34251), a placeholder (SQ34301), random-looking
+/// passwords no detector knows the shape of (SQ34302, SQ34303). The other
+/// secret rules' examples hold markers (`{{fake:KIND:SEED}}`,
+/// `{{key:NAME}}`), filled here before scanning: a doc never holds a secret.
+const LITERAL_EXAMPLES: [&str; 4] = ["SQ34251", "SQ34301", "SQ34302", "SQ34303"];
+
 #[test]
 fn every_rule_doc_example_behaves_as_documented() {
+    let scan = |dockerfile: &str| -> Value {
+        let o = with_stdin(&["scan", "--format", "json", "-"], dockerfile);
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "{}\n{dockerfile}",
+            stderr(&o)
+        );
+        json(&o)
+    };
+    let fired = |r: &Value, prefix: &str| -> Vec<String> {
+        let mut rules: Vec<String> = r["targets"][0]["findings"]
+            .as_array()
+            .expect("f")
+            .iter()
+            .filter_map(|f| f["rule"].as_str())
+            .filter(|code| code.starts_with(prefix))
+            .map(str::to_owned)
+            .collect();
+        rules.sort();
+        rules.dedup();
+        rules
+    };
+    // Where the rules not checked by their examples are listed.
+    let plain = scan("FROM debian:bookworm\nUSER 1000\n");
     for rule in portcullis_rules_codes() {
         let o = portcullis(&["explain", &rule], &repo());
         let doc = stdout(&o);
+        let applies_to = doc
+            .lines()
+            .find_map(|l| l.split_once(" · applies to: "))
+            .map(|(_, kinds)| kinds)
+            .expect("applies to");
         let block = |after: &str| -> String {
             let start = doc.find(after).expect("section") + after.len();
             let rest = &doc[start..];
@@ -608,15 +711,48 @@ fn every_rule_doc_example_behaves_as_documented() {
             let close = rest[open..].find("```").expect("close");
             rest[open..open + close].to_owned()
         };
+        if let Some((_, kinds)) = NOT_BY_EXAMPLE.iter().find(|(code, _)| *code == rule) {
+            assert_eq!(applies_to, *kinds, "{rule}");
+            let listed: Vec<_> = policy_statuses(&plain["targets"][0])
+                .into_iter()
+                .filter(|(code, ..)| *code == rule)
+                .collect();
+            let (status, reason) = if rule == "SQ34252" {
+                ("pass", None)
+            } else if ONLINE_POLICIES.contains(&rule.as_str()) {
+                ("not-applicable", Some(ONLINE_REASON.to_owned()))
+            } else {
+                ("not-applicable", None)
+            };
+            assert_eq!(
+                listed,
+                [(rule.clone(), status.to_owned(), reason)],
+                "{rule}"
+            );
+            continue;
+        }
+        assert!(
+            applies_to.split(", ").any(|kind| kind == "dockerfile"),
+            "{rule} applies to {applies_to:?}, not to Dockerfiles: list it in NOT_BY_EXAMPLE"
+        );
         for (section, must_fire) in [("Bad:", true), ("Good:", false)] {
-            let o = with_stdin(&["scan", "--format", "json", "-"], &block(section));
-            let r = json(&o);
-            let fired = r["targets"][0]["findings"]
-                .as_array()
-                .expect("f")
-                .iter()
-                .any(|f| f["rule"] == rule.as_str());
-            assert_eq!(fired, must_fire, "{rule} {section} example");
+            let example = block(section);
+            let r = scan(&fill_secrets(&example));
+            assert_eq!(
+                !fired(&r, &rule).is_empty(),
+                must_fire,
+                "{rule} {section} example"
+            );
+            if rule.starts_with("SQ34") {
+                // As written, the example holds no secret: only the literal
+                // ones fire, and only their own rule.
+                let literal = must_fire && LITERAL_EXAMPLES.contains(&rule.as_str());
+                assert_eq!(
+                    fired(&scan(&example), "SQ34"),
+                    if literal { vec![rule.clone()] } else { vec![] },
+                    "{rule} {section} example as written"
+                );
+            }
         }
     }
 }

@@ -155,9 +155,21 @@ fn several_formats_in_one_run_and_the_human_report_on_stdout() {
 
     let junit = quick_junit::Report::deserialize_from_str(&read(&out.path().join("junit.xml")))
         .expect("junit");
-    assert_eq!((junit.tests, junit.failures, junit.skipped), (14, 3, 0));
+    // 14 container and 28 sensitive-information policies; the 6 that are
+    // about image files only and the 8 online ones are skipped.
+    assert_eq!((junit.tests, junit.failures, junit.skipped), (42, 3, 14));
     let suite = &junit.test_suites[0];
     assert_eq!(suite.name.as_str(), "examples/Dockerfile");
+    let skipped: Vec<&str> = suite
+        .test_cases
+        .iter()
+        .filter(|c| matches!(c.status, quick_junit::TestCaseStatus::Skipped { .. }))
+        .filter_map(|c| c.name.as_str().split(' ').next())
+        .collect();
+    let mut expected = IMAGE_ONLY_POLICIES.to_vec();
+    expected.extend(ONLINE_POLICIES);
+    expected.sort_unstable();
+    assert_eq!(skipped, expected);
     let failed: Vec<&str> = suite
         .test_cases
         .iter()
@@ -664,7 +676,23 @@ fn junit_of_images() {
         .map(|s| (s.name.as_str(), s.tests, s.failures))
         .collect();
     assert_eq!(suites.len(), 9);
-    assert!(suites.iter().all(|s| s.1 == 14));
+    // 14 container and 28 sensitive-information policies.
+    assert!(suites.iter().all(|s| s.1 == 42));
+    // Only the 8 online ones do not apply to an image.
+    for suite in &junit.test_suites {
+        let skipped: Vec<&str> = suite
+            .test_cases
+            .iter()
+            .filter(|c| matches!(c.status, quick_junit::TestCaseStatus::Skipped { .. }))
+            .filter_map(|c| c.name.as_str().split(' ').next())
+            .collect();
+        assert_eq!(
+            (suite.skipped, skipped),
+            (8, ONLINE_POLICIES.to_vec()),
+            "{}",
+            suite.name.as_str()
+        );
+    }
     let bad = suites
         .iter()
         .find(|s| s.0 == "docker-archive:docker-classic.tar:localhost/bad:1")

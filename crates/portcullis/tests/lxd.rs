@@ -7,6 +7,9 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod common;
+use common::{ONLINE_POLICIES, ONLINE_REASON};
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/lxd")
 }
@@ -31,8 +34,17 @@ const FINDINGS: [&str; 8] = [
     "SQ40108@/usr/lib/systemd/system/xrdp.socket: socket unit xrdp.socket listens on 3389/tcp, enabled at boot (sockets.target.wants): the RDP server listens on 3389/tcp and 3389/udp",
 ];
 
-const NOT_APPLICABLE: [&str; 7] = [
-    "SQ40101", "SQ41101", "SQ41102", "SQ41103", "SQ41104", "SQ41105", "SQ41106",
+/// The image config and Dockerfile policies, then the online secret ones.
+const NOT_APPLICABLE: [&str; 15] = [
+    "SQ40101", "SQ41101", "SQ41102", "SQ41103", "SQ41104", "SQ41105", "SQ41106", "SQ34253",
+    "SQ34254", "SQ34255", "SQ34256", "SQ34401", "SQ34402", "SQ34403", "SQ34404",
+];
+
+/// Nothing secret in the fixtures: every offline secret policy passes.
+const PASS: [&str; 21] = [
+    "SQ40103", "SQ34101", "SQ34102", "SQ34103", "SQ34104", "SQ34105", "SQ34106", "SQ34107",
+    "SQ34108", "SQ34109", "SQ34110", "SQ34111", "SQ34201", "SQ34251", "SQ34252", "SQ34301",
+    "SQ34302", "SQ34303", "SQ34304", "SQ34305", "SQ34306",
 ];
 
 fn scan_json(target: &str) -> Value {
@@ -88,13 +100,25 @@ fn check(target: &str, layout: &str, format: &str, compression: &str, descriptio
             .collect()
     };
     assert_eq!(status("not-applicable"), NOT_APPLICABLE, "{target}");
+    // Only the online ones say why (the others: not for an LXD image).
+    let reasons: Vec<(&str, &str)> = t["policies"]
+        .as_array()
+        .expect("policies")
+        .iter()
+        .filter_map(|p| Some((p["rule"].as_str()?, p.get("reason")?.as_str()?)))
+        .collect();
+    assert_eq!(
+        reasons,
+        ONLINE_POLICIES.map(|rule| (rule, ONLINE_REASON)),
+        "{target}"
+    );
     assert_eq!(
         status("fail"),
         ["SQ40102", "SQ40104", "SQ40105", "SQ40106", "SQ40107", "SQ40108"]
     );
     assert_eq!(
         status("pass"),
-        ["SQ40103"],
+        PASS,
         "{target}: vsftpd is installed, not enabled; the ftp entries are commented out or disabled"
     );
     let lxd = &t["lxd"];
@@ -174,7 +198,7 @@ fn the_human_report_shows_the_metadata_and_what_does_not_apply() {
         [
             "lxd:tiny.meta.tar.xz,tiny.rootfs.squashfs FAIL",
             "  LXD image: busybox 1.35 x86_64, created 2023-11-14T22:13:20Z, split (squashfs rootfs, gzip) — tiny fixture",
-            "  not applicable to a system container image: SQ40101, SQ41101, SQ41102, SQ41103, SQ41104, SQ41105, SQ41106",
+            "  not applicable to a system container image: SQ40101, SQ41101, SQ41102, SQ41103, SQ41104, SQ41105, SQ41106, SQ34253, SQ34254, SQ34255, SQ34256, SQ34401, SQ34402, SQ34403, SQ34404",
         ]
     );
     assert!(

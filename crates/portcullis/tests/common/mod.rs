@@ -8,6 +8,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+pub mod markers;
+
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -65,4 +67,45 @@ pub fn loc(l: &Value) -> String {
 
 pub fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)
+}
+
+/// The sensitive-information policies (SECRETS.md), in the order reports
+/// list them: after the 14 container policies.
+pub const SECRET_POLICIES: [&str; 28] = [
+    "SQ34101", "SQ34102", "SQ34103", "SQ34104", "SQ34105", "SQ34106", "SQ34107", "SQ34108",
+    "SQ34109", "SQ34110", "SQ34111", "SQ34201", "SQ34251", "SQ34252", "SQ34253", "SQ34254",
+    "SQ34255", "SQ34256", "SQ34301", "SQ34302", "SQ34303", "SQ34304", "SQ34305", "SQ34306",
+    "SQ34401", "SQ34402", "SQ34403", "SQ34404",
+];
+
+/// The secret policies that need a live check against a service: never
+/// applicable, with [`ONLINE_REASON`].
+pub const ONLINE_POLICIES: [&str; 8] = [
+    "SQ34253", "SQ34254", "SQ34255", "SQ34256", "SQ34401", "SQ34402", "SQ34403", "SQ34404",
+];
+
+/// The secret policies that do not apply to a Dockerfile (a key file of its
+/// own, version control data): not applicable there, without a reason.
+pub const IMAGE_ONLY_POLICIES: [&str; 6] = [
+    "SQ34101", "SQ34102", "SQ34104", "SQ34108", "SQ34110", "SQ34201",
+];
+
+/// JSON `policies[].reason` of the online policies.
+pub const ONLINE_REASON: &str = "needs a live check of the found secret against the service that issued it; portcullis works offline and never sends a secret anywhere";
+
+/// `(rule, status, reason)` of a JSON target's `policies[]`.
+pub fn policy_statuses(target: &Value) -> Vec<(String, String, Option<String>)> {
+    target["policies"]
+        .as_array()
+        .expect("policies")
+        .iter()
+        .map(|p| {
+            (
+                p["rule"].as_str().unwrap_or("").to_owned(),
+                p["status"].as_str().unwrap_or("").to_owned(),
+                p.get("reason")
+                    .map(|r| r.as_str().expect("reason is text").to_owned()),
+            )
+        })
+        .collect()
 }

@@ -10,6 +10,6 @@ super::secret_rule! {
     what: concat!("An encrypted private key inside another file (source, script, configuration, binary, Dockerfile heredoc).", super::places!()),
     why: "Every layer of an image is readable by anyone who can pull it, and layers are copied to registries, caches and laptops. A private key in any layer is a private key published to all of them; deleting the file in a later layer does not take it out of the earlier layer. The password can be attacked offline.",
     fix: "Take the key out of the file and provide it at run time.",
-    bad: "FROM python:3.12\nCOPY settings.py /app/\n# settings.py holds an ENCRYPTED PRIVATE KEY block\n",
+    bad: "FROM python:3.12\nCOPY <<EOF /app/settings.py\nJWT_SIGNING_KEY = \"\"\"\n{{key:pkcs8-encrypted}}\"\"\"\nEOF\n",
     good: "FROM python:3.12\nCOPY settings.py /app/\n# settings.py reads the key from a mounted secret\n",
 }

@@ -10,6 +10,6 @@ super::secret_rule! {
     what: concat!("An OpenPGP private key: an armored `PGP PRIVATE KEY BLOCK` whose packets start with a secret-key packet, GnuPG's `private-keys-v1.d/*.key` files or a `secring.gpg`.", super::places!()),
     why: "Every layer of an image is readable by anyone who can pull it, and layers are copied to registries, caches and laptops. A private key in any layer is a private key published to all of them; deleting the file in a later layer does not take it out of the earlier layer. A signing key in an image lets anyone sign packages or commits as its owner.",
     fix: "Remove the key; sign in a separate, protected step (a CI secret, a signing service); revoke and replace the key.",
-    bad: "FROM debian:bookworm\nCOPY signing-key.asc /keys/\nRUN gpg --import /keys/signing-key.asc\n",
+    bad: "FROM debian:bookworm\nRUN gpg --batch --import <<EOF\n{{key:pgp}}\nEOF\n",
     good: "FROM debian:bookworm\nCOPY signing-key.pub.asc /keys/\nRUN gpg --import /keys/signing-key.pub.asc\n",
 }

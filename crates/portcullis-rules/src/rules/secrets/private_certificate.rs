@@ -10,6 +10,6 @@ super::secret_rule! {
     what: concat!("A key store that holds a private key: a PKCS#12 file (`.p12`, `.pfx`), a Java keystore with a private-key entry, or a PEM file that pairs a certificate with its private key. Trust stores that hold only certificates (Java's `cacerts`) are not reported.", super::places!()),
     why: "Every layer of an image is readable by anyone who can pull it, and layers are copied to registries, caches and laptops. A private key in any layer is a private key published to all of them; deleting the file in a later layer does not take it out of the earlier layer. A certificate with its key lets anyone present themselves as the certificate's subject.",
     fix: "Keep the key store out of the image; mount it at run time (a Kubernetes TLS secret, a secrets manager). Revoke the certificate.",
-    bad: "FROM eclipse-temurin:21\nCOPY server.p12 /app/tls/\n",
-    good: "FROM eclipse-temurin:21\n# server.p12 is mounted at /app/tls at run time\n",
+    bad: "FROM nginx:1.27\nCOPY <<EOF /etc/nginx/tls/site.pem\n{{key:cert-and-key}}\nEOF\n",
+    good: "FROM nginx:1.27\n# site.pem (the certificate and its key) is mounted at /etc/nginx/tls at run time\n",
 }

@@ -10,6 +10,6 @@ super::secret_rule! {
     what: concat!("An unencrypted non-SSH private key inside another file: source code, a script, a configuration file (a kube config's `client-key-data`), a binary or a Dockerfile heredoc.", super::places!()),
     why: "Every layer of an image is readable by anyone who can pull it, and layers are copied to registries, caches and laptops. A private key in any layer is a private key published to all of them; deleting the file in a later layer does not take it out of the earlier layer. A key in code travels with the code.",
     fix: "Take the key out of the file, load it at run time from a mounted secret, and rotate it.",
-    bad: "FROM python:3.12\nCOPY app.py /app/\n# app.py: KEY = \"\"\"-----BEGIN PRIVATE KEY-----\\n...\"\"\"\n",
-    good: "FROM python:3.12\nCOPY app.py /app/\n# app.py reads the key from /run/secrets/app_key\n",
+    bad: "FROM python:3.12\nCOPY <<EOF /app/settings.py\nJWT_SIGNING_KEY = \"\"\"\n{{key:pkcs8}}\"\"\"\nEOF\n",
+    good: "FROM python:3.12\nCOPY settings.py /app/\n# settings.py reads the key from /run/secrets/jwt_signing_key\n",
 }

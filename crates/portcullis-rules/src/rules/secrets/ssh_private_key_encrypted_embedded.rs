@@ -10,6 +10,6 @@ super::secret_rule! {
     what: concat!("A passphrase-protected SSH private key inside another file (a script, source file, configuration file, binary, or a Dockerfile heredoc).", super::places!()),
     why: "Every layer of an image is readable by anyone who can pull it, and layers are copied to registries, caches and laptops. A private key in any layer is a private key published to all of them; deleting the file in a later layer does not take it out of the earlier layer. The passphrase can be attacked offline.",
     fix: "Take the key out of the file and provide it at run time.",
-    bad: "FROM debian:bookworm\nRUN <<EOF\ncat > /root/.ssh/id_ed25519 <<KEY\n-----BEGIN OPENSSH PRIVATE KEY-----\n(an encrypted key)\n-----END OPENSSH PRIVATE KEY-----\nKEY\nEOF\n",
+    bad: "FROM debian:bookworm\nRUN <<EOF\nmkdir -p /root/.ssh\ncat > /root/.ssh/id_ed25519 <<KEY\n{{key:ed25519-encrypted}}\nKEY\nEOF\n",
     good: "FROM debian:bookworm\nRUN --mount=type=ssh ./fetch-private-deps.sh\n",
 }

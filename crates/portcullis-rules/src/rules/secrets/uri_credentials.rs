@@ -10,6 +10,6 @@ super::secret_rule! {
     what: concat!("A network URI with a user and a real-looking password (`postgres://app:Xk29…@db/app`, `https://user:token@git.example.com/…`).", super::places!()),
     why: "Anything in an image is readable by everyone who can pull it, and a build argument or `ENV` value stays in the config and history for good. A live credential there is a credential published. URIs also end up in logs and error messages.",
     fix: "Remove the password from the URI and provide it at run time.",
-    bad: "FROM debian:bookworm\nENV DATABASE_URL=postgres://app:(a password)@db.internal:5432/app\n",
+    bad: "FROM debian:bookworm\nENV DATABASE_URL=postgres://app:Zq8vR2mT9xK4wL7p@db.internal:5432/app\n",
     good: "FROM debian:bookworm\nENV DATABASE_URL=postgres://db.internal:5432/app\n# the password comes from /run/secrets/db_password\n",
 }
