@@ -54,7 +54,10 @@ fn suite(target: &TargetReport) -> TestSuite {
         let status = match policy.status {
             Status::NotApplicable => {
                 let mut s = TestCaseStatus::skipped();
-                s.set_message(format!("does not apply to a {}", xml_text(&target.kind)));
+                s.set_message(match &policy.reason {
+                    Some(reason) => format!("not applicable: {}", xml_text(reason)),
+                    None => format!("does not apply to a {}", xml_text(&target.kind)),
+                });
                 s
             }
             Status::Fail => {

@@ -223,8 +223,20 @@ pub fn markdown() -> String {
 /// One rule's documentation as Markdown (`portcullis explain CODE`).
 pub fn explain(r: &Rule) -> String {
     let kinds: Vec<&str> = r.applies_to.iter().map(|k| k.as_str()).collect();
+    let kinds = match not_applicable_reason(r) {
+        Some(reason) if kinds.is_empty() => vec![reason],
+        _ => kinds,
+    };
+    // Secret policies' examples hold markers, never a secret.
+    let markers = if r.category == Category::SensitiveInformation
+        && (r.doc.bad.contains("{{") || r.doc.good.contains("{{"))
+    {
+        "\n\nIn the examples, `{{fake:KIND:N}}` stands for a token of that kind and `{{key:NAME}}` for a private key: the tests put fake ones there; the docs never hold a secret."
+    } else {
+        ""
+    };
     format!(
-        "## {code} {title}\n\nName: `{name}` · severity: {sev} · category: {cat} · applies to: {kinds}\n\n### What it detects\n\n{what}\n\n### Why it matters\n\n{why}\n\n### How to fix it\n\n{fix}\n\nBad:\n\n```dockerfile\n{bad}```\n\nGood:\n\n```dockerfile\n{good}```\n",
+        "## {code} {title}\n\nName: `{name}` · severity: {sev} · category: {cat} · applies to: {kinds}\n\n### What it detects\n\n{what}\n\n### Why it matters\n\n{why}\n\n### How to fix it\n\n{fix}{markers}\n\nBad:\n\n```dockerfile\n{bad}```\n\nGood:\n\n```dockerfile\n{good}```\n",
         code = r.code,
         title = r.title,
         name = r.name,

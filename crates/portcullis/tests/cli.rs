@@ -653,14 +653,14 @@ const NOT_BY_EXAMPLE: [(&str, &str); 15] = [
     ("SQ34110", "image, lxd"),
     ("SQ34201", "image, lxd"),
     ("SQ34252", "dockerfile, image, lxd"),
-    ("SQ34253", ""),
-    ("SQ34254", ""),
-    ("SQ34255", ""),
-    ("SQ34256", ""),
-    ("SQ34401", ""),
-    ("SQ34402", ""),
-    ("SQ34403", ""),
-    ("SQ34404", ""),
+    ("SQ34253", common::ONLINE_REASON),
+    ("SQ34254", common::ONLINE_REASON),
+    ("SQ34255", common::ONLINE_REASON),
+    ("SQ34256", common::ONLINE_REASON),
+    ("SQ34401", common::ONLINE_REASON),
+    ("SQ34402", common::ONLINE_REASON),
+    ("SQ34403", common::ONLINE_REASON),
+    ("SQ34404", common::ONLINE_REASON),
 ];
 
 /// Secret rules whose Bad example holds its value as written: a publicly

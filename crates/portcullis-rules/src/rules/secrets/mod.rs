@@ -112,7 +112,7 @@ pub(crate) use secret_rule;
 /// Where a secret is looked for, for the rules' docs.
 macro_rules! places {
     () => {
-        " Looked for in every regular file of every layer of an image (a file a later layer deleted or replaced is still in its layer's blob: reported at that layer, saying which layer hid it), in the image config's `Env`, `Labels`, `Cmd` and `Entrypoint`, in every history entry's `created_by` (build arguments included), in an LXD image's root filesystem, and in a Dockerfile's instructions (`ARG`/`ENV` defaults, `RUN` lines and heredocs, `LABEL`s). Located at the layer, file, line and column; the config field; the history entry; the Dockerfile line and column. Reports show a masked preview and a fingerprint of the value, never the value."
+        " Looked for in every regular file of every layer of an image (a file a later layer deleted or replaced is still in its layer's blob: reported at that layer, saying which layer hid it), in the image config's `Env`, `Labels`, `Cmd` and `Entrypoint`, in every history entry's `created_by` (build arguments included), in an LXD image's root filesystem, and, where the policy applies to Dockerfiles, in a Dockerfile's instructions (`ARG`/`ENV` defaults, `RUN` lines and heredocs, `LABEL`s; a key there is embedded in the Dockerfile). Located at the layer, file, line and column; the config field; the history entry; the Dockerfile line and column. Reports show a masked preview and a fingerprint of the value, never the value."
     };
 }
 pub(crate) use places;
