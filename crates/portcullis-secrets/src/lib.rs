@@ -24,6 +24,7 @@ pub mod files;
 pub mod generic;
 pub mod keys;
 pub mod mask;
+pub mod prefilter;
 pub mod scan;
 pub mod tokens;
 
