@@ -22,6 +22,13 @@ pub fn from_lxd(image: LxdImage) -> Subject {
         line: None,
         column: None,
     });
+    let (skipped, found) = super::secrets::split_packaged(super::secrets::in_layers(
+        std::slice::from_ref(&image.facts),
+        std::slice::from_ref(&fingerprint),
+        &image.fs,
+        &[None],
+        &[],
+    ));
     Subject {
         kind: SubjectKind::Lxd,
         steps: Vec::new(),
@@ -38,14 +45,8 @@ pub fn from_lxd(image: LxdImage) -> Subject {
             anchor,
         },
         source: None,
-        secrets_skipped: Vec::new(),
-        secrets: super::secrets::in_layers(
-            std::slice::from_ref(&image.facts),
-            std::slice::from_ref(&fingerprint),
-            &image.fs,
-            &[None],
-            &[],
-        ),
+        secrets_skipped: skipped,
+        secrets: found,
         image: Some(Arc::new(ImageFacts {
             diff_ids: vec![fingerprint],
             layer_history: vec![None],
