@@ -7,9 +7,9 @@
 //!     [--rounds N] [--bin PATH…] [--text PATH…]
 //! ```
 //!
-//! Paths are files or directories (walked). Without any, binaries are this
-//! machine's shared libraries, a JDK's `lib/modules` and `/usr/bin`, text
-//! its documentation, Python sources and C headers (up to 256 MiB and
+//! Paths are files or directories (walked). Without any, binaries are a
+//! JDK's `lib/modules`, this machine's shared libraries and `/usr/bin`,
+//! text its documentation, Python sources and C headers (up to 256 MiB and
 //! 128 MiB, at most 16 MiB of one file). Each corpus is timed in 4 MiB
 //! segments, each segment `N` times (default 5), and the best time of each
 //! is kept: on a shared machine that is the closest to the code's own
@@ -64,7 +64,15 @@ fn name_of(path: &Path) -> String {
 }
 
 fn default_binaries() -> Vec<PathBuf> {
+    // A JDK's modules first (16 MiB of them), then shared libraries, then
+    // executables, until the cap.
     let mut paths = Vec::new();
+    walk(
+        Path::new("/usr/lib/jvm"),
+        &|p| name_of(p) == "modules",
+        &mut paths,
+    );
+    paths.truncate(1);
     let lib = Path::new("/usr/lib/x86_64-linux-gnu");
     if let Ok(entries) = std::fs::read_dir(lib) {
         let mut libs: Vec<PathBuf> = entries
@@ -75,13 +83,6 @@ fn default_binaries() -> Vec<PathBuf> {
         libs.sort();
         paths.extend(libs);
     }
-    let mut modules = Vec::new();
-    walk(
-        Path::new("/usr/lib/jvm"),
-        &|p| name_of(p) == "modules",
-        &mut modules,
-    );
-    paths.extend(modules.into_iter().take(1));
     walk(Path::new("/usr/bin"), &|_| true, &mut paths);
     paths
 }
