@@ -149,35 +149,19 @@ fn explain_covers_every_rule_code() {
     }
 }
 
-/// Fixtures never hold a secret: `{{fake:KIND:SEED}}` becomes a fake token
-/// of that kind (right shape, valid checksum) and `{{key:NAME}}` a key made
-/// by a real tool now (`tests/keys.rs`).
+/// Fixtures never hold a secret: their markers are filled now
+/// (`support/markers.rs`). Files without one are used as they are (bytes
+/// need not be UTF-8).
 fn fill_secrets(bytes: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(bytes);
     if !text.contains("{{") {
         return bytes.to_vec();
     }
-    let mut out = String::new();
-    let mut rest: &str = &text;
-    while let Some(start) = rest.find("{{") {
-        let Some(len) = rest[start..].find("}}") else {
-            break;
-        };
-        out.push_str(&rest[..start]);
-        let marker = &rest[start + 2..start + len];
-        let value = match marker.split(':').collect::<Vec<_>>()[..] {
-            ["fake", kind, seed] => {
-                portcullis_secrets::fake::token(kind, seed.parse().expect("seed"))
-            }
-            ["key", name] => keys::key(name),
-            _ => panic!("unknown fixture marker {{{{{marker}}}}}"),
-        };
-        out.push_str(&value);
-        rest = &rest[start + len + 2..];
-    }
-    out.push_str(rest);
-    out.into_bytes()
+    markers::fill_secrets(&text).into_bytes()
 }
+
+#[path = "support/markers.rs"]
+mod markers;
 
 #[path = "support/keys.rs"]
 mod keys;

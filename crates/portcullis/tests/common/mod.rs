@@ -8,6 +8,11 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+#[path = "../../../portcullis-rules/tests/support/keys.rs"]
+mod keys;
+/// The secret markers of fixtures and doc examples, shared with
+/// portcullis-rules' Dockerfile fixtures.
+#[path = "../../../portcullis-rules/tests/support/markers.rs"]
 pub mod markers;
 
 pub fn repo() -> PathBuf {

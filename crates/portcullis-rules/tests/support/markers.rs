@@ -1,15 +1,13 @@
-//! Secrets for the doc examples, made when the tests run: the examples hold
-//! markers, never a secret (SECRETS.md). `{{fake:KIND:SEED}}` is a fake
-//! token of a kind of `portcullis_secrets::tokens::KINDS`;
-//! `{{key:NAME}}` a private key made by a real tool
-//! (crates/portcullis-rules/tests/support/keys.rs, the same keys as the
-//! rules' Dockerfile fixtures).
-
-#[path = "../../../portcullis-rules/tests/support/keys.rs"]
-mod keys;
+//! Secrets for fixtures and doc examples, made when the tests run: they
+//! hold markers, never a secret (SECRETS.md). `{{fake:KIND:SEED}}` is a
+//! fake token of a kind of `portcullis_secrets::tokens::KINDS` (right
+//! shape, valid checksum); `{{key:NAME}}` a private key made by a real tool
+//! (`keys.rs` beside this file, which the including module declares as its
+//! sibling `keys`). Shared by portcullis-rules' Dockerfile fixtures and the
+//! CLI's doc-example test.
 
 /// `text` with every marker replaced by its value. Panics on a `{{…}}`
-/// that is not a marker: an example asking for one is wrong.
+/// that is not a marker: a fixture asking for one is wrong.
 pub fn fill_secrets(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
@@ -23,7 +21,7 @@ pub fn fill_secrets(text: &str) -> String {
             ["fake", kind, seed] => {
                 portcullis_secrets::fake::token(kind, seed.parse().expect("seed"))
             }
-            ["key", name] => keys::key(name),
+            ["key", name] => super::keys::key(name),
             _ => panic!("unknown secret marker {{{{{marker}}}}}"),
         };
         out.push_str(&value);
