@@ -111,12 +111,13 @@ impl Scanner {
             portcullis_rules::subject::secrets::SecretAnalyser;
         portcullis_rules::RULES
             .iter()
+            // The secret policies that read what files hold (SQ34201 reads
+            // names; the online ones apply to nothing).
             .filter(|r| {
-                r.code.starts_with("SQ341")
-                    || r.code.starts_with("SQ342")
-                    || r.code.starts_with("SQ343")
+                r.category == portcullis_rules::Category::SensitiveInformation
+                    && !r.applies_to.is_empty()
+                    && r.code != "SQ34201"
             })
-            .filter(|r| r.code != "SQ34201")
             .any(|r| self.policy.enabled(r))
             .then_some(&SECRETS as &dyn portcullis_image::Analyser)
     }
