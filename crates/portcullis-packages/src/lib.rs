@@ -15,8 +15,10 @@ pub mod deb;
 pub mod dotnet;
 pub mod gem;
 pub mod java;
+pub mod license;
 pub mod npm;
 pub mod os;
+pub mod purl;
 pub mod python;
 pub mod rpm;
 
