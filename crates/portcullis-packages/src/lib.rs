@@ -6,6 +6,7 @@
 //! which files to feed and merges what each layer held.
 
 pub mod catalog;
+pub mod inventory;
 pub mod model;
 
 pub mod apk;
@@ -23,4 +24,5 @@ pub mod python;
 pub mod rpm;
 
 pub use catalog::{cataloger_for, FileCataloger, Whole};
+pub use inventory::{Evidence, InstalledPackage, Inventory};
 pub use model::{Attachment, AttachmentKind, Ecosystem, Found, Os, Package, SourcePackage};

@@ -355,6 +355,8 @@ impl Policy {
             source: target.source,
             image: None,
             lxd: None,
+            os: None,
+            packages: None,
         }
     }
 
@@ -670,6 +672,13 @@ pub struct TargetReport {
     /// LXD image targets: the image's metadata and how it is stored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lxd: Option<LxdDetails>,
+    /// Image and LXD targets: the operating system, from `os-release`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Option<portcullis_packages::Os>,
+    /// Image and LXD targets: every package, once. Absent for Dockerfiles,
+    /// when the package pass did not run, and in older reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub packages: Option<Vec<portcullis_packages::InstalledPackage>>,
 }
 
 /// An LXD image as read: `metadata.yaml` and the root filesystem's format.

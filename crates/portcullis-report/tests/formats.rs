@@ -151,6 +151,8 @@ fn target(
         source: None,
         image: None,
         lxd: None,
+        os: None,
+        packages: None,
     }
 }
 
