@@ -239,6 +239,8 @@ fn image_report(n: usize) -> Report {
         source: None,
         image: Some(image_details(&digest)),
         lxd: None,
+        os: None,
+        packages: None,
     };
     Scanner::report(vec![target])
 }
