@@ -44,9 +44,75 @@ impl Facts {
         Facts(Arc::new(facts))
     }
 
-    /// The facts, when they are a `T`.
+    /// The facts, when they are a `T` (or, for several analysers run as
+    /// one ([`Analysers`]), when one of theirs is).
     pub fn get<T: Any>(&self) -> Option<&T> {
-        self.0.downcast_ref()
+        if let Some(own) = self.0.downcast_ref() {
+            return Some(own);
+        }
+        self.0
+            .downcast_ref::<Several>()
+            .and_then(|several| several.0.iter().find_map(|f| f.get::<T>()))
+    }
+}
+
+/// The facts of several analysers of one layer.
+struct Several(Vec<Facts>);
+
+/// Several analysers fed in one pass: each file's bytes go to those that
+/// want it, until none does. Each analyser's facts stay its own
+/// ([`Facts::get`] finds them by type).
+pub struct Analysers(pub &'static [&'static dyn Analyser]);
+
+impl Analyser for Analysers {
+    fn layer(&self) -> Box<dyn LayerAnalyser + '_> {
+        Box::new(SeveralLayer {
+            each: self.0.iter().map(|a| (a.layer(), false)).collect(),
+        })
+    }
+}
+
+/// One layer of [`Analysers`]: each analyser and whether it wants the open
+/// file's next bytes.
+struct SeveralLayer<'a> {
+    each: Vec<(Box<dyn LayerAnalyser + 'a>, bool)>,
+}
+
+impl LayerAnalyser for SeveralLayer<'_> {
+    fn open(&mut self, path: &[u8], size: u64) -> bool {
+        let mut any = false;
+        for (analysis, wants) in &mut self.each {
+            *wants = analysis.open(path, size);
+            any |= *wants;
+        }
+        any
+    }
+
+    fn chunk(&mut self, bytes: &[u8]) -> bool {
+        let mut any = false;
+        for (analysis, wants) in &mut self.each {
+            if *wants && !analysis.chunk(bytes) {
+                // It said "no more": it is closed now, the others go on.
+                analysis.close();
+                *wants = false;
+            }
+            any |= *wants;
+        }
+        any
+    }
+
+    fn close(&mut self) {
+        for (analysis, wants) in &mut self.each {
+            if std::mem::take(wants) {
+                analysis.close();
+            }
+        }
+    }
+
+    fn finish(self: Box<Self>) -> Facts {
+        Facts::new(Several(
+            self.each.into_iter().map(|(a, _)| a.finish()).collect(),
+        ))
     }
 }
 

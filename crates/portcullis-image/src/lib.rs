@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 pub use config::ImageConfig;
-pub use content::{Analyser, Facts, LayerAnalyser};
+pub use content::{Analyser, Analysers, Facts, LayerAnalyser};
 pub use error::{Error, Result};
 pub use fs::Filesystem;
 pub use layer::{display_path, Budget, Entry, EntryKind};

@@ -7,6 +7,7 @@
 
 pub mod catalog;
 pub mod inventory;
+pub mod merge;
 pub mod model;
 
 pub mod apk;

@@ -107,9 +107,12 @@ impl Scanner {
     /// The content pass's analyser, unless the policy turned off every rule
     /// that reads file contents (then layers are only walked).
     fn content_analyser(&self) -> Option<&'static dyn portcullis_image::Analyser> {
-        static SECRETS: portcullis_rules::subject::secrets::SecretAnalyser =
-            portcullis_rules::subject::secrets::SecretAnalyser;
-        portcullis_rules::RULES
+        use portcullis_rules::subject::{packages::PackageAnalyser, secrets::SecretAnalyser};
+        static SECRETS: SecretAnalyser = SecretAnalyser;
+        static PACKAGES: PackageAnalyser = PackageAnalyser;
+        static BOTH: portcullis_image::Analysers =
+            portcullis_image::Analysers(&[&SECRETS, &PACKAGES]);
+        let secrets = portcullis_rules::RULES
             .iter()
             // The secret policies that read what files hold (SQ34201 reads
             // names; the online ones apply to nothing).
@@ -118,8 +121,10 @@ impl Scanner {
                     && !r.applies_to.is_empty()
                     && r.code != "SQ34201"
             })
-            .any(|r| self.policy.enabled(r))
-            .then_some(&SECRETS as &dyn portcullis_image::Analyser)
+            .any(|r| self.policy.enabled(r));
+        // The package inventory is part of every image report (JSON
+        // `packages`, the SBOM formats), so its pass always runs.
+        Some(if secrets { &BOTH } else { &PACKAGES })
     }
 
     /// Scan one target: an image (`docker-archive:`, `oci:`, `oci-archive:`,
@@ -251,6 +256,7 @@ impl Scanner {
                     .notes
                     .extend(portcullis_rules::subject::boundary_note(&subject));
                 report.image = Some(details);
+                attach_packages(&mut report, &mut subject);
                 mask_report(&mut report);
                 Ok(report)
             })
@@ -335,6 +341,7 @@ impl Scanner {
             outcomes,
         );
         report.lxd = Some(details);
+        attach_packages(&mut report, &mut subject);
         mask_report(&mut report);
         Ok(report)
     }
@@ -472,6 +479,18 @@ fn relate_to_dockerfile(
 
 /// The layers and history of a loaded image, as the report shows them (the
 /// base boundary is filled in from the subject, which finds it).
+/// The subject's inventory into its report: the OS, the packages, and a
+/// note for each evidence file that could not be read whole.
+fn attach_packages(report: &mut TargetReport, subject: &mut portcullis_rules::Subject) {
+    report
+        .notes
+        .extend(portcullis_rules::subject::packages::read_notes(subject));
+    if let Some(inventory) = subject.packages.take() {
+        report.os = inventory.os;
+        report.packages = Some(inventory.packages);
+    }
+}
+
 fn image_details(image: &portcullis_image::Image) -> ImageDetails {
     let layers = image
         .layers

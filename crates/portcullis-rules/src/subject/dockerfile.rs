@@ -57,6 +57,8 @@ pub fn from_dockerfile(
         image: None,
         secrets: super::secrets::in_dockerfile(&src),
         secrets_skipped: Vec::new(),
+        packages: None,
+        package_notes: Vec::new(),
     };
     let final_stage = subject.final_stage();
     let from = from_steps[final_stage];

@@ -265,6 +265,7 @@ pub fn from_image_masked(image: Image, config_secrets: Vec<super::secrets::Secre
     );
     found.extend(config_secrets);
     let (skipped, found) = super::secrets::split_packaged(found);
+    let (packages, package_notes) = super::packages::in_layers(&image.facts, &image.fs).unzip();
     Subject {
         kind: SubjectKind::Image,
         steps,
@@ -279,6 +280,8 @@ pub fn from_image_masked(image: Image, config_secrets: Vec<super::secrets::Secre
         })),
         secrets: found,
         secrets_skipped: skipped,
+        packages,
+        package_notes: package_notes.unwrap_or_default(),
     }
 }
 

@@ -29,6 +29,8 @@ pub fn from_lxd(image: LxdImage) -> Subject {
         &[None],
         &[],
     ));
+    let (packages, package_notes) =
+        super::packages::in_layers(std::slice::from_ref(&image.facts), &image.fs).unzip();
     Subject {
         kind: SubjectKind::Lxd,
         steps: Vec::new(),
@@ -47,6 +49,8 @@ pub fn from_lxd(image: LxdImage) -> Subject {
         source: None,
         secrets_skipped: skipped,
         secrets: found,
+        packages,
+        package_notes: package_notes.unwrap_or_default(),
         image: Some(Arc::new(ImageFacts {
             diff_ids: vec![fingerprint],
             layer_history: vec![None],

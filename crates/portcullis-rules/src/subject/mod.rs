@@ -5,6 +5,7 @@ mod dockerfile;
 mod image;
 mod link;
 mod lxd;
+pub mod packages;
 pub mod secrets;
 
 use std::sync::Arc;
@@ -249,6 +250,11 @@ pub struct Subject {
     /// and tests of the packages, not reported but counted in a note
     /// (`[secrets] package-files = "report"` moves them to `secrets`).
     pub secrets_skipped: Vec<secrets::SecretAt>,
+    /// The packages, once each, and the OS; `None` when the package pass did
+    /// not run (a Dockerfile, or no rule or output needs packages).
+    pub packages: Option<portcullis_packages::Inventory>,
+    /// Evidence files the catalogers could not read whole (what and why).
+    pub package_notes: Vec<portcullis_packages::merge::ReadNote>,
 }
 
 impl Subject {
