@@ -107,3 +107,14 @@ fn sqlite_database_made_by_rpm() {
     assert_eq!(found.notes, Vec::<String>::new());
     assert_eq!(sorted(found.packages), truth());
 }
+
+#[test]
+fn berkeley_db_hash_made_by_db5_3_load() {
+    for name in ["Packages.xz", "Packages-512.xz"] {
+        let db = xz(name);
+        assert_eq!(rpm::sniff(&db), Some(rpm::Format::BerkeleyDb), "{name}");
+        let found = rpm::parse("var/lib/rpm/Packages", &db);
+        assert_eq!(found.notes, Vec::<String>::new(), "{name}");
+        assert_eq!(sorted(found.packages), truth(), "{name}");
+    }
+}
