@@ -118,3 +118,12 @@ fn berkeley_db_hash_made_by_db5_3_load() {
         assert_eq!(sorted(found.packages), truth(), "{name}");
     }
 }
+
+#[test]
+fn ndb_made_by_rpm() {
+    let db = xz("Packages.db.xz");
+    assert_eq!(rpm::sniff(&db), Some(rpm::Format::Ndb));
+    let found = rpm::parse("usr/lib/sysimage/rpm/Packages.db", &db);
+    assert_eq!(found.notes, Vec::<String>::new());
+    assert_eq!(sorted(found.packages), truth());
+}

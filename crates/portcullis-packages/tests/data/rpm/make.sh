@@ -3,7 +3,11 @@
 # records what rpm itself lists from each of them (the truth the tests assert).
 #
 #   apt-get install -y rpm db5.3-util sqlite3 gpg xz-utils   (Debian 12: rpm 4.18.0)
-#   sh make.sh            # from this directory
+#   RPM_NDB=/prefix/of/an/rpm/built/with/ndb sh make.sh
+#
+# The committed fixtures were made by one run with RPM_NDB set (rpm 4.18.0
+# from Debian's source package rpm_4.18.0+dfsg-1+deb12u1, configured as in
+# build_ndb_rpm below): all five share the one truth.
 #
 # Outputs (committed):
 #   rpmdb.sqlite.xz   the SQLite database rpm 4.18 writes (rpm --root DIR -i)
@@ -104,7 +108,8 @@ xz -9e -c "$ROOT/bdb512/Packages" > "$HERE/Packages-512.xz"
 #   apt-get source rpm && apt-get build-dep -y rpm && cd rpm-4.18.0+dfsg &&
 #   ./configure --prefix=$PREFIX --sysconfdir=/etc --localstatedir=/var \
 #     --enable-ndb --enable-bdb-ro --enable-sqlite --disable-python \
-#     --without-selinux --without-cap --disable-plugins --disable-openmp &&
+#     --without-selinux --without-cap --disable-plugins --disable-openmp \
+#     LUA_CFLAGS="$(pkg-config --cflags lua5.3)" LUA_LIBS="$(pkg-config --libs lua5.3)" &&
 #   make -j2 && make install
 if [ -n "${RPM_NDB:-}" ]; then
   export LD_LIBRARY_PATH=$RPM_NDB/lib
