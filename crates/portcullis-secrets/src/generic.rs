@@ -560,6 +560,22 @@ fn named(w: &[u8], a: usize, kw: &'static str) -> Option<Hit> {
                 (false, b'\'') => b"'",
                 _ => b"`",
             };
+            if dashes > 0 && q == b'"' && !escaped {
+                // An exec-form (JSON array) argument: `"--name=VALUE"`, or
+                // `"--name", "VALUE"` with the value the next element.
+                if w.get(t) == Some(&b'=') {
+                    return value_at(w, t + 1).and_then(|r| checked(w, r, what));
+                }
+                if w.get(t) == Some(&b'"') {
+                    let p = skip_blank(w, t + 1);
+                    if w.get(p) == Some(&b',') {
+                        let p = skip_blank(w, p + 1);
+                        if w.get(p) == Some(&b'"') && w.get(p + 1) != Some(&b'-') {
+                            return value_at(w, p).and_then(|r| checked(w, r, what));
+                        }
+                    }
+                }
+            }
             if !w[t..].starts_with(close) {
                 return None;
             }
@@ -1942,6 +1958,9 @@ mod tests {
             format!("config.password ||= \"{v}\""),
             format!("docker login -u me --password {v} reg.example"),
             format!("tool --api-key={v}"),
+            format!("[\"/bin/api\", \"--db-password={v}\"]"),
+            format!("CMD [\"worker\", \"--api-secret\", \"{v}\"]"),
+            format!("[\"--api-secret\" , \"{v}\", \"-v\"]"),
             format!("<password>{v}</password>"),
             format!("<Password>\n  {v}\n</Password>"),
             format!("<add key=\"DbPassword\" value=\"{v}\" />"),
@@ -2096,6 +2115,9 @@ mod tests {
             format!("https://token:{v}@github.com"),
             format!("password=\n{v}"),
             format!("--password-stdin {v}"),
+            "[\"worker\", \"--api-secret\", \"--verbose\"]".into(),
+            "[\"worker\", \"--db-password=${DB_PASSWORD}\"]".into(),
+            "[\"worker\", \"--password\", \"$DB_PASSWORD\"]".into(),
             "mysql -u root -p".into(),
             "mysql -u root -p db < dump.sql".into(),
             "mysql -u root -proot".into(),
