@@ -1,0 +1,624 @@
+//! Packages recorded inside executables, read from an ELF file as it
+//! streams: Go build info ([`golang`]) and `cargo auditable` data
+//! ([`auditable`]).
+//!
+//! The reader never holds the whole file. It keeps:
+//!
+//! - the first [`HEAD_CAP`] bytes (the ELF header, the program headers,
+//!   and Go's section headers, which its linker writes right after them);
+//! - Go: it searches the file bytes of the first writable, non-executable
+//!   `PT_LOAD` segment (where the Go linker, and `debug/buildinfo`'s own
+//!   fallback, put `.go.buildinfo`) for the build info magic at a 16-byte
+//!   aligned address, with a 13-byte carry between chunks, and keeps the
+//!   build info from the magic on, up to [`golang::INFO_CAP`];
+//! - cargo auditable: the bytes after the end of the last `PT_LOAD`'s file
+//!   extent (where non-allocated sections such as `.dep-v0` lie), up to
+//!   [`TAIL_CAP`]; once the stream reaches the end of the section headers
+//!   (the ELF header says where), it reads the section names and takes
+//!   `.dep-v0` from the kept bytes. Without usable section headers it
+//!   looks in the kept bytes for a zlib stream that inflates to
+//!   `{"packages"`.
+//!
+//! Memory per file: at most 64 KiB + 4 MiB + 1 MiB + the 3 MiB of inflated
+//! JSON, transiently: under 8.1 MiB, in practice a few KiB (stripped
+//! binaries have a tail of a few KiB). Work per byte: none outside the
+//! windows (a position counter), a `memmem` over the Go data segment, a
+//! copy of the tail.
+//!
+//! A file that does not start with `\x7fELF` is rejected in its first chunk;
+//! files under 64 bytes are not offered. The feed stops as soon as both
+//! questions are answered (Go: the data segment passed without the magic,
+//! or the build info read; cargo: the section headers read, or the section
+//! read), so a Go binary ends early and a C binary is read to its section
+//! headers. Go build info and cargo auditable data in one file are both
+//! reported.
+
+pub mod auditable;
+pub mod golang;
+
+use crate::catalog::FileCataloger;
+use crate::model::Found;
+
+/// The first bytes kept: the ELF header and the program headers.
+pub const HEAD_CAP: usize = 64 << 10;
+/// The most bytes kept after the last loaded segment.
+pub const TAIL_CAP: usize = 4 << 20;
+/// The most build info bytes kept from the magic on.
+const GO_CAP: usize = golang::HEADER + 2 * 10 + 1024 + golang::INFO_CAP;
+/// The most section headers read.
+const MAX_SECTIONS: u64 = 1 << 14;
+
+/// The cataloger for a regular file no other cataloger claimed.
+pub fn cataloger(_path: &str, size: u64) -> Option<Box<dyn FileCataloger>> {
+    if size < 64 {
+        return None;
+    }
+    Some(Box::new(Elf::new()))
+}
+
+#[derive(Clone, Copy)]
+struct Layout {
+    class64: bool,
+    big: bool,
+    shoff: u64,
+    shentsize: u64,
+    shnum: u64,
+    shstrndx: u64,
+}
+
+enum Go {
+    /// Searching `[start, end)` of the file; addresses are `file offset +
+    /// bias` (the segment's `p_vaddr - p_offset`) for the alignment test.
+    Search {
+        start: u64,
+        end: u64,
+        bias: u64,
+    },
+    /// The magic was found; the bytes from it on.
+    Read {
+        buf: Vec<u8>,
+        need: usize,
+    },
+    Done,
+}
+
+enum Dep {
+    /// Waiting for the section headers to have streamed.
+    Wait,
+    /// The section is at `[start, start+len)`, beyond what is kept so far.
+    Read {
+        start: u64,
+        len: u64,
+        buf: Vec<u8>,
+    },
+    Done,
+}
+
+/// The streaming ELF reader.
+pub struct Elf {
+    pos: u64,
+    head: Vec<u8>,
+    layout: Option<Layout>,
+    go: Go,
+    carry: Vec<u8>,
+    dep: Dep,
+    tail_start: u64,
+    tail: Vec<u8>,
+    tail_full: bool,
+    found: Found,
+}
+
+impl Default for Elf {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Elf {
+    pub fn new() -> Elf {
+        Elf {
+            pos: 0,
+            head: Vec::new(),
+            layout: None,
+            go: Go::Done,
+            carry: Vec::new(),
+            dep: Dep::Wait,
+            tail_start: u64::MAX,
+            tail: Vec::new(),
+            tail_full: false,
+            found: Found::default(),
+        }
+    }
+
+    fn done(&self) -> bool {
+        matches!(self.go, Go::Done) && matches!(self.dep, Dep::Done)
+    }
+
+    /// Reads the ELF header and program headers from `head`. `Err(())`: not
+    /// an ELF (stop). `Ok(false)`: more bytes needed.
+    fn layout(&mut self) -> Result<bool, ()> {
+        let h = &self.head;
+        let magic_len = h.len().min(4);
+        if h.get(..magic_len) != b"\x7fELF".get(..magic_len) {
+            return Err(());
+        }
+        if h.len() < 64 {
+            return Ok(false);
+        }
+        let class64 = match h.get(4) {
+            Some(2) => true,
+            Some(1) => false,
+            _ => return Err(()),
+        };
+        let big = match h.get(5) {
+            Some(2) => true,
+            Some(1) => false,
+            _ => return Err(()),
+        };
+        let r = Reader { b: h, big };
+        let (phoff, shoff, at) = if class64 {
+            (r.u64(0x20), r.u64(0x28), 0x36)
+        } else {
+            (r.u32(0x1c), r.u32(0x20), 0x2a)
+        };
+        let phentsize = r.u16(at);
+        let phnum = r.u16(at + 2);
+        let shentsize = r.u16(at + 4);
+        let shnum = r.u16(at + 6);
+        let shstrndx = r.u16(at + 8);
+        let phsize = if class64 { 56 } else { 32 };
+        let ph_end = phoff.saturating_add(phentsize.saturating_mul(phnum));
+        if phnum > 0 && (phentsize < phsize || ph_end > HEAD_CAP as u64) {
+            self.found.notes.push(format!(
+                "ELF program headers at {phoff} ({phnum} of {phentsize} bytes) lie beyond the first {} KiB or are malformed: not read",
+                HEAD_CAP >> 10
+            ));
+            self.layout = None;
+            return Ok(true);
+        }
+        if (h.len() as u64) < ph_end {
+            return Ok(false);
+        }
+        let mut go = None;
+        let mut tail_start = 0u64;
+        for i in 0..phnum {
+            let o = (phoff + i * phentsize) as usize;
+            let (ptype, flags, offset, vaddr, filesz) = if class64 {
+                (
+                    r.u32(o),
+                    r.u32(o + 4),
+                    r.u64(o + 8),
+                    r.u64(o + 16),
+                    r.u64(o + 32),
+                )
+            } else {
+                (
+                    r.u32(o),
+                    r.u32(o + 24),
+                    r.u32(o + 4),
+                    r.u32(o + 8),
+                    r.u32(o + 16),
+                )
+            };
+            const PT_LOAD: u64 = 1;
+            const PF_X: u64 = 1;
+            const PF_W: u64 = 2;
+            if ptype != PT_LOAD {
+                continue;
+            }
+            tail_start = tail_start.max(offset.saturating_add(filesz));
+            if go.is_none() && flags & (PF_X | PF_W) == PF_W {
+                go = Some(Go::Search {
+                    start: offset,
+                    end: offset.saturating_add(filesz),
+                    bias: vaddr.wrapping_sub(offset),
+                });
+            }
+        }
+        self.go = go.unwrap_or(Go::Done);
+        self.tail_start = tail_start;
+        self.layout = Some(Layout {
+            class64,
+            big,
+            shoff,
+            shentsize,
+            shnum,
+            shstrndx,
+        });
+        if shoff == 0 {
+            // No section headers: recognised in the tail at the end.
+            self.dep = Dep::Wait;
+        }
+        Ok(true)
+    }
+
+    /// Offers bytes at file offset `start` to the windows.
+    fn observe(&mut self, start: u64, bytes: &[u8]) {
+        let end = start + bytes.len() as u64;
+        // The tail.
+        if !self.tail_full && end > self.tail_start && !matches!(self.dep, Dep::Done) {
+            let from = self.tail_start.max(start);
+            let skip = (from - start) as usize;
+            let room = TAIL_CAP - self.tail.len();
+            let part = bytes.get(skip..).unwrap_or(&[]);
+            if part.len() > room {
+                self.tail_full = true;
+            }
+            self.tail
+                .extend_from_slice(part.get(..room.min(part.len())).unwrap_or(&[]));
+        }
+        self.go_observe(start, bytes);
+        self.dep_observe(start, bytes);
+    }
+
+    fn go_observe(&mut self, start: u64, bytes: &[u8]) {
+        let end = start + bytes.len() as u64;
+        match &mut self.go {
+            Go::Done => {}
+            Go::Search {
+                start: s,
+                end: e,
+                bias,
+            } => {
+                let (s, e, bias) = (*s, *e, *bias);
+                if end <= s {
+                    return;
+                }
+                if start >= e {
+                    self.go = Go::Done;
+                    return;
+                }
+                let from = s.max(start);
+                let to = e.min(end);
+                let part = bytes
+                    .get((from - start) as usize..(to - start) as usize)
+                    .unwrap_or(&[]);
+                // The carry holds the window's bytes just before `from`.
+                let carry_start = from - self.carry.len() as u64;
+                let aligned = |off: u64| off.wrapping_add(bias) % golang::ALIGN == 0;
+                let mut hit = None;
+                if !self.carry.is_empty() {
+                    let mut joint = self.carry.clone();
+                    joint.extend_from_slice(part.get(..part.len().min(13)).unwrap_or(&[]));
+                    for i in memchr::memmem::find_iter(&joint, golang::MAGIC) {
+                        if i < self.carry.len() && aligned(carry_start + i as u64) {
+                            hit = Some(carry_start + i as u64);
+                            break;
+                        }
+                    }
+                }
+                if hit.is_none() {
+                    hit = memchr::memmem::find_iter(part, golang::MAGIC)
+                        .map(|i| from + i as u64)
+                        .find(|&o| aligned(o));
+                }
+                if let Some(m) = hit {
+                    let mut joint = std::mem::take(&mut self.carry);
+                    joint.extend_from_slice(part);
+                    let rest = bytes.get((to - start) as usize..).unwrap_or(&[]);
+                    joint.extend_from_slice(rest);
+                    let buf = joint
+                        .get((m - carry_start) as usize..)
+                        .unwrap_or(&[])
+                        .to_vec();
+                    let mut buf = buf;
+                    buf.truncate(GO_CAP);
+                    self.go = Go::Read {
+                        buf,
+                        need: golang::HEADER,
+                    };
+                    self.go_try();
+                    return;
+                }
+                // Keep the last 13 bytes of the window.
+                let mut joint = std::mem::take(&mut self.carry);
+                joint.extend_from_slice(part);
+                let keep = joint.len().min(golang::MAGIC.len() - 1);
+                self.carry = joint.split_off(joint.len() - keep);
+                if to >= e {
+                    self.go = Go::Done;
+                    self.carry = Vec::new();
+                }
+            }
+            Go::Read { buf, .. } => {
+                let room = GO_CAP.saturating_sub(buf.len());
+                buf.extend_from_slice(bytes.get(..room.min(bytes.len())).unwrap_or(&[]));
+                self.go_try();
+            }
+        }
+    }
+
+    fn go_try(&mut self) {
+        let Go::Read { buf, need } = &mut self.go else {
+            return;
+        };
+        if buf.len() < *need {
+            if buf.len() >= GO_CAP {
+                self.found
+                    .notes
+                    .push("the Go build info is larger than the reader keeps: not read".to_owned());
+                self.go = Go::Done;
+            }
+            return;
+        }
+        match golang::parse_header(buf) {
+            golang::Header::Need(n) => *need = n,
+            golang::Header::Done(f) => {
+                self.merge(f);
+                self.go = Go::Done;
+                // A Go binary: no cargo auditable data.
+                self.dep = Dep::Done;
+                self.tail = Vec::new();
+            }
+        }
+    }
+
+    fn dep_observe(&mut self, start: u64, bytes: &[u8]) {
+        let end = start + bytes.len() as u64;
+        match &mut self.dep {
+            Dep::Done => {}
+            Dep::Read { start: s, len, buf } => {
+                let (s, l) = (*s, *len);
+                if end > s {
+                    let from = s.max(start);
+                    let to = end.min(s + l);
+                    if to > from {
+                        buf.extend_from_slice(
+                            bytes
+                                .get((from - start) as usize..(to - start) as usize)
+                                .unwrap_or(&[]),
+                        );
+                    }
+                }
+                if buf.len() as u64 >= l {
+                    let f = auditable::parse_section(buf);
+                    self.merge(f);
+                    self.dep = Dep::Done;
+                    self.tail = Vec::new();
+                }
+            }
+            Dep::Wait => {
+                let Some(l) = self.layout else { return };
+                if l.shoff == 0 {
+                    return;
+                }
+                let shnum = if l.shnum == 0 { 1 } else { l.shnum };
+                let sh_end = l
+                    .shoff
+                    .saturating_add(l.shentsize.saturating_mul(shnum.min(MAX_SECTIONS)));
+                if end >= sh_end {
+                    self.sections(l);
+                }
+            }
+        }
+    }
+
+    /// The bytes `[off, off+len)` if kept.
+    fn kept(&self, off: u64, len: u64) -> Option<&[u8]> {
+        let end = off.checked_add(len)?;
+        if end <= self.head.len() as u64 {
+            return self.head.get(off as usize..end as usize);
+        }
+        if off >= self.tail_start {
+            let a = off - self.tail_start;
+            return self.tail.get(a as usize..(a + len) as usize);
+        }
+        None
+    }
+
+    /// The section headers have streamed: find `.dep-v0`.
+    fn sections(&mut self, l: Layout) {
+        let shsize: u64 = if l.class64 { 64 } else { 40 };
+        let header = |me: &Elf, i: u64| -> Option<(u64, u64, u64, u64)> {
+            if l.shentsize < shsize {
+                return None;
+            }
+            let b = me.kept(l.shoff.checked_add(i.checked_mul(l.shentsize)?)?, shsize)?;
+            let r = Reader { b, big: l.big };
+            Some(if l.class64 {
+                (r.u32(0), r.u32(4), r.u64(24), r.u64(32))
+            } else {
+                (r.u32(0), r.u32(4), r.u32(16), r.u32(20))
+            })
+        };
+        let Some(first) = header(self, 0) else {
+            // Not kept (beyond the tail's cap) or malformed.
+            self.dep = Dep::Done;
+            self.recognise();
+            return;
+        };
+        // Extended numbering: section 0's sh_size and sh_link.
+        let shnum = if l.shnum == 0 { first.3 } else { l.shnum };
+        if shnum > MAX_SECTIONS {
+            self.found
+                .notes
+                .push(format!("ELF file with {shnum} sections: not read"));
+            self.dep = Dep::Done;
+            return;
+        }
+        let strndx = if l.shstrndx == 0xffff {
+            self.kept(l.shoff + if l.class64 { 40 } else { 24 }, 4)
+                .map(|b| Reader { b, big: l.big }.u32(0))
+                .unwrap_or(0)
+        } else {
+            l.shstrndx
+        };
+        let Some((_, _, str_off, str_len)) = header(self, strndx) else {
+            self.dep = Dep::Done;
+            self.recognise();
+            return;
+        };
+        let Some(names) = self.kept(str_off, str_len.min(1 << 20)).map(<[u8]>::to_vec) else {
+            self.dep = Dep::Done;
+            self.recognise();
+            return;
+        };
+        let mut dep = None;
+        for i in 1..shnum {
+            let Some((name, _, off, len)) = header(self, i) else {
+                break;
+            };
+            let n = names.get(name as usize..).unwrap_or(&[]);
+            let n = n
+                .get(..n.iter().position(|&c| c == 0).unwrap_or(n.len()))
+                .unwrap_or(&[]);
+            if n == b".dep-v0" {
+                dep = Some((off, len));
+                break;
+            }
+        }
+        match dep {
+            None => self.dep = Dep::Done,
+            Some((off, len)) if len > auditable::JSON_CAP as u64 => {
+                self.found.notes.push(format!(
+                    "cargo auditable section of {len} bytes, more than {} MiB: not read",
+                    auditable::JSON_CAP >> 20
+                ));
+                self.dep = Dep::Done;
+                let _ = off;
+            }
+            Some((off, len)) => {
+                if let Some(b) = self.kept(off, len) {
+                    let f = auditable::parse_section(b);
+                    self.merge(f);
+                    self.dep = Dep::Done;
+                } else if off >= self.pos {
+                    self.dep = Dep::Read {
+                        start: off,
+                        len,
+                        buf: Vec::new(),
+                    };
+                } else {
+                    self.found.notes.push(
+                        "the cargo auditable section lies where the reader kept no bytes: not read"
+                            .to_owned(),
+                    );
+                    self.dep = Dep::Done;
+                }
+            }
+        }
+        if matches!(self.dep, Dep::Done) {
+            self.tail = Vec::new();
+        }
+    }
+
+    /// No usable section headers: look in the kept tail for the zlib
+    /// stream of cargo auditable data.
+    fn recognise(&mut self) {
+        let tail = std::mem::take(&mut self.tail);
+        for i in memchr::memchr_iter(0x78, &tail) {
+            let b = tail.get(i..).unwrap_or(&[]);
+            if auditable::looks_like_start(b) {
+                let f = auditable::parse_section(b);
+                self.merge(f);
+                break;
+            }
+        }
+        self.dep = Dep::Done;
+    }
+
+    fn merge(&mut self, f: Found) {
+        self.found.packages.extend(f.packages);
+        self.found.notes.extend(f.notes);
+    }
+}
+
+impl FileCataloger for Elf {
+    fn chunk(&mut self, bytes: &[u8]) -> bool {
+        let start = self.pos;
+        self.pos += bytes.len() as u64;
+        if self.layout.is_none() {
+            let room = HEAD_CAP - self.head.len();
+            self.head
+                .extend_from_slice(bytes.get(..room.min(bytes.len())).unwrap_or(&[]));
+            match self.layout() {
+                Err(()) => return false,
+                Ok(false) => {
+                    if self.head.len() >= HEAD_CAP {
+                        return false;
+                    }
+                    return true;
+                }
+                Ok(true) if self.layout.is_none() => return false,
+                Ok(true) => {
+                    // Everything so far is in `head`: offer it now.
+                    let head = std::mem::take(&mut self.head);
+                    let seen = (self.pos as usize).min(head.len());
+                    self.observe(0, head.get(..seen).unwrap_or(&[]));
+                    let extra = bytes.get(bytes.len().min(room)..).unwrap_or(&[]);
+                    self.head = head;
+                    if !extra.is_empty() {
+                        self.observe(start + room as u64, extra);
+                    }
+                }
+            }
+        } else {
+            if start < HEAD_CAP as u64 {
+                let room = HEAD_CAP - self.head.len();
+                self.head
+                    .extend_from_slice(bytes.get(..room.min(bytes.len())).unwrap_or(&[]));
+            }
+            self.observe(start, bytes);
+        }
+        !self.done()
+    }
+
+    fn finish(mut self: Box<Self>, complete: bool) -> Found {
+        if self.layout.is_none() {
+            return std::mem::take(&mut self.found);
+        }
+        if let Go::Read { .. } = self.go {
+            self.found
+                .notes
+                .push("the Go build info is cut short by the end of the file".to_owned());
+        }
+        match self.dep {
+            Dep::Wait => self.recognise(),
+            Dep::Read { .. } => self
+                .found
+                .notes
+                .push("the cargo auditable section is cut short by the end of the file".to_owned()),
+            Dep::Done => {}
+        }
+        if !complete && self.found.packages.is_empty() && !self.done() {
+            self.found
+                .notes
+                .push("the file is truncated: its package data may be missing".to_owned());
+        }
+        std::mem::take(&mut self.found)
+    }
+}
+
+/// Integer reads at offsets in a byte slice, 0 where out of bounds.
+struct Reader<'a> {
+    b: &'a [u8],
+    big: bool,
+}
+
+impl Reader<'_> {
+    fn int(&self, at: usize, n: usize) -> u64 {
+        let Some(s) = at.checked_add(n).and_then(|end| self.b.get(at..end)) else {
+            return 0;
+        };
+        let mut v = 0u64;
+        if self.big {
+            for &c in s {
+                v = v << 8 | u64::from(c);
+            }
+        } else {
+            for &c in s.iter().rev() {
+                v = v << 8 | u64::from(c);
+            }
+        }
+        v
+    }
+    fn u16(&self, at: usize) -> u64 {
+        self.int(at, 2)
+    }
+    fn u32(&self, at: usize) -> u64 {
+        self.int(at, 4)
+    }
+    fn u64(&self, at: usize) -> u64 {
+        self.int(at, 8)
+    }
+}

@@ -1,0 +1,187 @@
+//! The binary cataloger on binaries built by the real tools
+//! (tests/data/golang/make.sh, tests/data/cargo/make.sh), fed as the content
+//! pass feeds files, in chunks of several sizes.
+
+use portcullis_packages::binary::{self, golang};
+use portcullis_packages::{Ecosystem, Found, Package};
+use std::io::Read;
+
+fn data(path: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/tests/data/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn unxz(path: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    liblzma::read::XzDecoder::new(&data(path)[..])
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+/// Feeds `bytes` in chunks of `size`; returns what was found and how many
+/// bytes were fed before the cataloger said it wanted no more.
+fn feed(bytes: &[u8], size: usize) -> (Found, usize) {
+    let Some(mut c) = binary::cataloger("usr/bin/x", bytes.len() as u64) else {
+        return (Found::default(), 0);
+    };
+    let mut fed = 0;
+    for chunk in bytes.chunks(size) {
+        fed += chunk.len();
+        if !c.chunk(chunk) {
+            break;
+        }
+    }
+    (c.finish(true), fed)
+}
+
+fn go(ns: Option<&str>, name: &str, version: &str, main: bool) -> Package {
+    Package {
+        ecosystem: Some(Ecosystem::Golang),
+        namespace: ns.map(str::to_owned),
+        name: name.to_owned(),
+        version: version.to_owned(),
+        go_version: Some("go1.19.8".to_owned()),
+        main_module: main,
+        ..Package::default()
+    }
+}
+
+fn go_expected() -> Vec<Package> {
+    vec![
+        go(Some("github.com/portcullis-test"), "hello", "(devel)", true),
+        // => ../local (devel): a directory, the original path is kept
+        go(Some("example.com"), "local", "(devel)", false),
+        // => example.net/util-fork v1.0.1: the fork is what was built
+        go(Some("example.net"), "util-fork", "v1.0.1", false),
+        go(Some("example.org/greet"), "v2", "v2.1.0", false),
+    ]
+}
+
+#[test]
+fn go_truth_as_go_version_m_lists_it() {
+    // The text `go version -m` printed, read by the same rules.
+    let truth = String::from_utf8(data("golang/hello.truth.txt")).unwrap();
+    let f = golang::parse_modinfo(&truth.replace("hello.bin: go1.19.8", "\tgo\tgo1.19.8"));
+    assert_eq!(f.packages, go_expected());
+}
+
+#[test]
+fn go_binary_in_any_chunking() {
+    let bin = unxz("golang/hello.xz");
+    for size in [64 << 10, 1, 7, 4093, 1 << 20] {
+        let (f, fed) = feed(&bin, size);
+        assert_eq!(f.packages, go_expected(), "chunks of {size}");
+        assert!(f.notes.is_empty(), "{:?}", f.notes);
+        // The build info is the 0x220 bytes at 0xbb000 (readelf): the feed
+        // stops in the chunk that ends it.
+        let end = (0xbb000 + 0x220usize).next_multiple_of(size).min(bin.len());
+        assert!(fed <= end, "chunks of {size}: fed {fed}");
+        assert!(fed > 0xbb000 + 32, "chunks of {size}: fed {fed}");
+    }
+}
+
+fn cargo_expected() -> Vec<Package> {
+    // rust-audit-info's output, build dependencies left out.
+    let truth: serde_json::Value = serde_json::from_slice(&data("cargo/hello.truth.json")).unwrap();
+    let mut v = Vec::new();
+    for p in truth["packages"].as_array().unwrap() {
+        if p["kind"] == "build" {
+            continue;
+        }
+        v.push(Package {
+            ecosystem: Some(Ecosystem::Cargo),
+            name: p["name"].as_str().unwrap().to_owned(),
+            version: p["version"].as_str().unwrap().to_owned(),
+            main_module: p["root"] == true,
+            ..Package::default()
+        });
+    }
+    v
+}
+
+#[test]
+fn cargo_auditable_in_any_chunking() {
+    let expected = cargo_expected();
+    let names: Vec<_> = expected.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["hello-auditable", "itoa", "smallvec"]);
+    let bin = unxz("cargo/hello.xz");
+    for size in [64 << 10, 1, 7, 4093, 1 << 20] {
+        let (f, _) = feed(&bin, size);
+        assert_eq!(f.packages, expected, "chunks of {size}");
+        assert!(f.notes.is_empty(), "{:?}", f.notes);
+    }
+}
+
+#[test]
+fn cargo_auditable_without_section_headers() {
+    // e_shoff = 0 (as sstrip leaves a file): recognised by its zlib stream.
+    let mut bin = unxz("cargo/hello.xz");
+    bin[0x28..0x30].fill(0);
+    bin[0x3c..0x40].fill(0);
+    let (f, _) = feed(&bin, 64 << 10);
+    assert_eq!(f.packages, cargo_expected());
+}
+
+#[test]
+fn not_elf_stops_at_once() {
+    let text = vec![b'a'; 1 << 20];
+    let (f, fed) = feed(&text, 64 << 10);
+    assert_eq!(fed, 64 << 10);
+    assert_eq!(f, Found::default());
+    let (_, fed) = feed(&text, 1);
+    assert_eq!(fed, 1);
+    assert!(binary::cataloger("x", 63).is_none());
+}
+
+#[test]
+fn go_is_not_cargo_and_cargo_is_not_go() {
+    let rs = unxz("cargo/hello.xz");
+    let (f, _) = feed(&rs, 64 << 10);
+    assert!(f
+        .packages
+        .iter()
+        .all(|p| p.ecosystem == Some(Ecosystem::Cargo)));
+    let gobin = unxz("golang/hello.xz");
+    let (f, _) = feed(&gobin, 64 << 10);
+    assert!(f
+        .packages
+        .iter()
+        .all(|p| p.ecosystem == Some(Ecosystem::Golang)));
+}
+
+#[test]
+fn hostile_elves() {
+    let rs = unxz("cargo/hello.xz");
+    let gobin = unxz("golang/hello.xz");
+    // Every truncation of the headers, and a sample of the rest: no panic.
+    for cut in (0..4096).chain((4096..rs.len()).step_by(997)) {
+        let _ = feed(&rs[..cut], 4096);
+    }
+    for cut in (0..4096).chain((4096..gobin.len()).step_by(1999)) {
+        let _ = feed(&gobin[..cut], 4096);
+    }
+    // Lying header fields: every byte of the ELF header and the first
+    // program headers set to 0xff in turn.
+    for i in 0..(64 + 56 * 4) {
+        let mut b = rs.clone();
+        b[i] = 0xff;
+        let _ = feed(&b, 65536);
+        let mut b = gobin.clone();
+        b[i] = 0xff;
+        let _ = feed(&b, 65536);
+    }
+    // The .dep-v0 bytes corrupted: a note, no packages.
+    let mut b = rs.clone();
+    b[0x52e22 + 10..0x52e22 + 40].fill(0x55);
+    let (f, _) = feed(&b, 65536);
+    assert!(f.packages.is_empty());
+    assert_eq!(f.notes.len(), 1, "{:?}", f.notes);
+    // The Go build info with a modinfo length of 2^40.
+    let at = 0xbb000 + 32 + 9;
+    assert_eq!(&gobin[at - 9..at], b"\x08go1.19.8");
+    let mut b = gobin.clone();
+    b[at..at + 6].copy_from_slice(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x20]);
+    let (f, _) = feed(&b, 65536);
+    assert!(f.packages.is_empty());
+    assert_eq!(f.notes.len(), 1, "{:?}", f.notes);
+}

@@ -1,0 +1,66 @@
+#!/bin/sh
+# Builds the Go fixture with Debian 12's golang-go (Go 1.19) and records
+# what `go version -m` itself lists (hello.truth.txt).
+#
+# No module proxy is reachable, so a file:// GOPROXY made here serves two
+# modules: example.org/greet/v2 v2.1.0 (a plain dependency, with its h1: sum)
+# and example.net/util-fork v1.0.1, which replaces example.com/util (a
+# module-path replacement). example.com/local is replaced by a local
+# directory (a filesystem replacement: no version, no sum).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export GOFLAGS=-mod=mod GOPROXY="file://$work/proxy" GOSUMDB=off GOWORK=off \
+	GOCACHE="$work/cache" GOPATH="$work/gopath" CGO_ENABLED=0
+
+# module PATH VERSION FILE-CONTENT: one module version in the file proxy.
+module() {
+	path=$1 version=$2 src=$3
+	d="$work/src/$path@$version"
+	mkdir -p "$d" "$work/proxy/$path/@v"
+	printf 'module %s\n\ngo 1.19\n' "$path" > "$d/go.mod"
+	printf '%s\n' "$src" > "$d/$(basename "$path" | tr -d ./-)x.go"
+	cp "$d/go.mod" "$work/proxy/$path/@v/$version.mod"
+	printf '{"Version":"%s","Time":"2024-01-02T03:04:05Z"}\n' "$version" > "$work/proxy/$path/@v/$version.info"
+	echo "$version" >> "$work/proxy/$path/@v/list"
+	(cd "$work/src" && zip -qr "$work/proxy/$path/@v/$version.zip" "$path@$version")
+}
+module example.org/greet/v2 v2.1.0 'package greet
+func Hello() string { return "hello" }'
+module example.net/util-fork v1.0.1 'package util
+func Twice(s string) string { return s + s }'
+
+mkdir -p "$work/local" "$work/hello"
+printf 'module example.com/local\n\ngo 1.19\n' > "$work/local/go.mod"
+printf 'package local\n\nfunc Bang(s string) string { return s + "!" }\n' > "$work/local/local.go"
+cat > "$work/hello/go.mod" <<'G'
+module github.com/portcullis-test/hello
+
+go 1.19
+
+require (
+	example.com/local v0.0.0-00010101000000-000000000000
+	example.com/util v1.0.0
+	example.org/greet/v2 v2.1.0
+)
+
+replace example.com/util => example.net/util-fork v1.0.1
+
+replace example.com/local => ../local
+G
+cat > "$work/hello/main.go" <<'G'
+package main
+
+import (
+	"example.com/local"
+	"example.com/util"
+	"example.org/greet/v2"
+)
+
+func main() { println(local.Bang(util.Twice(greet.Hello()))) }
+G
+(cd "$work/hello" && go build -trimpath -ldflags='-s -w' -o "$work/hello.bin" .)
+(cd "$work" && go version -m hello.bin) > "$here/hello.truth.txt"
+xz -9 -c "$work/hello.bin" > "$here/hello.xz"
+go version > "$here/go-version.txt"
