@@ -21,7 +21,7 @@
 use crate::catalog::{FileCataloger, Whole, TEXT_CAP};
 use crate::model::{Ecosystem, Found, Package, SourcePackage};
 
-/// The longest name, version, arch, origin or license kept.
+/// The longest name, version, arch, origin, license or path kept.
 const MAX_FIELD: usize = 4096;
 
 /// At most this many notes per database.
@@ -102,7 +102,7 @@ pub fn parse_installed(bytes: &[u8]) -> Found {
             cur.pkg.ecosystem = Some(Ecosystem::Apk);
         }
         cur.fields += 1;
-        if value.len() > MAX_FIELD && matches!(key, 'P' | 'V' | 'A' | 'o' | 'L') {
+        if value.len() > MAX_FIELD && matches!(key, 'P' | 'V' | 'A' | 'o' | 'L' | 'F' | 'R') {
             notes.push(format!(
                 "line {}: {key}: of {} bytes: ignored",
                 i + 1,
@@ -159,6 +159,7 @@ pub fn parse_installed(bytes: &[u8]) -> Found {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests: a panic is a failure
 mod tests {
     use super::*;
 

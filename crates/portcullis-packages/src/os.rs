@@ -311,6 +311,7 @@ pub fn parse_redhat_release(bytes: &[u8]) -> Found {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests: a panic is a failure
 mod tests {
     use super::*;
 

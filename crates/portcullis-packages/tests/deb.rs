@@ -3,6 +3,8 @@
 //! dpkg-query (and python3-debian, for copyright files) listed; and on
 //! hostile input.
 
+#![allow(clippy::unwrap_used)] // tests: a panic is a failure
+
 use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::Path;

@@ -2,6 +2,8 @@
 //! from them (tests/data/os/make.sh), Debian's own from base-files, and
 //! the release-file fallbacks.
 
+#![allow(clippy::unwrap_used)] // tests: a panic is a failure
+
 use std::path::Path;
 
 use portcullis_packages::{os, Found, Os};

@@ -326,6 +326,7 @@ fn parse_copyright_file(path: &str, bytes: &[u8]) -> Found {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests: a panic is a failure
 mod tests {
     use super::*;
 
