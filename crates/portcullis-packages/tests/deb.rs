@@ -389,3 +389,28 @@ fn many_bad_paragraphs_bound_the_notes() {
     assert_eq!(f.notes.len(), 21);
     assert_eq!(f.notes[20], "99980 more such notes");
 }
+
+#[test]
+fn many_paragraphs_stay_linear() {
+    // Every paragraph distinct, then every one repeated: quadratic work
+    // (4e10 comparisons) would not finish.
+    let mut text = String::new();
+    for i in 0..100_000 {
+        text.push_str(&format!(
+            "Package: p{i}\nStatus: install ok installed\nVersion: 1\n\n"
+        ));
+    }
+    let twice = text.repeat(2);
+    let f = deb::parse_status(twice.as_bytes());
+    assert_eq!(f.packages.len(), 100_000);
+    assert_eq!(f.notes.len(), 21);
+    assert_eq!(f.notes[20], "99980 more such notes");
+    // A copyright file of many distinct licenses.
+    let mut c = String::from(
+        "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\n",
+    );
+    for i in 0..50_000 {
+        c.push_str(&format!("Files: f{i}\nLicense: L-{i}\n\n"));
+    }
+    assert_eq!(deb::copyright::licenses(c.as_bytes()).len(), 50_000);
+}

@@ -14,6 +14,8 @@
 //! Debian ships in `/usr/share/common-licenses/` are taken, the one thing
 //! in such text that names a license without guessing.
 
+use std::collections::HashSet;
+
 use super::control::paragraphs;
 
 /// The license texts `base-files` installs in `/usr/share/common-licenses`
@@ -61,8 +63,9 @@ pub fn is_machine_readable(text: &str) -> bool {
 pub fn licenses(bytes: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(bytes);
     let mut out: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     let mut add = |name: &str| {
-        if !name.is_empty() && !out.iter().any(|n| n == name) {
+        if !name.is_empty() && seen.insert(name.to_owned()) {
             out.push(name.to_owned());
         }
     };

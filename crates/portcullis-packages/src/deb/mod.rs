@@ -39,6 +39,8 @@
 mod control;
 pub mod copyright;
 
+use std::collections::HashSet;
+
 use crate::catalog::{FileCataloger, Whole, TEXT_CAP};
 use crate::model::{Attachment, AttachmentKind, Ecosystem, Found, Package, SourcePackage};
 use control::{paragraphs, Paragraph};
@@ -124,13 +126,13 @@ fn parse_paragraphs(bytes: &[u8], status_required: bool) -> Found {
         notes.push("not valid UTF-8: read with replacement characters".to_owned());
     }
     let mut packages: Vec<Package> = Vec::new();
+    // (name, arch) already listed: a set, so that a hostile file of a
+    // million paragraphs stays linear.
+    let mut seen: HashSet<(String, Option<String>)> = HashSet::new();
     for p in paragraphs(&text) {
         match package(&p, status_required) {
             Ok(Some(pkg)) => {
-                if packages
-                    .iter()
-                    .any(|q| q.name == pkg.name && q.arch == pkg.arch)
-                {
+                if !seen.insert((pkg.name.clone(), pkg.arch.clone())) {
                     notes.push(format!(
                         "line {}: {} {} listed twice: the first is kept",
                         p.line,
