@@ -2,6 +2,8 @@
 //! Berkeley DB's own db5.3_load for the bdb format): see
 //! tests/data/rpm/make.sh. The truth is what `rpm -qa` / `rpm -ql` listed.
 
+#![allow(clippy::unwrap_used)] // tests: a panic is a failure
+
 use std::io::Read;
 
 use portcullis_packages::model::{Ecosystem, Package, SourcePackage};
@@ -126,4 +128,393 @@ fn ndb_made_by_rpm() {
     let found = rpm::parse("usr/lib/sysimage/rpm/Packages.db", &db);
     assert_eq!(found.notes, Vec::<String>::new());
     assert_eq!(sorted(found.packages), truth());
+}
+
+// ---- hostile and broken databases -------------------------------------
+
+/// Every package found is exactly one rpm listed, and a database that lost
+/// some says so in a note.
+fn assert_partial(found: &portcullis_packages::Found, what: &str) {
+    let truth = truth();
+    let got = sorted(found.packages.clone());
+    for p in &got {
+        assert!(
+            truth.contains(p),
+            "{what}: a package rpm did not list: {p:?}"
+        );
+    }
+    if got != truth {
+        assert!(
+            !found.notes.is_empty(),
+            "{what}: packages lost without a note"
+        );
+    }
+    assert!(
+        found.notes.len() <= 21,
+        "{what}: {} notes",
+        found.notes.len()
+    );
+}
+
+fn cuts(len: usize) -> Vec<usize> {
+    let mut v: Vec<usize> = vec![0, 1, 12, 16, 31, 32, 50, 99, 100, 101, 511, 512, 513];
+    v.extend((1..len).step_by(997));
+    v.extend([len / 2, len - 1]);
+    v
+}
+
+#[test]
+fn truncated_databases_end_in_notes() {
+    for (name, path) in [
+        ("rpmdb.sqlite.xz", "var/lib/rpm/rpmdb.sqlite"),
+        ("Packages.xz", "var/lib/rpm/Packages"),
+        ("Packages-512.xz", "var/lib/rpm/Packages"),
+        ("Packages.db.xz", "var/lib/rpm/Packages.db"),
+    ] {
+        let db = xz(name);
+        for cut in cuts(db.len()) {
+            let found = rpm::parse(path, &db[..cut]);
+            assert_partial(&found, &format!("{name} cut at {cut}"));
+            if cut < db.len() / 2 {
+                // The first half never holds every header of these files.
+                assert_ne!(
+                    sorted(found.packages.clone()),
+                    truth(),
+                    "{name} cut at {cut}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn mutated_databases_never_panic() {
+    // Deterministic xorshift: a few random bytes overwritten, many times.
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for name in [
+        "rpmdb.sqlite.xz",
+        "Packages.xz",
+        "Packages-512.xz",
+        "Packages.db.xz",
+    ] {
+        let db = xz(name);
+        for _ in 0..300 {
+            let mut copy = db.clone();
+            for _ in 0..(1 + next() % 8) {
+                let at = (next() % copy.len() as u64) as usize;
+                copy[at] = next() as u8;
+            }
+            let found = rpm::parse("var/lib/rpm/Packages", &copy);
+            assert!(found.notes.len() <= 21);
+            assert!(found.packages.len() <= truth().len() + 1);
+        }
+    }
+}
+
+fn sqlite_page_size(db: &[u8]) -> usize {
+    usize::from(u16::from_be_bytes([db[16], db[17]]))
+}
+
+#[test]
+fn sqlite_with_a_lying_page_count() {
+    let mut db = xz("rpmdb.sqlite.xz");
+    let pages = db.len() / sqlite_page_size(&db);
+    db[28..32].copy_from_slice(&0x7fff_ffffu32.to_be_bytes());
+    let found = rpm::parse("var/lib/rpm/rpmdb.sqlite", &db);
+    assert_eq!(
+        found.notes,
+        [format!(
+            "the SQLite header says 2147483647 pages, the file holds {pages}: truncated or lying, reading what is there"
+        )]
+    );
+    assert_eq!(sorted(found.packages), truth());
+}
+
+/// The root page of the Packages table, as sqlite_schema names it.
+fn packages_root(db: &[u8]) -> u32 {
+    let mut notes = rpm::Notes::default();
+    let mut d = rpm::sqlite::Db::open(db, &mut notes).unwrap();
+    let (root, sql) = rpm::sqlite::find_table(&mut d, "Packages", &mut notes).unwrap();
+    assert!(sql.contains("blob BLOB"), "{sql}");
+    assert!(notes.is_empty());
+    root
+}
+
+#[test]
+fn sqlite_with_a_b_tree_loop() {
+    let mut db = xz("rpmdb.sqlite.xz");
+    let size = sqlite_page_size(&db);
+    let root = packages_root(&db);
+    assert_eq!(
+        rpm::sqlite::column_index(
+            "CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)",
+            "blob"
+        ),
+        Some(1)
+    );
+    // The root becomes an interior page with no cells whose right-most
+    // child is itself.
+    let at = (root as usize - 1) * size;
+    db[at] = 0x05;
+    db[at + 3..at + 5].copy_from_slice(&0u16.to_be_bytes());
+    db[at + 8..at + 12].copy_from_slice(&root.to_be_bytes());
+    let found = rpm::parse("var/lib/rpm/rpmdb.sqlite", &db);
+    assert_eq!(
+        found.notes,
+        [format!("b-tree page {root} is reached twice (a loop)")]
+    );
+    assert_eq!(found.packages, []);
+}
+
+#[test]
+fn sqlite_with_an_overflow_loop() {
+    let mut db = xz("rpmdb.sqlite.xz");
+    let size = sqlite_page_size(&db);
+    let usable = size - usize::from(db[20]);
+    let root = packages_root(&db);
+    // The root's leaves (the fixture's root is an interior page).
+    let be32 = |db: &[u8], at: usize| u32::from_be_bytes(db[at..at + 4].try_into().unwrap());
+    let be16 = |db: &[u8], at: usize| usize::from(u16::from_be_bytes([db[at], db[at + 1]]));
+    let r = (root as usize - 1) * size;
+    assert_eq!(
+        db[r], 0x05,
+        "the fixture's Packages root is an interior page"
+    );
+    let mut leaves: Vec<u32> = (0..be16(&db, r + 3))
+        .map(|i| be32(&db, r + be16(&db, r + 12 + 2 * i)))
+        .collect();
+    leaves.push(be32(&db, r + 8));
+    // The cell that spills most (manyfiles' 39 KB header): its first
+    // overflow page made to point at itself.
+    let mut looped = None;
+    for leaf in leaves {
+        let page = (leaf as usize - 1) * size;
+        assert_eq!(db[page], 0x0d);
+        for i in 0..be16(&db, page + 3) {
+            let cell = page + be16(&db, page + 8 + 2 * i);
+            let (p, a) = rpm::sqlite::varint(&db[cell..]).unwrap();
+            let (_, b) = rpm::sqlite::varint(&db[cell + a..]).unwrap();
+            let (p, x) = (p as usize, usable - 35);
+            if p <= 3 * usable {
+                continue;
+            }
+            let m = (usable - 12) * 32 / 255 - 23;
+            let k = m + (p - m) % (usable - 4);
+            let local = if k <= x { k } else { m };
+            let first = be32(&db, cell + a + b + local);
+            let fp = (first as usize - 1) * size;
+            db[fp..fp + 4].copy_from_slice(&first.to_be_bytes());
+            looped = Some((leaf, i, first));
+        }
+    }
+    let (leaf, cell, first) = looped.expect("a cell with overflow pages");
+    let found = rpm::parse("var/lib/rpm/rpmdb.sqlite", &db);
+    assert_eq!(
+        found.notes,
+        [format!(
+            "page {leaf}, cell {cell}: overflow page {first} is reached twice (a loop, or a chain shared by cells)"
+        )]
+    );
+    let want: Vec<Package> = truth()
+        .into_iter()
+        .filter(|p| p.name != "manyfiles")
+        .collect();
+    assert_eq!(sorted(found.packages), want);
+}
+
+#[test]
+fn sqlite_without_a_packages_table_or_not_sqlite() {
+    let mut db = xz("rpmdb.sqlite.xz");
+    // Rename the table in sqlite_schema's records ("Packages" →
+    // "Packagez"; the schema spans several pages, and freed pages keep
+    // stale copies: every copy is renamed).
+    let mut renamed = 0;
+    while let Some(at) = memchr_find(&db, b"tablePackagesPackages") {
+        db[at + 12] = b'z';
+        renamed += 1;
+    }
+    assert!(renamed >= 1);
+    let found = rpm::parse("var/lib/rpm/rpmdb.sqlite", &db);
+    assert_eq!(found.notes, ["the SQLite database has no Packages table"]);
+    let found = rpm::parse("var/lib/rpm/rpmdb.sqlite", b"not a database at all");
+    assert_eq!(
+        found.notes,
+        ["not an rpm database (neither SQLite, Berkeley DB nor ndb) in 21 bytes"]
+    );
+}
+
+fn memchr_find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn le32(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(b[at..at + 4].try_into().unwrap())
+}
+
+#[test]
+fn berkeley_db_with_a_bucket_page_loop() {
+    for name in ["Packages.xz", "Packages-512.xz"] {
+        let mut db = xz(name);
+        let size = le32(&db, 20) as usize;
+        let bucket0 = le32(&db, 96); // spares[0]: bucket 0's page
+        let at = bucket0 as usize * size;
+        assert_eq!(db[at + 25], 13, "{name}: a hash page");
+        db[at + 16..at + 20].copy_from_slice(&bucket0.to_le_bytes());
+        let found = rpm::parse("var/lib/rpm/Packages", &db);
+        assert_eq!(
+            found.notes,
+            [format!(
+                "bucket 0: page {bucket0} is reached twice (a loop)"
+            )],
+            "{name}"
+        );
+        assert_eq!(sorted(found.packages), truth(), "{name}");
+    }
+}
+
+#[test]
+fn berkeley_db_with_an_overflow_loop() {
+    let mut db = xz("Packages-512.xz");
+    let size = le32(&db, 20) as usize;
+    let pages = db.len() / size;
+    // The first overflow page that has a successor points to itself.
+    let n = (1..pages)
+        .find(|&n| db[n * size + 25] == 7 && le32(&db, n * size + 16) != 0)
+        .unwrap();
+    db[n * size + 16..n * size + 20].copy_from_slice(&(n as u32).to_le_bytes());
+    let found = rpm::parse("var/lib/rpm/Packages", &db);
+    assert_eq!(found.notes.len(), 1, "{:?}", found.notes);
+    assert!(
+        found.notes[0].ends_with(&format!(
+            "overflow page {n} is reached twice (a loop, or a chain shared by items)"
+        )),
+        "{:?}",
+        found.notes
+    );
+    assert_eq!(found.packages.len(), truth().len() - 1);
+    assert_partial(&found, "overflow loop");
+}
+
+#[test]
+fn berkeley_db_with_lying_metadata() {
+    let mut db = xz("Packages.xz");
+    let size = le32(&db, 20) as usize;
+    let pages = db.len() / size;
+    db[32..36].copy_from_slice(&u32::MAX.to_le_bytes()); // last page
+    db[72..76].copy_from_slice(&u32::MAX.to_le_bytes()); // max bucket
+    let found = rpm::parse("var/lib/rpm/Packages", &db);
+    assert_eq!(
+        found.notes[..2],
+        [
+            format!("the metadata says the last page is 4294967295, the file holds pages 0 to {}: truncated or lying, reading what is there", pages - 1),
+            format!("the metadata claims 4294967296 buckets in a file of {pages} pages"),
+        ]
+    );
+    assert_eq!(sorted(found.packages), truth());
+    // A btree is refused by name.
+    let mut bt = xz("Packages.xz");
+    bt[12..16].copy_from_slice(&0x0005_3162u32.to_le_bytes());
+    let found = rpm::parse("var/lib/rpm/Packages", &bt);
+    assert_eq!(
+        found.notes,
+        ["a Berkeley DB btree, not the hash rpm's Packages is: not read"]
+    );
+}
+
+#[test]
+fn ndb_with_lying_slots_and_a_bad_checksum() {
+    let db = xz("Packages.db.xz");
+    // Slot 2 (the first after the 32-byte header) made a copy of slot 3:
+    // two slots naming the same blocks.
+    let mut two = db.clone();
+    let slot3: Vec<u8> = two[48..64].to_vec();
+    assert_eq!(&slot3[..4], b"Slot");
+    two[32..48].copy_from_slice(&slot3);
+    let found = rpm::parse("var/lib/rpm/Packages.db", &two);
+    let index = le32(&slot3, 4);
+    let block = le32(&slot3, 8);
+    assert_eq!(
+        found.notes,
+        [format!(
+            "package {index}: block {block} is named by two slots"
+        )]
+    );
+    // Slot 2 held a package (the key was imported last): it is the one lost.
+    assert_eq!(found.packages.len(), truth().len() - 1);
+    assert_partial(&found, "ndb two slots");
+
+    // A byte of a blob flipped: its checksum says so.
+    let mut bad = db.clone();
+    let start = le32(&db, 40) as usize * 16;
+    bad[start + 40] ^= 0x55;
+    let found = rpm::parse("var/lib/rpm/Packages.db", &bad);
+    assert_eq!(
+        found.notes,
+        [format!(
+            "package {}: its blob's checksum does not match",
+            le32(&db, 36)
+        )]
+    );
+    assert_partial(&found, "ndb checksum");
+
+    // The header claims more slot pages than the file holds.
+    let mut lying = db.clone();
+    lying[12..16].copy_from_slice(&u32::MAX.to_le_bytes());
+    let found = rpm::parse("var/lib/rpm/Packages.db", &lying);
+    assert!(found.notes[0].starts_with("the ndb header claims 4294967295 slot pages"));
+    assert_partial(&found, "ndb lying slot pages");
+}
+
+#[test]
+fn the_cataloger_wants_the_five_paths_and_caps_their_size() {
+    use portcullis_packages::catalog::cataloger_for;
+    for path in rpm::PATHS {
+        assert!(rpm::cataloger(path, 100).is_some(), "{path}");
+    }
+    for path in [
+        "var/lib/rpm/Name",
+        "/var/lib/rpm/Packages",
+        "var/lib/rpm/rpmdb.sqlite-wal",
+    ] {
+        assert!(rpm::cataloger(path, 100).is_none(), "{path}");
+    }
+    // Through the shared dispatcher, fed in chunks.
+    let db = xz("rpmdb.sqlite.xz");
+    let mut c = cataloger_for("usr/lib/sysimage/rpm/rpmdb.sqlite", db.len() as u64).unwrap();
+    for chunk in db.chunks(10_000) {
+        assert!(c.chunk(chunk));
+    }
+    let found = c.finish(true);
+    assert_eq!(sorted(found.packages), truth());
+    let big = rpm::cataloger("var/lib/rpm/Packages", rpm::CAP as u64 + 1).unwrap();
+    let found = big.finish(true);
+    assert_eq!(
+        found.notes,
+        ["larger than the 256 MiB this cataloger reads: not read"]
+    );
+}
+
+#[test]
+fn source_rpm_names() {
+    use portcullis_packages::rpm::header::source_rpm;
+    let s = source_rpm("openssl-3.0.7-27.el9.src.rpm").unwrap();
+    assert_eq!(
+        (s.name.as_str(), s.version.as_deref()),
+        ("openssl", Some("3.0.7-27.el9"))
+    );
+    let s = source_rpm("python-setuptools-wheel-53.0.0-12.el9.src.rpm").unwrap();
+    assert_eq!(
+        (s.name.as_str(), s.version.as_deref()),
+        ("python-setuptools-wheel", Some("53.0.0-12.el9"))
+    );
+    assert_eq!(source_rpm("nodash.src.rpm"), None);
+    assert_eq!(source_rpm("one-dash.src.rpm"), None);
+    assert_eq!(source_rpm("-1-2.src.rpm"), None);
+    assert_eq!(source_rpm("a--2.src.rpm"), None);
 }

@@ -61,7 +61,9 @@ struct Db<'a> {
     big_endian: bool,
     page_size: usize,
     pages: usize,
-    overflow_budget: usize,
+    /// Pages already read (bucket pages and overflow pages alike: each
+    /// belongs to one bucket or one item).
+    seen: PageSet,
 }
 
 impl<'a> Db<'a> {
@@ -122,15 +124,11 @@ impl<'a> Db<'a> {
                 "an off-page item of {total} bytes is larger than the file"
             ));
         }
-        let mut chain = 0usize;
         while buf.len() < total {
-            if self.overflow_budget == 0 {
-                return Err("overflow pages are shared between items (more overflow reads than pages): stopped".to_owned());
-            }
-            self.overflow_budget -= 1;
-            chain += 1;
-            if chain > self.pages {
-                return Err("an overflow chain loops".to_owned());
+            if next != 0 && !self.seen.insert(next as usize) {
+                return Err(format!(
+                    "overflow page {next} is reached twice (a loop, or a chain shared by items)"
+                ));
             }
             let page = self.page(next).ok_or_else(|| {
                 format!(
@@ -176,7 +174,7 @@ pub fn headers(bytes: &[u8], notes: &mut Notes, emit: &mut dyn FnMut(&[u8])) {
         big_endian,
         page_size: 0,
         pages: 0,
-        overflow_budget: 0,
+        seen: PageSet::new(0),
     };
     let meta = bytes;
     let (Some(version), Some(page_size), Some(&encrypted), Some(&kind)) = (
@@ -210,7 +208,7 @@ pub fn headers(bytes: &[u8], notes: &mut Notes, emit: &mut dyn FnMut(&[u8])) {
         return;
     }
     let in_file = bytes.len() / page_size;
-    if bytes.len() % page_size != 0 {
+    if !bytes.len().is_multiple_of(page_size) {
         notes.push(format!(
             "the file's {} bytes are not a whole number of {page_size}-byte pages (truncated)",
             bytes.len()
@@ -225,7 +223,7 @@ pub fn headers(bytes: &[u8], notes: &mut Notes, emit: &mut dyn FnMut(&[u8])) {
     }
     db.page_size = page_size;
     db.pages = in_file;
-    db.overflow_budget = in_file;
+    db.seen = PageSet::new(in_file);
     let max_bucket = db.u32_at(meta, 72).unwrap_or(0) as usize;
     let mut spares = [0u32; 32];
     for (i, s) in spares.iter_mut().enumerate() {
@@ -241,7 +239,6 @@ pub fn headers(bytes: &[u8], notes: &mut Notes, emit: &mut dyn FnMut(&[u8])) {
     } else {
         max_bucket + 1
     };
-    let mut seen = PageSet::new(in_file);
     let mut keybuf = Vec::new();
     let mut databuf = Vec::new();
     for bucket in 0..buckets {
@@ -260,7 +257,7 @@ pub fn headers(bytes: &[u8], notes: &mut Notes, emit: &mut dyn FnMut(&[u8])) {
                 ));
                 break;
             };
-            if !seen.insert(n as usize) {
+            if !db.seen.insert(n as usize) {
                 notes.push(format!(
                     "bucket {bucket}: page {n} is reached twice (a loop)"
                 ));

@@ -70,7 +70,7 @@ pub fn headers(bytes: &[u8], notes: &mut Notes, emit: &mut dyn FnMut(&[u8])) {
             bytes.len() / PAGE
         ));
     }
-    if bytes.len() % BLOCK != 0 {
+    if !bytes.len().is_multiple_of(BLOCK) {
         notes.push(format!(
             "the file's {} bytes are not a whole number of 16-byte blocks (truncated)",
             bytes.len()

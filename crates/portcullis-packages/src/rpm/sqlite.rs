@@ -130,10 +130,10 @@ pub struct Db<'a> {
     page_size: usize,
     usable: usize,
     pages: usize,
-    /// Overflow pages read, all payloads together: each legitimately
-    /// belongs to one payload, so more than the file's page count means
-    /// chains shared by cells (a hostile file multiplying the work).
-    overflow_budget: usize,
+    /// Overflow pages already read, all payloads together: each belongs
+    /// to one payload, so a page read twice is a loop or a chain shared by
+    /// cells (a hostile file multiplying the work).
+    overflow_seen: PageSet,
 }
 
 impl<'a> Db<'a> {
@@ -160,7 +160,7 @@ impl<'a> Db<'a> {
         }
         let in_file = bytes.len() / page_size;
         let mut pages = in_file;
-        if bytes.len() % page_size != 0 {
+        if !bytes.len().is_multiple_of(page_size) {
             notes.push(format!(
                 "the file's {} bytes are not a whole number of {page_size}-byte pages (truncated)",
                 bytes.len()
@@ -183,7 +183,7 @@ impl<'a> Db<'a> {
             page_size,
             usable,
             pages,
-            overflow_budget: pages,
+            overflow_seen: PageSet::new(pages + 1),
         })
     }
 
@@ -301,15 +301,11 @@ impl<'a> Db<'a> {
             return Ok(rowid as i64);
         }
         let mut next = be32(cell, start + local).ok_or_else(bad)?;
-        let mut chain = 0usize;
         while out.len() < p {
-            if self.overflow_budget == 0 {
-                return Err("overflow pages are shared between cells (more overflow reads than pages): stopped".to_owned());
-            }
-            self.overflow_budget -= 1;
-            chain += 1;
-            if chain > self.pages {
-                return Err("the overflow chain loops".to_owned());
+            if next != 0 && !self.overflow_seen.insert(next as usize) {
+                return Err(format!(
+                    "overflow page {next} is reached twice (a loop, or a chain shared by cells)"
+                ));
             }
             let page = self.page(next).ok_or_else(|| {
                 format!(
