@@ -46,6 +46,10 @@ pub struct PolicyFile {
     /// `[secrets]`: tokens the organisation knows to be canaries or examples.
     #[serde(default)]
     pub secrets: SecretsSettings,
+    /// `[licenses]`: licenses and license families the organisation warns
+    /// about or does not accept (SQ12401–SQ12403).
+    #[serde(default)]
+    pub licenses: LicensesSettings,
     /// Accepted exceptions: findings they cover are reported as suppressed
     /// and do not fail the gate.
     #[serde(default)]
@@ -122,6 +126,26 @@ pub struct SecretsSettings {
     /// Keys in such files are always reported, as SQ34101; token shapes
     /// always as themselves.
     pub package_files: Option<PackageFiles>,
+}
+
+/// `[licenses]`: SPDX license identifiers (`GPL-3.0-only`, `AGPL-3.0-or-later`)
+/// and license families (`GPL`, `AGPL`, `LGPL`, `MPL`, `CC-BY-NC`, …).
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LicensesSettings {
+    /// License families to warn about: a package under one is SQ12401.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub warn_families: Vec<Spanned<String>>,
+    /// Licenses to warn about: a package under one is SQ12402.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub warn: Vec<Spanned<String>>,
+    /// Licenses the organisation does not accept: a package under one is
+    /// SQ12403 (high).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub restricted: Vec<Spanned<String>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]

@@ -101,6 +101,8 @@ pub struct Policy {
     /// (`[secrets] package-files = "report"`); by default they are counted
     /// in a note.
     pub report_package_files: bool,
+    /// `[licenses]`: the lists the license policies read.
+    pub licenses: portcullis_rules::LicenseLists,
 }
 
 /// A rule's settings from the policy file.
@@ -147,6 +149,7 @@ impl Default for Policy {
             secret_canaries: Vec::new(),
             secret_examples: Vec::new(),
             report_package_files: false,
+            licenses: portcullis_rules::LicenseLists::default(),
         }
     }
 }

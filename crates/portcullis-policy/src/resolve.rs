@@ -46,6 +46,20 @@ pub(crate) fn resolve(chain: &[Layer]) -> Result<Policy, Vec<PolicyError>> {
                 }
             }
         }
+        for (list, into) in [
+            (
+                &file.licenses.warn_families,
+                &mut policy.licenses.warn_families,
+            ),
+            (&file.licenses.warn, &mut policy.licenses.warn),
+            (&file.licenses.restricted, &mut policy.licenses.restricted),
+        ] {
+            for named in list {
+                if !into.contains(named.get_ref()) {
+                    into.push(named.get_ref().clone());
+                }
+            }
+        }
         for pattern in &file.disable {
             match codes(src, pattern) {
                 Ok(codes) => {

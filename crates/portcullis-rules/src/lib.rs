@@ -9,4 +9,5 @@ mod util;
 
 pub use finding::{Category, Finding, Findings, Located, Location, SecretValue, Severity};
 pub use registry::{check, Doc, Rule, RULES};
+pub use subject::packages::LicenseLists;
 pub use subject::{from_dockerfile, from_image, from_lxd, Subject, SubjectKind};

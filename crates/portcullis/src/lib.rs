@@ -102,10 +102,12 @@ impl Scanner {
             &self.policy.secret_examples,
             self.policy.report_package_files,
         );
+        subject.licenses = self.policy.licenses.clone();
     }
 
-    /// The content pass's analyser, unless the policy turned off every rule
-    /// that reads file contents (then layers are only walked).
+    /// The content pass's analysers: the package catalogers always (every
+    /// image report carries its inventory), the secret scanner unless the
+    /// policy turned off every rule that reads what files hold.
     fn content_analyser(&self) -> Option<&'static dyn portcullis_image::Analyser> {
         use portcullis_rules::subject::{packages::PackageAnalyser, secrets::SecretAnalyser};
         static SECRETS: SecretAnalyser = SecretAnalyser;

@@ -59,6 +59,7 @@ pub fn from_dockerfile(
         secrets_skipped: Vec::new(),
         packages: None,
         package_notes: Vec::new(),
+        licenses: Default::default(),
     };
     let final_stage = subject.final_stage();
     let from = from_steps[final_stage];

@@ -282,6 +282,7 @@ pub fn from_image_masked(image: Image, config_secrets: Vec<super::secrets::Secre
         secrets_skipped: skipped,
         packages,
         package_notes: package_notes.unwrap_or_default(),
+        licenses: Default::default(),
     }
 }
 

@@ -51,6 +51,7 @@ pub fn from_lxd(image: LxdImage) -> Subject {
         secrets: found,
         packages,
         package_notes: package_notes.unwrap_or_default(),
+        licenses: Default::default(),
         image: Some(Arc::new(ImageFacts {
             diff_ids: vec![fingerprint],
             layer_history: vec![None],

@@ -255,6 +255,9 @@ pub struct Subject {
     pub packages: Option<portcullis_packages::Inventory>,
     /// Evidence files the catalogers could not read whole (what and why).
     pub package_notes: Vec<portcullis_packages::merge::ReadNote>,
+    /// The policy file's license lists (the CLI sets them before the rules
+    /// run).
+    pub licenses: packages::LicenseLists,
 }
 
 impl Subject {

@@ -106,3 +106,16 @@ pub fn read_notes(subject: &crate::Subject) -> Vec<crate::finding::Note> {
         })
         .collect()
 }
+
+/// The policy file's `[licenses]` lists, as the license policies read them
+/// (SPDX identifiers and license family names, validated when the policy
+/// file was read).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LicenseLists {
+    /// Families a package is SQ12401 under.
+    pub warn_families: Vec<String>,
+    /// Licenses a package is SQ12402 under.
+    pub warn: Vec<String>,
+    /// Licenses a package is SQ12403 (high) under.
+    pub restricted: Vec<String>,
+}
