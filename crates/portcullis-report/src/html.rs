@@ -38,6 +38,8 @@ const HISTORY_FULL: usize = 300;
 const MAX_ROWS: usize = 2000;
 /// `created_by` longer than this is folded into a `<details>`.
 const LONG_COMMAND: usize = 240;
+/// At most this many rows of the package table are drawn.
+const MAX_PACKAGE_ROWS: usize = 10_000;
 
 pub fn render_html(report: &Report) -> String {
     let all: Vec<&ReportedFinding> = report.targets.iter().flat_map(|t| &t.findings).collect();
@@ -288,6 +290,8 @@ fn target_section(out: &mut String, i: usize, t: &TargetReport) {
     } else if t.kind != "dockerfile" && t.digest.is_some() {
         out.push_str("<p class=\"muted\">This report has no layer or history details (it was written by a portcullis from before they were recorded).</p>\n");
     }
+
+    packages(out, i, t);
 
     let _ = writeln!(
         out,
@@ -675,6 +679,83 @@ fn command(out: &mut String, created_by: &str) {
             text(created_by)
         );
     }
+}
+
+/// What the image is made of, when the package pass ran: the OS, packages
+/// per type and per introducing layer, and (folded) the table of packages.
+fn packages(out: &mut String, i: usize, t: &TargetReport) {
+    let Some(packages) = &t.packages else {
+        return;
+    };
+    let os =
+        t.os.as_ref()
+            .map(crate::sbom::os_words)
+            .unwrap_or_else(|| "unknown".to_owned());
+    let _ = write!(
+        out,
+        "<h3>Packages</h3>\n<ul class=\"tally packages-summary\" id=\"packages-{i}\"><li>OS <span class=\"os\">{}</span></li><li><span class=\"n\" data-count-packages>{}</span> {}</li>",
+        text(&os),
+        packages.len(),
+        if packages.len() == 1 { "package" } else { "packages" }
+    );
+    let by_type = crate::sbom::per_type_words(packages);
+    if !by_type.is_empty() {
+        let _ = write!(out, "<li class=\"by-type\">{}</li>", text(&by_type));
+    }
+    if let Some(layers) = crate::sbom::per_layer_words(packages) {
+        let _ = write!(out, "<li class=\"by-layer\">by {}</li>", text(&layers));
+    }
+    out.push_str("</ul>\n");
+    if packages.is_empty() {
+        out.push_str("<p class=\"empty\">No packages found.</p>\n");
+        return;
+    }
+    let shown = packages.len().min(MAX_PACKAGE_ROWS);
+    let _ = writeln!(
+        out,
+        "<details class=\"packages\"><summary>Package list ({}{})</summary>",
+        packages.len(),
+        if shown < packages.len() {
+            format!(", the first {shown} shown")
+        } else {
+            String::new()
+        }
+    );
+    out.push_str("<table class=\"grid\">\n<thead><tr><th>type</th><th>name</th><th>version</th><th>license</th><th class=\"num\">layer</th><th>evidence</th></tr></thead>\n<tbody>\n");
+    for p in packages.iter().take(shown) {
+        let license = match (&p.license_expression, p.licenses.is_empty()) {
+            (Some(e), _) => text(e),
+            (None, false) => text(&p.licenses.join("; ")),
+            (None, true) => "<span class=\"muted\">unknown</span>".to_owned(),
+        };
+        let layer = p
+            .layer
+            .map(|l| l.to_string())
+            .unwrap_or_else(|| "—".to_owned());
+        let evidence: Vec<String> = p
+            .evidence
+            .iter()
+            .map(|e| format!("<code>{}</code>", text(&e.path)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "<tr data-purl=\"{}\"><td>{}</td><td>{}</td><td><code>{}</code></td><td>{license}</td><td class=\"num\">{layer}</td><td>{}</td></tr>",
+            text(&p.purl),
+            p.ecosystem,
+            text(&crate::sbom::full_name(p)),
+            text(&p.version),
+            evidence.join("<br>")
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
+    if shown < packages.len() {
+        let _ = writeln!(
+            out,
+            "<p class=\"muted\">{} more packages not shown: the JSON, CycloneDX and SPDX reports have every one.</p>",
+            packages.len() - shown
+        );
+    }
+    out.push_str("</details>\n");
 }
 
 fn notes(out: &mut String, t: &TargetReport) {

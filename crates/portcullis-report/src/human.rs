@@ -76,6 +76,7 @@ fn render_target(out: &mut String, target: &TargetReport, paint: &Paint, with_co
     if let Some(lxd) = &target.lxd {
         render_lxd(out, target, lxd);
     }
+    render_packages(out, target);
     if target.findings.is_empty() {
         let checked = target
             .policies
@@ -151,6 +152,33 @@ fn render_lxd(out: &mut String, target: &TargetReport, lxd: &portcullis_policy::
             "  not applicable to a system container image: {}",
             not_applicable.join(", ")
         );
+    }
+}
+
+/// What the image is made of, when the package pass ran: the operating
+/// system, packages per type and per layer that introduced them.
+fn render_packages(out: &mut String, target: &TargetReport) {
+    let Some(packages) = &target.packages else {
+        return;
+    };
+    let os = target
+        .os
+        .as_ref()
+        .map(crate::sbom::os_words)
+        .unwrap_or_else(|| "unknown".to_owned());
+    let _ = writeln!(out, "  OS: {}", printable(&os));
+    if packages.is_empty() {
+        let _ = writeln!(out, "  packages: none found");
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "  packages: {} ({})",
+        packages.len(),
+        crate::sbom::per_type_words(packages)
+    );
+    if let Some(layers) = crate::sbom::per_layer_words(packages) {
+        let _ = writeln!(out, "  packages by layer: {layers}");
     }
 }
 

@@ -2,18 +2,23 @@
 //! findings were found. [`read_json`] goes the other way, so a saved JSON
 //! report can be rendered again in any format (`portcullis convert`).
 
+mod cyclonedx;
 mod html;
 mod human;
 mod junit;
 mod markdown;
 mod sarif;
+mod sbom;
+mod spdx;
 
+pub use cyclonedx::render_cyclonedx;
 pub use html::render_html;
 pub use human::{printable, render_human, HumanOptions};
 pub use junit::render_junit;
 pub use markdown::{render_markdown, MarkdownLimits};
 use portcullis_policy::{Report, SCHEMA_VERSION};
 pub use sarif::render_sarif;
+pub use spdx::render_spdx;
 
 /// The project's home, from Cargo.toml: rule help links point into its docs.
 pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
