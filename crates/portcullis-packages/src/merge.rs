@@ -194,7 +194,7 @@ pub fn inventory(
             continue;
         };
         let ecosystem = k.0;
-        let purl = purl_of(&p, os.as_ref()); // INTEGRATION: crate::purl::purl once it lands
+        let purl = crate::purl::purl(&p, os.as_ref());
         let n = ids.entry(purl.clone()).or_insert(0);
         *n += 1;
         let id = if *n == 1 {
@@ -249,22 +249,261 @@ fn introduced_at(versions: &[(usize, &Found)], k: &Key) -> usize {
 
 /// Which OS file wins: `os-release` over the distributions' own files.
 fn os_rank(path: &str) -> u8 {
-    match path {
-        "etc/os-release" => 0,
-        "usr/lib/os-release" => 1,
-        _ => 2,
-    }
+    crate::os::precedence(path).unwrap_or(u8::MAX)
 }
 
-// INTEGRATION placeholders until purl.rs and license.rs land (same session).
-fn purl_of(p: &Package, _os: Option<&Os>) -> String {
-    format!(
-        "pkg:{}/{}@{}",
-        p.ecosystem.map_or("generic", |e| e.purl_type()),
-        p.name,
-        p.version
-    )
-}
+// INTEGRATION placeholder until license.rs lands (same session).
 fn expression_of(_raw: &[String], _ecosystem: Ecosystem) -> Option<String> {
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Attachment, SourcePackage};
+
+    fn deb(name: &str, version: &str) -> Package {
+        Package {
+            ecosystem: Some(Ecosystem::Deb),
+            name: name.into(),
+            version: version.into(),
+            arch: Some("amd64".into()),
+            source: Some(SourcePackage {
+                name: name.into(),
+                version: None,
+            }),
+            ..Package::default()
+        }
+    }
+
+    fn lang(ecosystem: Ecosystem, name: &str, version: &str) -> Package {
+        Package {
+            ecosystem: Some(ecosystem),
+            name: name.into(),
+            version: version.into(),
+            ..Package::default()
+        }
+    }
+
+    fn file(path: &str, packages: Vec<Package>) -> LayerFile {
+        LayerFile {
+            path: path.into(),
+            found: Found {
+                packages,
+                ..Found::default()
+            },
+        }
+    }
+
+    /// (type, name, version, layer, evidence paths) of each package.
+    fn summary(inventory: &Inventory) -> Vec<(String, String, String, usize, Vec<String>)> {
+        inventory
+            .packages
+            .iter()
+            .map(|p| {
+                (
+                    p.ecosystem.to_string(),
+                    p.name.clone(),
+                    p.version.clone(),
+                    p.layer.unwrap_or(usize::MAX),
+                    p.evidence
+                        .iter()
+                        .map(|e| format!("{}@{}", e.path, e.layer))
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+
+    const STATUS: &str = "var/lib/dpkg/status";
+
+    #[test]
+    fn a_package_is_introduced_by_the_first_layer_that_lists_it_at_its_version() {
+        let l0 = vec![file(
+            STATUS,
+            vec![deb("bash", "5.2-1"), deb("curl", "7.88-1")],
+        )];
+        // Layer 1 upgrades curl and adds jq; layer 2 removes jq again and
+        // rewrites the database without other change.
+        let l1 = vec![file(
+            STATUS,
+            vec![
+                deb("bash", "5.2-1"),
+                deb("curl", "7.88-2"),
+                deb("jq", "1.6-2"),
+            ],
+        )];
+        let l2 = vec![file(
+            STATUS,
+            vec![deb("bash", "5.2-1"), deb("curl", "7.88-2")],
+        )];
+        let layers: Vec<&[LayerFile]> = vec![&l0, &l1, &l2];
+        let (inventory, notes) = inventory(&layers, &|p, l| p == STATUS && l == 2);
+        assert!(notes.is_empty());
+        let ev = vec![format!("/{STATUS}@2")];
+        assert_eq!(
+            summary(&inventory),
+            [
+                ("deb".into(), "bash".into(), "5.2-1".into(), 0, ev.clone()),
+                ("deb".into(), "curl".into(), "7.88-2".into(), 1, ev),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_package_reinstalled_after_a_removal_is_introduced_by_the_reinstall() {
+        let l0 = vec![file(STATUS, vec![deb("jq", "1.6-2")])];
+        let l1 = vec![file(STATUS, vec![])];
+        let l2 = vec![file(STATUS, vec![deb("jq", "1.6-2")])];
+        let layers: Vec<&[LayerFile]> = vec![&l0, &l1, &l2];
+        let (inventory, _) = inventory(&layers, &|_, l| l == 2);
+        assert_eq!(inventory.packages.len(), 1);
+        assert_eq!(inventory.packages[0].layer, Some(2));
+    }
+
+    #[test]
+    fn evidence_the_final_filesystem_no_longer_shows_lists_nothing() {
+        let meta = "usr/lib/python3/site-packages/six-1.16.0.dist-info/METADATA";
+        let l0 = vec![file(meta, vec![lang(Ecosystem::Pypi, "six", "1.16.0")])];
+        let l1: Vec<LayerFile> = Vec::new(); // `pip uninstall six` deleted it
+        let layers: Vec<&[LayerFile]> = vec![&l0, &l1];
+        let (inventory, _) = inventory(&layers, &|_, _| false);
+        assert!(inventory.packages.is_empty());
+    }
+
+    #[test]
+    fn the_same_package_in_two_places_is_one_package_with_both_evidences() {
+        let a = "app/node_modules/ms/package.json";
+        let b = "app/node_modules/debug/node_modules/ms/package.json";
+        let l0 = vec![
+            file(a, vec![lang(Ecosystem::Npm, "ms", "2.1.3")]),
+            file(b, vec![lang(Ecosystem::Npm, "ms", "2.1.3")]),
+        ];
+        let l1 = vec![file(
+            "srv/node_modules/ms/package.json",
+            vec![lang(Ecosystem::Npm, "ms", "2.0.0")],
+        )];
+        let layers: Vec<&[LayerFile]> = vec![&l0, &l1];
+        let (inventory, _) = inventory(&layers, &|_, _| true);
+        assert_eq!(
+            summary(&inventory),
+            [
+                (
+                    "npm".into(),
+                    "ms".into(),
+                    "2.0.0".into(),
+                    1,
+                    vec!["/srv/node_modules/ms/package.json@1".into()]
+                ),
+                (
+                    "npm".into(),
+                    "ms".into(),
+                    "2.1.3".into(),
+                    0,
+                    vec![format!("/{b}@0"), format!("/{a}@0")]
+                ),
+            ]
+        );
+        assert_eq!(inventory.packages[0].id, "pkg:npm/ms@2.0.0");
+    }
+
+    #[test]
+    fn a_language_package_an_os_package_installed_is_that_os_package() {
+        let meta = "usr/lib/python3/dist-packages/six-1.16.0.egg-info/PKG-INFO";
+        let l0 = vec![
+            file(STATUS, vec![deb("python3-six", "1.16.0-4")]),
+            LayerFile {
+                path: "var/lib/dpkg/info/python3-six.list".into(),
+                found: Found {
+                    attachments: vec![Attachment {
+                        ecosystem: Ecosystem::Deb,
+                        name: "python3-six".into(),
+                        arch: None,
+                        kind: AttachmentKind::Files(vec![
+                            "usr/lib/python3/dist-packages/six.py".into(),
+                            meta.into(),
+                        ]),
+                    }],
+                    ..Found::default()
+                },
+            },
+            file(meta, vec![lang(Ecosystem::Pypi, "six", "1.16.0")]),
+        ];
+        let layers: Vec<&[LayerFile]> = vec![&l0];
+        let (inventory, _) = inventory(&layers, &|_, _| true);
+        assert_eq!(
+            summary(&inventory),
+            [(
+                "deb".into(),
+                "python3-six".into(),
+                "1.16.0-4".into(),
+                0,
+                vec![format!("/{STATUS}@0"), format!("/{meta}@0")]
+            )]
+        );
+        assert_eq!(inventory.packages[0].arch.as_deref(), Some("amd64"));
+    }
+
+    #[test]
+    fn licenses_from_copyright_files_join_their_package_and_notes_are_kept() {
+        let l0 = vec![
+            file(STATUS, vec![deb("bash", "5.2-1")]),
+            LayerFile {
+                path: "usr/share/doc/bash/copyright".into(),
+                found: Found {
+                    attachments: vec![Attachment {
+                        ecosystem: Ecosystem::Deb,
+                        name: "bash".into(),
+                        arch: None,
+                        kind: AttachmentKind::Licenses(vec!["GPL-3+".into()]),
+                    }],
+                    ..Found::default()
+                },
+            },
+            LayerFile {
+                path: "var/lib/rpm/rpmdb.sqlite".into(),
+                found: Found {
+                    notes: vec!["page 7 points back to page 3 (a loop)".into()],
+                    ..Found::default()
+                },
+            },
+        ];
+        let layers: Vec<&[LayerFile]> = vec![&l0];
+        let (inventory, notes) = inventory(&layers, &|_, _| true);
+        assert_eq!(inventory.packages[0].licenses, ["GPL-3+"]);
+        assert_eq!(
+            notes,
+            [ReadNote {
+                layer: 0,
+                path: "var/lib/rpm/rpmdb.sqlite".into(),
+                message: "page 7 points back to page 3 (a loop)".into(),
+            }]
+        );
+    }
+
+    #[test]
+    fn os_release_wins_over_the_distributions_own_file() {
+        let os = |id: &str, v: &str| LayerFile {
+            path: String::new(),
+            found: Found {
+                os: Some(Os {
+                    id: id.into(),
+                    version_id: Some(v.into()),
+                    ..Os::default()
+                }),
+                ..Found::default()
+            },
+        };
+        let mut a = os("debian", "12.5");
+        a.path = "etc/debian_version".into();
+        let mut b = os("debian", "12");
+        b.path = "usr/lib/os-release".into();
+        let l0 = vec![a, b];
+        let layers: Vec<&[LayerFile]> = vec![&l0];
+        let (inventory, _) = inventory(&layers, &|_, _| true);
+        assert_eq!(
+            inventory.os.and_then(|o| o.version_id).as_deref(),
+            Some("12")
+        );
+    }
 }
