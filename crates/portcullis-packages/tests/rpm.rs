@@ -438,11 +438,11 @@ fn ndb_with_lying_slots_and_a_bad_checksum() {
     two[32..48].copy_from_slice(&slot3);
     let found = rpm::parse("var/lib/rpm/Packages.db", &two);
     let index = le32(&slot3, 4);
-    let block = le32(&slot3, 8);
+    let (block, count) = (le32(&slot3, 8), le32(&slot3, 12));
     assert_eq!(
         found.notes,
         [format!(
-            "package {index}: block {block} is named by two slots"
+            "package {index}: its blocks {block}+{count} overlap another package's"
         )]
     );
     // Slot 2 held a package (the key was imported last): it is the one lost.
@@ -517,4 +517,141 @@ fn source_rpm_names() {
     assert_eq!(source_rpm("one-dash.src.rpm"), None);
     assert_eq!(source_rpm("-1-2.src.rpm"), None);
     assert_eq!(source_rpm("a--2.src.rpm"), None);
+}
+
+/// A header blob made by hand: (tag, type, count, data) entries, INT32 data
+/// aligned to 4 as rpm aligns it.
+fn blob(entries: &[(u32, u32, u32, Vec<u8>)]) -> Vec<u8> {
+    let mut data = Vec::new();
+    let mut index = Vec::new();
+    for (tag, kind, count, bytes) in entries {
+        if *kind == 4 {
+            while data.len() % 4 != 0 {
+                data.push(0);
+            }
+        }
+        index.extend_from_slice(&tag.to_be_bytes());
+        index.extend_from_slice(&kind.to_be_bytes());
+        index.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        index.extend_from_slice(&count.to_be_bytes());
+        data.extend_from_slice(bytes);
+    }
+    let mut out = Vec::new();
+    out.extend_from_slice(&(entries.len() as u32).to_be_bytes());
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    out.extend_from_slice(&index);
+    out.extend_from_slice(&data);
+    out
+}
+
+fn s(v: &str) -> Vec<u8> {
+    let mut b = v.as_bytes().to_vec();
+    b.push(0);
+    b
+}
+
+#[test]
+fn hand_made_headers() {
+    use portcullis_packages::rpm::header::package;
+    let mut budget = usize::MAX;
+    // Old-style FILENAMES, an explicit epoch 0 (kept: the header has one).
+    let b = blob(&[
+        (1000, 6, 1, s("old")),
+        (1001, 6, 1, s("1.0")),
+        (1002, 6, 1, s("2")),
+        (1003, 4, 1, 0u32.to_be_bytes().to_vec()),
+        (1027, 8, 2, [s("/etc/old.conf"), s("/usr/bin/old")].concat()),
+    ]);
+    let p = package(&b, &mut budget).unwrap().unwrap();
+    assert_eq!(p.version, "0:1.0-2");
+    assert_eq!(p.files, ["etc/old.conf", "usr/bin/old"]);
+    assert_eq!((p.arch, p.source, p.licenses.len()), (None, None, 0));
+    // gpg-pubkey is skipped.
+    let b = blob(&[(1000, 6, 1, s("gpg-pubkey")), (1001, 6, 1, s("abc"))]);
+    assert_eq!(package(&b, &mut budget), Ok(None));
+    // Lies: a count beyond the data, an offset beyond it, a NAME of the
+    // wrong type, an index longer than the blob.
+    let b = blob(&[(1000, 6, 1, s("liar")), (1117, 8, 1 << 30, s("x"))]);
+    assert_eq!(
+        package(&b, &mut budget).unwrap().unwrap().files,
+        Vec::<String>::new()
+    );
+    let mut b = blob(&[(1000, 6, 1, s("liar"))]);
+    b[8 + 8..8 + 12].copy_from_slice(&u32::MAX.to_be_bytes());
+    assert_eq!(
+        package(&b, &mut budget),
+        Err("a header without a NAME".to_owned())
+    );
+    let b = blob(&[(1000, 4, 1, 7u32.to_be_bytes().to_vec())]);
+    assert_eq!(
+        package(&b, &mut budget),
+        Err("a header without a NAME".to_owned())
+    );
+    let mut b = blob(&[(1000, 6, 1, s("cut"))]);
+    b[0..4].copy_from_slice(&1000u32.to_be_bytes());
+    assert_eq!(
+        package(&b, &mut budget),
+        Err(format!(
+            "a header claims {} bytes but holds {} (truncated)",
+            8 + 16000 + 4,
+            b.len()
+        ))
+    );
+    for cut in 0..b.len() {
+        assert!(package(&b[..cut], &mut budget).is_err(), "cut at {cut}");
+    }
+}
+
+#[test]
+fn a_header_whose_file_list_would_explode_is_cut() {
+    use portcullis_packages::rpm::{files_budget, header::package};
+    // 100 000 empty base names, each in the one directory of 60 000 bytes:
+    // 6 GB of paths from a header of 460 KB.
+    let n = 100_000u32;
+    let dir = format!("/{}/", "d".repeat(60_000));
+    let b = blob(&[
+        (1000, 6, 1, s("bomb")),
+        (1116, 4, n, vec![0; 4 * n as usize]),
+        (1117, 8, n, vec![0; n as usize]),
+        (1118, 8, 1, s(&dir)),
+    ]);
+    let mut budget = files_budget(b.len());
+    let start = budget;
+    let p = package(&b, &mut budget).unwrap().unwrap();
+    let total: usize = p.files.iter().map(String::len).sum();
+    assert!(total <= start, "{total} > {start}");
+    assert_eq!(p.files.len(), start / (dir.len() - 1));
+    assert_eq!(budget, 0);
+}
+
+#[test]
+fn sqlite_cells_sharing_their_bytes_stop_the_walk() {
+    let mut db = xz("rpmdb.sqlite.xz");
+    let size = sqlite_page_size(&db);
+    let root = packages_root(&db);
+    let r = (root as usize - 1) * size;
+    let be16 = |db: &[u8], at: usize| usize::from(u16::from_be_bytes([db[at], db[at + 1]]));
+    // The first leaf under the root: every slot of its cell pointer array
+    // up to its content area made to point at its first cell.
+    let first_cell = be16(&db, r + 12);
+    let leaf = u32::from_be_bytes(db[r + first_cell..r + first_cell + 4].try_into().unwrap());
+    let page = (leaf as usize - 1) * size;
+    assert_eq!(db[page], 0x0d);
+    let content = be16(&db, page + 5);
+    let cells = (content - 8) / 2;
+    let cell0 = [db[page + 8], db[page + 9]];
+    for i in 0..cells {
+        db[page + 8 + 2 * i..page + 10 + 2 * i].copy_from_slice(&cell0);
+    }
+    db[page + 3..page + 5].copy_from_slice(&(cells as u16).to_be_bytes());
+    let found = rpm::parse("var/lib/rpm/rpmdb.sqlite", &db);
+    assert!(cells > 500, "{cells}");
+    assert!(
+        found.notes.len() == 1
+            && found.notes[0]
+                .ends_with("cells share their bytes (more copied than twice the file): stopped"),
+        "{:?}",
+        found.notes
+    );
+    assert!(found.packages.len() < cells);
 }

@@ -160,7 +160,7 @@ impl<'a> Db<'a> {
 
 /// Every rpm header in a Berkeley DB hash `Packages` file: the data of each
 /// key/data pair whose key is a non-zero 4-byte header number.
-pub fn headers(bytes: &[u8], notes: &mut Notes, emit: &mut dyn FnMut(&[u8])) {
+pub fn headers(bytes: &[u8], notes: &mut Notes, emit: &mut dyn FnMut(&[u8]) -> bool) {
     let Some((m, big_endian)) = magic(bytes) else {
         notes.push("not a Berkeley DB file".to_owned());
         return;
@@ -239,7 +239,6 @@ pub fn headers(bytes: &[u8], notes: &mut Notes, emit: &mut dyn FnMut(&[u8])) {
     } else {
         max_bucket + 1
     };
-    let mut keybuf = Vec::new();
     let mut databuf = Vec::new();
     for bucket in 0..buckets {
         let log = usize::BITS - bucket.leading_zeros();
@@ -299,21 +298,22 @@ pub fn headers(bytes: &[u8], notes: &mut Notes, emit: &mut dyn FnMut(&[u8])) {
                     notes.push(format!("page {n}: item {} is out of place", 2 * pair));
                     continue;
                 };
-                let key = match db.item(k, &mut keybuf) {
-                    Ok(key) => key.to_vec(),
-                    Err(e) => {
-                        notes.push(format!("page {n}: a key: {e}"));
-                        continue;
-                    }
+                // rpm's keys are 4-byte header numbers, always in place;
+                // key 0 (when present) holds a counter, not a header.
+                let number = match k {
+                    [H_KEYDATA, key @ ..] if key.len() == 4 => db.u32_at(key, 0),
+                    _ => None,
                 };
-                // rpm's key 0 (when present) holds a counter, not a header.
-                let number = db.u32_at(&key, 0);
-                if key.len() != 4 || number == Some(0) {
+                let Some(number) = number.filter(|&n| n != 0) else {
                     continue;
-                }
+                };
                 match db.item(d, &mut databuf) {
-                    Ok(data) => emit(data),
-                    Err(e) => notes.push(format!("page {n}: header {}: {e}", number.unwrap_or(0))),
+                    Ok(data) => {
+                        if !emit(data) {
+                            return;
+                        }
+                    }
+                    Err(e) => notes.push(format!("page {n}: header {number}: {e}")),
                 }
             }
             match db.u32_at(page, 16) {

@@ -171,8 +171,11 @@ fn cstr(data: &[u8], at: usize) -> Option<(String, usize)> {
 
 /// The package a header describes: `Ok(None)` for a `gpg-pubkey`
 /// pseudo-package (skipped on purpose), `Err` for a header that cannot be
-/// read (the note says why).
-pub fn package(blob: &[u8]) -> Result<Option<Package>, String> {
+/// read (the note says why). `budget`: the bytes of file paths still to be
+/// kept (a hostile header can make a few bytes of base names with long
+/// directory names into far more path bytes); each path taken from it, the
+/// list cut when it runs out.
+pub fn package(blob: &[u8], budget: &mut usize) -> Result<Option<Package>, String> {
     let h = Header::parse(blob)?;
     let name = h
         .string(TAG_NAME)
@@ -199,7 +202,7 @@ pub fn package(blob: &[u8]) -> Result<Option<Package>, String> {
         arch: h.string(TAG_ARCH).filter(|a| !a.is_empty()),
         licenses: h.string(TAG_LICENSE).into_iter().collect(),
         source,
-        files: files(&h),
+        files: files(&h, budget),
         ..Package::default()
     }))
 }
@@ -228,26 +231,40 @@ pub fn source_rpm(s: &str) -> Option<SourcePackage> {
 /// The file list: DIRNAMES[DIRINDEXES[i]] + BASENAMES[i] (rpm ≥ 4.0's
 /// compressed file names), else the old FILENAMES; normalised (no leading
 /// `/`). An index past the directory list drops that file.
-fn files(h: &Header<'_>) -> Vec<String> {
+fn files(h: &Header<'_>, budget: &mut usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut keep = |dir: &str, base: &str| {
+        let dir = dir.trim_start_matches('/');
+        let base = if dir.is_empty() {
+            base.trim_start_matches('/')
+        } else {
+            base
+        };
+        let len = dir.len() + base.len();
+        if len > *budget {
+            *budget = 0;
+            return false;
+        }
+        *budget -= len;
+        out.push(format!("{dir}{base}"));
+        true
+    };
     if let Some(basenames) = h.strings(TAG_BASENAMES) {
         let dirnames = h.strings(TAG_DIRNAMES).unwrap_or_default();
         let indexes = h.int32s(TAG_DIRINDEXES).unwrap_or_default();
-        return basenames
-            .iter()
-            .zip(indexes.iter())
-            .filter_map(|(base, &i)| {
-                let dir = dirnames.get(i as usize)?;
-                Some(normalise(&format!("{dir}{base}")))
-            })
-            .collect();
+        for (base, &i) in basenames.iter().zip(indexes.iter()) {
+            if let Some(dir) = dirnames.get(i as usize) {
+                if !keep(dir, base) {
+                    break;
+                }
+            }
+        }
+    } else {
+        for f in h.strings(TAG_OLDFILENAMES).unwrap_or_default() {
+            if !keep("", &f) {
+                break;
+            }
+        }
     }
-    h.strings(TAG_OLDFILENAMES)
-        .unwrap_or_default()
-        .iter()
-        .map(|f| normalise(f))
-        .collect()
-}
-
-fn normalise(path: &str) -> String {
-    path.trim_start_matches('/').to_owned()
+    out
 }

@@ -17,7 +17,7 @@
 //!
 //! The blob is the header, as in the other two formats.
 
-use super::{Notes, PageSet};
+use super::Notes;
 
 pub const MAGIC: &[u8] = b"RpmP";
 const SLOT_MAGIC: &[u8] = b"Slot";
@@ -49,7 +49,7 @@ fn adler32(bytes: &[u8]) -> u32 {
 }
 
 /// Every rpm header in an ndb `Packages.db`, in slot order.
-pub fn headers(bytes: &[u8], notes: &mut Notes, emit: &mut dyn FnMut(&[u8])) {
+pub fn headers(bytes: &[u8], notes: &mut Notes, emit: &mut dyn FnMut(&[u8]) -> bool) {
     if !bytes.starts_with(MAGIC) || bytes.len() < 32 {
         notes.push("not an ndb Packages.db".to_owned());
         return;
@@ -79,9 +79,10 @@ pub fn headers(bytes: &[u8], notes: &mut Notes, emit: &mut dyn FnMut(&[u8])) {
     let slot_end = slot_end.min(bytes.len() / SLOT * SLOT);
     let first_block = slot_pages.saturating_mul(PAGE / BLOCK);
     let blocks = bytes.len() / BLOCK;
-    // A blob starts at one block only once: two slots naming the same
-    // blocks are a corrupt (or hostile) store multiplying the work.
-    let mut seen = PageSet::new(blocks);
+    // Slots in order of their blocks: blobs do not overlap in a store rpm
+    // wrote; one that does (two slots naming the same blocks, or a blob
+    // inside another) is refused, so no byte is read twice.
+    let mut slots = Vec::new();
     let mut bad_slots = 0usize;
     for at in (32..slot_end).step_by(SLOT) {
         let Some(slot) = bytes.get(at..at + SLOT) else {
@@ -106,19 +107,29 @@ pub fn headers(bytes: &[u8], notes: &mut Notes, emit: &mut dyn FnMut(&[u8])) {
             ));
             continue;
         }
-        if !seen.insert(offset) {
-            notes.push(format!(
-                "package {index}: block {offset} is named by two slots"
-            ));
-            continue;
-        }
-        match blob(bytes, index, offset, count) {
-            Ok(b) => emit(b),
-            Err(e) => notes.push(format!("package {index}: {e}")),
-        }
+        slots.push((offset, count, index));
     }
     if bad_slots > 0 {
         notes.push(format!("{bad_slots} slots lack their magic"));
+    }
+    slots.sort_unstable();
+    let mut end = 0usize;
+    for (offset, count, index) in slots {
+        if offset < end {
+            notes.push(format!(
+                "package {index}: its blocks {offset}+{count} overlap another package's"
+            ));
+            continue;
+        }
+        end = offset + count;
+        match blob(bytes, index, offset, count) {
+            Ok(b) => {
+                if !emit(b) {
+                    return;
+                }
+            }
+            Err(e) => notes.push(format!("package {index}: {e}")),
+        }
     }
 }
 

@@ -134,6 +134,12 @@ pub struct Db<'a> {
     /// to one payload, so a page read twice is a loop or a chain shared by
     /// cells (a hostile file multiplying the work).
     overflow_seen: PageSet,
+    /// Payload bytes still to be copied from cells' local parts, all walks
+    /// together: twice the file (each byte of a legitimate file is one
+    /// cell's, once); cells sharing bytes stop the walk when it runs out.
+    copy_budget: usize,
+    /// A walk stopped for good (the budget ran out, or the consumer said so).
+    stopped: bool,
 }
 
 impl<'a> Db<'a> {
@@ -184,6 +190,8 @@ impl<'a> Db<'a> {
             usable,
             pages,
             overflow_seen: PageSet::new(pages + 1),
+            copy_budget: bytes.len().saturating_mul(2),
+            stopped: false,
         })
     }
 
@@ -201,15 +209,23 @@ impl<'a> Db<'a> {
     }
 
     /// Every row of the table b-tree rooted at `root`, in rowid order:
-    /// `each(rowid, payload)`. Problems are notes; the walk goes on with
-    /// what it can reach.
-    pub fn table(&mut self, root: u32, notes: &mut Notes, each: &mut dyn FnMut(i64, &[u8])) {
+    /// `each(rowid, payload)`, which returns `false` to stop. Problems are
+    /// notes; the walk goes on with what it can reach.
+    pub fn table(
+        &mut self,
+        root: u32,
+        notes: &mut Notes,
+        each: &mut dyn FnMut(i64, &[u8]) -> bool,
+    ) {
         let mut seen = PageSet::new(self.pages + 1);
         // (page, depth), depth-first, children pushed in reverse so that
         // rows come out in order.
         let mut stack = vec![(root, 0usize)];
         let mut payload = Vec::new();
         while let Some((n, depth)) = stack.pop() {
+            if self.stopped {
+                return;
+            }
             let Some(page) = self.page(n) else {
                 notes.push(format!(
                     "b-tree page {n} is outside the file's {} pages",
@@ -265,8 +281,15 @@ impl<'a> Db<'a> {
                     continue;
                 };
                 match self.leaf_cell(cell, &mut payload) {
-                    Ok(rowid) => each(rowid, &payload),
+                    Ok(rowid) => {
+                        if !each(rowid, &payload) {
+                            self.stopped = true;
+                        }
+                    }
                     Err(e) => notes.push(format!("page {n}, cell {i}: {e}")),
+                }
+                if self.stopped {
+                    return;
                 }
             }
         }
@@ -296,6 +319,13 @@ impl<'a> Db<'a> {
                 m
             }
         };
+        if local > self.copy_budget {
+            self.stopped = true;
+            return Err(
+                "cells share their bytes (more copied than twice the file): stopped".to_owned(),
+            );
+        }
+        self.copy_budget -= local;
         out.extend_from_slice(cell.get(start..start + local).ok_or_else(bad)?);
         if local == p {
             return Ok(rowid as i64);
@@ -327,10 +357,9 @@ impl<'a> Db<'a> {
 pub fn find_table(db: &mut Db<'_>, name: &str, notes: &mut Notes) -> Option<(u32, String)> {
     let mut found = None;
     db.table(1, notes, &mut |_, payload| {
-        if found.is_some() {
-            return;
-        }
-        let Some(cols) = record(payload) else { return };
+        let Some(cols) = record(payload) else {
+            return true;
+        };
         if let (Some(Value::Text(b"table")), Some(Value::Text(n)), Some(Value::Int(root))) =
             (cols.first(), cols.get(1), cols.get(3))
         {
@@ -341,9 +370,11 @@ pub fn find_table(db: &mut Db<'_>, name: &str, notes: &mut Notes) -> Option<(u32
                 };
                 if let Ok(root) = u32::try_from(*root) {
                     found = Some((root, sql));
+                    return false;
                 }
             }
         }
+        true
     });
     found
 }
@@ -393,11 +424,14 @@ pub fn column_index(sql: &str, column: &str) -> Option<usize> {
 
 /// Every rpm header in an `rpmdb.sqlite`: the `blob` column of the
 /// `Packages` table.
-pub fn headers(bytes: &[u8], notes: &mut Notes, emit: &mut dyn FnMut(&[u8])) {
+pub fn headers(bytes: &[u8], notes: &mut Notes, emit: &mut dyn FnMut(&[u8]) -> bool) {
     let Some(mut db) = Db::open(bytes, notes) else {
         return;
     };
-    let Some((root, sql)) = find_table(&mut db, "Packages", notes) else {
+    let found = find_table(&mut db, "Packages", notes);
+    // Finding the table stops the schema's walk on purpose: go on.
+    db.stopped = false;
+    let Some((root, sql)) = found else {
         notes.push("the SQLite database has no Packages table".to_owned());
         return;
     };
@@ -406,9 +440,15 @@ pub fn headers(bytes: &[u8], notes: &mut Notes, emit: &mut dyn FnMut(&[u8])) {
     db.table(root, notes, &mut |_, payload| match record(payload) {
         Some(cols) => match cols.get(column) {
             Some(Value::Blob(b)) => emit(b),
-            _ => bad_rows += 1,
+            _ => {
+                bad_rows += 1;
+                true
+            }
         },
-        None => bad_rows += 1,
+        None => {
+            bad_rows += 1;
+            true
+        }
     });
     if bad_rows > 0 {
         notes.push(format!(
