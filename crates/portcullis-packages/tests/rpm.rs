@@ -112,7 +112,7 @@ fn sqlite_database_made_by_rpm() {
 
 #[test]
 fn berkeley_db_hash_made_by_db5_3_load() {
-    for name in ["Packages.xz", "Packages-512.xz"] {
+    for name in ["Packages.xz", "Packages-512.xz", "Packages-be.xz"] {
         let db = xz(name);
         assert_eq!(rpm::sniff(&db), Some(rpm::Format::BerkeleyDb), "{name}");
         let found = rpm::parse("var/lib/rpm/Packages", &db);
@@ -169,6 +169,7 @@ fn truncated_databases_end_in_notes() {
         ("rpmdb.sqlite.xz", "var/lib/rpm/rpmdb.sqlite"),
         ("Packages.xz", "var/lib/rpm/Packages"),
         ("Packages-512.xz", "var/lib/rpm/Packages"),
+        ("Packages-be.xz", "var/lib/rpm/Packages"),
         ("Packages.db.xz", "var/lib/rpm/Packages.db"),
     ] {
         let db = xz(name);
@@ -201,6 +202,7 @@ fn mutated_databases_never_panic() {
         "rpmdb.sqlite.xz",
         "Packages.xz",
         "Packages-512.xz",
+        "Packages-be.xz",
         "Packages.db.xz",
     ] {
         let db = xz(name);

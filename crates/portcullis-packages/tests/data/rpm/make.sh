@@ -18,6 +18,8 @@
 #                     read-write bdb backend any more, so this is the genuine
 #                     file format from the genuine library, then read back by
 #                     rpm's own read-only backend (_db_backend bdb_ro)
+#   Packages-512.xz, Packages-be.xz: the same with 512-byte pages (one
+#                     bucket per key), and big-endian (as an s390x wrote it)
 #   Packages.db.xz    an ndb database, written by rpm itself
 #                     (rpmdb --rebuilddb with _db_backend ndb). Debian's rpm
 #                     is built without ndb, so this needs an rpm built from
@@ -101,6 +103,15 @@ db5.3_stat -d "$ROOT/bdb512/Packages" | sed -n '6,14p'
 truth bdb_ro /bdb512 2>/dev/null | cmp - "$HERE/truth-qa.tsv"
 files_qf bdb_ro /bdb512 | cmp - "$HERE/truth-ql.tsv"
 xz -9e -c "$ROOT/bdb512/Packages" > "$HERE/Packages-512.xz"
+# And as a big-endian machine (s390x, old ppc) would have written it: pages
+# in big-endian order (db_lorder=4321), keys big-endian integers.
+sed -e 's/^ \(..\)\(..\)\(..\)\(..\)$/ \4\3\2\1/' "$W/packages.dump" > "$W/packages-be.dump"
+mkdir -p "$ROOT/bdbbe"
+db5.3_load -t hash -c db_lorder=4321 -f "$W/packages-be.dump" "$ROOT/bdbbe/Packages"
+db5.3_stat -d "$ROOT/bdbbe/Packages" | sed -n '2,5p'
+truth bdb_ro /bdbbe 2>/dev/null | cmp - "$HERE/truth-qa.tsv"
+files_qf bdb_ro /bdbbe | cmp - "$HERE/truth-ql.tsv"
+xz -9e -c "$ROOT/bdbbe/Packages" > "$HERE/Packages-be.xz"
 
 # 4. ndb, by an rpm built with it (Debian's rpm source, configured with
 #    --enable-ndb): rpmdb --rebuilddb converts the SQLite database.
