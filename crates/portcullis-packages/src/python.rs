@@ -1,6 +1,7 @@
 //! Python packages installed by pip (or by a distribution's packaging
 //! tools): the core metadata of `*.dist-info/METADATA`,
-//! `*.egg-info/PKG-INFO` and single-file `*.egg-info`, and the `RECORD`
+//! `*.egg-info/PKG-INFO`, single-file `*.egg-info` and an unzipped egg's
+//! `*.egg/EGG-INFO/PKG-INFO`, and the `RECORD`
 //! file list beside a dist-info's METADATA.
 //!
 //! Formats (facts from the PyPA specifications "Core metadata
@@ -22,10 +23,11 @@
 //!   allowed (scripts in `../../../bin`). Each path is resolved against that
 //!   directory and normalised (no leading `/`, `.` and `..` resolved, never
 //!   above the root). It becomes an [`Attachment`] of kind `Files` named by
-//!   the dist-info directory's name part (`charset_normalizer` for
-//!   `charset_normalizer-3.3.2.dist-info`: the escaped form wheels use; the
-//!   join to METADATA's `Name` must compare PEP 503 normalised names, or
-//!   the directory). Read whole up to [`RECORD_CAP`].
+//!   the dist-info directory's name part, PEP 503 normalised
+//!   (`charset-normalizer` for `charset_normalizer-3.3.2.dist-info`: wheels
+//!   escape `-` to `_`, so METADATA's exact `Name` cannot be known from the
+//!   RECORD alone; a join must compare PEP 503 normalised names, best
+//!   within the same dist-info directory). Read whole up to [`RECORD_CAP`].
 //!
 //! `Name` is kept as METADATA writes it; normalisation is the purl's job.
 //! egg-info `installed-files.txt` is not read.
@@ -50,8 +52,10 @@ pub fn cataloger(path: &str, size: u64) -> Option<Box<dyn FileCataloger>> {
         None => ("", path),
     };
     let dir_name = dir.rsplit('/').next().unwrap_or(dir);
+    let parent = dir.rsplit('/').nth(1).unwrap_or_default();
     let is_metadata = (file == "METADATA" && dir_name.ends_with(".dist-info"))
         || (file == "PKG-INFO" && dir_name.ends_with(".egg-info"))
+        || (file == "PKG-INFO" && dir_name == "EGG-INFO" && parent.ends_with(".egg"))
         || (file.ends_with(".egg-info") && file.len() > ".egg-info".len());
     if is_metadata {
         return Some(Box::new(Headers::default()));
@@ -269,11 +273,29 @@ pub fn parse_record(path: &str, bytes: &[u8]) -> Found {
     }
     found.attachments.push(Attachment {
         ecosystem: Ecosystem::Pypi,
-        name: name.to_owned(),
+        name: pep503(name),
         arch: None,
         kind: AttachmentKind::Files(files),
     });
     found
+}
+
+/// A name PEP 503 normalised: lower case, each run of `-`, `_`, `.` one `-`.
+pub fn pep503(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut sep = false;
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            sep = true;
+            continue;
+        }
+        if sep && !out.is_empty() {
+            out.push('-');
+        }
+        sep = false;
+        out.extend(c.to_lowercase());
+    }
+    out
 }
 
 /// The first field of a CSV line (Python's csv module: a field may be
@@ -343,6 +365,7 @@ mod tests {
             "a/b.egg-info/PKG-INFO",
             "usr/lib/python3/dist-packages/pycairo-1.20.1.egg-info",
             "x/six-1.16.0.dist-info/RECORD",
+            "site-packages/foo-1.0-py3.11.egg/EGG-INFO/PKG-INFO",
         ];
         for p in yes {
             assert!(cataloger(p, 10).is_some(), "{p}");
@@ -354,6 +377,7 @@ mod tests {
             "x/PKG-INFO",
             ".egg-info",
             "x/six.dist-info/METADATA/x",
+            "x/EGG-INFO/PKG-INFO",
         ];
         for p in no {
             assert!(cataloger(p, 10).is_none(), "{p}");
@@ -400,6 +424,14 @@ mod tests {
         assert!(parse_metadata(b"\nName: a\nVersion: 1\n")
             .packages
             .is_empty());
+    }
+
+    #[test]
+    fn pep503_names() {
+        assert_eq!(pep503("Charset_Normalizer"), "charset-normalizer");
+        assert_eq!(pep503("zope.interface"), "zope-interface");
+        assert_eq!(pep503("a__-.b"), "a-b");
+        assert_eq!(pep503("PyYAML"), "pyyaml");
     }
 
     #[test]

@@ -152,7 +152,7 @@ fn record_is_what_pip_shows() {
     let mut by_pkg: Vec<(String, BTreeSet<String>)> = Vec::new();
     for line in show.lines() {
         if let Some(n) = line.strip_prefix("Name: ") {
-            by_pkg.push((n.replace('-', "_"), BTreeSet::new()));
+            by_pkg.push((n.to_owned(), BTreeSet::new()));
         } else if let Some(file) = line.strip_prefix("  ") {
             let full = match file.strip_prefix("../../../") {
                 Some(rest) => format!("venv/{rest}"),
@@ -172,6 +172,11 @@ fn record_is_what_pip_shows() {
     }
     assert!(f.attachments.iter().any(|a| matches!(&a.kind, AttachmentKind::Files(v) if v.contains(&"venv/bin/normalizer".to_owned()))));
     assert_eq!(f.attachments.len(), 8);
+    // Each RECORD's attachment is named so that it joins its METADATA's
+    // package by PEP 503 normalised name.
+    let packages: BTreeSet<String> = f.packages.iter().map(|p| python::pep503(&p.name)).collect();
+    let attached: BTreeSet<String> = f.attachments.iter().map(|a| a.name.clone()).collect();
+    assert_eq!(packages, attached);
 }
 
 /// A real METADATA whose body is 100 MiB: only the headers are read.
