@@ -10,10 +10,15 @@
 //!   package the image installed: not read (it is the project, often
 //!   `private` and unversioned).
 //! - The hidden lockfile `node_modules/.package-lock.json` (npm 7 and
-//!   later; lockfile versions 2 and 3): npm's own record of what that
-//!   `node_modules` holds. Each `packages` entry under `node_modules/` that
-//!   is not a link is a package, so each installed package has a second
-//!   evidence (the merge makes them one package). A project's
+//!   later; lockfile versions 2 and 3) is npm's own record of what that
+//!   `node_modules` holds: [`parse_hidden_lock`] reads it (each `packages`
+//!   entry under `node_modules/` that is not a link is a package), but
+//!   [`cataloger`] does not hand it out. Each of its packages has its own
+//!   manifest too, which says more (the lockfile drops the legacy
+//!   `licenses` arrays), and the merge keeps the first evidence by path,
+//!   where `.package-lock.json` sorts before every package folder: as a
+//!   second evidence it would become the primary one and could blank a
+//!   license. It is for a merge that ranks evidence. A project's
 //!   `package-lock.json` outside `node_modules` lists what *would* be
 //!   installed: not read.
 //!
@@ -38,15 +43,13 @@ use crate::model::{Ecosystem, Found, Package};
 /// The largest `package.json` read (large real ones, with big `exports`
 /// maps, are some tens of KiB).
 pub const MANIFEST_CAP: usize = 4 << 20;
-/// The largest hidden lockfile read (about 500 bytes per package).
+/// The largest hidden lockfile [`parse_hidden_lock`] is meant for (about
+/// 500 bytes per package), for a caller that buffers it.
 pub const LOCK_CAP: usize = 32 << 20;
 
 pub fn cataloger(path: &str, size: u64) -> Option<Box<dyn FileCataloger>> {
     let parts: Vec<&str> = path.split('/').collect();
     match parts.as_slice() {
-        [.., "node_modules", ".package-lock.json"] => {
-            Some(Whole::new(path, size, LOCK_CAP, parse_hidden_lock))
-        }
         [.., "node_modules", name, "package.json"] if is_folder_name(name) => {
             Some(Whole::new(path, size, MANIFEST_CAP, parse_manifest))
         }
@@ -238,7 +241,6 @@ mod tests {
             "node_modules/@babel/runtime/package.json",
             "a/node_modules/debug/node_modules/ms/package.json",
             "a/node_modules/@s/x/node_modules/@t/y/package.json",
-            "usr/lib/node_modules/npm/node_modules/.package-lock.json",
         ];
         for p in yes {
             assert!(cataloger(p, 10).is_some(), "{p}");
@@ -254,6 +256,7 @@ mod tests {
             "node_modules/@/x/package.json",
             "app/package-lock.json",
             "node_modules/x/.package-lock.json",
+            "usr/lib/node_modules/npm/node_modules/.package-lock.json",
         ];
         for p in no {
             assert!(cataloger(p, 10).is_none(), "{p}");

@@ -119,11 +119,12 @@ fn manifests_as_npm_lists_them() {
 
 #[test]
 fn hidden_lockfile_lists_the_same() {
+    // Not handed out by the cataloger (see npm.rs); read by its parser.
     let found = scan(4096);
-    let (_, lock) = found
-        .iter()
-        .find(|(p, _)| p.ends_with(".package-lock.json"))
-        .unwrap();
+    assert_eq!(found.len(), 8);
+    assert!(found.iter().all(|(p, _)| p.ends_with("/package.json")));
+    let p = "app/node_modules/.package-lock.json";
+    let lock = &npm::parse_hidden_lock(p, &std::fs::read(Path::new(DATA).join(p)).unwrap());
     assert!(lock.notes.is_empty(), "{:?}", lock.notes);
     let got: BTreeSet<_> = lock
         .packages
@@ -133,7 +134,6 @@ fn hidden_lockfile_lists_the_same() {
     let want: BTreeSet<_> = truth().into_iter().map(|(a, b, c, _)| (a, b, c)).collect();
     assert_eq!(lock.packages.len(), 8);
     assert_eq!(got, want);
-    assert_eq!(found.len(), 9);
 }
 
 #[test]
