@@ -154,6 +154,19 @@ fn assignment(line: &str) -> Option<(&str, &str, &str)> {
 /// after it): its value, and what follows.
 fn string_literal(s: &str) -> Option<(String, &str)> {
     let s = s.trim_start();
+    if let Some(r) = s.strip_prefix("Gem::Version.new(") {
+        // One level: the argument is a plain literal (no recursion on a
+        // line of nested `Gem::Version.new(`).
+        let (v, rest) = plain_literal(r)?;
+        let rest = rest.trim_start().strip_prefix(')')?;
+        return Some((v, rest.strip_prefix(".freeze").unwrap_or(rest)));
+    }
+    plain_literal(s)
+}
+
+/// A quoted or `%q` literal at the start of `s`, with an optional `.freeze`.
+fn plain_literal(s: &str) -> Option<(String, &str)> {
+    let s = s.trim_start();
     let (value, rest) = if let Some(r) = s.strip_prefix('"') {
         quoted(r, '"', true)?
     } else if let Some(r) = s.strip_prefix('\'') {
@@ -175,9 +188,6 @@ fn string_literal(s: &str) -> Option<(String, &str)> {
             body.get(..end)?.to_owned(),
             body.get(end + close.len_utf8()..)?,
         )
-    } else if let Some(r) = s.strip_prefix("Gem::Version.new(") {
-        let (v, rest) = string_literal(r)?;
-        (v, rest.trim_start().strip_prefix(')')?)
     } else {
         return None;
     };
@@ -323,6 +333,12 @@ mod tests {
             assert!(f.packages.is_empty());
             assert!(!f.notes.is_empty());
         }
+        let nested = format!(
+            "s.name = \"a\"\ns.version = {}\"1\"\n",
+            "Gem::Version.new(".repeat(300_000)
+        );
+        let f = parse("", nested.as_bytes());
+        assert!(f.packages.is_empty() && f.notes.len() == 1);
         let long = format!("s.name = \"{}\"\ns.version = \"1\"\n", "[".repeat(1 << 20));
         assert_eq!(parse("", long.as_bytes()).packages.len(), 1);
         let f = parse("", b"s.name = \"caf\xe9\"\ns.version = \"1\"\n");
