@@ -66,6 +66,7 @@ pub fn inventory(
     // Attachments by (ecosystem, name, arch).
     let mut files_of: HashMap<(Ecosystem, String, Option<String>), Vec<String>> = HashMap::new();
     let mut licenses_of: HashMap<(Ecosystem, String, Option<String>), Vec<String>> = HashMap::new();
+    let mut files_in_dir: HashMap<String, Vec<String>> = HashMap::new();
 
     for (path, list) in &versions {
         let Some(&(layer, found)) = list.last() else {
@@ -91,6 +92,12 @@ pub fn inventory(
                 attachment.arch.clone(),
             );
             match &attachment.kind {
+                // A wheel's RECORD belongs to the METADATA beside it (its
+                // directory's name is not the package's exact name).
+                AttachmentKind::Files(f) if attachment.ecosystem == Ecosystem::Pypi => files_in_dir
+                    .entry(parent(path).to_owned())
+                    .or_default()
+                    .extend(f.iter().cloned()),
                 AttachmentKind::Files(f) => {
                     files_of.entry(k).or_default().extend(f.iter().cloned())
                 }
@@ -128,10 +135,18 @@ pub fn inventory(
     }
 
     // Attachments: files owned and licenses declared elsewhere.
-    for (package, _, _) in packages.values_mut() {
+    for (package, _, evidence) in packages.values_mut() {
         let Some(ecosystem) = package.ecosystem else {
             continue;
         };
+        if package.files.is_empty() {
+            if let Some(f) = evidence
+                .iter()
+                .find_map(|e| files_in_dir.get(parent(e.path.trim_start_matches('/'))))
+            {
+                package.files = f.clone();
+            }
+        }
         for arch in [package.arch.clone(), None] {
             let k = (ecosystem, package.name.clone(), arch);
             if let Some(f) = files_of.get(&k) {
@@ -245,6 +260,11 @@ fn introduced_at(versions: &[(usize, &Found)], k: &Key) -> usize {
         first = *layer;
     }
     first
+}
+
+/// The directory `path` is in (`""` at the root).
+fn parent(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
 /// Which OS file wins: `os-release` over the distributions' own files.
