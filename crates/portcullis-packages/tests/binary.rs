@@ -2,6 +2,8 @@
 //! (tests/data/golang/make.sh, tests/data/cargo/make.sh), fed as the content
 //! pass feeds files, in chunks of several sizes.
 
+#![allow(clippy::unwrap_used)]
+
 use portcullis_packages::binary::{self, golang};
 use portcullis_packages::{Ecosystem, Found, Package};
 use std::io::Read;
