@@ -79,7 +79,7 @@ pub fn purl(p: &Package, os: Option<&Os>) -> String {
             }
             if eco == Ecosystem::Rpm {
                 if let Some((epoch, rest)) = split_epoch(&version) {
-                    if epoch.trim_start_matches('0') != "" {
+                    if !epoch.trim_start_matches('0').is_empty() {
                         qualifiers.push(("epoch", epoch.to_owned()));
                     }
                     version = rest.to_owned();
@@ -240,13 +240,23 @@ mod tests {
         p
     }
 
+    /// type, namespace, name, version, qualifiers, the purl.
+    type BuildCase = (
+        &'static str,
+        Option<&'static str>,
+        &'static str,
+        &'static str,
+        &'static [(&'static str, &'static str)],
+        &'static str,
+    );
+
     /// The "build" cases of purl-spec's test suite (tests/types/*-test.json,
     /// tests/spec/specification-test.json at commit 16f3d0e) whose inputs the
     /// model can express. The qualifiers we never set (distro codenames as
     /// in `distro=jessie`, `classifier`, `file_name`…) go through `build`.
     #[test]
     fn purl_spec_build_vectors() {
-        let cases: &[(&str, Option<&str>, &str, &str, &[(&str, &str)], &str)] = &[
+        let cases: &[BuildCase] = &[
             ("deb", Some("debian"), "curl", "7.50.3-1", &[("arch", "i386"), ("distro", "jessie")],
              "pkg:deb/debian/curl@7.50.3-1?arch=i386&distro=jessie"),
             ("deb", Some("debian"), "dpkg", "1.19.0.4", &[("arch", "amd64"), ("distro", "stretch")],
