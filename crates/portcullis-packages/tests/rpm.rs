@@ -657,3 +657,18 @@ fn sqlite_cells_sharing_their_bytes_stop_the_walk() {
     );
     assert!(found.packages.len() < cells);
 }
+
+#[test]
+fn berkeley_db_with_bucket_overflow_pages() {
+    // Each header 40 times under 200 header numbers, in 12 buckets of
+    // 512-byte pages, 4 of them bucket overflow pages (db5.3_stat): rpm's
+    // bdb_ro listed each header 40 times.
+    let db = xz("Packages-chain.xz");
+    let found = rpm::parse("var/lib/rpm/Packages", &db);
+    assert_eq!(found.notes, Vec::<String>::new());
+    let want: Vec<Package> = truth()
+        .into_iter()
+        .flat_map(|p| std::iter::repeat_n(p, 40))
+        .collect();
+    assert_eq!(sorted(found.packages), want);
+}

@@ -20,6 +20,8 @@
 #                     rpm's own read-only backend (_db_backend bdb_ro)
 #   Packages-512.xz, Packages-be.xz: the same with 512-byte pages (one
 #                     bucket per key), and big-endian (as an s390x wrote it)
+#   Packages-chain.xz each header 40 times, in long bucket chains (rpm -qa
+#                     lists each 40 times)
 #   Packages.db.xz    an ndb database, written by rpm itself
 #                     (rpmdb --rebuilddb with _db_backend ndb). Debian's rpm
 #                     is built without ndb, so this needs an rpm built from
@@ -103,6 +105,29 @@ db5.3_stat -d "$ROOT/bdb512/Packages" | sed -n '6,14p'
 truth bdb_ro /bdb512 2>/dev/null | cmp - "$HERE/truth-qa.tsv"
 files_qf bdb_ro /bdb512 | cmp - "$HERE/truth-ql.tsv"
 xz -9e -c "$ROOT/bdb512/Packages" > "$HERE/Packages-512.xz"
+# And one whose buckets spill onto bucket overflow pages: 40 copies of each
+# header under 200 header numbers, 512-byte pages, a fill factor of 1000
+# (few buckets, long chains). rpm lists each header 40 times.
+{
+  printf 'VERSION=3\nformat=bytevalue\ntype=hash\nHEADER=END\n'
+  sqlite3 "$DB/rpmdb.sqlite" "SELECT hex(blob) FROM Packages ORDER BY hnum" > "$W/blobs.hex"
+  n=0
+  for copy in $(seq 1 40); do
+    while read -r hex; do
+      n=$((n + 1))
+      printf ' %02x%02x%02x%02x\n' $((n & 255)) $((n >> 8 & 255)) 0 0
+      printf ' %s\n' "$hex" | tr 'A-F' 'a-f'
+    done < "$W/blobs.hex"
+  done
+  printf 'DATA=END\n'
+} > "$W/packages-chain.dump"
+mkdir -p "$ROOT/bdbchain"
+db5.3_load -t hash -c db_pagesize=512 -c h_ffactor=1000 -f "$W/packages-chain.dump" "$ROOT/bdbchain/Packages"
+db5.3_stat -d "$ROOT/bdbchain/Packages" | sed -n '6,20p'
+truth bdb_ro /bdbchain 2>/dev/null | uniq -c | sed 's/^ *//' > "$W/chain-qa.tsv"
+sed 's/^/40 /' "$HERE/truth-qa.tsv" | cmp - "$W/chain-qa.tsv"
+xz -9e -c "$ROOT/bdbchain/Packages" > "$HERE/Packages-chain.xz"
+
 # And as a big-endian machine (s390x, old ppc) would have written it: pages
 # in big-endian order (db_lorder=4321), keys big-endian integers.
 sed -e 's/^ \(..\)\(..\)\(..\)\(..\)$/ \4\3\2\1/' "$W/packages.dump" > "$W/packages-be.dump"
