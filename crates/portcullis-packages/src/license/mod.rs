@@ -226,6 +226,10 @@ pub struct Evaluation {
     pub licenses: Vec<String>,
     /// Parts with no facts: unknown terms, ids the table does not have.
     pub unknown: Vec<String>,
+    /// The licenses of `licenses` the caller asked to avoid
+    /// ([`evaluate_with`]): an `OR` picks an alternative without them
+    /// where there is one.
+    pub avoided: Vec<String>,
 }
 
 impl Evaluation {
@@ -249,15 +253,21 @@ impl Evaluation {
                 self.unknown.push(u);
             }
         }
+        for a in o.avoided {
+            if !self.avoided.contains(&a) {
+                self.avoided.push(a);
+            }
+        }
         self
     }
 
     /// How restrictive, for choosing among `OR` alternatives: an
-    /// alternative with unknown parts last, then fewer restrictions, then
-    /// weaker copyleft.
-    fn cost(&self) -> (bool, u8, Option<Copyleft>) {
+    /// alternative with unknown parts last, then fewer licenses to avoid,
+    /// then fewer restrictions, then weaker copyleft.
+    fn cost(&self) -> (bool, usize, u8, Option<Copyleft>) {
         (
             !self.unknown.is_empty(),
+            self.avoided.len(),
             self.restrictions.count(),
             self.copyleft,
         )
@@ -271,8 +281,16 @@ impl Evaluation {
 /// note, Autoconf, Bison…) caps X's copyleft at `Weak`. `None` when the
 /// expression does not parse.
 pub fn evaluate(expression: &str) -> Option<Evaluation> {
+    evaluate_with(expression, &|_| false)
+}
+
+/// [`evaluate`], choosing among `OR` alternatives one without the
+/// licenses `avoid` names first (a policy's `warn`/`restricted` lists; it
+/// is given the id with its exception, `GPL-2.0-only WITH
+/// Classpath-exception-2.0`, and may look at [`family_of`]).
+pub fn evaluate_with(expression: &str, avoid: &dyn Fn(&str) -> bool) -> Option<Evaluation> {
     let node = expr::parse(expression, Dialect::Spdx).ok()?;
-    Some(eval(&node))
+    Some(eval(&node, avoid))
 }
 
 /// A package's licenses: the expression, and the evaluation of what is
@@ -285,14 +303,23 @@ pub struct Assessment {
 
 /// [`expression`] and the evaluation of the same declared licenses.
 pub fn assess(raw: &[String], ecosystem: Ecosystem) -> Assessment {
+    assess_with(raw, ecosystem, &|_| false)
+}
+
+/// [`assess`] with [`evaluate_with`]'s choice.
+pub fn assess_with(
+    raw: &[String],
+    ecosystem: Ecosystem,
+    avoid: &dyn Fn(&str) -> bool,
+) -> Assessment {
     let node = combine(raw, ecosystem);
     Assessment {
         expression: node.render(),
-        evaluation: eval(&node),
+        evaluation: eval(&node, avoid),
     }
 }
 
-fn eval(node: &Node) -> Evaluation {
+fn eval(node: &Node, avoid: &dyn Fn(&str) -> bool) -> Evaluation {
     match node {
         Node::Leaf { id, exception } => {
             let mut e = Evaluation::default();
@@ -321,17 +348,20 @@ fn eval(node: &Node) -> Evaluation {
                 // Read without it: an exception only adds permissions.
                 e.unknown.push(format!("{id} with {x}"));
             }
+            if avoid(&name) {
+                e.avoided.push(name.clone());
+            }
             e.licenses.push(name);
             e
         }
         Node::And(children) => children
             .iter()
-            .map(eval)
+            .map(|c| eval(c, avoid))
             .reduce(Evaluation::union)
             .unwrap_or_default(),
         Node::Or(children) => {
             let mut best: Option<Evaluation> = None;
-            for e in children.iter().map(eval) {
+            for e in children.iter().map(|c| eval(c, avoid)) {
                 if best.as_ref().is_none_or(|b| e.cost() < b.cost()) {
                     best = Some(e);
                 }

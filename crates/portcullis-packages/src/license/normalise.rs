@@ -635,7 +635,10 @@ fn term_at(t: &str, d: Dialect, depth: u8) -> Node {
         };
     }
     // `X+`: X or any later version.
-    if let Some(base) = t.strip_suffix('+') {
+    if let Some(base) = t
+        .strip_suffix('+')
+        .filter(|b| !b.contains(char::is_whitespace))
+    {
         return match term_at(base, d, depth + 1) {
             Node::Leaf {
                 id,
@@ -675,6 +678,17 @@ fn term_at(t: &str, d: Dialect, depth: u8) -> Node {
     let joined: String = t.split_whitespace().collect();
     if let Some(dashed) = versioned_family(&joined) {
         return term_at(&dashed, d, depth + 1);
+    }
+    // Old Alpine APKBUILDs' space-separated lists (`MIT BSD-3-Clause`):
+    // every word a license, all of them apply.
+    if t.contains(char::is_whitespace) {
+        let words: Vec<Node> = t
+            .split_whitespace()
+            .map(|w| term_at(w, d, depth + 1))
+            .collect();
+        if words.iter().all(|w| matches!(w, Node::Leaf { .. })) {
+            return Node::join(true, words);
+        }
     }
     // npm's and crates' old `MIT/Apache-2.0`.
     if t.contains('/') {

@@ -437,6 +437,13 @@ fn npm_maven_nuget_apk_names() {
         ),
         (Apk, &["GPL2+"], Some("GPL-2.0-or-later")),
         (Apk, &["custom"], None),
+        (
+            Apk,
+            &["MIT BSD-3-Clause GPL2+"],
+            Some("MIT AND BSD-3-Clause AND GPL-2.0-or-later"),
+        ),
+        (Apk, &["MIT BSD"], None),
+        (Rpm, &["GPL v2"], Some("GPL-2.0-only")),
     ]);
 }
 
@@ -480,7 +487,7 @@ fn spdx_ids_are_validated_and_case_fixed() {
         (Npm, &["LicenseRef-a b"], None),
         (Npm, &["MIT AND"], None),
         (Npm, &["(MIT OR ISC"], None),
-        (Npm, &["MIT ISC"], None),
+        (Npm, &["MIT ISC"], Some("MIT AND ISC")),
     ]);
 }
 
@@ -626,6 +633,7 @@ fn evaluation_of_expressions() {
         (None, &["GPLv2+".to_owned()][..])
     );
     assert_eq!(evaluate("MIT AND"), None);
+    assert_eq!(evaluate("MIT ISC").unwrap().unknown, ["MIT ISC"]);
 }
 
 #[test]
@@ -658,7 +666,34 @@ fn assessment_keeps_the_known_parts() {
                 families: vec![Family::Mit],
                 licenses: vec!["MIT".to_owned()],
                 unknown: vec![],
+                avoided: vec![],
             }
         }
     );
+}
+
+#[test]
+fn evaluation_avoids_what_the_caller_lists() {
+    let gpl = |id: &str| family_of(id) == Some(Family::Gpl);
+    // Without a list, MIT is the least restrictive; with GPL avoided, too.
+    let e = evaluate_with("GPL-2.0-only OR MIT", &gpl).unwrap();
+    assert_eq!(
+        (e.licenses.as_slice(), e.avoided.len()),
+        (&["MIT".to_owned()][..], 0)
+    );
+    // A restriction is worse than copyleft, unless copyleft is avoided.
+    let e = evaluate("GPL-3.0-only OR CC-BY-NC-4.0").unwrap();
+    assert_eq!(e.licenses, ["GPL-3.0-only"]);
+    let e = evaluate_with("GPL-3.0-only OR CC-BY-NC-4.0", &gpl).unwrap();
+    assert_eq!(e.licenses, ["CC-BY-NC-4.0"]);
+    // No way around it: reported as avoided.
+    let e = evaluate_with("MIT AND GPL-2.0-only WITH Classpath-exception-2.0", &gpl).unwrap();
+    assert_eq!(e.avoided, ["GPL-2.0-only WITH Classpath-exception-2.0"]);
+    let raw = vec!["GPL-2+ or Artistic".to_owned()];
+    let a = assess_with(&raw, Deb, &gpl);
+    assert_eq!(
+        a.expression.as_deref(),
+        Some("GPL-2.0-or-later OR Artistic-1.0")
+    );
+    assert_eq!(a.evaluation.licenses, ["Artistic-1.0"]);
 }
