@@ -62,23 +62,27 @@ fn go_expected() -> Vec<Package> {
 #[test]
 fn go_truth_as_go_version_m_lists_it() {
     // The text `go version -m` printed, read by the same rules.
-    let truth = String::from_utf8(data("golang/hello.truth.txt")).unwrap();
-    let f = golang::parse_modinfo(&truth.replace("hello.bin: go1.19.8", "\tgo\tgo1.19.8"));
-    assert_eq!(f.packages, go_expected());
+    for b in ["hello", "hello-s390x"] {
+        let truth = String::from_utf8(data(&format!("golang/{b}.truth.txt"))).unwrap();
+        let f = golang::parse_modinfo(&truth.replace(&format!("{b}: go1.19.8"), "\tgo\tgo1.19.8"));
+        assert_eq!(f.packages, go_expected(), "{b}");
+    }
 }
 
 #[test]
-fn go_binary_in_any_chunking() {
-    let bin = unxz("golang/hello.xz");
-    for size in [64 << 10, 1, 7, 4093, 1 << 20] {
-        let (f, fed) = feed(&bin, size);
-        assert_eq!(f.packages, go_expected(), "chunks of {size}");
-        assert!(f.notes.is_empty(), "{:?}", f.notes);
-        // The build info is the 0x220 bytes at 0xbb000 (readelf): the feed
-        // stops in the chunk that ends it.
-        let end = (0xbb000 + 0x220usize).next_multiple_of(size).min(bin.len());
-        assert!(fed <= end, "chunks of {size}: fed {fed}");
-        assert!(fed > 0xbb000 + 32, "chunks of {size}: fed {fed}");
+fn go_binaries_in_any_chunking() {
+    // (fixture, the offset and size of .go.buildinfo as readelf lists them)
+    for (b, at, len) in [("hello", 0xcb000, 0x220), ("hello-s390x", 0xd0000, 0x210)] {
+        let bin = unxz(&format!("golang/{b}.xz"));
+        for size in [64 << 10, 1, 7, 4093, 1 << 20] {
+            let (f, fed) = feed(&bin, size);
+            assert_eq!(f.packages, go_expected(), "{b} in chunks of {size}");
+            assert!(f.notes.is_empty(), "{:?}", f.notes);
+            // The feed stops in the chunk that ends the build info.
+            let end = (at + len as usize).next_multiple_of(size).min(bin.len());
+            assert!(fed <= end, "{b} in chunks of {size}: fed {fed}");
+            assert!(fed > at + 32, "{b} in chunks of {size}: fed {fed}");
+        }
     }
 }
 
@@ -179,7 +183,7 @@ fn hostile_elves() {
     assert!(f.packages.is_empty());
     assert_eq!(f.notes.len(), 1, "{:?}", f.notes);
     // The Go build info with a modinfo length of 2^40.
-    let at = 0xbb000 + 32 + 9;
+    let at = 0xcb000 + 32 + 9;
     assert_eq!(&gobin[at - 9..at], b"\x08go1.19.8");
     let mut b = gobin.clone();
     b[at..at + 6].copy_from_slice(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x20]);

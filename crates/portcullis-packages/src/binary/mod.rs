@@ -66,13 +66,24 @@ struct Layout {
     shstrndx: u64,
 }
 
+/// A file range searched for the Go magic: `[start, end)`, and the bias
+/// that makes a file offset an address (`p_vaddr - p_offset`), for the
+/// alignment test.
+#[derive(Clone, Copy)]
+struct Range {
+    start: u64,
+    end: u64,
+    bias: u64,
+}
+
+/// The most writable segments searched.
+const MAX_RANGES: usize = 16;
+
 enum Go {
-    /// Searching `[start, end)` of the file; addresses are `file offset +
-    /// bias` (the segment's `p_vaddr - p_offset`) for the alignment test.
+    /// Searching the writable segments, in file order, from `ranges[idx]`.
     Search {
-        start: u64,
-        end: u64,
-        bias: u64,
+        ranges: Vec<Range>,
+        idx: usize,
     },
     /// The magic was found; the bytes from it on.
     Read {
@@ -179,7 +190,7 @@ impl Elf {
         if (h.len() as u64) < ph_end {
             return Ok(false);
         }
-        let mut go = None;
+        let mut ranges = Vec::new();
         let mut tail_start = 0u64;
         for i in 0..phnum {
             let o = (phoff + i * phentsize) as usize;
@@ -207,15 +218,23 @@ impl Elf {
                 continue;
             }
             tail_start = tail_start.max(offset.saturating_add(filesz));
-            if go.is_none() && flags & (PF_X | PF_W) == PF_W {
-                go = Some(Go::Search {
+            // Writable, not executable: where `.go.buildinfo` is (the
+            // first such segment for the Go linker's executables, the
+            // second for its PIEs, after `.data.rel.ro`).
+            if flags & (PF_X | PF_W) == PF_W && filesz > 0 && ranges.len() < MAX_RANGES {
+                ranges.push(Range {
                     start: offset,
                     end: offset.saturating_add(filesz),
                     bias: vaddr.wrapping_sub(offset),
                 });
             }
         }
-        self.go = go.unwrap_or(Go::Done);
+        ranges.sort_by_key(|r| r.start);
+        self.go = if ranges.is_empty() {
+            Go::Done
+        } else {
+            Go::Search { ranges, idx: 0 }
+        };
         self.tail_start = tail_start;
         self.layout = Some(Layout {
             class64,
@@ -253,79 +272,97 @@ impl Elf {
 
     fn go_observe(&mut self, start: u64, bytes: &[u8]) {
         let end = start + bytes.len() as u64;
-        match &mut self.go {
-            Go::Done => {}
-            Go::Search {
-                start: s,
-                end: e,
-                bias,
-            } => {
-                let (s, e, bias) = (*s, *e, *bias);
-                if end <= s {
-                    return;
-                }
-                if start >= e {
-                    self.go = Go::Done;
-                    return;
-                }
-                let from = s.max(start);
-                let to = e.min(end);
-                let part = bytes
-                    .get((from - start) as usize..(to - start) as usize)
-                    .unwrap_or(&[]);
-                // The carry holds the window's bytes just before `from`.
-                let carry_start = from - self.carry.len() as u64;
-                let aligned = |off: u64| off.wrapping_add(bias) % golang::ALIGN == 0;
-                let mut hit = None;
-                if !self.carry.is_empty() {
-                    let mut joint = self.carry.clone();
-                    joint.extend_from_slice(part.get(..part.len().min(13)).unwrap_or(&[]));
-                    for i in memchr::memmem::find_iter(&joint, golang::MAGIC) {
-                        if i < self.carry.len() && aligned(carry_start + i as u64) {
-                            hit = Some(carry_start + i as u64);
-                            break;
-                        }
-                    }
-                }
-                if hit.is_none() {
-                    hit = memchr::memmem::find_iter(part, golang::MAGIC)
-                        .map(|i| from + i as u64)
-                        .find(|&o| aligned(o));
-                }
-                if let Some(m) = hit {
-                    let mut joint = std::mem::take(&mut self.carry);
-                    joint.extend_from_slice(part);
-                    let rest = bytes.get((to - start) as usize..).unwrap_or(&[]);
-                    joint.extend_from_slice(rest);
-                    let buf = joint
-                        .get((m - carry_start) as usize..)
-                        .unwrap_or(&[])
-                        .to_vec();
-                    let mut buf = buf;
-                    buf.truncate(GO_CAP);
-                    self.go = Go::Read {
-                        buf,
-                        need: golang::HEADER,
-                    };
+        loop {
+            match &mut self.go {
+                Go::Done => return,
+                Go::Read { buf, .. } => {
+                    let room = GO_CAP.saturating_sub(buf.len());
+                    buf.extend_from_slice(bytes.get(..room.min(bytes.len())).unwrap_or(&[]));
                     self.go_try();
                     return;
                 }
-                // Keep the last 13 bytes of the window.
-                let mut joint = std::mem::take(&mut self.carry);
-                joint.extend_from_slice(part);
-                let keep = joint.len().min(golang::MAGIC.len() - 1);
-                self.carry = joint.split_off(joint.len() - keep);
-                if to >= e {
-                    self.go = Go::Done;
-                    self.carry = Vec::new();
+                Go::Search { ranges, idx } => {
+                    let Some(&r) = ranges.get(*idx) else {
+                        self.go = Go::Done;
+                        return;
+                    };
+                    if end <= r.start {
+                        return;
+                    }
+                    if start >= r.end {
+                        // Passed (or skipped, for overlapping ranges).
+                        *idx += 1;
+                        self.carry.clear();
+                        continue;
+                    }
+                    let from = r.start.max(start);
+                    let to = r.end.min(end);
+                    if let Some(m) = self.search(
+                        r,
+                        from,
+                        bytes
+                            .get((from - start) as usize..(to - start) as usize)
+                            .unwrap_or(&[]),
+                    ) {
+                        // `carry` + `bytes[from..]` hold the magic on.
+                        let carry_start = from - self.carry.len() as u64;
+                        let mut buf = std::mem::take(&mut self.carry);
+                        buf.extend_from_slice(bytes.get((from - start) as usize..).unwrap_or(&[]));
+                        let mut buf = buf.split_off(((m - carry_start) as usize).min(buf.len()));
+                        buf.truncate(GO_CAP);
+                        self.go = Go::Read {
+                            buf,
+                            need: golang::HEADER,
+                        };
+                        self.go_try();
+                        return;
+                    }
+                    if to < r.end {
+                        return;
+                    }
+                    if let Go::Search { idx, .. } = &mut self.go {
+                        *idx += 1;
+                    }
+                    self.carry.clear();
                 }
             }
-            Go::Read { buf, .. } => {
-                let room = GO_CAP.saturating_sub(buf.len());
-                buf.extend_from_slice(bytes.get(..room.min(bytes.len())).unwrap_or(&[]));
-                self.go_try();
+        }
+    }
+
+    /// Searches `part` (the bytes of range `r` at file offset `from`, just
+    /// after those in `carry`) for the magic at an aligned address; keeps
+    /// the last 13 bytes in `carry` when it is not found.
+    fn search(&mut self, r: Range, from: u64, part: &[u8]) -> Option<u64> {
+        let aligned = |off: u64| off.wrapping_add(r.bias) % golang::ALIGN == 0;
+        let keep = golang::MAGIC.len() - 1;
+        if !self.carry.is_empty() {
+            let carry_start = from - self.carry.len() as u64;
+            let mut joint = self.carry.clone();
+            joint.extend_from_slice(part.get(..part.len().min(keep)).unwrap_or(&[]));
+            let hit = memchr::memmem::find_iter(&joint, golang::MAGIC)
+                .filter(|&i| i < self.carry.len())
+                .map(|i| carry_start + i as u64)
+                .find(|&o| aligned(o));
+            if hit.is_some() {
+                return hit;
             }
         }
+        let hit = memchr::memmem::find_iter(part, golang::MAGIC)
+            .map(|i| from + i as u64)
+            .find(|&o| aligned(o));
+        if hit.is_some() {
+            return hit;
+        }
+        if part.len() >= keep {
+            self.carry.clear();
+            self.carry
+                .extend_from_slice(part.get(part.len() - keep..).unwrap_or(&[]));
+        } else {
+            self.carry.extend_from_slice(part);
+            let extra = self.carry.len().saturating_sub(keep);
+            self.carry.drain(..extra);
+        }
+        None
     }
 
     fn go_try(&mut self) {

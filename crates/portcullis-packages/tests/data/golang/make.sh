@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds the Go fixture with Debian 12's golang-go (Go 1.19) and records
+# Builds the Go fixtures with Debian 12's golang-go (Go 1.19) and records
 # what `go version -m` itself lists (hello.truth.txt).
 #
 # No module proxy is reachable, so a file:// GOPROXY made here serves two
@@ -60,7 +60,16 @@ import (
 
 func main() { println(local.Bang(util.Twice(greet.Hello()))) }
 G
-(cd "$work/hello" && go build -trimpath -ldflags='-s -w' -o "$work/hello.bin" .)
-(cd "$work" && go version -m hello.bin) > "$here/hello.truth.txt"
-xz -9 -c "$work/hello.bin" > "$here/hello.xz"
+mkdir -p "$work/bin"
+# hello: linux/amd64 as a position-independent executable (as Debian builds
+# Go programs), whose build info is in its second writable segment;
+# hello-s390x: big-endian, not PIE.
+(cd "$work/hello" && go build -buildmode=pie -trimpath -ldflags='-s -w' -o "$work/bin/hello" .)
+(cd "$work/hello" && GOARCH=s390x go build -trimpath -ldflags='-s -w' -o "$work/bin/hello-s390x" .)
+for b in hello hello-s390x; do
+	(cd "$work/bin" && go version -m "$b") > "$here/$b.truth.txt"
+	readelf -lW "$work/bin/$b" > "$here/$b.readelf.txt"
+	readelf -SW "$work/bin/$b" | grep -E 'Nr|buildinfo' >> "$here/$b.readelf.txt"
+	xz -9 -c "$work/bin/$b" > "$here/$b.xz"
+done
 go version > "$here/go-version.txt"
