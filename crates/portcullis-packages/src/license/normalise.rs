@@ -503,6 +503,9 @@ const DEPRECATED_RENAMED: &[(&str, &str)] = &[
     ("StandardML-NJ", "SMLNJ"),
     ("bzip2-1.0.5", "bzip2-1.0.6"),
     ("Nunito", "OFL-1.1"),
+    // Deprecated as the same text as BSD-2-Clause.
+    ("BSD-2-Clause-FreeBSD", "BSD-2-Clause"),
+    ("BSD-2-Clause-NetBSD", "BSD-2-Clause"),
 ];
 
 /// The key tables are searched by: lower case, runs of white space as one.
@@ -668,8 +671,12 @@ fn term_at(t: &str, d: Dialect, depth: u8) -> Node {
     // DEP-5's `NAME-N` for SPDX's `NAME-N.0` (`GPL-2`, `Apache-2`).
     if let Some((name, v)) = t.rsplit_once('-') {
         if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
-            if let Some(node) = spdx_id(&format!("{name}-{v}.0")) {
+            let dotted = format!("{name}-{v}.0");
+            if let Some(node) = spdx_id(&dotted) {
                 return node;
+            }
+            if let Some(v) = names(&key(&dotted), d) {
+                return node_of(v, t);
             }
         }
     }

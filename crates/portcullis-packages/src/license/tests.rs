@@ -123,6 +123,7 @@ fn debian_copyright_files() {
         (Deb, &["Perl"], Some("GPL-1.0-or-later OR Artistic-1.0")),
         (Deb, &["LGPL", "Apache", "MPL", "BSD"], Some("LGPL-2.0-only AND Apache-1.0 AND MPL-1.1 AND BSD-3-Clause")),
         (Deb, &["CC-BY-SA", "GPL-1"], Some("CC-BY-SA-1.0 AND GPL-1.0-only")),
+        (Deb, &["EDL-1", "BSD-2-Clause-NetBSD"], Some("BSD-3-Clause AND BSD-2-Clause")),
         // DEP-5 §7.2's own example of the comma
         (
             Deb,
@@ -565,7 +566,8 @@ fn facts_of_common_licenses() {
     }
     assert_eq!(family_of("GPL-2.0-with-bison-exception"), Some(Family::Gpl));
     assert_eq!(family_of("BSD-4.3TAHOE"), Some(Family::Bsd));
-    assert_eq!(family_of("Latex2e"), None);
+    assert_eq!(family_of("Latex2e"), Some(Family::Other));
+    assert_eq!(family_of("Glide"), None);
 }
 
 #[test]
