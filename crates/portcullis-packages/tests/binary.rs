@@ -128,6 +128,62 @@ fn cargo_auditable_without_section_headers() {
     assert_eq!(f.packages, cargo_expected());
 }
 
+/// The real auditable binary with `n` bytes of noise inserted where its
+/// non-allocated sections start (0x52d70, `.comment`, per readelf), the
+/// section offsets moved to match: what a binary with `n` bytes of
+/// `.debug_*` before `.dep-v0` looks like (lld's order).
+fn with_debug_noise(n: usize) -> Vec<u8> {
+    let bin = unxz("cargo/hello.xz");
+    let at = 0x52d70;
+    let mut noise = Vec::with_capacity(n);
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    while noise.len() < n {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        // zlib-looking headers now and then: candidates that must fail.
+        if x % 251 == 0 {
+            noise.extend_from_slice(&[0x78, 0x9c]);
+        } else {
+            noise.push(x as u8);
+        }
+    }
+    noise.truncate(n);
+    let mut out = bin[..at].to_vec();
+    out.extend_from_slice(&noise);
+    out.extend_from_slice(&bin[at..]);
+    let u64_at = |b: &[u8], o: usize| u64::from_le_bytes(b[o..o + 8].try_into().unwrap());
+    let shoff = u64_at(&out, 0x28) as usize;
+    out[0x28..0x30].copy_from_slice(&((shoff + n) as u64).to_le_bytes());
+    let shnum = u16::from_le_bytes([out[0x3c], out[0x3d]]) as usize;
+    for i in 0..shnum {
+        let o = shoff + n + i * 64 + 24;
+        let off = u64_at(&out, o);
+        if off >= at as u64 {
+            out[o..o + 8].copy_from_slice(&(off + n as u64).to_le_bytes());
+        }
+    }
+    out
+}
+
+#[test]
+fn cargo_auditable_after_megabytes_of_debug_info() {
+    let bin = with_debug_noise(6 << 20);
+    for size in [64 << 10, 1 << 20, 4093] {
+        let (f, _) = feed(&bin, size);
+        assert_eq!(f.packages, cargo_expected(), "chunks of {size}");
+        assert!(f.notes.is_empty(), "{:?}", f.notes);
+    }
+    // Without section headers too.
+    let mut bin = bin;
+    bin[0x28..0x30].fill(0);
+    let (f, _) = feed(&bin, 64 << 10);
+    assert_eq!(f.packages, cargo_expected());
+    // Noise within the kept tail: found by its section header.
+    let (f, _) = feed(&with_debug_noise(1 << 20), 64 << 10);
+    assert_eq!(f.packages, cargo_expected());
+}
+
 #[test]
 fn not_elf_stops_at_once() {
     let text = vec![b'a'; 1 << 20];

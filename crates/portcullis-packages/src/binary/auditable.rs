@@ -76,15 +76,16 @@ pub fn inflate(data: &[u8], cap: usize) -> Result<Vec<u8>, String> {
 
 /// Reads the `.dep-v0` section's bytes.
 pub fn parse_section(data: &[u8]) -> Found {
+    match inflate(data, JSON_CAP) {
+        Ok(json) => parse_json(&json),
+        Err(e) => note(&format!("cargo auditable data: {e}")),
+    }
+}
+
+/// Reads the inflated JSON.
+pub fn parse_json(json: &[u8]) -> Found {
     let mut found = Found::default();
-    let json = match inflate(data, JSON_CAP) {
-        Ok(j) => j,
-        Err(e) => {
-            found.notes.push(format!("cargo auditable data: {e}"));
-            return found;
-        }
-    };
-    let info: VersionInfo = match serde_json::from_slice(&json) {
+    let info: VersionInfo = match serde_json::from_slice(json) {
         Ok(i) => i,
         Err(e) => {
             found.notes.push(format!(
@@ -129,5 +130,135 @@ pub fn looks_like_start(bytes: &[u8]) -> bool {
             n >= START.len() && out.get(..START.len()) == Some(START)
         }
         Err(_) => false,
+    }
+}
+
+/// Looks for cargo auditable's zlib stream in bytes as they stream (the
+/// part of a file's tail beyond what the reader keeps: the `.dep-v0` of a
+/// binary with debug info lies after tens of MiB of `.debug_*`): each zlib
+/// header is tried ([`looks_like_start`]) on the [`LOOKAHEAD`] bytes after
+/// it; the first that inflates to `{"packages"` is inflated as it streams
+/// (at most [`JSON_CAP`]). Memory: a window of 64 KiB + [`LOOKAHEAD`], and
+/// the JSON once found.
+#[derive(Default)]
+pub struct Hunter {
+    win: Vec<u8>,
+    /// Positions of `win` before this were tried.
+    tried: usize,
+    capture: Option<(Box<Decompress>, Vec<u8>)>,
+    found: Option<Found>,
+}
+
+/// The bytes after a zlib header a trial inflates.
+pub const LOOKAHEAD: usize = 512;
+
+impl Hunter {
+    /// The next bytes (contiguous with the previous ones).
+    pub fn feed(&mut self, bytes: &[u8]) {
+        if self.found.is_some() {
+            return;
+        }
+        if self.capture.is_some() {
+            self.inflate(bytes);
+            return;
+        }
+        self.win.extend_from_slice(bytes);
+        self.hunt(false);
+        // Forget what was tried, keeping the lookahead's worth.
+        if self.tried > 64 << 10 {
+            self.win.drain(..self.tried);
+            self.tried = 0;
+        }
+    }
+
+    /// Tries the candidates whose lookahead is here (all, at the end).
+    fn hunt(&mut self, end: bool) {
+        let limit = if end {
+            self.win.len()
+        } else {
+            self.win.len().saturating_sub(LOOKAHEAD)
+        };
+        if self.tried >= limit {
+            return;
+        }
+        let region = self.win.get(self.tried..limit).unwrap_or(&[]);
+        let mut hit = None;
+        for i in memchr::memchr_iter(0x78, region) {
+            let at = self.tried + i;
+            let b = self.win.get(at..).unwrap_or(&[]);
+            if matches!(b.get(1), Some(0x01 | 0x5e | 0x9c | 0xda)) && looks_like_start(b) {
+                hit = Some(at);
+                break;
+            }
+        }
+        match hit {
+            Some(at) => {
+                let rest = self.win.split_off(at);
+                self.win = Vec::new();
+                self.tried = 0;
+                self.capture = Some((Box::new(Decompress::new(true)), Vec::new()));
+                self.inflate(&rest);
+            }
+            None => self.tried = limit,
+        }
+    }
+
+    fn inflate(&mut self, bytes: &[u8]) {
+        let Some((z, out)) = self.capture.as_mut() else {
+            return;
+        };
+        let mut input = bytes;
+        let mut buf = [0u8; 8192];
+        loop {
+            let (in0, out0) = (z.total_in(), z.total_out());
+            let status = z.decompress(input, &mut buf, FlushDecompress::None);
+            let ate = (z.total_in() - in0) as usize;
+            let made = (z.total_out() - out0) as usize;
+            input = input.get(ate..).unwrap_or(&[]);
+            if out.len() + made > JSON_CAP {
+                self.found = Some(note(
+                    "cargo auditable data: inflates to more than 3 MiB: not read",
+                ));
+                self.capture = None;
+                return;
+            }
+            out.extend_from_slice(buf.get(..made).unwrap_or(&[]));
+            match status {
+                Ok(Status::StreamEnd) => {
+                    let json = std::mem::take(out);
+                    self.found = Some(parse_json(&json));
+                    self.capture = None;
+                    return;
+                }
+                Err(e) => {
+                    self.found = Some(note(&format!(
+                        "cargo auditable data: corrupt zlib data: {e}"
+                    )));
+                    self.capture = None;
+                    return;
+                }
+                Ok(_) if ate == 0 && made == 0 => return,
+                Ok(_) => {}
+            }
+        }
+    }
+
+    /// What was found, once the bytes ended (or the section headers came).
+    pub fn take(&mut self, end: bool) -> Option<Found> {
+        if end && self.found.is_none() && self.capture.is_none() {
+            self.hunt(true);
+        }
+        if end && self.capture.is_some() {
+            self.capture = None;
+            return Some(note("cargo auditable data: the zlib data is truncated"));
+        }
+        self.found.take()
+    }
+}
+
+fn note(text: &str) -> Found {
+    Found {
+        notes: vec![text.to_owned()],
+        ..Found::default()
     }
 }

@@ -15,13 +15,17 @@
 //!   extent (where non-allocated sections such as `.dep-v0` lie), up to
 //!   [`TAIL_CAP`]; once the stream reaches the end of the section headers
 //!   (the ELF header says where), it reads the section names and takes
-//!   `.dep-v0` from the kept bytes. Without usable section headers it
-//!   looks in the kept bytes for a zlib stream that inflates to
-//!   `{"packages"`.
+//!   `.dep-v0` from the kept bytes. Beyond the cap (a binary with debug
+//!   info: lld puts `.dep-v0` after the `.debug_*` sections, just before
+//!   `.symtab`), the tail is hunted through as it streams for a zlib
+//!   stream that inflates to `{"packages"` ([`auditable::Hunter`]); the
+//!   same recognition serves files without usable section headers.
 //!
-//! Memory per file: at most 64 KiB + 4 MiB + 1 MiB + the 3 MiB of inflated
-//! JSON, transiently: under 8.1 MiB, in practice a few KiB (stripped
-//! binaries have a tail of a few KiB). Work per byte: none outside the
+//! Memory per file: at most 64 KiB (head) + 4 MiB (tail) + 1 MiB (Go
+//! build info) + the hunter's 64 KiB window, and the inflated JSON (at most
+//! 3 MiB, transiently): a bound under 8.2 MiB, in practice a few KiB
+//! (stripped binaries have a tail of a few KiB; a Go binary keeps no tail
+//! once its build info is read). Work per byte: none outside the
 //! windows (a position counter), a `memmem` over the Go data segment, a
 //! copy of the tail.
 //!
@@ -116,6 +120,8 @@ pub struct Elf {
     tail_start: u64,
     tail: Vec<u8>,
     tail_full: bool,
+    /// Beyond the kept tail: cargo auditable's zlib stream, recognised.
+    hunter: auditable::Hunter,
     found: Found,
 }
 
@@ -137,6 +143,7 @@ impl Elf {
             tail_start: u64::MAX,
             tail: Vec::new(),
             tail_full: false,
+            hunter: auditable::Hunter::default(),
             found: Found::default(),
         }
     }
@@ -254,17 +261,21 @@ impl Elf {
     /// Offers bytes at file offset `start` to the windows.
     fn observe(&mut self, start: u64, bytes: &[u8]) {
         let end = start + bytes.len() as u64;
-        // The tail.
-        if !self.tail_full && end > self.tail_start && !matches!(self.dep, Dep::Done) {
+        // The tail: kept up to its cap, then hunted through.
+        if end > self.tail_start && !matches!(self.dep, Dep::Done) {
             let from = self.tail_start.max(start);
-            let skip = (from - start) as usize;
-            let room = TAIL_CAP - self.tail.len();
-            let part = bytes.get(skip..).unwrap_or(&[]);
-            if part.len() > room {
+            let part = bytes.get((from - start) as usize..).unwrap_or(&[]);
+            let room = if self.tail_full {
+                0
+            } else {
+                TAIL_CAP - self.tail.len()
+            };
+            let (keep, beyond) = part.split_at(room.min(part.len()));
+            self.tail.extend_from_slice(keep);
+            if !beyond.is_empty() {
                 self.tail_full = true;
+                self.hunter.feed(beyond);
             }
-            self.tail
-                .extend_from_slice(part.get(..room.min(part.len())).unwrap_or(&[]));
         }
         self.go_observe(start, bytes);
         self.dep_observe(start, bytes);
@@ -333,7 +344,7 @@ impl Elf {
     /// after those in `carry`) for the magic at an aligned address; keeps
     /// the last 13 bytes in `carry` when it is not found.
     fn search(&mut self, r: Range, from: u64, part: &[u8]) -> Option<u64> {
-        let aligned = |off: u64| off.wrapping_add(r.bias) % golang::ALIGN == 0;
+        let aligned = |off: u64| off.wrapping_add(r.bias).is_multiple_of(golang::ALIGN);
         let keep = golang::MAGIC.len() - 1;
         if !self.carry.is_empty() {
             let carry_start = from - self.carry.len() as u64;
@@ -526,10 +537,14 @@ impl Elf {
                         buf: Vec::new(),
                     };
                 } else {
-                    self.found.notes.push(
-                        "the cargo auditable section lies where the reader kept no bytes: not read"
-                            .to_owned(),
-                    );
+                    // Beyond the kept tail: the hunter saw it stream.
+                    match self.hunter.take(false) {
+                        Some(f) => self.merge(f),
+                        None => self.found.notes.push(
+                            "the cargo auditable section lies where the reader kept no bytes: not read"
+                                .to_owned(),
+                        ),
+                    }
                     self.dep = Dep::Done;
                 }
             }
@@ -548,8 +563,12 @@ impl Elf {
             if auditable::looks_like_start(b) {
                 let f = auditable::parse_section(b);
                 self.merge(f);
-                break;
+                self.dep = Dep::Done;
+                return;
             }
+        }
+        if let Some(f) = self.hunter.take(true) {
+            self.merge(f);
         }
         self.dep = Dep::Done;
     }
