@@ -37,7 +37,9 @@
 //!   that vulnerability matching uses on names.
 //! - **npm**: the scope as the namespace, always with its `@` (encoded
 //!   `%40`); a name `@scope/name` with no namespace is split.
-//! - **maven**: `GROUP/ARTIFACT`. **composer**: `vendor/name`, lower-cased.
+//! - **maven**: `GROUP/ARTIFACT` (a jar whose group is not known gets no
+//!   namespace rather than a made-up one). **composer**: `vendor/name`,
+//!   lower-cased.
 //! - **golang**: the module path, all but its last element as the
 //!   namespace (a name holding the whole path is split at its last `/`).
 //!   Case is kept: Go module paths are case-sensitive (the module proxy

@@ -22,8 +22,9 @@
 //! 3.0), LGPL (§13 of 2.0, §14 of 2.1) and AGPL (§14 of 3.0) texts say a
 //! program that names no version may be used under any version the FSF
 //! published, so bare `GPL` is `GPL-1.0-or-later`, `LGPL`
-//! `LGPL-2.0-or-later`, `AGPL` `AGPL-3.0-or-later` (outside Debian, where
-//! DEP-5's lowest-version rule makes `GPL` `GPL-1.0-only`).
+//! `LGPL-2.0-or-later`, `AGPL` `AGPL-3.0-or-later`; in Debian copyright
+//! files DEP-5's own rule applies instead (the lowest version: `GPL` is
+//! `GPL-1.0-only`, `LGPL` `LGPL-2.0-only`, `Apache` `Apache-1.0`).
 //!
 //! Public domain is `LicenseRef-public-domain`: not a license but a known
 //! status with no conditions, which policy can tell from an unknown license.
