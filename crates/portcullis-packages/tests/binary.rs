@@ -142,7 +142,7 @@ fn with_debug_noise(n: usize) -> Vec<u8> {
         x ^= x >> 7;
         x ^= x << 17;
         // zlib-looking headers now and then: candidates that must fail.
-        if x % 251 == 0 {
+        if x.is_multiple_of(251) {
             noise.extend_from_slice(&[0x78, 0x9c]);
         } else {
             noise.push(x as u8);
