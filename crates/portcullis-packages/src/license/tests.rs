@@ -13,8 +13,91 @@ fn check(cases: &[(Ecosystem, &[&str], Option<&str>)]) {
         if got.as_deref() != *want {
             failures.push(format!("{eco} {raw:?}: got {got:?}, want {want:?}"));
         }
+        if let Some(out) = &got {
+            check_output(out);
+        }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// An expression we produce is valid SPDX to an independent parser (the
+/// `spdx` crate's, strict mode), reads back as itself, and evaluates.
+fn check_output(out: &str) {
+    assert!(
+        spdx::Expression::parse_mode(out, spdx::ParseMode::STRICT).is_ok(),
+        "not strict SPDX: {out}"
+    );
+    for eco in [Npm, Deb, Rpm] {
+        assert_eq!(expr(eco, &[out]).as_deref(), Some(out), "{eco}: {out}");
+    }
+    assert!(evaluate(out).is_some(), "{out}");
+}
+
+/// Random strings over the expression alphabet: never a panic, and every
+/// expression formed passes `check_output`.
+#[test]
+fn random_input() {
+    const WORDS: &[&str] = &[
+        "MIT",
+        "mit",
+        "GPL-2+",
+        "GPLv3+",
+        "BSD",
+        "Apache 2.0",
+        "and",
+        "or",
+        "with",
+        "AND",
+        "OR",
+        "WITH",
+        "(",
+        ")",
+        ",",
+        "/",
+        "+",
+        "Classpath-exception-2.0",
+        "exception",
+        "Font",
+        "LicenseRef-x",
+        "public-domain",
+        "License ::",
+        "OSI Approved ::",
+        "MIT License",
+        " ",
+        "é",
+        "\u{0}",
+        "GPL",
+        "LGPL-2.1",
+        "Artistic",
+        "Expat",
+        "ISC",
+    ];
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut formed = 0;
+    for _ in 0..1500 {
+        let mut s = String::new();
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let n = 1 + (x % 9) as usize;
+        for _ in 0..n {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            s.push_str(WORDS[(x % WORDS.len() as u64) as usize]);
+            if x & 0x100 != 0 {
+                s.push(' ');
+            }
+        }
+        for eco in [Deb, Rpm, Pypi, Npm] {
+            if let Some(out) = expr(eco, &[&s]) {
+                formed += 1;
+                check_output(&out);
+            }
+        }
+        let _ = evaluate(&s);
+    }
+    assert!(formed > 250, "{formed}");
 }
 
 /// The distinct `License:` synopses of the `Files:` paragraphs of real
