@@ -111,7 +111,7 @@ fn expected(file: &str) -> Vec<Package> {
             ),
             monly("WEB-INF/lib/manifest-only-3.1.4.jar"),
         ],
-        "piped.jar" => vec![mvn(
+        "piped.jar" | "zip64.jar" => vec![mvn(
             Some("com.example"),
             "app",
             "1.0.0",
@@ -121,7 +121,7 @@ fn expected(file: &str) -> Vec<Package> {
     }
 }
 
-const FILES: [&str; 9] = [
+const FILES: [&str; 10] = [
     "commons-lang3.jar",
     "slf4j-api.jar",
     "app-1.0.0.jar",
@@ -131,6 +131,7 @@ const FILES: [&str; 9] = [
     "fat.jar",
     "web.war",
     "piped.jar",
+    "zip64.jar",
 ];
 
 /// (inner path, groupId, artifactId, version) of every pom.properties the
@@ -467,4 +468,57 @@ fn truncated_and_corrupt_archives() {
     let c = java::cataloger("t.jar", 100).unwrap();
     let (f, _) = feed_with(c, &bytes[..600], 4096);
     assert_eq!(f.notes, ["the archive ends before its central directory"]);
+}
+
+#[test]
+fn zip64_data_descriptors() {
+    // ZIP64 local headers (sizes 0xffffffff, the 0x0001 extra with 8-byte
+    // sizes, 0 as bit 3 leaves them) and 24-byte descriptors, stored and
+    // deflated, as APPNOTE 4.3.9.2 and 4.5.3 describe them.
+    fn entry64(w: &mut Vec<u8>, name: &str, data: &[u8], deflate: bool) {
+        let body = if deflate {
+            let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        } else {
+            data.to_vec()
+        };
+        w.extend_from_slice(b"PK\x03\x04\x2d\x00\x08\x00");
+        w.extend_from_slice(&(if deflate { 8u16 } else { 0 }).to_le_bytes());
+        w.extend_from_slice(&[0; 8]);
+        w.extend_from_slice(&[0xff; 8]);
+        w.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        w.extend_from_slice(&20u16.to_le_bytes());
+        w.extend_from_slice(name.as_bytes());
+        w.extend_from_slice(&[1, 0, 16, 0]);
+        w.extend_from_slice(&[0; 16]);
+        w.extend_from_slice(&body);
+        w.extend_from_slice(b"PK\x07\x08\0\0\0\0");
+        w.extend_from_slice(&(body.len() as u64).to_le_bytes());
+        w.extend_from_slice(&(data.len() as u64).to_le_bytes());
+    }
+    let inner = ZipW::new().pom("g.inner", "inner", "2").done();
+    let mut w = Vec::new();
+    entry64(&mut w, "lib/inner-2.jar", &inner, false);
+    entry64(
+        &mut w,
+        "META-INF/maven/g/outer/pom.properties",
+        b"groupId=g\nartifactId=outer\nversion=1\n",
+        true,
+    );
+    entry64(&mut w, "lib/again-2.jar", &inner, true);
+    let jar = ZipW(w).done();
+    for size in [1, 5, 64 << 10] {
+        let f = feed("z64.jar", &jar, size);
+        assert_eq!(
+            f.packages,
+            [
+                mvn(Some("g"), "outer", "1", ""),
+                mvn(Some("g.inner"), "inner", "2", "lib/inner-2.jar"),
+                mvn(Some("g.inner"), "inner", "2", "lib/again-2.jar"),
+            ],
+            "chunks of {size}"
+        );
+        assert!(f.notes.is_empty(), "{:?}", f.notes);
+    }
 }

@@ -81,7 +81,12 @@ jar --create --file web.war -C web .
 mkdir -p piped/lib && cp app-1.0.0.jar piped/lib/
 (cd piped && zip -q -r -0 - lib | cat) > piped.jar
 
-for j in app-1.0.0.jar shaded-2.0.jar manifest-only-3.1.4.jar outer-0.9.jar fat.jar web.war piped.jar; do
+# 9. zip64.jar: Info-ZIP forced to ZIP64 (-fz): 0xffffffff sizes and the
+#    ZIP64 extra field in every local header. (Piped, `zip -fz -` writes
+#    an archive that unzip 6.0 and Python's zipfile both reject: not used.)
+(cd piped && zip -q -r -fz ../zip64.jar lib)
+
+for j in app-1.0.0.jar shaded-2.0.jar manifest-only-3.1.4.jar outer-0.9.jar fat.jar web.war piped.jar zip64.jar; do
 	cp "$j" "$here/$j"
 done
 
@@ -102,7 +107,7 @@ truth() { # ARCHIVE LABEL
 		done
 	}
 }
-for j in commons-lang3.jar slf4j-api.jar app-1.0.0.jar shaded-2.0.jar manifest-only-3.1.4.jar outer-0.9.jar fat.jar web.war piped.jar; do
+for j in commons-lang3.jar slf4j-api.jar app-1.0.0.jar shaded-2.0.jar manifest-only-3.1.4.jar outer-0.9.jar fat.jar web.war piped.jar zip64.jar; do
 	truth "$here/$j" "$j" > "$here/truth/$j.txt"
 done
 { java -version 2>&1 | head -1; zip -v | sed -n 2p; } > "$here/truth/versions.txt"
