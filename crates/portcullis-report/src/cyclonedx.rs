@@ -37,6 +37,22 @@ use crate::sbom::{content_uuid, report_time, UniqueIds};
 
 const SCHEMA: &str = "http://cyclonedx.org/schema/bom-1.6.schema.json";
 
+/// The schema's limit on a `version` (in characters). A longer one (only a
+/// hostile database writes one) is left out of `version` and kept whole in
+/// a `portcullis:version` property, so the BOM stays valid and loses nothing.
+const MAX_VERSION: usize = 1024;
+
+/// `version`, or `None` with the whole text pushed as a property when it is
+/// over the schema's limit.
+fn version(v: &str, properties: &mut Vec<Property>) -> Option<String> {
+    if v.chars().count() > MAX_VERSION {
+        properties.push(property("portcullis:version", v));
+        None
+    } else {
+        Some(v.to_owned())
+    }
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Bom {
@@ -204,6 +220,10 @@ pub fn render_cyclonedx(report: &Report) -> String {
 /// depends on (`None` when its packages are not known).
 fn target_component(t: &TargetReport, ids: &mut UniqueIds) -> (Component, Option<Vec<String>>) {
     let mut properties = vec![property("portcullis:kind", t.kind.clone())];
+    let digest = t
+        .digest
+        .as_deref()
+        .and_then(|d| version(d, &mut properties));
     properties.extend(
         t.references
             .iter()
@@ -220,7 +240,7 @@ fn target_component(t: &TargetReport, ids: &mut UniqueIds) -> (Component, Option
         },
         bom_ref: Some(ids.claim(t.target.clone(), "#")),
         name: t.target.clone(),
-        version: t.digest.clone(),
+        version: digest,
         properties,
         ..Component::default()
     };
@@ -248,6 +268,10 @@ fn os_component(os: &Os, ids: &mut UniqueIds) -> Component {
         wanted.push_str(v);
     }
     let mut properties = Vec::new();
+    let os_version = os
+        .version_id
+        .as_deref()
+        .and_then(|v| version(v, &mut properties));
     if let Some(c) = &os.version_codename {
         properties.push(property("portcullis:os-codename", c.clone()));
     }
@@ -258,7 +282,7 @@ fn os_component(os: &Os, ids: &mut UniqueIds) -> Component {
         kind: "operating-system",
         bom_ref: Some(ids.claim(wanted, "#")),
         name: os.id.clone(),
-        version: os.version_id.clone(),
+        version: os_version,
         description: os.pretty_name.clone(),
         properties,
         ..Component::default()
@@ -279,6 +303,7 @@ fn package_component(p: &InstalledPackage, ids: &mut UniqueIds) -> Component {
             .collect(),
     };
     let mut properties = Vec::new();
+    let package_version = version(&p.version, &mut properties);
     if let Some(layer) = p.layer {
         properties.push(property("portcullis:layer", layer.to_string()));
     }
@@ -317,9 +342,9 @@ fn package_component(p: &InstalledPackage, ids: &mut UniqueIds) -> Component {
         bom_ref: Some(ids.claim(p.id.clone(), "#")),
         group: p.namespace.clone(),
         name: p.name.clone(),
-        version: Some(p.version.clone()),
+        version: package_version,
         licenses,
-        purl: Some(p.purl.clone()),
+        purl: Some(p.purl.clone()).filter(|u| !u.is_empty()),
         properties,
         evidence,
         ..Component::default()

@@ -1332,3 +1332,23 @@ fn packages_read_back_from_the_json_report_render_the_same_sboms() {
     assert!(v["targets"][3].get("packages").is_none());
     assert!(v["targets"][3].get("os").is_none());
 }
+
+#[test]
+fn a_version_over_the_cyclonedx_limit_is_kept_as_a_property() {
+    let mut t = debian_target();
+    let long = "1.".repeat(600);
+    if let Some(p) = t.packages.as_mut() {
+        p[0].version = long.clone();
+        p[1].version = "é".repeat(1024);
+    }
+    let bom = cyclonedx(&report(vec![t.clone()]));
+    let libc = &bom["components"][1];
+    assert!(libc.get("version").is_none(), "{libc}");
+    assert_eq!(
+        libc["properties"][0],
+        json!({"name": "portcullis:version", "value": long})
+    );
+    // 1024 characters (2048 bytes) is within the limit.
+    assert_eq!(bom["components"][2]["version"], "é".repeat(1024));
+    assert_eq!(spdx(&report(vec![t]))["packages"][2]["versionInfo"], long);
+}
