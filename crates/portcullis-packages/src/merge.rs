@@ -60,8 +60,9 @@ pub fn inventory(
 
     let mut notes = Vec::new();
     let mut os_by_path: Vec<(u8, Os)> = Vec::new();
-    // Packages by key: the package, its introducing layer, its evidence.
-    let mut packages: HashMap<Key, (Package, usize, Vec<Evidence>)> = HashMap::new();
+    // Packages by key: the package and its evidence, each with the layer
+    // that introduced the package there.
+    let mut packages: HashMap<Key, (Package, Vec<(Evidence, usize)>)> = HashMap::new();
     let mut order: Vec<Key> = Vec::new();
     // Attachments by (ecosystem, name, arch).
     let mut files_of: HashMap<(Ecosystem, String, Option<String>), Vec<String>> = HashMap::new();
@@ -122,27 +123,24 @@ pub fn inventory(
                 path: format!("/{path}"),
             };
             match packages.get_mut(&k) {
-                Some((_, first, evidences)) => {
-                    *first = (*first).min(introduced);
-                    evidences.push(evidence);
-                }
+                Some((_, evidences)) => evidences.push((evidence, introduced)),
                 None => {
                     order.push(k.clone());
-                    packages.insert(k, (p.clone(), introduced, vec![evidence]));
+                    packages.insert(k, (p.clone(), vec![(evidence, introduced)]));
                 }
             }
         }
     }
 
     // Attachments: files owned and licenses declared elsewhere.
-    for (package, _, evidence) in packages.values_mut() {
+    for (package, evidence) in packages.values_mut() {
         let Some(ecosystem) = package.ecosystem else {
             continue;
         };
         if package.files.is_empty() {
             if let Some(f) = evidence
                 .iter()
-                .find_map(|e| files_in_dir.get(parent(e.path.trim_start_matches('/'))))
+                .find_map(|(e, _)| files_in_dir.get(parent(e.path.trim_start_matches('/'))))
             {
                 package.files = f.clone();
             }
@@ -162,39 +160,45 @@ pub fn inventory(
         }
     }
 
-    // A language package whose evidence file an OS package installed (a
-    // Python module from a .deb) is that OS package: one package, both
-    // evidences, so that nothing is counted or matched twice.
-    let mut owner: HashMap<&str, Key> = HashMap::new();
-    for k in &order {
-        if let Some((p, _, _)) = packages.get(k) {
-            if k.0.is_os() {
-                for f in &p.files {
-                    owner.insert(f.as_str(), k.clone());
-                }
+    // A language package's evidence file that an OS package installed (a
+    // Python module from a .deb) is that OS package's: one package, both
+    // evidences, so that nothing is counted or matched twice. Its other
+    // evidences (the same version in a venv) stay its own.
+    // Only language packages' evidence paths are looked up: the OS
+    // packages' file lists (a hundred thousand paths) are not copied.
+    let wanted: std::collections::HashSet<String> = order
+        .iter()
+        .filter(|k| !k.0.is_os())
+        .filter_map(|k| packages.get(k))
+        .flat_map(|(_, evidences)| evidences.iter())
+        .map(|(e, _)| e.path.trim_start_matches('/').to_owned())
+        .collect();
+    let mut owner: HashMap<String, Key> = HashMap::new();
+    for k in order.iter().filter(|k| k.0.is_os()) {
+        if let Some((p, _)) = packages.get(k) {
+            for f in p.files.iter().filter(|f| wanted.contains(f.as_str())) {
+                owner.insert(f.clone(), k.clone());
             }
         }
     }
-    let mut merged_into: Vec<(Key, Key)> = Vec::new();
-    for k in &order {
-        if k.0.is_os() {
-            continue;
-        }
-        let Some((_, _, evidences)) = packages.get(k) else {
+    let mut moved: Vec<(Key, (Evidence, usize))> = Vec::new();
+    for k in order.iter().filter(|k| !k.0.is_os()) {
+        let Some((_, evidences)) = packages.get_mut(k) else {
             continue;
         };
-        let owned_by = evidences
-            .iter()
-            .find_map(|e| owner.get(e.path.trim_start_matches('/')).cloned());
-        if let Some(o) = owned_by {
-            merged_into.push((k.clone(), o));
+        let (owned, own): (Vec<_>, Vec<_>) = std::mem::take(evidences)
+            .into_iter()
+            .partition(|(e, _)| owner.contains_key(e.path.trim_start_matches('/')));
+        *evidences = own;
+        for (e, layer) in owned {
+            if let Some(o) = owner.get(e.path.trim_start_matches('/')) {
+                moved.push((o.clone(), (e, layer)));
+            }
         }
     }
-    for (from, to) in merged_into {
-        if let Some((_, _, evidences)) = packages.remove(&from) {
-            if let Some((_, _, into)) = packages.get_mut(&to) {
-                into.extend(evidences);
-            }
+    for (to, evidence) in moved {
+        if let Some((_, into)) = packages.get_mut(&to) {
+            into.push(evidence);
         }
     }
 
@@ -205,9 +209,19 @@ pub fn inventory(
     let mut out: Vec<InstalledPackage> = Vec::with_capacity(order.len());
     let mut ids: HashMap<String, usize> = HashMap::new();
     for k in order {
-        let Some((p, layer, evidence)) = packages.remove(&k) else {
+        let Some((p, evidence)) = packages.remove(&k) else {
             continue;
         };
+        // The OS package's own evidence comes first, and says the layer.
+        let Some(layer) = evidence.first().map(|(_, layer)| *layer) else {
+            continue; // every evidence was an OS package's
+        };
+        let layer = if k.0.is_os() {
+            layer
+        } else {
+            evidence.iter().map(|(_, l)| *l).min().unwrap_or(layer)
+        };
+        let evidence: Vec<Evidence> = evidence.into_iter().map(|(e, _)| e).collect();
         let ecosystem = k.0;
         let purl = crate::purl::purl(&p, os.as_ref());
         let n = ids.entry(purl.clone()).or_insert(0);
@@ -221,7 +235,7 @@ pub fn inventory(
             id,
             ecosystem,
             namespace: p.namespace.clone(),
-            license_expression: expression_of(&p.licenses, ecosystem), // INTEGRATION: crate::license::expression
+            license_expression: crate::license::expression(&p.licenses, ecosystem),
             licenses: p.licenses,
             name: p.name,
             version: p.version,
@@ -270,11 +284,6 @@ fn parent(path: &str) -> &str {
 /// Which OS file wins: `os-release` over the distributions' own files.
 fn os_rank(path: &str) -> u8 {
     crate::os::precedence(path).unwrap_or(u8::MAX)
-}
-
-// INTEGRATION placeholder until license.rs lands (same session).
-fn expression_of(_raw: &[String], _ecosystem: Ecosystem) -> Option<String> {
-    None
 }
 
 #[cfg(test)]
@@ -498,6 +507,50 @@ mod tests {
                 path: "var/lib/rpm/rpmdb.sqlite".into(),
                 message: "page 7 points back to page 3 (a loop)".into(),
             }]
+        );
+    }
+
+    #[test]
+    fn the_same_version_in_a_venv_stays_a_language_package() {
+        let system = "usr/lib/python3/dist-packages/pip-23.0.1.dist-info/METADATA";
+        let venv = "opt/venv/lib/python3.11/site-packages/pip-23.0.1.dist-info/METADATA";
+        let l0 = vec![
+            file(STATUS, vec![deb("python3-pip", "23.0.1+dfsg-1")]),
+            LayerFile {
+                path: "var/lib/dpkg/info/python3-pip.list".into(),
+                found: Found {
+                    attachments: vec![Attachment {
+                        ecosystem: Ecosystem::Deb,
+                        name: "python3-pip".into(),
+                        arch: None,
+                        kind: AttachmentKind::Files(vec![system.into()]),
+                    }],
+                    ..Found::default()
+                },
+            },
+            file(system, vec![lang(Ecosystem::Pypi, "pip", "23.0.1")]),
+        ];
+        let l1 = vec![file(venv, vec![lang(Ecosystem::Pypi, "pip", "23.0.1")])];
+        let layers: Vec<&[LayerFile]> = vec![&l0, &l1];
+        let (inventory, _) = inventory(&layers, &|_, _| true);
+        assert_eq!(
+            summary(&inventory),
+            [
+                (
+                    "deb".into(),
+                    "python3-pip".into(),
+                    "23.0.1+dfsg-1".into(),
+                    0,
+                    vec![format!("/{STATUS}@0"), format!("/{system}@0")]
+                ),
+                (
+                    "pypi".into(),
+                    "pip".into(),
+                    "23.0.1".into(),
+                    1,
+                    vec![format!("/{venv}@1")]
+                ),
+            ]
         );
     }
 
