@@ -341,6 +341,12 @@ fn a_jar_nested_100_deep() {
 /// (code 285, 8 bits `11000101`) at distance 1 (5 bits `00000`), then the
 /// end of the block (7 bits `0000000`): 13 bits per 258 bytes.
 fn deflated_zeros(n: usize) -> Vec<u8> {
+    deflated_prefix_zeros(&[], n)
+}
+
+/// The same after `prefix` as literals (8-bit codes `0x30 + v` for 0–143,
+/// 9-bit `0x190 + v - 144` for 144–255).
+fn deflated_prefix_zeros(prefix: &[u8], n: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(n * 13 / 8 + 8);
     let (mut acc, mut bits) = (0u64, 0u32);
     let mut put = |v: u64, len: u32, msb_first: bool, out: &mut Vec<u8>| {
@@ -361,6 +367,13 @@ fn deflated_zeros(n: usize) -> Vec<u8> {
     };
     put(1, 1, false, &mut out); // BFINAL
     put(1, 2, false, &mut out); // BTYPE 01: fixed codes
+    for &v in prefix {
+        if v < 144 {
+            put(0x30 + u64::from(v), 8, true, &mut out);
+        } else {
+            put(0x190 + u64::from(v) - 144, 9, true, &mut out);
+        }
+    }
     put(0x30, 8, true, &mut out); // literal 0
     for _ in 0..n {
         put(0xc5, 8, true, &mut out);
@@ -385,28 +398,35 @@ fn raw_entry(w: &mut Vec<u8>, name: &str, body: &[u8]) {
 
 #[test]
 fn deflated_zeros_are_zeros() {
-    let d = deflated_zeros(1000);
+    let d = deflated_prefix_zeros(b"PK\x03\x04\xff\x90", 1000);
     let mut z = flate2::read::DeflateDecoder::new(&d[..]);
     let mut v = Vec::new();
     std::io::Read::read_to_end(&mut z, &mut v).unwrap();
-    assert_eq!(v, vec![0; 258_001]);
+    let mut want = b"PK\x03\x04\xff\x90".to_vec();
+    want.resize(6 + 258_001, 0);
+    assert_eq!(v, want);
 }
 
 #[test]
 fn a_zip_bomb_ends_with_a_note() {
-    // 600 MiB of zeros (4 MB deflated), its end only found by inflating it
-    // (bit 3), inside a nested jar, after a real pom.properties: the
-    // default budget of 512 MiB ends it.
-    let mut inner = Vec::new();
-    raw_entry(&mut inner, "zeros.bin", &deflated_zeros((600 << 20) / 258));
-    let inner = {
-        let mut z = ZipW(inner);
-        z.done()
-    };
-    let bomb = ZipW::new()
-        .pom("com.example", "bomb", "1")
-        .entry("lib/inner.jar", &inner, false, false)
-        .done();
+    // A nested jar (deflated, its end only found by inflating it, bit 3)
+    // whose one entry is 600 MiB of zeros: 4 MB in all, after a real
+    // pom.properties. The default budget of 512 MiB ends it.
+    let size = 258 * ((600 << 20) / 258) + 1;
+    let mut loc = b"PK\x03\x04\x14\x00\x00\x00\x00\x00".to_vec();
+    loc.extend_from_slice(&[0; 8]);
+    loc.extend_from_slice(&(size as u32).to_le_bytes());
+    loc.extend_from_slice(&(size as u32).to_le_bytes());
+    loc.extend_from_slice(&[8, 0, 0, 0]);
+    loc.extend_from_slice(b"zero.bin");
+    let mut bomb = ZipW::new().pom("com.example", "bomb", "1").0.clone();
+    raw_entry(
+        &mut bomb,
+        "lib/inner.jar",
+        &deflated_prefix_zeros(&loc, (600 << 20) / 258),
+    );
+    let bomb = ZipW(bomb).done();
+    assert!(bomb.len() < 5 << 20);
     let t = std::time::Instant::now();
     let f = feed("bomb.jar", &bomb, 64 << 10);
     eprintln!("bomb read in {:?}", t.elapsed());
@@ -415,9 +435,20 @@ fn a_zip_bomb_ends_with_a_note() {
         f.notes,
         ["inflating more than 512 MiB (a zip bomb?): the rest of the archive is not read"]
     );
+    // Not wanted (not a nested archive): its descriptor is searched for,
+    // not inflated; a descriptor that lies (sizes 0) is never found, the
+    // entry runs to the end, and a note says so.
+    let mut lying = ZipW::new().pom("com.example", "bomb", "1").0.clone();
+    raw_entry(&mut lying, "zeros.bin", &deflated_zeros((600 << 20) / 258));
+    let lying = ZipW(lying).done();
+    let c = Box::new(Jar::with_budget("l.jar".to_owned(), 1 << 20));
+    let (f, _) = feed_with(c, &lying, 64 << 10);
+    assert_eq!(f.packages, [mvn(Some("com.example"), "bomb", "1", "")]);
+    assert_eq!(f.notes, ["the archive ends before its central directory"]);
     // A smaller budget, a bomb nested twice and deflated at every level.
     let zeros = vec![0u8; 8 << 20];
-    let l2 = ZipW::new().entry("z", &zeros, true, true).done();
+    // (the zeros are a nested "jar": wanted, inflated to find its end)
+    let l2 = ZipW::new().entry("l3.jar", &zeros, true, true).done();
     let l1 = ZipW::new().entry("l2.jar", &l2, true, true).done();
     let top = ZipW::new()
         .entry("l1.jar", &l1, true, true)
@@ -428,7 +459,10 @@ fn a_zip_bomb_ends_with_a_note() {
     assert!(f.packages.is_empty());
     assert_eq!(
         f.notes,
-        ["inflating more than 4 MiB (a zip bomb?): the rest of the archive is not read"]
+        [
+            "l1.jar!/l2.jar!/l3.jar: not a zip archive",
+            "inflating more than 4 MiB (a zip bomb?): the rest of the archive is not read"
+        ]
     );
     // Sizes known and not nested: skipped without inflating.
     let skipped = ZipW::new()
