@@ -184,6 +184,42 @@ fn cargo_auditable_after_megabytes_of_debug_info() {
     assert_eq!(f.packages, cargo_expected());
 }
 
+/// `bin` with its program headers copied to `at` (64-bit little-endian),
+/// `e_phoff` pointing there: what BOLT leaves (rustc's librustc_driver has
+/// them at 80 MiB).
+fn late_phdrs(mut bin: Vec<u8>, at: usize) -> Vec<u8> {
+    let phoff = u64::from_le_bytes(bin[0x20..0x28].try_into().unwrap()) as usize;
+    let n = u16::from_le_bytes([bin[0x38], bin[0x39]]) as usize * 56;
+    let ph = bin[phoff..phoff + n].to_vec();
+    bin[at..at + n].copy_from_slice(&ph);
+    bin[0x20..0x28].copy_from_slice(&(at as u64).to_le_bytes());
+    bin
+}
+
+#[test]
+fn program_headers_late_in_the_file() {
+    // Into .text, before the data and the tail: both still found.
+    let rs = late_phdrs(unxz("cargo/hello.xz"), 0x20000);
+    let go = late_phdrs(unxz("golang/hello.xz"), 0x20000);
+    // Straddling the first 64 KiB.
+    let rs2 = late_phdrs(unxz("cargo/hello.xz"), 0x10000 - 100);
+    for size in [1, 4093, 64 << 10, 1 << 20] {
+        let (f, _) = feed(&rs, size);
+        assert_eq!(f.packages, cargo_expected(), "chunks of {size}");
+        let (f, _) = feed(&rs2, size);
+        assert_eq!(f.packages, cargo_expected(), "chunks of {size}");
+        let (f, _) = feed(&go, size);
+        assert_eq!(f.packages, go_expected(), "chunks of {size}");
+    }
+    // After everything they describe: nothing is found, nothing breaks.
+    let len = unxz("cargo/hello.xz").len();
+    let mut rs = unxz("cargo/hello.xz");
+    rs.extend_from_slice(&[0; 1024]);
+    let rs = late_phdrs(rs, len);
+    let (f, _) = feed(&rs, 64 << 10);
+    assert!(f.packages.is_empty());
+}
+
 #[test]
 fn not_elf_stops_at_once() {
     let text = vec![b'a'; 1 << 20];

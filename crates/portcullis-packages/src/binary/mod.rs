@@ -109,8 +109,19 @@ enum Dep {
     Done,
 }
 
+/// Program headers beyond [`HEAD_CAP`], awaited.
+struct Late {
+    layout: Layout,
+    phoff: u64,
+    len: usize,
+    phentsize: u64,
+    phnum: u64,
+    buf: Vec<u8>,
+}
+
 /// The streaming ELF reader.
 pub struct Elf {
+    late: Option<Late>,
     pos: u64,
     head: Vec<u8>,
     layout: Option<Layout>,
@@ -134,6 +145,7 @@ impl Default for Elf {
 impl Elf {
     pub fn new() -> Elf {
         Elf {
+            late: None,
             pos: 0,
             head: Vec::new(),
             layout: None,
@@ -185,22 +197,67 @@ impl Elf {
         let shnum = r.u16(at + 6);
         let shstrndx = r.u16(at + 8);
         let phsize = if class64 { 56 } else { 32 };
-        let ph_end = phoff.saturating_add(phentsize.saturating_mul(phnum));
-        if phnum > 0 && (phentsize < phsize || ph_end > HEAD_CAP as u64) {
+        let ph_len = phentsize.saturating_mul(phnum);
+        let ph_end = phoff.saturating_add(ph_len);
+        let layout = Layout {
+            class64,
+            big,
+            shoff,
+            shentsize,
+            shnum,
+            shstrndx,
+        };
+        if phnum > 0 && phentsize < phsize {
             self.found.notes.push(format!(
-                "ELF program headers at {phoff} ({phnum} of {phentsize} bytes) lie beyond the first {} KiB or are malformed: not read",
-                HEAD_CAP >> 10
+                "ELF program headers of {phentsize} bytes, less than {phsize}: not read"
             ));
-            self.layout = None;
+            return Ok(true);
+        }
+        if ph_end > HEAD_CAP as u64 {
+            // Program headers late in the file (as BOLT leaves them): read
+            // when they stream; what passed before is not searched.
+            if ph_len > HEAD_CAP as u64 || phoff < 64 {
+                self.found.notes.push(format!(
+                    "ELF program headers at {phoff} ({phnum} of {phentsize} bytes) are malformed: not read"
+                ));
+                return Ok(true);
+            }
+            // The part already in the head (the rest streams after it).
+            let buf = h
+                .get((phoff as usize).min(h.len())..)
+                .unwrap_or(&[])
+                .to_vec();
+            self.late = Some(Late {
+                layout,
+                phoff,
+                len: ph_len as usize,
+                phentsize,
+                phnum,
+                buf,
+            });
             return Ok(true);
         }
         if (h.len() as u64) < ph_end {
             return Ok(false);
         }
+        let ph = h
+            .get(phoff as usize..ph_end as usize)
+            .unwrap_or(&[])
+            .to_vec();
+        // Everything so far is in the head, observed from 0 next.
+        self.apply(layout, &ph, phentsize, phnum, 0);
+        Ok(true)
+    }
+
+    /// The program headers `ph` (`phnum` of `phentsize` bytes) are here;
+    /// the bytes from `next` on will be observed.
+    fn apply(&mut self, layout: Layout, ph: &[u8], phentsize: u64, phnum: u64, next: u64) {
+        let (class64, big) = (layout.class64, layout.big);
+        let r = Reader { b: ph, big };
         let mut ranges = Vec::new();
         let mut tail_start = 0u64;
         for i in 0..phnum {
-            let o = (phoff + i * phentsize) as usize;
+            let o = (i * phentsize) as usize;
             let (ptype, flags, offset, vaddr, filesz) = if class64 {
                 (
                     r.u32(o),
@@ -242,20 +299,10 @@ impl Elf {
         } else {
             Go::Search { ranges, idx: 0 }
         };
-        self.tail_start = tail_start;
-        self.layout = Some(Layout {
-            class64,
-            big,
-            shoff,
-            shentsize,
-            shnum,
-            shstrndx,
-        });
-        if shoff == 0 {
-            // No section headers: recognised in the tail at the end.
-            self.dep = Dep::Wait;
-        }
-        Ok(true)
+        // Late program headers: the tail starts no earlier than what is
+        // observed next.
+        self.tail_start = tail_start.max(next);
+        self.layout = Some(layout);
     }
 
     /// Offers bytes at file offset `start` to the windows.
@@ -583,6 +630,37 @@ impl FileCataloger for Elf {
     fn chunk(&mut self, bytes: &[u8]) -> bool {
         let start = self.pos;
         self.pos += bytes.len() as u64;
+        if let Some(late) = &mut self.late {
+            let end = start + bytes.len() as u64;
+            let ph_end = late.phoff + late.len as u64;
+            if end > late.phoff {
+                let from = late
+                    .phoff
+                    .max(start)
+                    .max(late.phoff + late.buf.len() as u64);
+                let to = ph_end.min(end);
+                if to > from {
+                    late.buf.extend_from_slice(
+                        bytes
+                            .get((from - start) as usize..(to - start) as usize)
+                            .unwrap_or(&[]),
+                    );
+                }
+            }
+            if late.buf.len() < late.len {
+                return true;
+            }
+            let Some(late) = self.late.take() else {
+                return false;
+            };
+            // Bytes after the program headers in this chunk are observed.
+            self.apply(late.layout, &late.buf, late.phentsize, late.phnum, ph_end);
+            let rest = bytes.get((ph_end - start) as usize..).unwrap_or(&[]);
+            if !rest.is_empty() {
+                self.observe(ph_end, rest);
+            }
+            return !self.done();
+        }
         if self.layout.is_none() {
             let room = HEAD_CAP - self.head.len();
             self.head
@@ -594,6 +672,13 @@ impl FileCataloger for Elf {
                         return false;
                     }
                     return true;
+                }
+                Ok(true) if self.late.is_some() => {
+                    // Feed this chunk's bytes past the head again: the
+                    // program headers may be in it.
+                    let extra = bytes.get(bytes.len().min(room)..).unwrap_or(&[]);
+                    self.pos = start + room.min(bytes.len()) as u64;
+                    return extra.is_empty() || self.chunk(extra);
                 }
                 Ok(true) if self.layout.is_none() => return false,
                 Ok(true) => {
