@@ -40,16 +40,22 @@ pub enum Format {
     Junit,
     Markdown,
     Html,
+    /// CycloneDX 1.6 JSON: the package inventory.
+    Cyclonedx,
+    /// SPDX 2.3 JSON: the package inventory.
+    Spdx,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 8] = [
         Format::Human,
         Format::Json,
         Format::Sarif,
         Format::Junit,
         Format::Markdown,
         Format::Html,
+        Format::Cyclonedx,
+        Format::Spdx,
     ];
 
     /// The name `--format` takes.
@@ -61,6 +67,8 @@ impl Format {
             Format::Junit => "junit",
             Format::Markdown => "markdown",
             Format::Html => "html",
+            Format::Cyclonedx => "cyclonedx",
+            Format::Spdx => "spdx",
         }
     }
 
@@ -84,6 +92,8 @@ pub fn render(format: Format, report: &Report, color: bool) -> String {
         Format::Junit => render_junit(report),
         Format::Markdown => render_markdown(report, MarkdownLimits::default()),
         Format::Html => render_html(report),
+        Format::Cyclonedx => render_cyclonedx(report),
+        Format::Spdx => render_spdx(report),
     }
 }
 

@@ -13,8 +13,8 @@ use std::sync::OnceLock;
 use portcullis_packages::{Ecosystem, Evidence, InstalledPackage, Os, SourcePackage};
 use portcullis_policy::{HistoryDetails, ImageDetails, LxdDetails, Report, TargetReport, Verdict};
 use portcullis_report::{
-    read_json, render_cyclonedx, render_html, render_human, render_json, render_spdx, HumanOptions,
-    REPOSITORY,
+    read_json, render, render_cyclonedx, render_html, render_human, render_json, render_spdx,
+    Format, HumanOptions, REPOSITORY,
 };
 use serde_json::{json, Value};
 
@@ -1351,4 +1351,41 @@ fn a_version_over_the_cyclonedx_limit_is_kept_as_a_property() {
     // 1024 characters (2048 bytes) is within the limit.
     assert_eq!(bom["components"][2]["version"], "é".repeat(1024));
     assert_eq!(spdx(&report(vec![t]))["packages"][2]["versionInfo"], long);
+}
+
+#[test]
+fn the_sbom_formats_are_formats() {
+    assert_eq!(Format::from_name("cyclonedx"), Some(Format::Cyclonedx));
+    assert_eq!(Format::from_name("spdx"), Some(Format::Spdx));
+    assert_eq!(
+        Format::ALL.map(Format::name),
+        [
+            "human",
+            "json",
+            "sarif",
+            "junit",
+            "markdown",
+            "html",
+            "cyclonedx",
+            "spdx"
+        ]
+    );
+    // What `portcullis convert` does: read the JSON report, render it.
+    let r = report(vec![debian_target(), dockerfile_target()]);
+    let again = read_json(render_json(&r).as_bytes()).expect("reads back");
+    let bom = render(Format::Cyclonedx, &again, true);
+    assert_eq!(bom, render_cyclonedx(&r));
+    let doc = render(Format::Spdx, &again, true);
+    assert_eq!(doc, render_spdx(&r));
+    for text in [&bom, &doc] {
+        let v: Value = serde_json::from_str(text).expect("json");
+        let errs = if v.get("bomFormat").is_some() {
+            errors(cyclonedx_validator(), &v)
+        } else {
+            let mut e = errors(spdx_validator(), &v);
+            e.extend(spdx_spec_errors(&v));
+            e
+        };
+        assert!(errs.is_empty(), "{errs:#?}");
+    }
 }

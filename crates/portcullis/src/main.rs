@@ -146,7 +146,8 @@ struct ScanArgs {
 struct OutputArgs {
     /// Report format; repeat it for several reports in one run. FORMAT alone
     /// goes to standard output (or --output), FORMAT=PATH to that file,
-    /// written atomically. Formats: human, json, sarif, junit, markdown, html.
+    /// written atomically. Formats: human, json, sarif, junit, markdown, html,
+    /// cyclonedx, spdx.
     /// Default: human; when every format given has a file, the human report
     /// still goes to standard output.
     #[arg(long, short, value_name = "FORMAT[=PATH]", value_parser = parse_format_spec)]
@@ -718,6 +719,8 @@ fn extension(format: Format) -> &'static str {
         Format::Junit => "xml",
         Format::Markdown => "md",
         Format::Html => "html",
+        Format::Cyclonedx => "cdx.json",
+        Format::Spdx => "spdx.json",
     }
 }
 
