@@ -283,3 +283,30 @@ fn hostile_elves() {
     assert!(f.packages.is_empty());
     assert_eq!(f.notes.len(), 1, "{:?}", f.notes);
 }
+
+#[test]
+fn random_elf_headers() {
+    // A real ELF header and program headers with random fields, random
+    // bytes after: the reader ends, whatever it finds.
+    let rs = unxz("cargo/hello.xz");
+    let mut x = 0x0bad_5eed_1234_5678u64;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for _ in 0..2000 {
+        let mut b = rs[..4096].to_vec();
+        for _ in 0..(1 + next() % 8) {
+            let at = (next() % (64 + 56 * 12)) as usize;
+            b[at] = next() as u8;
+        }
+        for _ in 0..(next() % 4096) {
+            b.push(next() as u8);
+        }
+        let size = 1 + (next() % 700) as usize;
+        let (f, _) = feed(&b, size);
+        assert!(f.notes.len() <= 4, "{:?}", f.notes);
+    }
+}

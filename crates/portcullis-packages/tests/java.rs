@@ -556,3 +556,37 @@ fn zip64_data_descriptors() {
         assert!(f.notes.is_empty(), "{:?}", f.notes);
     }
 }
+
+#[test]
+fn random_local_headers() {
+    // Local headers with random fields (and random data after them), fed
+    // in random chunk sizes: the reader ends, with or without notes.
+    let mut x = 0x1234_5678_9abc_def1u64;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for _ in 0..3000 {
+        let mut b = b"PK\x03\x04".to_vec();
+        let n = (next() % 400) as usize;
+        for _ in 0..n {
+            // Biased to zip-looking bytes.
+            let v = next();
+            b.push(match v % 8 {
+                0 => b'P',
+                1 => b'K',
+                2 => [3, 4, 7, 8, 1, 2][(v >> 8) as usize % 6],
+                3 => 0xff,
+                4 => 0,
+                _ => (v >> 16) as u8,
+            });
+        }
+        let size = 1 + (next() % 64) as usize;
+        let name = ["a.jar", "b.ear", "x.war"][(next() % 3) as usize];
+        let c = java::cataloger(name, b.len() as u64 + 100).unwrap();
+        let (f, _) = feed_with(c, &b, size);
+        assert!(f.notes.len() <= 32);
+    }
+}

@@ -6,9 +6,12 @@
 //!
 //! - the first [`HEAD_CAP`] bytes (the ELF header, the program headers,
 //!   and Go's section headers, which its linker writes right after them);
-//! - Go: it searches the file bytes of the first writable, non-executable
-//!   `PT_LOAD` segment (where the Go linker, and `debug/buildinfo`'s own
-//!   fallback, put `.go.buildinfo`) for the build info magic at a 16-byte
+//!   program headers further on (as BOLT leaves them) are read when they
+//!   stream, and only what follows them is searched;
+//! - Go: it searches the file bytes of every writable, non-executable
+//!   `PT_LOAD` segment (`.go.buildinfo` starts the first for an executable
+//!   of the Go linker, `debug/buildinfo`'s own fallback, and the second for
+//!   its PIEs, after `.data.rel.ro`) for the build info magic at a 16-byte
 //!   aligned address, with a 13-byte carry between chunks, and keeps the
 //!   build info from the magic on, up to [`golang::INFO_CAP`];
 //! - cargo auditable: the bytes after the end of the last `PT_LOAD`'s file
@@ -31,7 +34,7 @@
 //!
 //! A file that does not start with `\x7fELF` is rejected in its first chunk;
 //! files under 64 bytes are not offered. The feed stops as soon as both
-//! questions are answered (Go: the data segment passed without the magic,
+//! questions are answered (Go: the data segments passed without the magic,
 //! or the build info read; cargo: the section headers read, or the section
 //! read), so a Go binary ends early and a C binary is read to its section
 //! headers. Go build info and cargo auditable data in one file are both
