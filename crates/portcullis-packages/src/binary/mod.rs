@@ -665,6 +665,12 @@ impl FileCataloger for Elf {
             return !self.done();
         }
         if self.layout.is_none() {
+            // Not an ELF: said before a byte is copied.
+            let n = bytes.len().min(4usize.saturating_sub(self.head.len()));
+            let at = self.head.len();
+            if bytes.get(..n) != b"\x7fELF".get(at.min(4)..at.min(4) + n) {
+                return false;
+            }
             let room = HEAD_CAP - self.head.len();
             self.head
                 .extend_from_slice(bytes.get(..room.min(bytes.len())).unwrap_or(&[]));
