@@ -51,6 +51,42 @@ struct Document {
     creation_info: CreationInfo,
     packages: Vec<Package>,
     relationships: Vec<Relationship>,
+    /// Every `LicenseRef-` id the expressions use must be declared here.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    has_extracted_licensing_infos: Vec<ExtractedLicense>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExtractedLicense {
+    license_id: String,
+    name: String,
+    extracted_text: String,
+}
+
+/// The `LicenseRef-` ids used in the packages' declared licenses, once each,
+/// sorted: what the package declared is all portcullis knows of them.
+fn extracted_licenses(packages: &[Package]) -> Vec<ExtractedLicense> {
+    let mut ids: Vec<&str> = packages
+        .iter()
+        .flat_map(|p| {
+            p.license_declared
+                .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        })
+        .filter(|t| t.starts_with("LicenseRef-"))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.into_iter()
+        .map(|id| ExtractedLicense {
+            license_id: id.to_owned(),
+            name: id.trim_start_matches("LicenseRef-").replace('-', " "),
+            extracted_text: format!(
+                "Not an SPDX-listed license: the package's metadata declares it by name ({}); no license text is recorded.",
+                id.trim_start_matches("LicenseRef-")
+            ),
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -168,6 +204,7 @@ pub fn render_spdx(report: &Report) -> String {
             created,
             comment,
         },
+        has_extracted_licensing_infos: extracted_licenses(&packages),
         packages,
         relationships,
     };

@@ -107,6 +107,24 @@ fn spdx_spec_errors(doc: &Value) -> Vec<String> {
             out.push(format!("duplicate SPDXID {id:?}"));
         }
     }
+    // SPDX 2.3 §10: a LicenseRef- used anywhere is declared in the document.
+    let declared: HashSet<&str> = doc["hasExtractedLicensingInfos"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|l| l["licenseId"].as_str())
+        .collect();
+    for p in doc["packages"].as_array().into_iter().flatten() {
+        let expression = p["licenseDeclared"].as_str().unwrap_or("");
+        for id in expression
+            .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+            .filter(|t| t.starts_with("LicenseRef-"))
+        {
+            if !declared.contains(id) {
+                out.push(format!("undeclared license {id:?}"));
+            }
+        }
+    }
     for r in doc["relationships"].as_array().into_iter().flatten() {
         for end in ["spdxElementId", "relatedSpdxElement"] {
             let id = r[end].as_str().unwrap_or("");
@@ -1388,4 +1406,39 @@ fn the_sbom_formats_are_formats() {
         };
         assert!(errs.is_empty(), "{errs:#?}");
     }
+}
+
+#[test]
+fn spdx_declares_the_license_refs_its_expressions_use() {
+    let mut target = debian_target();
+    let mut p = pkg(P {
+        eco: Ecosystem::Deb,
+        ns: None,
+        name: "tzdata",
+        version: "2024a-0+deb12u1",
+        purl: "pkg:deb/debian/tzdata@2024a-0%2Bdeb12u1?arch=all&distro=debian-12",
+        licenses: &["public-domain", "BSD-3-clause"],
+        expression: Some("LicenseRef-public-domain AND BSD-3-Clause"),
+        layer: Some(0),
+        evidence: &[(0, "/var/lib/dpkg/status")],
+    });
+    p.arch = Some("all".into());
+    target.packages.get_or_insert_with(Vec::new).push(p);
+    let doc = spdx(&report(vec![target]));
+    assert_eq!(
+        doc["hasExtractedLicensingInfos"],
+        serde_json::json!([{
+            "licenseId": "LicenseRef-public-domain",
+            "name": "public domain",
+            "extractedText": "Not an SPDX-listed license: the package's metadata declares it by name (public-domain); no license text is recorded."
+        }])
+    );
+    // Without the declaration the document is not valid SPDX.
+    let mut bare = doc.clone();
+    bare.as_object_mut()
+        .map(|o| o.remove("hasExtractedLicensingInfos"));
+    assert_eq!(
+        spdx_spec_errors(&bare),
+        ["undeclared license \"LicenseRef-public-domain\""]
+    );
 }
