@@ -86,6 +86,47 @@ fn go_binaries_in_any_chunking() {
     }
 }
 
+#[test]
+fn go_before_1_18_from_rodata() {
+    // esbuild 0.8.57, built by Go 1.16 (make.sh: zeroed but for the bytes
+    // read). `go version -m` lists the same modules; the Go version is in
+    // a string the stream has passed, so it is None, and a note says so.
+    let truth = String::from_utf8(data("golang/esbuild-go1.16.truth.txt")).unwrap();
+    let mut want = golang::parse_modinfo(&truth).packages;
+    let names: Vec<_> = want
+        .iter()
+        .map(|p| (p.name.as_str(), p.version.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("esbuild", "(devel)"),
+            ("sys", "v0.0.0-20200501145240-bc7a7d42d5c3")
+        ]
+    );
+    assert_eq!(want[1].namespace.as_deref(), Some("golang.org/x"));
+    assert!(want[0].main_module);
+    for p in &mut want {
+        p.go_version = None;
+    }
+    let bin = unxz("golang/esbuild-go1.16.xz");
+    for size in [64 << 10, 1, 4093, 1 << 20] {
+        let (f, _) = feed(&bin, size);
+        assert_eq!(f.packages, want, "chunks of {size}");
+        assert_eq!(
+            f.notes,
+            ["Go build info of Go before 1.18: the modules read from .rodata, the Go version not read"]
+        );
+    }
+    // Without the module info in .rodata: a note only.
+    let mut b = bin.clone();
+    let at = memchr::memmem::find(&b, golang::INFO_START).unwrap();
+    b[at] ^= 1;
+    let (f, _) = feed(&b, 64 << 10);
+    assert!(f.packages.is_empty());
+    assert_eq!(f.notes.len(), 1);
+}
+
 fn cargo_expected() -> Vec<Package> {
     // rust-audit-info's output, build dependencies left out.
     let truth: serde_json::Value = serde_json::from_slice(&data("cargo/hello.truth.json")).unwrap();

@@ -15,9 +15,13 @@
 //!   module info is framed by 16 sentinel bytes on each side (the Go
 //!   source's `infoStart`/`infoEnd`) that are dropped.
 //!
-//! Go < 1.18 stored two pointers (to string headers, to bytes elsewhere in
-//! the file) instead: reading them needs bytes the stream has passed, so
-//! that form is reported in a note and not read.
+//! Go < 1.18 stored two pointers instead (to string headers in `.data`,
+//! whose bytes are in `.rodata`, which the stream has passed by then). The
+//! module info itself is framed by the same sentinels in `.rodata`, so the
+//! streaming reader looks for them there ([`INFO_START`], [`INFO_END`]) and
+//! reads the module info it framed when the header says pointer form; the
+//! Go version (`runtime.buildVersion`, a string among thousands in
+//! `.rodata`) is not read, and a note says so.
 //!
 //! The module info is text, one record a line, fields separated by tabs:
 //! `path P` (the main package), `mod PATH VERSION SUM` (the main module),
@@ -46,6 +50,12 @@
 
 use crate::model::{Ecosystem, Found, Package};
 
+/// The sentinels around the module info (the Go source's `infoStart` and
+/// `infoEnd`, in `cmd/go/internal/modload/build.go`).
+pub const INFO_START: &[u8; 16] =
+    b"\x30\x77\xaf\x0c\x92\x74\x08\x02\x41\xe1\xc1\x07\xe6\xd6\x18\xe6";
+pub const INFO_END: &[u8; 16] = b"\xf9\x32\x43\x31\x86\x18\x20\x72\x00\x82\x42\x10\x41\x16\xd8\xf2";
+
 /// The magic of the build info header.
 pub const MAGIC: &[u8; 14] = b"\xff Go buildinf:";
 /// The header's size and alignment.
@@ -62,6 +72,8 @@ pub enum Header {
     Need(usize),
     /// The build info, complete.
     Done(Found),
+    /// The pointer form of Go < 1.18.
+    Pointers,
 }
 
 /// Reads the build info from `bytes`, which start with [`MAGIC`]. Returns
@@ -73,9 +85,7 @@ pub fn parse_header(bytes: &[u8]) -> Header {
     };
     let flags = head.get(15).copied().unwrap_or(0);
     if flags & 2 == 0 {
-        return Header::Done(note(
-            "Go build info in the pointer form of Go before 1.18: not read",
-        ));
+        return Header::Pointers;
     }
     let rest = bytes.get(HEADER..).unwrap_or(&[]);
     let (version, used) = match inline_string(rest, 0) {
@@ -266,11 +276,7 @@ mod tests {
         let mut b = MAGIC.to_vec();
         b.extend_from_slice(&[8, 0]);
         b.resize(64, 0);
-        let Header::Done(f) = parse_header(&b) else {
-            panic!()
-        };
-        assert!(f.packages.is_empty());
-        assert_eq!(f.notes.len(), 1);
+        assert_eq!(parse_header(&b), Header::Pointers);
     }
 
     #[test]

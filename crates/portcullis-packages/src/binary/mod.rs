@@ -112,6 +112,94 @@ enum Dep {
     Done,
 }
 
+/// Go < 1.18: the module info in the read-only segments, between its
+/// sentinels ([`golang::INFO_START`], [`golang::INFO_END`]).
+#[derive(Default)]
+struct Rodata {
+    ranges: Vec<Range>,
+    idx: usize,
+    carry: Vec<u8>,
+    /// The bytes after the start sentinel, while the end is not found.
+    capture: Option<Vec<u8>>,
+    /// The module info, complete.
+    text: Option<Vec<u8>>,
+}
+
+impl Rodata {
+    /// Bytes at file offset `start`.
+    fn observe(&mut self, start: u64, bytes: &[u8]) {
+        if self.text.is_some() {
+            return;
+        }
+        if let Some(cap) = self.capture.as_mut() {
+            let old = cap.len();
+            let room = golang::INFO_CAP.saturating_sub(old);
+            cap.extend_from_slice(bytes.get(..room.min(bytes.len())).unwrap_or(&[]));
+            let from = old.saturating_sub(golang::INFO_END.len() - 1);
+            let hay = cap.get(from..).unwrap_or(&[]);
+            if let Some(i) = memchr::memmem::find(hay, golang::INFO_END) {
+                cap.truncate(from + i);
+                self.text = self.capture.take();
+            } else if cap.len() >= golang::INFO_CAP {
+                self.capture = None;
+                self.ranges.clear();
+            }
+            return;
+        }
+        let end = start + bytes.len() as u64;
+        let keep = golang::INFO_START.len() - 1;
+        while let Some(&r) = self.ranges.get(self.idx) {
+            if end <= r.start {
+                return;
+            }
+            if start >= r.end {
+                self.idx += 1;
+                self.carry.clear();
+                continue;
+            }
+            let from = r.start.max(start);
+            let to = r.end.min(end);
+            let part = bytes
+                .get((from - start) as usize..(to - start) as usize)
+                .unwrap_or(&[]);
+            let mut joint = std::mem::take(&mut self.carry);
+            let carried = joint.len();
+            joint.extend_from_slice(part.get(..part.len().min(keep)).unwrap_or(&[]));
+            let hit = memchr::memmem::find(&joint, golang::INFO_START)
+                .filter(|&i| i < carried)
+                .map(|i| (joint.get(i..).unwrap_or(&[]).to_vec(), part.len().min(keep)))
+                .or_else(|| {
+                    memchr::memmem::find(part, golang::INFO_START)
+                        .map(|i| (part.get(i..i).unwrap_or(&[]).to_vec(), i))
+                });
+            if let Some((head, at)) = hit {
+                // `head` holds the sentinel's bytes before `part[at..]`.
+                let mut from_sentinel = head;
+                from_sentinel
+                    .extend_from_slice(bytes.get((from - start) as usize + at..).unwrap_or(&[]));
+                let after = from_sentinel
+                    .get(golang::INFO_START.len()..)
+                    .unwrap_or(&[])
+                    .to_vec();
+                self.capture = Some(Vec::new());
+                self.observe(end, &after);
+                return;
+            }
+            let tail_from = joint.len().saturating_sub(keep);
+            if part.len() >= keep {
+                self.carry = part.get(part.len() - keep..).unwrap_or(&[]).to_vec();
+            } else {
+                self.carry = joint.split_off(tail_from);
+            }
+            if to < r.end {
+                return;
+            }
+            self.idx += 1;
+            self.carry.clear();
+        }
+    }
+}
+
 /// Program headers beyond [`HEAD_CAP`], awaited.
 struct Late {
     layout: Layout,
@@ -136,6 +224,7 @@ pub struct Elf {
     tail_full: bool,
     /// Beyond the kept tail: cargo auditable's zlib stream, recognised.
     hunter: auditable::Hunter,
+    rodata: Rodata,
     found: Found,
 }
 
@@ -159,6 +248,7 @@ impl Elf {
             tail: Vec::new(),
             tail_full: false,
             hunter: auditable::Hunter::default(),
+            rodata: Rodata::default(),
             found: Found::default(),
         }
     }
@@ -288,6 +378,13 @@ impl Elf {
             // Writable, not executable: where `.go.buildinfo` is (the
             // first such segment for the Go linker's executables, the
             // second for its PIEs, after `.data.rel.ro`).
+            if flags & (PF_X | PF_W) == 0 && filesz > 0 && self.rodata.ranges.len() < MAX_RANGES {
+                self.rodata.ranges.push(Range {
+                    start: offset,
+                    end: offset.saturating_add(filesz),
+                    bias: vaddr.wrapping_sub(offset),
+                });
+            }
             if flags & (PF_X | PF_W) == PF_W && filesz > 0 && ranges.len() < MAX_RANGES {
                 ranges.push(Range {
                     start: offset,
@@ -297,6 +394,7 @@ impl Elf {
             }
         }
         ranges.sort_by_key(|r| r.start);
+        self.rodata.ranges.sort_by_key(|r| r.start);
         self.go = if ranges.is_empty() {
             Go::Done
         } else {
@@ -326,6 +424,9 @@ impl Elf {
                 self.tail_full = true;
                 self.hunter.feed(beyond);
             }
+        }
+        if matches!(self.go, Go::Search { .. }) {
+            self.rodata.observe(start, bytes);
         }
         self.go_observe(start, bytes);
         self.dep_observe(start, bytes);
@@ -439,16 +540,36 @@ impl Elf {
             }
             return;
         }
-        match golang::parse_header(buf) {
-            golang::Header::Need(n) => *need = n,
-            golang::Header::Done(f) => {
-                self.merge(f);
-                self.go = Go::Done;
-                // A Go binary: no cargo auditable data.
-                self.dep = Dep::Done;
-                self.tail = Vec::new();
+        let parsed = match golang::parse_header(buf) {
+            golang::Header::Need(n) => {
+                *need = n;
+                return;
             }
-        }
+            golang::Header::Done(f) => f,
+            golang::Header::Pointers => match self.rodata.text.take() {
+                Some(text) => {
+                    let mut f = golang::parse_modinfo(&String::from_utf8_lossy(&text));
+                    f.notes.push(
+                        "Go build info of Go before 1.18: the modules read from .rodata, the Go version not read"
+                            .to_owned(),
+                    );
+                    f
+                }
+                None => Found {
+                    notes: vec![
+                        "Go build info in the pointer form of Go before 1.18, without module info in .rodata: not read"
+                            .to_owned(),
+                    ],
+                    ..Found::default()
+                },
+            },
+        };
+        self.rodata = Rodata::default();
+        self.merge(parsed);
+        self.go = Go::Done;
+        // A Go binary: no cargo auditable data.
+        self.dep = Dep::Done;
+        self.tail = Vec::new();
     }
 
     fn dep_observe(&mut self, start: u64, bytes: &[u8]) {
