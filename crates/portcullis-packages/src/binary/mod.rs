@@ -24,13 +24,17 @@
 //!   stream that inflates to `{"packages"` ([`auditable::Hunter`]); the
 //!   same recognition serves files without usable section headers.
 //!
-//! Memory per file: at most 64 KiB (head) + 4 MiB (tail) + 1 MiB (Go
-//! build info) + the hunter's 64 KiB window, and the inflated JSON (at most
-//! 3 MiB, transiently): a bound under 8.2 MiB, in practice a few KiB
-//! (stripped binaries have a tail of a few KiB; a Go binary keeps no tail
-//! once its build info is read). Work per byte: none outside the
-//! windows (a position counter), a `memmem` over the Go data segment, a
-//! copy of the tail.
+//! - Go < 1.18: the module info between its sentinels in the read-only
+//!   segments, up to [`golang::INFO_CAP`].
+//!
+//! Memory per file, bounded: 64 KiB (head) + 2 MiB (tail) + 1 MiB (Go
+//! build info) + 1 MiB (Go < 1.18 module info) + the hunter's window
+//! (64 KiB and a chunk) + the inflated JSON (at most 3 MiB, transiently):
+//! under 8 MiB with 64 KiB chunks. In practice a few KiB: a stripped
+//! binary's tail is a few KiB, and a Go binary keeps no tail once its
+//! build info is read. Work per byte: nothing outside the windows (a
+//! position counter), a `memmem` over the Go data segments and the
+//! read-only segments, a copy of the tail.
 //!
 //! A file that does not start with `\x7fELF` is rejected in its first chunk;
 //! files under 64 bytes are not offered. The feed stops as soon as both
@@ -49,7 +53,7 @@ use crate::model::Found;
 /// The first bytes kept: the ELF header and the program headers.
 pub const HEAD_CAP: usize = 64 << 10;
 /// The most bytes kept after the last loaded segment.
-pub const TAIL_CAP: usize = 4 << 20;
+pub const TAIL_CAP: usize = 2 << 20;
 /// The most build info bytes kept from the magic on.
 const GO_CAP: usize = golang::HEADER + 2 * 10 + 1024 + golang::INFO_CAP;
 /// The most section headers read.
