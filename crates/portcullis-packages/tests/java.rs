@@ -590,3 +590,22 @@ fn random_local_headers() {
         assert!(f.notes.len() <= 32);
     }
 }
+
+#[test]
+fn many_pom_properties_are_capped() {
+    // 1100 distinct pom.properties in one jar: 1024 kept, a note; one with
+    // a 300-byte version is no package.
+    let mut z = ZipW::new();
+    z.pom("g", "long", &"1".repeat(300));
+    for i in 0..1100 {
+        z.pom("g", &format!("a{i}"), "1");
+    }
+    let jar = z.done();
+    let f = feed("many.jar", &jar, 64 << 10);
+    assert_eq!(f.packages.len(), 1024);
+    assert_eq!(f.packages[0].name, "a0");
+    assert_eq!(
+        f.notes,
+        ["more than 1024 pom.properties in one archive: the rest not read"]
+    );
+}

@@ -34,8 +34,11 @@
 //! nested archives included (a zip bomb ends the reading with a note);
 //! entries nobody wants are skipped without inflating when their size is
 //! known. Memory per level: a header (≤ 128 KiB), an inflater and its
-//! 32 KiB output buffer (~80 KiB), one kept text (≤ 512 KiB): under 8 MiB
-//! for the whole chain of [`MAX_DEPTH`] + 1 levels.
+//! 32 KiB output buffer (~80 KiB), one text being read (≤ 512 KiB; a
+//! pom.properties is reduced to its coordinates, at most 256 bytes each,
+//! when its entry ends): under 7 MiB for the whole chain of
+//! [`MAX_DEPTH`] + 1 levels, plus the packages found (at most
+//! [`MAX_POMS`] per archive, [`MAX_PACKAGES`] per file).
 
 pub mod manifest;
 pub mod zip;
@@ -48,8 +51,12 @@ use zip::Zip;
 pub const MAX_DEPTH: u32 = 8;
 /// The most bytes inflated per file.
 pub const INFLATE_BUDGET: u64 = 512 << 20;
-/// The most pom.properties kept per archive.
-pub const MAX_POMS: usize = 4096;
+/// The most pom.properties kept per archive (a shaded jar of a large
+/// application holds a few hundred).
+pub const MAX_POMS: usize = 1024;
+/// The most packages kept per file, nested archives included (a Spring
+/// Boot application holds a few hundred).
+pub const MAX_PACKAGES: usize = 10_000;
 const MAX_NOTES: usize = 32;
 
 const EXTENSIONS: [&str; 6] = [".jar", ".war", ".ear", ".jpi", ".hpi", ".par"];
@@ -104,6 +111,7 @@ pub struct Ctx {
     noted_deep: bool,
     noted_text: bool,
     noted_poms: bool,
+    noted_packages: bool,
     pub entries: u64,
 }
 
@@ -118,6 +126,7 @@ impl Ctx {
             noted_deep: false,
             noted_text: false,
             noted_poms: false,
+            noted_packages: false,
             entries: 0,
         }
     }
@@ -144,6 +153,17 @@ impl Ctx {
         }
         self.budget -= n;
         false
+    }
+
+    /// Packages of a nested archive, up to [`MAX_PACKAGES`] in all.
+    fn add(&mut self, packages: Vec<Package>) {
+        let room = MAX_PACKAGES.saturating_sub(self.packages.len());
+        if packages.len() > room && !std::mem::replace(&mut self.noted_packages, true) {
+            self.note(format!(
+                "more than {MAX_PACKAGES} packages in one file: the rest not kept"
+            ));
+        }
+        self.packages.extend(packages.into_iter().take(room));
     }
 
     pub(crate) fn note_once_deep(&mut self) {
@@ -182,7 +202,47 @@ pub(crate) fn finish_archive(child: Zip, ctx: &mut Ctx) {
         ));
     }
     let p = packages(&child);
-    ctx.packages.extend(p);
+    ctx.add(p);
+}
+
+/// Maven coordinates from a pom.properties.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Coords {
+    pub group: String,
+    pub artifact: String,
+    pub version: String,
+}
+
+/// The longest coordinate kept (Maven Central's longest are under 100).
+const MAX_COORD: usize = 256;
+
+/// The coordinates a pom.properties states (`groupId` defaults to the
+/// path's group); none without an artifactId or a version, or with a
+/// value longer than [`MAX_COORD`] bytes.
+pub(crate) fn coords(path_group: &str, text: &[u8]) -> Option<Coords> {
+    let props = manifest::properties(text);
+    let prop = |k: &str| {
+        props
+            .iter()
+            .rev()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    };
+    let artifact = prop("artifactId")?;
+    let version = prop("version")?;
+    let group = prop("groupId").unwrap_or(path_group);
+    if [artifact, version, group]
+        .iter()
+        .any(|v| v.len() > MAX_COORD)
+    {
+        return None;
+    }
+    Some(Coords {
+        group: group.to_owned(),
+        artifact: artifact.to_owned(),
+        version: version.to_owned(),
+    })
 }
 
 /// The packages an archive's entries make.
@@ -200,31 +260,15 @@ fn packages(zip: &Zip) -> Vec<Package> {
         vec![zip.inner.clone()]
     };
     let mut out: Vec<Package> = Vec::new();
-    for (group, text) in &zip.entries.poms {
-        let props = manifest::properties(text);
-        let prop = |k: &str| {
-            props
-                .iter()
-                .rev()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.trim())
-                .filter(|v| !v.is_empty())
-        };
-        let (Some(artifact), Some(version)) = (prop("artifactId"), prop("version")) else {
-            continue;
-        };
-        let group = prop("groupId").unwrap_or(group.as_str());
-        let p = Package {
+    for c in &zip.entries.poms {
+        out.push(Package {
             ecosystem: Some(Ecosystem::Maven),
-            namespace: (!group.is_empty()).then(|| group.to_owned()),
-            name: artifact.to_owned(),
-            version: version.to_owned(),
+            namespace: (!c.group.is_empty()).then(|| c.group.clone()),
+            name: c.artifact.clone(),
+            version: c.version.clone(),
             files: files.clone(),
             ..Package::default()
-        };
-        if !out.contains(&p) {
-            out.push(p);
-        }
+        });
     }
     if out.is_empty() {
         let (stem, file_version) = split_file_name(&zip.file_name);

@@ -44,8 +44,9 @@ const DESCRIPTOR: &[u8; 4] = b"PK\x07\x08";
 pub struct Entries {
     /// The main section of `META-INF/MANIFEST.MF`.
     pub manifest: Option<Vec<u8>>,
-    /// `META-INF/maven/G/A/pom.properties`: the path's G and the text.
-    pub poms: Vec<(String, Vec<u8>)>,
+    /// The coordinates of each `META-INF/maven/G/A/pom.properties`, read
+    /// when its entry ends (distinct, in order).
+    pub poms: Vec<super::Coords>,
 }
 
 enum State {
@@ -471,10 +472,12 @@ impl Zip {
                 pom: Some(group),
                 buf,
             } => {
-                if self.entries.poms.len() < super::MAX_POMS {
-                    self.entries.poms.push((group, buf));
-                } else {
-                    ctx.note_once_poms();
+                if let Some(c) = super::coords(&group, &buf) {
+                    if self.entries.poms.len() >= super::MAX_POMS {
+                        ctx.note_once_poms();
+                    } else if !self.entries.poms.contains(&c) {
+                        self.entries.poms.push(c);
+                    }
                 }
             }
             Sink::Nested(child) => super::finish_archive(*child, ctx),
