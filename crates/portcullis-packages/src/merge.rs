@@ -27,6 +27,9 @@ pub struct ReadNote {
     pub message: String,
 }
 
+/// An evidence and the layer that introduced the package there.
+type Placed = (Evidence, usize);
+
 /// What makes two packages the same package.
 type Key = (Ecosystem, Option<String>, String, String, Option<String>);
 
@@ -59,15 +62,15 @@ pub fn inventory(
     }
 
     let mut notes = Vec::new();
-    let mut os_by_path: Vec<(u8, Os)> = Vec::new();
-    // Packages by key: the package and its evidence, each with the layer
-    // that introduced the package there.
-    let mut packages: HashMap<Key, (Package, Vec<(Evidence, usize)>)> = HashMap::new();
+    let mut os_by_path: Vec<(u8, &Os)> = Vec::new();
+    // Packages by key: the package (borrowed: file lists are not copied)
+    // and its evidence, each with the layer that introduced it there.
+    let mut packages: HashMap<Key, (&Package, Vec<Placed>)> = HashMap::new();
     let mut order: Vec<Key> = Vec::new();
-    // Attachments by (ecosystem, name, arch).
-    let mut files_of: HashMap<(Ecosystem, String, Option<String>), Vec<String>> = HashMap::new();
-    let mut licenses_of: HashMap<(Ecosystem, String, Option<String>), Vec<String>> = HashMap::new();
-    let mut files_in_dir: HashMap<String, Vec<String>> = HashMap::new();
+    // Attachments by (ecosystem, name, arch), borrowed.
+    type Owner<'a> = (Ecosystem, &'a str, Option<&'a str>);
+    let mut files_of: Vec<(Owner<'_>, &[String])> = Vec::new();
+    let mut licenses_of: HashMap<Owner<'_>, Vec<&str>> = HashMap::new();
 
     for (path, list) in &versions {
         let Some(&(layer, found)) = list.last() else {
@@ -84,29 +87,21 @@ pub fn inventory(
             });
         }
         if let Some(os) = &found.os {
-            os_by_path.push((os_rank(path), os.clone()));
+            os_by_path.push((os_rank(path), os));
         }
         for attachment in &found.attachments {
-            let k = (
+            let owner = (
                 attachment.ecosystem,
-                attachment.name.clone(),
-                attachment.arch.clone(),
+                attachment.name.as_str(),
+                attachment.arch.as_deref(),
             );
             match &attachment.kind {
-                // A wheel's RECORD belongs to the METADATA beside it (its
-                // directory's name is not the package's exact name).
-                AttachmentKind::Files(f) if attachment.ecosystem == Ecosystem::Pypi => files_in_dir
-                    .entry(parent(path).to_owned())
-                    .or_default()
-                    .extend(f.iter().cloned()),
-                AttachmentKind::Files(f) => {
-                    files_of.entry(k).or_default().extend(f.iter().cloned())
-                }
+                AttachmentKind::Files(f) => files_of.push((owner, f)),
                 AttachmentKind::Licenses(l) => {
-                    let all = licenses_of.entry(k).or_default();
+                    let all = licenses_of.entry(owner).or_default();
                     for license in l {
-                        if !all.contains(license) {
-                            all.push(license.clone());
+                        if !all.contains(&license.as_str()) {
+                            all.push(license);
                         }
                     }
                 }
@@ -126,35 +121,7 @@ pub fn inventory(
                 Some((_, evidences)) => evidences.push((evidence, introduced)),
                 None => {
                     order.push(k.clone());
-                    packages.insert(k, (p.clone(), vec![(evidence, introduced)]));
-                }
-            }
-        }
-    }
-
-    // Attachments: files owned and licenses declared elsewhere.
-    for (package, evidence) in packages.values_mut() {
-        let Some(ecosystem) = package.ecosystem else {
-            continue;
-        };
-        if package.files.is_empty() {
-            if let Some(f) = evidence
-                .iter()
-                .find_map(|(e, _)| files_in_dir.get(parent(e.path.trim_start_matches('/'))))
-            {
-                package.files = f.clone();
-            }
-        }
-        for arch in [package.arch.clone(), None] {
-            let k = (ecosystem, package.name.clone(), arch);
-            if let Some(f) = files_of.get(&k) {
-                if package.files.is_empty() {
-                    package.files = f.clone();
-                }
-            }
-            if let Some(l) = licenses_of.get(&k) {
-                if package.licenses.is_empty() {
-                    package.licenses = l.clone();
+                    packages.insert(k, (p, vec![(evidence, introduced)]));
                 }
             }
         }
@@ -163,36 +130,57 @@ pub fn inventory(
     // A language package's evidence file that an OS package installed (a
     // Python module from a .deb) is that OS package's: one package, both
     // evidences, so that nothing is counted or matched twice. Its other
-    // evidences (the same version in a venv) stay its own.
-    // Only language packages' evidence paths are looked up: the OS
-    // packages' file lists (a hundred thousand paths) are not copied.
-    let wanted: std::collections::HashSet<String> = order
+    // evidences (the same version in a venv) stay its own. Only language
+    // packages' evidence paths are looked up in the OS packages' file lists
+    // (their own, or dpkg's `.list` attachments): nothing is copied.
+    let wanted: HashMap<&str, ()> = order
         .iter()
         .filter(|k| !k.0.is_os())
         .filter_map(|k| packages.get(k))
         .flat_map(|(_, evidences)| evidences.iter())
-        .map(|(e, _)| e.path.trim_start_matches('/').to_owned())
+        .map(|(e, _)| (e.path.trim_start_matches('/'), ()))
         .collect();
-    let mut owner: HashMap<String, Key> = HashMap::new();
-    for k in order.iter().filter(|k| k.0.is_os()) {
-        if let Some((p, _)) = packages.get(k) {
-            for f in p.files.iter().filter(|f| wanted.contains(f.as_str())) {
-                owner.insert(f.clone(), k.clone());
+    let mut owner_of_path: HashMap<&str, Owner<'_>> = HashMap::new();
+    if !wanted.is_empty() {
+        for k in order.iter().filter(|k| k.0.is_os()) {
+            if let Some((p, _)) = packages.get(k) {
+                for f in p.files.iter().filter(|f| wanted.contains_key(f.as_str())) {
+                    owner_of_path.insert(f, (k.0, p.name.as_str(), p.arch.as_deref()));
+                }
+            }
+        }
+        for (owner, files) in files_of.iter().filter(|(o, _)| o.0.is_os()) {
+            for f in files.iter().filter(|f| wanted.contains_key(f.as_str())) {
+                owner_of_path.insert(f, *owner);
             }
         }
     }
+    // The OS package an owner names: by name and arch, or by name alone
+    // (dpkg names a list `NAME.list` unless the package is Multi-Arch: same).
+    let os_key = |owner: &Owner<'_>| -> Option<Key> {
+        order
+            .iter()
+            .find(|k| {
+                k.0 == owner.0 && k.2 == owner.1 && (owner.2.is_none() || k.4.as_deref() == owner.2)
+            })
+            .cloned()
+    };
     let mut moved: Vec<(Key, (Evidence, usize))> = Vec::new();
-    for k in order.iter().filter(|k| !k.0.is_os()) {
+    let language: Vec<Key> = order.iter().filter(|k| !k.0.is_os()).cloned().collect();
+    for k in &language {
         let Some((_, evidences)) = packages.get_mut(k) else {
             continue;
         };
         let (owned, own): (Vec<_>, Vec<_>) = std::mem::take(evidences)
             .into_iter()
-            .partition(|(e, _)| owner.contains_key(e.path.trim_start_matches('/')));
+            .partition(|(e, _)| owner_of_path.contains_key(e.path.trim_start_matches('/')));
         *evidences = own;
         for (e, layer) in owned {
-            if let Some(o) = owner.get(e.path.trim_start_matches('/')) {
-                moved.push((o.clone(), (e, layer)));
+            if let Some(o) = owner_of_path
+                .get(e.path.trim_start_matches('/'))
+                .and_then(&os_key)
+            {
+                moved.push((o, (e, layer)));
             }
         }
     }
@@ -205,7 +193,7 @@ pub fn inventory(
     let os = os_by_path
         .into_iter()
         .min_by_key(|(rank, _)| *rank)
-        .map(|(_, os)| os);
+        .map(|(_, os)| os.clone());
     let mut out: Vec<InstalledPackage> = Vec::with_capacity(order.len());
     let mut ids: HashMap<String, usize> = HashMap::new();
     for k in order {
@@ -223,7 +211,7 @@ pub fn inventory(
         };
         let evidence: Vec<Evidence> = evidence.into_iter().map(|(e, _)| e).collect();
         let ecosystem = k.0;
-        let purl = crate::purl::purl(&p, os.as_ref());
+        let purl = crate::purl::purl(p, os.as_ref());
         let n = ids.entry(purl.clone()).or_insert(0);
         *n += 1;
         let id = if *n == 1 {
@@ -231,20 +219,31 @@ pub fn inventory(
         } else {
             format!("{purl}#{n}")
         };
+        // Licenses declared elsewhere (a copyright file) when the evidence
+        // itself declares none.
+        let licenses: Vec<String> = if p.licenses.is_empty() {
+            [p.arch.as_deref(), None]
+                .into_iter()
+                .find_map(|arch| licenses_of.get(&(ecosystem, p.name.as_str(), arch)))
+                .map(|l| l.iter().map(|s| (*s).to_owned()).collect())
+                .unwrap_or_default()
+        } else {
+            p.licenses.clone()
+        };
         out.push(InstalledPackage {
             id,
             ecosystem,
             namespace: p.namespace.clone(),
-            license_expression: crate::license::expression(&p.licenses, ecosystem),
-            licenses: p.licenses,
-            name: p.name,
-            version: p.version,
-            arch: p.arch,
+            license_expression: crate::license::expression(&licenses, ecosystem),
+            licenses,
+            name: p.name.clone(),
+            version: p.version.clone(),
+            arch: p.arch.clone(),
             purl,
-            source: p.source,
+            source: p.source.clone(),
             layer: Some(layer),
             evidence,
-            go_version: p.go_version,
+            go_version: p.go_version.clone(),
         });
     }
     out.sort_by(|a, b| {
@@ -274,11 +273,6 @@ fn introduced_at(versions: &[(usize, &Found)], k: &Key) -> usize {
         first = *layer;
     }
     first
-}
-
-/// The directory `path` is in (`""` at the root).
-fn parent(path: &str) -> &str {
-    path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
 /// Which OS file wins: `os-release` over the distributions' own files.
