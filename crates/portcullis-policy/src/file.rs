@@ -128,8 +128,14 @@ pub struct SecretsSettings {
     pub package_files: Option<PackageFiles>,
 }
 
-/// `[licenses]`: SPDX license identifiers (`GPL-3.0-only`, `AGPL-3.0-or-later`)
-/// and license families (`GPL`, `AGPL`, `LGPL`, `MPL`, `CC-BY-NC`, …).
+/// `[licenses]`: SPDX license identifiers (`GPL-3.0-only`, `AGPL-3.0-or-later`,
+/// `GPL-2.0-only WITH Classpath-exception-2.0`, `LicenseRef-…`), spelt as the
+/// SPDX License List spells them, and license families (`GPL`, `LGPL`,
+/// `AGPL`, `GFDL`, `MPL`, `EPL`, `CDDL`, `EUPL`, `OSL`, `CeCILL`, `BSD`, `MIT`,
+/// `ISC`, `Apache`, `Zlib`, `Boost`, `Python`, `Artistic`, `CC`,
+/// `public-domain`, `Zope`, `OFL`, `OpenLDAP`, `BUSL`, `SSPL`, `Elastic`,
+/// `PolyForm`, `other`). An unknown id or family is an error. An id listed
+/// alone also names it with an exception; `X WITH E` names only that.
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct LicensesSettings {

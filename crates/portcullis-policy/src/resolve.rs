@@ -46,17 +46,27 @@ pub(crate) fn resolve(chain: &[Layer]) -> Result<Policy, Vec<PolicyError>> {
                 }
             }
         }
-        for (list, into) in [
+        for (list, into, check) in [
             (
                 &file.licenses.warn_families,
                 &mut policy.licenses.warn_families,
+                license_family as fn(&str) -> Result<String, String>,
             ),
-            (&file.licenses.warn, &mut policy.licenses.warn),
-            (&file.licenses.restricted, &mut policy.licenses.restricted),
+            (&file.licenses.warn, &mut policy.licenses.warn, license_id),
+            (
+                &file.licenses.restricted,
+                &mut policy.licenses.restricted,
+                license_id,
+            ),
         ] {
             for named in list {
-                if !into.contains(named.get_ref()) {
-                    into.push(named.get_ref().clone());
+                match check(named.get_ref()) {
+                    Ok(name) => {
+                        if !into.contains(&name) {
+                            into.push(name);
+                        }
+                    }
+                    Err(message) => errors.push(src.error(named.span(), message)),
                 }
             }
         }
@@ -428,4 +438,106 @@ fn not_a_fingerprint(text: &str) -> String {
         "not a fingerprint (if it is the secret itself, take it out of the file)"
     };
     format!("this is {looks}: a secret fingerprint is `sha256:` and 32 hex digits, as a report's `secret.fingerprint` shows it, never the value itself")
+}
+
+/// A `warn-families` entry: a family name as `portcullis config schema`
+/// lists them (case-insensitively), as its canonical spelling.
+fn license_family(text: &str) -> Result<String, String> {
+    use portcullis_packages::license::{family_of, Family};
+    let text = text.trim();
+    if let Some(f) = Family::from_name(text) {
+        return Ok(f.name().to_owned());
+    }
+    if let Ok(id) = license_id(text) {
+        let family =
+            family_of(&id).map_or(String::new(), |f| format!(", or name its family `{f}`"));
+        return Err(format!(
+            "`{text}` is a license, not a license family: list it in `warn`{family}"
+        ));
+    }
+    if let Some(f) = family_of(text) {
+        return Err(format!(
+            "unknown license family `{text}`; did you mean `{f}`?"
+        ));
+    }
+    let all: Vec<String> = Family::ALL.iter().map(|f| format!("`{f}`")).collect();
+    Err(format!(
+        "unknown license family `{text}`; expected one of {}",
+        all.join(", ")
+    ))
+}
+
+/// A `warn` or `restricted` entry: one SPDX license id (`GPL-3.0-only`),
+/// optionally with an exception (`GPL-2.0-only WITH
+/// Classpath-exception-2.0`), or `LicenseRef-…`; exactly as the SPDX
+/// License List spells it, so a report's license reads the same.
+fn license_id(text: &str) -> Result<String, String> {
+    use portcullis_packages::license::{evaluate, Family};
+    let text = text.trim();
+    if let Some(rest) = text.strip_prefix("LicenseRef-") {
+        let ok = !rest.is_empty()
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+        return if ok {
+            Ok(text.to_owned())
+        } else {
+            Err(format!(
+                "`{text}` is not a license reference: after `LicenseRef-` come letters, digits, `.` and `-`"
+            ))
+        };
+    }
+    if let Some(rest) = text
+        .get(..11)
+        .filter(|p| p.eq_ignore_ascii_case("LicenseRef-"))
+        .and_then(|_| text.get(11..))
+    {
+        return Err(format!(
+            "unknown SPDX license id `{text}`; did you mean `LicenseRef-{rest}`?"
+        ));
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case("OR") || w.eq_ignore_ascii_case("AND"))
+    {
+        return Err(format!(
+            "`{text}` is a license expression: list each license on its own"
+        ));
+    }
+    let unknown = || {
+        let family = Family::from_name(text)
+            .map(|_| ": it is a license family, which `warn-families` lists".to_owned());
+        format!(
+            "unknown SPDX license id `{text}`{}",
+            family.unwrap_or_else(|| "; ids are those of the SPDX License List (`GPL-3.0-only`, `Apache-2.0`), or `LicenseRef-…` for others".to_owned())
+        )
+    };
+    let evaluation = evaluate(text).ok_or_else(unknown)?;
+    let with_unknown_exception = evaluation.unknown.iter().any(|u| u.contains(" with "));
+    let [canonical] = &evaluation.licenses[..] else {
+        return Err(unknown());
+    };
+    if with_unknown_exception {
+        return Err(format!(
+            "unknown SPDX license exception in `{text}`; exceptions are those of the SPDX License List (`Classpath-exception-2.0`)"
+        ));
+    }
+    if canonical.ends_with('+') {
+        return Err(format!(
+            "`{text}`: name the license itself, `{}`; the lists match it with or without `+`",
+            canonical.trim_end_matches('+')
+        ));
+    }
+    if canonical == text {
+        Ok(text.to_owned())
+    } else if canonical.eq_ignore_ascii_case(text) {
+        Err(format!(
+            "unknown SPDX license id `{text}`; did you mean `{canonical}`?"
+        ))
+    } else {
+        Err(format!(
+            "`{text}` is a deprecated SPDX license id; did you mean `{canonical}`?"
+        ))
+    }
 }

@@ -47,6 +47,8 @@ pub enum Category {
     BuildInstructions,
     /// Secrets and other sensitive data in the image or its build.
     SensitiveInformation,
+    /// The packages' licenses: copyleft, restrictions, the policy file's lists.
+    Licenses,
     /// The policy file itself: expired or unused exceptions and suppressions.
     Policy,
 }
@@ -57,6 +59,7 @@ impl Category {
             Category::ContainerSecurity => "container-security",
             Category::BuildInstructions => "build-instructions",
             Category::SensitiveInformation => "sensitive-information",
+            Category::Licenses => "licenses",
             Category::Policy => "policy",
         }
     }
@@ -66,6 +69,7 @@ impl Category {
             Category::ContainerSecurity => "Container security",
             Category::BuildInstructions => "Build instructions",
             Category::SensitiveInformation => "Sensitive information",
+            Category::Licenses => "Licenses",
             Category::Policy => "Policy",
         }
     }

@@ -88,6 +88,17 @@ pub static RULES: &[&Rule] = &[
     &rules::secrets::online::VERIFIED_API_KEY,
     &rules::secrets::online::VERIFIED_WEBHOOK,
     &rules::secrets::online::VERIFIED_CREDENTIALS,
+    &rules::licenses::build_copyleft::RULE,
+    &rules::licenses::base_copyleft::RULE,
+    &rules::licenses::static_weak_copyleft::RULE,
+    &rules::licenses::warn_family::RULE,
+    &rules::licenses::warn_license::RULE,
+    &rules::licenses::restricted::RULE,
+    &rules::licenses::commercial_use::RULE,
+    &rules::licenses::distribution::RULE,
+    &rules::licenses::production_use::RULE,
+    &rules::licenses::modification::RULE,
+    &rules::licenses::patents::RULE,
 ];
 
 /// Why a rule that applies to no subject is not applicable, when it says
@@ -144,6 +155,11 @@ pub fn check(subject: &Subject, target: &str) -> Vec<(&'static Rule, Outcome)> {
     let lines = |f: &Finding| -> String {
         if let Some(secret) = &f.secret {
             return secret.fingerprint.clone();
+        }
+        // A license finding's snippet names its package: many packages
+        // share one database file.
+        if find(f.rule).is_some_and(|r| r.category == Category::Licenses) {
+            return f.snippet.clone();
         }
         match (&f.location, &subject.source) {
             (crate::Location::Dockerfile { line, end_line, .. }, Some(src)) => src

@@ -1,6 +1,7 @@
 //! One module per rule. Each declares a `RULE` (code, docs, check function).
 
 pub mod add_instruction;
+pub mod licenses;
 pub mod missing_healthcheck;
 pub mod multiple_cmd;
 pub mod multiple_entrypoint;
