@@ -115,7 +115,10 @@ pub fn inventory(
             let introduced = introduced_at(list, &k);
             let evidence = Evidence {
                 layer,
-                path: format!("/{path}"),
+                path: match &p.inner {
+                    Some(inner) => format!("/{path}!/{inner}"),
+                    None => format!("/{path}"),
+                },
             };
             match packages.get_mut(&k) {
                 Some((_, evidences)) => evidences.push((evidence, introduced)),

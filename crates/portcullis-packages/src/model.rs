@@ -87,6 +87,10 @@ pub struct Package {
     /// normalised like content-pass paths: relative to the root, no
     /// leading `/`. Empty when the evidence lists none.
     pub files: Vec<String>,
+    /// A package inside an archive inside the evidence file (a jar in a
+    /// fat jar): its path there, nested ones joined with `!/`
+    /// (`BOOT-INF/lib/a.jar!/lib/b.jar`, the `jar:` URL convention).
+    pub inner: Option<String>,
     /// Go: the toolchain version (`go1.22.1`) that built the binary; a
     /// binary's main module is `main_module`.
     pub go_version: Option<String>,

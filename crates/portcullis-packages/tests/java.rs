@@ -40,11 +40,7 @@ fn mvn(group: Option<&str>, name: &str, version: &str, inner: &str) -> Package {
         namespace: group.map(str::to_owned),
         name: name.to_owned(),
         version: version.to_owned(),
-        files: if inner.is_empty() {
-            vec![]
-        } else {
-            vec![inner.to_owned()]
-        },
+        inner: (!inner.is_empty()).then(|| inner.to_owned()),
         ..Package::default()
     }
 }
@@ -198,7 +194,7 @@ fn every_pom_properties_unzip_shows_is_a_package() {
             .filter(|p| p.namespace.is_some())
             .map(|p| {
                 (
-                    p.files.first().cloned().unwrap_or_default(),
+                    p.inner.clone().unwrap_or_default(),
                     p.namespace.clone().unwrap(),
                     p.name.clone(),
                     p.version.clone(),
@@ -331,7 +327,7 @@ fn a_jar_nested_100_deep() {
             ["l0", "l8", "l7", "l6", "l5", "l4", "l3", "l2", "l1"],
             "chunks of {size}"
         );
-        assert_eq!(f.packages[1].files, ["lib/n.jar!/lib/n.jar!/lib/n.jar!/lib/n.jar!/lib/n.jar!/lib/n.jar!/lib/n.jar!/lib/n.jar"]);
+        assert_eq!(f.packages[1].inner.as_deref(), Some("lib/n.jar!/lib/n.jar!/lib/n.jar!/lib/n.jar!/lib/n.jar!/lib/n.jar!/lib/n.jar!/lib/n.jar"));
         assert_eq!(f.notes, ["archives nested more than 8 deep: not read"]);
     }
 }

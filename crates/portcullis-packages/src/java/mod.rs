@@ -22,9 +22,9 @@
 //!   `Implementation-Title`, else `Bundle-SymbolicName` without its
 //!   directives; `namespace` the `Implementation-Vendor-Id` (the groupId in
 //!   manifests older Maven archivers wrote), else none;
-//! - a package of a nested archive has its inner path as the only entry of
-//!   `files` (`BOOT-INF/lib/a.jar`, nested deeper `lib/a.jar!/lib/b.jar`,
-//!   the `jar:` URL convention); the file's own packages have none.
+//! - a package of a nested archive has its inner path in `inner`
+//!   (`BOOT-INF/lib/a.jar`, nested deeper `lib/a.jar!/lib/b.jar`, the
+//!   `jar:` URL convention); the file's own packages have none.
 //!
 //! Order: each nested archive's packages when its entry ends, then the
 //! file's own, first.
@@ -254,11 +254,7 @@ fn packages(zip: &Zip) -> Vec<Package> {
         .map(manifest::manifest)
         .unwrap_or_default();
     let get = |n: &str| manifest::get(&attrs, n);
-    let files = if zip.inner.is_empty() {
-        Vec::new()
-    } else {
-        vec![zip.inner.clone()]
-    };
+    let inner = (!zip.inner.is_empty()).then(|| zip.inner.clone());
     let mut out: Vec<Package> = Vec::new();
     for c in &zip.entries.poms {
         out.push(Package {
@@ -266,7 +262,7 @@ fn packages(zip: &Zip) -> Vec<Package> {
             namespace: (!c.group.is_empty()).then(|| c.group.clone()),
             name: c.artifact.clone(),
             version: c.version.clone(),
-            files: files.clone(),
+            inner: inner.clone(),
             ..Package::default()
         });
     }
@@ -289,7 +285,7 @@ fn packages(zip: &Zip) -> Vec<Package> {
                 namespace: get("Implementation-Vendor-Id").map(str::to_owned),
                 name: name.to_owned(),
                 version: version.to_owned(),
-                files: files.clone(),
+                inner: inner.clone(),
                 ..Package::default()
             });
         }
