@@ -351,3 +351,20 @@ fn random_elf_headers() {
         assert!(f.notes.len() <= 4, "{:?}", f.notes);
     }
 }
+
+/// A local-directory replacement of a module go.mod required at a real
+/// version keeps that path and version (the fixture image's Go binary:
+/// `require example.com/locallib v0.4.0` with `replace … => ./locallib`).
+#[test]
+fn a_local_replacement_of_a_real_version_keeps_the_module_and_its_version() {
+    let info = "path\texample.com/app\nmod\texample.com/app\t(devel)\t\n\
+                dep\texample.com/locallib\tv0.4.0\t\n=>\t./locallib\t(devel)\t\n";
+    let found = portcullis_packages::binary::golang::parse_modinfo(info);
+    let deps: Vec<(Option<&str>, &str, &str)> = found
+        .packages
+        .iter()
+        .filter(|p| !p.main_module)
+        .map(|p| (p.namespace.as_deref(), p.name.as_str(), p.version.as_str()))
+        .collect();
+    assert_eq!(deps, [(Some("example.com"), "locallib", "v0.4.0")]);
+}

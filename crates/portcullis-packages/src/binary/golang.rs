@@ -32,14 +32,15 @@
 //!
 //! Packages, one per `mod` (main module, `main_module: true`) and per `dep`:
 //!
-//! - **Replacements**: the version is the replacement's (the code that was
-//!   built is the replacement's, and vulnerability matching must compare
-//!   that version). The module path is the replacement's when it is a
-//!   module path (`=> example.net/fork v1.0.1`: the fork is what the binary
-//!   holds, and advisories name it), and the original when the replacement
-//!   is a local directory (`=> ../local (devel)`: a directory has no module
-//!   identity; the version is then `(devel)`, which matches no advisory
-//!   range, as nothing is known of that code).
+//! - **Replacements** by a module (`=> example.net/fork v1.0.1`): the
+//!   replacement's path and version, as the fork is what the binary holds
+//!   and advisories name it. By a local directory (`=> ../local (devel)`):
+//!   the original path and version, as the directory has no identity of
+//!   its own and is most often a patched copy of that module at that
+//!   version; a gate that reported `(devel)` would match no advisory and
+//!   so hide what the copy may still carry. (When go.mod required only the
+//!   zero pseudo-version `v0.0.0-00010101000000-000000000000`, there is no
+//!   version to keep: `(devel)`, as Go records the directory.)
 //! - The main module's version is kept as Go records it: `(devel)` for a
 //!   build from a checkout (Go 1.19 never stamps a VCS version), a real
 //!   version for `go install m@v`.
@@ -202,7 +203,11 @@ pub fn parse_modinfo(text: &str) -> Found {
     }
     for m in modules {
         let (path, version) = match m.replace {
-            Some((rpath, rversion)) if is_directory(rpath) => (m.path, rversion),
+            // The zero pseudo-version says go.mod required nothing real.
+            Some((rpath, rversion)) if is_directory(rpath) => match m.version {
+                "v0.0.0-00010101000000-000000000000" => (m.path, rversion),
+                _ => (m.path, m.version),
+            },
             Some((rpath, rversion)) => (rpath, rversion),
             None => (m.path, m.version),
         };
