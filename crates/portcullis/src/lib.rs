@@ -125,7 +125,11 @@ impl Scanner {
             })
             .any(|r| self.policy.enabled(r));
         // The package inventory is part of every image report (JSON
-        // `packages`, the SBOM formats), so its pass always runs.
+        // `packages`, the SBOM formats), so its pass always runs; only the
+        // image benchmark turns it off, to measure what it costs.
+        if std::env::var_os("PORTCULLIS_BENCH_NO_PACKAGES").is_some() {
+            return secrets.then_some(&SECRETS as &dyn portcullis_image::Analyser);
+        }
         Some(if secrets { &BOTH } else { &PACKAGES })
     }
 
