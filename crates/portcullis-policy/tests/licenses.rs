@@ -2,8 +2,6 @@
 //! when the file is read, each mistake an error at its place with the
 //! exact message; what is valid reaches the policy as written.
 
-use std::path::Path;
-
 use portcullis_policy::Policy;
 
 fn load(text: &str) -> Result<Policy, Vec<String>> {

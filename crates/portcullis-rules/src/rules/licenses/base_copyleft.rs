@@ -34,7 +34,7 @@ fn check(subject: &Subject, out: &mut Findings) {
         };
         let message = format!(
             "{}, from the base image, is under {what}{}{caveat}",
-            super::package_name(j.pkg),
+            super::package_name(j),
             super::context(j, &trigger),
         );
         super::report(subject, out, j, message);

@@ -27,6 +27,6 @@ fn check(subject: &Subject, out: &mut Findings) {
         subject,
         out,
         |r| r.commercial_use,
-        "restricts commercial use",
+        ("restricts commercial use", "restrict commercial use"),
     );
 }

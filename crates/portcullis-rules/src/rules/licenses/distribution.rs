@@ -23,5 +23,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(subject: &Subject, out: &mut Findings) {
-    super::check_restriction(subject, out, |r| r.distribution, "restricts distribution");
+    super::check_restriction(
+        subject,
+        out,
+        |r| r.distribution,
+        ("restricts distribution", "restrict distribution"),
+    );
 }

@@ -54,6 +54,9 @@ use crate::subject::Subject;
 /// What the catalogers could read of one package's licenses, judged.
 pub(crate) struct Judged<'a> {
     pub pkg: &'a InstalledPackage,
+    /// Another package has the same type, name and version (a multi-arch
+    /// library): messages name the architecture too.
+    pub same_name: bool,
     /// The SPDX expression of all its declared licenses, when one forms.
     pub expression: Option<String>,
     pub eval: Evaluation,
@@ -84,6 +87,13 @@ pub(crate) fn judged(subject: &Subject) -> Vec<Judged<'_>> {
     let avoid = |l: &str| {
         listed(&lists.restricted, l) || listed(&lists.warn, l) || family_warned(lists, l).is_some()
     };
+    let mut keys: Vec<_> = inventory.packages.iter().map(key).collect();
+    keys.sort();
+    let twice = |p: &InstalledPackage| {
+        let k = key(p);
+        let at = keys.partition_point(|x| *x < k);
+        keys.get(at + 1) == Some(&k)
+    };
     inventory
         .packages
         .iter()
@@ -91,11 +101,22 @@ pub(crate) fn judged(subject: &Subject) -> Vec<Judged<'_>> {
             let a = assess_with(&pkg.licenses, pkg.ecosystem, &avoid);
             Judged {
                 pkg,
+                same_name: twice(pkg),
                 expression: a.expression,
                 eval: a.evaluation,
             }
         })
         .collect()
+}
+
+/// What tells packages apart in messages, but for the architecture.
+fn key(p: &InstalledPackage) -> (&'static str, Option<&str>, &str, &str) {
+    (
+        p.ecosystem.purl_type(),
+        p.namespace.as_deref(),
+        &p.name,
+        &p.version,
+    )
 }
 
 /// The license id of `X WITH E` (and of `X+`).
@@ -147,8 +168,10 @@ pub(crate) fn reason_of(license: &str) -> &'static str {
 
 /// How a package is named in messages: `deb package bash 5.2.15-2+b13`,
 /// `npm package @babel/runtime 7.27.0`, `golang package
-/// golang.org/x/text v0.14.0`.
-pub(crate) fn package_name(pkg: &InstalledPackage) -> String {
+/// golang.org/x/text v0.14.0`; with the architecture when another package
+/// has the same name and version (`deb package libzstd1 1.5.4 (i386)`).
+pub(crate) fn package_name(j: &Judged<'_>) -> String {
+    let pkg = j.pkg;
     let name = match (&pkg.namespace, pkg.ecosystem) {
         (Some(ns), Ecosystem::Maven) => format!("{ns}:{}", pkg.name),
         (Some(ns), Ecosystem::Npm | Ecosystem::Golang | Ecosystem::Composer) => {
@@ -156,7 +179,11 @@ pub(crate) fn package_name(pkg: &InstalledPackage) -> String {
         }
         _ => pkg.name.clone(),
     };
-    format!("{} package {name} {}", pkg.ecosystem, pkg.version)
+    let arch = match (&pkg.arch, j.same_name) {
+        (Some(arch), true) => format!(" ({arch})"),
+        _ => String::new(),
+    };
+    format!("{} package {name} {}{arch}", pkg.ecosystem, pkg.version)
 }
 
 /// Most declared licenses a message quotes.
@@ -241,7 +268,7 @@ fn layer_location(subject: &Subject, layer: usize, path: &str) -> Location {
 }
 
 /// The package's first evidence, the others related. The snippet names
-/// the package (type, namespace, name; not the version, so an upgrade
+/// the package (type, namespace, name, arch; not the version, so an upgrade
 /// under the same license is the same finding): the fingerprint holds it,
 /// as many packages share one database file.
 pub(crate) fn located(subject: &Subject, pkg: &InstalledPackage) -> (Located, Vec<Location>) {
@@ -254,10 +281,11 @@ pub(crate) fn located(subject: &Subject, pkg: &InstalledPackage) -> (Located, Ve
         .unwrap_or_else(|| layer_location(subject, pkg.layer.unwrap_or(0), "/"));
     let related = places.collect();
     let snippet = format!(
-        "{}/{}/{}",
+        "{}/{}/{}/{}",
         pkg.ecosystem,
         pkg.namespace.as_deref().unwrap_or(""),
-        pkg.name
+        pkg.name,
+        pkg.arch.as_deref().unwrap_or("")
     );
     (
         Located {
@@ -328,12 +356,13 @@ pub(crate) fn boundary_caveat(subject: &Subject) -> String {
 }
 
 /// A rule of restrictions (SQ12404–SQ12408): report each package under a
-/// license with the restriction `has`, described as `what`.
+/// license with the restriction `has`, saying what it is for one license
+/// and for several (`what`), with the facts table's reason.
 pub(crate) fn check_restriction(
     subject: &Subject,
     out: &mut Findings,
     has: fn(&Restrictions) -> bool,
-    what: &str,
+    what: (&str, &str),
 ) {
     for j in judged(subject) {
         if !has(&j.eval.restrictions) {
@@ -343,15 +372,19 @@ pub(crate) fn check_restriction(
         if trigger.is_empty() {
             continue;
         }
-        let reasons: Vec<String> = trigger
-            .iter()
-            .map(|l| format!("{l}: {}", reason_of(l)))
-            .collect();
+        let reasons = match &trigger[..] {
+            [one] => reason_of(one).to_owned(),
+            several => several
+                .iter()
+                .map(|l| format!("{l}: {}", reason_of(l)))
+                .collect::<Vec<_>>()
+                .join("; "),
+        };
         let message = format!(
-            "{} is under {}, which {what} ({}){}",
-            package_name(j.pkg),
+            "{} is under {}, which {}: {reasons}{}",
+            package_name(&j),
             and_list(&trigger),
-            reasons.join("; "),
+            if trigger.len() == 1 { what.0 } else { what.1 },
             context(&j, &trigger)
         );
         report(subject, out, &j, message);
@@ -378,19 +411,22 @@ pub(crate) fn unknown_note(subject: &Subject, out: &mut Findings, all: &[Judged<
     let names: Vec<String> = unknown
         .iter()
         .take(NOTE_NAMES)
-        .map(|j| package_name(j.pkg))
+        .map(|j| package_name(j))
         .collect();
     let more = unknown.len().saturating_sub(NOTE_NAMES);
     let n = unknown.len();
     out.note(
         format!(
-            "{n} package{} of {} declare{} no license portcullis can determine ({}): {}{}; the license policies could not judge {}",
-            if n == 1 { "" } else { "s" },
+            "{n} of {} packages {} no license portcullis could determine (none declared where it looked, or none it recognises; Go and Rust binaries record none): {}; {}{}; the license policies did not judge {}",
             all.len(),
-            if n == 1 { "s" } else { "" },
+            if n == 1 { "has" } else { "have" },
             types.join(", "),
             names.join(", "),
-            if more > 0 { format!(" and {more} more") } else { String::new() },
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            },
             if n == 1 { "it" } else { "them" },
         ),
         located(subject, first.pkg).0.location,

@@ -23,5 +23,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(subject: &Subject, out: &mut Findings) {
-    super::check_restriction(subject, out, |r| r.modification, "restricts modification");
+    super::check_restriction(
+        subject,
+        out,
+        |r| r.modification,
+        ("restricts modification", "restrict modification"),
+    );
 }

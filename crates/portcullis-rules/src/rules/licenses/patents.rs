@@ -27,6 +27,6 @@ fn check(subject: &Subject, out: &mut Findings) {
         subject,
         out,
         |r| r.patents,
-        "grants no patent rights, so using it may need a separate patent permission",
+        ("grants no patent rights", "grant no patent rights"),
     );
 }

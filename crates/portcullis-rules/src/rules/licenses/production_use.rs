@@ -27,6 +27,6 @@ fn check(subject: &Subject, out: &mut Findings) {
         subject,
         out,
         |r| r.production_use,
-        "restricts production use",
+        ("restricts production use", "restrict production use"),
     );
 }

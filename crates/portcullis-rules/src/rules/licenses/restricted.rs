@@ -34,7 +34,7 @@ fn check(subject: &Subject, out: &mut Findings) {
         }
         let message = format!(
             "{} is under {}, which the policy file does not accept{}",
-            super::package_name(j.pkg),
+            super::package_name(&j),
             super::and_list(&trigger),
             super::context(&j, &trigger),
         );

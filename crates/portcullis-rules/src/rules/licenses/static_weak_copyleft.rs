@@ -43,7 +43,7 @@ fn check(subject: &Subject, out: &mut Findings) {
             .unwrap_or_default();
         let message = format!(
             "{}{into}, is under weak copyleft ({}){}",
-            super::package_name(j.pkg),
+            super::package_name(j),
             trigger.join(", "),
             super::context(j, &trigger),
         );

@@ -58,7 +58,7 @@ fn check(subject: &Subject, out: &mut Findings) {
         }
         let message = format!(
             "{} is under {}, which the policy file warns about{}",
-            super::package_name(j.pkg),
+            super::package_name(&j),
             parts.join(" and "),
             super::context(&j, &trigger),
         );
