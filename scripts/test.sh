@@ -48,6 +48,20 @@ export PORTCULLIS_SECRET_FIXTURES=$PWD/target/secret-fixtures
 export PORTCULLIS_SECRET_TESTS=required
 bash fixtures/secrets/make.sh "$PORTCULLIS_SECRET_FIXTURES"
 
+# Package (SBOM) fixture images (crates/portcullis/tests/packages.rs): built
+# by the package managers themselves (mmdebstrap, apt, pip, npm ci, cargo
+# auditable, go, jar, gem, composer, rpm), truth recorded as they are built.
+# make.sh installs its Debian packages and cargo-installs cargo-auditable and
+# rust-audit-info (pinned) into target/fixture-tools itself; it needs cargo
+# and npm >= 8 on PATH (the machine's Node.js 20 with npm 10/11) and the
+# network to the Debian mirror, PyPI, npm and crates.io. Rebuilt only when
+# its recipe changes. Cold (fresh clone): about 5 min; warm: seconds.
+echo "== package fixtures"
+export PORTCULLIS_PACKAGE_FIXTURES=$PWD/target/package-fixtures
+export PORTCULLIS_PACKAGE_TESTS=required
+command -v npm >/dev/null || { echo "scripts/test.sh: npm (>= 8) is needed on PATH for fixtures/packages/make.sh" >&2; exit 1; }
+time bash fixtures/packages/make.sh "$PORTCULLIS_PACKAGE_FIXTURES"
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
