@@ -240,6 +240,17 @@ fn json_report_follows_the_contract() {
             online("SQ34402"),
             online("SQ34403"),
             online("SQ34404"),
+            p("SQ12101", "not-applicable"),
+            p("SQ12102", "not-applicable"),
+            p("SQ12103", "not-applicable"),
+            p("SQ12401", "not-applicable"),
+            p("SQ12402", "not-applicable"),
+            p("SQ12403", "not-applicable"),
+            p("SQ12404", "not-applicable"),
+            p("SQ12405", "not-applicable"),
+            p("SQ12406", "not-applicable"),
+            p("SQ12407", "not-applicable"),
+            p("SQ12408", "not-applicable"),
         ]
     );
     let ssh = t["findings"]
@@ -580,9 +591,9 @@ fn rules_and_explain() {
     let o = portcullis(&["rules"], &repo());
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
-    // The 14 container policies, the 28 sensitive-information ones, then
-    // the policy file's own 5 (SQ49xxx).
-    assert_eq!(out.lines().count(), 47);
+    // The 14 container policies, the 28 sensitive-information ones, the
+    // 11 license ones, then the policy file's own 5 (SQ49xxx).
+    assert_eq!(out.lines().count(), 58);
     let codes: Vec<&str> = out
         .lines()
         .filter_map(|l| l.split_whitespace().next())
@@ -592,11 +603,12 @@ fn rules_and_explain() {
         "SQ41101", "SQ41102", "SQ41103", "SQ41104", "SQ41105", "SQ41106",
     ];
     expected.extend(SECRET_POLICIES);
+    expected.extend(LICENSE_POLICIES);
     expected.extend(["SQ49001", "SQ49002", "SQ49003", "SQ49004", "SQ49005"]);
     assert_eq!(codes, expected);
     assert!(out
         .lines()
-        .nth(42)
+        .nth(53)
         .is_some_and(|l| l.starts_with("SQ49001 ")));
     assert!(out
         .lines()
@@ -643,9 +655,11 @@ fn rules_doc_is_generated_from_the_declarations() {
 /// Rules whose doc examples are not scanned, with what `explain` says they
 /// apply to: the secret policies about a key file of its own and version
 /// control data (the image tests cover them), the online ones (never
-/// applicable), and SQ34252 (a token is a canary only when a policy file
-/// lists it). A Dockerfile's report lists each with that applicability.
-const NOT_BY_EXAMPLE: [(&str, &str); 15] = [
+/// applicable), SQ34252 (a token is a canary only when a policy file
+/// lists it), and the license policies (packages are in images' layers;
+/// tests/licenses.rs and portcullis-rules' cover them). A Dockerfile's
+/// report lists each with that applicability.
+const NOT_BY_EXAMPLE: [(&str, &str); 26] = [
     ("SQ34101", "image, lxd"),
     ("SQ34102", "image, lxd"),
     ("SQ34104", "image, lxd"),
@@ -661,6 +675,17 @@ const NOT_BY_EXAMPLE: [(&str, &str); 15] = [
     ("SQ34402", common::ONLINE_REASON),
     ("SQ34403", common::ONLINE_REASON),
     ("SQ34404", common::ONLINE_REASON),
+    ("SQ12101", "image, lxd"),
+    ("SQ12102", "image, lxd"),
+    ("SQ12103", "image, lxd"),
+    ("SQ12401", "image, lxd"),
+    ("SQ12402", "image, lxd"),
+    ("SQ12403", "image, lxd"),
+    ("SQ12404", "image, lxd"),
+    ("SQ12405", "image, lxd"),
+    ("SQ12406", "image, lxd"),
+    ("SQ12407", "image, lxd"),
+    ("SQ12408", "image, lxd"),
 ];
 
 /// Secret rules whose Bad example holds its value as written: a publicly

@@ -155,9 +155,10 @@ fn several_formats_in_one_run_and_the_human_report_on_stdout() {
 
     let junit = quick_junit::Report::deserialize_from_str(&read(&out.path().join("junit.xml")))
         .expect("junit");
-    // 14 container and 28 sensitive-information policies; the 6 that are
-    // about image files only and the 8 online ones are skipped.
-    assert_eq!((junit.tests, junit.failures, junit.skipped), (42, 3, 14));
+    // 14 container, 28 sensitive-information and 11 license policies; the
+    // 6 that are about image files only, the 8 online ones and the license
+    // ones (packages are in layers) are skipped.
+    assert_eq!((junit.tests, junit.failures, junit.skipped), (53, 3, 25));
     let suite = &junit.test_suites[0];
     assert_eq!(suite.name.as_str(), "examples/Dockerfile");
     let skipped: Vec<&str> = suite
@@ -169,6 +170,8 @@ fn several_formats_in_one_run_and_the_human_report_on_stdout() {
     let mut expected = IMAGE_ONLY_POLICIES.to_vec();
     expected.extend(ONLINE_POLICIES);
     expected.sort_unstable();
+    // In the registry's order: after the secret policies.
+    expected.extend(LICENSE_POLICIES);
     assert_eq!(skipped, expected);
     let failed: Vec<&str> = suite
         .test_cases
@@ -676,8 +679,8 @@ fn junit_of_images() {
         .map(|s| (s.name.as_str(), s.tests, s.failures))
         .collect();
     assert_eq!(suites.len(), 9);
-    // 14 container and 28 sensitive-information policies.
-    assert!(suites.iter().all(|s| s.1 == 42));
+    // 14 container, 28 sensitive-information and 11 license policies.
+    assert!(suites.iter().all(|s| s.1 == 53));
     // Only the 8 online ones do not apply to an image.
     for suite in &junit.test_suites {
         let skipped: Vec<&str> = suite

@@ -83,6 +83,13 @@ pub const SECRET_POLICIES: [&str; 28] = [
     "SQ34401", "SQ34402", "SQ34403", "SQ34404",
 ];
 
+/// The license policies (SQ12xxx): they read the package inventory, so
+/// they apply to images and LXD images, not to Dockerfiles.
+pub const LICENSE_POLICIES: [&str; 11] = [
+    "SQ12101", "SQ12102", "SQ12103", "SQ12401", "SQ12402", "SQ12403", "SQ12404", "SQ12405",
+    "SQ12406", "SQ12407", "SQ12408",
+];
+
 /// The secret policies that need a live check against a service: never
 /// applicable, with [`ONLINE_REASON`].
 pub const ONLINE_POLICIES: [&str; 8] = [
