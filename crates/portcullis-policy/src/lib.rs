@@ -184,7 +184,16 @@ impl Policy {
             return action;
         }
         let severity = self.severity(rule);
-        if self.fail_on.is_some_and(|threshold| severity >= threshold) {
+        // Which licenses an organisation accepts is its own decision: the
+        // license policies warn unless it made one (`[licenses] restricted`
+        // is SQ12403, which gates; `[rule.SQ12101] action = "fail"`), or
+        // chose the strict profile, where every finding fails.
+        let advisory = rule.category == portcullis_rules::Category::Licenses
+            && rule.code != "SQ12403"
+            && self.fail_on != Some(Severity::Info);
+        if advisory && severity > Severity::Info {
+            Action::Warn
+        } else if self.fail_on.is_some_and(|threshold| severity >= threshold) {
             Action::Fail
         } else if severity > Severity::Info {
             Action::Warn
