@@ -82,9 +82,19 @@ fn alpine_copyleft_of_the_base_and_of_the_build() {
             "SQ12102 1:/lib/apk/db/installed apk package alpine-baselayout-data 3.4.3-r2, from the base image, is under strong copyleft (GPL-2.0-only)",
         ]
     );
-    let mut want = vec!["SQ12101 fail".to_owned(), "SQ12102 warn".to_owned()];
+    // License policies warn by default: the organisation decides.
+    let mut want = vec!["SQ12101 warn".to_owned(), "SQ12102 warn".to_owned()];
     want.extend(LICENSE_POLICIES[2..].iter().map(|c| format!("{c} pass")));
     assert_eq!(statuses(&t), want);
+    // ... until it says a finding fails, or picks the strict profile.
+    for setting in [
+        "[rule.SQ12101]\naction = \"fail\"\n",
+        "profile = \"strict\"\n",
+    ] {
+        let cwd = dir_with(&[("portcullis.toml", setting)]);
+        let (_, t) = scan(&dir, "pkgs-apk.docker.tar", cwd.path());
+        assert_eq!(statuses(&t)[0], "SQ12101 fail", "{setting}");
+    }
     // Every package's license is known: no note.
     assert!(!t["notes"]
         .as_array()

@@ -473,8 +473,13 @@ fn check_inventory(image: &str) {
         // The evidence: the truth's path first, at the layer whose version of
         // the file the final filesystem shows; then each `also` (the same
         // package seen a second time: a deb's Python dist, its jar).
-        let mut want =
-            vec![json!({"layer": file_layer(&layers, s(tp, "path")), "path": s(tp, "path")})];
+        let mut want = vec![
+            json!({"layer": file_layer(&layers, s(tp, "path")), "path": match tp["inner"].as_str() {
+                // A jar nested in the evidence file: ARCHIVE!/INNER.
+                Some(inner) => format!("{}!/{inner}", s(tp, "path")),
+                None => s(tp, "path").to_owned(),
+            }}),
+        ];
         for a in tp["also"].as_array().into_iter().flatten() {
             want.push(json!({"layer": file_layer(&layers, s(a, "path")), "path": s(a, "path")}));
         }
