@@ -20,7 +20,7 @@ impl portcullis_image::Analyser for PackageAnalyser {
 
 /// The evidence files of one layer and what they held: plain data, a
 /// function of the layer's bytes alone.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LayerPackages {
     pub files: Vec<LayerFile>,
 }
