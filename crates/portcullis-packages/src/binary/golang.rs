@@ -270,7 +270,8 @@ mod tests {
             vec![
                 (None, "x".into(), "(devel)".into(), true),
                 (Some("c.io/d".into()), "e".into(), "v2.0.0".into(), false),
-                (Some("f.io".into()), "g".into(), "(devel)".into(), false),
+                // A local directory replacing v0.1.0: the module as required.
+                (Some("f.io".into()), "g".into(), "v0.1.0".into(), false),
             ]
         );
         assert!(f.notes.is_empty());
