@@ -107,12 +107,19 @@ pub fn inventory(
                 }
             }
         }
+        let introduced = if found.packages.is_empty() {
+            HashMap::new()
+        } else {
+            introduced_layers(list)
+        };
         for p in &found.packages {
             let Some(ecosystem) = p.ecosystem else {
                 continue;
             };
             let k = key(p, ecosystem);
-            let introduced = introduced_at(list, &k);
+            let introduced = key_ref(p)
+                .and_then(|r| introduced.get(&r).copied())
+                .unwrap_or(layer);
             let evidence = Evidence {
                 layer,
                 path: match &p.inner {
@@ -261,19 +268,54 @@ pub fn inventory(
     (Inventory { os, packages: out }, notes)
 }
 
-/// The first layer of the unbroken run of versions, ending with the last,
-/// that list the package: where it was installed at this version.
-fn introduced_at(versions: &[(usize, &Found)], k: &Key) -> usize {
-    let mut first = versions.last().map_or(0, |v| v.0);
-    for (layer, found) in versions.iter().rev() {
-        let lists = found
-            .packages
-            .iter()
-            .any(|p| p.ecosystem.is_some_and(|e| key(p, e) == *k));
-        if !lists {
+/// What makes two packages the same, borrowed (no copies to compare).
+type KeyRef<'a> = (
+    Ecosystem,
+    Option<&'a str>,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+);
+
+fn key_ref(p: &Package) -> Option<KeyRef<'_>> {
+    Some((
+        p.ecosystem?,
+        p.namespace.as_deref(),
+        p.name.as_str(),
+        p.version.as_str(),
+        p.arch.as_deref(),
+    ))
+}
+
+/// For each package of the last version of an evidence file, the first
+/// layer of the unbroken run of versions, ending with the last, that list
+/// it: where it was installed at this version. Each earlier version is
+/// looked at once (a set of its packages), not once per package.
+fn introduced_layers<'a>(versions: &[(usize, &'a Found)]) -> HashMap<KeyRef<'a>, usize> {
+    let Some(&(last_layer, last)) = versions.last() else {
+        return HashMap::new();
+    };
+    let mut first: HashMap<KeyRef<'a>, usize> = last
+        .packages
+        .iter()
+        .filter_map(key_ref)
+        .map(|k| (k, last_layer))
+        .collect();
+    // Packages whose run is still unbroken, going back.
+    let mut open: Vec<KeyRef<'a>> = first.keys().copied().collect();
+    for &(layer, found) in versions.iter().rev().skip(1) {
+        if open.is_empty() {
             break;
         }
-        first = *layer;
+        let listed: std::collections::HashSet<KeyRef<'a>> =
+            found.packages.iter().filter_map(key_ref).collect();
+        open.retain(|k| {
+            let still = listed.contains(k);
+            if still {
+                first.insert(*k, layer);
+            }
+            still
+        });
     }
     first
 }

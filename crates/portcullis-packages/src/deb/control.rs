@@ -35,25 +35,43 @@ impl<'a> Paragraph<'a> {
 pub(crate) fn paragraphs(text: &str) -> Vec<Paragraph<'_>> {
     let mut out = Vec::new();
     let mut cur = Paragraph::default();
-    for (i, raw) in text.split('\n').enumerate() {
-        let line = raw.strip_suffix('\r').unwrap_or(raw);
-        if line.trim_matches([' ', '\t']).is_empty() {
-            if !cur.fields.is_empty() {
-                out.push(std::mem::take(&mut cur));
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut number = 0;
+    // Lines found by memchr, tested byte by byte: most lines of a dpkg
+    // status are continuations (descriptions), skipped at their first byte.
+    // Every cut is at an ASCII byte, so the slices stay valid UTF-8.
+    while start <= bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        number += 1;
+        let line = &text[start..end];
+        start = end + 1;
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        match line.as_bytes().first() {
+            Some(b' ' | b'\t') => {
+                if line.bytes().all(|b| b == b' ' || b == b'\t') && !cur.fields.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                // Otherwise a continuation line: nothing kept.
+                continue;
             }
-            continue;
+            None => {
+                if !cur.fields.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                continue;
+            }
+            Some(b'#') => continue,
+            Some(_) => {}
         }
-        if line.starts_with([' ', '\t']) || line.starts_with('#') {
-            // A continuation line (or a comment): nothing kept.
-            continue;
-        }
-        let Some((name, value)) = line.split_once(':') else {
+        let Some(colon) = memchr::memchr(b':', line.as_bytes()) else {
             continue;
         };
         if cur.fields.is_empty() {
-            cur.line = i + 1;
+            cur.line = number;
         }
-        cur.fields.push((name.trim(), value.trim()));
+        cur.fields
+            .push((line[..colon].trim(), line[colon + 1..].trim()));
     }
     if !cur.fields.is_empty() {
         out.push(cur);
