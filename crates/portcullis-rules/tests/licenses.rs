@@ -233,6 +233,7 @@ fn image_subject(
         packages: Some(inventory),
         package_notes: Vec::new(),
         licenses,
+        license_assessments: Default::default(),
     }
 }
 

@@ -60,6 +60,7 @@ pub fn from_dockerfile(
         packages: None,
         package_notes: Vec::new(),
         licenses: Default::default(),
+        license_assessments: Default::default(),
     };
     let final_stage = subject.final_stage();
     let from = from_steps[final_stage];

@@ -283,6 +283,7 @@ pub fn from_image_masked(image: Image, config_secrets: Vec<super::secrets::Secre
         packages,
         package_notes: package_notes.unwrap_or_default(),
         licenses: Default::default(),
+        license_assessments: Default::default(),
     }
 }
 

@@ -52,6 +52,7 @@ pub fn from_lxd(image: LxdImage) -> Subject {
         packages,
         package_notes: package_notes.unwrap_or_default(),
         licenses: Default::default(),
+        license_assessments: Default::default(),
         image: Some(Arc::new(ImageFacts {
             diff_ids: vec![fingerprint],
             layer_history: vec![None],

@@ -258,6 +258,9 @@ pub struct Subject {
     /// The policy file's license lists (the CLI sets them before the rules
     /// run).
     pub licenses: packages::LicenseLists,
+    /// Each package's licenses assessed against `licenses` (in inventory
+    /// order), made by the first license policy that needs them.
+    pub license_assessments: std::sync::OnceLock<Vec<portcullis_packages::license::Assessment>>,
 }
 
 impl Subject {

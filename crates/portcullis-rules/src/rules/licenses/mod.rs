@@ -94,11 +94,20 @@ pub(crate) fn judged(subject: &Subject) -> Vec<Judged<'_>> {
         let at = keys.partition_point(|x| *x < k);
         keys.get(at + 1) == Some(&k)
     };
+    // Assessed once per subject, not once per license policy.
+    let assessed = subject.license_assessments.get_or_init(|| {
+        inventory
+            .packages
+            .iter()
+            .map(|pkg| assess_with(&pkg.licenses, pkg.ecosystem, &avoid))
+            .collect()
+    });
     inventory
         .packages
         .iter()
-        .map(|pkg| {
-            let a = assess_with(&pkg.licenses, pkg.ecosystem, &avoid);
+        .zip(assessed)
+        .map(|(pkg, a)| {
+            let a = a.clone();
             Judged {
                 pkg,
                 same_name: twice(pkg),
