@@ -37,10 +37,6 @@ use common::*;
 
 // ---------------------------------------------------------------- fixtures
 
-fn required() -> bool {
-    std::env::var("PORTCULLIS_PACKAGE_TESTS").as_deref() == Ok("required")
-}
-
 const IMAGES: [&str; 3] = ["pkgs-main", "pkgs-distroless", "pkgs-apk"];
 
 fn complete(dir: &Path) -> Result<(), String> {
@@ -56,74 +52,17 @@ fn complete(dir: &Path) -> Result<(), String> {
     }
 }
 
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-}
-
-fn build_fixtures() -> Result<PathBuf, String> {
-    if let Some(dir) = std::env::var_os("PORTCULLIS_PACKAGE_FIXTURES") {
-        let dir = PathBuf::from(dir);
-        // Named explicitly: not being there is a mistake, not a reason to skip.
-        if let Err(e) = complete(&dir) {
-            panic!(
-                "PORTCULLIS_PACKAGE_FIXTURES: {e} (build it with fixtures/packages/make.sh DIR)"
-            );
-        }
-        return Ok(dir);
-    }
-    let out = repo().join("target/package-fixtures");
-    if !is_root() {
-        return Err(format!(
-            "fixtures/packages/make.sh runs as root; build them with \
-             `sudo bash fixtures/packages/make.sh DIR` and set PORTCULLIS_PACKAGE_FIXTURES=DIR, \
-             or run as root to build {}",
-            out.display()
-        ));
-    }
-    std::fs::create_dir_all(repo().join("target")).map_err(|e| e.to_string())?;
-    let log = repo().join("target/package-fixtures.log");
-    let lock = repo().join("target/package-fixtures.lock");
-    // make.sh is idempotent (it exits at once when its recipe is unchanged);
-    // flock keeps two test processes from building into one directory.
-    let o = Command::new("flock")
-        .arg(&lock)
-        .arg("bash")
-        .arg(repo().join("fixtures/packages/make.sh"))
-        .arg(&out)
-        .output()
-        .map_err(|e| format!("run flock bash fixtures/packages/make.sh: {e}"))?;
-    let mut text = o.stdout.clone();
-    text.extend_from_slice(&o.stderr);
-    let _ = std::fs::write(&log, &text);
-    if !o.status.success() {
-        let text = String::from_utf8_lossy(&text);
-        let lines: Vec<&str> = text.lines().collect();
-        let tail = lines[lines.len().saturating_sub(30)..].join("\n");
-        return Err(format!(
-            "fixtures/packages/make.sh {} failed ({}); whole log in {}:\n{tail}",
-            out.display(),
-            o.status,
-            log.display()
-        ));
-    }
-    complete(&out)?;
-    Ok(out)
-}
+const FIXTURES: FixtureSet = FixtureSet {
+    script_dir: "packages",
+    env: "PACKAGE",
+    target: "package-fixtures",
+    complete,
+};
 
 /// The fixtures directory; None (after saying why) when the tests skip.
 fn fixtures_dir() -> Option<&'static Path> {
     static DIR: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    match DIR.get_or_init(build_fixtures) {
-        Ok(dir) => Some(dir.as_path()),
-        Err(why) => {
-            assert!(!required(), "PORTCULLIS_PACKAGE_TESTS=required: {why}");
-            eprintln!("skipping: {why}");
-            None
-        }
-    }
+    FIXTURES.dir(&DIR)
 }
 
 fn truth(dir: &Path, image: &str) -> Value {

@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::OnceLock;
 
 use serde_json::Value;
@@ -24,10 +24,6 @@ mod common;
 use common::*;
 
 // ---------------------------------------------------------------- fixtures
-
-fn required() -> bool {
-    std::env::var("PORTCULLIS_SECRET_TESTS").as_deref() == Ok("required")
-}
 
 /// Every output the tests read, as make.sh writes them.
 const OUTPUTS: [&str; 7] = [
@@ -53,72 +49,17 @@ fn complete(dir: &Path) -> Result<(), String> {
     }
 }
 
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-}
-
-fn build_fixtures() -> Result<PathBuf, String> {
-    if let Some(dir) = std::env::var_os("PORTCULLIS_SECRET_FIXTURES") {
-        let dir = PathBuf::from(dir);
-        // Named explicitly: not being there is a mistake, not a reason to skip.
-        if let Err(e) = complete(&dir) {
-            panic!("PORTCULLIS_SECRET_FIXTURES: {e} (build it with fixtures/secrets/make.sh DIR)");
-        }
-        return Ok(dir);
-    }
-    let out = repo().join("target/secret-fixtures");
-    if !is_root() {
-        return Err(format!(
-            "fixtures/secrets/make.sh runs as root; build them with \
-             `sudo bash fixtures/secrets/make.sh DIR` and set PORTCULLIS_SECRET_FIXTURES=DIR, \
-             or run as root to build {}",
-            out.display()
-        ));
-    }
-    std::fs::create_dir_all(repo().join("target")).map_err(|e| e.to_string())?;
-    let log = repo().join("target/secret-fixtures.log");
-    let lock = repo().join("target/secret-fixtures.lock");
-    // make.sh is idempotent (it exits at once when up to date); flock keeps
-    // two test processes from building into the same directory at once.
-    let o = Command::new("flock")
-        .arg(&lock)
-        .arg("bash")
-        .arg(repo().join("fixtures/secrets/make.sh"))
-        .arg(&out)
-        .output()
-        .map_err(|e| format!("run flock bash fixtures/secrets/make.sh: {e}"))?;
-    let mut text = o.stdout.clone();
-    text.extend_from_slice(&o.stderr);
-    let _ = std::fs::write(&log, &text);
-    if !o.status.success() {
-        let text = String::from_utf8_lossy(&text);
-        let lines: Vec<&str> = text.lines().collect();
-        let tail = lines[lines.len().saturating_sub(30)..].join("\n");
-        return Err(format!(
-            "fixtures/secrets/make.sh {} failed ({}); whole log in {}:\n{tail}",
-            out.display(),
-            o.status,
-            log.display()
-        ));
-    }
-    complete(&out)?;
-    Ok(out)
-}
+const FIXTURES: FixtureSet = FixtureSet {
+    script_dir: "secrets",
+    env: "SECRET",
+    target: "secret-fixtures",
+    complete,
+};
 
 /// The fixtures directory; None (after saying why) when the tests skip.
 fn fixtures_dir() -> Option<&'static Path> {
     static DIR: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    match DIR.get_or_init(build_fixtures) {
-        Ok(dir) => Some(dir.as_path()),
-        Err(why) => {
-            assert!(!required(), "PORTCULLIS_SECRET_TESTS=required: {why}");
-            eprintln!("skipping: {why}");
-            None
-        }
-    }
+    FIXTURES.dir(&DIR)
 }
 
 struct Fixtures {

@@ -121,3 +121,102 @@ pub fn policy_statuses(target: &Value) -> Vec<(String, String, Option<String>)> 
         })
         .collect()
 }
+
+/// A set of fixtures a `fixtures/KIND/make.sh DIR` script builds, as the
+/// secret and package tests use them.
+pub struct FixtureSet {
+    /// `fixtures/{script_dir}/make.sh`.
+    pub script_dir: &'static str,
+    /// `PORTCULLIS_{env}_FIXTURES` names a built directory;
+    /// `PORTCULLIS_{env}_TESTS=required` makes a skip a failure.
+    pub env: &'static str,
+    /// Built into `target/{target}` when no directory is named.
+    pub target: &'static str,
+    /// Whether a directory holds every output the tests read.
+    pub complete: fn(&Path) -> Result<(), String>,
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+impl FixtureSet {
+    /// The tests must not skip (`PORTCULLIS_{env}_TESTS=required`).
+    pub fn required(&self) -> bool {
+        std::env::var(format!("PORTCULLIS_{}_TESTS", self.env)).as_deref() == Ok("required")
+    }
+
+    /// The directory the environment names, else the one make.sh builds
+    /// (as root) under `target/`; why not, when it cannot be had.
+    pub fn build(&self) -> Result<PathBuf, String> {
+        let script = format!("fixtures/{}/make.sh", self.script_dir);
+        let var = format!("PORTCULLIS_{}_FIXTURES", self.env);
+        if let Some(dir) = std::env::var_os(&var) {
+            let dir = PathBuf::from(dir);
+            // Named explicitly: not being there is a mistake, not a reason to skip.
+            if let Err(e) = (self.complete)(&dir) {
+                panic!("{var}: {e} (build it with {script} DIR)");
+            }
+            return Ok(dir);
+        }
+        let out = repo().join("target").join(self.target);
+        if !is_root() {
+            return Err(format!(
+                "{script} runs as root; build them with `sudo bash {script} DIR` and set \
+                 {var}=DIR, or run as root to build {}",
+                out.display()
+            ));
+        }
+        std::fs::create_dir_all(repo().join("target")).map_err(|e| e.to_string())?;
+        let log = repo().join(format!("target/{}.log", self.target));
+        let lock = repo().join(format!("target/{}.lock", self.target));
+        // make.sh is idempotent (it exits at once when up to date); flock
+        // keeps two test processes from building into one directory.
+        let o = Command::new("flock")
+            .arg(&lock)
+            .arg("bash")
+            .arg(repo().join(&script))
+            .arg(&out)
+            .output()
+            .map_err(|e| format!("run flock bash {script}: {e}"))?;
+        let mut text = o.stdout.clone();
+        text.extend_from_slice(&o.stderr);
+        let _ = std::fs::write(&log, &text);
+        if !o.status.success() {
+            let text = String::from_utf8_lossy(&text);
+            let lines: Vec<&str> = text.lines().collect();
+            let tail = lines[lines.len().saturating_sub(30)..].join("\n");
+            return Err(format!(
+                "{script} {} failed ({}); whole log in {}:\n{tail}",
+                out.display(),
+                o.status,
+                log.display()
+            ));
+        }
+        (self.complete)(&out)?;
+        Ok(out)
+    }
+
+    /// The fixtures directory, built once per test process; `None` (after
+    /// saying why) when the tests skip.
+    pub fn dir(
+        &self,
+        cell: &'static std::sync::OnceLock<Result<PathBuf, String>>,
+    ) -> Option<&'static Path> {
+        match cell.get_or_init(|| self.build()) {
+            Ok(dir) => Some(dir.as_path()),
+            Err(why) => {
+                assert!(
+                    !self.required(),
+                    "PORTCULLIS_{}_TESTS=required: {why}",
+                    self.env
+                );
+                eprintln!("skipping: {why}");
+                None
+            }
+        }
+    }
+}
