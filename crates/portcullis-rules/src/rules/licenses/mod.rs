@@ -441,3 +441,24 @@ pub(crate) fn unknown_note(subject: &Subject, out: &mut Findings, all: &[Judged<
         located(subject, first.pkg).0.location,
     );
 }
+
+/// Report each package under a license of `list` (a policy file's
+/// `[licenses]` list, by SPDX id): "…, which the policy file {verb}".
+pub(crate) fn check_listed(subject: &Subject, out: &mut Findings, list: &[String], verb: &str) {
+    if list.is_empty() {
+        return;
+    }
+    for j in judged(subject) {
+        let trigger = picked(&j, |l| listed(list, l));
+        if trigger.is_empty() {
+            continue;
+        }
+        let message = format!(
+            "{} is under {}, which the policy file {verb}{}",
+            package_name(&j),
+            and_list(&trigger),
+            context(&j, &trigger),
+        );
+        report(subject, out, &j, message);
+    }
+}

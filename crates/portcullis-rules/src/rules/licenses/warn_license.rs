@@ -23,21 +23,5 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(subject: &Subject, out: &mut Findings) {
-    let list = &subject.licenses.warn;
-    if list.is_empty() {
-        return;
-    }
-    for j in super::judged(subject) {
-        let trigger = super::picked(&j, |l| super::listed(list, l));
-        if trigger.is_empty() {
-            continue;
-        }
-        let message = format!(
-            "{} is under {}, which the policy file warns about{}",
-            super::package_name(&j),
-            super::and_list(&trigger),
-            super::context(&j, &trigger),
-        );
-        super::report(subject, out, &j, message);
-    }
+    super::check_listed(subject, out, &subject.licenses.warn, "warns about");
 }
