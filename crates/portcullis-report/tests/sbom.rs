@@ -7,8 +7,6 @@
 //! fetched), and exact fields are checked beside.
 
 use std::collections::{BTreeSet, HashSet};
-use std::path::PathBuf;
-use std::sync::OnceLock;
 
 use portcullis_packages::{Ecosystem, Evidence, InstalledPackage, Os, SourcePackage};
 use portcullis_policy::{HistoryDetails, ImageDetails, LxdDetails, Report, TargetReport, Verdict};
@@ -20,121 +18,9 @@ use serde_json::{json, Value};
 
 // ---------------------------------------------------------------- schemas
 
-fn schemas_dir() -> PathBuf {
-    // The official schemas, shared by the project's sessions; a copy may
-    // be put next to the tests with PORTCULLIS_SCHEMAS.
-    std::env::var_os("PORTCULLIS_SCHEMAS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/work/shared/schemas"))
-}
-
-fn schema_file(name: &str) -> Value {
-    let path = schemas_dir().join(name);
-    let text =
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("schema {}: {e}", path.display()));
-    serde_json::from_str(&text).expect("schema JSON")
-}
-
-/// The CycloneDX 1.6 schema with the two it references (`spdx.schema.json`,
-/// `jsf-0.82.schema.json`) registered under the URIs they resolve to.
-fn cyclonedx_validator() -> &'static jsonschema::Validator {
-    static V: OnceLock<jsonschema::Validator> = OnceLock::new();
-    V.get_or_init(|| {
-        let bom = schema_file("cyclonedx-1.6/bom-1.6.schema.json");
-        let registry = jsonschema::Registry::new()
-            .add(
-                "http://cyclonedx.org/schema/spdx.schema.json",
-                jsonschema::Resource::from_contents(schema_file("cyclonedx-1.6/spdx.schema.json")),
-            )
-            .expect("spdx.schema.json")
-            .add(
-                "http://cyclonedx.org/schema/jsf-0.82.schema.json",
-                jsonschema::Resource::from_contents(schema_file(
-                    "cyclonedx-1.6/jsf-0.82.schema.json",
-                )),
-            )
-            .expect("jsf-0.82.schema.json")
-            .prepare()
-            .expect("registry");
-        jsonschema::options()
-            .with_registry(&registry)
-            .should_validate_formats(true)
-            .build(&bom)
-            .expect("the CycloneDX schema compiles")
-    })
-}
-
-fn spdx_validator() -> &'static jsonschema::Validator {
-    static V: OnceLock<jsonschema::Validator> = OnceLock::new();
-    V.get_or_init(|| {
-        jsonschema::options()
-            .should_validate_formats(true)
-            .build(&schema_file("spdx-2.3.schema.json"))
-            .expect("the SPDX schema compiles")
-    })
-}
-
-fn errors(validator: &jsonschema::Validator, doc: &Value) -> Vec<String> {
-    validator
-        .iter_errors(doc)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect()
-}
-
-/// What the SPDX specification requires beyond its JSON schema: a
-/// `documentNamespace` that is an absolute URI without `#`, SPDX ids of
-/// `SPDXRef-` and letters, digits, `.`, `-`, unique, and relationships
-/// between elements that exist.
-fn spdx_spec_errors(doc: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    match doc["documentNamespace"].as_str() {
-        Some(ns) if ns.starts_with("https://") && !ns.contains('#') && !ns.contains(' ') => {}
-        other => out.push(format!("documentNamespace {other:?}")),
-    }
-    let mut ids = HashSet::new();
-    ids.insert("SPDXRef-DOCUMENT".to_owned());
-    for p in doc["packages"].as_array().into_iter().flatten() {
-        let id = p["SPDXID"].as_str().unwrap_or("");
-        let body = id.strip_prefix("SPDXRef-").unwrap_or("");
-        if body.is_empty()
-            || !body
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
-        {
-            out.push(format!("bad SPDXID {id:?}"));
-        }
-        if !ids.insert(id.to_owned()) {
-            out.push(format!("duplicate SPDXID {id:?}"));
-        }
-    }
-    // SPDX 2.3 §10: a LicenseRef- used anywhere is declared in the document.
-    let declared: HashSet<&str> = doc["hasExtractedLicensingInfos"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|l| l["licenseId"].as_str())
-        .collect();
-    for p in doc["packages"].as_array().into_iter().flatten() {
-        let expression = p["licenseDeclared"].as_str().unwrap_or("");
-        for id in expression
-            .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
-            .filter(|t| t.starts_with("LicenseRef-"))
-        {
-            if !declared.contains(id) {
-                out.push(format!("undeclared license {id:?}"));
-            }
-        }
-    }
-    for r in doc["relationships"].as_array().into_iter().flatten() {
-        for end in ["spdxElementId", "relatedSpdxElement"] {
-            let id = r[end].as_str().unwrap_or("");
-            if !ids.contains(id) {
-                out.push(format!("relationship to unknown element {id:?}"));
-            }
-        }
-    }
-    out
-}
+#[path = "support/sbom_checks.rs"]
+mod sbom_checks;
+use sbom_checks::{cyclonedx_validator, schema_errors as errors, spdx_spec_errors, spdx_validator};
 
 /// Render, parse and validate a CycloneDX BOM; also: every `bom-ref`
 /// unique, every dependency between existing refs.

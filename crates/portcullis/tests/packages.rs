@@ -733,92 +733,9 @@ fn declared_licenses_as_spdx_expressions() {
 
 // ---------------------------------------------------------------- SBOMs
 
-fn schemas_dir() -> PathBuf {
-    // The official schemas, shared by the project's sessions; a copy may
-    // be put next to the tests with PORTCULLIS_SCHEMAS.
-    std::env::var_os("PORTCULLIS_SCHEMAS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/work/shared/schemas"))
-}
-
-fn schema_file(name: &str) -> Value {
-    let path = schemas_dir().join(name);
-    let text =
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("schema {}: {e}", path.display()));
-    serde_json::from_str(&text).expect("schema JSON")
-}
-
-/// The CycloneDX 1.6 schema with the two it references registered under
-/// the URIs they resolve to (offline).
-fn cyclonedx_validator() -> jsonschema::Validator {
-    let bom = schema_file("cyclonedx-1.6/bom-1.6.schema.json");
-    let registry = jsonschema::Registry::new()
-        .add(
-            "http://cyclonedx.org/schema/spdx.schema.json",
-            jsonschema::Resource::from_contents(schema_file("cyclonedx-1.6/spdx.schema.json")),
-        )
-        .expect("spdx.schema.json")
-        .add(
-            "http://cyclonedx.org/schema/jsf-0.82.schema.json",
-            jsonschema::Resource::from_contents(schema_file("cyclonedx-1.6/jsf-0.82.schema.json")),
-        )
-        .expect("jsf-0.82.schema.json")
-        .prepare()
-        .expect("registry");
-    jsonschema::options()
-        .with_registry(&registry)
-        .should_validate_formats(true)
-        .build(&bom)
-        .expect("the CycloneDX schema compiles")
-}
-
-fn spdx_validator() -> jsonschema::Validator {
-    jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema_file("spdx-2.3.schema.json"))
-        .expect("the SPDX schema compiles")
-}
-
-fn schema_errors(validator: &jsonschema::Validator, doc: &Value) -> Vec<String> {
-    validator
-        .iter_errors(doc)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect()
-}
-
-/// What the SPDX specification requires beyond its schema: a
-/// `documentNamespace` (absolute, no `#`), SPDX ids unique and of the
-/// allowed characters, relationships between elements that exist.
-fn spdx_spec_errors(doc: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    match doc["documentNamespace"].as_str() {
-        Some(ns) if ns.starts_with("https://") && !ns.contains('#') && !ns.contains(' ') => {}
-        other => out.push(format!("documentNamespace {other:?}")),
-    }
-    let mut ids = BTreeSet::from(["SPDXRef-DOCUMENT".to_owned()]);
-    for p in doc["packages"].as_array().into_iter().flatten() {
-        let id = s(p, "SPDXID");
-        let body = id.strip_prefix("SPDXRef-").unwrap_or("");
-        if body.is_empty()
-            || !body
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
-        {
-            out.push(format!("bad SPDXID {id:?}"));
-        }
-        if !ids.insert(id.to_owned()) {
-            out.push(format!("duplicate SPDXID {id:?}"));
-        }
-    }
-    for r in doc["relationships"].as_array().into_iter().flatten() {
-        for end in ["spdxElementId", "relatedSpdxElement"] {
-            if !ids.contains(s(r, end)) {
-                out.push(format!("relationship to unknown element {:?}", s(r, end)));
-            }
-        }
-    }
-    out
-}
+#[path = "../../portcullis-report/tests/support/sbom_checks.rs"]
+mod sbom_checks;
+use sbom_checks::{cyclonedx_validator, schema_errors, spdx_spec_errors, spdx_validator};
 
 fn read_json(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -837,7 +754,7 @@ fn check_sboms(image: &str) {
     assert!(purls.len() >= 5, "{image}: {purls:?}");
 
     let bom = read_json(&scan.dir.join("bom.cdx.json"));
-    let errors = schema_errors(&cyclonedx_validator(), &bom);
+    let errors = schema_errors(cyclonedx_validator(), &bom);
     assert!(
         errors.is_empty(),
         "{image}: the BOM is not valid CycloneDX 1.6:\n{}",
@@ -863,7 +780,7 @@ fn check_sboms(image: &str) {
     );
 
     let doc = read_json(&scan.dir.join("doc.spdx.json"));
-    let mut errors = schema_errors(&spdx_validator(), &doc);
+    let mut errors = schema_errors(spdx_validator(), &doc);
     errors.extend(spdx_spec_errors(&doc));
     assert!(
         errors.is_empty(),
