@@ -9,38 +9,13 @@ use std::path::Path;
 use portcullis_packages::{npm, Ecosystem, Found};
 use serde_json::Value;
 
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/npm");
+mod support;
 
-fn files(dir: &Path, out: &mut Vec<String>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            files(&p, out);
-        } else {
-            out.push(p.strip_prefix(DATA).unwrap().to_str().unwrap().to_owned());
-        }
-    }
-}
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/npm");
 
 /// (path, what it held) for every file the cataloger takes.
 fn scan(step: usize) -> Vec<(String, Found)> {
-    let mut paths = Vec::new();
-    files(Path::new(DATA), &mut paths);
-    paths.sort();
-    let mut out = Vec::new();
-    for p in paths {
-        let bytes = std::fs::read(Path::new(DATA).join(&p)).unwrap();
-        let Some(mut c) = npm::cataloger(&p, bytes.len() as u64) else {
-            continue;
-        };
-        for piece in bytes.chunks(step) {
-            if !c.chunk(piece) {
-                break;
-            }
-        }
-        out.push((p, c.finish(true)));
-    }
-    out
+    support::scan_tree(Path::new(DATA), "", npm::cataloger, step)
 }
 
 type Row = (Option<String>, String, String, Vec<String>);

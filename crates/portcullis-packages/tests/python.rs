@@ -9,38 +9,16 @@ use std::path::Path;
 use portcullis_packages::{python, AttachmentKind, Ecosystem, Found};
 use serde_json::Value;
 
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/python");
+mod support;
 
-fn files(dir: &Path, out: &mut Vec<String>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            files(&p, out);
-        } else {
-            out.push(p.strip_prefix(DATA).unwrap().to_str().unwrap().to_owned());
-        }
-    }
-}
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/python");
 
 /// Every file of `tree` offered to the cataloger, fed in `step`-byte chunks.
 fn scan(tree: &str, step: usize) -> (Found, usize) {
-    let mut paths = Vec::new();
-    files(&Path::new(DATA).join(tree), &mut paths);
-    paths.sort();
     let mut all = Found::default();
     let mut taken = 0;
-    for p in paths {
-        let bytes = std::fs::read(Path::new(DATA).join(&p)).unwrap();
-        let Some(mut c) = python::cataloger(&p, bytes.len() as u64) else {
-            continue;
-        };
+    for (_, mut f) in support::scan_tree(Path::new(DATA), tree, python::cataloger, step) {
         taken += 1;
-        for piece in bytes.chunks(step) {
-            if !c.chunk(piece) {
-                break;
-            }
-        }
-        let mut f = c.finish(true);
         all.packages.append(&mut f.packages);
         all.attachments.append(&mut f.attachments);
         all.notes.append(&mut f.notes);
