@@ -76,6 +76,16 @@ impl FileCataloger for Whole {
     }
 }
 
+/// `bytes` as text: lossily where they are not UTF-8, which `notes` then
+/// says.
+pub(crate) fn text<'a>(bytes: &'a [u8], notes: &mut Vec<String>) -> std::borrow::Cow<'a, str> {
+    let text = String::from_utf8_lossy(bytes);
+    if matches!(text, std::borrow::Cow::Owned(_)) {
+        notes.push("not UTF-8: read with replacement characters".to_owned());
+    }
+    text
+}
+
 /// The cap for text databases and manifests read whole.
 pub const TEXT_CAP: usize = 64 << 20;
 

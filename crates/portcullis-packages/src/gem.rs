@@ -47,12 +47,7 @@ pub fn cataloger(path: &str, size: u64) -> Option<Box<dyn FileCataloger>> {
 /// A package from an installed gemspec's bytes.
 pub fn parse(_path: &str, bytes: &[u8]) -> Found {
     let mut found = Found::default();
-    let text = String::from_utf8_lossy(bytes);
-    if matches!(text, std::borrow::Cow::Owned(_)) {
-        found
-            .notes
-            .push("not UTF-8: read with replacement characters".to_owned());
-    }
+    let text = crate::catalog::text(bytes, &mut found.notes);
     let mut var: Option<&str> = None;
     let mut name = None;
     let mut version = None;

@@ -171,12 +171,7 @@ fn headers(text: &str) -> Vec<(&str, String)> {
 /// A package from the bytes of a METADATA / PKG-INFO header block.
 pub fn parse_metadata(bytes: &[u8]) -> Found {
     let mut found = Found::default();
-    let text = String::from_utf8_lossy(bytes);
-    if matches!(text, std::borrow::Cow::Owned(_)) {
-        found
-            .notes
-            .push("not UTF-8: read with replacement characters".to_owned());
-    }
+    let text = crate::catalog::text(bytes, &mut found.notes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut name = None;
     let mut version = None;
@@ -250,12 +245,7 @@ pub fn parse_record(path: &str, bytes: &[u8]) -> Found {
             .push("the dist-info directory has no name".to_owned());
         return found;
     }
-    let text = String::from_utf8_lossy(bytes);
-    if matches!(text, std::borrow::Cow::Owned(_)) {
-        found
-            .notes
-            .push("not UTF-8: read with replacement characters".to_owned());
-    }
+    let text = crate::catalog::text(bytes, &mut found.notes);
     let mut files = Vec::new();
     for line in text.lines() {
         let Some(entry) = csv_first_field(line) else {
