@@ -62,6 +62,14 @@ export PORTCULLIS_PACKAGE_TESTS=required
 command -v npm >/dev/null || { echo "scripts/test.sh: npm (>= 8) is needed on PATH for fixtures/packages/make.sh" >&2; exit 1; }
 time bash fixtures/packages/make.sh "$PORTCULLIS_PACKAGE_FIXTURES"
 
+# Reference implementations the version comparators and the CVSS scores are
+# checked against on generated inputs (Python's packaging and cvss, npm's
+# semver, rpm's own rpmvercmp; dpkg is always here).
+echo "== reference tools"
+export PORTCULLIS_REFERENCE_TOOLS=$PWD/target/reference-tools
+export PORTCULLIS_REFERENCE_TESTS=required
+bash scripts/reference-tools.sh "$PORTCULLIS_REFERENCE_TOOLS"
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"

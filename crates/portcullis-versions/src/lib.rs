@@ -1,0 +1,1 @@
+//! Version order per package ecosystem.
