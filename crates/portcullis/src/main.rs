@@ -10,6 +10,8 @@ use portcullis::{Progress, Scanner};
 use portcullis_policy::Verdict;
 use portcullis_report::Format;
 
+mod db_command;
+
 #[derive(Parser)]
 #[command(
     name = "portcullis",
@@ -45,6 +47,9 @@ enum Command {
     /// Work with the policy file, portcullis.toml.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// The local advisory database that vulnerability policies match against.
+    #[command(subcommand)]
+    Db(db_command::DbCommand),
 }
 
 #[derive(Subcommand)]
@@ -230,6 +235,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Scan(args) => scan(*args),
         Command::Convert(args) => convert(args),
+        Command::Db(command) => db_command::run(command),
         Command::Config(ConfigCommand::Check { path }) => config_check(path),
         Command::Config(ConfigCommand::Schema) => {
             print!("{}", portcullis_policy::json_schema());
