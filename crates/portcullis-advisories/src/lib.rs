@@ -7,3 +7,6 @@
 pub mod cvss;
 pub mod db;
 pub mod vex;
+pub mod vulnerability;
+
+pub use vulnerability::{Class, Epss, Fix, Kev, Severity, VexVerdict, Vulnerability};
