@@ -21,6 +21,8 @@ pub struct Exception {
     pub paths: Option<GlobSet>,
     /// Secret value fingerprints (`sha256:…`).
     pub secrets: Option<Vec<String>>,
+    /// Vulnerability ids (a finding's id or any of its aliases).
+    pub vulnerabilities: Option<Vec<String>>,
     /// Port numbers, each with a protocol or `None` for any.
     pub ports: Option<Vec<(u16, Option<String>)>>,
     pub reason: String,
@@ -102,6 +104,15 @@ impl Exception {
                 .secret
                 .as_ref()
                 .is_some_and(|s| secrets.contains(&s.fingerprint));
+            if !named {
+                return false;
+            }
+        }
+        if let Some(ids) = &self.vulnerabilities {
+            let named = f
+                .vulnerability
+                .as_ref()
+                .is_some_and(|v| ids.iter().any(|id| v.named(id)));
             if !named {
                 return false;
             }

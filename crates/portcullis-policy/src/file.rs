@@ -50,6 +50,9 @@ pub struct PolicyFile {
     /// about or does not accept (SQ12401–SQ12403).
     #[serde(default)]
     pub licenses: LicensesSettings,
+    /// `[vulnerabilities]`: which known vulnerabilities count (SQ31xxx).
+    #[serde(default)]
+    pub vulnerabilities: VulnerabilitiesSettings,
     /// Accepted exceptions: findings they cover are reported as suppressed
     /// and do not fail the gate.
     #[serde(default)]
@@ -154,6 +157,21 @@ pub struct LicensesSettings {
     pub restricted: Vec<Spanned<String>>,
 }
 
+/// `[vulnerabilities]`: which known vulnerabilities the SQ31xxx policies
+/// report.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct VulnerabilitiesSettings {
+    /// Leave out vulnerabilities that have no fixed version yet (counted in
+    /// a note). Default `false`: a vulnerability without a fix is still one.
+    pub ignore_unfixed: Option<bool>,
+    /// The EPSS score (0 to 1, the probability of exploitation activity in
+    /// the next 30 days) from which a high or critical vulnerability is
+    /// SQ31102. Default 0.1.
+    #[schemars(with = "Option<f64>")]
+    pub epss_threshold: Option<Spanned<f64>>,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PackageFiles {
@@ -165,7 +183,9 @@ pub enum PackageFiles {
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ExceptionEntry {
-    /// The rules it covers: codes or globs (`SQ401*`; `*` for all). Required.
+    /// The rules it covers: codes or globs (`SQ401*`; `*` for all). Required,
+    /// but for an exception naming `vulnerabilities`, which covers every
+    /// vulnerability policy (`SQ31*`) when it names no rules.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub rules: Vec<Spanned<String>>,
@@ -186,6 +206,10 @@ pub struct ExceptionEntry {
     /// repeating it.
     #[schemars(with = "Option<Vec<String>>")]
     pub secrets: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Vulnerabilities it covers, by id: the CVE or any alias a finding
+    /// lists (`CVE-2024-5535`, `GHSA-…`, `DSA-5726-1`), case-insensitive.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub vulnerabilities: Option<Spanned<Vec<Spanned<String>>>>,
     /// Ports it covers: `22` (any protocol) or `"22/tcp"`, matched against
     /// the port a finding names.
     #[schemars(with = "Option<Vec<PortSchema>>")]

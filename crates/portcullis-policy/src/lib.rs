@@ -103,6 +103,26 @@ pub struct Policy {
     pub report_package_files: bool,
     /// `[licenses]`: the lists the license policies read.
     pub licenses: portcullis_rules::LicenseLists,
+    /// `[vulnerabilities]`: which known vulnerabilities count.
+    pub vulnerabilities: VulnerabilityPolicy,
+}
+
+/// `[vulnerabilities]`, resolved.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct VulnerabilityPolicy {
+    /// Leave out vulnerabilities without a fixed version.
+    pub ignore_unfixed: bool,
+    /// EPSS score from which a high or critical one is SQ31102.
+    pub epss_threshold: f32,
+}
+
+impl Default for VulnerabilityPolicy {
+    fn default() -> Self {
+        VulnerabilityPolicy {
+            ignore_unfixed: false,
+            epss_threshold: 0.1,
+        }
+    }
 }
 
 /// A rule's settings from the policy file.
@@ -150,6 +170,7 @@ impl Default for Policy {
             secret_examples: Vec::new(),
             report_package_files: false,
             licenses: portcullis_rules::LicenseLists::default(),
+            vulnerabilities: VulnerabilityPolicy::default(),
         }
     }
 }
@@ -387,7 +408,14 @@ impl Policy {
                 continue;
             }
             let status = match outcome {
-                Outcome::NotApplicable => Status::NotApplicable,
+                Outcome::NotApplicable { reason } => {
+                    policies.push(PolicyResult {
+                        rule: rule.code.to_owned(),
+                        status: Status::NotApplicable,
+                        reason,
+                    });
+                    continue;
+                }
                 Outcome::Checked {
                     findings: found,
                     notes: found_notes,
@@ -407,12 +435,19 @@ impl Policy {
                                 message: f.message,
                                 location: f.location,
                                 related: f.related,
-                                remediation: rule.remediation.to_owned(),
+                                remediation: f
+                                    .remediation
+                                    .unwrap_or_else(|| rule.remediation.to_owned()),
                                 fingerprint: f.fingerprint,
                                 suppressed: None,
                                 secret: f.secret,
+                                vulnerability: f.vulnerability,
                             };
-                            reported.suppressed = inline(&reported).or_else(|| {
+                            let preset = f.suppressed.map(|s| Suppression {
+                                by: s.by.to_owned(),
+                                reason: s.reason,
+                            });
+                            reported.suppressed = preset.or_else(|| inline(&reported)).or_else(|| {
                                 self.exception_for(target, &reported).map(|e| Suppression {
                                     by: "exception".into(),
                                     reason: match &e.ticket {
@@ -438,10 +473,7 @@ impl Policy {
             };
             policies.push(PolicyResult {
                 rule: rule.code.to_owned(),
-                reason: (status == Status::NotApplicable)
-                    .then(|| portcullis_rules::registry::not_applicable_reason(rule))
-                    .flatten()
-                    .map(str::to_owned),
+                reason: None,
                 status,
             });
         }
@@ -467,6 +499,9 @@ impl Policy {
                     snippet: s.text.clone(),
                     fingerprint: String::new(),
                     secret: None,
+                    vulnerability: None,
+                    remediation: None,
+                    suppressed: None,
                 });
             };
             if let Some(why) = &s.malformed {
@@ -647,7 +682,9 @@ pub struct ReportedFinding {
     /// A secret's kind, masked preview and value fingerprint (never the
     /// value); absent for other findings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<portcullis_rules::SecretValue>,
+    pub secret: Option<portcullis_rules::SecretValue>,    /// A vulnerability's ids and package; absent for other findings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vulnerability: Option<portcullis_rules::VulnerabilityRef>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -125,6 +125,9 @@ pub(crate) fn finding(rule: &'static Rule, message: String, e: &Exception) -> Fi
         snippet: at.snippet,
         fingerprint: String::new(),
         secret: None,
+        vulnerability: None,
+        remediation: None,
+        suppressed: None,
     }
 }
 

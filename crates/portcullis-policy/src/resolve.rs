@@ -70,6 +70,20 @@ pub(crate) fn resolve(chain: &[Layer]) -> Result<Policy, Vec<PolicyError>> {
                 }
             }
         }
+        if let Some(ignore) = file.vulnerabilities.ignore_unfixed {
+            policy.vulnerabilities.ignore_unfixed = ignore;
+        }
+        if let Some(threshold) = &file.vulnerabilities.epss_threshold {
+            let value = *threshold.get_ref();
+            if (0.0..=1.0).contains(&value) {
+                policy.vulnerabilities.epss_threshold = value as f32;
+            } else {
+                errors.push(src.error(
+                    threshold.span(),
+                    format!("`epss-threshold` is {value}: an EPSS score is between 0 and 1 (e.g. 0.1)"),
+                ));
+            }
+        }
         for pattern in &file.disable {
             match codes(src, pattern) {
                 Ok(codes) => {
@@ -176,7 +190,14 @@ fn exception(src: &Source, entry: &Spanned<ExceptionEntry>) -> Result<Exception,
     let e = entry.get_ref();
     let mut errors = Vec::new();
     let mut rules = Vec::new();
-    if e.rules.is_empty() {
+    if e.rules.is_empty() && e.vulnerabilities.is_some() {
+        rules.extend(
+            portcullis_rules::RULES
+                .iter()
+                .filter(|r| r.category == portcullis_rules::Category::Vulnerabilities)
+                .map(|r| r.code),
+        );
+    } else if e.rules.is_empty() {
         errors.push(src.error(
             span.clone(),
             "exception has no `rules`: name the rule codes it covers (globs such as `SQ401*` work)",
@@ -252,6 +273,23 @@ fn exception(src: &Source, entry: &Spanned<ExceptionEntry>) -> Result<Exception,
         }
         Some(named)
     });
+    let vulnerabilities = e.vulnerabilities.as_ref().and_then(|list| {
+        if list.get_ref().is_empty() {
+            errors.push(src.error(
+                list.span(),
+                "`vulnerabilities` is empty: leave it out to cover every vulnerability",
+            ));
+            return None;
+        }
+        let mut named = Vec::new();
+        for id in list.get_ref() {
+            match vulnerability_id(id.get_ref()) {
+                Ok(id) => named.push(id),
+                Err(message) => errors.push(src.error(id.span(), message)),
+            }
+        }
+        Some(named)
+    });
     let ports = e.ports.as_ref().map(|list| {
         list.iter()
             .filter_map(|p| match port(p.get_ref()) {
@@ -302,6 +340,7 @@ fn exception(src: &Source, entry: &Spanned<ExceptionEntry>) -> Result<Exception,
         dockerfiles,
         paths,
         secrets,
+        vulnerabilities,
         ports,
         reason,
         expires,
@@ -316,6 +355,29 @@ fn exception(src: &Source, entry: &Spanned<ExceptionEntry>) -> Result<Exception,
         },
         text,
     })
+}
+
+/// A vulnerability id as advisories write them: a prefix of letters, a
+/// dash, then letters, digits and `-._:` (`CVE-2024-5535`, `GHSA-xxxx-…`,
+/// `DSA-5726-1`, `PYSEC-2023-117`, `GO-2024-2687`).
+fn vulnerability_id(text: &str) -> Result<String, String> {
+    let id = text.trim();
+    let valid = id.split_once('-').is_some_and(|(prefix, rest)| {
+        !prefix.is_empty()
+            && prefix.chars().all(|c| c.is_ascii_alphanumeric())
+            && prefix.starts_with(|c: char| c.is_ascii_alphabetic())
+            && !rest.is_empty()
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._:".contains(c))
+    });
+    if valid {
+        Ok(id.to_owned())
+    } else {
+        Err(format!(
+            "`{text}` is not a vulnerability id: expected one such as CVE-2024-5535, GHSA-xxxx-xxxx-xxxx or DSA-5726-1"
+        ))
+    }
 }
 
 fn port(value: &toml::Value) -> Result<(u16, Option<String>), String> {

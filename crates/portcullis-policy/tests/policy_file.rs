@@ -36,6 +36,9 @@ fn finding(code: &'static str, message: &str, location: Location) -> Finding {
         snippet: String::new(),
         fingerprint: "f".into(),
         secret: None,
+        vulnerability: None,
+        remediation: None,
+        suppressed: None,
     }
 }
 
@@ -228,7 +231,7 @@ fn errors_point_at_line_and_column() {
         ),
         (
             "# policy\ncolour = 1",
-            &["portcullis.toml:2:1: unknown key `colour`, expected one of `extends`, `profile`, `fail-on`, `require-reason`, `disable`, `enable`, `rule`, `secrets`, `licenses`, `exception`"],
+            &["portcullis.toml:2:1: unknown key `colour`, expected one of `extends`, `profile`, `fail-on`, `require-reason`, `disable`, `enable`, `rule`, `secrets`, `licenses`, `vulnerabilities`, `exception`"],
         ),
         (
             "profile = \"lenient\"",

@@ -81,6 +81,7 @@ fn finding(rule: &str, action: Action, message: &str, location: Location) -> Rep
         fingerprint: format!("fp-{rule}-{message}"),
         suppressed: None,
         secret: None,
+        vulnerability: None,
     }
 }
 

@@ -49,6 +49,8 @@ pub enum Category {
     SensitiveInformation,
     /// The packages' licenses: copyleft, restrictions, the policy file's lists.
     Licenses,
+    /// Known vulnerabilities of the packages (advisories, KEV, VEX).
+    Vulnerabilities,
     /// The policy file itself: expired or unused exceptions and suppressions.
     Policy,
 }
@@ -60,6 +62,7 @@ impl Category {
             Category::BuildInstructions => "build-instructions",
             Category::SensitiveInformation => "sensitive-information",
             Category::Licenses => "licenses",
+            Category::Vulnerabilities => "vulnerabilities",
             Category::Policy => "policy",
         }
     }
@@ -70,6 +73,7 @@ impl Category {
             Category::BuildInstructions => "Build instructions",
             Category::SensitiveInformation => "Sensitive information",
             Category::Licenses => "Licenses",
+            Category::Vulnerabilities => "Vulnerabilities",
             Category::Policy => "Policy",
         }
     }
@@ -196,6 +200,43 @@ pub struct Finding {
     pub fingerprint: String,
     /// For a secret: what it is, masked, and its value's fingerprint.
     pub secret: Option<SecretValue>,
+    /// For a vulnerability: its ids and the package (what an exception's
+    /// `vulnerabilities` names).
+    pub vulnerability: Option<VulnerabilityRef>,
+    /// The fix for this finding, when it is more concrete than the rule's
+    /// (`upgrade openssl to 3.0.14-1~deb12u1 or later`).
+    pub remediation: Option<String>,
+    /// Suppressed by what the rule itself was told (a VEX statement), with
+    /// the reason shown.
+    pub suppressed: Option<Suppressed>,
+}
+
+/// A vulnerability as findings name it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VulnerabilityRef {
+    /// The CVE, else the advisory's id.
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// The package's purl.
+    pub purl: String,
+}
+
+impl VulnerabilityRef {
+    /// Whether `id` is this vulnerability's id or one of its aliases.
+    pub fn named(&self, id: &str) -> bool {
+        std::iter::once(&self.id)
+            .chain(&self.aliases)
+            .any(|known| known.eq_ignore_ascii_case(id))
+    }
+}
+
+/// A suppression a rule decided itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppressed {
+    /// `vex`.
+    pub by: &'static str,
+    pub reason: String,
 }
 
 /// A secret as reports show it: never the value.
@@ -216,6 +257,7 @@ pub struct Findings {
     pub(crate) rule: &'static str,
     pub(crate) items: Vec<Finding>,
     pub(crate) notes: Vec<Note>,
+    pub(crate) not_applicable: Option<String>,
 }
 
 /// Something worth knowing that is not a violation, e.g. a setuid file that a
@@ -247,6 +289,9 @@ impl Findings {
             snippet: at.snippet,
             fingerprint: String::new(),
             secret: None,
+            vulnerability: None,
+            remediation: None,
+            suppressed: None,
         });
     }
 
@@ -263,6 +308,31 @@ impl Findings {
         if let Some(last) = self.items.last_mut() {
             last.secret = Some(secret);
         }
+    }
+
+    /// Report a vulnerability: as [`Findings::report_related`], with its ids,
+    /// the finding's own fix, and a suppression (VEX) when there is one.
+    pub fn report_vulnerability(
+        &mut self,
+        message: impl Into<String>,
+        at: Located,
+        related: Vec<Location>,
+        vulnerability: VulnerabilityRef,
+        remediation: String,
+        suppressed: Option<Suppressed>,
+    ) {
+        self.report_related(message, at, related);
+        if let Some(last) = self.items.last_mut() {
+            last.vulnerability = Some(vulnerability);
+            last.remediation = Some(remediation);
+            last.suppressed = suppressed;
+        }
+    }
+
+    /// The rule cannot be checked on this subject (no advisory database):
+    /// reported as not applicable, with `reason`.
+    pub fn not_applicable(&mut self, reason: impl Into<String>) {
+        self.not_applicable = Some(reason.into());
     }
 
     /// Record a note: reported, clearly labelled, never failing anything.

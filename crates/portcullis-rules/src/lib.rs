@@ -7,7 +7,10 @@ pub mod rules;
 pub mod subject;
 mod util;
 
-pub use finding::{Category, Finding, Findings, Located, Location, SecretValue, Severity};
+pub use finding::{
+    Category, Finding, Findings, Located, Location, SecretValue, Severity, Suppressed,
+    VulnerabilityRef,
+};
 pub use registry::{check, Doc, Rule, RULES};
 pub use subject::packages::LicenseLists;
 pub use subject::{from_dockerfile, from_image, from_lxd, Subject, SubjectKind};

@@ -99,6 +99,13 @@ pub static RULES: &[&Rule] = &[
     &rules::licenses::production_use::RULE,
     &rules::licenses::modification::RULE,
     &rules::licenses::patents::RULE,
+    &rules::vulnerabilities::kev::RULE,
+    &rules::vulnerabilities::exploited::RULE,
+    &rules::vulnerabilities::kev_ransomware::RULE,
+    &rules::vulnerabilities::critical::RULE,
+    &rules::vulnerabilities::high::RULE,
+    &rules::vulnerabilities::medium::RULE,
+    &rules::vulnerabilities::low::RULE,
 ];
 
 /// Why a rule that applies to no subject is not applicable, when it says
@@ -121,7 +128,11 @@ pub fn find(code: &str) -> Option<&'static Rule> {
 /// The outcome of running one rule on one subject.
 #[derive(Debug)]
 pub enum Outcome {
-    NotApplicable,
+    /// `reason`: why not, when the rule said so for this subject (no
+    /// advisory database) or is one that never applies (the online checks).
+    NotApplicable {
+        reason: Option<String>,
+    },
     Checked {
         findings: Vec<Finding>,
         notes: Vec<Note>,
@@ -133,6 +144,7 @@ pub fn check(subject: &Subject, target: &str) -> Vec<(&'static Rule, Outcome)> {
     let mut all: Vec<Finding> = Vec::new();
     let mut notes: Vec<Note> = Vec::new();
     let mut applicable = Vec::new();
+    let mut declined: Vec<(&'static str, String)> = Vec::new();
     for rule in RULES {
         if !rule.applies(subject.kind) {
             continue;
@@ -141,8 +153,14 @@ pub fn check(subject: &Subject, target: &str) -> Vec<(&'static Rule, Outcome)> {
             rule: rule.code,
             items: Vec::new(),
             notes: Vec::new(),
+            not_applicable: None,
         };
         (rule.check)(subject, &mut out);
+        if let Some(reason) = out.not_applicable {
+            declined.push((rule.code, reason));
+            notes.extend(out.notes);
+            continue;
+        }
         applicable.push(rule.code);
         all.extend(out.items);
         notes.extend(out.notes);
@@ -156,9 +174,11 @@ pub fn check(subject: &Subject, target: &str) -> Vec<(&'static Rule, Outcome)> {
         if let Some(secret) = &f.secret {
             return secret.fingerprint.clone();
         }
-        // A license finding's snippet names its package: many packages
-        // share one database file.
-        if find(f.rule).is_some_and(|r| r.category == Category::Licenses) {
+        // A license or vulnerability finding's snippet names its package
+        // (and the vulnerability): many packages share one database file.
+        if find(f.rule).is_some_and(|r| {
+            matches!(r.category, Category::Licenses | Category::Vulnerabilities)
+        }) {
             return f.snippet.clone();
         }
         match (&f.location, &subject.source) {
@@ -201,7 +221,13 @@ pub fn check(subject: &Subject, target: &str) -> Vec<(&'static Rule, Outcome)> {
                         .collect(),
                 }
             } else {
-                Outcome::NotApplicable
+                Outcome::NotApplicable {
+                    reason: declined
+                        .iter()
+                        .find(|(code, _)| *code == rule.code)
+                        .map(|(_, reason)| reason.clone())
+                        .or_else(|| not_applicable_reason(rule).map(str::to_owned)),
+                }
             };
             (*rule, outcome)
         })

@@ -163,6 +163,7 @@ fn image_report(n: usize) -> Report {
             fingerprint: format!("{:032x}", n * 7919),
             suppressed: None,
             secret: None,
+            vulnerability: None,
         }
     };
     let findings: Vec<ReportedFinding> = (0..n)

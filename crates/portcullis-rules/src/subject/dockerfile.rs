@@ -61,6 +61,7 @@ pub fn from_dockerfile(
         package_notes: Vec::new(),
         licenses: Default::default(),
         license_assessments: Default::default(),
+        vulnerabilities: Default::default(),
     };
     let final_stage = subject.final_stage();
     let from = from_steps[final_stage];

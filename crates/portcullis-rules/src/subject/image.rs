@@ -284,6 +284,7 @@ pub fn from_image_masked(image: Image, config_secrets: Vec<super::secrets::Secre
         package_notes: package_notes.unwrap_or_default(),
         licenses: Default::default(),
         license_assessments: Default::default(),
+        vulnerabilities: Default::default(),
     }
 }
 
@@ -359,7 +360,7 @@ mod tests {
             .into_iter()
             .filter_map(|(rule, outcome)| match outcome {
                 Outcome::Checked { findings, .. } => Some((rule.code, findings)),
-                Outcome::NotApplicable => None,
+                Outcome::NotApplicable { .. } => None,
             })
             .flat_map(|(code, findings)| findings.into_iter().map(move |f| (code, f.message)))
             .filter(|(code, _)| code.starts_with("SQ401"))
@@ -407,7 +408,7 @@ mod tests {
             .filter(|(rule, _)| rule.code == "SQ41104")
             .flat_map(|(_, outcome)| match outcome {
                 Outcome::Checked { findings, .. } => findings,
-                Outcome::NotApplicable => Vec::new(),
+                Outcome::NotApplicable { .. } => Vec::new(),
             })
             .map(|f| f.message)
             .collect();
@@ -473,7 +474,7 @@ mod tests {
                     .map(|f| format!("finding: {}", f.message))
                     .chain(notes.into_iter().map(|n| format!("note: {}", n.message)))
                     .collect(),
-                Outcome::NotApplicable => Vec::new(),
+                Outcome::NotApplicable { .. } => Vec::new(),
             })
             .collect()
     }

@@ -53,6 +53,7 @@ pub fn from_lxd(image: LxdImage) -> Subject {
         package_notes: package_notes.unwrap_or_default(),
         licenses: Default::default(),
         license_assessments: Default::default(),
+        vulnerabilities: Default::default(),
         image: Some(Arc::new(ImageFacts {
             diff_ids: vec![fingerprint],
             layer_history: vec![None],

@@ -7,6 +7,7 @@ mod link;
 mod lxd;
 pub mod packages;
 pub mod secrets;
+pub mod vulnerabilities;
 
 use std::sync::Arc;
 
@@ -261,6 +262,9 @@ pub struct Subject {
     /// Each package's licenses assessed against `licenses` (in inventory
     /// order), made by the first license policy that needs them.
     pub license_assessments: std::sync::OnceLock<Vec<portcullis_packages::license::Assessment>>,
+    /// The packages' known vulnerabilities (the CLI matches them before the
+    /// rules run).
+    pub vulnerabilities: vulnerabilities::VulnerabilityScan,
 }
 
 impl Subject {

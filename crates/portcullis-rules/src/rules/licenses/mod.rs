@@ -47,7 +47,7 @@ use portcullis_packages::license::{
 };
 use portcullis_packages::{Ecosystem, InstalledPackage};
 
-use crate::finding::{Findings, Located, Location};
+use crate::finding::Findings;
 use crate::subject::packages::LicenseLists;
 use crate::subject::Subject;
 
@@ -87,13 +87,7 @@ pub(crate) fn judged(subject: &Subject) -> Vec<Judged<'_>> {
     let avoid = |l: &str| {
         listed(&lists.restricted, l) || listed(&lists.warn, l) || family_warned(lists, l).is_some()
     };
-    let mut keys: Vec<_> = inventory.packages.iter().map(key).collect();
-    keys.sort();
-    let twice = |p: &InstalledPackage| {
-        let k = key(p);
-        let at = keys.partition_point(|x| *x < k);
-        keys.get(at + 1) == Some(&k)
-    };
+    let same = super::package::same_names(inventory);
     // Assessed once per subject, not once per license policy.
     let assessed = subject.license_assessments.get_or_init(|| {
         inventory
@@ -106,26 +100,17 @@ pub(crate) fn judged(subject: &Subject) -> Vec<Judged<'_>> {
         .packages
         .iter()
         .zip(assessed)
-        .map(|(pkg, a)| {
+        .zip(same)
+        .map(|((pkg, a), same_name)| {
             let a = a.clone();
             Judged {
                 pkg,
-                same_name: twice(pkg),
+                same_name,
                 expression: a.expression,
                 eval: a.evaluation,
             }
         })
         .collect()
-}
-
-/// What tells packages apart in messages, but for the architecture.
-fn key(p: &InstalledPackage) -> (&'static str, Option<&str>, &str, &str) {
-    (
-        p.ecosystem.purl_type(),
-        p.namespace.as_deref(),
-        &p.name,
-        &p.version,
-    )
 }
 
 /// The license id of `X WITH E` (and of `X+`).
@@ -175,24 +160,9 @@ pub(crate) fn reason_of(license: &str) -> &'static str {
     facts(id_of(license)).map_or("", |f| f.reason)
 }
 
-/// How a package is named in messages: `deb package bash 5.2.15-2+b13`,
-/// `npm package @babel/runtime 7.27.0`, `golang package
-/// golang.org/x/text v0.14.0`; with the architecture when another package
-/// has the same name and version (`deb package libzstd1 1.5.4 (i386)`).
+/// How a package is named in messages (see [`super::package::label`]).
 pub(crate) fn package_name(j: &Judged<'_>) -> String {
-    let pkg = j.pkg;
-    let name = match (&pkg.namespace, pkg.ecosystem) {
-        (Some(ns), Ecosystem::Maven) => format!("{ns}:{}", pkg.name),
-        (Some(ns), Ecosystem::Npm | Ecosystem::Golang | Ecosystem::Composer) => {
-            format!("{ns}/{}", pkg.name)
-        }
-        _ => pkg.name.clone(),
-    };
-    let arch = match (&pkg.arch, j.same_name) {
-        (Some(arch), true) => format!(" ({arch})"),
-        _ => String::new(),
-    };
-    format!("{} package {name} {}{arch}", pkg.ecosystem, pkg.version)
+    super::package::label(j.pkg, j.same_name)
 }
 
 /// Most declared licenses a message quotes.
@@ -261,53 +231,9 @@ pub(crate) fn from_base(subject: &Subject, pkg: &InstalledPackage) -> bool {
         .is_some_and(|h| image.boundary.is_base(h))
 }
 
-fn layer_location(subject: &Subject, layer: usize, path: &str) -> Location {
-    let digest = subject
-        .image
-        .as_ref()
-        .and_then(|i| i.diff_ids.get(layer).cloned())
-        .unwrap_or_default();
-    Location::Layer {
-        index: layer,
-        digest,
-        path: path.to_owned(),
-        line: None,
-        column: None,
-    }
-}
-
-/// The package's first evidence, the others related. The snippet names
-/// the package (type, namespace, name, arch; not the version, so an upgrade
-/// under the same license is the same finding): the fingerprint holds it,
-/// as many packages share one database file.
-pub(crate) fn located(subject: &Subject, pkg: &InstalledPackage) -> (Located, Vec<Location>) {
-    let mut places = pkg
-        .evidence
-        .iter()
-        .map(|e| layer_location(subject, e.layer, &e.path));
-    let first = places
-        .next()
-        .unwrap_or_else(|| layer_location(subject, pkg.layer.unwrap_or(0), "/"));
-    let related = places.collect();
-    let snippet = format!(
-        "{}/{}/{}/{}",
-        pkg.ecosystem,
-        pkg.namespace.as_deref().unwrap_or(""),
-        pkg.name,
-        pkg.arch.as_deref().unwrap_or("")
-    );
-    (
-        Located {
-            location: first,
-            snippet,
-        },
-        related,
-    )
-}
-
 /// Report `message` for the package.
 pub(crate) fn report(subject: &Subject, out: &mut Findings, j: &Judged<'_>, message: String) {
-    let (at, related) = located(subject, j.pkg);
+    let (at, related) = super::package::located(subject, j.pkg, "");
     out.report_related(message, at, related);
 }
 
@@ -438,7 +364,7 @@ pub(crate) fn unknown_note(subject: &Subject, out: &mut Findings, all: &[Judged<
             },
             if n == 1 { "it" } else { "them" },
         ),
-        located(subject, first.pkg).0.location,
+        super::package::located(subject, first.pkg, "").0.location,
     );
 }
 

@@ -454,6 +454,7 @@ mod tests {
             rule: "SQ40104",
             items: Vec::new(),
             notes: Vec::new(),
+            not_applicable: None,
         };
         check(&image, &mut out, &super::super::ssh::SERVICE);
         let got: Vec<(String, String)> = out
