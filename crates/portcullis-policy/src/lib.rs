@@ -390,6 +390,7 @@ impl Policy {
             lxd: None,
             os: None,
             packages: None,
+            vulnerabilities: None,
         }
     }
 
@@ -728,6 +729,12 @@ pub struct TargetReport {
     /// when the package pass did not run, and in older reports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub packages: Option<Vec<portcullis_packages::InstalledPackage>>,
+    /// The packages' known vulnerabilities, once per (vulnerability,
+    /// package), VEX-suppressed ones included (with the VEX verdict).
+    /// Absent when no advisory database was loaded, for Dockerfiles, and in
+    /// older reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vulnerabilities: Option<Vec<portcullis_advisories::Vulnerability>>,
 }
 
 /// An LXD image as read: `metadata.yaml` and the root filesystem's format.

@@ -154,6 +154,7 @@ fn target(
         lxd: None,
         os: None,
         packages: None,
+        vulnerabilities: None,
     }
 }
 

@@ -292,6 +292,7 @@ fn base_target(name: &str, kind: &str) -> TargetReport {
         lxd: None,
         os: None,
         packages: None,
+        vulnerabilities: None,
     }
 }
 
