@@ -175,7 +175,9 @@ fn all_base(prefix: &str, metrics: Metrics) -> Vec<String> {
         }
         out = next;
     }
-    out.into_iter().map(|body| format!("{prefix}{body}")).collect()
+    out.into_iter()
+        .map(|body| format!("{prefix}{body}"))
+        .collect()
 }
 
 /// A random vector: every base metric, each optional group's metrics with
@@ -213,7 +215,9 @@ fn mutate(rng: &mut Rng, vector: &str) -> String {
     };
     let (prefix, body) = vector.split_at(prefix_len);
     let mut fields: Vec<String> = body.split('/').map(str::to_string).collect();
-    let pieces = ["X", "N", "S", "H", "ND", "", ":", "/", "E:A", "MSI:S", "x", "Clear", "AT:N"];
+    let pieces = [
+        "X", "N", "S", "H", "ND", "", ":", "/", "E:A", "MSI:S", "x", "Clear", "AT:N",
+    ];
     match rng.below(6) {
         0 => {
             fields.remove(rng.below(fields.len()));
@@ -232,7 +236,9 @@ fn mutate(rng: &mut Rng, vector: &str) -> String {
             // Replace a name.
             let i = rng.below(fields.len());
             let value = fields[i].split(':').nth(1).unwrap_or("").to_string();
-            let names = ["AV", "Au", "AT", "S", "MS", "MSI", "E", "CR", "av", "U", "RL", "TD"];
+            let names = [
+                "AV", "Au", "AT", "S", "MS", "MSI", "E", "CR", "av", "U", "RL", "TD",
+            ];
             fields[i] = format!("{}:{value}", names[rng.below(names.len())]);
         }
         4 => {
@@ -262,8 +268,9 @@ fn kind_of(version: Version) -> &'static str {
 
 /// The Python interpreter, or why there is none.
 fn reference_python() -> Result<PathBuf, String> {
-    let dir = std::env::var_os("PORTCULLIS_REFERENCE_TOOLS")
-        .ok_or("PORTCULLIS_REFERENCE_TOOLS is not set (scripts/reference-tools.sh installs the tools)")?;
+    let dir = std::env::var_os("PORTCULLIS_REFERENCE_TOOLS").ok_or(
+        "PORTCULLIS_REFERENCE_TOOLS is not set (scripts/reference-tools.sh installs the tools)",
+    )?;
     let python = PathBuf::from(dir).join("venv/bin/python");
     let probe = Command::new(&python)
         .args(["-c", "import cvss; print(cvss.__version__)"])
@@ -299,7 +306,10 @@ fn run_reference(python: &PathBuf, cases: &[Case]) -> Answer {
     let mut stdin = child.stdin.take().expect("stdin");
     let writer = std::thread::spawn(move || stdin.write_all(&input));
     let output = child.wait_with_output().expect("python output");
-    writer.join().expect("writer thread").expect("write to python");
+    writer
+        .join()
+        .expect("writer thread")
+        .expect("write to python");
     assert!(output.status.success(), "python failed: {}", output.status);
     serde_json::from_slice(&output.stdout).expect("python's JSON")
 }
@@ -336,8 +346,16 @@ fn scores_equal_the_reference_implementation() {
         .collect();
     add("2", "v2 random with temporal/environmental", v2_random);
     for (prefix, all, random) in [
-        ("CVSS:3.0/", "v3.0 all base", "v3.0 random with temporal/environmental"),
-        ("CVSS:3.1/", "v3.1 all base", "v3.1 random with temporal/environmental"),
+        (
+            "CVSS:3.0/",
+            "v3.0 all base",
+            "v3.0 random with temporal/environmental",
+        ),
+        (
+            "CVSS:3.1/",
+            "v3.1 all base",
+            "v3.1 random with temporal/environmental",
+        ),
     ] {
         add("3", all, all_base(prefix, V3_BASE));
         let vectors = (0..30_000)
@@ -357,7 +375,11 @@ fn scores_equal_the_reference_implementation() {
             random_vector(&mut rng, "CVSS:4.0/", V4_BASE, &groups, 30)
         })
         .collect();
-    add("4", "v4.0 random with threat/environmental/supplemental", v4_random);
+    add(
+        "4",
+        "v4.0 random with threat/environmental/supplemental",
+        v4_random,
+    );
     // Mutations of valid vectors of every version.
     let seeds: Vec<(&'static str, String)> = cases
         .iter()
@@ -475,9 +497,7 @@ fn scores_equal_the_reference_implementation() {
     for (group, n, bad) in &groups {
         println!("  {group}: {n} vectors, {bad} mismatches");
     }
-    println!(
-        "  ({valid_mutations} of the mutated vectors are valid, the rest rejected by both)"
-    );
+    println!("  ({valid_mutations} of the mutated vectors are valid, the rest rejected by both)");
     for m in mismatches.iter().take(40) {
         println!("MISMATCH {m}");
     }

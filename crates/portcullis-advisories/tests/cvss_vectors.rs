@@ -101,9 +101,18 @@ fn specification_examples() {
         ("CVSS:3.1/AV:P/AC:H/PR:H/UI:R/S:U/C:N/I:N/A:N", 0.0),
         // v4.0: the highest MacroVector, and the common "network, no
         // privileges, full impact on the vulnerable system only".
-        ("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H", 10.0),
-        ("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 9.3),
-        ("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N", 0.0),
+        (
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H",
+            10.0,
+        ),
+        (
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+            9.3,
+        ),
+        (
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N",
+            0.0,
+        ),
     ];
     for &(vector, expected) in cases {
         let v = Vector::parse(vector).unwrap_or_else(|e| panic!("{e}"));
@@ -133,9 +142,8 @@ fn versions_and_ratings() {
 #[test]
 fn v3_temporal_and_environmental_do_not_change_the_base_score() {
     let base = "CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:H/I:H/A:N";
-    let full = format!(
-        "{base}/E:U/RL:O/RC:U/CR:L/IR:L/AR:L/MAV:P/MAC:H/MPR:H/MUI:R/MS:U/MC:N/MI:N/MA:N"
-    );
+    let full =
+        format!("{base}/E:U/RL:O/RC:U/CR:L/IR:L/AR:L/MAV:P/MAC:H/MPR:H/MUI:R/MS:U/MC:N/MI:N/MA:N");
     // 9.3: FIRST's v3.1 calculator and the cvss 3.6 Python package.
     assert_eq!(cvss::base_score(base).ok(), Some((Version::V3_1, 9.3)));
     assert_eq!(cvss::base_score(&full).ok(), Some((Version::V3_1, 9.3)));
@@ -226,7 +234,10 @@ fn errors_say_what_is_wrong() {
     assert_eq!(e.kind(), &ErrorKind::UnknownMetric("PR".into()));
     assert_eq!(e.version(), Some(Version::V2));
     let message = e.to_string();
-    assert!(message.contains("PR") && message.contains("v2"), "{message}");
+    assert!(
+        message.contains("PR") && message.contains("v2"),
+        "{message}"
+    );
     assert_eq!(e.vector(), "AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H");
     // Error is a std error.
     let _: &dyn std::error::Error = &e;
@@ -281,8 +292,8 @@ fn v4_threat_and_environmental_metrics() {
     let bte = Vector::parse(&format!("{base}/E:P/CR:L/MSI:S/S:P/AU:Y/U:Red")).expect("valid");
     assert_eq!(bte.nomenclature(), Some(Nomenclature::CvssBTE));
     assert_eq!((bte.base_score(), bte.cvss_b_score()), (9.7, 9.3));
-    let supplemental = Vector::parse(&format!("{base}/S:P/AU:Y/R:I/V:C/RE:H/U:Amber"))
-        .expect("valid");
+    let supplemental =
+        Vector::parse(&format!("{base}/S:P/AU:Y/R:I/V:C/RE:H/U:Amber")).expect("valid");
     assert_eq!(supplemental.nomenclature(), Some(Nomenclature::CvssB));
     assert_eq!(supplemental.base_score(), 9.3);
 
@@ -342,7 +353,14 @@ fn random_strings_never_panic() {
     let alphabet: Vec<char> = "CVSS:2.03.14.0/AVNLPHXUMRIEOTWFDQYZ:/:/ä\u{0}é日-_.,0123456789 "
         .chars()
         .collect();
-    let prefixes = ["", "CVSS:2.0/", "CVSS:3.0/", "CVSS:3.1/", "CVSS:4.0/", "CVSS:"];
+    let prefixes = [
+        "",
+        "CVSS:2.0/",
+        "CVSS:3.0/",
+        "CVSS:3.1/",
+        "CVSS:4.0/",
+        "CVSS:",
+    ];
     let mut valid = 0;
     for _ in 0..50_000 {
         let mut s = prefixes[rng.below(prefixes.len())].to_string();
@@ -365,7 +383,20 @@ fn mutated_vectors_never_panic() {
         seeds.extend(read_vectors(file).into_iter().map(|(v, _)| v));
     }
     let pieces = [
-        "/", ":", "X", "N", "H", "S", "ND", "MSI:S", "E:U", "CVSS:4.0/", "//", "::", "Clear", "ä",
+        "/",
+        ":",
+        "X",
+        "N",
+        "H",
+        "S",
+        "ND",
+        "MSI:S",
+        "E:U",
+        "CVSS:4.0/",
+        "//",
+        "::",
+        "Clear",
+        "ä",
     ];
     let (mut valid, mut total) = (0, 0);
     for seed in &seeds {

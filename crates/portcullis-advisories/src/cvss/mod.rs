@@ -178,7 +178,9 @@ impl Vector {
         let (version, body) = split_prefix(s)?;
         let inner = match version {
             Version::V2 => Inner::V2(v2::Metrics::parse(s, body)?),
-            Version::V3_0 | Version::V3_1 => Inner::V3(version, v3::Metrics::parse(s, version, body)?),
+            Version::V3_0 | Version::V3_1 => {
+                Inner::V3(version, v3::Metrics::parse(s, version, body)?)
+            }
             Version::V4_0 => Inner::V4(v4::Metrics::parse(s, body)?),
         };
         Ok(Vector { inner })

@@ -407,7 +407,11 @@ fn lower(eq: [u8; 6], n: usize) -> [u8; 6] {
 // one per level, E itself, whose distance is always 0.
 const EQ1_MAX: [&[(Av, Pr, Ui)]; 3] = [
     &[(Av::N, Pr::N, Ui::N)],
-    &[(Av::A, Pr::N, Ui::N), (Av::N, Pr::L, Ui::N), (Av::N, Pr::N, Ui::P)],
+    &[
+        (Av::A, Pr::N, Ui::N),
+        (Av::N, Pr::L, Ui::N),
+        (Av::N, Pr::N, Ui::P),
+    ],
     &[(Av::P, Pr::N, Ui::N), (Av::A, Pr::L, Ui::P)],
 ];
 const EQ2_MAX: [&[(Ac, At)]; 2] = [&[(Ac::L, At::N)], &[(Ac::H, At::N), (Ac::L, At::P)]];
@@ -570,9 +574,8 @@ fn score(m: &Effective) -> f64 {
     let current_eq4 = d.sc + d.si + d.sa;
 
     const STEP: f64 = 0.1;
-    let depth = |table: &[u8], i: u8| {
-        f64::from(table.get(usize::from(i)).copied().unwrap_or(1)) * STEP
-    };
+    let depth =
+        |table: &[u8], i: u8| f64::from(table.get(usize::from(i)).copied().unwrap_or(1)) * STEP;
     let depth_eq1 = depth(&EQ1_DEPTH, eq1);
     let depth_eq2 = depth(&EQ2_DEPTH, eq2);
     let depth_eq3eq6 = depth(

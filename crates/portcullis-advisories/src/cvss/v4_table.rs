@@ -11,6 +11,7 @@
 //! combinations with EQ3 = 2 and EQ6 = 0 cannot occur and are not listed.
 //! Sorted by key, for binary search.
 
+#[rustfmt::skip]
 pub(super) static MACRO_SCORES: [([u8; 6], f64); 270] = [
     (*b"000000", 10.0), (*b"000001", 9.9), (*b"000010", 9.8), (*b"000011", 9.5), (*b"000020", 9.5),
     (*b"000021", 9.2), (*b"000100", 10.0), (*b"000101", 9.6), (*b"000110", 9.3), (*b"000111", 8.7),
