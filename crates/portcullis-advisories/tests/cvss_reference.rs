@@ -11,6 +11,9 @@
 //!   threat, environmental and supplemental metrics (the score of the whole
 //!   vector, as the reference scores it; their CVSS-B score is checked
 //!   against the reference's score of their base metrics);
+//! - v4.0: 100 vectors in each of the 270 MacroVectors, reached through
+//!   threat and environmental metrics (random sampling alone rarely reaches
+//!   some, such as those with MSI:S and no security requirement High);
 //! - mutated vectors: a vector we accept must be accepted by the reference
 //!   with the same score, one we reject must be rejected.
 //!
@@ -77,8 +80,8 @@ impl Rng {
 type Metrics = &'static [(&'static str, &'static [&'static str])];
 
 // Metric values as the specifications list them (v2 guide section 2, v3.1
-// section 7.4 table 15, v4.0 section 7 table 23), written out again here
-// independently of the code under test.
+// section 6 table 15, v4.0 section 7), written out again here independently
+// of the code under test.
 const V2_BASE: Metrics = &[
     ("AV", &["L", "A", "N"]),
     ("AC", &["H", "M", "L"]),
@@ -204,6 +207,158 @@ fn random_vector(
         rng.shuffle(&mut fields);
     }
     format!("{prefix}{}", fields.join("/"))
+}
+
+/// The level of each CVSS v4.0 equivalence set (EQ1 … EQ6) of effective
+/// metric values, from the specification's EQ tables, written out here
+/// independently of the code under test. `m` maps a metric to its
+/// effective value (E, CR, IR, AR already resolved from X).
+fn eq_levels(m: &HashMap<&str, &str>) -> [u8; 6] {
+    let v = |k: &str| m.get(k).copied().unwrap_or("?");
+    let (av, pr, ui) = (v("AV"), v("PR"), v("UI"));
+    let eq1 = if av == "N" && pr == "N" && ui == "N" {
+        0
+    } else if (av == "N" || pr == "N" || ui == "N") && av != "P" {
+        1
+    } else {
+        2
+    };
+    let eq2 = if v("AC") == "L" && v("AT") == "N" {
+        0
+    } else {
+        1
+    };
+    let (vc, vi, va) = (v("VC"), v("VI"), v("VA"));
+    let eq3 = if vc == "H" && vi == "H" {
+        0
+    } else if vc == "H" || vi == "H" || va == "H" {
+        1
+    } else {
+        2
+    };
+    let eq4 = if v("SI") == "S" || v("SA") == "S" {
+        0
+    } else if v("SC") == "H" || v("SI") == "H" || v("SA") == "H" {
+        1
+    } else {
+        2
+    };
+    let eq5 = match v("E") {
+        "A" => 0,
+        "P" => 1,
+        _ => 2,
+    };
+    let eq6 = if (v("CR") == "H" && vc == "H")
+        || (v("IR") == "H" && vi == "H")
+        || (v("AR") == "H" && va == "H")
+    {
+        0
+    } else {
+        1
+    };
+    [eq1, eq2, eq3, eq4, eq5, eq6]
+}
+
+/// Vectors in every CVSS v4.0 MacroVector, `per_macro` each: effective
+/// values are drawn group by group (EQ1: AV PR UI; EQ2: AC AT; EQ3+EQ6: VC
+/// VI VA CR IR AR; EQ4: SC SI SA; EQ5: E) until the group has the wanted
+/// level, then written as a base value, a base value with its modified
+/// metric `X`, or a random base value overridden by the modified metric
+/// (Safety only that way); E and CR/IR/AR as absent, `X` or given when
+/// they are the default worst case.
+fn stratified_v4(rng: &mut Rng, per_macro: usize) -> Vec<String> {
+    const GROUPS: [&[&str]; 5] = [
+        &["AV", "PR", "UI"],
+        &["AC", "AT"],
+        &["VC", "VI", "VA", "CR", "IR", "AR"],
+        &["SC", "SI", "SA"],
+        &["E"],
+    ];
+    let effective_values = |name: &str| -> &'static [&'static str] {
+        match name {
+            "SI" | "SA" => &["S", "H", "L", "N"],
+            "E" => &["A", "P", "U"],
+            "CR" | "IR" | "AR" => &["H", "M", "L"],
+            _ => V4_BASE
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or(&[], |(_, vs)| *vs),
+        }
+    };
+    let mut out = Vec::new();
+    for target in 0..324u32 {
+        let digits = [
+            target / 108 % 3,
+            target / 54 % 2,
+            target / 18 % 3,
+            target / 6 % 3,
+            target / 2 % 3,
+            target % 2,
+        ]
+        .map(|d| d as u8);
+        if digits[2] == 2 && digits[5] == 0 {
+            continue; // EQ3 2 with EQ6 0 does not exist.
+        }
+        for _ in 0..per_macro {
+            let mut m: HashMap<&str, &str> = HashMap::new();
+            for (g, group) in GROUPS.iter().enumerate() {
+                // The EQ digits a group decides: EQ3+EQ6 together.
+                let wanted: &[usize] = match g {
+                    0 => &[0],
+                    1 => &[1],
+                    2 => &[2, 5],
+                    3 => &[3],
+                    _ => &[4],
+                };
+                loop {
+                    for name in group.iter() {
+                        m.insert(name, rng.pick(effective_values(name)));
+                    }
+                    let levels = eq_levels(&m);
+                    if wanted.iter().all(|&i| levels[i] == digits[i]) {
+                        break;
+                    }
+                }
+            }
+            let mut fields = Vec::new();
+            let mut modified = Vec::new();
+            for (name, values) in V4_BASE {
+                let value = m.get(name).copied().unwrap_or("N");
+                let mode = if value == "S" { 2 } else { rng.below(3) };
+                match mode {
+                    0 => fields.push(format!("{name}:{value}")),
+                    1 => {
+                        fields.push(format!("{name}:{value}"));
+                        modified.push(format!("M{name}:X"));
+                    }
+                    _ => {
+                        fields.push(format!("{name}:{}", rng.pick(values)));
+                        modified.push(format!("M{name}:{value}"));
+                    }
+                }
+            }
+            let mut threat_env = Vec::new();
+            for (name, worst) in [("E", "A"), ("CR", "H"), ("IR", "H"), ("AR", "H")] {
+                let value = m.get(name).copied().unwrap_or(worst);
+                if value != worst {
+                    threat_env.push(format!("{name}:{value}"));
+                } else {
+                    match rng.below(3) {
+                        0 => {}
+                        1 => threat_env.push(format!("{name}:X")),
+                        _ => threat_env.push(format!("{name}:{value}")),
+                    }
+                }
+            }
+            fields.extend(threat_env);
+            fields.extend(modified);
+            if rng.chance(30) {
+                rng.shuffle(&mut fields);
+            }
+            out.push(format!("CVSS:4.0/{}", fields.join("/")));
+        }
+    }
+    out
 }
 
 /// The vector with one random edit.
@@ -380,6 +535,13 @@ fn scores_equal_the_reference_implementation() {
         "v4.0 random with threat/environmental/supplemental",
         v4_random,
     );
+    let stratified = stratified_v4(&mut rng, 100);
+    assert_eq!(stratified.len(), 27_000);
+    add(
+        "4",
+        "v4.0 every MacroVector x 100, threat/environmental",
+        stratified,
+    );
     // Mutations of valid vectors of every version.
     let seeds: Vec<(&'static str, String)> = cases
         .iter()
@@ -466,7 +628,7 @@ fn scores_equal_the_reference_implementation() {
     // their base metrics.
     let (mut cvss_b, mut cvss_b_bad) = (0, 0);
     for (case, parsed) in cases.iter().zip(&ours) {
-        if !case.group.starts_with("v4.0 random") {
+        if !(case.group.starts_with("v4.0 random") || case.group.starts_with("v4.0 every")) {
             continue;
         }
         let Ok(v) = parsed else { continue };
@@ -488,7 +650,11 @@ fn scores_equal_the_reference_implementation() {
             }
         }
     }
-    groups.push(("v4.0 CVSS-B of the random vectors", cvss_b, cvss_b_bad));
+    groups.push((
+        "v4.0 CVSS-B of the random and MacroVector vectors",
+        cvss_b,
+        cvss_b_bad,
+    ));
 
     println!(
         "reference: python cvss {} ({python_seconds:.1} s for the process, {:.1} s scoring); ours {rust_seconds:.2} s",

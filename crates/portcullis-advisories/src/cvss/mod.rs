@@ -80,7 +80,7 @@ impl fmt::Display for Version {
 /// The qualitative severity rating scale (CVSS v3.1 specification section 5,
 /// the same in v4.0 section 6): None 0.0, Low 0.1–3.9, Medium 4.0–6.9,
 /// High 7.0–8.9, Critical 9.0–10.0. portcullis applies it to v2 scores too
-/// (NVD's own v2 scale had no Critical).
+/// (NVD's own v2 scale had no Critical: 7.0–10.0 was High).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Rating {
     None,
@@ -126,7 +126,7 @@ impl fmt::Display for Rating {
     }
 }
 
-/// CVSS v4.0 nomenclature (specification section 1.3): which metric groups
+/// CVSS v4.0 nomenclature (specification, "CVSS Nomenclature"): which metric groups
 /// a score takes into account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Nomenclature {

@@ -1,9 +1,10 @@
 //! CVSS v2 base scores.
 //!
 //! Source: "A Complete Guide to the Common Vulnerability Scoring System
-//! Version 2.0" (FIRST, 2007): section 2.4 (vector), 3.2.1 (base equation),
-//! 3.3.1 (base metric weights), 3.3.2 and 3.3.3 (temporal and environmental
-//! metric values, validated here but not part of the base score).
+//! Version 2.0" (FIRST, 2007): section 2 (metrics and their values; 2.4 the
+//! vector), 3.2.1 (the base equation with the metric weights). Temporal and
+//! environmental metrics are validated here but are not part of the base
+//! score.
 
 use super::{CvssError, Fields, MetricDef, Version};
 
@@ -50,7 +51,7 @@ const C: usize = 3;
 const I: usize = 4;
 const A: usize = 5;
 
-// Weights of section 3.3.1 in thousandths, in the order of the values above:
+// Weights of section 3.2.1 in thousandths, in the order of the values above:
 // the base equation is then evaluated exactly in integers, so that its
 // "round to one decimal" sees the decimal value the guide means.
 const W_AV: [i64; 3] = [395, 646, 1000];

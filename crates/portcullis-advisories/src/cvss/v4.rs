@@ -1,8 +1,8 @@
 //! CVSS v4.0 scores.
 //!
 //! Sources: "Common Vulnerability Scoring System Version 4.0: Specification
-//! Document" (FIRST, document version 1.2), section 7 (vector string, metric
-//! values), section 8 (scoring: equivalence sets EQ1–EQ6, MacroVectors,
+//! Document" (FIRST, document version 1.2), sections 2–5 (metric values),
+//! 7 (vector string), 8 (scoring: equivalence sets EQ1–EQ6, MacroVectors,
 //! severity distances and interpolation), and the FIRST reference calculator
 //! that section 8 points to for the details (github.com/FIRSTdotorg/
 //! cvss-v4-calculator `cvss_score.js`, `max_composed.js`, `max_severity.js`
@@ -41,7 +41,7 @@ const REQ: &[&str] = &["X", "H", "M", "L"];
 const M_IMPACT: &[&str] = &["X", "H", "L", "N"];
 const M_SUB: &[&str] = &["X", "S", "H", "L", "N"];
 
-/// The metrics in the specification's order (section 7, table 23).
+/// The metrics in the specification's order (section 7, Vector String).
 static DEFS: [MetricDef; 32] = [
     // Base
     mandatory("AV", &["N", "A", "L", "P"]),
@@ -343,7 +343,7 @@ impl Metrics {
 }
 
 /// The MacroVector: the level of each equivalence set EQ1–EQ6
-/// (specification section 8.2, table 24 and 25).
+/// (specification section 8, the equivalence set tables).
 fn macro_vector(m: &Effective) -> [u8; 6] {
     let eq1 = if m.av == Av::N && m.pr == Pr::N && m.ui == Ui::N {
         0

@@ -1,6 +1,6 @@
 //! The CVSS v4.0 macro-vector scores: the score of each MacroVector, the
 //! six EQ levels written as digits (EQ1 EQ2 EQ3 EQ4 EQ5 EQ6), as FIRST's
-//! CVSS v4.0 specification (section 8.2) defines them through its reference
+//! CVSS v4.0 specification (section 8) defines them through its reference
 //! calculator. Data, not code, taken from `cvss_lookup.js` of
 //! github.com/FIRSTdotorg/cvss-v4-calculator at commit
 //! c5b0d409ae9f57c44264c6ce5f27d89298e1d32a (2024-08-19); the same 270
