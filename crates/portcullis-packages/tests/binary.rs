@@ -56,6 +56,8 @@ fn go_expected() -> Vec<Package> {
         // => example.net/util-fork v1.0.1: the fork is what was built
         go(Some("example.net"), "util-fork", "v1.0.1", false),
         go(Some("example.org/greet"), "v2", "v2.1.0", false),
+        // The standard library compiled in, at the toolchain's version.
+        go(None, "stdlib", "go1.19.8", false),
     ]
 }
 

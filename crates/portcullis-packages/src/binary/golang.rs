@@ -48,6 +48,10 @@
 //!   element (`example.org/greet/v2` → `example.org/greet` + `v2`), so that
 //!   the purl is `pkg:golang/example.org/greet/v2@v2.1.0`.
 //! - `go_version` (the toolchain, `go1.19.8`) is set on every package.
+//! - The standard library compiled into the binary is a package of its
+//!   own, `stdlib` at the toolchain's version (`go1.19.8`, purl
+//!   `pkg:golang/stdlib@go1.19.8`): Go's advisories name it so (`stdlib`),
+//!   and most of a Go binary's vulnerabilities are its.
 
 use crate::model::{Ecosystem, Found, Package};
 
@@ -113,6 +117,7 @@ pub fn parse_header(bytes: &[u8]) -> Header {
             p.go_version = Some(version.clone());
         }
     }
+    add_stdlib(&mut found);
     Header::Done(found)
 }
 
@@ -225,7 +230,30 @@ pub fn parse_modinfo(text: &str) -> Found {
             ..Package::default()
         });
     }
+    add_stdlib(&mut found);
     found
+}
+
+/// The standard library, at the toolchain version the modules were built
+/// with, once.
+fn add_stdlib(found: &mut Found) {
+    let Some(go) = found.packages.iter().find_map(|p| p.go_version.clone()) else {
+        return;
+    };
+    if found
+        .packages
+        .iter()
+        .any(|p| p.name == "stdlib" && p.namespace.is_none())
+    {
+        return;
+    }
+    found.packages.push(Package {
+        ecosystem: Some(Ecosystem::Golang),
+        name: "stdlib".to_owned(),
+        version: go.clone(),
+        go_version: Some(go),
+        ..Package::default()
+    });
 }
 
 /// A replacement that is a directory, not a module path (Go's
