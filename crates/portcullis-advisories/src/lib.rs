@@ -6,6 +6,10 @@
 
 pub mod cvss;
 pub mod db;
+pub mod epss;
+pub mod kev;
+pub mod osv;
+pub mod source;
 pub mod vex;
 pub mod vulnerability;
 

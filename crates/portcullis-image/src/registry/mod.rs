@@ -79,7 +79,7 @@ fn is_loopback(host: &str) -> bool {
 /// with an optional leading `.` or `*.`; IP addresses (IPv6 in brackets
 /// when a port follows) and CIDR ranges; each with an optional `:port`; or
 /// `*` for every host). Returns (the variable, its value).
-fn proxy_for(
+pub fn proxy_for(
     scheme: &str,
     host: &str,
     port: u16,
@@ -246,7 +246,7 @@ fn probe_scheme(agent: &ureq::Agent, base: &url::Url) -> &'static str {
 /// A proxy URL as it may be shown: whatever is before an `@` (a user name
 /// and password) left out. Read as text, not as a URL: `user:pass@host`
 /// without a scheme parses as a URL whose scheme is the user name.
-fn redacted(proxy: &str) -> String {
+pub fn redacted(proxy: &str) -> String {
     let (scheme, rest) = match proxy.split_once("://") {
         Some((scheme, rest)) => (&proxy[..scheme.len() + 3], rest),
         None => ("", proxy),

@@ -1,0 +1,251 @@
+//! The database file, format version 1.
+//!
+//! One file, little-endian throughout, made to be opened without decoding
+//! it: the reader keeps the bytes, checks them once, and every lookup is a
+//! binary search over fixed-size tables with strings decoded on access.
+//!
+//! ```text
+//! header (32 bytes)
+//!   0  magic            8 bytes  "PCADVDB\n"
+//!   8  format version   u32      1
+//!  12  section count    u32
+//!  16  body length      u64      file length - 32
+//!  24  body CRC-32      u32      over the whole body (crc32fast, IEEE)
+//!  28  header CRC-32    u32      over bytes 0..28
+//! body
+//!   section directory: section count x 24 bytes
+//!     kind u32, reserved u32 (0), offset u64 (from the body's start), length u64
+//!   sections, each starting at a multiple of 8
+//! ```
+//!
+//! Opening checks the magic, the version, the header's checksum, that the
+//! body length is the rest of the file, the body's checksum, and that every
+//! section lies inside the body with a length its table's entry size
+//! divides: any byte changed anywhere is an error on open. Past that, every
+//! offset read from the file is still bounds-checked (a file made to pass
+//! the checks decodes to empty strings or missing entries, never a panic).
+//!
+//! Sections (kind: content):
+//!
+//! | kind | name | content |
+//! |---|---|---|
+//! | 1 | META | JSON: built_at, sources, counts ([`super::Meta`]) |
+//! | 2 | STR_OFFSETS | u32 x (n+1): string *i* is `STR_DATA[off[i]..off[i+1]]` |
+//! | 3 | STR_DATA | the strings' UTF-8 bytes; unique, sorted bytewise, so a string's id orders as the string does |
+//! | 4 | RECORD_INDEX | (id string u32, offset in RECORDS u32), sorted by id |
+//! | 5 | RECORDS | one blob per live record, below |
+//! | 6 | ECOSYSTEMS | (ecosystem string u32, first package u32, package count u32), sorted |
+//! | 7 | PACKAGES | (normalized name string u32, offset in AFFECTED u32, entry count u32), sorted by name within each ecosystem's run |
+//! | 8 | AFFECTED | the affected entries, one blob each, a package's entries contiguous |
+//! | 9 | ALIASES | (key string u32, record u32): a record under its id, each alias and each upstream id; sorted, unique |
+//! | 10 | WITHDRAWN | (id string u32, nanos u32, secs i64): withdrawn ids and their `modified`, so an older copy does not come back |
+//! | 11 | KEV | 11 x u32: cve, vendor, product, name, date added, short description, required action, due date, notes, cwes (comma-joined), flags (bit 0: known ransomware use); sorted by cve |
+//! | 12 | EPSS | (key u64 = year << 32 \| number, score f32, percentile f32), sorted by key |
+//! | 13 | TEXT_INDEX | (offset in TEXT_DATA u32, compressed length u32, raw length u32) per block |
+//! | 14 | TEXT_DATA | zstd frames of about 32 KiB of record text each |
+//!
+//! Integers inside blobs are LEB128 varints (signed ones zigzag-encoded);
+//! `str` is a varint string id; `[x]` is a varint count then the items;
+//! `opt` is a count of 0 or 1.
+//!
+//! ```text
+//! record   = modified (svarint secs, varint nanos), published opt (same),
+//!            aliases [str], upstream [str], related [str],
+//!            severity [(type str, score str)],
+//!            text (block varint, offset varint, length varint), affected count varint
+//! affected = record varint (index in RECORD_INDEX), position varint (in the record),
+//!            package name as in the record str,
+//!            ranges [(kind u8: 0 SEMVER 1 ECOSYSTEM 2 GIT, repo opt str,
+//!                     events [(kind u8: 0 introduced 1 fixed 2 last_affected 3 limit, value str)])],
+//!            versions [str], ecosystem_specific opt str, database_specific opt str,
+//!            severity [(type str, score str)]
+//! text     = (in a decompressed block) summary opt, details opt,
+//!            database_specific opt, references [(type, url)]; each string here
+//!            is a varint byte length then the bytes (compressed, not interned)
+//! ```
+
+pub(crate) const MAGIC: &[u8; 8] = b"PCADVDB\n";
+pub(crate) const VERSION: u32 = 1;
+pub(crate) const HEADER_LEN: usize = 32;
+pub(crate) const DIR_ENTRY_LEN: usize = 24;
+
+pub(crate) const META: u32 = 1;
+pub(crate) const STR_OFFSETS: u32 = 2;
+pub(crate) const STR_DATA: u32 = 3;
+pub(crate) const RECORD_INDEX: u32 = 4;
+pub(crate) const RECORDS: u32 = 5;
+pub(crate) const ECOSYSTEMS: u32 = 6;
+pub(crate) const PACKAGES: u32 = 7;
+pub(crate) const AFFECTED: u32 = 8;
+pub(crate) const ALIASES: u32 = 9;
+pub(crate) const WITHDRAWN: u32 = 10;
+pub(crate) const KEV: u32 = 11;
+pub(crate) const EPSS: u32 = 12;
+pub(crate) const TEXT_INDEX: u32 = 13;
+pub(crate) const TEXT_DATA: u32 = 14;
+pub(crate) const SECTION_COUNT: u32 = 14;
+
+/// Entry sizes of the fixed-size tables, by section kind (0: a blob section).
+pub(crate) fn entry_len(kind: u32) -> usize {
+    match kind {
+        STR_OFFSETS => 4,
+        RECORD_INDEX => 8,
+        ECOSYSTEMS | PACKAGES | TEXT_INDEX => 12,
+        ALIASES => 8,
+        WITHDRAWN | EPSS => 16,
+        KEV => 44,
+        _ => 0,
+    }
+}
+
+/// About this much record text goes into one compressed block.
+pub(crate) const TEXT_BLOCK: usize = 32 * 1024;
+pub(crate) const TEXT_LEVEL: i32 = 6;
+
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+pub(crate) fn put_svarint(out: &mut Vec<u8>, v: i64) {
+    put_varint(out, ((v << 1) ^ (v >> 63)) as u64);
+}
+
+pub(crate) fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
+    put_varint(out, b.len() as u64);
+    out.extend_from_slice(b);
+}
+
+/// A cursor over a blob: every read is checked, `None` past the end or on a
+/// varint longer than ten bytes.
+pub(crate) struct Cursor<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Cursor<'a> {
+        Cursor { bytes, at: 0 }
+    }
+
+    pub(crate) fn varint(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..70).step_by(7) {
+            let b = *self.bytes.get(self.at)?;
+            self.at += 1;
+            if shift == 63 && b > 1 {
+                return None;
+            }
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    /// How far into the blob the cursor is.
+    pub(crate) fn position(&self) -> usize {
+        self.at
+    }
+
+    pub(crate) fn u32v(&mut self) -> Option<u32> {
+        u32::try_from(self.varint()?).ok()
+    }
+
+    pub(crate) fn svarint(&mut self) -> Option<i64> {
+        let v = self.varint()?;
+        Some(((v >> 1) as i64) ^ -((v & 1) as i64))
+    }
+
+    pub(crate) fn byte(&mut self) -> Option<u8> {
+        let b = *self.bytes.get(self.at)?;
+        self.at += 1;
+        Some(b)
+    }
+
+    pub(crate) fn bytes(&mut self) -> Option<&'a [u8]> {
+        let len = usize::try_from(self.varint()?).ok()?;
+        let end = self.at.checked_add(len)?;
+        let b = self.bytes.get(self.at..end)?;
+        self.at = end;
+        Some(b)
+    }
+
+    /// A count of items that each take at least `min` bytes: a count the
+    /// rest of the blob cannot hold is corrupt (and would allocate).
+    pub(crate) fn count(&mut self, min: usize) -> Option<usize> {
+        let n = usize::try_from(self.varint()?).ok()?;
+        (n.checked_mul(min.max(1))? <= self.bytes.len() - self.at.min(self.bytes.len()))
+            .then_some(n)
+    }
+}
+
+pub(crate) fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
+    let b = bytes.get(at..at.checked_add(4)?)?;
+    Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+pub(crate) fn u64_at(bytes: &[u8], at: usize) -> Option<u64> {
+    let b = bytes.get(at..at.checked_add(8)?)?;
+    let mut a = [0u8; 8];
+    a.copy_from_slice(b);
+    Some(u64::from_le_bytes(a))
+}
+
+/// The EPSS key of a CVE id: `CVE-2024-1234` → 2024 << 32 | 1234.
+pub(crate) fn cve_key(cve: &str) -> Option<u64> {
+    let rest = cve
+        .get(..4)
+        .filter(|p| p.eq_ignore_ascii_case("CVE-"))
+        .and(cve.get(4..))?;
+    let (year, number) = rest.split_once('-')?;
+    if year.len() != 4 || number.is_empty() || number.len() > 9 {
+        return None;
+    }
+    let year: u64 = year.parse().ok()?;
+    let number: u64 = number.parse().ok()?;
+    if !cve.bytes().skip(4).all(|b| b.is_ascii_digit() || b == b'-') {
+        return None;
+    }
+    Some(year << 32 | number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints_round_trip() {
+        let mut out = Vec::new();
+        let values = [0u64, 1, 127, 128, 300, u64::from(u32::MAX), u64::MAX];
+        for v in values {
+            put_varint(&mut out, v);
+        }
+        for v in [0i64, -1, 1, i64::MIN, i64::MAX, -62_135_596_800] {
+            put_svarint(&mut out, v);
+        }
+        let mut c = Cursor::new(&out);
+        for v in values {
+            assert_eq!(c.varint(), Some(v));
+        }
+        for v in [0i64, -1, 1, i64::MIN, i64::MAX, -62_135_596_800] {
+            assert_eq!(c.svarint(), Some(v));
+        }
+        assert_eq!(c.varint(), None);
+        assert_eq!(Cursor::new(&[0xff; 11]).varint(), None);
+        assert_eq!(Cursor::new(&[0x80]).varint(), None);
+    }
+
+    #[test]
+    fn cve_keys() {
+        assert_eq!(cve_key("CVE-2024-1234"), Some(2024 << 32 | 1234));
+        assert_eq!(cve_key("cve-1999-0001"), Some(1999 << 32 | 1));
+        for bad in ["CVE-24-1", "GHSA-xxxx", "CVE-2024-", "CVE-2024-+1", "CVE-"] {
+            assert_eq!(cve_key(bad), None, "{bad}");
+        }
+    }
+}

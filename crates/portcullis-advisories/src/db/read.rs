@@ -1,0 +1,801 @@
+//! Reading a database file: checked once on open, then looked up in place.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range as Span;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use super::format::*;
+use super::store::Entry;
+use super::{
+    Advisory, Affected, AffectedEntry, DbError, Event, EventKind, KevEntry, Meta, OwnedRange,
+    Range, RangeKind, Record, Severity, Store, Timestamp,
+};
+
+/// An open database: the file's bytes, checked, and where its sections are.
+pub struct Database {
+    bytes: Vec<u8>,
+    path: PathBuf,
+    meta: Meta,
+    sections: [Span<usize>; SECTION_COUNT as usize + 1],
+    strings: usize,
+    /// A few decompressed text blocks, most recent last.
+    text_cache: Mutex<Vec<(u32, Arc<Vec<u8>>)>>,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("path", &self.path)
+            .field("len", &self.bytes.len())
+            .field("counts", &self.meta.counts)
+            .finish()
+    }
+}
+
+/// Reads the file into memory, the two halves in parallel (page faults on
+/// fresh memory cost about as much as the copy), with the CRC-32 of each
+/// half computed by the thread that read it and combined.
+fn read_file(path: &Path) -> std::io::Result<(Vec<u8>, Option<crc32fast::Hasher>)> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+    if len < (8 << 20) || cfg!(not(unix)) {
+        let mut bytes = Vec::with_capacity(len.min(1 << 30));
+        file.read_to_end(&mut bytes)?;
+        return Ok((bytes, None));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        let mut bytes = vec![0u8; len];
+        let body = HEADER_LEN.min(len);
+        let (head, rest) = bytes.split_at_mut(body);
+        file.read_exact_at(head, 0)?;
+        let half = rest.len() / 2;
+        let (a, b) = rest.split_at_mut(half);
+        let file = &file;
+        let (ha, hb) = std::thread::scope(|s| {
+            let second = s.spawn(move || -> std::io::Result<crc32fast::Hasher> {
+                file.read_exact_at(b, (body + half) as u64)?;
+                let mut h = crc32fast::Hasher::new();
+                h.update(b);
+                Ok(h)
+            });
+            let first = (|| -> std::io::Result<crc32fast::Hasher> {
+                file.read_exact_at(a, body as u64)?;
+                let mut h = crc32fast::Hasher::new();
+                h.update(a);
+                Ok(h)
+            })();
+            let second = second
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("reader thread failed")));
+            (first, second)
+        });
+        let (mut ha, hb) = (ha?, hb?);
+        ha.combine(&hb);
+        // A file that grew while it was read is read again whole next time;
+        // here the length read is the length checked.
+        Ok((bytes, Some(ha)))
+    }
+    #[cfg(not(unix))]
+    unreachable!()
+}
+
+impl Database {
+    /// Opens and checks the database file (see [`super::format`]): the
+    /// whole file is read and its checksum verified; nothing is decoded but
+    /// the small metadata section.
+    pub fn open(path: &Path) -> Result<Database, DbError> {
+        let shown = path.display();
+        let (bytes, body_crc) = read_file(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => DbError::new(format!(
+                "{shown}: no advisory database here (run `portcullis db update`, or `db import` on a machine without network)"
+            )),
+            _ => DbError::new(format!("{shown}: cannot read the advisory database: {e}")),
+        })?;
+        Database::from_bytes(bytes, path, body_crc)
+    }
+
+    /// [`Database::open`] on bytes already in memory (`path` names them in
+    /// errors).
+    pub fn from_vec(bytes: Vec<u8>, path: &Path) -> Result<Database, DbError> {
+        Database::from_bytes(bytes, path, None)
+    }
+
+    fn from_bytes(
+        bytes: Vec<u8>,
+        path: &Path,
+        body_crc: Option<crc32fast::Hasher>,
+    ) -> Result<Database, DbError> {
+        let shown = path.display();
+        let bad = |what: &str| {
+            DbError::new(format!(
+                "{shown}: not a usable advisory database: {what} (run `portcullis db update` to rebuild it)"
+            ))
+        };
+        if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
+            return Err(if bytes.starts_with(b"PCADVDB") || bytes.len() < HEADER_LEN && MAGIC.starts_with(&bytes) {
+                bad("the file is truncated or damaged")
+            } else {
+                DbError::new(format!("{shown}: not a portcullis advisory database (wrong magic)"))
+            });
+        }
+        let header_crc = u32_at(&bytes, 28).unwrap_or(0);
+        if crc32fast::hash(&bytes[..28]) != header_crc {
+            return Err(bad("its header checksum does not match (the file is damaged)"));
+        }
+        let version = u32_at(&bytes, 8).unwrap_or(0);
+        if version != VERSION {
+            return Err(DbError::new(format!(
+                "{shown}: advisory database format version {version}, this portcullis reads version {VERSION} (run `portcullis db update` to rebuild it)"
+            )));
+        }
+        let section_count = u32_at(&bytes, 12).unwrap_or(0) as usize;
+        let body_len = u64_at(&bytes, 16).unwrap_or(0);
+        if body_len != (bytes.len() - HEADER_LEN) as u64 {
+            return Err(bad(&format!(
+                "the header says {} bytes of body, the file has {} (truncated or extended)",
+                body_len,
+                bytes.len() - HEADER_LEN
+            )));
+        }
+        let body = &bytes[HEADER_LEN..];
+        let crc = match body_crc {
+            Some(h) => h.finalize(),
+            None => crc32fast::hash(body),
+        };
+        if crc != u32_at(&bytes, 24).unwrap_or(0) {
+            return Err(bad("its checksum does not match (the file is damaged)"));
+        }
+        if section_count != SECTION_COUNT as usize
+            || section_count * DIR_ENTRY_LEN > body.len()
+        {
+            return Err(bad("its section directory is not this format's"));
+        }
+        let mut sections: [Span<usize>; SECTION_COUNT as usize + 1] = Default::default();
+        let mut seen = [false; SECTION_COUNT as usize + 1];
+        for i in 0..section_count {
+            let at = i * DIR_ENTRY_LEN;
+            let kind = u32_at(body, at).unwrap_or(0);
+            let off = u64_at(body, at + 8).unwrap_or(u64::MAX);
+            let len = u64_at(body, at + 16).unwrap_or(u64::MAX);
+            let end = off.checked_add(len).unwrap_or(u64::MAX);
+            let k = kind as usize;
+            if k == 0 || k > SECTION_COUNT as usize || seen[k] {
+                return Err(bad(&format!("section kind {kind} is unknown or repeated")));
+            }
+            if off < (section_count * DIR_ENTRY_LEN) as u64 || end > body.len() as u64 {
+                return Err(bad(&format!("section {kind} lies outside the file")));
+            }
+            let width = entry_len(kind);
+            if width > 0 && len % width as u64 != 0 {
+                return Err(bad(&format!("section {kind}'s length is not a whole number of entries")));
+            }
+            seen[k] = true;
+            sections[k] = (HEADER_LEN + off as usize)..(HEADER_LEN + end as usize);
+        }
+        let strings = (sections[STR_OFFSETS as usize].len() / 4).saturating_sub(1);
+        let meta: Meta = serde_json::from_slice(&bytes[sections[META as usize].clone()])
+            .map_err(|e| bad(&format!("its metadata does not read: {e}")))?;
+        Ok(Database {
+            bytes,
+            path: path.to_owned(),
+            meta,
+            sections,
+            strings,
+            text_cache: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Where [`Database::open`] looks by default (see [`super::default_path`]).
+    pub fn default_path() -> Option<PathBuf> {
+        super::default_path()
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The file's size in bytes.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.meta.counts.records == 0 && !self.has_kev() && !self.has_epss()
+    }
+
+    pub fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    fn section(&self, kind: u32) -> &[u8] {
+        self.sections
+            .get(kind as usize)
+            .and_then(|s| self.bytes.get(s.clone()))
+            .unwrap_or_default()
+    }
+
+    /// Field `field` (u32) of entry `i` of a fixed-size table.
+    fn field(&self, kind: u32, i: usize, field: usize) -> Option<u32> {
+        let width = entry_len(kind);
+        u32_at(self.section(kind), i.checked_mul(width)? + field * 4)
+    }
+
+    fn entries(&self, kind: u32) -> usize {
+        self.section(kind).len() / entry_len(kind).max(1)
+    }
+
+    /// String `id`; empty if the id or its bytes are not valid.
+    fn str(&self, id: u32) -> &str {
+        let offsets = self.section(STR_OFFSETS);
+        let at = id as usize * 4;
+        let (Some(start), Some(end)) = (u32_at(offsets, at), u32_at(offsets, at + 4)) else {
+            return "";
+        };
+        self.section(STR_DATA)
+            .get(start as usize..end as usize)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
+    }
+
+    /// The id of string `s`, if the file holds it.
+    fn find_str(&self, s: &str) -> Option<u32> {
+        let (mut lo, mut hi) = (0usize, self.strings);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.str(mid as u32).as_bytes().cmp(s.as_bytes()) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid as u32),
+            }
+        }
+        None
+    }
+
+    /// The first entry of a table sorted by its first u32 field whose key is
+    /// not less than `key`, within `lo..hi`.
+    fn lower_bound(&self, kind: u32, mut lo: usize, mut hi: usize, key: u32, field: usize) -> usize {
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.field(kind, mid, field).unwrap_or(u32::MAX) < key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    /// The distinct OSV ecosystem strings that have affected entries.
+    pub fn ecosystems(&self) -> impl Iterator<Item = &str> {
+        (0..self.entries(ECOSYSTEMS))
+            .filter_map(|i| self.field(ECOSYSTEMS, i, 0).map(|id| self.str(id)))
+    }
+
+    /// Every affected entry for a package: `ecosystem` is the exact OSV
+    /// ecosystem string (`Debian:12`), `name` as [`super::normalize_name`]
+    /// gives it. In record-id order.
+    pub fn affected(&self, ecosystem: &str, name: &str) -> AffectedIter<'_> {
+        let span = self.package_span(ecosystem, name).unwrap_or((0, 0, 0));
+        AffectedIter {
+            db: self,
+            ecosystem: if span.2 > 0 { ecosystem_str(self, ecosystem) } else { "" },
+            at: span.0,
+            left: span.2,
+        }
+    }
+
+    /// (offset in AFFECTED, unused, count) of a package.
+    fn package_span(&self, ecosystem: &str, name: &str) -> Option<(usize, usize, usize)> {
+        let eco = self.find_str(ecosystem)?;
+        let name = self.find_str(name)?;
+        let ecos = self.entries(ECOSYSTEMS);
+        let e = self.lower_bound(ECOSYSTEMS, 0, ecos, eco, 0);
+        if self.field(ECOSYSTEMS, e, 0)? != eco {
+            return None;
+        }
+        let first = self.field(ECOSYSTEMS, e, 1)? as usize;
+        let count = self.field(ECOSYSTEMS, e, 2)? as usize;
+        let end = first.checked_add(count)?.min(self.entries(PACKAGES));
+        let p = self.lower_bound(PACKAGES, first.min(end), end, name, 0);
+        if p >= end || self.field(PACKAGES, p, 0)? != name {
+            return None;
+        }
+        Some((
+            self.field(PACKAGES, p, 1)? as usize,
+            0,
+            self.field(PACKAGES, p, 2)? as usize,
+        ))
+    }
+
+    /// Record `index`'s id and blob.
+    fn record_at(&self, index: usize) -> Option<(&str, &[u8])> {
+        let id = self.field(RECORD_INDEX, index, 0)?;
+        let start = self.field(RECORD_INDEX, index, 1)? as usize;
+        let end = match self.field(RECORD_INDEX, index + 1, 1) {
+            Some(next) => next as usize,
+            None => self.section(RECORDS).len(),
+        };
+        Some((self.str(id), self.section(RECORDS).get(start..end)?))
+    }
+
+    fn record_index(&self, id: &str) -> Option<usize> {
+        let sid = self.find_str(id)?;
+        let n = self.entries(RECORD_INDEX);
+        let i = self.lower_bound(RECORD_INDEX, 0, n, sid, 0);
+        (self.field(RECORD_INDEX, i, 0)? == sid).then_some(i)
+    }
+
+    /// The record `id` (not withdrawn), without its affected entries.
+    pub fn advisory(&self, id: &str) -> Option<Advisory> {
+        self.advisory_at(self.record_index(id)?)
+    }
+
+    fn advisory_at(&self, index: usize) -> Option<Advisory> {
+        let (id, blob) = self.record_at(index)?;
+        let mut c = Cursor::new(blob);
+        let modified = time(&mut c)?;
+        let published = match c.byte()? {
+            0 => None,
+            _ => Some(time(&mut c)?),
+        };
+        let aliases = self.str_list(&mut c)?;
+        let upstream = self.str_list(&mut c)?;
+        let related = self.str_list(&mut c)?;
+        let severity = self.severity(&mut c)?;
+        let block = c.u32v()?;
+        let at = usize::try_from(c.varint()?).ok()?;
+        let len = usize::try_from(c.varint()?).ok()?;
+        let mut advisory = Advisory {
+            id: id.to_owned(),
+            aliases,
+            upstream,
+            related,
+            summary: None,
+            details: None,
+            published,
+            modified,
+            severity,
+            database_specific: None,
+            references: Vec::new(),
+        };
+        if let Some(text) = self.text_block(block) {
+            if let Some(bytes) = text.get(at..at.checked_add(len)?) {
+                let mut t = Cursor::new(bytes);
+                let opt = |t: &mut Cursor<'_>| -> Option<Option<String>> {
+                    Some(match t.byte()? {
+                        0 => None,
+                        _ => Some(String::from_utf8_lossy(t.bytes()?).into_owned()),
+                    })
+                };
+                advisory.summary = opt(&mut t)?;
+                advisory.details = opt(&mut t)?;
+                advisory.database_specific = opt(&mut t)?;
+                let n = t.count(2)?;
+                for _ in 0..n {
+                    let kind = String::from_utf8_lossy(t.bytes()?).into_owned();
+                    let url = String::from_utf8_lossy(t.bytes()?).into_owned();
+                    advisory.references.push((kind, url));
+                }
+            }
+        }
+        Some(advisory)
+    }
+
+    fn text_block(&self, block: u32) -> Option<Arc<Vec<u8>>> {
+        {
+            let cache = self.text_cache.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some((_, b)) = cache.iter().find(|(i, _)| *i == block) {
+                return Some(b.clone());
+            }
+        }
+        let i = block as usize;
+        let at = self.field(TEXT_INDEX, i, 0)? as usize;
+        let clen = self.field(TEXT_INDEX, i, 1)? as usize;
+        let raw = self.field(TEXT_INDEX, i, 2)? as usize;
+        let data = self.section(TEXT_DATA).get(at..at.checked_add(clen)?)?;
+        // A block is never larger than twice the block size plus one
+        // record's capped text; a bigger claim is not from our writer.
+        if raw > 64 << 20 {
+            return None;
+        }
+        let text = Arc::new(zstd::bulk::decompress(data, raw).ok()?);
+        let mut cache = self.text_cache.lock().unwrap_or_else(PoisonError::into_inner);
+        if cache.len() >= 8 {
+            cache.remove(0);
+        }
+        cache.push((block, text.clone()));
+        Some(text)
+    }
+
+    fn str_list(&self, c: &mut Cursor<'_>) -> Option<Vec<String>> {
+        let n = c.count(1)?;
+        (0..n).map(|_| Some(self.str(c.u32v()?).to_owned())).collect()
+    }
+
+    fn severity(&self, c: &mut Cursor<'_>) -> Option<Vec<Severity>> {
+        let n = c.count(2)?;
+        (0..n)
+            .map(|_| {
+                Some(Severity {
+                    kind: self.str(c.u32v()?).to_owned(),
+                    score: self.str(c.u32v()?).to_owned(),
+                })
+            })
+            .collect()
+    }
+
+    /// Ids of the records whose id, aliases or upstream include `id`.
+    pub fn related(&self, id: &str) -> RelatedIter<'_> {
+        let (at, end) = match self.find_str(id) {
+            Some(sid) => {
+                let n = self.entries(ALIASES);
+                let at = self.lower_bound(ALIASES, 0, n, sid, 0);
+                let end = self.lower_bound(ALIASES, at, n, sid.saturating_add(1), 0);
+                let end = if sid == u32::MAX { n } else { end };
+                (at, end)
+            }
+            None => (0, 0),
+        };
+        RelatedIter { db: self, at, end }
+    }
+
+    /// The KEV entry of a CVE id.
+    pub fn kev(&self, cve: &str) -> Option<KevEntry> {
+        let sid = self.find_str(cve)?;
+        let n = self.entries(KEV);
+        let i = self.lower_bound(KEV, 0, n, sid, 0);
+        if self.field(KEV, i, 0)? != sid {
+            return None;
+        }
+        self.kev_at(i)
+    }
+
+    fn kev_at(&self, i: usize) -> Option<KevEntry> {
+        let s = |f: usize| Some(self.str(self.field(KEV, i, f)?).to_owned());
+        let cwes = s(9)?;
+        Some(KevEntry {
+            cve: s(0)?,
+            vendor: s(1)?,
+            product: s(2)?,
+            name: s(3)?,
+            date_added: s(4)?,
+            short_description: s(5)?,
+            required_action: s(6)?,
+            due_date: s(7)?,
+            notes: s(8)?,
+            cwes: cwes
+                .split(',')
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            known_ransomware: self.field(KEV, i, 10)? & 1 == 1,
+        })
+    }
+
+    /// The EPSS (score, percentile) of a CVE id.
+    pub fn epss(&self, cve: &str) -> Option<(f32, f32)> {
+        let key = cve_key(cve)?;
+        let table = self.section(EPSS);
+        let (mut lo, mut hi) = (0usize, table.len() / 16);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let k = u64_at(table, mid * 16)?;
+            match k.cmp(&key) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => {
+                    let f = |at| Some(f32::from_bits(u32_at(table, mid * 16 + at)?));
+                    return Some((f(8)?, f(12)?));
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether a KEV catalog was loaded (an empty catalog counts).
+    pub fn has_kev(&self) -> bool {
+        self.meta.counts.kev > 0
+            || self
+                .meta
+                .sources
+                .iter()
+                .any(|s| s.kind == super::SourceKind::Kev)
+    }
+
+    /// Whether EPSS scores were loaded.
+    pub fn has_epss(&self) -> bool {
+        self.meta.counts.epss > 0
+            || self
+                .meta
+                .sources
+                .iter()
+                .any(|s| s.kind == super::SourceKind::Epss)
+    }
+
+    /// The `modified` of a withdrawn id.
+    pub fn withdrawn(&self, id: &str) -> Option<Timestamp> {
+        let sid = self.find_str(id)?;
+        let table = self.section(WITHDRAWN);
+        let n = table.len() / 16;
+        let i = self.lower_bound(WITHDRAWN, 0, n, sid, 0);
+        if u32_at(table, i * 16)? != sid {
+            return None;
+        }
+        Some(Timestamp {
+            nanos: u32_at(table, i * 16 + 4)?,
+            secs: u64_at(table, i * 16 + 8)? as i64,
+        })
+    }
+
+    /// Every record's id, in order.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        (0..self.entries(RECORD_INDEX)).filter_map(|i| self.record_at(i).map(|(id, _)| id))
+    }
+
+    /// Everything in memory, for merging (see [`Store::load`]). Entries the
+    /// file does not decode (it passed its checksum, so only a file made to
+    /// pass it) are left out.
+    pub fn to_store(&self) -> Store {
+        let n = self.entries(RECORD_INDEX);
+        let mut records: Vec<Option<Record>> = (0..n)
+            .map(|i| {
+                let a = self.advisory_at(i)?;
+                Some(Record {
+                    id: a.id,
+                    modified: a.modified,
+                    published: a.published,
+                    aliases: a.aliases,
+                    upstream: a.upstream,
+                    related: a.related,
+                    summary: a.summary,
+                    details: a.details,
+                    severity: a.severity,
+                    database_specific: a.database_specific,
+                    references: a.references,
+                    affected: Vec::new(),
+                })
+            })
+            .collect();
+        let mut positions: Vec<Vec<(u32, AffectedEntry)>> = vec![Vec::new(); n];
+        for e in 0..self.entries(ECOSYSTEMS) {
+            let (Some(eco), Some(first), Some(count)) = (
+                self.field(ECOSYSTEMS, e, 0),
+                self.field(ECOSYSTEMS, e, 1),
+                self.field(ECOSYSTEMS, e, 2),
+            ) else {
+                continue;
+            };
+            let ecosystem = self.str(eco);
+            for p in first as usize..(first as usize).saturating_add(count as usize) {
+                let (Some(at), Some(count)) = (self.field(PACKAGES, p, 1), self.field(PACKAGES, p, 2))
+                else {
+                    continue;
+                };
+                let iter = AffectedIter {
+                    db: self,
+                    ecosystem,
+                    at: at as usize,
+                    left: count as usize,
+                };
+                for (record, position, a) in iter.raw() {
+                    if let Some(list) = positions.get_mut(record) {
+                        list.push((position, owned(&a)));
+                    }
+                }
+            }
+        }
+        let mut map = HashMap::with_capacity(n);
+        for (i, record) in records.iter_mut().enumerate() {
+            let Some(mut record) = record.take() else {
+                continue;
+            };
+            let mut list = std::mem::take(&mut positions[i]);
+            list.sort_by_key(|(p, _)| *p);
+            record.affected = list.into_iter().map(|(_, a)| a).collect();
+            map.insert(record.id.clone(), Entry::Live(Box::new(record)));
+        }
+        let table = self.section(WITHDRAWN);
+        for i in 0..table.len() / 16 {
+            let (Some(id), Some(nanos), Some(secs)) = (
+                u32_at(table, i * 16),
+                u32_at(table, i * 16 + 4),
+                u64_at(table, i * 16 + 8),
+            ) else {
+                continue;
+            };
+            map.insert(
+                self.str(id).to_owned(),
+                Entry::Withdrawn(Timestamp {
+                    secs: secs as i64,
+                    nanos,
+                }),
+            );
+        }
+        let kev = self.has_kev().then(|| {
+            (0..self.entries(KEV))
+                .filter_map(|i| self.kev_at(i))
+                .map(|e| (e.cve.clone(), e))
+                .collect::<BTreeMap<_, _>>()
+        });
+        let epss = self.has_epss().then(|| {
+            let table = self.section(EPSS);
+            (0..table.len() / 16)
+                .filter_map(|i| {
+                    let key = u64_at(table, i * 16)?;
+                    let f = |at| Some(f32::from_bits(u32_at(table, i * 16 + at)?));
+                    Some((key, (f(8)?, f(12)?)))
+                })
+                .collect::<HashMap<_, _>>()
+        });
+        Store {
+            records: map,
+            kev,
+            epss,
+            sources: self.meta.sources.clone(),
+        }
+    }
+}
+
+fn ecosystem_str<'a>(db: &'a Database, ecosystem: &str) -> &'a str {
+    db.find_str(ecosystem).map(|id| db.str(id)).unwrap_or("")
+}
+
+fn time(c: &mut Cursor<'_>) -> Option<Timestamp> {
+    Some(Timestamp {
+        secs: c.svarint()?,
+        nanos: c.u32v()?,
+    })
+}
+
+fn owned(a: &Affected<'_>) -> AffectedEntry {
+    AffectedEntry {
+        ecosystem: a.ecosystem.to_owned(),
+        name: a.package_name.to_owned(),
+        ranges: a
+            .ranges
+            .iter()
+            .map(|r| OwnedRange {
+                kind: r.kind,
+                repo: r.repo.map(str::to_owned),
+                events: r
+                    .events
+                    .iter()
+                    .map(|e| (e.kind(), e.value().to_owned()))
+                    .collect(),
+            })
+            .collect(),
+        versions: a.versions.iter().map(|v| (*v).to_owned()).collect(),
+        ecosystem_specific: a.ecosystem_specific.map(str::to_owned),
+        database_specific: a.database_specific.map(str::to_owned),
+        severity: a.severity.clone(),
+    }
+}
+
+/// The affected entries of one package ([`Database::affected`]).
+pub struct AffectedIter<'a> {
+    db: &'a Database,
+    ecosystem: &'a str,
+    at: usize,
+    left: usize,
+}
+
+impl<'a> AffectedIter<'a> {
+    /// Decodes the next entry: (record index, position, entry).
+    fn next_raw(&mut self) -> Option<(usize, u32, Affected<'a>)> {
+        let db = self.db;
+        while self.left > 0 {
+            self.left -= 1;
+            let data = db.section(AFFECTED).get(self.at..)?;
+            let mut c = Cursor::new(data);
+            let decoded = decode_affected(db, self.ecosystem, &mut c);
+            self.at += c.position();
+            match decoded {
+                Some(x) => return Some(x),
+                None => {
+                    // A blob that does not decode: the rest cannot be found.
+                    self.left = 0;
+                }
+            }
+        }
+        None
+    }
+
+    fn raw(mut self) -> impl Iterator<Item = (usize, u32, Affected<'a>)> {
+        std::iter::from_fn(move || self.next_raw())
+    }
+}
+
+fn decode_affected<'a>(
+    db: &'a Database,
+    ecosystem: &'a str,
+    c: &mut Cursor<'_>,
+) -> Option<(usize, u32, Affected<'a>)> {
+    let record = usize::try_from(c.varint()?).ok()?;
+    let position = c.u32v()?;
+    let advisory = db.record_at(record).map(|(id, _)| id).unwrap_or("");
+    let package_name = db.str(c.u32v()?);
+    let n = c.count(3)?;
+    let mut ranges = Vec::with_capacity(n);
+    for _ in 0..n {
+        let kind = match c.byte()? {
+            0 => RangeKind::Semver,
+            1 => RangeKind::Ecosystem,
+            2 => RangeKind::Git,
+            _ => return None,
+        };
+        let repo = match c.byte()? {
+            0 => None,
+            _ => Some(db.str(c.u32v()?)),
+        };
+        let m = c.count(2)?;
+        let mut events = Vec::with_capacity(m);
+        for _ in 0..m {
+            let kind = EventKind::from_code(c.byte()?)?;
+            events.push(Event::new(kind, db.str(c.u32v()?)));
+        }
+        ranges.push(Range { kind, repo, events });
+    }
+    let m = c.count(1)?;
+    let mut versions = Vec::with_capacity(m);
+    for _ in 0..m {
+        versions.push(db.str(c.u32v()?));
+    }
+    let opt = |c: &mut Cursor<'_>| -> Option<Option<&'a str>> {
+        Some(match c.byte()? {
+            0 => None,
+            _ => Some(db.str(c.u32v()?)),
+        })
+    };
+    let ecosystem_specific = opt(c)?;
+    let database_specific = opt(c)?;
+    let severity = db.severity(c)?;
+    Some((
+        record,
+        position,
+        Affected {
+            advisory,
+            ecosystem,
+            package_name,
+            ranges,
+            versions,
+            ecosystem_specific,
+            database_specific,
+            severity,
+        },
+    ))
+}
+
+impl<'a> Iterator for AffectedIter<'a> {
+    type Item = Affected<'a>;
+
+    fn next(&mut self) -> Option<Affected<'a>> {
+        self.next_raw().map(|(_, _, a)| a)
+    }
+}
+
+/// The ids [`Database::related`] finds.
+pub struct RelatedIter<'a> {
+    db: &'a Database,
+    at: usize,
+    end: usize,
+}
+
+impl<'a> Iterator for RelatedIter<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        while self.at < self.end {
+            let i = self.at;
+            self.at += 1;
+            let record = self.db.field(ALIASES, i, 1)? as usize;
+            if let Some((id, _)) = self.db.record_at(record) {
+                return Some(id);
+            }
+        }
+        None
+    }
+}

@@ -1,0 +1,448 @@
+//! A [`Store`] to the bytes of a database file ([`super::format`]).
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use super::format::*;
+use super::store::Entry;
+use super::{normalize_name, AffectedEntry, Counts, DbError, Meta, RangeKind, Record, Severity};
+use super::{Store, Timestamp};
+
+struct Strings<'s> {
+    ids: HashMap<&'s str, u32>,
+}
+
+impl<'s> Strings<'s> {
+    fn id(&self, s: &str) -> u32 {
+        // Every string was collected before the ids were given out.
+        self.ids.get(s).copied().unwrap_or(0)
+    }
+
+    fn put(&self, out: &mut Vec<u8>, s: &str) {
+        put_varint(out, u64::from(self.id(s)));
+    }
+
+    fn put_list(&self, out: &mut Vec<u8>, list: &[String]) {
+        put_varint(out, list.len() as u64);
+        for s in list {
+            self.put(out, s);
+        }
+    }
+
+    fn put_opt(&self, out: &mut Vec<u8>, s: Option<&str>) {
+        match s {
+            Some(s) => {
+                out.push(1);
+                self.put(out, s);
+            }
+            None => out.push(0),
+        }
+    }
+
+    fn put_severity(&self, out: &mut Vec<u8>, list: &[Severity]) {
+        put_varint(out, list.len() as u64);
+        for s in list {
+            self.put(out, &s.kind);
+            self.put(out, &s.score);
+        }
+    }
+}
+
+fn put_time(out: &mut Vec<u8>, t: Timestamp) {
+    put_svarint(out, t.secs);
+    put_varint(out, u64::from(t.nanos));
+}
+
+fn put_opt_bytes(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => {
+            out.push(1);
+            put_bytes(out, s.as_bytes());
+        }
+        None => out.push(0),
+    }
+}
+
+fn offset(len: usize, what: &str) -> Result<u32, DbError> {
+    u32::try_from(len).map_err(|_| DbError::new(format!("the database is too large ({what} over 4 GiB)")))
+}
+
+struct Text {
+    index: Vec<u8>,
+    data: Vec<u8>,
+    block: Vec<u8>,
+    blocks: u32,
+}
+
+impl Text {
+    fn flush(&mut self) -> Result<(), DbError> {
+        if self.block.is_empty() {
+            return Ok(());
+        }
+        let compressed = zstd::bulk::compress(&self.block, TEXT_LEVEL)
+            .map_err(|e| DbError::new(format!("compressing record text: {e}")))?;
+        let at = offset(self.data.len(), "record text")?;
+        self.index.extend_from_slice(&at.to_le_bytes());
+        self.index
+            .extend_from_slice(&offset(compressed.len(), "a text block")?.to_le_bytes());
+        self.index
+            .extend_from_slice(&offset(self.block.len(), "a text block")?.to_le_bytes());
+        self.data.extend_from_slice(&compressed);
+        self.block.clear();
+        self.blocks += 1;
+        Ok(())
+    }
+
+    /// Appends one record's text; returns (block, offset, length).
+    fn add(&mut self, record: &Record) -> Result<(u32, usize, usize), DbError> {
+        let start = self.block.len();
+        put_opt_bytes(&mut self.block, record.summary.as_deref());
+        put_opt_bytes(&mut self.block, record.details.as_deref());
+        put_opt_bytes(&mut self.block, record.database_specific.as_deref());
+        put_varint(&mut self.block, record.references.len() as u64);
+        for (kind, url) in &record.references {
+            put_bytes(&mut self.block, kind.as_bytes());
+            put_bytes(&mut self.block, url.as_bytes());
+        }
+        let at = (self.blocks, start, self.block.len() - start);
+        if self.block.len() >= TEXT_BLOCK {
+            self.flush()?;
+        }
+        Ok(at)
+    }
+}
+
+struct Placed<'s> {
+    ecosystem: &'s str,
+    name: Cow<'s, str>,
+    record: u32,
+    position: u32,
+    entry: &'s AffectedEntry,
+}
+
+pub(crate) fn encode(store: &Store) -> Result<(Vec<u8>, Meta), DbError> {
+    let mut records: Vec<&Record> = store.records().collect();
+    records.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    let mut withdrawn: Vec<(&str, Timestamp)> = store
+        .records
+        .iter()
+        .filter_map(|(id, e)| match e {
+            Entry::Withdrawn(t) => Some((id.as_str(), *t)),
+            Entry::Live(_) => None,
+        })
+        .collect();
+    withdrawn.sort_unstable();
+    let mut placed = Vec::new();
+    for (index, record) in records.iter().enumerate() {
+        for (position, entry) in record.affected.iter().enumerate() {
+            placed.push(Placed {
+                ecosystem: &entry.ecosystem,
+                name: normalize_name(&entry.ecosystem, &entry.name),
+                record: offset(index, "records")?,
+                position: offset(position, "affected entries")?,
+                entry,
+            });
+        }
+    }
+    let kev: Vec<(&super::KevEntry, String)> = store
+        .kev
+        .iter()
+        .flat_map(|k| k.values())
+        .map(|e| (e, e.cwes.join(",")))
+        .collect();
+
+    // The string table: every string the tables and blobs refer to.
+    let mut set: HashSet<&str> = HashSet::new();
+    for r in &records {
+        set.insert(&r.id);
+        for s in r.aliases.iter().chain(&r.upstream).chain(&r.related) {
+            set.insert(s);
+        }
+        for s in &r.severity {
+            set.insert(&s.kind);
+            set.insert(&s.score);
+        }
+    }
+    for p in &placed {
+        set.insert(p.ecosystem);
+        set.insert(&p.name);
+        let e = p.entry;
+        set.insert(&e.name);
+        for range in &e.ranges {
+            if let Some(repo) = &range.repo {
+                set.insert(repo);
+            }
+            for (_, v) in &range.events {
+                set.insert(v);
+            }
+        }
+        for v in &e.versions {
+            set.insert(v);
+        }
+        for s in [&e.ecosystem_specific, &e.database_specific]
+            .into_iter()
+            .flatten()
+        {
+            set.insert(s);
+        }
+        for s in &e.severity {
+            set.insert(&s.kind);
+            set.insert(&s.score);
+        }
+    }
+    for (id, _) in &withdrawn {
+        set.insert(id);
+    }
+    for (e, cwes) in &kev {
+        for s in [
+            &e.cve,
+            &e.vendor,
+            &e.product,
+            &e.name,
+            &e.date_added,
+            &e.short_description,
+            &e.required_action,
+            &e.due_date,
+            &e.notes,
+            cwes,
+        ] {
+            set.insert(s);
+        }
+    }
+    let mut sorted: Vec<&str> = set.into_iter().collect();
+    sorted.sort_unstable();
+    let mut str_offsets = Vec::with_capacity((sorted.len() + 1) * 4);
+    let mut str_data = Vec::new();
+    let mut ids = HashMap::with_capacity(sorted.len());
+    for (i, s) in sorted.iter().enumerate() {
+        str_offsets.extend_from_slice(&offset(str_data.len(), "strings")?.to_le_bytes());
+        str_data.extend_from_slice(s.as_bytes());
+        ids.insert(*s, offset(i, "strings")?);
+    }
+    str_offsets.extend_from_slice(&offset(str_data.len(), "strings")?.to_le_bytes());
+    let strings = Strings { ids };
+
+    // Records, their text, the alias index.
+    let mut record_index = Vec::with_capacity(records.len() * 8);
+    let mut record_data = Vec::new();
+    let mut text = Text {
+        index: Vec::new(),
+        data: Vec::new(),
+        block: Vec::with_capacity(TEXT_BLOCK * 2),
+        blocks: 0,
+    };
+    let mut aliases: Vec<(u32, u32)> = Vec::new();
+    for (index, r) in records.iter().enumerate() {
+        let index = offset(index, "records")?;
+        record_index.extend_from_slice(&strings.id(&r.id).to_le_bytes());
+        record_index.extend_from_slice(&offset(record_data.len(), "records")?.to_le_bytes());
+        let out = &mut record_data;
+        put_time(out, r.modified);
+        match r.published {
+            Some(t) => {
+                out.push(1);
+                put_time(out, t);
+            }
+            None => out.push(0),
+        }
+        strings.put_list(out, &r.aliases);
+        strings.put_list(out, &r.upstream);
+        strings.put_list(out, &r.related);
+        strings.put_severity(out, &r.severity);
+        let (block, at, len) = text.add(r)?;
+        put_varint(out, u64::from(block));
+        put_varint(out, at as u64);
+        put_varint(out, len as u64);
+        put_varint(out, r.affected.len() as u64);
+        for key in std::iter::once(&r.id).chain(&r.aliases).chain(&r.upstream) {
+            aliases.push((strings.id(key), index));
+        }
+    }
+    text.flush()?;
+    aliases.sort_unstable();
+    aliases.dedup();
+
+    // Affected entries, grouped by package, packages by ecosystem.
+    let mut keyed: Vec<(u32, u32, u32, u32, usize)> = placed
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            (
+                strings.id(p.ecosystem),
+                strings.id(&p.name),
+                p.record,
+                p.position,
+                i,
+            )
+        })
+        .collect();
+    keyed.sort_unstable();
+    let mut affected = Vec::new();
+    let mut packages: Vec<u8> = Vec::new();
+    let mut ecosystems: Vec<u8> = Vec::new();
+    let (mut package_count, mut ecosystem_count) = (0u32, 0u32);
+    let mut current: Option<(u32, u32)> = None;
+    let mut package_start = (0usize, 0u32);
+    let mut ecosystem_start: Option<(u32, u32)> = None;
+    let close_package = |packages: &mut Vec<u8>, name: u32, start: (usize, u32), end: u32| -> Result<(), DbError> {
+        packages.extend_from_slice(&name.to_le_bytes());
+        packages.extend_from_slice(&offset(start.0, "affected entries")?.to_le_bytes());
+        packages.extend_from_slice(&(end - start.1).to_le_bytes());
+        Ok(())
+    };
+    for (n, &(eco, name, record, position, i)) in keyed.iter().enumerate() {
+        let n = offset(n, "affected entries")?;
+        if current != Some((eco, name)) {
+            if let Some((_, prev_name)) = current {
+                close_package(&mut packages, prev_name, package_start, n)?;
+                package_count += 1;
+            }
+            if ecosystem_start.map(|(e, _)| e) != Some(eco) {
+                if let Some((prev_eco, first)) = ecosystem_start {
+                    ecosystems.extend_from_slice(&prev_eco.to_le_bytes());
+                    ecosystems.extend_from_slice(&first.to_le_bytes());
+                    ecosystems.extend_from_slice(&(package_count - first).to_le_bytes());
+                    ecosystem_count += 1;
+                }
+                ecosystem_start = Some((eco, package_count));
+            }
+            current = Some((eco, name));
+            package_start = (affected.len(), n);
+        }
+        let e = placed[i].entry;
+        let out = &mut affected;
+        put_varint(out, u64::from(record));
+        put_varint(out, u64::from(position));
+        strings.put(out, &e.name);
+        put_varint(out, e.ranges.len() as u64);
+        for range in &e.ranges {
+            out.push(match range.kind {
+                RangeKind::Semver => 0,
+                RangeKind::Ecosystem => 1,
+                RangeKind::Git => 2,
+            });
+            strings.put_opt(out, range.repo.as_deref());
+            put_varint(out, range.events.len() as u64);
+            for (kind, value) in &range.events {
+                out.push(kind.code());
+                strings.put(out, value);
+            }
+        }
+        strings.put_list(out, &e.versions);
+        strings.put_opt(out, e.ecosystem_specific.as_deref());
+        strings.put_opt(out, e.database_specific.as_deref());
+        strings.put_severity(out, &e.severity);
+    }
+    if let Some((_, name)) = current {
+        close_package(&mut packages, name, package_start, offset(keyed.len(), "affected entries")?)?;
+        package_count += 1;
+    }
+    if let Some((eco, first)) = ecosystem_start {
+        ecosystems.extend_from_slice(&eco.to_le_bytes());
+        ecosystems.extend_from_slice(&first.to_le_bytes());
+        ecosystems.extend_from_slice(&(package_count - first).to_le_bytes());
+        ecosystem_count += 1;
+    }
+
+    let mut alias_bytes = Vec::with_capacity(aliases.len() * 8);
+    for (key, record) in &aliases {
+        alias_bytes.extend_from_slice(&key.to_le_bytes());
+        alias_bytes.extend_from_slice(&record.to_le_bytes());
+    }
+    let mut withdrawn_bytes = Vec::with_capacity(withdrawn.len() * 16);
+    for (id, t) in &withdrawn {
+        withdrawn_bytes.extend_from_slice(&strings.id(id).to_le_bytes());
+        withdrawn_bytes.extend_from_slice(&t.nanos.to_le_bytes());
+        withdrawn_bytes.extend_from_slice(&t.secs.to_le_bytes());
+    }
+    let mut kev_bytes = Vec::with_capacity(kev.len() * 44);
+    for (e, cwes) in &kev {
+        for s in [
+            &e.cve,
+            &e.vendor,
+            &e.product,
+            &e.name,
+            &e.date_added,
+            &e.short_description,
+            &e.required_action,
+            &e.due_date,
+            &e.notes,
+            cwes,
+        ] {
+            kev_bytes.extend_from_slice(&strings.id(s).to_le_bytes());
+        }
+        kev_bytes.extend_from_slice(&u32::from(e.known_ransomware).to_le_bytes());
+    }
+    let mut epss: Vec<(u64, (f32, f32))> = store
+        .epss
+        .iter()
+        .flat_map(|m| m.iter().map(|(k, v)| (*k, *v)))
+        .collect();
+    epss.sort_unstable_by_key(|(k, _)| *k);
+    let mut epss_bytes = Vec::with_capacity(epss.len() * 16);
+    for (key, (score, percentile)) in &epss {
+        epss_bytes.extend_from_slice(&key.to_le_bytes());
+        epss_bytes.extend_from_slice(&score.to_le_bytes());
+        epss_bytes.extend_from_slice(&percentile.to_le_bytes());
+    }
+
+    let meta = Meta {
+        built_at: u64::try_from(Timestamp::now().secs).unwrap_or(0),
+        sources: store.sources.clone(),
+        counts: Counts {
+            records: records.len() as u64,
+            withdrawn: withdrawn.len() as u64,
+            affected: keyed.len() as u64,
+            packages: u64::from(package_count),
+            ecosystems: u64::from(ecosystem_count),
+            kev: kev.len() as u64,
+            epss: epss.len() as u64,
+            strings: sorted.len() as u64,
+        },
+    };
+    let meta_bytes = serde_json::to_vec(&meta)
+        .map_err(|e| DbError::new(format!("writing the database's metadata: {e}")))?;
+
+    let sections: [(u32, &[u8]); SECTION_COUNT as usize] = [
+        (META, &meta_bytes),
+        (STR_OFFSETS, &str_offsets),
+        (STR_DATA, &str_data),
+        (RECORD_INDEX, &record_index),
+        (RECORDS, &record_data),
+        (ECOSYSTEMS, &ecosystems),
+        (PACKAGES, &packages),
+        (AFFECTED, &affected),
+        (ALIASES, &alias_bytes),
+        (WITHDRAWN, &withdrawn_bytes),
+        (KEV, &kev_bytes),
+        (EPSS, &epss_bytes),
+        (TEXT_INDEX, &text.index),
+        (TEXT_DATA, &text.data),
+    ];
+    let dir_len = sections.len() * DIR_ENTRY_LEN;
+    let mut body = Vec::with_capacity(
+        dir_len + sections.iter().map(|(_, s)| s.len() + 8).sum::<usize>(),
+    );
+    body.resize(dir_len, 0);
+    for (i, (kind, bytes)) in sections.iter().enumerate() {
+        while body.len() % 8 != 0 {
+            body.push(0);
+        }
+        let at = body.len() as u64;
+        let entry = &mut body[i * DIR_ENTRY_LEN..(i + 1) * DIR_ENTRY_LEN];
+        entry[0..4].copy_from_slice(&kind.to_le_bytes());
+        entry[8..16].copy_from_slice(&at.to_le_bytes());
+        entry[16..24].copy_from_slice(&(bytes.len() as u64).to_le_bytes());
+        body.extend_from_slice(bytes);
+    }
+    let mut file = Vec::with_capacity(HEADER_LEN + body.len());
+    file.extend_from_slice(MAGIC);
+    file.extend_from_slice(&VERSION.to_le_bytes());
+    file.extend_from_slice(&SECTION_COUNT.to_le_bytes());
+    file.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    file.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
+    let header_crc = crc32fast::hash(&file);
+    file.extend_from_slice(&header_crc.to_le_bytes());
+    file.extend_from_slice(&body);
+    Ok((file, meta))
+}
