@@ -1,1 +1,0 @@
-//! VEX documents (OpenVEX, CycloneDX VEX): statements that a vulnerability does not affect a product.
