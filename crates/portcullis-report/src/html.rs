@@ -12,6 +12,9 @@
 //! page at a time, grouped by category, filtered by severity, outcome, rule,
 //! text or place (a layer, a history entry), so 10,000 findings stay usable.
 //!
+//! Image targets checked against an advisory database have a vulnerability
+//! table (see [`vulnerabilities`]): static rows the script sorts and filters.
+//!
 //! Every text from the input is escaped: in the HTML with entities (after
 //! [`printable`](crate::printable), which shows control characters, and
 //! with bidirectional-override characters shown as escapes too), in the
@@ -27,6 +30,8 @@ use portcullis_policy::{
 };
 use portcullis_rules::{registry, Category, Location, Severity};
 use serde::Serialize;
+
+mod vulnerabilities;
 
 const CSS: &str = include_str!("html/report.css");
 const JS: &str = include_str!("html/report.js");
@@ -292,6 +297,7 @@ fn target_section(out: &mut String, i: usize, t: &TargetReport) {
     }
 
     packages(out, i, t);
+    vulnerabilities::section(out, i, t);
 
     let _ = writeln!(
         out,

@@ -77,6 +77,9 @@ fn render_target(out: &mut String, target: &TargetReport, paint: &Paint, with_co
         render_lxd(out, target, lxd);
     }
     render_packages(out, target);
+    if let Some(line) = vulnerability_summary(target) {
+        let _ = writeln!(out, "  {}", printable(&line));
+    }
     if target.findings.is_empty() {
         let checked = target
             .policies
@@ -180,6 +183,53 @@ fn render_packages(out: &mut String, target: &TargetReport) {
     if let Some(layers) = crate::sbom::per_layer_words(packages) {
         let _ = writeln!(out, "  packages by layer: {layers}");
     }
+}
+
+/// The one line on a target's known vulnerabilities, shared by the human,
+/// Markdown and HTML reports: `vulnerabilities: 23 (critical 2, high 5,
+/// medium 12, low 4); 3 in KEV; 15 with a fix; 2 suppressed by VEX`,
+/// counting (vulnerability, package) pairs as the findings do; `none
+/// known`; or, when there was no advisory database, `not checked: ` and
+/// the reason the vulnerability policies give. `None` when the target was
+/// not checked and says nothing about why (a Dockerfile, an older report).
+pub(crate) fn vulnerability_summary(target: &TargetReport) -> Option<String> {
+    use vulnerability::Class;
+    let Some(list) = vulnerability::of(target) else {
+        let reasons: Vec<(&str, &str)> = target
+            .policies
+            .iter()
+            .filter(|p| {
+                p.rule.starts_with("SQ311") && p.status == portcullis_policy::Status::NotApplicable
+            })
+            .filter_map(|p| Some((p.rule.as_str(), p.reason.as_deref()?)))
+            .collect();
+        // SQ31102 can be not applicable for want of EPSS scores alone; the
+        // others say why there is nothing to match against.
+        let reason = reasons
+            .iter()
+            .find(|(rule, _)| *rule != "SQ31102")
+            .or(reasons.first())?
+            .1;
+        return Some(format!("vulnerabilities: not checked: {reason}"));
+    };
+    if list.is_empty() {
+        return Some("vulnerabilities: none known".to_owned());
+    }
+    let classes: Vec<String> = Class::SHOWN
+        .iter()
+        .filter_map(|c| {
+            let n = list.iter().filter(|v| v.severity.class == *c).count();
+            (n > 0).then(|| format!("{} {n}", c.word()))
+        })
+        .collect();
+    let kev = list.iter().filter(|v| v.kev.is_some()).count();
+    let fixed = list.iter().filter(|v| v.fix.version().is_some()).count();
+    let suppressed = list.iter().filter(|v| v.suppressed()).count();
+    Some(format!(
+        "vulnerabilities: {} ({}); {kev} in KEV; {fixed} with a fix; {suppressed} suppressed by VEX",
+        list.len(),
+        classes.join(", ")
+    ))
 }
 
 /// Notes are labelled as such: facts worth knowing, not violations.
@@ -357,5 +407,188 @@ pub(crate) fn describe(location: &Location) -> String {
             _ => format!("{path} in layer {index} ({digest})"),
         },
         Location::Manifest { digest, pointer } => format!("manifest {digest} {pointer}"),
+    }
+}
+
+/// The packages' known vulnerabilities as the renderers read them: the
+/// fields of `portcullis_advisories::Vulnerability` they use, under the same
+/// names, read from its serialised form (this crate does not depend on the
+/// advisories crate; with that dependency these become `use`s of its types).
+pub(crate) mod vulnerability {
+    use portcullis_policy::TargetReport;
+    use serde::Deserialize;
+
+    #[derive(Clone, Debug, PartialEq, Deserialize)]
+    pub(crate) struct Vulnerability {
+        pub id: String,
+        #[serde(default)]
+        pub aliases: Vec<String>,
+        #[serde(default)]
+        pub advisories: Vec<String>,
+        pub package: String,
+        pub purl: String,
+        pub advisory_package: String,
+        pub ecosystem: String,
+        pub installed: String,
+        pub fix: Fix,
+        pub severity: Severity,
+        #[serde(default)]
+        pub kev: Option<Kev>,
+        #[serde(default)]
+        pub epss: Option<Epss>,
+        #[serde(default)]
+        pub summary: Option<String>,
+        #[serde(default)]
+        pub url: Option<String>,
+        #[serde(default)]
+        pub vex: Option<VexVerdict>,
+    }
+
+    #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+    #[serde(tag = "state", rename_all = "kebab-case")]
+    pub(crate) enum Fix {
+        Fixed {
+            version: String,
+        },
+        NotFixed {
+            #[serde(default)]
+            note: Option<String>,
+        },
+    }
+
+    impl Fix {
+        pub fn version(&self) -> Option<&str> {
+            match self {
+                Fix::Fixed { version } => Some(version),
+                Fix::NotFixed { .. } => None,
+            }
+        }
+    }
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    pub(crate) enum Class {
+        Unknown,
+        None,
+        Low,
+        Medium,
+        High,
+        Critical,
+    }
+
+    impl Class {
+        /// Most severe first, as reports list them; `Unknown` (reported as
+        /// medium) after medium.
+        pub const SHOWN: [Class; 6] = [
+            Class::Critical,
+            Class::High,
+            Class::Medium,
+            Class::Unknown,
+            Class::Low,
+            Class::None,
+        ];
+
+        pub fn as_str(self) -> &'static str {
+            match self {
+                Class::Unknown => "unknown",
+                Class::None => "none",
+                Class::Low => "low",
+                Class::Medium => "medium",
+                Class::High => "high",
+                Class::Critical => "critical",
+            }
+        }
+
+        /// How reports name it: `unrated` for `Unknown`.
+        pub fn word(self) -> &'static str {
+            match self {
+                Class::Unknown => "unrated",
+                c => c.as_str(),
+            }
+        }
+
+        /// Sort rank, most severe highest; `Unknown` between medium and low
+        /// (the rules report it as medium, but it has no score).
+        pub fn rank(self) -> u8 {
+            match self {
+                Class::Critical => 6,
+                Class::High => 5,
+                Class::Medium => 4,
+                Class::Unknown => 3,
+                Class::Low => 2,
+                Class::None => 1,
+            }
+        }
+    }
+
+    #[derive(Clone, Debug, PartialEq, Deserialize)]
+    pub(crate) struct Severity {
+        pub class: Class,
+        #[serde(default)]
+        pub score: Option<f64>,
+        #[serde(default)]
+        pub vector: Option<String>,
+        #[serde(default)]
+        pub source: Option<String>,
+    }
+
+    #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+    pub(crate) struct Kev {
+        pub cve: String,
+        pub date_added: String,
+        #[serde(default)]
+        pub due_date: Option<String>,
+        pub ransomware: bool,
+        #[serde(default)]
+        pub required_action: Option<String>,
+    }
+
+    #[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+    pub(crate) struct Epss {
+        pub score: f32,
+        pub percentile: f32,
+    }
+
+    #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+    pub(crate) struct VexVerdict {
+        pub status: String,
+        #[serde(default)]
+        pub justification: Option<String>,
+        #[serde(default)]
+        pub impact: Option<String>,
+        #[serde(default)]
+        pub action: Option<String>,
+        pub document: String,
+    }
+
+    impl VexVerdict {
+        /// The statement takes the vulnerability out of the report (as the
+        /// rules decide it: not affected, or fixed).
+        pub fn suppresses(&self) -> bool {
+            self.status == "not_affected" || self.status == "fixed"
+        }
+    }
+
+    impl Vulnerability {
+        /// Suppressed by a VEX statement.
+        pub fn suppressed(&self) -> bool {
+            self.vex.as_ref().is_some_and(VexVerdict::suppresses)
+        }
+    }
+
+    /// A target's vulnerabilities; `None` when it was not checked (no
+    /// advisory database). Entries that do not read as the model are left
+    /// out (a saved report from another version).
+    pub(crate) fn of(t: &TargetReport) -> Option<Vec<Vulnerability>> {
+        let list = t.vulnerabilities.as_ref()?;
+        Some(
+            list.iter()
+                .filter_map(|v| {
+                    serde_json::to_value(v)
+                        .ok()
+                        .and_then(|value| serde_json::from_value(value).ok())
+                })
+                .collect(),
+        )
     }
 }

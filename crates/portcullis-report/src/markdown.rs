@@ -71,8 +71,10 @@ pub fn render_markdown(report: &Report, limits: MarkdownLimits) -> String {
 
     let mut budget = limits.findings;
     let mut left_out = 0;
-    for t in report.targets.iter().filter(|t| !t.findings.is_empty()) {
-        if budget == 0 {
+    let worth_a_section =
+        |t: &&TargetReport| !t.findings.is_empty() || crate::human::vulnerability_summary(t).is_some();
+    for t in report.targets.iter().filter(worth_a_section) {
+        if budget == 0 && !t.findings.is_empty() {
             left_out += t.findings.len();
             continue;
         }
@@ -113,6 +115,13 @@ fn target_section(
             n => format!("; {n} notes"),
         }
     );
+    if let Some(line) = crate::human::vulnerability_summary(t) {
+        // "vulnerabilities: …" → "Vulnerabilities: …", as a sentence.
+        let _ = writeln!(out, "{}.\n", text(&upper_first(&line), usize::MAX));
+    }
+    if findings.is_empty() {
+        return;
+    }
     out.push_str("| | rule | severity | location | message |\n|---|---|---|---|---|\n");
     let mut sorted = findings;
     // Failing first, then by severity; the report's order (rule, place) within.
@@ -147,6 +156,14 @@ fn target_section(
     }
     *budget -= shown;
     *left_out += sorted.len() - shown;
+}
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
 
 fn verdict(v: Verdict) -> &'static str {

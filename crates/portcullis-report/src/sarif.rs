@@ -6,6 +6,12 @@
 //! path in a layer) and, since code scanning shows only results with a file,
 //! a physical one too: the Dockerfile line `--dockerfile` related it to, or
 //! else the image archive (an OCI layout's `index.json`) at line 1.
+//!
+//! Security severity: code scanning reads `security-severity` from the rule
+//! (`reportingDescriptor.properties`), so the container-security and
+//! vulnerability rules carry their severity's value there; a vulnerability
+//! result carries its own (its CVSS score) in its `properties` too, with its
+//! CVE, aliases, package and fix, for readers that use result properties.
 
 use std::collections::BTreeMap;
 
@@ -13,6 +19,8 @@ use portcullis_policy::{Action, Policy, Report, ReportedFinding, TargetReport, V
 use portcullis_rules::finding::Note;
 use portcullis_rules::{registry, Category, Location, Rule, Severity, RULES};
 use serde::Serialize;
+
+use crate::human::vulnerability::{Class, Vulnerability};
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -155,6 +163,45 @@ struct ResultProperties<'a> {
     category: Category,
     action: Action,
     remediation: &'a str,
+    /// GitHub code scanning's scale (0.1–10.0, as a string), for a
+    /// vulnerability: its CVSS base score, else its class's value (see
+    /// [`vulnerability_security_severity`]).
+    #[serde(rename = "security-severity", skip_serializing_if = "Option::is_none")]
+    security_severity: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vulnerability: Option<VulnerabilityProperties<'a>>,
+}
+
+/// What a vulnerability finding is about, for SARIF readers that filter or
+/// link by CVE.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct VulnerabilityProperties<'a> {
+    id: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    aliases: Vec<&'a str>,
+    /// The CVE ids among the id and aliases.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    cves: Vec<&'a str>,
+    purl: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    advisory_package: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    installed_version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed_version: Option<String>,
+    /// `critical` … `low`, `none`, or `unknown` (unrated).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    severity_class: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cvss_score: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cvss_vector: Option<String>,
+    kev: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    epss: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -298,8 +345,32 @@ fn security_severity(severity: Severity) -> Option<&'static str> {
     }
 }
 
+/// A vulnerability's `security-severity`: its CVSS base score when it has
+/// one (above 0.0), else the value of its class on the scale above (a
+/// rating without a vector: `critical` 9.5, `high` 8.0, `medium` 5.5, `low`
+/// 2.0); an unrated one is 5.5, medium, as the rules report it (SQ31106).
+/// Severity `none` (CVSS 0.0) has none. One decimal, as GitHub shows it.
+fn vulnerability_security_severity(v: &Vulnerability) -> Option<String> {
+    if let Some(score) = v.severity.score.filter(|s| *s > 0.0 && *s <= 10.0) {
+        return Some(format!("{score:.1}"));
+    }
+    let value = match v.severity.class {
+        Class::Critical => "9.5",
+        Class::High => "8.0",
+        Class::Medium | Class::Unknown => "5.5",
+        Class::Low => "2.0",
+        Class::None => return None,
+    };
+    Some(value.to_owned())
+}
+
 fn describe_rule(rule: &Rule) -> Descriptor {
-    let security = rule.category == Category::ContainerSecurity;
+    // Code scanning treats a rule as a security one when it has a
+    // security-severity (read from the rule, not the result).
+    let security = matches!(
+        rule.category,
+        Category::ContainerSecurity | Category::Vulnerabilities
+    );
     let mut tags = vec![rule.category.as_str()];
     if security {
         tags.insert(0, "security");
@@ -367,8 +438,12 @@ pub fn render_sarif(report: &Report) -> String {
     let mut results = Vec::with_capacity(count);
     let mut notifications = Vec::new();
     for target in &report.targets {
+        let known = crate::human::vulnerability::of(target).unwrap_or_default();
         for f in &target.findings {
-            results.push(result(target, f, &rules));
+            let v = f.vulnerability.as_ref().and_then(|r| {
+                known.iter().find(|v| v.id == r.id && v.purl == r.purl)
+            });
+            results.push(result(target, f, v, &rules));
         }
         for note in &target.notes {
             notifications.push(notification(target, note, &rules));
@@ -424,8 +499,37 @@ pub fn render_sarif(report: &Report) -> String {
 fn result<'a>(
     target: &'a TargetReport,
     f: &'a ReportedFinding,
+    v: Option<&Vulnerability>,
     rules: &RuleTable<'a>,
 ) -> SarifResult<'a> {
+    let vulnerability = f.vulnerability.as_ref().map(|r| {
+        let ids = std::iter::once(&r.id).chain(&r.aliases);
+        VulnerabilityProperties {
+            id: &r.id,
+            aliases: r.aliases.iter().map(String::as_str).collect(),
+            cves: ids
+                .filter(|id| id.starts_with("CVE-"))
+                .map(String::as_str)
+                .collect(),
+            purl: &r.purl,
+            advisory_package: v.map(|v| v.advisory_package.clone()),
+            installed_version: v.map(|v| v.installed.clone()),
+            fixed_version: v.and_then(|v| v.fix.version().map(str::to_owned)),
+            severity_class: v.map(|v| v.severity.class.as_str()),
+            cvss_score: v.and_then(|v| v.severity.score),
+            cvss_vector: v.and_then(|v| v.severity.vector.clone()),
+            kev: v.is_some_and(|v| v.kev.is_some()),
+            epss: v.and_then(|v| v.epss.map(|e| e.score)),
+            url: v.and_then(|v| v.url.clone()),
+        }
+    });
+    let security_severity = match (v, &vulnerability) {
+        (Some(v), _) => vulnerability_security_severity(v),
+        // A vulnerability finding of a report without the vulnerability
+        // list: its rule's value.
+        (None, Some(_)) => security_severity(f.severity).map(str::to_owned),
+        (None, None) => None,
+    };
     let related_dockerfile = f
         .related
         .iter()
@@ -468,6 +572,8 @@ fn result<'a>(
             category: f.category,
             action: f.action,
             remediation: &f.remediation,
+            security_severity,
+            vulnerability,
         },
     }
 }

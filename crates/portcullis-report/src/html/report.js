@@ -381,3 +381,142 @@
   readForm();
   renderAll();
 })();
+
+// The vulnerability tables: their rows are in the page (readable without
+// this script); this sorts them by a click on a column's header and filters
+// them with the form above each table. It reads only the rows' data-*
+// attributes and changes only their order and `hidden`.
+(function () {
+  'use strict';
+
+  var collator = typeof Intl !== 'undefined' && Intl.Collator
+    ? new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' })
+    : null;
+
+  function compareText(a, b) {
+    return collator ? collator.compare(a, b) : (a < b ? -1 : a > b ? 1 : 0);
+  }
+
+  function setup(table) {
+    var t = table.getAttribute('data-target');
+    var form = document.getElementById('vulns-' + t + '-filters');
+    var status = document.getElementById('vulns-' + t + '-status');
+    var tbody = table.tBodies[0];
+    if (!tbody) {
+      return;
+    }
+    var rows = Array.prototype.slice.call(tbody.rows);
+    var original = rows.slice();
+    var headers = Array.prototype.slice.call(table.querySelectorAll('th[data-sort]'));
+    var sorted = { key: 'severity', dir: 'desc' };
+
+    /** A row's sort key for `key`: a number, a string, or null (sorts last). */
+    function keyOf(row, key, type) {
+      var raw = row.getAttribute('data-key-' + key);
+      if (raw === null || raw === '') {
+        return null;
+      }
+      if (type === 'num') {
+        var n = parseFloat(raw);
+        return isNaN(n) ? null : n;
+      }
+      return raw;
+    }
+
+    function sortBy(key, dir) {
+      var header = table.querySelector('th[data-sort="' + key + '"]');
+      var type = header ? header.getAttribute('data-type') : 'text';
+      var sign = dir === 'desc' ? -1 : 1;
+      var keyed = original.map(function (row, i) {
+        return { row: row, key: keyOf(row, key, type), i: i };
+      });
+      keyed.sort(function (a, b) {
+        if (a.key === null || b.key === null) {
+          if (a.key === b.key) {
+            return a.i - b.i;
+          }
+          return a.key === null ? 1 : -1; // absent last, either direction
+        }
+        var c = type === 'num' ? a.key - b.key : compareText(a.key, b.key);
+        return c !== 0 ? sign * c : a.i - b.i; // ties keep the default order
+      });
+      var fragment = document.createDocumentFragment();
+      keyed.forEach(function (k) { fragment.appendChild(k.row); });
+      tbody.appendChild(fragment);
+      sorted = { key: key, dir: dir };
+      headers.forEach(function (h) {
+        if (h.getAttribute('data-sort') === key) {
+          h.setAttribute('aria-sort', dir === 'desc' ? 'descending' : 'ascending');
+        } else {
+          h.removeAttribute('aria-sort');
+        }
+      });
+      table.setAttribute('data-sorted', key + ' ' + dir);
+    }
+
+    headers.forEach(function (h) {
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'sort';
+      button.textContent = h.textContent;
+      button.title = 'Sort by ' + h.textContent;
+      h.textContent = '';
+      h.appendChild(button);
+      button.addEventListener('click', function () {
+        var key = h.getAttribute('data-sort');
+        var dir = sorted.key === key
+          ? (sorted.dir === 'asc' ? 'desc' : 'asc')
+          : (h.getAttribute('data-first') || 'asc');
+        sortBy(key, dir);
+      });
+    });
+
+    function apply() {
+      if (!form) {
+        return;
+      }
+      var severities = {};
+      Array.prototype.forEach.call(form.querySelectorAll('input[name="severity"]'), function (box) {
+        severities[box.value] = box.checked;
+      });
+      var fixedOnly = form.elements.fixed ? form.elements.fixed.checked : false;
+      var hideVex = form.elements['hide-vex'] ? form.elements['hide-vex'].checked : false;
+      var pkg = form.elements['package'] ? form.elements['package'].value.trim().toLowerCase() : '';
+      var layer = form.elements.layer ? form.elements.layer.value : '';
+      var shown = 0;
+      rows.forEach(function (row) {
+        var visible = severities[row.getAttribute('data-severity')] !== false &&
+          (!fixedOnly || row.getAttribute('data-fix') === '1') &&
+          (!hideVex || row.getAttribute('data-vex') !== 'suppressed') &&
+          (!pkg || (row.getAttribute('data-package') || '').indexOf(pkg) >= 0) &&
+          (!layer || row.getAttribute('data-layer') === layer);
+        row.hidden = !visible;
+        if (visible) {
+          shown++;
+        }
+      });
+      if (status) {
+        status.textContent = shown === rows.length
+          ? 'All ' + rows.length + ' shown.'
+          : shown + ' of ' + rows.length + ' shown.';
+        status.setAttribute('data-shown', String(shown));
+      }
+      table.setAttribute('data-shown', String(shown));
+    }
+
+    if (form) {
+      form.addEventListener('change', apply);
+      form.addEventListener('input', apply);
+      form.addEventListener('submit', function (e) { e.preventDefault(); });
+      form.addEventListener('reset', function () {
+        // The controls are reset after this event.
+        window.setTimeout(apply, 0);
+      });
+      form.hidden = false;
+    }
+    apply();
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll('table.vulns'), setup);
+  document.body.setAttribute('data-vulns-ready', 'true');
+})();
