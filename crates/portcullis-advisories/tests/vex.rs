@@ -38,7 +38,10 @@ fn load_error(rel: &str) -> String {
         Ok(n) => panic!("{rel} loaded ({n} statements)"),
         Err(e) => {
             assert_eq!(e.path(), data(rel));
-            assert_eq!(e.to_string(), format!("{}: {}", data(rel).display(), e.message()));
+            assert_eq!(
+                e.to_string(),
+                format!("{}: {}", data(rel).display(), e.message())
+            );
             assert!(set.is_empty() && set.documents().is_empty());
             e.message().to_owned()
         }
@@ -123,10 +126,13 @@ fn openvex_spec_minimal() {
     assert_eq!(doc.author.as_deref(), Some("Wolfi J Inkinson"));
     assert_eq!(doc.statements, 1);
     let s = &set.statements()[0];
-    assert_eq!(s.products, [
-        "pkg:apk/wolfi/git@2.39.0-r1?arch=armv7",
-        "pkg:apk/wolfi/git@2.39.0-r1?arch=x86_64"
-    ]);
+    assert_eq!(
+        s.products,
+        [
+            "pkg:apk/wolfi/git@2.39.0-r1?arch=armv7",
+            "pkg:apk/wolfi/git@2.39.0-r1?arch=x86_64"
+        ]
+    );
     let d = set
         .decide(
             &["CVE-2023-12345"],
@@ -165,7 +171,9 @@ fn openvex_spec_updating_statements() {
     // Fixed, its second statement inherits the document's later timestamp
     // and overrides the first.
     let set = set_of(&["openvex-spec/spec-update-2.fixed.json"]);
-    let d = set.decide(&["CVE-2023-12345"], p, &no_image()).expect("applies");
+    let d = set
+        .decide(&["CVE-2023-12345"], p, &no_image())
+        .expect("applies");
     assert_eq!(d.status, Status::Fixed);
     assert_eq!(d.statement.location, "statements[1]");
     assert_eq!(d.timestamp, Some("2023-01-09T09:08:42-06:00"));
@@ -197,7 +205,11 @@ fn openvex_spec_spring_example() {
     let boot = "pkg:maven/org.springframework.boot/spring-boot@2.6.0-M3";
     // The finding under its GHSA id, the CVE among its aliases.
     let d = set
-        .decide(&["GHSA-jfh8-c2jp-5v3q", "CVE-2021-44228"], boot, &no_image())
+        .decide(
+            &["GHSA-jfh8-c2jp-5v3q", "CVE-2021-44228"],
+            boot,
+            &no_image(),
+        )
         .expect("applies");
     assert_eq!(d.status, Status::NotAffected);
     assert_eq!(d.justification, Some("vulnerable_code_not_in_execute_path"));
@@ -213,7 +225,11 @@ fn openvex_spec_spring_example() {
         )
         .is_none());
     assert!(set
-        .decide(&["CVE-2021-44228"], "pkg:maven/org.springframework.boot/spring-boot@2.6.0", &no_image())
+        .decide(
+            &["CVE-2021-44228"],
+            "pkg:maven/org.springframework.boot/spring-boot@2.6.0",
+            &no_image()
+        )
         .is_none());
 }
 
@@ -230,7 +246,11 @@ fn go_vex_v001_shapes() {
         assert_eq!(s.vulnerability, "CVE-2023-12345");
         assert_eq!(s.status, Status::Fixed);
         assert_eq!(
-            status(set.decide(&["cve-2023-12345"], "pkg:apk/wolfi/git@2.39.0-r1?arch=armv7", &no_image())),
+            status(set.decide(
+                &["cve-2023-12345"],
+                "pkg:apk/wolfi/git@2.39.0-r1?arch=armv7",
+                &no_image()
+            )),
             Some(Status::Fixed),
             "{rel}"
         );
@@ -247,22 +267,45 @@ fn go_vex_v020_image_with_subcomponents() {
         None,
     );
     let libssl = "pkg:apk/alpine/libssl3@3.0.8-r3?arch=x86_64&distro=alpine-3.17.3";
-    let d = set.decide(&["CVE-2023-3446"], libssl, &alpine).expect("applies");
+    let d = set
+        .decide(&["CVE-2023-3446"], libssl, &alpine)
+        .expect("applies");
     assert_eq!(d.status, Status::NotAffected);
     assert_eq!(d.justification, Some("vulnerable_code_not_present"));
-    assert_eq!(d.impact_statement, Some("affected functions were removed before packaging"));
+    assert_eq!(
+        d.impact_statement,
+        Some("affected functions were removed before packaging")
+    );
     assert_eq!(d.timestamp, Some("2023-07-17T18:28:47.696004345-06:00"));
     assert_eq!(
-        status(set.decide(&["CVE-2023-2650"], "pkg:apk/alpine/libcrypto3@3.0.8-r3", &alpine)),
+        status(set.decide(
+            &["CVE-2023-2650"],
+            "pkg:apk/alpine/libcrypto3@3.0.8-r3",
+            &alpine
+        )),
         Some(Status::Fixed)
     );
     // Not a subcomponent; another version; another image.
-    assert!(set.decide(&["CVE-2023-3446"], "pkg:apk/alpine/musl@1.2.3-r4", &alpine).is_none());
-    assert!(set.decide(&["CVE-2023-3446"], "pkg:apk/alpine/libssl3@3.0.8-r4", &alpine).is_none());
+    assert!(set
+        .decide(&["CVE-2023-3446"], "pkg:apk/alpine/musl@1.2.3-r4", &alpine)
+        .is_none());
+    assert!(set
+        .decide(
+            &["CVE-2023-3446"],
+            "pkg:apk/alpine/libssl3@3.0.8-r4",
+            &alpine
+        )
+        .is_none());
     assert!(set.decide(&["CVE-2023-3446"], libssl, &nginx()).is_none());
     // The image known by a name only (no digest): the digest-scoped
     // statement cannot be applied.
-    assert!(set.decide(&["CVE-2023-3446"], libssl, &image(None, &["alpine:3.17"], None)).is_none());
+    assert!(set
+        .decide(
+            &["CVE-2023-3446"],
+            libssl,
+            &image(None, &["alpine:3.17"], None)
+        )
+        .is_none());
     // The digest may also come from a digest reference or the image purl.
     let by_ref = image(
         None,
@@ -290,7 +333,11 @@ fn latest_timestamp_wins_whatever_the_load_order() {
         let set = set_of(&order);
         assert_eq!(
             who(set.decide(&["CVE-1234-5678"], bash, &no_image())),
-            Some((Status::Fixed, "statements[0]".into(), "v001-2.vex.json".into())),
+            Some((
+                Status::Fixed,
+                "statements[0]".into(),
+                "v001-2.vex.json".into()
+            )),
             "{order:?}"
         );
     }
@@ -300,7 +347,9 @@ fn latest_timestamp_wins_whatever_the_load_order() {
         ["vexctl/document2.vex.json", "vexctl/document1.vex.json"],
     ] {
         let set = set_of(&order);
-        let d = set.decide(&["CVE-1234-5678"], bash, &no_image()).expect("applies");
+        let d = set
+            .decide(&["CVE-1234-5678"], bash, &no_image())
+            .expect("applies");
         assert_eq!(d.status, Status::Fixed);
         assert_eq!(d.timestamp, Some("2023-12-05T05:06:38.099731287Z"));
     }
@@ -312,7 +361,11 @@ fn latest_timestamp_wins_whatever_the_load_order() {
     );
     assert!(set.decide(&["CVE-1234-5678"], bash, &no_image()).is_none());
     assert_eq!(
-        status(set.decide(&["CVE-1234-5678"], "pkg:apk/wolfi/git@2.41.0-1", &no_image())),
+        status(set.decide(
+            &["CVE-1234-5678"],
+            "pkg:apk/wolfi/git@2.41.0-1",
+            &no_image()
+        )),
         Some(Status::UnderInvestigation)
     );
 }
@@ -321,14 +374,21 @@ fn latest_timestamp_wins_whatever_the_load_order() {
 fn vexctl_tutorial_output() {
     let set = set_of(&["openvex-examples/tutorial01-create.vex.json"]);
     assert_eq!(
-        status(set.decide(&["CVE-2014-123456"], "pkg:generic/product@1.0.0", &no_image())),
+        status(set.decide(
+            &["CVE-2014-123456"],
+            "pkg:generic/product@1.0.0",
+            &no_image()
+        )),
         Some(Status::Fixed)
     );
     // Tutorial 2: under_investigation, then affected; merged or not, and
     // whatever the order, affected (later) decides, with vexctl's default
     // action statement.
     for rels in [
-        &["openvex-examples/tutorial02-document2.vex.json", "openvex-examples/tutorial02-document1.vex.json"][..],
+        &[
+            "openvex-examples/tutorial02-document2.vex.json",
+            "openvex-examples/tutorial02-document1.vex.json",
+        ][..],
         &["openvex-examples/tutorial02-merged.vex.json"][..],
     ] {
         let set = set_of(rels);
@@ -355,15 +415,33 @@ fn vexctl_image_products() {
             .map(|d| d.statement.location.clone())
     };
     // "nginx": every tag of docker.io/library/nginx.
-    assert_eq!(at(image(None, &["docker.io/library/nginx:1.27"], None)).as_deref(), Some("statements[1]"));
-    assert_eq!(at(image(None, &["nginx"], None)).as_deref(), Some("statements[1]"));
+    assert_eq!(
+        at(image(None, &["docker.io/library/nginx:1.27"], None)).as_deref(),
+        Some("statements[1]")
+    );
+    assert_eq!(
+        at(image(None, &["nginx"], None)).as_deref(),
+        Some("statements[1]")
+    );
     assert_eq!(at(image(None, &["quay.io/nginx/nginx:1"], None)), None);
     // Two statements with the same timestamp apply: the later one wins.
     assert_eq!(
-        at(image(None, &["registry.k8s.io/kube-apiserver:v1.26.0"], None)).as_deref(),
+        at(image(
+            None,
+            &["registry.k8s.io/kube-apiserver:v1.26.0"],
+            None
+        ))
+        .as_deref(),
         Some("statements[3]")
     );
-    assert_eq!(at(image(None, &["registry.k8s.io/kube-apiserver:v1.27.0"], None)), None);
+    assert_eq!(
+        at(image(
+            None,
+            &["registry.k8s.io/kube-apiserver:v1.27.0"],
+            None
+        )),
+        None
+    );
     assert_eq!(
         at(image(
             Some("sha256:f271e74b17ced29b915d351685fd4644785c6d1559dd1f2d4189a5e851ef753a"),
@@ -378,11 +456,22 @@ fn vexctl_image_products() {
     // pkg:oci/vexctl without a version: by name, in any registry.
     let set = set_of(&["vexctl/oci-vexctl.openvex.json"]);
     let d = set
-        .decide(&["CVE-2014-12345678"], any, &image(None, &["ghcr.io/openvex/vexctl:v0.3.0"], None))
+        .decide(
+            &["CVE-2014-12345678"],
+            any,
+            &image(None, &["ghcr.io/openvex/vexctl:v0.3.0"], None),
+        )
         .expect("applies");
-    assert_eq!((d.status, d.justification), (Status::NotAffected, Some("vulnerable_code_not_present")));
+    assert_eq!(
+        (d.status, d.justification),
+        (Status::NotAffected, Some("vulnerable_code_not_present"))
+    );
     assert!(set
-        .decide(&["CVE-2014-12345678"], any, &image(None, &["ghcr.io/openvex/vexctl-demo:1"], None))
+        .decide(
+            &["CVE-2014-12345678"],
+            any,
+            &image(None, &["ghcr.io/openvex/vexctl-demo:1"], None)
+        )
         .is_none());
 }
 
@@ -396,20 +485,41 @@ fn vexctl_samples() {
     let set = set_of(&["vexctl/sample-history.openvex.json"]);
     // Two equal statements; the second inherits the later document time.
     let d = set
-        .decide(&["SNYK-DEBIAN12-LIBDE265-3361563"], "pkg:deb/debian/libde265-0@1.0.11-1", &nginx_sample)
+        .decide(
+            &["SNYK-DEBIAN12-LIBDE265-3361563"],
+            "pkg:deb/debian/libde265-0@1.0.11-1",
+            &nginx_sample,
+        )
         .expect("applies");
     assert_eq!(d.statement.location, "statements[1]");
     assert_eq!(d.timestamp, Some("2023-08-16T19:55:22.076684217-06:00"));
     assert_eq!(d.justification, Some("component_not_present"));
-    let set = set_of(&["vexctl/sample-2vulns.openvex.json", "vexctl/sample-1statement.openvex.json"]);
-    assert_eq!(set.documents().iter().map(|d| d.statements).collect::<Vec<_>>(), [2, 1]);
+    let set = set_of(&[
+        "vexctl/sample-2vulns.openvex.json",
+        "vexctl/sample-1statement.openvex.json",
+    ]);
     assert_eq!(
-        status(set.decide(&["CVE-2007-5686"], "pkg:deb/debian/login@1:4.13+dfsg1-1", &nginx_sample)),
+        set.documents()
+            .iter()
+            .map(|d| d.statements)
+            .collect::<Vec<_>>(),
+        [2, 1]
+    );
+    assert_eq!(
+        status(set.decide(
+            &["CVE-2007-5686"],
+            "pkg:deb/debian/login@1:4.13+dfsg1-1",
+            &nginx_sample
+        )),
         Some(Status::Fixed)
     );
     let set = set_of(&["vexctl/demo.vex.json"]);
     assert_eq!(
-        status(set.decide(&["CVE-2014-123456"], "pkg:apk/distro/git@2.39.0-r1?arch=armv7", &no_image())),
+        status(set.decide(
+            &["CVE-2014-123456"],
+            "pkg:apk/distro/git@2.39.0-r1?arch=armv7",
+            &no_image()
+        )),
         Some(Status::Fixed)
     );
     // Statements that name no product (they rely on an encapsulating
@@ -433,34 +543,66 @@ fn vexipy_document() {
     let openssl_new = "pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64&distro=debian-12";
 
     // Image-scoped with subcomponents: openssl in this image.
-    let d = set.decide(&["CVE-2023-5678"], openssl_old, &nginx()).expect("applies");
+    let d = set
+        .decide(&["CVE-2023-5678"], openssl_old, &nginx())
+        .expect("applies");
     assert_eq!(d.status, Status::NotAffected);
     assert_eq!(d.statement.location, "statements[0]");
     assert_eq!(d.justification, Some("vulnerable_code_not_in_execute_path"));
-    assert_eq!(d.impact_statement, Some("nginx does not call DH_generate_key or DH_check_pub_key"));
+    assert_eq!(
+        d.impact_statement,
+        Some("nginx does not call DH_generate_key or DH_check_pub_key")
+    );
     // ... and libssl3 (named through identifiers.purl), not curl.
     assert_eq!(
-        status(set.decide(&["CVE-2023-5678"], "pkg:deb/debian/libssl3@3.0.9-1?arch=amd64", &nginx())),
+        status(set.decide(
+            &["CVE-2023-5678"],
+            "pkg:deb/debian/libssl3@3.0.9-1?arch=amd64",
+            &nginx()
+        )),
         Some(Status::NotAffected)
     );
-    assert!(set.decide(&["CVE-2023-5678"], "pkg:deb/debian/curl@7.88.1-10?arch=amd64", &nginx()).is_none());
+    assert!(set
+        .decide(
+            &["CVE-2023-5678"],
+            "pkg:deb/debian/curl@7.88.1-10?arch=amd64",
+            &nginx()
+        )
+        .is_none());
     // In another image the image-scoped statement does not apply.
-    assert!(set.decide(&["CVE-2023-5678"], openssl_old, &elsewhere()).is_none());
+    assert!(set
+        .decide(&["CVE-2023-5678"], openssl_old, &elsewhere())
+        .is_none());
 
     // The later package-scoped statement (fixed in 3.0.11-1~deb12u2, arch
     // amd64) overrides the image statement for that version, in any image,
     // its version written with %7E or ~.
-    for p in [openssl_new, "pkg:deb/debian/openssl@3.0.11-1%7Edeb12u2?arch=amd64"] {
+    for p in [
+        openssl_new,
+        "pkg:deb/debian/openssl@3.0.11-1%7Edeb12u2?arch=amd64",
+    ] {
         for img in [nginx(), elsewhere(), no_image()] {
             let d = set.decide(&["CVE-2023-5678"], p, &img).expect("applies");
-            assert_eq!((d.status, d.statement.location.as_str()), (Status::Fixed, "statements[3]"), "{p}");
+            assert_eq!(
+                (d.status, d.statement.location.as_str()),
+                (Status::Fixed, "statements[3]"),
+                "{p}"
+            );
             assert_eq!(d.timestamp, Some("2024-01-31T10:30:00+01:00"));
         }
     }
     // Another arch: only the image statement is left.
     assert_eq!(
-        who(set.decide(&["CVE-2023-5678"], "pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=arm64", &nginx())),
-        Some((Status::NotAffected, "statements[0]".into(), "vexipy-nginx.openvex.json".into()))
+        who(set.decide(
+            &["CVE-2023-5678"],
+            "pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=arm64",
+            &nginx()
+        )),
+        Some((
+            Status::NotAffected,
+            "statements[0]".into(),
+            "vexipy-nginx.openvex.json".into()
+        ))
     );
 
     // Image-scoped, no subcomponents: every package of the image, which is
@@ -468,7 +610,10 @@ fn vexipy_document() {
     for (img, applies) in [
         (image(None, &["docker.io/library/nginx:1.25"], None), true),
         (image(None, &["nginx:1.25"], None), true),
-        (image(None, &["index.docker.io/library/nginx:1.25"], None), true),
+        (
+            image(None, &["index.docker.io/library/nginx:1.25"], None),
+            true,
+        ),
         (image(None, &["nginx:1.26"], None), false),
         (image(None, &["quay.io/library/nginx:1.25"], None), false),
         (image(None, &["docker.io/library/nginx"], None), false),
@@ -480,7 +625,10 @@ fn vexipy_document() {
             assert_eq!(d.is_some(), applies, "{:?} {p}", img.names);
             if let Some(d) = d {
                 assert_eq!(d.status, Status::Affected);
-                assert_eq!(d.action_statement, Some("Set keepalive_requests 1000 until the image is rebuilt"));
+                assert_eq!(
+                    d.action_statement,
+                    Some("Set keepalive_requests 1000 until the image is rebuilt")
+                );
             }
         }
     }
@@ -488,21 +636,37 @@ fn vexipy_document() {
     // Named by its GHSA id: the finding is the CVE with the GHSA alias.
     let log4j = "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1";
     let d = set
-        .decide(&["CVE-2021-44228", "ghsa-JFH8-c2jp-5v3q"], log4j, &elsewhere())
+        .decide(
+            &["CVE-2021-44228", "ghsa-JFH8-c2jp-5v3q"],
+            log4j,
+            &elsewhere(),
+        )
         .expect("applies");
     assert_eq!(d.status, Status::NotAffected);
     assert_eq!(d.statement_id, Some("https://example.com/vex/log4shell"));
-    assert_eq!(d.impact_statement, Some("JndiLookup.class was removed from the jar"));
+    assert_eq!(
+        d.impact_statement,
+        Some("JndiLookup.class was removed from the jar")
+    );
     // The statement does not know the CVE id: without the alias, no.
-    assert!(set.decide(&["CVE-2021-44228"], log4j, &elsewhere()).is_none());
     assert!(set
-        .decide(&["GHSA-jfh8-c2jp-5v3q"], "pkg:maven/org.apache.logging.log4j/log4j-core@2.15.0", &elsewhere())
+        .decide(&["CVE-2021-44228"], log4j, &elsewhere())
+        .is_none());
+    assert!(set
+        .decide(
+            &["GHSA-jfh8-c2jp-5v3q"],
+            "pkg:maven/org.apache.logging.log4j/log4j-core@2.15.0",
+            &elsewhere()
+        )
         .is_none());
 }
 
 #[test]
 fn cyclonedx_library_documents() {
-    for rel in ["tools/cdxlib-nginx.cdx-1.6.json", "tools/cdxlib-nginx.cdx-1.4.json"] {
+    for rel in [
+        "tools/cdxlib-nginx.cdx-1.6.json",
+        "tools/cdxlib-nginx.cdx-1.4.json",
+    ] {
         // 1.4 has no analysis.firstIssued / lastUpdated (1.5 added them):
         // the library leaves them out and metadata.timestamp stands in.
         let v14 = rel.ends_with("1.4.json");
@@ -510,7 +674,10 @@ fn cyclonedx_library_documents() {
         let set = set_of(&[rel]);
         let doc = &set.documents()[0];
         assert_eq!(doc.format, Format::CycloneDx);
-        assert_eq!(doc.id.as_deref(), Some("urn:uuid:6a1d3c2e-8f0b-4b7e-9c55-0d2f7e1a9b40"));
+        assert_eq!(
+            doc.id.as_deref(),
+            Some("urn:uuid:6a1d3c2e-8f0b-4b7e-9c55-0d2f7e1a9b40")
+        );
         // Five vulnerabilities, one without an analysis.
         assert_eq!(doc.statements, 4, "{rel}");
         let warnings: Vec<String> = set.warnings().iter().map(|w| w.message.clone()).collect();
@@ -528,83 +695,166 @@ fn cyclonedx_library_documents() {
             ],
             "{rel}"
         );
-        assert_eq!(set.warnings()[0].to_string(), format!("{}: {}", data(rel).display(), warnings[0]));
+        assert_eq!(
+            set.warnings()[0].to_string(),
+            format!("{}: {}", data(rel).display(), warnings[0])
+        );
 
         // bom-ref → component purl (version and distro qualifier given).
         let openssl = "pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64&distro=debian-12";
-        let d = set.decide(&["CVE-2023-5678"], openssl, &elsewhere()).expect("applies");
+        let d = set
+            .decide(&["CVE-2023-5678"], openssl, &elsewhere())
+            .expect("applies");
         assert_eq!(d.status, Status::NotAffected);
         assert_eq!(d.justification, Some("code_not_reachable"));
         assert_eq!(d.impact_statement, Some("nginx never generates DH keys"));
         assert_eq!(d.action_statement, Some("response: will_not_fix"));
-        assert_eq!(d.timestamp, Some(if v14 { metadata_time } else { "2024-02-15T00:00:00+00:00" }));
+        assert_eq!(
+            d.timestamp,
+            Some(if v14 {
+                metadata_time
+            } else {
+                "2024-02-15T00:00:00+00:00"
+            })
+        );
         assert_eq!(d.statement_id, Some("vex-1"));
         assert_eq!(d.statement.responses, ["will_not_fix"]);
-        assert!(set.decide(&["CVE-2023-5678"], "pkg:deb/debian/openssl@3.0.9-1?arch=amd64&distro=debian-12", &nginx()).is_none());
-        assert!(set.decide(&["CVE-2023-5678"], "pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64", &nginx()).is_none());
+        assert!(set
+            .decide(
+                &["CVE-2023-5678"],
+                "pkg:deb/debian/openssl@3.0.9-1?arch=amd64&distro=debian-12",
+                &nginx()
+            )
+            .is_none());
+        assert!(set
+            .decide(
+                &["CVE-2023-5678"],
+                "pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64",
+                &nginx()
+            )
+            .is_none());
 
         // BOM-Link into this BOM → a component nested in another;
         // false_positive counts as not affected, under its own word.
         let d = set
-            .decide(&["PYSEC-2024-28", "GHSA-xxqx-3mjf-9mc5"], "pkg:pypi/Django@4.2.7", &no_image())
+            .decide(
+                &["PYSEC-2024-28", "GHSA-xxqx-3mjf-9mc5"],
+                "pkg:pypi/Django@4.2.7",
+                &no_image(),
+            )
             .expect("applies");
         assert_eq!(d.status, Status::NotAffected);
         assert_eq!(d.statement.stated_status, "false_positive");
         assert_eq!(d.justification, None);
-        assert_eq!(d.impact_statement, Some("the intcomma template filter is not used"));
+        assert_eq!(
+            d.impact_statement,
+            Some("the intcomma template filter is not used")
+        );
         assert_eq!(d.timestamp, Some(metadata_time));
-        assert!(set.decide(&["CVE-2024-24680"], "pkg:pypi/django@4.2.8", &no_image()).is_none());
+        assert!(set
+            .decide(&["CVE-2024-24680"], "pkg:pypi/django@4.2.8", &no_image())
+            .is_none());
 
         // metadata.component, a container: the whole image, by its hash or
         // its name and version.
         for (img, applies) in [
             (nginx(), true),
-            (image(Some(NGINX_DIGEST), &["registry.example.com/mirror/nginx:1"], None), true),
+            (
+                image(
+                    Some(NGINX_DIGEST),
+                    &["registry.example.com/mirror/nginx:1"],
+                    None,
+                ),
+                true,
+            ),
             (image(None, &["nginx:1.25"], None), true),
             (image(None, &["nginx:1.26"], None), false),
             (elsewhere(), false),
         ] {
-            let d = set.decide(&["CVE-2023-44487"], "pkg:deb/debian/libnghttp2-14@1.52.0-1", &img);
+            let d = set.decide(
+                &["CVE-2023-44487"],
+                "pkg:deb/debian/libnghttp2-14@1.52.0-1",
+                &img,
+            );
             assert_eq!(d.is_some(), applies, "{:?}", img.names);
             if let Some(d) = d {
                 assert_eq!(d.status, Status::Affected);
                 assert_eq!(d.action_statement, Some("Upgrade nginx to 1.25.3"));
-                assert_eq!(d.timestamp, Some(if v14 { metadata_time } else { "2023-10-11T00:00:00+00:00" }));
+                assert_eq!(
+                    d.timestamp,
+                    Some(if v14 {
+                        metadata_time
+                    } else {
+                        "2023-10-11T00:00:00+00:00"
+                    })
+                );
             }
         }
 
         // A purl ref with versions: the listed version decides, not the
         // purl's (it has none); the deb range cannot be decided.
         let curl = "pkg:deb/debian/curl@7.88.1-10%2Bdeb12u4?arch=amd64&distro=debian-12";
-        let d = set.decide(&["CVE-2023-38545"], curl, &no_image()).expect("applies");
+        let d = set
+            .decide(&["CVE-2023-38545"], curl, &no_image())
+            .expect("applies");
         assert_eq!(d.status, Status::Fixed);
-        assert_eq!(d.statement.products, [
-            "pkg:deb/debian/curl?arch=amd64",
-            "svc-api",
-            "vendored-zlib"
-        ]);
-        assert!(set.decide(&["CVE-2023-38545"], "pkg:deb/debian/curl@7.88.1-10+deb12u5?arch=amd64", &no_image()).is_none());
-        assert!(set.decide(&["CVE-2023-38545"], "pkg:deb/debian/curl@7.88.1-10+deb12u4?arch=arm64", &no_image()).is_none());
+        assert_eq!(
+            d.statement.products,
+            ["pkg:deb/debian/curl?arch=amd64", "svc-api", "vendored-zlib"]
+        );
+        assert!(set
+            .decide(
+                &["CVE-2023-38545"],
+                "pkg:deb/debian/curl@7.88.1-10+deb12u5?arch=amd64",
+                &no_image()
+            )
+            .is_none());
+        assert!(set
+            .decide(
+                &["CVE-2023-38545"],
+                "pkg:deb/debian/curl@7.88.1-10+deb12u4?arch=arm64",
+                &no_image()
+            )
+            .is_none());
     }
 }
 
 #[test]
 fn two_formats_together() {
-    let set = set_of(&["tools/cdxlib-nginx.cdx-1.6.json", "tools/vexipy-nginx.openvex.json"]);
+    let set = set_of(&[
+        "tools/cdxlib-nginx.cdx-1.6.json",
+        "tools/vexipy-nginx.openvex.json",
+    ]);
     // CVE-2023-44487: OpenVEX at 2023-10-12T00:00+02:00 (22:00Z) is later
     // than CycloneDX's firstIssued 2023-10-11T00:00Z.
-    let d = set.decide(&["CVE-2023-44487"], "pkg:deb/debian/libc6@2.36-9", &nginx()).expect("applies");
-    assert_eq!(d.action_statement, Some("Set keepalive_requests 1000 until the image is rebuilt"));
+    let d = set
+        .decide(&["CVE-2023-44487"], "pkg:deb/debian/libc6@2.36-9", &nginx())
+        .expect("applies");
+    assert_eq!(
+        d.action_statement,
+        Some("Set keepalive_requests 1000 until the image is rebuilt")
+    );
     assert_eq!(d.document, data("tools/vexipy-nginx.openvex.json"));
     // openssl 3.0.11: OpenVEX fixed (2024-01-31) vs CycloneDX not_affected
     // (2024-02-15): CycloneDX.
     let d = set
-        .decide(&["CVE-2023-5678"], "pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64&distro=debian-12", &nginx())
+        .decide(
+            &["CVE-2023-5678"],
+            "pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64&distro=debian-12",
+            &nginx(),
+        )
         .expect("applies");
-    assert_eq!((d.status, d.justification), (Status::NotAffected, Some("code_not_reachable")));
+    assert_eq!(
+        (d.status, d.justification),
+        (Status::NotAffected, Some("code_not_reachable"))
+    );
     // openssl 3.0.9: only the OpenVEX image statement.
     let d = set
-        .decide(&["CVE-2023-5678"], "pkg:deb/debian/openssl@3.0.9-1?arch=amd64&distro=debian-12", &nginx())
+        .decide(
+            &["CVE-2023-5678"],
+            "pkg:deb/debian/openssl@3.0.9-1?arch=amd64&distro=debian-12",
+            &nginx(),
+        )
         .expect("applies");
     assert_eq!(d.justification, Some("vulnerable_code_not_in_execute_path"));
     assert_eq!(set.statements().len(), 8);
@@ -612,7 +862,12 @@ fn two_formats_together() {
     let verdict = d.verdict();
     assert_eq!(verdict.status, "not_affected");
     assert!(verdict.suppresses());
-    assert_eq!(verdict.document, data("tools/vexipy-nginx.openvex.json").display().to_string());
+    assert_eq!(
+        verdict.document,
+        data("tools/vexipy-nginx.openvex.json")
+            .display()
+            .to_string()
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -632,7 +887,11 @@ fn cyclonedx_vex_example() {
         "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.10.0",
     ] {
         let d = set
-            .decide(&["SNYK-JAVA-COMFASTERXMLJACKSONCORE-1048302"], p, &no_image())
+            .decide(
+                &["SNYK-JAVA-COMFASTERXMLJACKSONCORE-1048302"],
+                p,
+                &no_image(),
+            )
             .expect("applies");
         assert_eq!(d.status, Status::NotAffected);
         assert_eq!(d.justification, Some("code_not_reachable"));
@@ -649,7 +908,10 @@ fn cyclonedx_vex_example() {
         "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.10.0?type=pom",
         "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.10.1",
     ] {
-        assert!(set.decide(&["CVE-2020-25649"], p, &no_image()).is_none(), "{p}");
+        assert!(
+            set.decide(&["CVE-2020-25649"], p, &no_image()).is_none(),
+            "{p}"
+        );
     }
     assert_eq!(
         load_error("cyclonedx/bom.json"),
@@ -745,40 +1007,164 @@ fn openvex_with(product: &str, extra: &str) -> String {
 #[test]
 fn purl_matching() {
     let cases: &[(&str, &str, bool)] = &[
-        ("pkg:deb/debian/openssl", "pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64&distro=debian-12", true),
-        ("pkg:deb/debian/openssl@3.0.9", "pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64&distro=debian-12", false),
-        ("pkg:deb/debian/openssl@3.0.11-1~deb12u2", "pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64&distro=debian-12", true),
-        ("pkg:deb/debian/openssl@3.0.11-1%7Edeb12u2", "pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64", true),
-        ("pkg:deb/debian/openssl@3.0.11-1~deb12u2", "pkg:deb/debian/openssl@3.0.11-1%7edeb12u2", true),
-        ("pkg:deb/debian/libc6@2.36-9%2Bdeb12u7", "pkg:deb/debian/libc6@2.36-9+deb12u7?arch=amd64", true),
-        ("pkg:deb/debian/libc6@2.36-9+deb12u7", "pkg:deb/debian/libc6@2.36-9%2Bdeb12u7?arch=amd64&distro=debian-12", true),
-        ("pkg:deb/debian/attr@1%3A2.4.47-2", "pkg:deb/debian/attr@1:2.4.47-2?arch=amd64", true),
-        ("pkg:deb/debian/openssl?arch=amd64", "pkg:deb/debian/openssl@3.0.11?arch=arm64", false),
-        ("pkg:deb/debian/openssl?arch=amd64", "pkg:deb/debian/openssl@3.0.11", false),
-        ("pkg:deb/debian/openssl?distro=bookworm", "pkg:deb/debian/openssl@3.0.11?distro=debian-12", false),
-        ("pkg:deb/ubuntu/openssl", "pkg:deb/debian/openssl@3.0.11", false),
+        (
+            "pkg:deb/debian/openssl",
+            "pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64&distro=debian-12",
+            true,
+        ),
+        (
+            "pkg:deb/debian/openssl@3.0.9",
+            "pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64&distro=debian-12",
+            false,
+        ),
+        (
+            "pkg:deb/debian/openssl@3.0.11-1~deb12u2",
+            "pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64&distro=debian-12",
+            true,
+        ),
+        (
+            "pkg:deb/debian/openssl@3.0.11-1%7Edeb12u2",
+            "pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64",
+            true,
+        ),
+        (
+            "pkg:deb/debian/openssl@3.0.11-1~deb12u2",
+            "pkg:deb/debian/openssl@3.0.11-1%7edeb12u2",
+            true,
+        ),
+        (
+            "pkg:deb/debian/libc6@2.36-9%2Bdeb12u7",
+            "pkg:deb/debian/libc6@2.36-9+deb12u7?arch=amd64",
+            true,
+        ),
+        (
+            "pkg:deb/debian/libc6@2.36-9+deb12u7",
+            "pkg:deb/debian/libc6@2.36-9%2Bdeb12u7?arch=amd64&distro=debian-12",
+            true,
+        ),
+        (
+            "pkg:deb/debian/attr@1%3A2.4.47-2",
+            "pkg:deb/debian/attr@1:2.4.47-2?arch=amd64",
+            true,
+        ),
+        (
+            "pkg:deb/debian/openssl?arch=amd64",
+            "pkg:deb/debian/openssl@3.0.11?arch=arm64",
+            false,
+        ),
+        (
+            "pkg:deb/debian/openssl?arch=amd64",
+            "pkg:deb/debian/openssl@3.0.11",
+            false,
+        ),
+        (
+            "pkg:deb/debian/openssl?distro=bookworm",
+            "pkg:deb/debian/openssl@3.0.11?distro=debian-12",
+            false,
+        ),
+        (
+            "pkg:deb/ubuntu/openssl",
+            "pkg:deb/debian/openssl@3.0.11",
+            false,
+        ),
         ("pkg:deb/openssl", "pkg:deb/debian/openssl@3.0.11", false),
-        ("pkg:deb/debian/OpenSSL", "pkg:deb/debian/openssl@3.0.11", true),
-        ("pkg:DEB/Debian/openssl", "pkg:deb/debian/openssl@3.0.11", true),
-        ("pkg:rpm/debian/openssl", "pkg:deb/debian/openssl@3.0.11", false),
+        (
+            "pkg:deb/debian/OpenSSL",
+            "pkg:deb/debian/openssl@3.0.11",
+            true,
+        ),
+        (
+            "pkg:DEB/Debian/openssl",
+            "pkg:deb/debian/openssl@3.0.11",
+            true,
+        ),
+        (
+            "pkg:rpm/debian/openssl",
+            "pkg:deb/debian/openssl@3.0.11",
+            false,
+        ),
         ("pkg:pypi/Django", "pkg:pypi/django@4.2", true),
-        ("pkg:pypi/django_rest_framework@3.14.0", "pkg:pypi/djangorestframework@3.14.0", false),
-        ("pkg:pypi/Flask_SQLAlchemy@3.1.1", "pkg:pypi/flask-sqlalchemy@3.1.1", true),
+        (
+            "pkg:pypi/django_rest_framework@3.14.0",
+            "pkg:pypi/djangorestframework@3.14.0",
+            false,
+        ),
+        (
+            "pkg:pypi/Flask_SQLAlchemy@3.1.1",
+            "pkg:pypi/flask-sqlalchemy@3.1.1",
+            true,
+        ),
         ("pkg:pypi/django@4.2.0", "pkg:pypi/django@4.2", false),
-        ("pkg:npm/%40babel/core@7.24.0", "pkg:npm/@babel/core@7.24.0", true),
-        ("pkg:npm/%40Babel/core@7.24.0", "pkg:npm/%40babel/core@7.24.0", false),
-        ("pkg:golang/github.com/Azure/go-autorest", "pkg:golang/github.com/azure/go-autorest@v14.2.0", false),
-        ("pkg:golang/github.com/Azure/go-autorest", "pkg:golang/github.com/Azure/go-autorest@v14.2.0%2Bincompatible", true),
-        ("pkg:golang/google.golang.org/genproto#googleapis/api", "pkg:golang/google.golang.org/genproto@v0.1", false),
-        ("pkg:golang/google.golang.org/genproto", "pkg:golang/google.golang.org/genproto@v0.1#googleapis/api", true),
-        ("pkg:golang/google.golang.org/genproto#googleapis/api", "pkg:golang/google.golang.org/genproto@v0.1#googleapis/api", true),
-        ("pkg:rpm/rhel/openssl-libs@1:3.0.7-27.el9", "pkg:rpm/rhel/openssl-libs@3.0.7-27.el9?arch=x86_64&distro=rhel-9.4&epoch=1", true),
-        ("pkg:rpm/rhel/openssl-libs@3.0.7-27.el9?epoch=2", "pkg:rpm/rhel/openssl-libs@3.0.7-27.el9?arch=x86_64&epoch=1", false),
-        ("pkg:rpm/rhel/bash@5.1.8-9.el9?epoch=0", "pkg:rpm/rhel/bash@5.1.8-9.el9?arch=x86_64", true),
-        ("pkg:rpm/fedora/NetworkManager", "pkg:rpm/fedora/networkmanager@1.46.0", false),
-        ("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1?type=jar", "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1", true),
-        ("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1?classifier=sources", "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1", false),
-        ("pkg:cargo/serde_json", "pkg:cargo/serde-json@1.0.120", false),
+        (
+            "pkg:npm/%40babel/core@7.24.0",
+            "pkg:npm/@babel/core@7.24.0",
+            true,
+        ),
+        (
+            "pkg:npm/%40Babel/core@7.24.0",
+            "pkg:npm/%40babel/core@7.24.0",
+            false,
+        ),
+        (
+            "pkg:golang/github.com/Azure/go-autorest",
+            "pkg:golang/github.com/azure/go-autorest@v14.2.0",
+            false,
+        ),
+        (
+            "pkg:golang/github.com/Azure/go-autorest",
+            "pkg:golang/github.com/Azure/go-autorest@v14.2.0%2Bincompatible",
+            true,
+        ),
+        (
+            "pkg:golang/google.golang.org/genproto#googleapis/api",
+            "pkg:golang/google.golang.org/genproto@v0.1",
+            false,
+        ),
+        (
+            "pkg:golang/google.golang.org/genproto",
+            "pkg:golang/google.golang.org/genproto@v0.1#googleapis/api",
+            true,
+        ),
+        (
+            "pkg:golang/google.golang.org/genproto#googleapis/api",
+            "pkg:golang/google.golang.org/genproto@v0.1#googleapis/api",
+            true,
+        ),
+        (
+            "pkg:rpm/rhel/openssl-libs@1:3.0.7-27.el9",
+            "pkg:rpm/rhel/openssl-libs@3.0.7-27.el9?arch=x86_64&distro=rhel-9.4&epoch=1",
+            true,
+        ),
+        (
+            "pkg:rpm/rhel/openssl-libs@3.0.7-27.el9?epoch=2",
+            "pkg:rpm/rhel/openssl-libs@3.0.7-27.el9?arch=x86_64&epoch=1",
+            false,
+        ),
+        (
+            "pkg:rpm/rhel/bash@5.1.8-9.el9?epoch=0",
+            "pkg:rpm/rhel/bash@5.1.8-9.el9?arch=x86_64",
+            true,
+        ),
+        (
+            "pkg:rpm/fedora/NetworkManager",
+            "pkg:rpm/fedora/networkmanager@1.46.0",
+            false,
+        ),
+        (
+            "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1?type=jar",
+            "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
+            true,
+        ),
+        (
+            "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1?classifier=sources",
+            "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
+            false,
+        ),
+        (
+            "pkg:cargo/serde_json",
+            "pkg:cargo/serde-json@1.0.120",
+            false,
+        ),
         // The package's purl does not parse: no package-scoped statement.
         ("pkg:generic/thing", "generic/thing@1", false),
     ];
@@ -794,20 +1180,41 @@ fn purl_matching() {
 fn image_scoped_statements() {
     // Without subcomponents: every package of the image, even one whose
     // purl does not parse; with: only those.
-    let all = inline(&openvex_with(&format!(r#"{{"@id": "pkg:oci/nginx@{}"}}"#, NGINX_DIGEST.replace(':', "%3A")), "")).expect("loads");
+    let all = inline(&openvex_with(
+        &format!(
+            r#"{{"@id": "pkg:oci/nginx@{}"}}"#,
+            NGINX_DIGEST.replace(':', "%3A")
+        ),
+        "",
+    ))
+    .expect("loads");
     let some = inline(&openvex_with(
         &format!(r#"{{"@id": "pkg:oci/nginx@{NGINX_DIGEST}", "subcomponents": [{{"@id": "pkg:deb/debian/zlib1g"}}]}}"#),
         "",
     ))
     .expect("loads");
-    for p in ["pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1?arch=amd64", "pkg:pypi/django@4.2", "garbage"] {
+    for p in [
+        "pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1?arch=amd64",
+        "pkg:pypi/django@4.2",
+        "garbage",
+    ] {
         assert!(all.decide(&["CVE-2024-0001"], p, &nginx()).is_some(), "{p}");
-        assert!(all.decide(&["CVE-2024-0001"], p, &elsewhere()).is_none(), "{p}");
-        assert_eq!(some.decide(&["CVE-2024-0001"], p, &nginx()).is_some(), p.contains("zlib1g"), "{p}");
+        assert!(
+            all.decide(&["CVE-2024-0001"], p, &elsewhere()).is_none(),
+            "{p}"
+        );
+        assert_eq!(
+            some.decide(&["CVE-2024-0001"], p, &nginx()).is_some(),
+            p.contains("zlib1g"),
+            "{p}"
+        );
     }
     // A digest in upper case, a reference with a digest, a hashes entry.
     for product in [
-        format!(r#"{{"@id": "{}"}}"#, NGINX_DIGEST.to_uppercase().replace("SHA256", "sha256")),
+        format!(
+            r#"{{"@id": "{}"}}"#,
+            NGINX_DIGEST.to_uppercase().replace("SHA256", "sha256")
+        ),
         format!(r#""nginx@{NGINX_DIGEST}""#),
         format!(r#"{{"hashes": {{"sha-256": "{}"}}}}"#, &NGINX_DIGEST[7..]),
         r#"{"@id": "pkg:docker/library/nginx@1.25"}"#.to_owned(),
@@ -815,20 +1222,46 @@ fn image_scoped_statements() {
         r#"{"@id": "pkg:oci/nginx?repository_url=docker.io/library"}"#.to_owned(),
     ] {
         let set = inline(&openvex_with(&product, "")).expect("loads");
-        assert!(set.decide(&["CVE-2024-0001"], "pkg:deb/debian/x@1", &nginx()).is_some(), "{product}");
-        assert!(set.decide(&["CVE-2024-0001"], "pkg:deb/debian/x@1", &elsewhere()).is_none(), "{product}");
+        assert!(
+            set.decide(&["CVE-2024-0001"], "pkg:deb/debian/x@1", &nginx())
+                .is_some(),
+            "{product}"
+        );
+        assert!(
+            set.decide(&["CVE-2024-0001"], "pkg:deb/debian/x@1", &elsewhere())
+                .is_none(),
+            "{product}"
+        );
     }
     // Qualifiers other than repository_url and tag are checked against the
     // image's own purl.
     let arch = inline(&openvex_with(r#"{"@id": "pkg:oci/nginx?arch=amd64"}"#, "")).expect("loads");
-    assert!(arch.decide(&["CVE-2024-0001"], "pkg:deb/debian/x@1", &nginx()).is_none());
-    let with_purl = image(None, &["nginx:1.25"], Some("pkg:oci/nginx@sha256%3Aab?arch=amd64&tag=1.25"));
-    assert!(arch.decide(&["CVE-2024-0001"], "pkg:deb/debian/x@1", &with_purl).is_some());
+    assert!(arch
+        .decide(&["CVE-2024-0001"], "pkg:deb/debian/x@1", &nginx())
+        .is_none());
+    let with_purl = image(
+        None,
+        &["nginx:1.25"],
+        Some("pkg:oci/nginx@sha256%3Aab?arch=amd64&tag=1.25"),
+    );
+    assert!(arch
+        .decide(&["CVE-2024-0001"], "pkg:deb/debian/x@1", &with_purl)
+        .is_some());
     // An IRI that is not an image reference: only as written.
-    let iri = inline(&openvex_with(r#"{"@id": "https://example.com/products/nginx"}"#, "")).expect("loads");
-    assert!(iri.decide(&["CVE-2024-0001"], "pkg:deb/debian/x@1", &nginx()).is_none());
+    let iri = inline(&openvex_with(
+        r#"{"@id": "https://example.com/products/nginx"}"#,
+        "",
+    ))
+    .expect("loads");
     assert!(iri
-        .decide(&["CVE-2024-0001"], "pkg:deb/debian/x@1", &image(None, &["https://example.com/products/nginx"], None))
+        .decide(&["CVE-2024-0001"], "pkg:deb/debian/x@1", &nginx())
+        .is_none());
+    assert!(iri
+        .decide(
+            &["CVE-2024-0001"],
+            "pkg:deb/debian/x@1",
+            &image(None, &["https://example.com/products/nginx"], None)
+        )
         .is_some());
     // A package product's subcomponents are not matched on their own.
     let pkg_product = inline(&openvex_with(
@@ -837,10 +1270,18 @@ fn image_scoped_statements() {
     ))
     .expect("loads");
     assert!(pkg_product
-        .decide(&["CVE-2024-0001"], "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1", &nginx())
+        .decide(
+            &["CVE-2024-0001"],
+            "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
+            &nginx()
+        )
         .is_none());
     assert!(pkg_product
-        .decide(&["CVE-2024-0001"], "pkg:maven/org.springframework.boot/spring-boot@2.6.0", &nginx())
+        .decide(
+            &["CVE-2024-0001"],
+            "pkg:maven/org.springframework.boot/spring-boot@2.6.0",
+            &nginx()
+        )
         .is_some());
     // v0.0.1: statement-level subcomponents apply to each product.
     let old = r#"{"@context": "https://openvex.dev/ns", "@id": "x", "author": "t",
@@ -848,8 +1289,12 @@ fn image_scoped_statements() {
         "products": ["nginx"], "subcomponents": ["pkg:deb/debian/zlib1g"],
         "status": "not_affected", "justification": "component_not_present"}]}"#;
     let old = inline(old).expect("loads");
-    assert!(old.decide(&["CVE-2024-0001"], "pkg:deb/debian/zlib1g@1", &nginx()).is_some());
-    assert!(old.decide(&["CVE-2024-0001"], "pkg:deb/debian/openssl@1", &nginx()).is_none());
+    assert!(old
+        .decide(&["CVE-2024-0001"], "pkg:deb/debian/zlib1g@1", &nginx())
+        .is_some());
+    assert!(old
+        .decide(&["CVE-2024-0001"], "pkg:deb/debian/openssl@1", &nginx())
+        .is_none());
 }
 
 #[test]
@@ -875,18 +1320,54 @@ fn timestamps_and_ties() {
             .map(|d| (d.status, d.document.display().to_string()))
     };
     // The same instant written with two offsets: a tie, the later loaded wins.
-    let a = ("a.json", doc("not_affected", r#""timestamp": "2024-01-01T12:00:00Z","#, na));
-    let b = ("b.json", doc("affected", r#""timestamp": "2024-01-01T06:00:00-06:00","#, aff));
-    assert_eq!(decide(&load_all(&[a.clone(), b.clone()])), Some((Status::Affected, "b.json".into())));
-    assert_eq!(decide(&load_all(&[b.clone(), a.clone()])), Some((Status::NotAffected, "a.json".into())));
+    let a = (
+        "a.json",
+        doc(
+            "not_affected",
+            r#""timestamp": "2024-01-01T12:00:00Z","#,
+            na,
+        ),
+    );
+    let b = (
+        "b.json",
+        doc(
+            "affected",
+            r#""timestamp": "2024-01-01T06:00:00-06:00","#,
+            aff,
+        ),
+    );
+    assert_eq!(
+        decide(&load_all(&[a.clone(), b.clone()])),
+        Some((Status::Affected, "b.json".into()))
+    );
+    assert_eq!(
+        decide(&load_all(&[b.clone(), a.clone()])),
+        Some((Status::NotAffected, "a.json".into()))
+    );
     // One nanosecond later wins, whatever the order.
-    let c = ("c.json", doc("fixed", r#""timestamp": "2024-01-01T12:00:00.000000001Z","#, ""));
-    assert_eq!(decide(&load_all(&[c.clone(), a.clone(), b.clone()])), Some((Status::Fixed, "c.json".into())));
+    let c = (
+        "c.json",
+        doc(
+            "fixed",
+            r#""timestamp": "2024-01-01T12:00:00.000000001Z","#,
+            "",
+        ),
+    );
+    assert_eq!(
+        decide(&load_all(&[c.clone(), a.clone(), b.clone()])),
+        Some((Status::Fixed, "c.json".into()))
+    );
     // No timestamp at all is older than any.
     let d = ("d.json", doc("under_investigation", "", ""));
-    assert_eq!(decide(&load_all(&[a.clone(), d.clone()])), Some((Status::NotAffected, "a.json".into())));
-    assert_eq!(decide(&load_all(&[d.clone()])), Some((Status::UnderInvestigation, "d.json".into())));
+    assert_eq!(
+        decide(&load_all(&[a.clone(), d.clone()])),
+        Some((Status::NotAffected, "a.json".into()))
+    );
     let set = load_all(&[d]);
+    assert_eq!(
+        decide(&set),
+        Some((Status::UnderInvestigation, "d.json".into()))
+    );
     assert_eq!(set.statements()[0].timestamp, None);
 }
 
@@ -927,15 +1408,35 @@ fn cyclonedx_resolution() {
     // A component nested two deep.
     assert!(run(r#"{"ref": "lib/c 1"}"#, npm_c, &no_image()));
     // A BOM-Link into this BOM, any version, the bom-ref percent-encoded.
-    assert!(run(r#"{"ref": "urn:cdx:3e671687-395b-41f5-a30f-a58921a69b79/1#lib%2Fc%201"}"#, npm_c, &no_image()));
-    assert!(run(r#"{"ref": "urn:cdx:3E671687-395B-41F5-A30F-A58921A69B79/3#lib/c 1"}"#, npm_c, &no_image()));
+    assert!(run(
+        r#"{"ref": "urn:cdx:3e671687-395b-41f5-a30f-a58921a69b79/1#lib%2Fc%201"}"#,
+        npm_c,
+        &no_image()
+    ));
+    assert!(run(
+        r#"{"ref": "urn:cdx:3E671687-395B-41F5-A30F-A58921A69B79/3#lib/c 1"}"#,
+        npm_c,
+        &no_image()
+    ));
     // A bom-ref that is a purl, not in the BOM: taken as the purl.
-    assert!(run(r#"{"ref": "pkg:npm/e@1.0.0"}"#, "pkg:npm/e@1.0.0", &no_image()));
+    assert!(run(
+        r#"{"ref": "pkg:npm/e@1.0.0"}"#,
+        "pkg:npm/e@1.0.0",
+        &no_image()
+    ));
     // The container: by its oci purl, its name and digest version.
     let app = image(Some(NGINX_DIGEST), &[], None);
     assert!(run(r#"{"ref": "img"}"#, "pkg:npm/anything@1", &app));
-    assert!(run(r#"{"ref": "img"}"#, "pkg:npm/anything@1", &image(None, &[&format!("ghcr.io/acme/app@{NGINX_DIGEST}")], None)));
-    assert!(!run(r#"{"ref": "img"}"#, "pkg:npm/anything@1", &image(None, &["ghcr.io/acme/app:latest"], None)));
+    assert!(run(
+        r#"{"ref": "img"}"#,
+        "pkg:npm/anything@1",
+        &image(None, &[&format!("ghcr.io/acme/app@{NGINX_DIGEST}")], None)
+    ));
+    assert!(!run(
+        r#"{"ref": "img"}"#,
+        "pkg:npm/anything@1",
+        &image(None, &["ghcr.io/acme/app:latest"], None)
+    ));
     // versions narrow the purl to the listed versions (semver range here).
     let ranged = r#"{"ref": "lib/c 1", "versions": [{"range": "vers:npm/>=2.0.0|<2.4.0", "status": "unaffected"}, {"version": "3.0.0"}]}"#;
     assert!(run(ranged, "pkg:npm/c@2.0.0", &no_image()));
@@ -945,8 +1446,16 @@ fn cyclonedx_resolution() {
     assert!(!run(ranged, "pkg:npm/c", &no_image()));
     // versions on the container: its tags.
     let tagged = r#"{"ref": "img", "versions": [{"version": "1.2"}]}"#;
-    assert!(run(tagged, "pkg:npm/x@1", &image(Some(NGINX_DIGEST), &["ghcr.io/acme/app:1.2"], None)));
-    assert!(!run(tagged, "pkg:npm/x@1", &image(Some(NGINX_DIGEST), &["ghcr.io/acme/app:1.3"], None)));
+    assert!(run(
+        tagged,
+        "pkg:npm/x@1",
+        &image(Some(NGINX_DIGEST), &["ghcr.io/acme/app:1.2"], None)
+    ));
+    assert!(!run(
+        tagged,
+        "pkg:npm/x@1",
+        &image(Some(NGINX_DIGEST), &["ghcr.io/acme/app:1.3"], None)
+    ));
 
     // What cannot be resolved is left out with a warning; the rest is used.
     let set = inline(&bom(&vuln(r#"{"ref": "nope"}, {"ref": "a"}, {"ref": "urn:cdx:3e671687-395b-41f5-a30f-a58921a69b79/1"}, {"ref": "pkg:npm/d@1.0.0"}"#)))
@@ -957,7 +1466,9 @@ fn cyclonedx_resolution() {
         "vulnerabilities[0] (CVE-2024-0002): affects[1]: ref \"a\" names component \"a\", which has no purl; left out",
         "vulnerabilities[0] (CVE-2024-0002): affects[2]: ref \"urn:cdx:3e671687-395b-41f5-a30f-a58921a69b79/1\" links to a whole BOM, not a component; left out",
     ]);
-    assert!(set.decide(&["CVE-2024-0002"], "pkg:npm/d@1.0.0", &no_image()).is_some());
+    assert!(set
+        .decide(&["CVE-2024-0002"], "pkg:npm/d@1.0.0", &no_image())
+        .is_some());
 }
 
 #[test]
@@ -977,11 +1488,23 @@ fn in_toto_attestations() {
         // The statement without products is about the subject.
         let s = &set.statements()[0];
         assert_eq!(s.products, ["ghcr.io/acme/app"]);
-        assert!(set.decide(&["CVE-2024-0003"], "pkg:deb/debian/x@1", &nginx()).is_some());
-        assert!(set.decide(&["CVE-2024-0003"], "pkg:deb/debian/x@1", &image(None, &["ghcr.io/acme/app:2"], None)).is_some());
-        assert!(set.decide(&["CVE-2024-0003"], "pkg:deb/debian/x@1", &elsewhere()).is_none());
+        assert!(set
+            .decide(&["CVE-2024-0003"], "pkg:deb/debian/x@1", &nginx())
+            .is_some());
+        assert!(set
+            .decide(
+                &["CVE-2024-0003"],
+                "pkg:deb/debian/x@1",
+                &image(None, &["ghcr.io/acme/app:2"], None)
+            )
+            .is_some());
+        assert!(set
+            .decide(&["CVE-2024-0003"], "pkg:deb/debian/x@1", &elsewhere())
+            .is_none());
         // One with products keeps its own.
-        assert!(set.decide(&["CVE-2024-0004"], "pkg:npm/x@1", &elsewhere()).is_some());
+        assert!(set
+            .decide(&["CVE-2024-0004"], "pkg:npm/x@1", &elsewhere())
+            .is_some());
     };
     let set = inline(&statement).expect("loads");
     assert!(set.warnings().is_empty());
@@ -992,7 +1515,10 @@ fn in_toto_attestations() {
     );
     let set = inline(&envelope).expect("loads");
     assert_eq!(
-        set.warnings().iter().map(|w| w.message.as_str()).collect::<Vec<_>>(),
+        set.warnings()
+            .iter()
+            .map(|w| w.message.as_str())
+            .collect::<Vec<_>>(),
         ["a DSSE envelope: its signatures are not verified"]
     );
     check(&set);
@@ -1002,7 +1528,10 @@ fn in_toto_attestations() {
         "a DSSE envelope whose payload is not base64"
     );
     assert_eq!(
-        inline_error(&format!(r#"{{"payloadType": "application/vnd.in-toto+json", "payload": "{}"}}"#, base64(b"{\"a\": 1}"))),
+        inline_error(&format!(
+            r#"{{"payloadType": "application/vnd.in-toto+json", "payload": "{}"}}"#,
+            base64(b"{\"a\": 1}")
+        )),
         "a DSSE envelope whose payload is not an OpenVEX attestation"
     );
     // Another predicate type is neither format.
@@ -1014,7 +1543,11 @@ fn base64(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -1156,7 +1689,10 @@ fn cyclonedx_errors() {
 #[test]
 fn names_nothing() {
     // A product known only by CPE: nothing to match.
-    let cpe = openvex_with(r#"{"identifiers": {"cpe23": "cpe:2.3:a:acme:tool:1.0:*:*:*:*:*:*:*"}}"#, "");
+    let cpe = openvex_with(
+        r#"{"identifiers": {"cpe23": "cpe:2.3:a:acme:tool:1.0:*:*:*:*:*:*:*"}}"#,
+        "",
+    );
     assert_eq!(
         inline_error(&cpe),
         "it names nothing this scanner can match to a package or an image: statements[0] (CVE-2024-0001): \
@@ -1172,11 +1708,18 @@ fn names_nothing() {
         set.warnings()[0].message,
         "statements[0] (CVE-2024-0001): products[0] is identified only by CPE (cpe:/a:acme:tool:1.0), which is not matched; left out"
     );
-    assert_eq!(set.statements()[0].products, ["cpe:/a:acme:tool:1.0", "pkg:npm/tool"]);
+    assert_eq!(
+        set.statements()[0].products,
+        ["cpe:/a:acme:tool:1.0", "pkg:npm/tool"]
+    );
     // The error names the file.
     let mut set = VexSet::new();
-    let e = set.load(Path::new("vex/acme.cpe.json"), cpe.as_bytes()).expect_err("refused");
-    assert!(e.to_string().starts_with("vex/acme.cpe.json: it names nothing this scanner can match"));
+    let e = set
+        .load(Path::new("vex/acme.cpe.json"), cpe.as_bytes())
+        .expect_err("refused");
+    assert!(e
+        .to_string()
+        .starts_with("vex/acme.cpe.json: it names nothing this scanner can match"));
 }
 
 #[test]
@@ -1193,11 +1736,22 @@ fn warnings_for_incomplete_statements() {
     );
     assert_eq!(set.warnings()[0].to_string(), "inline.json: statements[0] (CVE-2024-0001): status affected without the action_statement OpenVEX requires");
     // An impact statement alone is enough for not_affected.
-    let impact = openvex_with(r#"{"@id": "pkg:npm/x"}"#, r#", "impact_statement": "not reachable""#)
-        .replace(r#""justification": "component_not_present""#, r#""status_notes": "reviewed""#);
+    let impact = openvex_with(
+        r#"{"@id": "pkg:npm/x"}"#,
+        r#", "impact_statement": "not reachable""#,
+    )
+    .replace(
+        r#""justification": "component_not_present""#,
+        r#""status_notes": "reviewed""#,
+    );
     let set = inline(&impact).expect("loads");
-    let d = set.decide(&["CVE-2024-0001"], "pkg:npm/x@1", &no_image()).expect("applies");
-    assert_eq!((d.justification, d.impact_statement), (None, Some("not reachable")));
+    let d = set
+        .decide(&["CVE-2024-0001"], "pkg:npm/x@1", &no_image())
+        .expect("applies");
+    assert_eq!(
+        (d.justification, d.impact_statement),
+        (None, Some("not reachable"))
+    );
     assert_eq!(d.statement.status_notes.as_deref(), Some("reviewed"));
 }
 
@@ -1214,7 +1768,10 @@ fn size_cap() {
     // At the cap it is read (and fails for what it is).
     big.truncate(MAX_DOCUMENT_BYTES);
     let e = set.load(Path::new("big.json"), &big).expect_err("refused");
-    assert_eq!(e.message(), format!("not JSON: EOF while parsing an object at line 1 column {MAX_DOCUMENT_BYTES}"));
+    assert_eq!(
+        e.message(),
+        format!("not JSON: EOF while parsing an object at line 1 column {MAX_DOCUMENT_BYTES}")
+    );
 }
 
 #[test]
@@ -1224,7 +1781,9 @@ fn a_failed_load_adds_nothing() {
     assert!(set.load(Path::new("bad.json"), bad.as_bytes()).is_err());
     assert_eq!(set.documents().len(), 1);
     assert_eq!(set.statements().len(), 1);
-    assert!(set.decide(&["CVE-2024-0001"], "pkg:npm/x@1", &no_image()).is_none());
+    assert!(set
+        .decide(&["CVE-2024-0001"], "pkg:npm/x@1", &no_image())
+        .is_none());
     assert!(set.warnings().is_empty());
 }
 
@@ -1232,12 +1791,132 @@ fn a_failed_load_adds_nothing() {
 #[test]
 fn every_fixture_is_used() {
     let me = include_str!("vex.rs");
-    for dir in ["openvex-spec", "go-vex", "vexctl", "openvex-examples", "tools"] {
-        for e in std::fs::read_dir(data(dir)).expect("dir").filter_map(|e| e.ok()) {
+    for dir in [
+        "openvex-spec",
+        "go-vex",
+        "vexctl",
+        "openvex-examples",
+        "tools",
+    ] {
+        for e in std::fs::read_dir(data(dir))
+            .expect("dir")
+            .filter_map(|e| e.ok())
+        {
             let name = e.file_name().to_string_lossy().into_owned();
             if name.ends_with(".json") {
-                assert!(me.contains(&format!("{dir}/{name}")), "{dir}/{name} is not tested");
+                assert!(
+                    me.contains(&format!("{dir}/{name}")),
+                    "{dir}/{name} is not tested"
+                );
             }
         }
     }
+}
+
+#[test]
+fn messages_stay_on_one_line() {
+    let doc = openvex_with(r#"{"@id": "pkg:npm/x"}"#, "")
+        .replace("CVE-2024-0001", "CVE-2024-0001\\nFAKE: all clear")
+        .replace("component_not_present", "nope");
+    let e = inline_error(&doc);
+    assert!(!e.contains('\n'), "{e}");
+    assert!(
+        e.starts_with("statements[0] (CVE-2024-0001\\nFAKE: all clear): justification \"nope\""),
+        "{e}"
+    );
+}
+
+#[test]
+fn oci_purl_versions_are_digests() {
+    assert_eq!(
+        inline_error(&openvex_with(r#"{"@id": "pkg:oci/nginx@1.25"}"#, "")),
+        "statements[0] (CVE-2024-0001): products[0]: \"pkg:oci/nginx@1.25\": the version of a pkg:oci purl is the image digest (sha256:…), not \"1.25\""
+    );
+    // The purl-spec examples' shortened digests are not digests either.
+    assert!(inline(&openvex_with(
+        r#"{"@id": "pkg:oci/debian@sha256%3A244fd47e07d10"}"#,
+        ""
+    ))
+    .is_err());
+    // A bare hex digest in the image identity is read as SHA-256.
+    let set = inline(&openvex_with(
+        &format!(r#"{{"@id": "pkg:oci/nginx@{NGINX_DIGEST}"}}"#),
+        "",
+    ))
+    .expect("loads");
+    let bare = image(Some(&NGINX_DIGEST[7..]), &[], None);
+    assert!(set
+        .decide(&["CVE-2024-0001"], "pkg:npm/x@1", &bare)
+        .is_some());
+}
+
+/// Mangled documents: truncated anywhere, bytes changed, multi-byte
+/// characters where prefixes are compared. Loading never panics.
+#[test]
+fn hostile_documents_do_not_panic() {
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let fixtures = [
+        "tools/vexipy-nginx.openvex.json",
+        "tools/cdxlib-nginx.cdx-1.6.json",
+        "go-vex/v0.2.0.json",
+        "vexctl/images.vex.json",
+        "cyclonedx/CISA-Use-Cases-Case-8-vex.json",
+    ];
+    let junk: [&[u8]; 8] = [
+        b"\xe2\x82\xac",
+        b"pk\xe2\x82\xac",
+        b"%",
+        b"@",
+        b"#",
+        b"\"",
+        b"urn:cdx:",
+        b"\\u0000",
+    ];
+    for rel in fixtures {
+        let bytes = std::fs::read(data(rel)).expect("fixture");
+        for cut in (0..bytes.len()).step_by(7) {
+            let _ = VexSet::new().load(Path::new("cut.json"), &bytes[..cut]);
+        }
+        for _ in 0..300 {
+            let mut b = bytes.clone();
+            for _ in 0..3 {
+                let at = (next() as usize) % b.len();
+                let j = junk[(next() as usize) % junk.len()];
+                b.splice(at..at, j.iter().copied());
+            }
+            let mut set = VexSet::new();
+            if set.load(Path::new("mangled.json"), &b).is_ok() {
+                let _ = set.decide(
+                    &["CVE-2023-5678", "CVE-2021-44228"],
+                    "pkg:deb/debian/openssl@3",
+                    &nginx(),
+                );
+                let _ = set.decide(
+                    &["CVE-2023-5678"],
+                    "pk\u{20ac}",
+                    &image(
+                        Some("sha256:\u{20ac}"),
+                        &["\u{20ac}:1", "a@b"],
+                        Some("pkg:\u{20ac}"),
+                    ),
+                );
+            }
+        }
+    }
+    // Product ids and refs starting with a multi-byte character.
+    for id in ["pk\u{20ac}", "\u{20ac}", "p\u{20ac}", "pkg\u{20ac}"] {
+        let _ = inline(&openvex_with(&format!(r#"{{"@id": "{id}"}}"#), ""));
+    }
+    // Deep nesting stops at the JSON parser's recursion limit.
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert_eq!(
+        inline_error(&deep),
+        "not JSON: recursion limit exceeded at line 1 column 128"
+    );
 }

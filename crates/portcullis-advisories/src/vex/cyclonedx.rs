@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use super::subject::{classify, hash_digest, parse_reference, ImageSubject, Subject};
-use super::vers::{self, VersionSpec};
 use super::openvex::Notes;
+use super::subject::{classify, hash_digest, is_purl, parse_reference, ImageSubject, Subject};
+use super::vers::{self, VersionSpec};
 use super::{one_of, opt_str, opt_time, Format, Parsed, Product, Statement, Status};
 
 type Obj = Map<String, Value>;
@@ -85,10 +85,20 @@ pub(crate) fn parse(bom: &Obj) -> Result<Parsed, String> {
     if let Some(c) = metadata.and_then(|m| m.get("component")) {
         collect(c, false, &mut index.by_ref);
     }
-    for c in bom.get("components").and_then(Value::as_array).into_iter().flatten() {
+    for c in bom
+        .get("components")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         collect(c, false, &mut index.by_ref);
     }
-    for s in bom.get("services").and_then(Value::as_array).into_iter().flatten() {
+    for s in bom
+        .get("services")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         collect(s, true, &mut index.by_ref);
     }
 
@@ -160,7 +170,12 @@ fn collect<'a>(v: &'a Value, service: bool, out: &mut HashMap<&'a str, Entry<'a>
         });
     }
     let nested = if service { "services" } else { "components" };
-    for c in o.get(nested).and_then(Value::as_array).into_iter().flatten() {
+    for c in o
+        .get(nested)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         collect(c, service, out);
     }
 }
@@ -176,7 +191,12 @@ fn vulnerability(
         .ok_or_else(|| format!("{location}: names no vulnerability (no id)"))?;
     let label = format!("{location} ({id})");
     let mut aliases = Vec::new();
-    for r in v.get("references").and_then(Value::as_array).into_iter().flatten() {
+    for r in v
+        .get("references")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         if let Some(a) = r.get("id").and_then(Value::as_str).map(str::trim) {
             if !a.is_empty() && a != id && !aliases.iter().any(|x| x == a) {
                 aliases.push(a.to_owned());
@@ -264,10 +284,7 @@ fn vulnerability(
     };
     let last_updated = opt_time(a, "lastUpdated", &what)?;
     let first_issued = opt_time(a, "firstIssued", &what)?;
-    let (timestamp, time) = match last_updated
-        .or(first_issued)
-        .or_else(|| doc_time.cloned())
-    {
+    let (timestamp, time) = match last_updated.or(first_issued).or_else(|| doc_time.cloned()) {
         Some((s, t)) => (Some(s), Some(t)),
         None => (None, None),
     };
@@ -287,7 +304,8 @@ fn vulnerability(
         let entry = entry
             .as_object()
             .ok_or_else(|| format!("{what} is not an object"))?;
-        let reference = opt_str(entry, "ref", &what)?.ok_or_else(|| format!("{what} has no ref"))?;
+        let reference =
+            opt_str(entry, "ref", &what)?.ok_or_else(|| format!("{what} has no ref"))?;
         let versions = versions(entry, &what, &stated, &mut notes.warnings)?;
         products.push(reference.clone());
         match resolve(&reference, bom).map_err(|e| format!("{what}: {e}"))? {
@@ -380,7 +398,10 @@ fn versions(
             (Some(v), None) => VersionSpec::Exact(v),
             (None, Some(r)) => {
                 let parsed = vers::parse(&r).map_err(|e| format!("{here}: {e}"))?;
-                if !parsed.scheme_is_ordered() && parsed.scheme() != "generic" && parsed.has_bounds() {
+                if !parsed.scheme_is_ordered()
+                    && parsed.scheme() != "generic"
+                    && parsed.has_bounds()
+                {
                     warnings.push(format!(
                         "{here}: range {r:?}: {} versions are ordered here only when both are \
                          dot-separated numbers; other versions are not taken as inside",
@@ -402,7 +423,11 @@ fn resolve(reference: &str, bom: &Bom<'_>) -> Result<Resolved, String> {
             Some((d, f)) => (d, Some(f)),
             None => (link, None),
         };
-        let serial = doc.split('/').next().unwrap_or_default().to_ascii_lowercase();
+        let serial = doc
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let Some(fragment) = fragment.filter(|f| !f.is_empty()) else {
             return Ok(Resolved::Unmatchable(
                 "links to a whole BOM, not a component".to_owned(),
@@ -443,10 +468,6 @@ fn local(bom_ref: &str, bom: &Bom<'_>) -> Result<Resolved, String> {
     }
 }
 
-fn is_purl(s: &str) -> bool {
-    s.len() >= 4 && s[..4].eq_ignore_ascii_case("pkg:")
-}
-
 /// A component's identifiers: its purl; for a `container`, also its name
 /// and version as an image reference and its SHA-2 hashes as digests.
 fn component(c: &Obj, bom_ref: &str) -> Result<Resolved, String> {
@@ -469,7 +490,12 @@ fn component(c: &Obj, bom_ref: &str) -> Result<Resolved, String> {
                 None => ImageSubject::Opaque(n.clone()),
             }));
         }
-        for h in c.get("hashes").and_then(Value::as_array).into_iter().flatten() {
+        for h in c
+            .get("hashes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let alg = h.get("alg").and_then(Value::as_str).unwrap_or_default();
             let content = h.get("content").and_then(Value::as_str).unwrap_or_default();
             if let Some(d) = hash_digest(alg, content) {

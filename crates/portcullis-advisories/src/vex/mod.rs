@@ -348,7 +348,7 @@ impl VexSet {
     pub fn load(&mut self, path: &Path, bytes: &[u8]) -> Result<usize, VexError> {
         let err = |message: String| VexError {
             path: path.to_owned(),
-            message,
+            message: one_line(&message),
         };
         let parsed = parse_document(bytes).map_err(err)?;
         if parsed.statements.iter().all(|s| s.targets.is_empty()) {
@@ -377,7 +377,7 @@ impl VexSet {
         self.warnings
             .extend(parsed.warnings.into_iter().map(|message| VexWarning {
                 path: path.to_owned(),
-                message,
+                message: one_line(&message),
             }));
         for mut s in parsed.statements {
             s.document = doc_index;
@@ -493,7 +493,9 @@ fn applies(s: &Statement, package: Option<&purl::Purl>, image: &ImageView<'_>) -
         }
         // The product is the image: all its packages, or its subcomponents.
         let is_image = product.ids.iter().any(|id| match id {
-            Subject::Image(i) => image.matches(i) && (any_version || image.tags().any(version_listed)),
+            Subject::Image(i) => {
+                image.matches(i) && (any_version || image.tags().any(version_listed))
+            }
             Subject::Package(_) => false,
         });
         if !is_image {
@@ -552,6 +554,23 @@ fn parse_value(value: &serde_json::Value, depth: u8) -> Result<Parsed, String> {
     Err(NEITHER.to_owned())
 }
 
+/// Messages quote what documents say: control characters (a newline in a
+/// vulnerability name) are escaped so that a message stays one line.
+fn one_line(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_owned();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// `key` as a string: `Ok(None)` when absent, null or empty (after
 /// trimming); an error naming `what` when it is another JSON type.
 pub(crate) fn opt_str(
@@ -579,9 +598,7 @@ pub(crate) fn opt_time(
         None => Ok(None),
         Some(s) => match time::parse(&s) {
             Some(t) => Ok(Some((s, t))),
-            None => Err(format!(
-                "{what}: {key} {s:?} is not an RFC 3339 date-time"
-            )),
+            None => Err(format!("{what}: {key} {s:?} is not an RFC 3339 date-time")),
         },
     }
 }

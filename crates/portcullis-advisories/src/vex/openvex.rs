@@ -72,7 +72,13 @@ pub(crate) fn parse(doc: &Obj, inherited: &[Inherited]) -> Result<Parsed, String
         let st = value
             .as_object()
             .ok_or_else(|| format!("{location} is not an object"))?;
-        out.push(statement(st, location, doc_time.as_ref(), inherited, &mut notes)?);
+        out.push(statement(
+            st,
+            location,
+            doc_time.as_ref(),
+            inherited,
+            &mut notes,
+        )?);
     }
     Ok(Parsed {
         format: Format::OpenVex,
@@ -96,16 +102,18 @@ fn statement(
     let (vulnerability, aliases) = match st.get("vulnerability") {
         Some(Value::String(s)) if !s.trim().is_empty() => (s.trim().to_owned(), Vec::new()),
         Some(Value::Object(v)) => {
-            let name = opt_str(v, "name", &format!("{location}.vulnerability"))?
-                .ok_or_else(|| format!("{location}: names no vulnerability (no vulnerability.name)"))?;
+            let name =
+                opt_str(v, "name", &format!("{location}.vulnerability"))?.ok_or_else(|| {
+                    format!("{location}: names no vulnerability (no vulnerability.name)")
+                })?;
             let aliases = match v.get("aliases") {
                 None | Some(Value::Null) => Vec::new(),
                 Some(Value::Array(a)) => a
                     .iter()
                     .map(|x| {
-                        x.as_str()
-                            .map(|s| s.trim().to_owned())
-                            .ok_or_else(|| format!("{location}: vulnerability.aliases holds a non-string"))
+                        x.as_str().map(|s| s.trim().to_owned()).ok_or_else(|| {
+                            format!("{location}: vulnerability.aliases holds a non-string")
+                        })
                     })
                     .filter(|r| r.as_ref().map_or(true, |s| !s.is_empty()))
                     .collect::<Result<_, _>>()?,
@@ -126,8 +134,7 @@ fn statement(
     };
     let label = format!("{location} ({vulnerability})");
 
-    let stated = opt_str(st, "status", &label)?
-        .ok_or_else(|| format!("{label}: has no status"))?;
+    let stated = opt_str(st, "status", &label)?.ok_or_else(|| format!("{label}: has no status"))?;
     let status = match stated.as_str() {
         "not_affected" => Status::NotAffected,
         "affected" => Status::Affected,
@@ -378,7 +385,12 @@ pub(crate) fn parse_attestation(obj: &Obj, depth: u8) -> Result<Option<Parsed>, 
         if let Some(n) = &name {
             ids.push(classify(n).map_err(|e| format!("{what}: {e}"))?);
         }
-        for (alg, hex) in s.get("digest").and_then(Value::as_object).into_iter().flatten() {
+        for (alg, hex) in s
+            .get("digest")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             if let Some(d) = hex.as_str().and_then(|h| subject::hash_digest(alg, h)) {
                 ids.push(Subject::Image(ImageSubject::Digest(d)));
             }

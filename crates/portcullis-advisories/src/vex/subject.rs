@@ -43,14 +43,21 @@ pub(crate) struct ImageRef {
 /// a purl (the message says why).
 pub(crate) fn classify(id: &str) -> Result<Subject, String> {
     let id = id.trim();
-    if id.len() >= 4 && id[..4].eq_ignore_ascii_case("pkg:") {
+    if is_purl(id) {
         let p = purl::parse_relaxed(id).map_err(|e| format!("{id:?} is not a valid purl: {e}"))?;
         return Ok(match p.ty.as_str() {
-            "oci" => Subject::Image(ImageSubject::Oci(p)),
-            "docker" => Subject::Image(docker_purl(&p).map_or_else(
-                || ImageSubject::Opaque(id.to_owned()),
-                ImageSubject::Ref,
-            )),
+            "oci" => {
+                if let Some(v) = p.version.as_deref().filter(|v| digest(v).is_none()) {
+                    return Err(format!(
+                        "{id:?}: the version of a pkg:oci purl is the image digest (sha256:…), not {v:?}"
+                    ));
+                }
+                Subject::Image(ImageSubject::Oci(p))
+            }
+            "docker" => Subject::Image(
+                docker_purl(&p)
+                    .map_or_else(|| ImageSubject::Opaque(id.to_owned()), ImageSubject::Ref),
+            ),
             _ => Subject::Package(for_matching(p)),
         });
     }
@@ -61,6 +68,11 @@ pub(crate) fn classify(id: &str) -> Result<Subject, String> {
         Some(r) => ImageSubject::Ref(r),
         None => ImageSubject::Opaque(id.to_owned()),
     }))
+}
+
+/// Starts with `pkg:` (any case).
+pub(crate) fn is_purl(s: &str) -> bool {
+    s.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("pkg:"))
 }
 
 /// A purl as compared: rpm epochs in one place (a version `1:3.0.7` and
@@ -79,8 +91,7 @@ pub(crate) fn for_matching(mut p: Purl) -> Purl {
                 }
             }
         }
-        if p
-            .qualifiers
+        if p.qualifiers
             .get("epoch")
             .is_some_and(|e| e.bytes().all(|b| b == b'0'))
         {
@@ -203,9 +214,9 @@ fn normalise_repository(name: &str) -> Option<String> {
         "docker.io".to_owned()
     };
     let path_ok = parts.iter().all(|p| {
-        p.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
-            && p.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric)
+        p.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+        }) && p.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric)
     });
     if !path_ok || parts.is_empty() {
         return None;
@@ -232,12 +243,11 @@ fn docker_purl(p: &Purl) -> Option<ImageRef> {
         None => path,
     };
     let mut r = parse_reference(&full.to_ascii_lowercase())?;
-    match p.version.as_deref() {
-        Some(v) => match digest(v) {
+    if let Some(v) = p.version.as_deref() {
+        match digest(v) {
             Some(d) => r.digest = Some(d),
             None => r.tag = Some(v.to_owned()),
-        },
-        None => {}
+        }
     }
     Some(r)
 }
@@ -263,7 +273,14 @@ impl<'a> ImageView<'a> {
     pub(crate) fn new(identity: &'a ImageIdentity) -> Self {
         let mut digests: Vec<String> = Vec::new();
         let mut refs = Vec::new();
-        if let Some(d) = identity.digest.as_deref().and_then(digest) {
+        // `sha256:<hex>`, or the bare hex of a SHA-256.
+        if let Some(d) = identity.digest.as_deref().map(str::trim).and_then(|d| {
+            digest(d).or_else(|| {
+                (d.len() == 64)
+                    .then(|| digest(&format!("sha256:{d}")))
+                    .flatten()
+            })
+        }) {
             digests.push(d);
         }
         let purl = identity
@@ -376,15 +393,15 @@ mod tests {
     #[test]
     fn references() {
         let d = format!("sha256:{}", "a".repeat(64));
-        assert_eq!(r("nginx"), Some(("docker.io/library/nginx".into(), None, None)));
+        assert_eq!(
+            r("nginx"),
+            Some(("docker.io/library/nginx".into(), None, None))
+        );
         assert_eq!(
             r("nginx:1.25"),
             Some(("docker.io/library/nginx".into(), Some("1.25".into()), None))
         );
-        assert_eq!(
-            r("docker.io/library/nginx:1.25"),
-            r("nginx:1.25"),
-        );
+        assert_eq!(r("docker.io/library/nginx:1.25"), r("nginx:1.25"),);
         assert_eq!(r("index.docker.io/library/nginx:1.25"), r("nginx:1.25"));
         assert_eq!(
             r("bitnami/redis"),
@@ -403,17 +420,32 @@ mod tests {
             Some(("localhost:5000/app".into(), Some("1".into()), None))
         );
         assert_eq!(
-            r(&format!("alpine@{}", d.to_uppercase().replace("SHA256", "sha256"))),
+            r(&format!(
+                "alpine@{}",
+                d.to_uppercase().replace("SHA256", "sha256")
+            )),
             Some(("docker.io/library/alpine".into(), None, Some(d.clone())))
         );
-        for bad in ["", "Nginx", "nginx:", "nginx:-x", "https://example.com/x", "a b", "x@sha256:12", "//x"] {
+        for bad in [
+            "",
+            "Nginx",
+            "nginx:",
+            "nginx:-x",
+            "https://example.com/x",
+            "a b",
+            "x@sha256:12",
+            "//x",
+        ] {
             assert_eq!(r(bad), None, "{bad}");
         }
     }
 
     #[test]
     fn classification() {
-        assert!(matches!(classify("pkg:deb/debian/openssl"), Ok(Subject::Package(_))));
+        assert!(matches!(
+            classify("pkg:deb/debian/openssl"),
+            Ok(Subject::Package(_))
+        ));
         assert!(matches!(
             classify("pkg:oci/alpine"),
             Ok(Subject::Image(ImageSubject::Oci(_)))
@@ -439,9 +471,12 @@ mod tests {
 
     #[test]
     fn rpm_epochs() {
-        let a = for_matching(purl::parse_relaxed("pkg:rpm/rhel/openssl-libs@1:3.0.7-27.el9").expect("purl"));
+        let a = for_matching(
+            purl::parse_relaxed("pkg:rpm/rhel/openssl-libs@1:3.0.7-27.el9").expect("purl"),
+        );
         let b = for_matching(
-            purl::parse_relaxed("pkg:rpm/rhel/openssl-libs@3.0.7-27.el9?epoch=1&arch=x86_64").expect("purl"),
+            purl::parse_relaxed("pkg:rpm/rhel/openssl-libs@3.0.7-27.el9?epoch=1&arch=x86_64")
+                .expect("purl"),
         );
         assert!(package_matches(&a, &b, true));
         let c = for_matching(purl::parse_relaxed("pkg:rpm/rhel/bash@5.1?epoch=0").expect("purl"));

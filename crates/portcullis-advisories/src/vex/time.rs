@@ -19,8 +19,7 @@ pub(crate) fn parse(s: &str) -> Option<Instant> {
     let num = |from: usize, len: usize| -> Option<i64> {
         let digits = b.get(from..from + len)?;
         digits.iter().try_fold(0i64, |acc, &d| {
-            d.is_ascii_digit()
-                .then(|| acc * 10 + i64::from(d - b'0'))
+            d.is_ascii_digit().then(|| acc * 10 + i64::from(d - b'0'))
         })
     };
     let sep = |at: usize, allowed: &[u8]| b.get(at).is_some_and(|c| allowed.contains(c));

@@ -244,7 +244,10 @@ fn numeric(a: &str, b: &str) -> Option<Ordering> {
     let (a, b) = (parts(a)?, parts(b)?);
     let n = a.len().max(b.len());
     for i in 0..n {
-        let (x, y) = (a.get(i).copied().unwrap_or(0), b.get(i).copied().unwrap_or(0));
+        let (x, y) = (
+            a.get(i).copied().unwrap_or(0),
+            b.get(i).copied().unwrap_or(0),
+        );
         if x != y {
             return Some(x.cmp(&y));
         }
@@ -295,8 +298,14 @@ fn semver(a: &str, b: &str) -> Option<Ordering> {
                     (None, Some(_)) => break Ordering::Less,
                     (Some(_), None) => break Ordering::Greater,
                     (Some(l), Some(r)) => {
-                        let ln = l.parse::<u64>().ok().filter(|_| l.bytes().all(|c| c.is_ascii_digit()));
-                        let rn = r.parse::<u64>().ok().filter(|_| r.bytes().all(|c| c.is_ascii_digit()));
+                        let ln = l
+                            .parse::<u64>()
+                            .ok()
+                            .filter(|_| l.bytes().all(|c| c.is_ascii_digit()));
+                        let rn = r
+                            .parse::<u64>()
+                            .ok()
+                            .filter(|_| r.bytes().all(|c| c.is_ascii_digit()));
                         let o = match (ln, rn) {
                             (Some(l), Some(r)) => l.cmp(&r),
                             (Some(_), None) => Ordering::Less,
@@ -361,11 +370,20 @@ mod tests {
         // Percent-encoded versions are decoded.
         assert_eq!(inside("vers:deb/1.2%2Bb1", "1.2+b1"), Some(true));
         // Semver: v prefix, build metadata ignored.
-        assert_eq!(inside("vers:golang/>=v1.2.0|<v1.3.0", "v1.2.9+incompatible"), Some(true));
+        assert_eq!(
+            inside("vers:golang/>=v1.2.0|<v1.3.0", "v1.2.9+incompatible"),
+            Some(true)
+        );
         assert_eq!(semver("1.0.0-alpha", "1.0.0-alpha.1"), Some(Ordering::Less));
-        assert_eq!(semver("1.0.0-alpha.beta", "1.0.0-beta"), Some(Ordering::Less));
+        assert_eq!(
+            semver("1.0.0-alpha.beta", "1.0.0-beta"),
+            Some(Ordering::Less)
+        );
         assert_eq!(semver("1.0.0-beta.11", "1.0.0-rc.1"), Some(Ordering::Less));
-        assert_eq!(semver("1.0.0-beta.2", "1.0.0-beta.11"), Some(Ordering::Less));
+        assert_eq!(
+            semver("1.0.0-beta.2", "1.0.0-beta.11"),
+            Some(Ordering::Less)
+        );
     }
 
     #[test]
