@@ -16,7 +16,10 @@
 //! object (`name`, `@id`, `aliases`) or, in v0.0.1 documents, a string;
 //! `products` objects (`@id`, `identifiers.purl`, `hashes`, `subcomponents`)
 //! or strings, and v0.0.1's statement-level `subcomponents`, which apply to
-//! each product of the statement. Also read: an in-toto attestation whose
+//! each product of the statement. A statement's `@id` is its statement id;
+//! `status_notes` is kept; `last_updated`, `version`, `supplier` and the
+//! vulnerability's `@id` / `description` are not used. Also read: an
+//! in-toto attestation whose
 //! `predicateType` is OpenVEX (`vexctl attest`), its `subject`s standing
 //! for the products of statements that name none (the specification's
 //! "encapsulating document"), and that attestation in a DSSE envelope
@@ -33,9 +36,12 @@
 //! in [`Statement::stated_status`]); `resolved`, `resolved_with_pedigree`
 //! → fixed; `exploitable` → affected; `in_triage` → under investigation.
 //! `analysis.justification` is the justification, `analysis.detail` the
-//! impact statement; the action statement is the vulnerability's
-//! `workaround` / `recommendation`, else its `analysis.response` values
-//! (`response: will_not_fix, update`).
+//! impact statement. The action statement is, for `exploitable` and
+//! `in_triage`, the vulnerability's `recommendation` and `workaround`;
+//! otherwise (and when it has neither) the `analysis.response` values
+//! (`response: will_not_fix, update`): a not-affected statement's
+//! recommendation to upgrade describes the vulnerability, not the answer.
+//! A vulnerability's `bom-ref` is its statement id.
 //!
 //! `affects[].ref` is resolved: a `bom-ref` of the document's
 //! `metadata.component` or `components[]` (nested to any depth); a
@@ -74,7 +80,7 @@
 //!    on their own: that the installed package belongs to that product is
 //!    not known here.
 //!
-//! Purls match ([`subject::package_matches`]) when type, namespace and name
+//! Purls match when type, namespace and name
 //! are equal after the type's normalisation (`pkg:pypi/Django` is
 //! `pkg:pypi/django`); the statement's version, if it has one, equals the
 //! package's (decoded: `%2B` is `+`, `%7E` `~`, `%3A` `:`); every qualifier
@@ -83,17 +89,28 @@
 //! compared as written: `distro=bookworm` is not `distro=debian-12`); the
 //! subpath is compared only when the statement gives one. rpm epochs
 //! compare the same written as `@1:3.0.7` or `@3.0.7?epoch=1`, and epoch 0
-//! as no epoch.
+//! as no epoch; Maven's `type` defaults to `jar`, so a statement's
+//! `?type=jar` matches a jar purl that leaves the type out (and not a
+//! `type=pom` one). A package purl that does not parse matches no
+//! package-scoped statement (image-wide ones still apply to it).
 //!
-//! Images match ([`ImageIdentity`]): a `pkg:oci` purl with a version (a
-//! digest, `sha256%3A…`) matches the image with that digest whatever its
-//! name; one without a version matches by name (the last component of a
-//! repository the image is known by) and its `repository_url` and `tag`
-//! qualifiers, if given; a reference with a digest by the digest; one
-//! without by repository (Docker Hub names normalised: `nginx` is
+//! Images match ([`ImageIdentity`]). The image's digests are its `digest`
+//! (`sha256:…`, or bare hex), its purl's version and those of digest
+//! references among its `names`. A `pkg:oci` purl with a version (which
+//! must be a digest, `sha256%3A…`: anything else is an error) matches the
+//! image with that digest whatever its name; one without a version matches
+//! by name (the last component of a repository the image is known by) and
+//! its `repository_url` (the repository, or the registry and path it is
+//! under) and `tag` qualifiers, if given, its other qualifiers (`arch`…)
+//! present and equal in the image's own purl. A reference with a digest,
+//! a bare digest, a product's `hashes`, a CycloneDX container's hashes and
+//! an in-toto subject's digests match by digest; a reference without one
+//! by repository (Docker Hub names normalised: `nginx` is
 //! `docker.io/library/nginx`), and by tag when it has one (`nginx` covers
-//! every tag, `nginx:1.25` only that one); anything else (an IRI) only when
-//! written exactly as one of the image's names or its purl.
+//! every tag, `nginx:1.25` only that one); a `pkg:docker` purl is read as
+//! such a reference (`repository_url` its registry, its version a tag or
+//! a digest); anything else (an IRI) only when written exactly as one of
+//! the image's names, its purl or its digest.
 //!
 //! When several statements apply, the one with the **latest timestamp**
 //! wins (OpenVEX: each statement overrides the earlier ones). A statement's
@@ -117,8 +134,11 @@
 //! CISA's minimum requirements for VEX; CycloneDX's `detail` counts as the
 //! impact statement) — an error, not a warning, naming the statement,
 //! since such a statement would silently take a finding out of a report; a
-//! timestamp that is not an RFC 3339 date-time; a purl that does not parse;
-//! a document in which nothing can be matched to a package or an image.
+//! timestamp that is not an RFC 3339 date-time; a purl that does not parse
+//! or a `pkg:oci` version that is not a digest; a CycloneDX version entry
+//! contradicting its analysis; a document in which nothing can be matched
+//! to a package or an image (the message gives the first reason and how
+//! many more). A refused document leaves the set as it was.
 //! Lesser problems (an `affected` statement without the action statement
 //! OpenVEX asks for, a product identified only by CPE, an unresolvable
 //! CycloneDX ref) are warnings ([`VexSet::warnings`]) and the rest of the
