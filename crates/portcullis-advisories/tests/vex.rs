@@ -1295,6 +1295,19 @@ fn image_scoped_statements() {
     assert!(old
         .decide(&["CVE-2024-0001"], "pkg:deb/debian/openssl@1", &nginx())
         .is_none());
+    // A subcomponent that is not a package purl matches nothing, and says so.
+    let named = inline(&openvex_with(
+        r#"{"@id": "nginx", "subcomponents": [{"@id": "libssl3"}]}"#,
+        "",
+    ))
+    .expect("loads");
+    assert_eq!(
+        named.warnings()[0].message,
+        "statements[0] (CVE-2024-0001): products[0].subcomponents[0] (libssl3) is not a package purl, so it matches no package"
+    );
+    assert!(named
+        .decide(&["CVE-2024-0001"], "pkg:deb/debian/libssl3@3", &nginx())
+        .is_none());
 }
 
 #[test]

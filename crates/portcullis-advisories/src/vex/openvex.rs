@@ -182,7 +182,7 @@ fn statement(
             let mut subs = Vec::new();
             for (k, v) in a.iter().enumerate() {
                 let what = format!("{label}: subcomponents[{k}]");
-                subs.push(component(v, &what, notes)?.0);
+                subs.push(subcomponent(v, &what, notes)?);
             }
             subs
         }
@@ -208,7 +208,7 @@ fn statement(
             };
             for (m, sv) in subs.iter().enumerate() {
                 let sub_what = format!("{what}.subcomponents[{m}]");
-                subcomponents.push(component(sv, &sub_what, notes)?.0);
+                subcomponents.push(subcomponent(sv, &sub_what, notes)?);
             }
         }
         products.extend(display);
@@ -252,6 +252,19 @@ fn statement(
         time,
         targets,
     })
+}
+
+/// A subcomponent: only package purls can be matched (it is a package of
+/// the product); one without is kept, matching nothing, with a warning.
+fn subcomponent(v: &Value, what: &str, notes: &mut Notes) -> Result<Vec<Subject>, String> {
+    let (ids, display) = component(v, what, notes)?;
+    if !ids.iter().any(|s| matches!(s, Subject::Package(_))) && !ids.is_empty() {
+        notes.warnings.push(format!(
+            "{what} ({}) is not a package purl, so it matches no package",
+            display.join(", ")
+        ));
+    }
+    Ok(ids)
 }
 
 /// One product or subcomponent: a string (v0.0.1) or an object with
