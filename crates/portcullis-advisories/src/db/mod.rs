@@ -30,6 +30,12 @@ pub use read::{AffectedIter, Database, RelatedIter};
 pub(crate) use store::Entry;
 pub use store::{AffectedEntry, Merge, OwnedRange, Record, Store};
 pub use file::temp_file;
+
+/// Writes `bytes` to `path` atomically (a temporary file in the same
+/// directory, synced, renamed over it).
+pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), DbError> {
+    file::write_atomically(path, bytes)
+}
 pub use time::Timestamp;
 
 /// What the database file says about itself.

@@ -198,6 +198,11 @@ impl Database {
         &self.path
     }
 
+    /// The file's bytes (checked), e.g. for `db export`.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
     /// The file's size in bytes.
     pub fn len(&self) -> usize {
         self.bytes.len()
