@@ -3,15 +3,13 @@
 //! (`vers:<scheme>/<constraint>|<constraint>…`).
 //!
 //! Equality needs no version order (the decoded strings are compared).
-//! Ranges with `<`, `<=`, `>`, `>=` need one, and this module has only
-//! two, deliberately small: semantic versioning (schemes `semver`, `npm`,
-//! `cargo`, `golang`, a leading `v` allowed) and, for every other scheme,
-//! versions that are dot-separated numbers only (`2.4`, `4.1.0`; missing
-//! components count as 0). A version either order cannot read is
-//! *undecided*: the entry does not apply, so a statement is never applied
-//! on a guess. Ecosystem orders (dpkg, rpm, PEP 440, Maven…) belong to
-//! `portcullis-versions`; until ranges are wired to it, a `vers:deb/<1.2-3`
-//! range decides only plain numeric versions.
+//! Ranges with `<`, `<=`, `>`, `>=` are ordered by the scheme's own
+//! ecosystem order from `portcullis-versions` (`deb` dpkg, `rpm`, `apk`,
+//! `pypi` PEP 440, `npm`, `semver`, `golang`, `maven`, `gem`, `composer`,
+//! `nuget`, `cargo`); `generic` versions, and those of every other scheme,
+//! only when they are dot-separated numbers (`2.4`, `4.1.0`; missing
+//! components count as 0). A version the order cannot read is *undecided*:
+//! the entry does not apply, so a statement is never applied on a guess.
 
 use std::cmp::Ordering;
 
@@ -95,10 +93,10 @@ impl Vers {
         &self.scheme
     }
 
-    /// Whether the scheme has a full order here (else only plain numeric
-    /// versions are ordered).
+    /// Whether the scheme has an ecosystem order here (else only plain
+    /// numeric versions are ordered).
     pub(crate) fn scheme_is_ordered(&self) -> bool {
-        matches!(self.scheme.as_str(), "semver" | "npm" | "cargo" | "golang")
+        portcullis_versions::Scheme::for_purl_type(&self.scheme).is_some()
     }
 
     /// Whether it has `<`, `<=`, `>`, `>=` constraints (needing an order).
@@ -224,9 +222,9 @@ fn compare(scheme: &str, a: &str, b: &str) -> Option<Ordering> {
     if a == b {
         return Some(Ordering::Equal);
     }
-    match scheme {
-        "semver" | "npm" | "cargo" | "golang" => semver(a, b),
-        _ => numeric(a, b),
+    match portcullis_versions::Scheme::for_purl_type(scheme) {
+        Some(order) => portcullis_versions::compare(order, a, b).ok(),
+        None => numeric(a, b),
     }
 }
 
@@ -253,73 +251,6 @@ fn numeric(a: &str, b: &str) -> Option<Ordering> {
         }
     }
     Some(Ordering::Equal)
-}
-
-/// Semantic Versioning 2.0.0 precedence (§11): build metadata ignored,
-/// a pre-release below its release, pre-release identifiers compared
-/// numerically when numeric, numeric below alphanumeric, then by count.
-fn semver(a: &str, b: &str) -> Option<Ordering> {
-    struct V<'a> {
-        core: [u64; 3],
-        pre: Option<&'a str>,
-    }
-    fn read(s: &str) -> Option<V<'_>> {
-        let s = s.strip_prefix('v').unwrap_or(s);
-        let s = s.split_once('+').map_or(s, |(v, _)| v);
-        let (core, pre) = match s.split_once('-') {
-            Some((c, p)) => (c, Some(p)),
-            None => (s, None),
-        };
-        let mut it = core.split('.');
-        let mut n = [0u64; 3];
-        for slot in &mut n {
-            let p = it.next()?;
-            if p.is_empty() || !p.bytes().all(|c| c.is_ascii_digit()) {
-                return None;
-            }
-            *slot = p.parse().ok()?;
-        }
-        if it.next().is_some() || pre.is_some_and(str::is_empty) {
-            return None;
-        }
-        Some(V { core: n, pre })
-    }
-    let (x, y) = (read(a)?, read(b)?);
-    Some(x.core.cmp(&y.core).then_with(|| match (x.pre, y.pre) {
-        (None, None) => Ordering::Equal,
-        (None, Some(_)) => Ordering::Greater,
-        (Some(_), None) => Ordering::Less,
-        (Some(p), Some(q)) => {
-            let mut pi = p.split('.');
-            let mut qi = q.split('.');
-            loop {
-                match (pi.next(), qi.next()) {
-                    (None, None) => break Ordering::Equal,
-                    (None, Some(_)) => break Ordering::Less,
-                    (Some(_), None) => break Ordering::Greater,
-                    (Some(l), Some(r)) => {
-                        let ln = l
-                            .parse::<u64>()
-                            .ok()
-                            .filter(|_| l.bytes().all(|c| c.is_ascii_digit()));
-                        let rn = r
-                            .parse::<u64>()
-                            .ok()
-                            .filter(|_| r.bytes().all(|c| c.is_ascii_digit()));
-                        let o = match (ln, rn) {
-                            (Some(l), Some(r)) => l.cmp(&r),
-                            (Some(_), None) => Ordering::Less,
-                            (None, Some(_)) => Ordering::Greater,
-                            (None, None) => l.cmp(r),
-                        };
-                        if o != Ordering::Equal {
-                            break o;
-                        }
-                    }
-                }
-            }
-        }
-    }))
 }
 
 #[cfg(test)]
@@ -374,25 +305,38 @@ mod tests {
             inside("vers:golang/>=v1.2.0|<v1.3.0", "v1.2.9+incompatible"),
             Some(true)
         );
-        assert_eq!(semver("1.0.0-alpha", "1.0.0-alpha.1"), Some(Ordering::Less));
         assert_eq!(
-            semver("1.0.0-alpha.beta", "1.0.0-beta"),
+            compare("semver", "1.0.0-alpha", "1.0.0-alpha.1"),
             Some(Ordering::Less)
         );
-        assert_eq!(semver("1.0.0-beta.11", "1.0.0-rc.1"), Some(Ordering::Less));
         assert_eq!(
-            semver("1.0.0-beta.2", "1.0.0-beta.11"),
+            compare("semver", "1.0.0-beta.2", "1.0.0-beta.11"),
             Some(Ordering::Less)
         );
+        // Ecosystem orders: dpkg's ~ sorts before everything, epochs count.
+        assert_eq!(
+            inside("vers:deb/>=7.88.1-10+deb12u4", "7.88.1-10+deb12u5"),
+            Some(true)
+        );
+        assert_eq!(
+            inside("vers:deb/>=7.88.1-10+deb12u4", "7.88.1-10~bpo1"),
+            Some(false)
+        );
+        assert_eq!(inside("vers:deb/<1:1.0", "2.0"), Some(true));
+        assert_eq!(inside("vers:pypi/>=4.2|<4.2.8", "4.2.0rc1"), Some(false));
+        assert_eq!(inside("vers:pypi/>=4.2|<4.2.8", "4.2.7.post1"), Some(true));
+        assert_eq!(inside("vers:maven/>=2.0|<=2.14.1", "2.14.1"), Some(true));
+        assert_eq!(inside("vers:maven/>=2.0|<=2.14.1", "2.15.0"), Some(false));
     }
 
     #[test]
     fn undecided() {
-        assert_eq!(inside("vers:deb/<1.2-3", "1.1-1"), None);
         assert_eq!(inside("vers:generic/>=2.9|<=4.1", "3.0-beta"), None);
-        assert_eq!(inside("vers:npm/>=1.0.0", "1.0"), None);
+        assert_eq!(inside("vers:alpm/<1.2-3", "1.1-1"), None);
+        assert_eq!(inside("vers:semver/>=1.0.0", "1.0"), None);
+        assert_eq!(inside("vers:deb/<1.2-3", "not a version!"), None);
         // An exact match still decides.
-        assert_eq!(inside("vers:deb/1.1-1|<1.2-3", "1.1-1"), Some(true));
+        assert_eq!(inside("vers:alpm/1.1-1|<1.2-3", "1.1-1"), Some(true));
     }
 
     #[test]
