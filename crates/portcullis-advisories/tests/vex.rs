@@ -1461,6 +1461,19 @@ fn cyclonedx_resolution() {
     assert!(run(ranged, "pkg:npm/c@3.0.0", &no_image()));
     assert!(!run(ranged, "pkg:npm/c@2.4.0", &no_image()));
     assert!(!run(ranged, "pkg:npm/c", &no_image()));
+    // rpm: the epoch is a qualifier of the purl, part of the version in
+    // a range.
+    let rpm = r#"{"ref": "pkg:rpm/rhel/openssl-libs", "versions": [{"range": "vers:rpm/>=1:3.0.7-1|<1:3.0.7-28.el9"}]}"#;
+    assert!(run(
+        rpm,
+        "pkg:rpm/rhel/openssl-libs@3.0.7-27.el9?arch=x86_64&epoch=1",
+        &no_image()
+    ));
+    assert!(!run(
+        rpm,
+        "pkg:rpm/rhel/openssl-libs@3.0.7-28.el9?arch=x86_64&epoch=1",
+        &no_image()
+    ));
     // versions on the container: its tags.
     let tagged = r#"{"ref": "img", "versions": [{"version": "1.2"}]}"#;
     assert!(run(

@@ -503,7 +503,7 @@ fn applies(s: &Statement, package: Option<&purl::Purl>, image: &ImageView<'_>) -
             let is_package = product.ids.iter().any(|id| match id {
                 Subject::Package(p) => {
                     subject::package_matches(p, pkg, any_version)
-                        && (any_version || pkg.version.as_deref().is_some_and(version_listed))
+                        && (any_version || package_versions(pkg).iter().any(|v| version_listed(v)))
                 }
                 Subject::Image(_) => false,
             });
@@ -531,6 +531,22 @@ fn applies(s: &Statement, package: Option<&purl::Purl>, image: &ImageView<'_>) -
             })
         })
     })
+}
+
+/// The package's version as a CycloneDX version entry may write it: as
+/// in its purl, and for rpm also `EPOCH:VERSION` (rpm purls carry the
+/// epoch as a qualifier).
+fn package_versions(pkg: &purl::Purl) -> Vec<String> {
+    let Some(v) = &pkg.version else {
+        return Vec::new();
+    };
+    let mut out = vec![v.clone()];
+    if pkg.ty == "rpm" {
+        if let Some(e) = pkg.qualifiers.get("epoch") {
+            out.push(format!("{e}:{v}"));
+        }
+    }
+    out
 }
 
 /// Bytes → a parsed document of either format.
