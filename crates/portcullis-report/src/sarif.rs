@@ -333,6 +333,9 @@ fn level(action: Action) -> &'static str {
     }
 }
 
+/// The rule of critical vulnerabilities (SQ31104).
+const CRITICAL_VULNERABILITY: &str = "SQ31104";
+
 /// GitHub's scale: over 9.0 critical, 7.0 to 8.9 high, 4.0 to 6.9 medium,
 /// 0.1 to 3.9 low. Only for security rules; info has no security severity.
 fn security_severity(severity: Severity) -> Option<&'static str> {
@@ -401,9 +404,16 @@ fn describe_rule(rule: &Rule) -> Descriptor {
             tags,
             category: rule.category.as_str().to_owned(),
             severity: rule.severity.as_str().to_owned(),
-            security_severity: security
-                .then(|| security_severity(rule.severity))
-                .flatten(),
+            security_severity: if rule.code == CRITICAL_VULNERABILITY {
+                // Code scanning shows the rule's value: the rule of critical
+                // vulnerabilities (CVSS 9.0 or more) is critical there,
+                // whatever severity the gate gives it.
+                security_severity(Severity::Critical)
+            } else {
+                security
+                    .then(|| security_severity(rule.severity))
+                    .flatten()
+            },
         },
     }
 }
@@ -520,7 +530,8 @@ fn result<'a>(
             cvss_vector: v.and_then(|v| v.severity.vector.clone()),
             kev: v.is_some_and(|v| v.kev.is_some()),
             epss: v.and_then(|v| v.epss.map(|e| e.score)),
-            url: v.and_then(|v| v.url.clone()),
+            // Only web links: a viewer may make it one.
+            url: v.and_then(|v| v.url.as_deref().and_then(crate::cyclonedx::advisory_url)),
         }
     });
     let security_severity = match (v, &vulnerability) {

@@ -307,8 +307,9 @@ fn row(out: &mut String, v: &Vulnerability, p: Option<&InstalledPackage>) {
     if let Some(e) = &v.epss {
         let _ = write!(
             out,
-            "<div class=\"muted\" title=\"EPSS: probability of exploitation activity in the next 30 days\">EPSS {:.3}</div>",
-            e.score
+            "<div class=\"muted epss\" title=\"EPSS: probability of exploitation activity in the next 30 days (percentile {:.2})\">EPSS {:.2}%</div>",
+            e.percentile,
+            f64::from(e.score) * 100.0
         );
     }
     out.push_str("</td>");
