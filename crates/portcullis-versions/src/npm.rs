@@ -92,6 +92,39 @@ fn valid_build(b: &[u8]) -> bool {
         .all(|id| !id.is_empty() && id.iter().all(|&c| is_ident_byte(c)))
 }
 
+/// What follows the patch number, from `pos`: `(?:-(IDS))?(?:\+BUILD)?$`
+/// (strict) or `(?:-?(IDS))?(?:\+BUILD)?$` (loose); the pre-release.
+fn tail(t: &str, pos: usize, strict: bool) -> Result<Option<&str>, &'static str> {
+    let rest = &t.as_bytes()[pos..];
+    // The pre-release runs to the first '+' (identifiers never contain one).
+    let (pre_part, build) = match rest.iter().position(|&c| c == b'+') {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    if let Some(build) = build {
+        if !valid_build(build) {
+            return Err("invalid build metadata");
+        }
+    }
+    let end = pos + pre_part.len();
+    if pre_part.is_empty() {
+        Ok(None)
+    } else if strict {
+        if pre_part[0] != b'-' || !valid_ids(&pre_part[1..], true) {
+            return Err("invalid pre-release");
+        }
+        Ok(Some(&t[pos + 1..end]))
+    } else if pre_part[0] == b'-' && valid_ids(&pre_part[1..], false) {
+        // LOOSE: an optional '-' (taken when what follows is valid)…
+        Ok(Some(&t[pos + 1..end]))
+    } else if valid_ids(pre_part, false) {
+        // …else the identifiers start right here, a leading '-' included.
+        Ok(Some(&t[pos..end]))
+    } else {
+        Err("invalid pre-release")
+    }
+}
+
 /// Parses with node-semver's `FULL` regular expression (strict) or `LOOSE`.
 fn parse_mode(t: &str, strict: bool) -> Result<Version<'_>, &'static str> {
     let b = t.as_bytes();
@@ -108,8 +141,8 @@ fn parse_mode(t: &str, strict: bool) -> Result<Version<'_>, &'static str> {
             .map_or(t.len(), |(i, _)| i);
         pos = prefix;
     }
-    let mut main = [0u64; 3];
-    for (k, slot) in main.iter_mut().enumerate() {
+    let mut digits: [&[u8]; 3] = [&[]; 3];
+    for (k, slot) in digits.iter_mut().enumerate() {
         if k > 0 {
             if b.get(pos) != Some(&b'.') {
                 return Err("expected MAJOR.MINOR.PATCH");
@@ -124,38 +157,30 @@ fn parse_mode(t: &str, strict: bool) -> Result<Version<'_>, &'static str> {
         if strict && n > 1 && d[0] == b'0' {
             return Err("number with a leading zero");
         }
-        *slot = main_number(d)?;
+        *slot = d;
         pos += n;
     }
-    // The pre-release runs to the first '+' (identifiers never contain one).
-    let rest = &b[pos..];
-    let plus = rest.iter().position(|&c| c == b'+');
-    let (pre_part, build) = match plus {
-        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
-        None => (rest, None),
-    };
-    if let Some(build) = build {
-        if !valid_build(build) {
-            return Err("invalid build metadata");
-        }
-    }
-    let pre_start = pos;
-    let pre = if pre_part.is_empty() {
-        None
-    } else if strict {
-        if pre_part[0] != b'-' || !valid_ids(&pre_part[1..], true) {
-            return Err("invalid pre-release");
-        }
-        Some(&t[pre_start + 1..pre_start + pre_part.len()])
-    } else if pre_part[0] == b'-' && valid_ids(&pre_part[1..], false) {
-        // LOOSE: an optional '-' (taken when what follows is valid)…
-        Some(&t[pre_start + 1..pre_start + pre_part.len()])
-    } else if valid_ids(pre_part, false) {
-        // …else the identifiers start right here, a leading '-' included.
-        Some(&t[pre_start..pre_start + pre_part.len()])
+    let pre = if strict {
+        tail(t, pos, true)?
     } else {
-        return Err("invalid pre-release");
+        // LOOSE's `(\d+)` for the patch backtracks: its last digits may
+        // start the pre-release (`1.2.34.5` is 1.2.3-4.5). The longest patch
+        // that lets the rest match wins, as in the regular expression.
+        let patch_start = pos - digits[2].len();
+        let mut found = None;
+        for end in (patch_start + 1..=pos).rev() {
+            if let Ok(pre) = tail(t, end, false) {
+                digits[2] = &b[patch_start..end];
+                found = Some(pre);
+                break;
+            }
+        }
+        found.ok_or("invalid pre-release or build")?
     };
+    let mut main = [0u64; 3];
+    for (slot, d) in main.iter_mut().zip(digits) {
+        *slot = main_number(d)?;
+    }
     Ok(Version { main, pre })
 }
 
