@@ -75,6 +75,8 @@ pub fn parse(bytes: &[u8]) -> Result<Catalog, String> {
     let raw: RawCatalog = serde_json::from_slice(bytes).map_err(|e| {
         if e.to_string().contains("missing field `vulnerabilities`") {
             "not the KEV catalog: no `vulnerabilities` list".to_owned()
+        } else if e.is_syntax() || e.is_eof() {
+            format!("not JSON, so not the KEV catalog: {e}")
         } else {
             format!("not the KEV catalog: {e}")
         }

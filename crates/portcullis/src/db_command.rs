@@ -328,38 +328,7 @@ fn run_status(db: &DbPath, json: bool) -> ExitCode {
     let now = u64::try_from(Timestamp::now().secs).unwrap_or(0);
     let age_seconds = now.saturating_sub(meta.built_at);
     if json {
-        let value = serde_json::json!({
-            "path": path.display().to_string(),
-            "size": database.len(),
-            "format_version": db::format::VERSION,
-            "built_at": when(meta.built_at),
-            "age_seconds": age_seconds,
-            "counts": meta.counts,
-            "has_kev": database.has_kev(),
-            "has_epss": database.has_epss(),
-            "ecosystems": database.ecosystems().collect::<Vec<_>>(),
-            "sources": meta.sources.iter().map(|s| serde_json::json!({
-                "kind": match &s.kind {
-                    db::SourceKind::Osv { .. } => "osv",
-                    db::SourceKind::Kev => "kev",
-                    db::SourceKind::Epss => "epss",
-                },
-                "ecosystem": match &s.kind {
-                    db::SourceKind::Osv { ecosystem } => Some(ecosystem.as_str()),
-                    _ => None,
-                },
-                "origin": s.origin,
-                "fetched_at": when(s.fetched_at),
-                "records": s.records,
-                "newest_modified": s.newest_modified,
-                "version": s.version,
-                "incremental": s.complete && matches!(s.kind, db::SourceKind::Osv { .. }),
-            })).collect::<Vec<_>>(),
-        });
-        match serde_json::to_string_pretty(&value) {
-            Ok(text) => println!("{text}"),
-            Err(e) => return fail("status", e),
-        }
+        println!("{}", db::status_json(&database, now));
         return ExitCode::SUCCESS;
     }
     let c = &meta.counts;

@@ -34,6 +34,14 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), DbError>
     std::fs::create_dir_all(&dir)
         .map_err(|e| DbError::new(format!("{}: cannot create the directory: {e}", dir.display())))?;
     let mut temp = temp_file(path)?;
+    // Public data: readable by all, as a file written with the usual umask.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = temp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
     temp.write_all(bytes)
         .and_then(|()| temp.as_file().sync_all())
         .map_err(|e| DbError::new(format!("{shown}: cannot write the database: {e}")))?;

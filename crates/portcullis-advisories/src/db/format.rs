@@ -65,7 +65,7 @@
 //! ```
 
 pub(crate) const MAGIC: &[u8; 8] = b"PCADVDB\n";
-pub(crate) const VERSION: u32 = 1;
+pub const VERSION: u32 = 1;
 pub(crate) const HEADER_LEN: usize = 32;
 pub(crate) const DIR_ENTRY_LEN: usize = 24;
 

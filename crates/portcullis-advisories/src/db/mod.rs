@@ -15,6 +15,7 @@
 mod file;
 pub mod format;
 mod read;
+mod status;
 mod store;
 mod time;
 mod write;
@@ -27,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 pub use file::{lock, Lock};
 pub use read::{AffectedIter, Database, RelatedIter};
+pub use status::status_json;
 pub(crate) use store::Entry;
 pub use store::{AffectedEntry, Merge, OwnedRange, Record, Store};
 pub use file::temp_file;

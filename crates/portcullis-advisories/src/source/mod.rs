@@ -98,7 +98,7 @@ impl Families {
             seen.sort_unstable();
             seen.dedup();
             for f in seen {
-                let e = self.0.entry(f.to_owned()).or_default();
+                let e = self.0.entry(f.to_owned()).or_insert((0, r.modified));
                 e.0 += 1;
                 e.1 = e.1.max(r.modified);
             }
