@@ -8,6 +8,7 @@ pub mod cvss;
 pub mod db;
 pub mod epss;
 pub mod kev;
+pub mod matching;
 pub mod osv;
 pub mod source;
 pub mod vex;
