@@ -485,7 +485,13 @@ struct Vulnerabilities {
     by_key: HashMap<(String, String, Option<VexKey>), usize>,
 }
 
-type VexKey = (String, Option<String>, Option<String>, Option<String>, String);
+type VexKey = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+);
 
 struct Entry {
     first: Vulnerability,
@@ -759,10 +765,7 @@ fn advisories(v: &Vulnerability) -> Vec<Advisory> {
 /// `Upgrade openssl to 3.0.14-1~deb12u1 or later.`, or that there is no fix.
 fn recommendation(v: &Vulnerability) -> String {
     match &v.fix {
-        Fix::Fixed { version } => format!(
-            "Upgrade {} to {version} or later.",
-            v.advisory_package
-        ),
+        Fix::Fixed { version } => format!("Upgrade {} to {version} or later.", v.advisory_package),
         Fix::NotFixed { note: Some(note) } => format!(
             "No fixed version of {} is published yet ({note}).",
             v.advisory_package
@@ -780,10 +783,13 @@ fn recommendation(v: &Vulnerability) -> String {
 fn rating(v: &Vulnerability) -> Rating {
     let s = &v.severity;
     // `CVSS:3.1 of GHSA-…` names the record; `HIGH rating of GHSA-…` too.
-    let record = s.source.as_deref().map(|src| match src.rsplit_once(" of ") {
-        Some((_, record)) => record,
-        None => src,
-    });
+    let record = s
+        .source
+        .as_deref()
+        .map(|src| match src.rsplit_once(" of ") {
+            Some((_, record)) => record,
+            None => src,
+        });
     let source = record.map(source_of);
     match (&s.vector, s.score) {
         (Some(vector), Some(score)) => Rating {
@@ -843,8 +849,9 @@ fn analysis(x: &VexVerdict) -> Analysis {
         "fixed" => Some("resolved"),
         "affected" => Some("exploitable"),
         "under_investigation" => Some("in_triage"),
-        "resolved" | "resolved_with_pedigree" | "exploitable" | "in_triage"
-        | "false_positive" => CYCLONEDX_STATES.iter().copied().find(|s| *s == x.status),
+        "resolved" | "resolved_with_pedigree" | "exploitable" | "in_triage" | "false_positive" => {
+            CYCLONEDX_STATES.iter().copied().find(|s| *s == x.status)
+        }
         _ => None,
     };
     let justification = x.justification.as_deref().and_then(|j| match j {
@@ -852,7 +859,10 @@ fn analysis(x: &VexVerdict) -> Analysis {
         "vulnerable_code_not_in_execute_path" => Some("code_not_reachable"),
         "vulnerable_code_cannot_be_controlled_by_adversary" => Some("requires_environment"),
         "inline_mitigations_already_exist" => Some("protected_by_mitigating_control"),
-        other => CYCLONEDX_JUSTIFICATIONS.iter().copied().find(|s| *s == other),
+        other => CYCLONEDX_JUSTIFICATIONS
+            .iter()
+            .copied()
+            .find(|s| *s == other),
     });
     let detail: Vec<&str> = [x.impact.as_deref(), x.action.as_deref()]
         .into_iter()

@@ -71,8 +71,9 @@ pub fn render_markdown(report: &Report, limits: MarkdownLimits) -> String {
 
     let mut budget = limits.findings;
     let mut left_out = 0;
-    let worth_a_section =
-        |t: &&TargetReport| !t.findings.is_empty() || crate::human::vulnerability_summary(t).is_some();
+    let worth_a_section = |t: &&TargetReport| {
+        !t.findings.is_empty() || crate::human::vulnerability_summary(t).is_some()
+    };
     for t in report.targets.iter().filter(worth_a_section) {
         if budget == 0 && !t.findings.is_empty() {
             left_out += t.findings.len();

@@ -450,9 +450,10 @@ pub fn render_sarif(report: &Report) -> String {
     for target in &report.targets {
         let known = crate::human::vulnerability::of(target).unwrap_or_default();
         for f in &target.findings {
-            let v = f.vulnerability.as_ref().and_then(|r| {
-                known.iter().find(|v| v.id == r.id && v.purl == r.purl)
-            });
+            let v = f
+                .vulnerability
+                .as_ref()
+                .and_then(|r| known.iter().find(|v| v.id == r.id && v.purl == r.purl));
             results.push(result(target, f, v, &rules));
         }
         for note in &target.notes {

@@ -74,7 +74,11 @@ fn cyclonedx(report: &Report) -> Value {
     if unique.len() != refs.len() {
         problems.push(format!("duplicate bom-refs in {refs:?}"));
     }
-    assert!(problems.is_empty(), "invalid CycloneDX:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "invalid CycloneDX:\n{}",
+        problems.join("\n")
+    );
     bom
 }
 
@@ -188,9 +192,15 @@ fn cyclonedx_has_one_entry_per_vulnerability_with_every_component_it_affects() {
     for (name, value) in [
         ("portcullis:vex:document", "vex/app.openvex.json"),
         ("portcullis:vex:status", "not_affected"),
-        ("portcullis:vex:justification", "vulnerable_code_not_present"),
+        (
+            "portcullis:vex:justification",
+            "vulnerable_code_not_present",
+        ),
     ] {
-        assert!(props.contains(&json!({"name": name, "value": value})), "{name}: {props:#?}");
+        assert!(
+            props.contains(&json!({"name": name, "value": value})),
+            "{name}: {props:#?}"
+        );
     }
     assert_eq!(zlib["ratings"][0]["method"], "CVSSv31");
     assert_eq!(zlib["ratings"][0]["severity"], "critical");
@@ -224,8 +234,14 @@ fn cyclonedx_has_one_entry_per_vulnerability_with_every_component_it_affects() {
         json!([{"id": "GHSA-9wx4-h78v-vm56", "source": {"name": "GitHub Advisories", "url": "https://github.com/advisories/GHSA-9wx4-h78v-vm56"}}])
     );
     assert_eq!(requests["ratings"].as_array().map(Vec::len), Some(1));
-    assert_eq!(requests["ratings"][0]["source"]["name"], "GitHub Advisories");
-    assert_eq!(requests["recommendation"], "Upgrade requests to 2.32.0 or later.");
+    assert_eq!(
+        requests["ratings"][0]["source"]["name"],
+        "GitHub Advisories"
+    );
+    assert_eq!(
+        requests["recommendation"],
+        "Upgrade requests to 2.32.0 or later."
+    );
     assert_eq!(
         requests["affects"],
         json!([{"ref": "pkg:pypi/requests@2.31.0", "versions": [{"version": "2.31.0", "status": "affected"}]}])
@@ -298,7 +314,10 @@ fn cyclonedx_splits_an_id_only_where_the_verdict_or_the_fix_differs() {
     let r = report_with(|r| {
         let mut again = r["targets"][0].clone();
         again["target"] = json!("docker-archive:images/app-2.tar");
-        r["targets"].as_array_mut().expect("targets").push(again.clone());
+        r["targets"]
+            .as_array_mut()
+            .expect("targets")
+            .push(again.clone());
         again["target"] = json!("docker-archive:images/app-3.tar");
         again["vulnerabilities"][3]["fix"] = json!({"state": "fixed", "version": "2.32.3"});
         r["targets"].as_array_mut().expect("targets").push(again);
@@ -313,24 +332,62 @@ fn cyclonedx_splits_an_id_only_where_the_verdict_or_the_fix_differs() {
             {"ref": "pkg:pypi/requests@2.31.0#2", "versions": [{"version": "2.31.0", "status": "affected"}]}
         ])
     );
-    assert_eq!(requests[1]["recommendation"], "Upgrade requests to 2.32.3 or later.");
+    assert_eq!(
+        requests[1]["recommendation"],
+        "Upgrade requests to 2.32.3 or later."
+    );
     assert_eq!(
         requests[1]["affects"],
         json!([{"ref": "pkg:pypi/requests@2.31.0#3", "versions": [{"version": "2.31.0", "status": "affected"}]}])
     );
-    assert_eq!(entry(&bom, "CVE-2010-4756")["affects"].as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        entry(&bom, "CVE-2010-4756")["affects"]
+            .as_array()
+            .map(Vec::len),
+        Some(3)
+    );
 }
 
 #[test]
 fn cyclonedx_maps_openvex_statuses_and_justifications() {
     for (status, justification, state, mapped) in [
-        ("not_affected", "component_not_present", "not_affected", Some("code_not_present")),
-        ("not_affected", "vulnerable_code_not_present", "not_affected", Some("code_not_present")),
-        ("not_affected", "vulnerable_code_not_in_execute_path", "not_affected", Some("code_not_reachable")),
-        ("not_affected", "vulnerable_code_cannot_be_controlled_by_adversary", "not_affected", Some("requires_environment")),
-        ("not_affected", "inline_mitigations_already_exist", "not_affected", Some("protected_by_mitigating_control")),
+        (
+            "not_affected",
+            "component_not_present",
+            "not_affected",
+            Some("code_not_present"),
+        ),
+        (
+            "not_affected",
+            "vulnerable_code_not_present",
+            "not_affected",
+            Some("code_not_present"),
+        ),
+        (
+            "not_affected",
+            "vulnerable_code_not_in_execute_path",
+            "not_affected",
+            Some("code_not_reachable"),
+        ),
+        (
+            "not_affected",
+            "vulnerable_code_cannot_be_controlled_by_adversary",
+            "not_affected",
+            Some("requires_environment"),
+        ),
+        (
+            "not_affected",
+            "inline_mitigations_already_exist",
+            "not_affected",
+            Some("protected_by_mitigating_control"),
+        ),
         // A CycloneDX VEX document's own value passes through.
-        ("not_affected", "protected_at_perimeter", "not_affected", Some("protected_at_perimeter")),
+        (
+            "not_affected",
+            "protected_at_perimeter",
+            "not_affected",
+            Some("protected_at_perimeter"),
+        ),
         ("not_affected", "because we say so", "not_affected", None),
         ("fixed", "", "resolved", None),
         ("affected", "", "exploitable", None),
@@ -349,7 +406,11 @@ fn cyclonedx_maps_openvex_statuses_and_justifications() {
         let bom = cyclonedx(&r);
         let analysis = &entry(&bom, "CVE-2023-45853")["analysis"];
         assert_eq!(analysis["state"], state, "{status}");
-        assert_eq!(analysis["justification"].as_str(), mapped, "{justification}");
+        assert_eq!(
+            analysis["justification"].as_str(),
+            mapped,
+            "{justification}"
+        );
         assert_eq!(
             analysis["detail"],
             "zlib1g is built without contrib/minizip, where the overflow is\nRebuild without contrib/minizip"
@@ -371,7 +432,10 @@ fn the_cyclonedx_schema_check_catches_a_bad_vulnerability() {
         "/vulnerabilities/0/advisories/0/url",
         "/vulnerabilities/2/affects/0/versions/0",
     ] {
-        assert!(errors.iter().any(|e| e.starts_with(at)), "no error at {at}: {errors:#?}");
+        assert!(
+            errors.iter().any(|e| e.starts_with(at)),
+            "no error at {at}: {errors:#?}"
+        );
     }
 }
 
@@ -420,7 +484,10 @@ fn human_report_has_one_vulnerability_line_per_target() {
         r["targets"][2]["policies"][0]["status"] = json!("pass");
     });
     let text = render_human(&r, HumanOptions::default());
-    assert!(text.contains(&format!("  vulnerabilities: not checked: {NO_DB}\n")), "{text}");
+    assert!(
+        text.contains(&format!("  vulnerabilities: not checked: {NO_DB}\n")),
+        "{text}"
+    );
 }
 
 #[test]
@@ -500,7 +567,11 @@ fn sarif_vulnerability_results_carry_ids_and_a_security_severity() {
         ("SQ31106", "5.5"),
         ("SQ31107", "2.0"),
     ] {
-        assert_eq!(rule(code)["properties"]["security-severity"], value, "{code}");
+        assert_eq!(
+            rule(code)["properties"]["security-severity"],
+            value,
+            "{code}"
+        );
         assert_eq!(
             rule(code)["properties"]["tags"],
             json!(["security", "vulnerabilities"]),
@@ -538,13 +609,19 @@ fn sarif_vulnerability_results_carry_ids_and_a_security_severity() {
     let hb = result_for(&log, "CVE-2014-0160", "libssl1.0.0");
     assert_eq!(hb["properties"]["security-severity"], "7.5");
     assert_eq!(hb["properties"]["vulnerability"]["kev"], true);
-    assert_eq!(hb["properties"]["vulnerability"]["aliases"], json!(["DSA-2896-1"]));
+    assert_eq!(
+        hb["properties"]["vulnerability"]["aliases"],
+        json!(["DSA-2896-1"])
+    );
     assert_eq!(hb["ruleId"], "SQ31101");
     // Unrated: medium's value, as the rules report it. Its `javascript:`
     // URL is left out.
     let shadow = result_for(&log, "TEMP-0628843-DBAD28", "login");
     assert_eq!(shadow["properties"]["security-severity"], "5.5");
-    assert_eq!(shadow["properties"]["vulnerability"]["severityClass"], "unknown");
+    assert_eq!(
+        shadow["properties"]["vulnerability"]["severityClass"],
+        "unknown"
+    );
     assert!(shadow["properties"]["vulnerability"].get("url").is_none());
     assert!(shadow["properties"]["vulnerability"].get("cves").is_none());
     // Rated without a vector: its class's value.
@@ -592,7 +669,15 @@ fn html_vulnerability_table_is_static_escaped_and_in_severity_order() {
     // Still one file: the data block and the one script, nothing loaded.
     assert_eq!(html.matches("<script").count(), 2);
     assert_eq!(html.matches("</script>").count(), 2);
-    for never in ["<img", "<link", "<iframe", "@import", "url(", "javascript:", "\u{202e}"] {
+    for never in [
+        "<img",
+        "<link",
+        "<iframe",
+        "@import",
+        "url(",
+        "javascript:",
+        "\u{202e}",
+    ] {
         assert!(!html.contains(never), "the page contains {never:?}");
     }
     // The hostile summary, as text.
@@ -606,7 +691,9 @@ fn html_vulnerability_table_is_static_escaped_and_in_severity_order() {
     ), "{app}");
     // The filters wait for the script.
     assert!(app.contains("<form class=\"vfilter\" id=\"vulns-0-filters\" data-target=\"0\" aria-label=\"Filter the vulnerabilities\" hidden>"));
-    assert!(app.contains("<option value=\"0\">layer 0 (3)</option><option value=\"2\">layer 2 (2)</option>"));
+    assert!(app.contains(
+        "<option value=\"0\">layer 0 (3)</option><option value=\"2\">layer 2 (2)</option>"
+    ));
     let ids: Vec<&str> = rows(app)
         .iter()
         .map(|r| {
@@ -617,11 +704,23 @@ fn html_vulnerability_table_is_static_escaped_and_in_severity_order() {
     // Critical, then medium by score (5.6, 4.0, a rating without one), then unrated.
     assert_eq!(
         ids,
-        ["CVE-2023-45853", "CVE-2024-35195", "CVE-2010-4756", "CVE-2024-3651", "TEMP-0628843-DBAD28"]
+        [
+            "CVE-2023-45853",
+            "CVE-2024-35195",
+            "CVE-2010-4756",
+            "CVE-2024-3651",
+            "TEMP-0628843-DBAD28"
+        ]
     );
     let r = rows(app);
     // VEX-suppressed: greyed, with the verdict.
-    assert!(r[0].starts_with("sev-critical vex-suppressed\" data-severity=\"critical\" data-key-severity=\"6098\""), "{}", r[0]);
+    assert!(
+        r[0].starts_with(
+            "sev-critical vex-suppressed\" data-severity=\"critical\" data-key-severity=\"6098\""
+        ),
+        "{}",
+        r[0]
+    );
     assert!(r[0].contains("<div class=\"vex suppressed\"><strong>Suppressed by VEX.</strong> VEX vex/app.openvex.json: not_affected (vulnerable_code_not_present): zlib1g is built without contrib/minizip, where the overflow is</div>"), "{}", r[0]);
     assert!(r[0].contains("<td class=\"fix none\"><span class=\"muted\">no fix yet</span><div class=\"note\">Debian: urgency: not yet assigned</div></td>"));
     // The id links to the advisory; aliases under it; EPSS as a percentage.
@@ -630,8 +729,12 @@ fn html_vulnerability_table_is_static_escaped_and_in_severity_order() {
     assert!(r[1].contains("<td class=\"fix\"><code>2.32.0</code></td><td class=\"num\">2</td>"));
     assert!(r[1].contains(">EPSS 0.04%</div>"), "{}", r[1]);
     // No link for a `javascript:` URL; the component's version.
-    assert!(r[4].contains("<td class=\"id\"><code>TEMP-0628843-DBAD28</code></td>"), "{}", r[4]);
-    assert!(r[4].contains("<td><code>1:4.13+dfsg1-1+b1</code></td>"));
+    assert!(
+        r[4].contains("<td class=\"id\"><code>TEMP-0628843-DBAD28</code></td>"),
+        "{}",
+        r[4]
+    );
+    assert!(r[4].contains("<td class=\"inst\"><code>1:4.13+dfsg1-1+b1</code></td>"));
     assert!(r[4].contains("<span class=\"sev sev-unknown\">unrated</span><div class=\"from\">no rating; reported as medium</div>"));
 
     // KEV: the badge, the date, its sort key.
@@ -646,8 +749,11 @@ fn html_vulnerability_table_is_static_escaped_and_in_severity_order() {
 
     // Not checked: the reason, no table.
     let nodb = section(&html, 2);
-    assert!(nodb.contains(&format!(
-        "<p class=\"vuln-summary\" id=\"vulns-2-summary\">not checked: {NO_DB}</p>"
-    )), "{nodb}");
+    assert!(
+        nodb.contains(&format!(
+            "<p class=\"vuln-summary\" id=\"vulns-2-summary\">not checked: {NO_DB}</p>"
+        )),
+        "{nodb}"
+    );
     assert!(!nodb.contains("<table class=\"grid vulns\""));
 }

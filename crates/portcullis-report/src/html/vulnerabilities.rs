@@ -118,15 +118,15 @@ fn filters(
         );
     }
     let fixed = list.iter().filter(|v| v.fix.version().is_some()).count();
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "</fieldset>\n<fieldset><legend>Fix</legend><label class=\"chip\"><input type=\"checkbox\" name=\"fixed\"> fix available only <span class=\"n\">{fixed}</span></label></fieldset>\n"
+        "</fieldset>\n<fieldset><legend>Fix</legend><label class=\"chip\"><input type=\"checkbox\" name=\"fixed\"> fix available only <span class=\"n\">{fixed}</span></label></fieldset>"
     );
     let suppressed = list.iter().filter(|v| v.suppressed()).count();
     if suppressed > 0 {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<fieldset><legend>VEX</legend><label class=\"chip\"><input type=\"checkbox\" name=\"hide-vex\"> hide suppressed by VEX <span class=\"n\">{suppressed}</span></label></fieldset>\n"
+            "<fieldset><legend>VEX</legend><label class=\"chip\"><input type=\"checkbox\" name=\"hide-vex\"> hide suppressed by VEX <span class=\"n\">{suppressed}</span></label></fieldset>"
         );
     }
     out.push_str("<fieldset class=\"grow\"><legend>Package</legend><input type=\"search\" name=\"package\" placeholder=\"name or purl\" aria-label=\"Filter by package\"></fieldset>\n");
@@ -266,7 +266,11 @@ fn row(out: &mut String, v: &Vulnerability, p: Option<&InstalledPackage>) {
     }
     out.push_str("</td>");
 
-    let _ = write!(out, "<td><code>{}</code></td>", text(version));
+    let _ = write!(
+        out,
+        "<td class=\"inst\"><code>{}</code></td>",
+        text(version)
+    );
     match &v.fix {
         Fix::Fixed { version } => {
             let _ = write!(out, "<td class=\"fix\"><code>{}</code></td>", text(version));
