@@ -13,7 +13,7 @@
 //! result carries its own (its CVSS score) in its `properties` too, with its
 //! CVE, aliases, package and fix, for readers that use result properties.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use portcullis_policy::{Action, Policy, Report, ReportedFinding, TargetReport, Verdict};
 use portcullis_rules::finding::Note;
@@ -449,11 +449,15 @@ pub fn render_sarif(report: &Report) -> String {
     let mut notifications = Vec::new();
     for target in &report.targets {
         let known = crate::human::vulnerability::of(target).unwrap_or_default();
+        let by_id: HashMap<(&str, &str), &Vulnerability> = known
+            .iter()
+            .map(|v| ((v.id.as_str(), v.purl.as_str()), v))
+            .collect();
         for f in &target.findings {
             let v = f
                 .vulnerability
                 .as_ref()
-                .and_then(|r| known.iter().find(|v| v.id == r.id && v.purl == r.purl));
+                .and_then(|r| by_id.get(&(r.id.as_str(), r.purl.as_str())).copied());
             results.push(result(target, f, v, &rules));
         }
         for note in &target.notes {
