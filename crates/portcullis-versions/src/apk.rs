@@ -290,7 +290,9 @@ mod tests {
 
     #[test]
     fn invalid() {
-        for v in ["", "a", "1.", "1..2", "1ab", "1_foo", "1-r", "1-r1-r2", "1~", "1~x", "1a.1"] {
+        for v in [
+            "", "a", "1.", "1..2", "1ab", "1_foo", "1-r", "1-r1-r2", "1~", "1~x", "1a.1",
+        ] {
             assert!(validate(v).is_err(), "{v:?}");
         }
     }

@@ -76,7 +76,9 @@ fn modifier(v: &str, pos: usize) -> Option<Modifier<'_>> {
     };
     for &sep in seps {
         let p1 = pos + sep;
-        for word in ["stable", "beta", "b", "rc", "alpha", "a", "patch", "pl", "p"] {
+        for word in [
+            "stable", "beta", "b", "rc", "alpha", "a", "patch", "pl", "p",
+        ] {
             if !starts_with_ci(&b[p1..], word) {
                 continue;
             }
@@ -166,8 +168,10 @@ fn date_shape(s: &[u8]) -> bool {
     s.len() >= 4 && s[..4].iter().all(u8::is_ascii_digit) && rest(s, 4, 0, 0)
 }
 
-/// composer/semver's `VersionParser::normalizeBranch`, when numeric.
-fn normalize_branch(name: &str) -> Option<String> {
+/// composer/semver's `VersionParser::normalizeBranch` when the branch is
+/// numeric (`1.x` → `1.9999999.9999999.9999999-dev`); `None` for the others,
+/// which Composer names `dev-<branch>`.
+pub fn normalize_branch(name: &str) -> Option<String> {
     let n = name.trim_matches(is_php_trim);
     let b = n.as_bytes();
     let mut pos = usize::from(matches!(b.first(), Some(b'v' | b'V')));
@@ -380,9 +384,18 @@ pub fn version_compare(a: &[u8], b: &[u8]) -> Ordering {
     if a.is_empty() || b.is_empty() {
         return (!a.is_empty()).cmp(&!b.is_empty());
     }
-    let va = if a[0] == b'#' { a.to_vec() } else { canonicalize(a) };
-    let vb = if b[0] == b'#' { b.to_vec() } else { canonicalize(b) };
-    let find_dot = |v: &[u8], from: usize| v[from..].iter().position(|&c| c == b'.').map(|i| from + i);
+    let va = if a[0] == b'#' {
+        a.to_vec()
+    } else {
+        canonicalize(a)
+    };
+    let vb = if b[0] == b'#' {
+        b.to_vec()
+    } else {
+        canonicalize(b)
+    };
+    let find_dot =
+        |v: &[u8], from: usize| v[from..].iter().position(|&c| c == b'.').map(|i| from + i);
     let (mut p1, mut p2) = (0, 0);
     let (mut n1, mut n2) = (Some(0), Some(0));
     let mut compare = Ordering::Equal;
@@ -481,7 +494,15 @@ mod tests {
 
     #[test]
     fn invalid() {
-        for v in ["", "dev-master", "master", "1.0.0.0.0", "foo", "1.0.0-beta.x", "12345678901234567890123"] {
+        for v in [
+            "",
+            "dev-master",
+            "master",
+            "1.0.0.0.0",
+            "foo",
+            "1.0.0-beta.x",
+            "12345678901234567890123",
+        ] {
             assert!(normalize(v).is_err(), "{v:?}");
         }
     }

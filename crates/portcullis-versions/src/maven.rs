@@ -49,7 +49,10 @@ const RELEASE: u8 = 5;
 enum Item {
     /// `kind`: 0 int, 1 long, 2 BigInteger; `digits` without leading zeros
     /// (a run of zeros is kept whole).
-    Number { kind: u8, digits: String },
+    Number {
+        kind: u8,
+        digits: String,
+    },
     Qualifier(Qualifier),
     List(Vec<Item>),
 }
@@ -263,7 +266,11 @@ pub fn canonical(version: &str) -> String {
     fn write(list: &[Item], out: &mut String) {
         for (i, it) in list.iter().enumerate() {
             if i > 0 {
-                out.push(if matches!(it, Item::List(_)) { '-' } else { '.' });
+                out.push(if matches!(it, Item::List(_)) {
+                    '-'
+                } else {
+                    '.'
+                });
             }
             match it {
                 Item::Number { digits, .. } => out.push_str(digits),

@@ -39,11 +39,9 @@ fn is_label_byte(c: u8) -> bool {
 
 fn valid_part(s: &str, allow_leading_zeros: bool) -> bool {
     let b = s.as_bytes();
+    let numeric_with_leading_zero = b.len() > 1 && b[0] == b'0' && b.iter().all(u8::is_ascii_digit);
     !b.is_empty()
-        && !(!allow_leading_zeros
-            && b.len() > 1
-            && b[0] == b'0'
-            && b.iter().all(u8::is_ascii_digit))
+        && (allow_leading_zeros || !numeric_with_leading_zero)
         && b.iter().all(|&c| is_label_byte(c))
 }
 
@@ -81,10 +79,11 @@ fn sections(t: &str) -> (Option<&str>, Option<&str>, Option<&str>) {
     (version, labels, metadata)
 }
 
-/// `TryGetNormalizedVersion`: up to four numbers.
+/// `TryGetNormalizedVersion`: up to four numbers, each section optionally
+/// surrounded by whitespace.
 fn numbers(s: &str) -> Option<[u32; 4]> {
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
-    let len = chars.len();
+    let len = s.len();
+    let at = |i: usize| s[i..].chars().next();
     let mut out = [0u32; 4];
     let mut pos = 0;
     for slot in &mut out {
@@ -92,17 +91,16 @@ fn numbers(s: &str) -> Option<[u32; 4]> {
             continue;
         }
         let mut end = pos;
-        while end < len && chars[end].1.is_whitespace() {
-            end += 1;
+        while let Some(c) = at(end).filter(|c| c.is_whitespace()) {
+            end += c.len_utf8();
         }
-        if end < len && !chars[end].1.is_ascii_digit() {
+        if at(end).is_some_and(|c| !c.is_ascii_digit()) {
             return None;
         }
         let mut value: u64 = 0;
         let mut digit = false;
         let mut done = false;
-        while end < len {
-            let c = chars[end].1;
+        while let Some(c) = at(end) {
             if c.is_ascii_digit() {
                 digit = true;
                 value = value * 10 + u64::from(c as u8 - b'0');
@@ -130,8 +128,7 @@ fn numbers(s: &str) -> Option<[u32; 4]> {
             done = true;
         }
         if !done {
-            while end < len {
-                let c = chars[end].1;
+            while let Some(c) = at(end) {
                 if !c.is_whitespace() {
                     if c == '.' {
                         end += 1;
@@ -142,7 +139,7 @@ fn numbers(s: &str) -> Option<[u32; 4]> {
                     }
                     return None;
                 }
-                end += 1;
+                end += c.len_utf8();
             }
         }
         *slot = value as u32;
@@ -158,7 +155,9 @@ pub fn parse(s: &str) -> Result<Version<'_>, &'static str> {
         return Err("empty version");
     }
     let (version, labels, metadata) = sections(t);
-    let version = version.filter(|v| !v.is_empty()).ok_or("no version numbers")?;
+    let version = version
+        .filter(|v| !v.is_empty())
+        .ok_or("no version numbers")?;
     let numbers = numbers(version).ok_or("not 1 to 4 dot-separated numbers below 2^31")?;
     if let Some(l) = labels {
         if !l.split('.').all(|p| valid_part(p, false)) {
@@ -276,8 +275,19 @@ mod tests {
     #[test]
     fn invalid() {
         for v in [
-            "", "1.", "1.0-", "1.0+", "1.0-+a", "1.2.3.4.5", "2147483648.0", "1.0-01", "1.0-a_b", "a", ".1",
-            "1.0-a+", "v1.0",
+            "",
+            "1.",
+            "1.0-",
+            "1.0+",
+            "1.0-+a",
+            "1.2.3.4.5",
+            "2147483648.0",
+            "1.0-01",
+            "1.0-a_b",
+            "a",
+            ".1",
+            "1.0-a+",
+            "v1.0",
         ] {
             assert!(parse(v).is_err(), "{v:?}");
         }

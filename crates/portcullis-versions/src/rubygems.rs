@@ -100,7 +100,10 @@ fn scan(v: &str) -> Vec<Segment<'_>> {
             out.push(Segment::Number(&v[i..i + n]));
             i += n;
         } else if b[i].is_ascii_alphabetic() {
-            let n = b[i..].iter().take_while(|c| c.is_ascii_alphabetic()).count();
+            let n = b[i..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .count();
             out.push(Segment::Str(&v[i..i + n]));
             i += n;
         } else {
@@ -136,7 +139,11 @@ fn canonical_text(v: &str) -> String {
     let mut end = b.len();
     // sub(/(?<=[a-zA-Z.])[.0]+\z/, ""): the leftmost start p in the final
     // [.0] run whose previous byte is a letter or '.'.
-    let q = b.len() - b.iter().rev().take_while(|&&c| c == b'.' || c == b'0').count();
+    let q = b.len()
+        - b.iter()
+            .rev()
+            .take_while(|&&c| c == b'.' || c == b'0')
+            .count();
     if q < b.len() {
         let p = (q.max(1)..b.len()).find(|&p| b[p - 1].is_ascii_alphabetic() || b[p - 1] == b'.');
         if let Some(p) = p {
@@ -152,7 +159,10 @@ fn canonical_text(v: &str) -> String {
             if p > 0 && ob[p - 1] != b'.' {
                 continue;
             }
-            let n = ob[p..].iter().take_while(|&&c| c == b'0' || c == b'.').count();
+            let n = ob[p..]
+                .iter()
+                .take_while(|&&c| c == b'0' || c == b'.')
+                .count();
             if n > 0 && ob.get(p + n).is_some_and(u8::is_ascii_alphabetic) {
                 cut = Some((p, p + n));
                 break;
@@ -265,7 +275,9 @@ mod tests {
 
     #[test]
     fn invalid() {
-        for v in ["", "  ", "a", "1.", "1..0", "1.0-", "1.0 a", "1,0", "v1", "1.0-a..b", "1_0"] {
+        for v in [
+            "", "  ", "a", "1.", "1..0", "1.0-", "1.0 a", "1,0", "v1", "1.0-a..b", "1_0",
+        ] {
             assert!(stripped(v).is_err(), "{v:?}");
         }
     }

@@ -36,9 +36,15 @@ fn osv_ecosystems() {
 fn osv_ranges() {
     assert_eq!(Scheme::for_osv_range("SEMVER", "Go"), Some(Scheme::Go));
     assert_eq!(Scheme::for_osv_range("SEMVER", "npm"), Some(Scheme::Npm));
-    assert_eq!(Scheme::for_osv_range("SEMVER", "PyPI"), Some(Scheme::SemVer));
+    assert_eq!(
+        Scheme::for_osv_range("SEMVER", "PyPI"),
+        Some(Scheme::SemVer)
+    );
     assert_eq!(Scheme::for_osv_range("SEMVER", "Hex"), Some(Scheme::SemVer));
-    assert_eq!(Scheme::for_osv_range("ECOSYSTEM", "PyPI"), Some(Scheme::Pep440));
+    assert_eq!(
+        Scheme::for_osv_range("ECOSYSTEM", "PyPI"),
+        Some(Scheme::Pep440)
+    );
     assert_eq!(Scheme::for_osv_range("GIT", "Go"), None);
     assert_eq!(Scheme::for_purl_type("deb"), Some(Scheme::Dpkg));
     assert_eq!(Scheme::for_purl_type("gem"), Some(Scheme::RubyGems));

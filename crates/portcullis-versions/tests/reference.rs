@@ -86,7 +86,10 @@ fn run(mut cmd: Command, input: &[u8]) -> String {
     let input = input.to_vec();
     let writer = std::thread::spawn(move || stdin.write_all(&input));
     let out = child.wait_with_output().expect("reference output");
-    writer.join().expect("writer thread").expect("writing to the reference");
+    writer
+        .join()
+        .expect("writer thread")
+        .expect("writing to the reference");
     assert!(
         out.status.success(),
         "{cmd:?} failed: {}",
@@ -199,7 +202,14 @@ fn dpkg_compare_versions() {
     cmd.arg("-s");
     let out = run(cmd, script.as_bytes());
     let reference = answers(&out, pairs.len(), "dpkg");
-    check(Scheme::Dpkg, "dpkg --compare-versions", &pairs, &reference, started, |_, _| false);
+    check(
+        Scheme::Dpkg,
+        "dpkg --compare-versions",
+        &pairs,
+        &reference,
+        started,
+        |_, _| false,
+    );
 }
 
 #[test]
@@ -244,7 +254,14 @@ io.flush()
     let _ = std::fs::remove_file(&data);
     let _ = std::fs::remove_file(&script);
     let reference = answers(&out, pairs.len(), "rpm");
-    check(Scheme::Rpm, "rpm.vercmp (rpm 4.18)", &pairs, &reference, started, |_, _| false);
+    check(
+        Scheme::Rpm,
+        "rpm.vercmp (rpm 4.18)",
+        &pairs,
+        &reference,
+        started,
+        |_, _| false,
+    );
 }
 
 #[test]
@@ -253,7 +270,10 @@ fn pep440_packaging() {
         return skip("PORTCULLIS_REFERENCE_TOOLS is not set", true);
     };
     let python = dir.join("venv/bin/python");
-    if !runs(python.to_str().unwrap_or_default(), &["-c", "import packaging.version"]) {
+    if !runs(
+        python.to_str().unwrap_or_default(),
+        &["-c", "import packaging.version"],
+    ) {
         return skip(&format!("no {} with packaging", python.display()), true);
     }
     let started = Instant::now();
@@ -283,7 +303,8 @@ print("\n".join(out))
     let v = run(
         {
             let mut c = Command::new(&python);
-            c.arg("-c").arg("import packaging; print(packaging.__version__)");
+            c.arg("-c")
+                .arg("import packaging; print(packaging.__version__)");
             c
         },
         b"",
@@ -367,7 +388,10 @@ fn maven_comparable_version() {
         return skip("PORTCULLIS_REFERENCE_TOOLS is not set", true);
     }
     let Some(jar) = maven_jar() else {
-        return skip("no maven-artifact jar (Debian's libmaven3-core-java)", false);
+        return skip(
+            "no maven-artifact jar (Debian's libmaven3-core-java)",
+            false,
+        );
     };
     if !runs("java", &["-version"]) {
         return skip("no java", false);
@@ -459,7 +483,9 @@ fn rubygems_gem_version() {
     }
     let started = Instant::now();
     // RubyGems reads the empty string as "0"; we call it invalid.
-    let pairs = pairs(Scheme::RubyGems, 0x0067_656d, 20000, |v| !v.trim().is_empty());
+    let pairs = pairs(Scheme::RubyGems, 0x0067_656d, 20000, |v| {
+        !v.trim().is_empty()
+    });
     let script = r#"
 require "rubygems"
 out = []
@@ -490,7 +516,12 @@ STDERR.puts "rubygems #{Gem::VERSION}"
     );
     // Before RubyGems 3.5 a zero between letters counted ("1.a.0.b" >
     // "1.a.b"); on such pairs an older reference differs on purpose.
-    let old = v.split('.').take(2).map(|p| p.parse::<u32>().unwrap_or(0)).collect::<Vec<_>>() < vec![3, 5];
+    let old = v
+        .split('.')
+        .take(2)
+        .map(|p| p.parse::<u32>().unwrap_or(0))
+        .collect::<Vec<_>>()
+        < vec![3, 5];
     check(
         Scheme::RubyGems,
         &format!("Gem::Version (RubyGems {v})"),

@@ -48,7 +48,15 @@ impl Rng {
             11 => "0".to_owned(),
             12 => format!("0{}", self.below(10)),
             13 => format!("00{}", self.below(100)),
-            14 => self.pick(&["2147483647", "2147483648", "4294967296", "999999999", "1000000000"]).to_owned(),
+            14 => self
+                .pick(&[
+                    "2147483647",
+                    "2147483648",
+                    "4294967296",
+                    "999999999",
+                    "1000000000",
+                ])
+                .to_owned(),
             15 => self
                 .pick(&[
                     "9007199254740991",
@@ -62,12 +70,19 @@ impl Rng {
                 .to_owned(),
             16 => {
                 let n = 15 + self.below(30);
-                (0..n).map(|i| {
-                    let d = self.below(10) as u8;
-                    char::from(b'0' + if i == 0 && d == 0 { 1 } else { d })
-                }).collect()
+                (0..n)
+                    .map(|i| {
+                        let d = self.below(10) as u8;
+                        char::from(b'0' + if i == 0 && d == 0 { 1 } else { d })
+                    })
+                    .collect()
             }
-            17 => format!("20{:02}{:02}{:02}", self.below(30), 1 + self.below(12), 1 + self.below(28)),
+            17 => format!(
+                "20{:02}{:02}{:02}",
+                self.below(30),
+                1 + self.below(12),
+                1 + self.below(28)
+            ),
             _ => (10 + self.below(990)).to_string(),
         }
     }
@@ -90,7 +105,13 @@ impl Rng {
     /// Randomly changes the case of ASCII letters.
     pub fn recase(&mut self, s: &str) -> String {
         s.chars()
-            .map(|c| if self.chance(30) { c.to_ascii_uppercase() } else { c })
+            .map(|c| {
+                if self.chance(30) {
+                    c.to_ascii_uppercase()
+                } else {
+                    c
+                }
+            })
             .collect()
     }
 }
@@ -110,7 +131,11 @@ pub fn mutate(rng: &mut Rng, v: &str, alphabet: &[&str]) -> String {
             // Bump the last digit before `at`, or the first after.
             let mut c = chars.clone();
             if let Some(i) = (0..c.len()).rev().find(|&i| c[i].is_ascii_digit()) {
-                c[i] = if c[i] == '9' { '0' } else { char::from(c[i] as u8 + 1) };
+                c[i] = if c[i] == '9' {
+                    '0'
+                } else {
+                    char::from(c[i] as u8 + 1)
+                };
             }
             c.into_iter().collect()
         }
@@ -148,8 +173,8 @@ fn dpkg(rng: &mut Rng) -> String {
         s.push_str(rng.pick(&["+1:", "-0:", "01:", " ", ":"]));
     }
     let upstream_pieces = [
-        ".", ".", ".", "~", "~~", "+", "-", ":", "a", "b", "z", "A", "Z", "rc", "alpha", "beta", "dfsg", "git", "p", "~rc",
-        "~beta", "+dfsg", "+b", "ubuntu", "deb", "é",
+        ".", ".", ".", "~", "~~", "+", "-", ":", "a", "b", "z", "A", "Z", "rc", "alpha", "beta",
+        "dfsg", "git", "p", "~rc", "~beta", "+dfsg", "+b", "ubuntu", "deb", "é",
     ];
     s.push_str(&rng.number());
     for _ in 0..rng.below(6) {
@@ -163,7 +188,9 @@ fn dpkg(rng: &mut Rng) -> String {
     }
     if rng.chance(55) {
         s.push('-');
-        let rev_pieces = ["ubuntu", "deb", "+b", "~", ".", "+", "build", "a", "~bpo", "+deb12u"];
+        let rev_pieces = [
+            "ubuntu", "deb", "+b", "~", ".", "+", "build", "a", "~bpo", "+deb12u",
+        ];
         if rng.chance(85) {
             s.push_str(&rng.number());
         }
@@ -187,7 +214,10 @@ fn rpm(rng: &mut Rng) -> String {
             s.push(':');
         }
     }
-    let pieces = [".", ".", "_", "+", "~", "^", "~~", "^git", "~rc", "a", "b", "rc", "el", "fc", "git", "p", "pre", "é", "--", ".."];
+    let pieces = [
+        ".", ".", "_", "+", "~", "^", "~~", "^git", "~rc", "a", "b", "rc", "el", "fc", "git", "p",
+        "pre", "é", "--", "..",
+    ];
     s.push_str(&rng.number());
     for _ in 0..rng.below(6) {
         if rng.chance(60) {
@@ -328,7 +358,11 @@ fn semverish(rng: &mut Rng, loose: bool, go: bool) -> String {
         }
     };
     s.push_str(&num(rng));
-    let parts = if go && rng.chance(15) { rng.below(3) } else { 2 };
+    let parts = if go && rng.chance(15) {
+        rng.below(3)
+    } else {
+        2
+    };
     for _ in 0..parts {
         s.push('.');
         s.push_str(&num(rng));
@@ -340,7 +374,12 @@ fn semverish(rng: &mut Rng, loose: bool, go: bool) -> String {
         // A pseudo-version.
         let base = rng.pick(&["-", "-0.", "-pre.0.", "-rc.1.0."]);
         s.push_str(base);
-        s.push_str(&format!("2019{:02}{:02}{:06}", 1 + rng.below(12), 1 + rng.below(28), rng.below(240000)));
+        s.push_str(&format!(
+            "2019{:02}{:02}{:06}",
+            1 + rng.below(12),
+            1 + rng.below(28),
+            rng.below(240000)
+        ));
         s.push('-');
         for _ in 0..12 {
             s.push(char::from(b"0123456789abcdef"[rng.below(16)]));
@@ -355,7 +394,9 @@ fn semverish(rng: &mut Rng, loose: bool, go: bool) -> String {
             }
             match rng.below(6) {
                 0 | 1 => s.push_str(&num(rng)),
-                2 => s.push_str(rng.pick(&["alpha", "beta", "rc", "pre", "a", "b", "x", "dev", "SNAPSHOT", "RC", "Alpha"])),
+                2 => s.push_str(rng.pick(&[
+                    "alpha", "beta", "rc", "pre", "a", "b", "x", "dev", "SNAPSHOT", "RC", "Alpha",
+                ])),
                 3 => s.push_str(&rng.letters(5, true)),
                 4 => s.push_str(rng.pick(&["-", "--", "-1", "0a", "1-2", "a-b", "01"])),
                 _ => {
@@ -391,8 +432,29 @@ fn semverish(rng: &mut Rng, loose: bool, go: bool) -> String {
 fn maven(rng: &mut Rng) -> String {
     let mut s = rng.number();
     let quals = [
-        "alpha", "beta", "milestone", "rc", "cr", "snapshot", "SNAPSHOT", "ga", "final", "release", "sp", "a", "b", "m", "RC",
-        "Final", "jre", "android", "foo", "", "x", "M", "GA",
+        "alpha",
+        "beta",
+        "milestone",
+        "rc",
+        "cr",
+        "snapshot",
+        "SNAPSHOT",
+        "ga",
+        "final",
+        "release",
+        "sp",
+        "a",
+        "b",
+        "m",
+        "RC",
+        "Final",
+        "jre",
+        "android",
+        "foo",
+        "",
+        "x",
+        "M",
+        "GA",
     ];
     for _ in 0..rng.below(6) {
         match rng.below(6) {
@@ -473,7 +535,9 @@ fn composer(rng: &mut Rng) -> String {
     }
     if rng.chance(50) {
         s.push_str(rng.pick(&["", "-", ".", "_"]));
-        let w = rng.pick(&["alpha", "a", "beta", "b", "RC", "rc", "patch", "pl", "p", "stable", "dev"]);
+        let w = rng.pick(&[
+            "alpha", "a", "beta", "b", "RC", "rc", "patch", "pl", "p", "stable", "dev",
+        ]);
         s.push_str(&rng.recase(w));
         if rng.chance(60) {
             s.push_str(rng.pick(&["", ".", "-"]));
@@ -511,7 +575,9 @@ fn nuget(rng: &mut Rng) -> String {
             }
             match rng.below(5) {
                 0 | 1 => s.push_str(&rng.number()),
-                2 => s.push_str(rng.pick(&["alpha", "beta", "rc", "RC", "Beta", "preview", "-1", "-", "-0"])),
+                2 => s.push_str(rng.pick(&[
+                    "alpha", "beta", "rc", "RC", "Beta", "preview", "-1", "-", "-0",
+                ])),
                 _ => s.push_str(&rng.letters(4, true)),
             }
         }
@@ -532,12 +598,18 @@ pub fn alphabet(scheme: Scheme) -> &'static [&'static str] {
     match scheme {
         Scheme::Dpkg => &[".", "~", "+", "-", ":", "a", "z", "~~", "é", " ", "0"],
         Scheme::Rpm => &[".", "~", "^", "-", ":", "_", "a", "z", "+", "é", "0"],
-        Scheme::Apk => &[".", "_p", "_rc", "_alpha", "-r", "~", "a", "_", "-", "0", "_git"],
-        Scheme::Pep440 => &[".", "-", "_", "a", "b", "rc", "post", "dev", "+", "!", "r", "c", "x", " ", "0"],
+        Scheme::Apk => &[
+            ".", "_p", "_rc", "_alpha", "-r", "~", "a", "_", "-", "0", "_git",
+        ],
+        Scheme::Pep440 => &[
+            ".", "-", "_", "a", "b", "rc", "post", "dev", "+", "!", "r", "c", "x", " ", "0",
+        ],
         Scheme::Npm | Scheme::SemVer | Scheme::Cargo | Scheme::Go => {
             &[".", "-", "+", "0", "a", "v", "=", " ", "-0", ".0"]
         }
-        Scheme::Maven => &[".", "-", "a", "b", "m", "rc", "sp", "ga", "0", "final", "snapshot", "_"],
+        Scheme::Maven => &[
+            ".", "-", "a", "b", "m", "rc", "sp", "ga", "0", "final", "snapshot", "_",
+        ],
         Scheme::RubyGems => &[".", "-", "a", "pre", "0", ".0", "b"],
         Scheme::Composer => &[".", "-", "alpha", "beta", "RC", "dev", "p", "0", "+", "@"],
         Scheme::NuGet => &[".", "-", "+", "0", "a", "A", " ", "-1"],
@@ -564,7 +636,12 @@ pub fn version(rng: &mut Rng, scheme: Scheme) -> String {
 /// `n` pairs: half of them a version and a small edit of it (shared
 /// prefixes), a few with themselves, the rest independent; with
 /// `mutations`, edits may make either side invalid.
-pub fn pairs(scheme: Scheme, seed: u64, n: usize, accept: impl Fn(&str) -> bool) -> Vec<(String, String)> {
+pub fn pairs(
+    scheme: Scheme,
+    seed: u64,
+    n: usize,
+    accept: impl Fn(&str) -> bool,
+) -> Vec<(String, String)> {
     let mut rng = Rng::new(seed);
     let mut out = Vec::with_capacity(n);
     let mut tries = 0;
