@@ -70,6 +70,16 @@ export PORTCULLIS_REFERENCE_TOOLS=$PWD/target/reference-tools
 export PORTCULLIS_REFERENCE_TESTS=required
 bash scripts/reference-tools.sh "$PORTCULLIS_REFERENCE_TOOLS"
 
+# Vulnerability fixtures (crates/portcullis/tests/vulnerabilities.rs): the
+# vulns-lang image (old PyPI and npm releases, Debian's builds of Go modules
+# and Java libraries) and, for it and the package fixtures, the findings the
+# committed OSV records must give, computed by fixtures/vulns/expected.py with
+# the reference version orders above. Rebuilt only when its recipe changes.
+echo "== vulnerability fixtures"
+export PORTCULLIS_VULN_FIXTURES=$PWD/target/vuln-fixtures
+export PORTCULLIS_VULN_TESTS=required
+time bash fixtures/vulns/make.sh "$PORTCULLIS_VULN_FIXTURES"
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"

@@ -308,7 +308,7 @@ fn a_finding_names_package_source_fix_and_kev_at_the_package_evidence() {
                 "SQ31101" => {
                     assert_eq!(
                         f.message,
-                        "CVE-2024-5535 in deb package libssl3 3.0.11-1~deb12u2 (source openssl 3.0.11-1~deb12u2): critical, CVSS 9.1 (CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H of GHSA-aaaa-bbbb-cccc); fixed in 3.0.14-1~deb12u1; in CISA's Known Exploited Vulnerabilities catalog since 2024-07-01 (federal remediation due 2024-07-22); also DEBIAN-CVE-2024-5535, DSA-5726-1: SSL_select_next_proto buffer overread"
+                        "CVE-2024-5535 in deb package libssl3 3.0.11-1~deb12u2 (source openssl 3.0.11-1~deb12u2): critical, CVSS 9.1 (CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H of GHSA-aaaa-bbbb-cccc); fixed in 3.0.14-1~deb12u1; in CISA's Known Exploited Vulnerabilities catalog since 2024-07-01 (federal remediation due 2024-07-22); also DEBIAN-CVE-2024-5535, DSA-5726-1 — SSL_select_next_proto buffer overread"
                     );
                     assert_eq!(
                         f.location,

@@ -242,6 +242,7 @@ fn image_report(n: usize) -> Report {
         lxd: None,
         os: None,
         packages: None,
+        vulnerabilities: None,
     };
     Scanner::report(vec![target])
 }

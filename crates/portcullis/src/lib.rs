@@ -6,6 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub mod advisories;
 pub mod config;
 
 use portcullis_policy::{
@@ -62,6 +63,8 @@ pub struct Scanner {
     /// [`portcullis_image::LoadOptions::full_digests`]. Also on when an
     /// exception names images by digest.
     pub full_digests: bool,
+    /// The advisory database and VEX documents packages are matched against.
+    pub advisories: advisories::Advisories,
 }
 
 /// Image reading progress.
@@ -89,6 +92,7 @@ impl Default for Scanner {
             registry: portcullis_image::RegistryOptions::default(),
             fingerprint_roots: Vec::new(),
             full_digests: false,
+            advisories: advisories::Advisories::default(),
         }
     }
 }
@@ -235,9 +239,13 @@ impl Scanner {
                     (None, None) => name.clone(),
                 };
                 let mut details = image_details(&image);
+                let identity = advisories::image_identity(&digest, &references);
                 let mut subject =
                     portcullis_rules::subject::from_image_masked(image, config_secrets);
                 self.reclassify(&mut subject);
+                subject.vulnerabilities =
+                    self.advisories
+                        .scan(&subject, &identity, &self.policy.vulnerabilities);
                 details.base_boundary = subject
                     .image
                     .as_ref()
@@ -334,6 +342,10 @@ impl Scanner {
         let digest = image.fingerprint.clone();
         let mut subject = portcullis_rules::from_lxd(image);
         self.reclassify(&mut subject);
+        let identity = advisories::image_identity(digest.as_deref().unwrap_or(""), &[]);
+        subject.vulnerabilities =
+            self.advisories
+                .scan(&subject, &identity, &self.policy.vulnerabilities);
         let outcomes = portcullis_rules::check(&subject, &key);
         let mut report = self.policy.evaluate(
             TargetInfo {
@@ -494,6 +506,11 @@ fn attach_packages(report: &mut TargetReport, subject: &mut portcullis_rules::Su
     if let Some(inventory) = subject.packages.take() {
         report.os = inventory.os;
         report.packages = Some(inventory.packages);
+    }
+    if let portcullis_rules::subject::vulnerabilities::VulnerabilityScan::Matched(matched) =
+        &subject.vulnerabilities
+    {
+        report.vulnerabilities = Some(matched.vulnerabilities.clone());
     }
 }
 

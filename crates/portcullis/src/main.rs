@@ -144,6 +144,29 @@ struct ScanArgs {
     build_args: Vec<(String, String)>,
     #[command(flatten)]
     policy: PolicyArgs,
+    #[command(flatten)]
+    advisories: AdvisoryArgs,
+}
+
+/// What packages are matched against (the vulnerability policies, SQ31xxx).
+#[derive(clap::Args)]
+struct AdvisoryArgs {
+    /// The advisory database (made by `portcullis db update` or `db import`).
+    /// Default: PORTCULLIS_DB, else $XDG_CACHE_HOME/portcullis/advisories.db,
+    /// else ~/.cache/portcullis/advisories.db. Without one, the
+    /// vulnerability policies are listed as not applicable.
+    #[arg(long, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Refuse (exit 2) a database older than this: 36h, 7d, 2w. Without it,
+    /// one older than 7 days is a warning.
+    #[arg(long, value_name = "AGE", value_parser = portcullis::advisories::parse_duration)]
+    db_max_age: Option<std::time::Duration>,
+    /// A VEX document (OpenVEX or CycloneDX JSON): its `not_affected` and
+    /// `fixed` statements suppress the vulnerabilities they name for the
+    /// products and packages they name, with their justification shown.
+    /// Repeatable.
+    #[arg(long, value_name = "FILE")]
+    vex: Vec<PathBuf>,
 }
 
 /// Where reports go; shared by `scan` and `convert`.
@@ -332,6 +355,24 @@ fn scan(args: ScanArgs) -> ExitCode {
         }
         None => None,
     };
+    let (advisories, advisory_notes) = match portcullis::advisories::Advisories::load(
+        args.advisories.db.as_deref(),
+        &args.advisories.vex,
+        args.advisories.db_max_age,
+    ) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            eprintln!("error: {}", portcullis_report::printable(&e));
+            return ExitCode::from(2);
+        }
+    };
+    for warning in &advisory_notes.warnings {
+        eprintln!("warning: {}", portcullis_report::printable(warning));
+    }
+    let no_database = match &advisories {
+        portcullis::advisories::Advisories::Missing { reason } => Some(reason.clone()),
+        portcullis::advisories::Advisories::Loaded(_) => None,
+    };
     let credentials = match (&args.username, args.password_stdin) {
         (Some(username), true) => {
             let mut password = String::new();
@@ -356,6 +397,7 @@ fn scan(args: ScanArgs) -> ExitCode {
             timeout: std::time::Duration::from_secs(args.registry_timeout.max(1)),
         },
         policy,
+        advisories,
         build_args: args.build_args,
         keep_source: plan.renders(Format::Human) || plan.renders(Format::Html),
         platform: args.platform,
@@ -412,6 +454,15 @@ fn scan(args: ScanArgs) -> ExitCode {
         // Nothing is written when any target could not be scanned: a partial
         // report would read as a pass for the targets it leaves out.
         return ExitCode::from(2);
+    }
+    // Said once, on one line, and only when a scanned target has packages.
+    if let Some(reason) = no_database {
+        if reports.iter().any(|r| r.packages.is_some()) {
+            eprintln!(
+                "note: {}; the vulnerability policies (SQ31xxx) are not applicable",
+                portcullis_report::printable(&reason)
+            );
+        }
     }
     if let Some(own) = scanner.policy.policy_findings(&reports) {
         reports.push(own);

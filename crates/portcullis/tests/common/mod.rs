@@ -19,11 +19,17 @@ pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// Where the tests' scans look for an advisory database by default: nowhere.
+pub const NO_DATABASE: &str = "/nonexistent/portcullis-tests/advisories.db";
+
 pub fn portcullis(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_portcullis"))
         .args(args)
         .current_dir(cwd)
         .env_remove("NO_COLOR")
+        // Hermetic: never the advisory database of the machine's user
+        // (`--db` names the tests' own).
+        .env("PORTCULLIS_DB", NO_DATABASE)
         .output()
         .expect("run portcullis")
 }

@@ -108,7 +108,7 @@ pub(crate) fn check(subject: &Subject, out: &mut Findings, code: &str, needs_eps
 
 /// `CVE-2024-5535 in deb package libssl3 3.0.11-1~deb12u2 (source openssl
 /// 3.0.11-1~deb12u2): critical, CVSS 9.1 (CVSS:3.1/… of GHSA-…); fixed in
-/// 3.0.14-1~deb12u1; also DSA-5726-1: "summary"`.
+/// 3.0.14-1~deb12u1; also DSA-5726-1 — summary`.
 fn message(v: &Vulnerability, label: &str) -> String {
     let mut m = format!("{} in {label}", v.id);
     if !label.contains(&format!(" {} ", v.advisory_package)) {
@@ -151,7 +151,7 @@ fn message(v: &Vulnerability, label: &str) -> String {
         m.push_str(&format!("; VEX ({}): {}", vex.document, vex.status));
     }
     if let Some(summary) = &v.summary {
-        m.push_str(&format!(": {}", one_line(summary)));
+        m.push_str(&format!(" — {}", one_line(summary)));
     }
     m
 }
@@ -186,7 +186,12 @@ fn one_line(text: &str) -> String {
 }
 
 fn remediation(v: &Vulnerability) -> String {
+    let stdlib = v.ecosystem == "Go" && v.advisory_package == "stdlib";
     let mut r = match &v.fix {
+        // Go's standard library is compiled into the binary.
+        Fix::Fixed { version } if stdlib => format!(
+            "Rebuild the binary with Go {version} or later (its standard library is compiled in)."
+        ),
         Fix::Fixed { version } => format!(
             "Upgrade {} to {version} or later (a newer base image, or the package manager's upgrade in the build).",
             v.advisory_package
