@@ -24,7 +24,8 @@
 //! run of only zeros keeps its length (`1.0000000000.1` > `1.5`).
 //!
 //! Differences: the empty string is invalid here (Maven reads it as the
-//! empty version); only ASCII digits are digits (Java's `Character.isDigit`
+//! empty version), and so is a version longer than 1024 bytes (item lists
+//! nest once per digit-letter transition); only ASCII digits are digits (Java's `Character.isDigit`
 //! takes any Unicode decimal digit); other qualifiers compare in UTF-8 byte
 //! order (Java's `String.compareTo` uses UTF-16 units: the two differ only
 //! between characters above U+FFFF and U+E000–U+FFFF). Maven 4's
@@ -287,13 +288,23 @@ pub fn canonical(version: &str) -> String {
     out
 }
 
+/// Longer versions are refused: items nest once per digit-letter
+/// transition, and comparing nests as deep.
+const MAX_LEN: usize = 1024;
+
+fn check(v: &str) -> Result<(), &'static str> {
+    if v.is_empty() {
+        Err("empty version")
+    } else if v.len() > MAX_LEN {
+        Err("longer than 1024 bytes")
+    } else {
+        Ok(())
+    }
+}
+
 pub(crate) fn compare(a: &str, b: &str) -> CmpResult {
-    if a.is_empty() {
-        return Err((Side::A, "empty version"));
-    }
-    if b.is_empty() {
-        return Err((Side::B, "empty version"));
-    }
+    check(a).map_err(|r| (Side::A, r))?;
+    check(b).map_err(|r| (Side::B, r))?;
     Ok(cmp_lists(&items(a), &items(b)))
 }
 

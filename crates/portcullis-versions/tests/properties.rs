@@ -256,3 +256,68 @@ fn known_chains_sort_as_written() {
         }
     }
 }
+
+#[test]
+fn arbitrary_strings_never_panic() {
+    // Bytes and characters every parser must survive: separators, digits,
+    // letters, whitespace of several kinds, multi-byte characters, NUL.
+    const PIECES: &[&str] = &[
+        "0",
+        "1",
+        "9",
+        "00",
+        ".",
+        "-",
+        "_",
+        "+",
+        "~",
+        "^",
+        ":",
+        "!",
+        "@",
+        "#",
+        "*",
+        "a",
+        "z",
+        "A",
+        "Z",
+        "v",
+        "=",
+        " ",
+        "\t",
+        "\n",
+        "\0",
+        "\u{a0}",
+        "\u{3000}",
+        "\u{feff}",
+        "é",
+        "ß",
+        "\u{10ffff}",
+        "٣",
+        "rc",
+        "dev",
+        "post",
+        "-r",
+        "_p",
+        "as",
+        "x",
+        "..",
+        "--",
+    ];
+    let mut rng = support::Rng::new(0xf022);
+    let mut strings = Vec::new();
+    for _ in 0..3000 {
+        let n = rng.below(14);
+        strings.push((0..n).map(|_| rng.pick(PIECES)).collect::<String>());
+    }
+    strings.push("1".repeat(300));
+    strings.push("a1".repeat(600));
+    strings.push("a1".repeat(512));
+    strings.push("1a".repeat(512));
+    for scheme in ALL_SCHEMES {
+        for w in strings.windows(2) {
+            let _ = compare(scheme, &w[0], &w[1]);
+            let _ = compare(scheme, &w[1], &w[1]);
+        }
+    }
+}

@@ -14,7 +14,10 @@
 //!   references are required): Maven's `ComparableVersion` (Debian's
 //!   maven-artifact jar, run by `java`), RubyGems' `Gem::Version` (`ruby`),
 //!   Composer's `VersionParser::normalize` + PHP `version_compare`
-//!   (Debian's php-composer-semver, run by `php`).
+//!   (Debian's php-composer-semver, run by `php`), and Go's
+//!   `golang.org/x/mod/semver.Compare` as the installed Go toolchain vendors
+//!   it (`$GOROOT/src/cmd/vendor`, built in GOPATH mode through a symlink,
+//!   nothing copied).
 //!
 //! The tests run when `PORTCULLIS_REFERENCE_TOOLS` names the tools
 //! directory (scripts/reference-tools.sh fills it); otherwise, or when a
@@ -636,5 +639,89 @@ echo implode("\n", $out), "\n";
         &reference,
         started,
         |a, b| old && (composer_two_short_groups(a) || composer_two_short_groups(b)),
+    );
+}
+
+#[test]
+fn go_x_mod_semver() {
+    if tools_dir().is_none() {
+        return skip("PORTCULLIS_REFERENCE_TOOLS is not set", true);
+    }
+    let goroot = Command::new("go")
+        .args(["env", "GOROOT"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    let Some(xmod) = goroot
+        .map(|r| r.join("src/cmd/vendor/golang.org/x/mod"))
+        .filter(|d| d.join("semver/semver.go").is_file())
+    else {
+        return skip(
+            "no go toolchain with a vendored golang.org/x/mod/semver",
+            false,
+        );
+    };
+    let started = Instant::now();
+    // x/mod wants the 'v'; we take it optional (compared separately in
+    // tests/upstream.rs).
+    let pairs = pairs(Scheme::Go, 0x676f_6c67, 20000, |v| v.starts_with('v'));
+    let dir = temp_path("go");
+    let src = dir.join("src/golang.org/x");
+    std::fs::create_dir_all(&src).expect("GOPATH");
+    std::os::unix::fs::symlink(&xmod, src.join("mod")).expect("symlink x/mod");
+    let main = dir.join("main.go");
+    std::fs::write(
+        &main,
+        r#"package main
+
+import (
+	"bufio"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"strings"
+
+	"golang.org/x/mod/semver"
+)
+
+func main() {
+	in := bufio.NewScanner(os.Stdin)
+	in.Buffer(make([]byte, 1<<20), 1<<20)
+	out := bufio.NewWriter(os.Stdout)
+	defer out.Flush()
+	for in.Scan() {
+		f := strings.Split(in.Text(), " ")
+		a, _ := hex.DecodeString(f[1])
+		b, _ := hex.DecodeString(f[2])
+		if !semver.IsValid(string(a)) || !semver.IsValid(string(b)) {
+			fmt.Fprintln(out, "X")
+			continue
+		}
+		fmt.Fprintln(out, semver.Compare(string(a), string(b)))
+	}
+}
+"#,
+    )
+    .expect("write main.go");
+    let mut cmd = Command::new("go");
+    cmd.arg("run")
+        .arg(&main)
+        .current_dir(&dir)
+        .env("GO111MODULE", "off")
+        .env("GOPATH", &dir)
+        .env("GOFLAGS", "")
+        .env("GOPROXY", "off")
+        .env("GOCACHE", dir.join("cache"));
+    let out = run(cmd, hex_lines(&pairs).as_bytes());
+    let _ = std::fs::remove_dir_all(&dir);
+    let reference = answers(&out, pairs.len(), "x/mod/semver");
+    check(
+        Scheme::Go,
+        &format!("golang.org/x/mod/semver ({})", xmod.display()),
+        &pairs,
+        &reference,
+        started,
+        |_, _| false,
     );
 }
