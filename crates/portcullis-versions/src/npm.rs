@@ -7,7 +7,9 @@
 //! 2.0.0) compares as `semver.compare` does; a version only node-semver's
 //! *loose* grammar accepts (`=1.2.3`, `v 1.2.3`, `01.2.3`, `1.2.3beta`,
 //! `1.2.3-01`) compares as `semver.compare(a, b, true)` does, which is the
-//! same order for the strictly valid ones. What neither accepts (`1.2`,
+//! same order for the strictly valid ones. Loose parsing follows the
+//! regular expression's backtracking too: the patch number gives up digits
+//! to a pre-release that needs them (`1.2.34.5` is `1.2.3-4.5`). What neither accepts (`1.2`,
 //! `1.2.3.4`, `latest`, a major, minor or patch above 2^53 - 1) is an `Err`:
 //! such strings are never versions in the npm registry, which stores the
 //! normalised `semver.valid` form.

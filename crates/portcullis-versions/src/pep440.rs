@@ -19,10 +19,10 @@
 //! segments above alphanumeric ones, numbers by value, strings
 //! case-insensitively, a shorter label first when it is a prefix.
 //!
-//! All numbers compare exactly at any length. Differences: the empty or
-//! all-whitespace string is invalid in both. Python's `int()` refuses digit
-//! runs longer than its `sys.get_int_max_str_digits()` (4300 by default),
-//! where packaging raises `ValueError`; here they are compared.
+//! All numbers compare exactly at any length. The one difference: Python's
+//! `int()` refuses digit runs longer than `sys.get_int_max_str_digits()`
+//! (4300 by default), where packaging raises `ValueError`; here they are
+//! compared. (The empty and the all-whitespace string are invalid in both.)
 
 use std::cmp::Ordering;
 

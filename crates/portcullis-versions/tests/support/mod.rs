@@ -174,7 +174,8 @@ fn dpkg(rng: &mut Rng) -> String {
     }
     let upstream_pieces = [
         ".", ".", ".", "~", "~~", "+", "-", ":", "a", "b", "z", "A", "Z", "rc", "alpha", "beta",
-        "dfsg", "git", "p", "~rc", "~beta", "+dfsg", "+b", "ubuntu", "deb", "é",
+        "dfsg", "git", "p", "~rc", "~beta", "+dfsg", "+b", "ubuntu", "deb", "é", "ü", "\u{80}",
+        "ÿ", "\u{7f}",
     ];
     s.push_str(&rng.number());
     for _ in 0..rng.below(6) {
