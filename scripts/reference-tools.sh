@@ -4,6 +4,9 @@
 #   venv/bin/python  with packaging (PEP 440 order) and cvss (CVSS v3/v4 base scores)
 #   node/node_modules/semver  (npm's own semver order)
 #   rpm (Debian's package: `rpm --eval '%{lua: print(rpm.vercmp(a, b))}'`)
+#   Debian's maven (maven-artifact's ComparableVersion), ruby (Gem::Version),
+#   php-cli + php-composer-semver (composer/semver), golang-go (its vendored
+#   golang.org/x/mod/semver)
 #   dpkg --compare-versions is on every Debian machine.
 # Tests find them through PORTCULLIS_REFERENCE_TOOLS=<dir>; with
 # PORTCULLIS_REFERENCE_TESTS=required a missing tool fails the test instead of
@@ -15,9 +18,14 @@ PACKAGING_VERSION=26.4
 CVSS_VERSION=3.6
 SEMVER_VERSION=7.8.6
 
-if ! dpkg-query -W -f='${Status}' rpm 2>/dev/null | grep -q "install ok installed"; then
+APT=(rpm maven ruby php-cli php-composer-semver golang-go default-jre-headless)
+missing=()
+for pkg in "${APT[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rpm
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
 stamp="packaging==$PACKAGING_VERSION cvss==$CVSS_VERSION"

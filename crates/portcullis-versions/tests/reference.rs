@@ -393,11 +393,11 @@ fn maven_comparable_version() {
     let Some(jar) = maven_jar() else {
         return skip(
             "no maven-artifact jar (Debian's libmaven3-core-java)",
-            false,
+            true,
         );
     };
     if !runs("java", &["-version"]) {
-        return skip("no java", false);
+        return skip("no java", true);
     }
     let started = Instant::now();
     let pairs = pairs(Scheme::Maven, 0x006d_766e, 20000, |v| !v.is_empty());
@@ -482,7 +482,7 @@ fn rubygems_gem_version() {
         return skip("PORTCULLIS_REFERENCE_TOOLS is not set", true);
     }
     if !runs("ruby", &["-e", "require 'rubygems'"]) {
-        return skip("no ruby", false);
+        return skip("no ruby", true);
     }
     let started = Instant::now();
     // RubyGems reads the empty string as "0"; we call it invalid.
@@ -584,10 +584,10 @@ fn composer_version_compare() {
         return skip("PORTCULLIS_REFERENCE_TOOLS is not set", true);
     }
     let Some(autoload) = composer_autoload() else {
-        return skip("no composer/semver (Debian's php-composer-semver)", false);
+        return skip("no composer/semver (Debian's php-composer-semver)", true);
     };
     if !runs("php", &["-v"]) {
-        return skip("no php", false);
+        return skip("no php", true);
     }
     let started = Instant::now();
     let pairs = pairs(Scheme::Composer, 0x0070_6870, 20000, |v| !v.contains('\n'));
@@ -659,7 +659,7 @@ fn go_x_mod_semver() {
     else {
         return skip(
             "no go toolchain with a vendored golang.org/x/mod/semver",
-            false,
+            true,
         );
     };
     let started = Instant::now();
