@@ -10,14 +10,14 @@ pub static RULE: Rule = Rule {
     title: "A package has a vulnerability known to be used in ransomware campaigns",
     category: Category::Vulnerabilities,
     severity: Severity::High,
-    remediation: "Upgrade the package to the fixed version the finding names (rebuild on a current base image, or upgrade the package in the build); where there is no fix, remove the package or accept it with an `[[exception]]` naming the vulnerability, with a reason and an expiry.",
+    remediation: super::REMEDIATION,
     applies_to: super::APPLIES_TO,
     doc: Doc {
         what: "A package whose installed version is affected by a vulnerability listed in CISA's Known Exploited Vulnerabilities catalog with `knownRansomwareCampaignUse` set to `Known`. The first code a vulnerability is reported under: before SQ31101 and the severity classes.",
         why: "Ransomware crews exploit these in the wild, at scale, against exactly this kind of internet-facing software; CISA's BOD 22-01 gives US federal agencies weeks, not months, to patch them.",
-        fix: "Upgrade the package to the fixed version the finding names: rebuild on a current base image (the distribution's fixes arrive as new image builds), or upgrade it in the build (`apt-get upgrade`, `apk upgrade`, a newer pin in the lock file). Where no fix is published, remove the package if the image does not need it; otherwise mitigate and record the decision: a VEX document (`--vex`) for a vulnerability that does not affect the image, or an `[[exception]]` with `vulnerabilities = [\"CVE-…\"]`, a reason and an expiry.",
-        bad: "FROM debian:bookworm-20230725\n# openssl and glibc as of July 2023, with the fixes since missing\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n",
-        good: "FROM debian:bookworm\n# the current point release, and whatever was fixed since it\nRUN apt-get update && apt-get upgrade -y && apt-get install -y --no-install-recommends curl\n",
+        fix: super::FIX,
+        bad: super::BAD,
+        good: super::GOOD,
     },
     check,
 };

@@ -30,6 +30,16 @@ use crate::finding::{Findings, Suppressed, VulnerabilityRef};
 use crate::subject::vulnerabilities::{Matched, VulnerabilityScan};
 use crate::subject::{Subject, SubjectKind};
 
+/// What every vulnerability policy's findings say to do, when the finding
+/// has no more concrete fix of its own (each names the fixed version).
+pub(crate) const REMEDIATION: &str = "Upgrade the package to the fixed version the finding names (rebuild on a current base image, or upgrade the package in the build); where there is no fix, remove the package or accept it with an `[[exception]]` naming the vulnerability, with a reason and an expiry.";
+
+/// The vulnerability policies' shared documentation: the fix is the same
+/// whatever the code.
+pub(crate) const FIX: &str = "Upgrade the package to the fixed version the finding names: rebuild on a current base image (the distribution's fixes arrive as new image builds), or upgrade it in the build (`apt-get upgrade`, `apk upgrade`, a newer pin in the lock file). Where no fix is published, remove the package if the image does not need it; otherwise mitigate and record the decision: a VEX document (`--vex`) for a vulnerability that does not affect the image, or an `[[exception]]` with `vulnerabilities = [\"CVE-…\"]`, a reason and an expiry.";
+pub(crate) const BAD: &str = "FROM debian:bookworm-20230725\n# openssl and glibc as of July 2023, with the fixes since missing\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n";
+pub(crate) const GOOD: &str = "FROM debian:bookworm\n# the current point release, and whatever was fixed since it\nRUN apt-get update && apt-get upgrade -y && apt-get install -y --no-install-recommends curl\n";
+
 /// The subjects vulnerability policies apply to.
 pub(crate) const APPLIES_TO: &[SubjectKind] = &[SubjectKind::Image, SubjectKind::Lxd];
 
