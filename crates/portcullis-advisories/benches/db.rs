@@ -1,1 +1,306 @@
-fn main() {}
+//! The advisory database at the size of the OSV data portcullis catalogs:
+//! 500,000 synthetic OSV records (distribution and language ecosystems,
+//! 1–3 affected packages of 1–3 ranges, aliases, versions lists, details
+//! of English-like text), parsed from JSON and merged as `db import` does,
+//! written, then opened and looked up. Prints the figures.
+//!
+//! cargo bench -p portcullis-advisories --bench db [-- RECORDS]
+
+use std::time::{Duration, Instant};
+
+use portcullis_advisories::db::{self, Database, Store};
+use portcullis_advisories::osv;
+use serde_json::json;
+
+/// xorshift64*: reproducible, no dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    /// Small values much more often than large ones (about Zipf's law).
+    fn skewed(&mut self, n: u64) -> u64 {
+        let u = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
+        ((n as f64).powf(u) - 1.0) as u64 % n.max(1)
+    }
+    fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
+        items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const SYLLABLES: &[&str] = &[
+    "ka", "lo", "re", "mi", "sto", "pan", "vel", "dor", "fi", "gra", "ti", "ne", "bu", "sha",
+    "qui", "ro", "len", "at", "ex", "in", "ver", "sion", "al", "er", "ing", "ter", "con", "pro",
+];
+
+fn word(id: u64) -> String {
+    let mut r = Rng(id.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let n = 1 + r.below(3) + u64::from(id > 500);
+    (0..n).map(|_| r.pick(SYLLABLES)).collect()
+}
+
+/// Text of about `len` bytes from a 5,000-word vocabulary, words drawn with
+/// a skew, so that it compresses about as English does.
+fn text(rng: &mut Rng, len: usize) -> String {
+    let mut out = String::with_capacity(len + 16);
+    while out.len() < len {
+        let w = rng.skewed(5000);
+        out.push_str(&word(w));
+        out.push(if rng.below(12) == 0 { '.' } else { ' ' });
+    }
+    out
+}
+
+fn time(rng: &mut Rng, from_year: u64) -> String {
+    format!(
+        "{}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        from_year + rng.below(2026 - from_year),
+        1 + rng.below(12),
+        1 + rng.below(28),
+        rng.below(24),
+        rng.below(60),
+        rng.below(60)
+    )
+}
+
+fn cvss(rng: &mut Rng) -> String {
+    let m = |rng: &mut Rng, v: &[&str]| v[rng.below(v.len() as u64) as usize].to_owned();
+    format!(
+        "CVSS:3.1/AV:{}/AC:{}/PR:{}/UI:{}/S:{}/C:{}/I:{}/A:{}",
+        m(rng, &["N", "A", "L", "P"]),
+        m(rng, &["L", "H"]),
+        m(rng, &["N", "L", "H"]),
+        m(rng, &["N", "R"]),
+        m(rng, &["U", "C"]),
+        m(rng, &["N", "L", "H"]),
+        m(rng, &["N", "L", "H"]),
+        m(rng, &["N", "L", "H"])
+    )
+}
+
+struct Kind {
+    prefix: &'static str,
+    ecosystems: &'static [&'static str],
+    share: u64,
+    packages: u64,
+}
+
+const KINDS: &[Kind] = &[
+    Kind { prefix: "DEBIAN-CVE", ecosystems: &["Debian:11", "Debian:12", "Debian:13"], share: 25, packages: 20_000 },
+    Kind { prefix: "UBUNTU-CVE", ecosystems: &["Ubuntu:20.04:LTS", "Ubuntu:22.04:LTS", "Ubuntu:24.04:LTS"], share: 20, packages: 15_000 },
+    Kind { prefix: "ALPINE-CVE", ecosystems: &["Alpine:v3.19", "Alpine:v3.20", "Alpine:v3.21"], share: 10, packages: 4_000 },
+    Kind { prefix: "RHSA", ecosystems: &["Red Hat:enterprise_linux:9::appstream", "Rocky Linux:9", "AlmaLinux:9"], share: 10, packages: 6_000 },
+    Kind { prefix: "GHSA", ecosystems: &["PyPI", "npm", "Maven", "Go", "crates.io", "RubyGems", "Packagist", "NuGet"], share: 35, packages: 60_000 },
+];
+
+fn version(rng: &mut Rng, distro: bool) -> String {
+    if distro {
+        format!(
+            "{}.{}.{}-{}{}",
+            rng.below(5),
+            rng.below(30),
+            rng.below(20),
+            1 + rng.below(9),
+            ["", "+deb12u1", "ubuntu0.22.04.1", "-r0", ".el9_4"][rng.below(5) as usize]
+        )
+    } else {
+        format!("{}.{}.{}", rng.below(6), rng.below(40), rng.below(20))
+    }
+}
+
+fn record(rng: &mut Rng, n: u64) -> serde_json::Value {
+    let mut roll = rng.below(100);
+    let kind = KINDS
+        .iter()
+        .find(|k| {
+            if roll < k.share {
+                true
+            } else {
+                roll -= k.share;
+                false
+            }
+        })
+        .unwrap_or(&KINDS[0]);
+    let distro = kind.prefix != "GHSA";
+    // Distribution records come in pairs about one CVE (Debian's and
+    // Ubuntu's, say), which carry the same description, as real
+    // DEBIAN-CVE, UBUNTU-CVE and ALPINE-CVE records carry NVD's.
+    let shared = if distro { n / 2 } else { n };
+    let mut cve_rng = Rng((shared + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let cve = format!("CVE-{}-{}", 2000 + cve_rng.below(26), 1000 + shared);
+    let id = if distro {
+        format!("{}-{}-{n}", kind.prefix, &cve[4..])
+    } else {
+        format!("GHSA-{:04x}-{:04x}-{:04x}", n >> 32 & 0xffff, n >> 16 & 0xffff, n & 0xffff)
+    };
+    let mut affected = Vec::new();
+    for _ in 0..1 + rng.skewed(3) {
+        let eco = rng.pick(kind.ecosystems);
+        let name = format!("{}-{}", word(rng.skewed(kind.packages) + 10_000), rng.skewed(kind.packages));
+        let name = if eco == "Maven" { format!("org.{name}:{name}-core") } else { name };
+        let mut ranges = Vec::new();
+        for _ in 0..1 + rng.skewed(3) {
+            let mut events = vec![json!({"introduced": if rng.below(3) == 0 { version(rng, distro) } else { "0".into() }})];
+            if rng.below(10) < 8 {
+                events.push(json!({"fixed": version(rng, distro)}));
+            }
+            ranges.push(json!({"type": if distro { "ECOSYSTEM" } else if eco == "Go" { "SEMVER" } else { "ECOSYSTEM" }, "events": events}));
+        }
+        let versions: Vec<String> = (0..if kind.prefix == "UBUNTU-CVE" || !distro { rng.skewed(40) } else { 0 })
+            .map(|_| version(rng, distro))
+            .collect();
+        let mut a = json!({"package": {"ecosystem": eco, "name": name}, "ranges": ranges});
+        if !versions.is_empty() {
+            a["versions"] = json!(versions);
+        }
+        match kind.prefix {
+            "DEBIAN-CVE" => a["ecosystem_specific"] = json!({"urgency": rng.pick(&["not yet assigned", "unimportant", "low", "medium", "high"])}),
+            "UBUNTU-CVE" => a["ecosystem_specific"] = json!({"ubuntu_priority": rng.pick(&["negligible", "low", "medium", "high"]), "availability": "No subscription required", "binaries": [{ name.as_str(): version(rng, true) }]}),
+            "GHSA" => a["database_specific"] = json!({"source": format!("https://github.com/github/advisory-database/blob/main/advisories/github-reviewed/{}/{id}.json", 2018 + rng.below(8))}),
+            _ => {}
+        }
+        affected.push(a);
+    }
+    let refs: Vec<serde_json::Value> = (0..2 + rng.below(5))
+        .map(|i| {
+            let kind = ["ADVISORY", "WEB", "FIX", "PACKAGE", "REPORT"][(i % 5) as usize];
+            json!({"type": kind,
+                   "url": format!("https://{}.example.org/{}/{}", word(rng.skewed(300)), word(rng.skewed(5000)), rng.below(1 << 40))})
+        })
+        .collect();
+    let summary_len = 30 + rng.below(70) as usize;
+    let details_len = 100 + cve_rng.skewed(1900) as usize;
+    let details = if distro { text(&mut cve_rng, details_len) } else { text(rng, details_len) };
+    let mut r = json!({
+        "schema_version": "1.6.0",
+        "id": id,
+        "modified": time(rng, 2020),
+        "published": time(rng, 2005),
+        "summary": text(rng, summary_len),
+        "details": details,
+        "affected": affected,
+        "references": refs,
+    });
+    if distro {
+        r["upstream"] = json!([cve]);
+    } else {
+        r["aliases"] = json!([cve]);
+        r["database_specific"] = json!({"severity": rng.pick(&["LOW", "MODERATE", "HIGH", "CRITICAL"]), "cwe_ids": [format!("CWE-{}", rng.skewed(1000))], "github_reviewed": true});
+    }
+    if rng.below(3) > 0 {
+        r["severity"] = json!([{"type": "CVSS_V3", "score": cvss(rng)}]);
+    }
+    r
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    let n: u64 = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(500_000);
+    let mut rng = Rng(0x5eed_1234_abcd_0001);
+    let mut store = Store::new();
+    let (mut json_bytes, mut gen_time, mut parse_time) = (0usize, Duration::ZERO, Duration::ZERO);
+    let mut sample_packages = Vec::new();
+    let mut sample_ids = Vec::new();
+    let mut sample_cves = Vec::new();
+    for i in 0..n {
+        let t = Instant::now();
+        let value = record(&mut rng, i);
+        let bytes = serde_json::to_vec(&value).expect("json");
+        gen_time += t.elapsed();
+        json_bytes += bytes.len();
+        let t = Instant::now();
+        let parsed = osv::parse(&bytes).expect("a synthetic record parses");
+        if let osv::Parsed::Record(r) = &parsed {
+            if i % 97 == 0 {
+                let a = &r.affected[0];
+                sample_packages.push((a.ecosystem.clone(), db::normalize_name(&a.ecosystem, &a.name).into_owned()));
+                sample_ids.push(r.id.clone());
+                sample_cves.push(r.upstream.first().or(r.aliases.first()).cloned().unwrap_or_default());
+            }
+            store.merge(r.clone());
+        }
+        parse_time += t.elapsed();
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = match std::env::var_os("PORTCULLIS_BENCH_DB") {
+        Some(p) => std::path::PathBuf::from(p),
+        None => dir.path().join("advisories.db"),
+    };
+    let t = Instant::now();
+    let meta = store.write(&path).expect("write");
+    let write_time = t.elapsed();
+    let size = std::fs::metadata(&path).expect("size").len();
+    drop(store);
+
+    let mut opens = Vec::new();
+    for _ in 0..15 {
+        let t = Instant::now();
+        let db = Database::open(&path).expect("open");
+        opens.push(t.elapsed());
+        drop(db);
+    }
+    opens.sort();
+    let db = Database::open(&path).expect("open");
+
+    let rounds = 20;
+    let t = Instant::now();
+    let mut entries = 0usize;
+    for _ in 0..rounds {
+        for (eco, name) in &sample_packages {
+            for a in db.affected(eco, name) {
+                entries += a.ranges.len() + a.versions.len();
+            }
+        }
+    }
+    let lookups = rounds * sample_packages.len();
+    let affected_time = t.elapsed();
+    let t = Instant::now();
+    let mut missing = 0;
+    for (eco, name) in &sample_packages {
+        missing += db.affected(eco, &format!("{name}-absent")).count();
+    }
+    let miss_time = t.elapsed();
+    let t = Instant::now();
+    let mut found = 0;
+    for id in &sample_ids {
+        found += usize::from(db.advisory(id).is_some());
+    }
+    let advisory_time = t.elapsed();
+    let t = Instant::now();
+    let mut related = 0;
+    for cve in &sample_cves {
+        related += db.related(cve).count();
+    }
+    let related_time = t.elapsed();
+    assert_eq!(found, sample_ids.len());
+    assert_eq!(missing, 0);
+    assert!(related >= sample_cves.len());
+
+    let c = &meta.counts;
+    println!("advisory database benchmark: {n} synthetic OSV records");
+    println!("  JSON                {:.0} MiB ({} bytes a record)", json_bytes as f64 / 1048576.0, json_bytes as u64 / n.max(1));
+    println!("  generate JSON       {:.1} s (not part of an import)", gen_time.as_secs_f64());
+    println!("  parse + merge       {:.1} s ({:.1} µs a record)", parse_time.as_secs_f64(), parse_time.as_secs_f64() * 1e6 / n.max(1) as f64);
+    println!("  write (encode+sync) {:.1} s", write_time.as_secs_f64());
+    println!("  file                {:.1} MiB ({:.0} bytes a record); {} affected entries, {} packages, {} ecosystems, {} strings",
+        size as f64 / 1048576.0, size as f64 / n.max(1) as f64, c.affected, c.packages, c.ecosystems, c.strings);
+    println!("  open                min {}, median {}, max {} (15 opens, file in the page cache)", ms(opens[0]), ms(opens[7]), ms(opens[14]));
+    println!("  affected(eco, name) {:.2} µs a lookup with its entries decoded ({} lookups, {} ranges+versions)",
+        affected_time.as_secs_f64() * 1e6 / lookups as f64, lookups, entries);
+    println!("  affected, absent    {:.2} µs a lookup", miss_time.as_secs_f64() * 1e6 / sample_packages.len() as f64);
+    println!("  advisory(id)        {:.1} µs (text block decompressed; {} lookups)", advisory_time.as_secs_f64() * 1e6 / sample_ids.len() as f64, sample_ids.len());
+    println!("  related(cve)        {:.2} µs", related_time.as_secs_f64() * 1e6 / sample_cves.len() as f64);
+}

@@ -12,6 +12,13 @@ use portcullis_advisories::db::{
 use portcullis_advisories::osv::{self, Parsed};
 use portcullis_advisories::source::{self, Report};
 
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).expect("gzip");
+    e.finish().expect("gzip")
+}
+
 fn import(store: &mut Store, paths: &[PathBuf]) -> Report {
     let mut report = Report::default();
     source::import(store, paths, &mut report).expect("import");
@@ -589,4 +596,42 @@ fn an_empty_database_opens() {
     assert_eq!(db.affected("PyPI", "x").count(), 0);
     assert!(db.advisory("X").is_none() && db.kev("CVE-2021-44228").is_none());
     assert!(!db.has_kev() && !db.has_epss());
+}
+
+#[test]
+fn records_sharing_a_description_read_back_whole() {
+    let details = "A description that several distributions copy from NVD. ".repeat(20);
+    let mut store = Store::new();
+    for (i, id) in ["DEBIAN-CVE-2024-0001", "UBUNTU-CVE-2024-0001", "ALPINE-CVE-2024-0001"]
+        .iter()
+        .enumerate()
+    {
+        let json = serde_json::json!({
+            "id": id, "modified": format!("2024-01-0{}T00:00:00Z", i + 1),
+            "upstream": ["CVE-2024-0001"], "details": details,
+            "affected": [{"package": {"ecosystem": "Debian:12", "name": format!("p{i}")}}],
+        });
+        let Parsed::Record(r) = osv::parse(&serde_json::to_vec(&json).unwrap()).unwrap() else {
+            panic!()
+        };
+        store.merge(r);
+    }
+    // Enough other records between them to put them in different blocks.
+    for i in 0..2000 {
+        let json = serde_json::json!({"id": format!("DEBIAN-CVE-2024-1{i:04}"), "modified": "2024-01-01T00:00:00Z",
+            "details": format!("{i} {}", "other text ".repeat(10))});
+        let Parsed::Record(r) = osv::parse(&serde_json::to_vec(&json).unwrap()).unwrap() else {
+            panic!()
+        };
+        store.merge(r);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db");
+    store.write(&path).unwrap();
+    let db = Database::open(&path).unwrap();
+    for id in ["DEBIAN-CVE-2024-0001", "UBUNTU-CVE-2024-0001", "ALPINE-CVE-2024-0001"] {
+        assert_eq!(db.advisory(id).unwrap().details.as_deref(), Some(details.trim()), "{id}");
+    }
+    assert_eq!(db.related("CVE-2024-0001").count(), 3);
+    assert_eq!(db.advisory("DEBIAN-CVE-2024-11999").unwrap().details.unwrap(), format!("1999 {}", "other text ".repeat(10)).trim());
 }

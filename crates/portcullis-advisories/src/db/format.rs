@@ -30,8 +30,9 @@
 //! | kind | name | content |
 //! |---|---|---|
 //! | 1 | META | JSON: built_at, sources, counts ([`super::Meta`]) |
-//! | 2 | STR_OFFSETS | u32 x (n+1): string *i* is `STR_DATA[off[i]..off[i+1]]` |
-//! | 3 | STR_DATA | the strings' UTF-8 bytes; unique, sorted bytewise, so a string's id orders as the string does |
+//! | 2 | STR_INDEX | per block of [`STRINGS_PER_BLOCK`] strings: (offset in STR_DATA u32, compressed length u32, raw length u32, offset in STR_KEYS u32, key length u32) |
+//! | 3 | STR_DATA | the strings, unique and sorted bytewise (so a string's id orders as the string does), in zstd frames of [`STRINGS_PER_BLOCK`] each: raw block = count u32, (count+1) x u32 offsets into the bytes that follow, the UTF-8 bytes |
+//! | 15 | STR_KEYS | each block's first string, uncompressed (a lookup decompresses one block) |
 //! | 4 | RECORD_INDEX | (id string u32, offset in RECORDS u32), sorted by id |
 //! | 5 | RECORDS | one blob per live record, below |
 //! | 6 | ECOSYSTEMS | (ecosystem string u32, first package u32, package count u32), sorted |
@@ -42,7 +43,13 @@
 //! | 11 | KEV | 11 x u32: cve, vendor, product, name, date added, short description, required action, due date, notes, cwes (comma-joined), flags (bit 0: known ransomware use); sorted by cve |
 //! | 12 | EPSS | (key u64 = year << 32 \| number, score f32, percentile f32), sorted by key |
 //! | 13 | TEXT_INDEX | (offset in TEXT_DATA u32, compressed length u32, raw length u32) per block |
-//! | 14 | TEXT_DATA | zstd frames of about 32 KiB of record text each |
+//! | 14 | TEXT_DATA | zstd frames of about [`TEXT_BLOCK`] bytes of record text each |
+//!
+//! String ids are indexes into the sorted table: string *i* is string
+//! `i % STRINGS_PER_BLOCK` of block `i / STRINGS_PER_BLOCK`. Blocks are
+//! decompressed when first used and kept while the database is open, so
+//! opening reads and checks the file but decodes nothing, and a scan pays
+//! only for the blocks it touches.
 //!
 //! Integers inside blobs are LEB128 varints (signed ones zigzag-encoded);
 //! `str` is a varint string id; `[x]` is a varint count then the items;
@@ -59,9 +66,13 @@
 //!                     events [(kind u8: 0 introduced 1 fixed 2 last_affected 3 limit, value str)])],
 //!            versions [str], ecosystem_specific opt str, database_specific opt str,
 //!            severity [(type str, score str)]
-//! text     = (in a decompressed block) summary opt, details opt,
+//! text     = (in a decompressed block) summary opt, details,
 //!            database_specific opt, references [(type, url)]; each string here
-//!            is a varint byte length then the bytes (compressed, not interned)
+//!            is a varint byte length then the bytes (compressed, not interned);
+//!            details is 0 (none), 1 then the string, or 2 then (block varint,
+//!            offset varint, length varint): the same bytes as an earlier
+//!            record's details (distribution records of one CVE share its
+//!            description)
 //! ```
 
 pub(crate) const MAGIC: &[u8; 8] = b"PCADVDB\n";
@@ -70,7 +81,7 @@ pub(crate) const HEADER_LEN: usize = 32;
 pub(crate) const DIR_ENTRY_LEN: usize = 24;
 
 pub(crate) const META: u32 = 1;
-pub(crate) const STR_OFFSETS: u32 = 2;
+pub(crate) const STR_INDEX: u32 = 2;
 pub(crate) const STR_DATA: u32 = 3;
 pub(crate) const RECORD_INDEX: u32 = 4;
 pub(crate) const RECORDS: u32 = 5;
@@ -83,12 +94,13 @@ pub(crate) const KEV: u32 = 11;
 pub(crate) const EPSS: u32 = 12;
 pub(crate) const TEXT_INDEX: u32 = 13;
 pub(crate) const TEXT_DATA: u32 = 14;
-pub(crate) const SECTION_COUNT: u32 = 14;
+pub(crate) const STR_KEYS: u32 = 15;
+pub(crate) const SECTION_COUNT: u32 = 15;
 
 /// Entry sizes of the fixed-size tables, by section kind (0: a blob section).
 pub(crate) fn entry_len(kind: u32) -> usize {
     match kind {
-        STR_OFFSETS => 4,
+        STR_INDEX => 20,
         RECORD_INDEX => 8,
         ECOSYSTEMS | PACKAGES | TEXT_INDEX => 12,
         ALIASES => 8,
@@ -99,8 +111,11 @@ pub(crate) fn entry_len(kind: u32) -> usize {
 }
 
 /// About this much record text goes into one compressed block.
-pub(crate) const TEXT_BLOCK: usize = 32 * 1024;
+pub const TEXT_BLOCK: usize = 32 * 1024;
 pub(crate) const TEXT_LEVEL: i32 = 6;
+/// Strings in one compressed block of the string table.
+pub const STRINGS_PER_BLOCK: usize = 1024;
+pub(crate) const STRING_LEVEL: i32 = 6;
 
 pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range as Span;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use super::format::*;
 use super::store::Entry;
@@ -19,6 +19,9 @@ pub struct Database {
     meta: Meta,
     sections: [Span<usize>; SECTION_COUNT as usize + 1],
     strings: usize,
+    /// The string table's blocks, decompressed when first used (`None`: a
+    /// block that does not decompress).
+    string_blocks: Vec<OnceLock<Option<Box<[u8]>>>>,
     /// A few decompressed text blocks, most recent last.
     text_cache: Mutex<Vec<(u32, Arc<Vec<u8>>)>>,
 }
@@ -176,15 +179,20 @@ impl Database {
             seen[k] = true;
             sections[k] = (HEADER_LEN + off as usize)..(HEADER_LEN + end as usize);
         }
-        let strings = (sections[STR_OFFSETS as usize].len() / 4).saturating_sub(1);
         let meta: Meta = serde_json::from_slice(&bytes[sections[META as usize].clone()])
             .map_err(|e| bad(&format!("its metadata does not read: {e}")))?;
+        let blocks = sections[STR_INDEX as usize].len() / entry_len(STR_INDEX);
+        let strings = usize::try_from(meta.counts.strings).unwrap_or(usize::MAX);
+        if strings.div_ceil(STRINGS_PER_BLOCK) != blocks {
+            return Err(bad("its string table does not match its counts"));
+        }
         Ok(Database {
             bytes,
             path: path.to_owned(),
             meta,
             sections,
             strings,
+            string_blocks: (0..blocks).map(|_| OnceLock::new()).collect(),
             text_cache: Mutex::new(Vec::new()),
         })
     }
@@ -233,28 +241,83 @@ impl Database {
         self.section(kind).len() / entry_len(kind).max(1)
     }
 
+    /// String block `b`, decompressed (once).
+    fn string_block(&self, b: usize) -> Option<&[u8]> {
+        let cell = self.string_blocks.get(b)?;
+        cell.get_or_init(|| {
+            let at = self.field(STR_INDEX, b, 0)? as usize;
+            let clen = self.field(STR_INDEX, b, 1)? as usize;
+            let raw = self.field(STR_INDEX, b, 2)? as usize;
+            let data = self.section(STR_DATA).get(at..at.checked_add(clen)?)?;
+            // A block of 1,024 strings of at most a few KiB each.
+            if raw > 64 << 20 {
+                return None;
+            }
+            zstd::bulk::decompress(data, raw)
+                .ok()
+                .map(Vec::into_boxed_slice)
+        })
+        .as_deref()
+    }
+
+    /// String `i` of a decompressed block.
+    fn block_str(block: &[u8], i: usize) -> Option<&str> {
+        let count = u32_at(block, 0)? as usize;
+        if i >= count {
+            return None;
+        }
+        let base = 4 + (count + 1) * 4;
+        let start = u32_at(block, 4 + i * 4)? as usize;
+        let end = u32_at(block, 8 + i * 4)? as usize;
+        let bytes = block.get(base.checked_add(start)?..base.checked_add(end)?)?;
+        std::str::from_utf8(bytes).ok()
+    }
+
     /// String `id`; empty if the id or its bytes are not valid.
     fn str(&self, id: u32) -> &str {
-        let offsets = self.section(STR_OFFSETS);
-        let at = id as usize * 4;
-        let (Some(start), Some(end)) = (u32_at(offsets, at), u32_at(offsets, at + 4)) else {
-            return "";
-        };
-        self.section(STR_DATA)
-            .get(start as usize..end as usize)
-            .and_then(|b| std::str::from_utf8(b).ok())
+        let id = id as usize;
+        self.string_block(id / STRINGS_PER_BLOCK)
+            .and_then(|b| Database::block_str(b, id % STRINGS_PER_BLOCK))
             .unwrap_or("")
     }
 
-    /// The id of string `s`, if the file holds it.
+    /// The first string of block `b`, from the uncompressed keys.
+    fn block_key(&self, b: usize) -> &[u8] {
+        let (Some(at), Some(len)) = (self.field(STR_INDEX, b, 3), self.field(STR_INDEX, b, 4)) else {
+            return &[];
+        };
+        self.section(STR_KEYS)
+            .get(at as usize..(at as usize).saturating_add(len as usize))
+            .unwrap_or_default()
+    }
+
+    /// The id of string `s`, if the file holds it: the block by its first
+    /// string, then the string within the block.
     fn find_str(&self, s: &str) -> Option<u32> {
-        let (mut lo, mut hi) = (0usize, self.strings);
+        let blocks = self.string_blocks.len();
+        // The last block whose first string is not greater than `s`.
+        let (mut lo, mut hi) = (0usize, blocks);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            match self.str(mid as u32).as_bytes().cmp(s.as_bytes()) {
+            if self.block_key(mid) <= s.as_bytes() {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        let b = lo.checked_sub(1)?;
+        let block = self.string_block(b)?;
+        let count = (u32_at(block, 0)? as usize).min(STRINGS_PER_BLOCK);
+        let (mut lo, mut hi) = (0usize, count);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match Database::block_str(block, mid)?.as_bytes().cmp(s.as_bytes()) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(mid as u32),
+                std::cmp::Ordering::Equal => {
+                    let id = b * STRINGS_PER_BLOCK + mid;
+                    return (id < self.strings).then(|| id as u32);
+                }
             }
         }
         None
@@ -377,7 +440,19 @@ impl Database {
                     })
                 };
                 advisory.summary = opt(&mut t)?;
-                advisory.details = opt(&mut t)?;
+                advisory.details = match t.byte()? {
+                    0 => None,
+                    1 => Some(String::from_utf8_lossy(t.bytes()?).into_owned()),
+                    _ => {
+                        // The same description as an earlier record's.
+                        let (b, at, len) = (t.u32v()?, t.varint()?, t.varint()?);
+                        let (at, len) = (usize::try_from(at).ok()?, usize::try_from(len).ok()?);
+                        let shared = if b == block { text.clone() } else { self.text_block(b)? };
+                        shared
+                            .get(at..at.checked_add(len)?)
+                            .map(|d| String::from_utf8_lossy(d).into_owned())
+                    }
+                };
                 advisory.database_specific = opt(&mut t)?;
                 let n = t.count(2)?;
                 for _ in 0..n {

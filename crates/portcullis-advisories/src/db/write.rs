@@ -67,14 +67,17 @@ fn offset(len: usize, what: &str) -> Result<u32, DbError> {
     u32::try_from(len).map_err(|_| DbError::new(format!("the database is too large ({what} over 4 GiB)")))
 }
 
-struct Text {
+struct Text<'s> {
     index: Vec<u8>,
     data: Vec<u8>,
     block: Vec<u8>,
     blocks: u32,
+    /// Details already written (distribution records of one CVE carry the
+    /// same description): where their bytes are.
+    details: HashMap<&'s str, (u32, usize, usize)>,
 }
 
-impl Text {
+impl<'s> Text<'s> {
     fn flush(&mut self) -> Result<(), DbError> {
         if self.block.is_empty() {
             return Ok(());
@@ -94,10 +97,27 @@ impl Text {
     }
 
     /// Appends one record's text; returns (block, offset, length).
-    fn add(&mut self, record: &Record) -> Result<(u32, usize, usize), DbError> {
+    fn add(&mut self, record: &'s Record) -> Result<(u32, usize, usize), DbError> {
         let start = self.block.len();
         put_opt_bytes(&mut self.block, record.summary.as_deref());
-        put_opt_bytes(&mut self.block, record.details.as_deref());
+        match record.details.as_deref() {
+            None => self.block.push(0),
+            Some(d) => match self.details.get(d) {
+                Some(&(block, at, len)) if d.len() > 16 => {
+                    self.block.push(2);
+                    put_varint(&mut self.block, u64::from(block));
+                    put_varint(&mut self.block, at as u64);
+                    put_varint(&mut self.block, len as u64);
+                }
+                _ => {
+                    self.block.push(1);
+                    put_varint(&mut self.block, d.len() as u64);
+                    self.details
+                        .insert(d, (self.blocks, self.block.len(), d.len()));
+                    self.block.extend_from_slice(d.as_bytes());
+                }
+            },
+        }
         put_opt_bytes(&mut self.block, record.database_specific.as_deref());
         put_varint(&mut self.block, record.references.len() as u64);
         for (kind, url) in &record.references {
@@ -211,15 +231,38 @@ pub(crate) fn encode(store: &Store) -> Result<(Vec<u8>, Meta), DbError> {
     }
     let mut sorted: Vec<&str> = set.into_iter().collect();
     sorted.sort_unstable();
-    let mut str_offsets = Vec::with_capacity((sorted.len() + 1) * 4);
-    let mut str_data = Vec::new();
     let mut ids = HashMap::with_capacity(sorted.len());
     for (i, s) in sorted.iter().enumerate() {
-        str_offsets.extend_from_slice(&offset(str_data.len(), "strings")?.to_le_bytes());
-        str_data.extend_from_slice(s.as_bytes());
         ids.insert(*s, offset(i, "strings")?);
     }
-    str_offsets.extend_from_slice(&offset(str_data.len(), "strings")?.to_le_bytes());
+    let (mut str_index, mut str_data, mut str_keys) = (Vec::new(), Vec::new(), Vec::new());
+    let mut raw = Vec::new();
+    for block in sorted.chunks(STRINGS_PER_BLOCK) {
+        raw.clear();
+        raw.extend_from_slice(&(block.len() as u32).to_le_bytes());
+        let mut at = 0usize;
+        for s in block {
+            raw.extend_from_slice(&offset(at, "a string block")?.to_le_bytes());
+            at += s.len();
+        }
+        raw.extend_from_slice(&offset(at, "a string block")?.to_le_bytes());
+        for s in block {
+            raw.extend_from_slice(s.as_bytes());
+        }
+        let compressed = zstd::bulk::compress(&raw, STRING_LEVEL)
+            .map_err(|e| DbError::new(format!("compressing strings: {e}")))?;
+        for v in [
+            offset(str_data.len(), "strings")?,
+            offset(compressed.len(), "a string block")?,
+            offset(raw.len(), "a string block")?,
+            offset(str_keys.len(), "string keys")?,
+            offset(block[0].len(), "a string")?,
+        ] {
+            str_index.extend_from_slice(&v.to_le_bytes());
+        }
+        str_data.extend_from_slice(&compressed);
+        str_keys.extend_from_slice(block[0].as_bytes());
+    }
     let strings = Strings { ids };
 
     // Records, their text, the alias index.
@@ -230,6 +273,7 @@ pub(crate) fn encode(store: &Store) -> Result<(Vec<u8>, Meta), DbError> {
         data: Vec::new(),
         block: Vec::with_capacity(TEXT_BLOCK * 2),
         blocks: 0,
+        details: HashMap::new(),
     };
     let mut aliases: Vec<(u32, u32)> = Vec::new();
     for (index, r) in records.iter().enumerate() {
@@ -405,7 +449,7 @@ pub(crate) fn encode(store: &Store) -> Result<(Vec<u8>, Meta), DbError> {
 
     let sections: [(u32, &[u8]); SECTION_COUNT as usize] = [
         (META, &meta_bytes),
-        (STR_OFFSETS, &str_offsets),
+        (STR_INDEX, &str_index),
         (STR_DATA, &str_data),
         (RECORD_INDEX, &record_index),
         (RECORDS, &record_data),
@@ -418,6 +462,7 @@ pub(crate) fn encode(store: &Store) -> Result<(Vec<u8>, Meta), DbError> {
         (EPSS, &epss_bytes),
         (TEXT_INDEX, &text.index),
         (TEXT_DATA, &text.data),
+        (STR_KEYS, &str_keys),
     ];
     let dir_len = sections.len() * DIR_ENTRY_LEN;
     let mut body = Vec::with_capacity(

@@ -1,5 +1,6 @@
-//! Shared by the database tests: the real records, zips made by Python's
-//! zipfile, and a tiny HTTP/1.1 server on 127.0.0.1.
+//! Shared by the database tests (and the CLI's, tests/db.rs there): the
+//! real records, zips made by Python's zipfile, and a tiny HTTP/1.1 server
+//! on 127.0.0.1.
 
 #![allow(dead_code)]
 
@@ -9,7 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub fn data() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/db")
+    // From this crate or the CLI's (which includes this module).
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../portcullis-advisories/tests/data/db")
 }
 
 /// The real OSV records of tests/data/db (not the KEV excerpt).
@@ -84,10 +86,3 @@ pub fn temp_files(dir: &Path) -> Vec<String> {
 
 /// An EPSS csv in FIRST's format (made-up scores).
 pub const EPSS_CSV: &str = "#model_version:v2025.03.14,score_date:2025-08-25T12:55:00Z\ncve,epss,percentile\nCVE-2021-44228,0.94358,0.99957\nCVE-2024-22195,0.00126,0.32411\nCVE-2014-3616,0.01012,0.76543\n";
-
-pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(bytes).expect("gzip");
-    e.finish().expect("gzip")
-}
