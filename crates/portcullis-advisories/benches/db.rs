@@ -6,6 +6,8 @@
 //!
 //! cargo bench -p portcullis-advisories --bench db [-- RECORDS]
 
+#![allow(clippy::unwrap_used)] // a benchmark: a panic is a failure
+
 use std::time::{Duration, Instant};
 
 use portcullis_advisories::db::{self, Database, Store};
@@ -93,11 +95,49 @@ struct Kind {
 }
 
 const KINDS: &[Kind] = &[
-    Kind { prefix: "DEBIAN-CVE", ecosystems: &["Debian:11", "Debian:12", "Debian:13"], share: 25, packages: 20_000 },
-    Kind { prefix: "UBUNTU-CVE", ecosystems: &["Ubuntu:20.04:LTS", "Ubuntu:22.04:LTS", "Ubuntu:24.04:LTS"], share: 20, packages: 15_000 },
-    Kind { prefix: "ALPINE-CVE", ecosystems: &["Alpine:v3.19", "Alpine:v3.20", "Alpine:v3.21"], share: 10, packages: 4_000 },
-    Kind { prefix: "RHSA", ecosystems: &["Red Hat:enterprise_linux:9::appstream", "Rocky Linux:9", "AlmaLinux:9"], share: 10, packages: 6_000 },
-    Kind { prefix: "GHSA", ecosystems: &["PyPI", "npm", "Maven", "Go", "crates.io", "RubyGems", "Packagist", "NuGet"], share: 35, packages: 60_000 },
+    Kind {
+        prefix: "DEBIAN-CVE",
+        ecosystems: &["Debian:11", "Debian:12", "Debian:13"],
+        share: 25,
+        packages: 20_000,
+    },
+    Kind {
+        prefix: "UBUNTU-CVE",
+        ecosystems: &["Ubuntu:20.04:LTS", "Ubuntu:22.04:LTS", "Ubuntu:24.04:LTS"],
+        share: 20,
+        packages: 15_000,
+    },
+    Kind {
+        prefix: "ALPINE-CVE",
+        ecosystems: &["Alpine:v3.19", "Alpine:v3.20", "Alpine:v3.21"],
+        share: 10,
+        packages: 4_000,
+    },
+    Kind {
+        prefix: "RHSA",
+        ecosystems: &[
+            "Red Hat:enterprise_linux:9::appstream",
+            "Rocky Linux:9",
+            "AlmaLinux:9",
+        ],
+        share: 10,
+        packages: 6_000,
+    },
+    Kind {
+        prefix: "GHSA",
+        ecosystems: &[
+            "PyPI",
+            "npm",
+            "Maven",
+            "Go",
+            "crates.io",
+            "RubyGems",
+            "Packagist",
+            "NuGet",
+        ],
+        share: 35,
+        packages: 60_000,
+    },
 ];
 
 fn version(rng: &mut Rng, distro: bool) -> String {
@@ -138,22 +178,41 @@ fn record(rng: &mut Rng, n: u64) -> serde_json::Value {
     let id = if distro {
         format!("{}-{}-{n}", kind.prefix, &cve[4..])
     } else {
-        format!("GHSA-{:04x}-{:04x}-{:04x}", n >> 32 & 0xffff, n >> 16 & 0xffff, n & 0xffff)
+        format!(
+            "GHSA-{:04x}-{:04x}-{:04x}",
+            n >> 32 & 0xffff,
+            n >> 16 & 0xffff,
+            n & 0xffff
+        )
     };
     let mut affected = Vec::new();
     for _ in 0..1 + rng.skewed(3) {
         let eco = rng.pick(kind.ecosystems);
-        let name = format!("{}-{}", word(rng.skewed(kind.packages) + 10_000), rng.skewed(kind.packages));
-        let name = if eco == "Maven" { format!("org.{name}:{name}-core") } else { name };
+        let name = format!(
+            "{}-{}",
+            word(rng.skewed(kind.packages) + 10_000),
+            rng.skewed(kind.packages)
+        );
+        let name = if eco == "Maven" {
+            format!("org.{name}:{name}-core")
+        } else {
+            name
+        };
         let mut ranges = Vec::new();
         for _ in 0..1 + rng.skewed(3) {
-            let mut events = vec![json!({"introduced": if rng.below(3) == 0 { version(rng, distro) } else { "0".into() }})];
+            let mut events = vec![
+                json!({"introduced": if rng.below(3) == 0 { version(rng, distro) } else { "0".into() }}),
+            ];
             if rng.below(10) < 8 {
                 events.push(json!({"fixed": version(rng, distro)}));
             }
             ranges.push(json!({"type": if distro { "ECOSYSTEM" } else if eco == "Go" { "SEMVER" } else { "ECOSYSTEM" }, "events": events}));
         }
-        let versions: Vec<String> = (0..if kind.prefix == "UBUNTU-CVE" || !distro { rng.skewed(40) } else { 0 })
+        let versions: Vec<String> = (0..if kind.prefix == "UBUNTU-CVE" || !distro {
+            rng.skewed(40)
+        } else {
+            0
+        })
             .map(|_| version(rng, distro))
             .collect();
         let mut a = json!({"package": {"ecosystem": eco, "name": name}, "ranges": ranges});
@@ -161,9 +220,15 @@ fn record(rng: &mut Rng, n: u64) -> serde_json::Value {
             a["versions"] = json!(versions);
         }
         match kind.prefix {
-            "DEBIAN-CVE" => a["ecosystem_specific"] = json!({"urgency": rng.pick(&["not yet assigned", "unimportant", "low", "medium", "high"])}),
-            "UBUNTU-CVE" => a["ecosystem_specific"] = json!({"ubuntu_priority": rng.pick(&["negligible", "low", "medium", "high"]), "availability": "No subscription required", "binaries": [{ name.as_str(): version(rng, true) }]}),
-            "GHSA" => a["database_specific"] = json!({"source": format!("https://github.com/github/advisory-database/blob/main/advisories/github-reviewed/{}/{id}.json", 2018 + rng.below(8))}),
+            "DEBIAN-CVE" => {
+                a["ecosystem_specific"] = json!({"urgency": rng.pick(&["not yet assigned", "unimportant", "low", "medium", "high"])})
+            }
+            "UBUNTU-CVE" => {
+                a["ecosystem_specific"] = json!({"ubuntu_priority": rng.pick(&["negligible", "low", "medium", "high"]), "availability": "No subscription required", "binaries": [{ name.as_str(): version(rng, true) }]})
+            }
+            "GHSA" => {
+                a["database_specific"] = json!({"source": format!("https://github.com/github/advisory-database/blob/main/advisories/github-reviewed/{}/{id}.json", 2018 + rng.below(8))})
+            }
             _ => {}
         }
         affected.push(a);
@@ -177,7 +242,11 @@ fn record(rng: &mut Rng, n: u64) -> serde_json::Value {
         .collect();
     let summary_len = 30 + rng.below(70) as usize;
     let details_len = 100 + cve_rng.skewed(1900) as usize;
-    let details = if distro { text(&mut cve_rng, details_len) } else { text(rng, details_len) };
+    let details = if distro {
+        text(&mut cve_rng, details_len)
+    } else {
+        text(rng, details_len)
+    };
     let mut r = json!({
         "schema_version": "1.6.0",
         "id": id,
@@ -226,9 +295,18 @@ fn main() {
         if let osv::Parsed::Record(r) = &parsed {
             if i % 97 == 0 {
                 let a = &r.affected[0];
-                sample_packages.push((a.ecosystem.clone(), db::normalize_name(&a.ecosystem, &a.name).into_owned()));
+                sample_packages.push((
+                    a.ecosystem.clone(),
+                    db::normalize_name(&a.ecosystem, &a.name).into_owned(),
+                ));
                 sample_ids.push(r.id.clone());
-                sample_cves.push(r.upstream.first().or(r.aliases.first()).cloned().unwrap_or_default());
+                sample_cves.push(
+                    r.upstream
+                        .first()
+                        .or(r.aliases.first())
+                        .cloned()
+                        .unwrap_or_default(),
+                );
             }
             store.merge(r.clone());
         }
@@ -291,16 +369,42 @@ fn main() {
 
     let c = &meta.counts;
     println!("advisory database benchmark: {n} synthetic OSV records");
-    println!("  JSON                {:.0} MiB ({} bytes a record)", json_bytes as f64 / 1048576.0, json_bytes as u64 / n.max(1));
-    println!("  generate JSON       {:.1} s (not part of an import)", gen_time.as_secs_f64());
-    println!("  parse + merge       {:.1} s ({:.1} µs a record)", parse_time.as_secs_f64(), parse_time.as_secs_f64() * 1e6 / n.max(1) as f64);
+    println!(
+        "  JSON                {:.0} MiB ({} bytes a record)",
+        json_bytes as f64 / 1048576.0,
+        json_bytes as u64 / n.max(1)
+    );
+    println!(
+        "  generate JSON       {:.1} s (not part of an import)",
+        gen_time.as_secs_f64()
+    );
+    println!(
+        "  parse + merge       {:.1} s ({:.1} µs a record)",
+        parse_time.as_secs_f64(),
+        parse_time.as_secs_f64() * 1e6 / n.max(1) as f64
+    );
     println!("  write (encode+sync) {:.1} s", write_time.as_secs_f64());
     println!("  file                {:.1} MiB ({:.0} bytes a record); {} affected entries, {} packages, {} ecosystems, {} strings",
         size as f64 / 1048576.0, size as f64 / n.max(1) as f64, c.affected, c.packages, c.ecosystems, c.strings);
-    println!("  open                min {}, median {}, max {} (15 opens, file in the page cache)", ms(opens[0]), ms(opens[7]), ms(opens[14]));
+    println!(
+        "  open                min {}, median {}, max {} (15 opens, file in the page cache)",
+        ms(opens[0]),
+        ms(opens[7]),
+        ms(opens[14])
+    );
     println!("  affected(eco, name) {:.2} µs a lookup with its entries decoded ({} lookups, {} ranges+versions)",
         affected_time.as_secs_f64() * 1e6 / lookups as f64, lookups, entries);
-    println!("  affected, absent    {:.2} µs a lookup", miss_time.as_secs_f64() * 1e6 / sample_packages.len() as f64);
-    println!("  advisory(id)        {:.1} µs (text block decompressed; {} lookups)", advisory_time.as_secs_f64() * 1e6 / sample_ids.len() as f64, sample_ids.len());
-    println!("  related(cve)        {:.2} µs", related_time.as_secs_f64() * 1e6 / sample_cves.len() as f64);
+    println!(
+        "  affected, absent    {:.2} µs a lookup",
+        miss_time.as_secs_f64() * 1e6 / sample_packages.len() as f64
+    );
+    println!(
+        "  advisory(id)        {:.1} µs (text block decompressed; {} lookups)",
+        advisory_time.as_secs_f64() * 1e6 / sample_ids.len() as f64,
+        sample_ids.len()
+    );
+    println!(
+        "  related(cve)        {:.2} µs",
+        related_time.as_secs_f64() * 1e6 / sample_cves.len() as f64
+    );
 }

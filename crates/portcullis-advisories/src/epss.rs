@@ -49,7 +49,9 @@ pub fn parse(reader: impl BufRead) -> Result<Scores, String> {
             for item in comment.split(',') {
                 if let Some((k, v)) = item.split_once(':') {
                     match k.trim() {
-                        "model_version" => out.model_version = Some(v.trim().chars().take(64).collect()),
+                        "model_version" => {
+                            out.model_version = Some(v.trim().chars().take(64).collect())
+                        }
                         "score_date" => out.score_date = Some(v.trim().chars().take(64).collect()),
                         _ => {}
                     }
@@ -82,7 +84,8 @@ pub fn parse(reader: impl BufRead) -> Result<Scores, String> {
             None => {
                 out.skipped += 1;
                 if out.first_skipped.is_none() {
-                    out.first_skipped = Some(format!("line {}: {}", n + 1, crate::osv::cut(line, 80)));
+                    out.first_skipped =
+                        Some(format!("line {}: {}", n + 1, crate::osv::cut(line, 80)));
                 }
             }
         }

@@ -45,10 +45,16 @@ pub const JSON_CAP: usize = 4096;
 
 /// What a record file says.
 #[derive(Debug, Clone, PartialEq)]
+// A parsed record goes straight into the store, by value; boxing it would
+// be an allocation per record for nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Parsed {
     Record(Record),
     /// A withdrawn record: its id and `modified`.
-    Withdrawn { id: String, modified: Timestamp },
+    Withdrawn {
+        id: String,
+        modified: Timestamp,
+    },
 }
 
 impl Parsed {
@@ -209,8 +215,12 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, String> {
         }
     })?;
     let id = check_id(&raw.id, "id")?;
-    let modified = Timestamp::parse(&raw.modified)
-        .ok_or_else(|| format!("{id}: `modified` is not an RFC 3339 time: {:?}", cut(&raw.modified, 64)))?;
+    let modified = Timestamp::parse(&raw.modified).ok_or_else(|| {
+        format!(
+            "{id}: `modified` is not an RFC 3339 time: {:?}",
+            cut(&raw.modified, 64)
+        )
+    })?;
     if raw.withdrawn.is_some() {
         return Ok(Parsed::Withdrawn { id, modified });
     }
@@ -352,7 +362,10 @@ fn check_id(id: &str, what: &str) -> Result<String, String> {
         ));
     }
     if id.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(format!("{what} {:?} has spaces or control characters", cut(id, 64)));
+        return Err(format!(
+            "{what} {:?} has spaces or control characters",
+            cut(id, 64)
+        ));
     }
     Ok(id.to_owned())
 }
@@ -410,6 +423,7 @@ fn compact(value: &Value) -> Option<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests: a panic is a failure
 mod tests {
     use super::*;
 

@@ -1,6 +1,8 @@
 //! The advisory database: import (zip, directory, file, KEV, EPSS, export
 //! files), merge rules, lookups, and what a damaged or hostile input does.
 
+#![allow(clippy::unwrap_used)] // tests: a panic is a failure
+
 mod db_support;
 
 use std::path::{Path, PathBuf};
@@ -101,7 +103,11 @@ fn a_real_all_zip_imports_and_answers_lookups() {
     // The record's own fields.
     let ghsa = db.advisory("GHSA-h5c8-rqwp-cp95").unwrap();
     assert_eq!(ghsa.aliases, vec!["CVE-2024-22195"]);
-    assert!(ghsa.summary.as_deref().unwrap().starts_with("Jinja vulnerable"));
+    assert!(ghsa
+        .summary
+        .as_deref()
+        .unwrap()
+        .starts_with("Jinja vulnerable"));
     assert!(ghsa.details.as_deref().unwrap().contains("xmlattr"));
     assert_eq!(ghsa.modified.to_string(), "2024-01-11T15:20:48Z");
     assert_eq!(ghsa.severity[0].kind, "CVSS_V3");
@@ -111,14 +117,29 @@ fn a_real_all_zip_imports_and_answers_lookups() {
         .unwrap()
         .contains(r#""severity":"MODERATE""#));
     assert_eq!(ghsa.references.len(), 9);
-    assert_eq!(ghsa.references[3], ("PACKAGE".into(), "https://github.com/pallets/jinja".into()));
+    assert_eq!(
+        ghsa.references[3],
+        ("PACKAGE".into(), "https://github.com/pallets/jinja".into())
+    );
     assert!(db.advisory("GHSA-nope").is_none());
 
     // related: by alias and by upstream id, and by its own id.
-    assert_eq!(db.related("CVE-2024-22195").collect::<Vec<_>>(), vec!["GHSA-h5c8-rqwp-cp95"]);
-    assert_eq!(db.related("CVE-2014-3616").collect::<Vec<_>>(), vec!["DSA-3029-1"]);
-    assert_eq!(db.related("CVE-2025-38094").collect::<Vec<_>>(), vec!["UBUNTU-CVE-2025-38094"]);
-    assert_eq!(db.related("DSA-3029-1").collect::<Vec<_>>(), vec!["DSA-3029-1"]);
+    assert_eq!(
+        db.related("CVE-2024-22195").collect::<Vec<_>>(),
+        vec!["GHSA-h5c8-rqwp-cp95"]
+    );
+    assert_eq!(
+        db.related("CVE-2014-3616").collect::<Vec<_>>(),
+        vec!["DSA-3029-1"]
+    );
+    assert_eq!(
+        db.related("CVE-2025-38094").collect::<Vec<_>>(),
+        vec!["UBUNTU-CVE-2025-38094"]
+    );
+    assert_eq!(
+        db.related("DSA-3029-1").collect::<Vec<_>>(),
+        vec!["DSA-3029-1"]
+    );
     assert_eq!(db.related("CVE-1999-0000").count(), 0);
 
     // KEV and EPSS.
@@ -139,12 +160,25 @@ fn a_real_all_zip_imports_and_answers_lookups() {
     assert_eq!(meta.counts.kev, 15);
     assert_eq!(meta.counts.epss, 3);
     let kinds: Vec<&SourceKind> = meta.sources.iter().map(|s| &s.kind).collect();
-    assert!(kinds.contains(&&SourceKind::Osv { ecosystem: "Debian".into() }));
+    assert!(kinds.contains(&&SourceKind::Osv {
+        ecosystem: "Debian".into()
+    }));
     assert!(kinds.contains(&&SourceKind::Kev));
-    let kev = meta.sources.iter().find(|s| s.kind == SourceKind::Kev).unwrap();
+    let kev = meta
+        .sources
+        .iter()
+        .find(|s| s.kind == SourceKind::Kev)
+        .unwrap();
     assert_eq!(kev.version.as_deref(), Some("2025.08.25"));
-    assert_eq!(kev.newest_modified.as_deref(), Some("2025-08-25T17:04:19.9796Z"));
-    let epss = meta.sources.iter().find(|s| s.kind == SourceKind::Epss).unwrap();
+    assert_eq!(
+        kev.newest_modified.as_deref(),
+        Some("2025-08-25T17:04:19.9796Z")
+    );
+    let epss = meta
+        .sources
+        .iter()
+        .find(|s| s.kind == SourceKind::Epss)
+        .unwrap();
     assert_eq!(epss.version.as_deref(), Some("v2025.03.14"));
 }
 
@@ -158,13 +192,25 @@ fn a_directory_imports_recursively_and_skips_a_bad_file_with_a_warning() {
         std::fs::write(tree.join(sub).join(name), bytes).unwrap();
     }
     std::fs::write(tree.join("a/README.md"), "not a record").unwrap();
-    std::fs::write(tree.join("a/b/broken.json"), "{\"id\": \"X-1\", \"modified\": ").unwrap();
+    std::fs::write(
+        tree.join("a/b/broken.json"),
+        "{\"id\": \"X-1\", \"modified\": ",
+    )
+    .unwrap();
     let mut store = Store::new();
-    let report = import(&mut store, &[tree.clone()]);
+    let report = import(&mut store, std::slice::from_ref(&tree));
     assert_eq!(report.added, records().len() as u64);
     assert_eq!(report.skipped, 1);
-    assert!(report.warnings[0].contains("broken.json"), "{:?}", report.warnings);
-    assert!(report.warnings[0].contains("not an OSV record"), "{:?}", report.warnings);
+    assert!(
+        report.warnings[0].contains("broken.json"),
+        "{:?}",
+        report.warnings
+    );
+    assert!(
+        report.warnings[0].contains("not an OSV record"),
+        "{:?}",
+        report.warnings
+    );
 }
 
 #[test]
@@ -179,7 +225,10 @@ fn single_files_kev_and_epss_are_told_by_content() {
     std::fs::write(&epss, EPSS_CSV).unwrap();
     let mut store = Store::new();
     let report = import(&mut store, &[record, kev, epss]);
-    assert_eq!((report.added, report.kev, report.epss), (1, Some(15), Some(3)));
+    assert_eq!(
+        (report.added, report.kev, report.epss),
+        (1, Some(15), Some(3))
+    );
     assert!(store.get("GO-2024-2687").is_some());
     assert_eq!(store.kev().unwrap().len(), 15);
     assert_eq!(store.epss_count(), 3);
@@ -248,15 +297,24 @@ fn the_newer_modified_wins_and_a_withdrawn_record_removes_the_id() {
     older.modified = Timestamp::parse("2019-01-01T00:00:00Z").unwrap();
     older.summary = Some("older".into());
     assert_eq!(store.merge(older), Merge::Older);
-    assert_ne!(store.get("DSA-3029-1").unwrap().summary.as_deref(), Some("older"));
+    assert_ne!(
+        store.get("DSA-3029-1").unwrap().summary.as_deref(),
+        Some("older")
+    );
     let mut newer = base.clone();
     newer.modified = Timestamp::parse("2021-01-01T00:00:00.5Z").unwrap();
     newer.summary = Some("newer".into());
     assert_eq!(store.merge(newer.clone()), Merge::Replaced);
-    assert_eq!(store.get("DSA-3029-1").unwrap().summary.as_deref(), Some("newer"));
+    assert_eq!(
+        store.get("DSA-3029-1").unwrap().summary.as_deref(),
+        Some("newer")
+    );
     // Withdrawn, older than what is held: ignored.
     assert_eq!(
-        store.withdraw("DSA-3029-1", Timestamp::parse("2020-06-01T00:00:00Z").unwrap()),
+        store.withdraw(
+            "DSA-3029-1",
+            Timestamp::parse("2020-06-01T00:00:00Z").unwrap()
+        ),
         Merge::Older
     );
     assert!(store.get("DSA-3029-1").is_some());
@@ -284,7 +342,10 @@ fn the_newer_modified_wins_and_a_withdrawn_record_removes_the_id() {
     let db = Database::open(&path).unwrap();
     assert!(db.advisory("DSA-3029-1").is_none());
     assert_eq!(db.affected("Debian:7", "nginx").count(), 0);
-    assert_eq!(db.withdrawn("DSA-3029-1"), Timestamp::parse("2022-01-01T00:00:00Z"));
+    assert_eq!(
+        db.withdrawn("DSA-3029-1"),
+        Timestamp::parse("2022-01-01T00:00:00Z")
+    );
     let mut again = Store::load(&path).unwrap();
     assert_eq!(again.merge(newer.clone()), Merge::Older);
     // A newer record after the withdrawal is live again.
@@ -336,7 +397,9 @@ fn every_changed_byte_is_an_error_on_open() {
     let e = Database::from_vec(v2, &path).unwrap_err().to_string();
     assert!(e.contains("format version 2"), "{e}");
     // A missing file says how to get one.
-    let e = Database::open(&dir.path().join("none.db")).unwrap_err().to_string();
+    let e = Database::open(&dir.path().join("none.db"))
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("db update"), "{e}");
 }
 
@@ -357,7 +420,10 @@ fn hostile_records_are_errors_not_panics() {
         r#"{{"id":"X-1","modified":"2024-01-01T00:00:00Z","affected":[{}]}}"#,
         vec![r#"{"package":{"ecosystem":"PyPI","name":"a"}}"#; 1_000_000].join(",")
     );
-    let huge_id = format!(r#"{{"id":"{}","modified":"2024-01-01T00:00:00Z"}}"#, "A".repeat(1 << 20));
+    let huge_id = format!(
+        r#"{{"id":"{}","modified":"2024-01-01T00:00:00Z"}}"#,
+        "A".repeat(1 << 20)
+    );
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("not JSON", b"<html>".to_vec(), "not an OSV record"),
         ("truncated", br#"{"id":"X-1","modified":"2024"#.to_vec(), "not an OSV record"),
@@ -395,10 +461,16 @@ fn hostile_records_are_errors_not_panics() {
         "s".repeat(100_000),
         "d".repeat(100_000)
     );
-    let Parsed::Record(r) = osv::parse(ok.as_bytes()).unwrap() else { panic!() };
+    let Parsed::Record(r) = osv::parse(ok.as_bytes()).unwrap() else {
+        panic!()
+    };
     assert!(r.summary.unwrap().len() <= osv::SUMMARY_CAP);
     assert!(r.details.unwrap().len() <= osv::DETAILS_CAP);
-    assert_eq!(r.affected[0].ranges.len(), 1, "the unknown range type is left out");
+    assert_eq!(
+        r.affected[0].ranges.len(),
+        1,
+        "the unknown range type is left out"
+    );
 }
 
 #[test]
@@ -406,14 +478,21 @@ fn a_bad_record_inside_a_zip_is_skipped_with_a_warning_naming_the_entry() {
     let dir = tempfile::tempdir().unwrap();
     let zip = dir.path().join("all.zip");
     let mut entries = records();
-    entries.push(("EVIL-1.json".into(), br#"{"id":"EVIL-1","modified":5}"#.to_vec()));
+    entries.push((
+        "EVIL-1.json".into(),
+        br#"{"id":"EVIL-1","modified":5}"#.to_vec(),
+    ));
     entries.push(("README.txt".into(), b"ignored".to_vec()));
     make_zip(&zip, &entries);
     let mut store = Store::new();
     let report = import(&mut store, &[zip]);
     assert_eq!(report.added, records().len() as u64);
     assert_eq!(report.skipped, 1);
-    assert!(report.warnings[0].contains("entry EVIL-1.json: skipped"), "{:?}", report.warnings);
+    assert!(
+        report.warnings[0].contains("entry EVIL-1.json: skipped"),
+        "{:?}",
+        report.warnings
+    );
 }
 
 #[test]
@@ -426,24 +505,46 @@ fn a_truncated_zip_and_a_file_of_nothing_known_are_errors_naming_the_file() {
         let truncated = dir.path().join(format!("cut-{cut}.zip"));
         std::fs::write(&truncated, &bytes[..cut]).unwrap();
         let mut store = Store::new();
-        let e = source::import(&mut store, &[truncated.clone()], &mut Report::default())
-            .unwrap_err()
-            .to_string();
+        let e = source::import(
+            &mut store,
+            std::slice::from_ref(&truncated),
+            &mut Report::default(),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.starts_with(&truncated.display().to_string()), "{e}");
         assert!(e.contains("truncated"), "{e}");
     }
     let odd = dir.path().join("odd.bin");
     std::fs::write(&odd, b"\x00\x01binary").unwrap();
-    let e = source::import(&mut Store::new(), &[odd.clone()], &mut Report::default())
-        .unwrap_err()
-        .to_string();
-    assert!(e.starts_with(&odd.display().to_string()) && e.contains("not a file portcullis imports"), "{e}");
+    let e = source::import(
+        &mut Store::new(),
+        std::slice::from_ref(&odd),
+        &mut Report::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.starts_with(&odd.display().to_string()) && e.contains("not a file portcullis imports"),
+        "{e}"
+    );
     let not_kev = dir.path().join("kev.json");
-    std::fs::write(&not_kev, br#"{"title":"KEV","vulnerabilities":[{"cveID":"nope"}]}"#).unwrap();
-    let e = source::import(&mut Store::new(), &[not_kev.clone()], &mut Report::default())
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("kev.json: not the KEV catalog") && e.contains("not a CVE id"), "{e}");
+    std::fs::write(
+        &not_kev,
+        br#"{"title":"KEV","vulnerabilities":[{"cveID":"nope"}]}"#,
+    )
+    .unwrap();
+    let e = source::import(
+        &mut Store::new(),
+        std::slice::from_ref(&not_kev),
+        &mut Report::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("kev.json: not the KEV catalog") && e.contains("not a CVE id"),
+        "{e}"
+    );
     let neither = dir.path().join("x.json");
     std::fs::write(&neither, br#"{"hello":"world"}"#).unwrap();
     let e = source::import(&mut Store::new(), &[neither], &mut Report::default())
@@ -458,9 +559,13 @@ fn a_truncated_zip_and_a_file_of_nothing_known_are_errors_naming_the_file() {
     assert!(e.contains("not an EPSS file"), "{e}");
     let bad_gz = dir.path().join("epss.csv.gz");
     std::fs::write(&bad_gz, &gzip(EPSS_CSV.as_bytes())[..40]).unwrap();
-    let e = source::import(&mut Store::new(), &[bad_gz.clone()], &mut Report::default())
-        .unwrap_err()
-        .to_string();
+    let e = source::import(
+        &mut Store::new(),
+        std::slice::from_ref(&bad_gz),
+        &mut Report::default(),
+    )
+    .unwrap_err()
+    .to_string();
     assert!(e.starts_with(&bad_gz.display().to_string()), "{e}");
 }
 
@@ -485,7 +590,11 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
     let report = import(&mut store, &[big]);
     assert_eq!(report.added, 1);
     assert_eq!(report.skipped, 1);
-    assert!(report.warnings[0].contains("BOMB-1.json") && report.warnings[0].contains("cap"), "{:?}", report.warnings);
+    assert!(
+        report.warnings[0].contains("BOMB-1.json") && report.warnings[0].contains("cap"),
+        "{:?}",
+        report.warnings
+    );
 
     // Overlapping entries: every central directory entry points at the same data.
     let overlap = dir.path().join("overlap.zip");
@@ -580,7 +689,8 @@ fn a_second_writer_waits_for_the_lock() {
         drop(lock);
         told
     });
-    rx.recv_timeout(std::time::Duration::from_secs(10)).expect("told to wait");
+    rx.recv_timeout(std::time::Duration::from_secs(10))
+        .expect("told to wait");
     drop(first);
     assert!(waiter.join().unwrap());
 }
@@ -602,9 +712,13 @@ fn an_empty_database_opens() {
 fn records_sharing_a_description_read_back_whole() {
     let details = "A description that several distributions copy from NVD. ".repeat(20);
     let mut store = Store::new();
-    for (i, id) in ["DEBIAN-CVE-2024-0001", "UBUNTU-CVE-2024-0001", "ALPINE-CVE-2024-0001"]
-        .iter()
-        .enumerate()
+    for (i, id) in [
+        "DEBIAN-CVE-2024-0001",
+        "UBUNTU-CVE-2024-0001",
+        "ALPINE-CVE-2024-0001",
+    ]
+    .iter()
+    .enumerate()
     {
         let json = serde_json::json!({
             "id": id, "modified": format!("2024-01-0{}T00:00:00Z", i + 1),
@@ -629,9 +743,23 @@ fn records_sharing_a_description_read_back_whole() {
     let path = dir.path().join("db");
     store.write(&path).unwrap();
     let db = Database::open(&path).unwrap();
-    for id in ["DEBIAN-CVE-2024-0001", "UBUNTU-CVE-2024-0001", "ALPINE-CVE-2024-0001"] {
-        assert_eq!(db.advisory(id).unwrap().details.as_deref(), Some(details.trim()), "{id}");
+    for id in [
+        "DEBIAN-CVE-2024-0001",
+        "UBUNTU-CVE-2024-0001",
+        "ALPINE-CVE-2024-0001",
+    ] {
+        assert_eq!(
+            db.advisory(id).unwrap().details.as_deref(),
+            Some(details.trim()),
+            "{id}"
+        );
     }
     assert_eq!(db.related("CVE-2024-0001").count(), 3);
-    assert_eq!(db.advisory("DEBIAN-CVE-2024-11999").unwrap().details.unwrap(), format!("1999 {}", "other text ".repeat(10)).trim());
+    assert_eq!(
+        db.advisory("DEBIAN-CVE-2024-11999")
+            .unwrap()
+            .details
+            .unwrap(),
+        format!("1999 {}", "other text ".repeat(10)).trim()
+    );
 }

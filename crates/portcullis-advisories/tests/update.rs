@@ -1,6 +1,8 @@
 //! `db update` against a local OSV-style bucket and KEV file (an HTTP
 //! server on 127.0.0.1 in a test thread; no other network).
 
+#![allow(clippy::unwrap_used)] // tests: a panic is a failure
+
 mod db_support;
 
 use std::path::Path;
@@ -31,8 +33,10 @@ impl Bucket<'_> {
             .collect();
         let zip = self.dir.path().join(format!("{eco}.zip"));
         make_zip(&zip, &entries);
-        self.server
-            .put(&format!("/{eco}/all.zip"), Reply::Body(std::fs::read(&zip).unwrap()));
+        self.server.put(
+            &format!("/{eco}/all.zip"),
+            Reply::Body(std::fs::read(&zip).unwrap()),
+        );
         let mut lines: Vec<(String, String)> = records
             .iter()
             .map(|r| {
@@ -44,8 +48,10 @@ impl Bucket<'_> {
             .collect();
         lines.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let csv: String = lines.iter().map(|(m, id)| format!("{m},{id}\n")).collect();
-        self.server
-            .put(&format!("/{eco}/modified_id.csv"), Reply::Body(csv.into_bytes()));
+        self.server.put(
+            &format!("/{eco}/modified_id.csv"),
+            Reply::Body(csv.into_bytes()),
+        );
         for (name, bytes) in entries {
             self.server
                 .put(&format!("/{eco}/{name}"), Reply::Body(bytes));
@@ -110,14 +116,21 @@ fn the_first_update_fetches_all_zip_and_later_ones_only_what_changed() {
         .expect("the Debian source");
     assert!(debian.complete);
     assert_eq!(debian.records, 2);
-    assert_eq!(debian.newest_modified.as_deref(), Some("2024-05-03T03:16:29Z"));
+    assert_eq!(
+        debian.newest_modified.as_deref(),
+        Some("2024-05-03T03:16:29Z")
+    );
 
     // Nothing changed: only the lists are read.
     server.clear_log();
     run(&path, &options(&server, &["Debian", "PyPI"])).expect("second update");
     assert_eq!(
         server.log(),
-        vec!["/Debian/modified_id.csv", "/PyPI/modified_id.csv", "/kev.json"]
+        vec![
+            "/Debian/modified_id.csv",
+            "/PyPI/modified_id.csv",
+            "/kev.json"
+        ]
     );
 
     // Two records change (one new, one fixed now): only they are fetched.
@@ -145,14 +158,20 @@ fn the_first_update_fetches_all_zip_and_later_ones_only_what_changed() {
     let db = Database::open(&path).unwrap();
     assert_eq!(db.affected("Debian:7", "nginx").count(), 2);
     let c: Vec<_> = db.affected("Debian:11", "chromium").collect();
-    assert_eq!(c[0].ranges[0].events[1], Event::Fixed("124.0.6367.60-1~deb11u1"));
+    assert_eq!(
+        c[0].ranges[0].events[1],
+        Event::Fixed("124.0.6367.60-1~deb11u1")
+    );
     let debian = db
         .meta()
         .sources
         .iter()
         .find(|s| s.origin == format!("{}/Debian", server.url()))
         .unwrap();
-    assert_eq!(debian.newest_modified.as_deref(), Some("2026-01-02T00:00:00.123Z"));
+    assert_eq!(
+        debian.newest_modified.as_deref(),
+        Some("2026-01-02T00:00:00.123Z")
+    );
     assert_eq!(debian.records, 3);
 
     // A withdrawal arrives the same way and removes the record.
@@ -179,7 +198,10 @@ fn the_first_update_fetches_all_zip_and_later_ones_only_what_changed() {
     limited.incremental_limit = 1;
     limited.kev_url = None;
     run(&path, &limited).expect("fifth update");
-    assert_eq!(server.log(), vec!["/Debian/modified_id.csv", "/Debian/all.zip"]);
+    assert_eq!(
+        server.log(),
+        vec!["/Debian/modified_id.csv", "/Debian/all.zip"]
+    );
     let db = Database::open(&path).unwrap();
     assert_eq!(
         db.advisory("DSA-3029-1").unwrap().modified,
@@ -231,10 +253,30 @@ fn a_failed_download_is_a_clear_error_and_the_database_stays_as_it_was() {
     };
 
     let cases: Vec<(&str, Reply, &str, &str)> = vec![
-        ("/kev.json", Reply::Status(404), "/kev.json: HTTP 404", "a missing KEV file"),
-        ("/kev.json", Reply::Body(b"<html>maintenance</html>".to_vec()), "not JSON", "a KEV file that is not one"),
-        ("/kev.json", Reply::Body(br#"{"title":"x"}"#.to_vec()), "no `vulnerabilities` list", "a KEV file without entries"),
-        ("/PyPI/modified_id.csv", Reply::Status(500), "/PyPI/modified_id.csv: HTTP 500", "a server error"),
+        (
+            "/kev.json",
+            Reply::Status(404),
+            "/kev.json: HTTP 404",
+            "a missing KEV file",
+        ),
+        (
+            "/kev.json",
+            Reply::Body(b"<html>maintenance</html>".to_vec()),
+            "not JSON",
+            "a KEV file that is not one",
+        ),
+        (
+            "/kev.json",
+            Reply::Body(br#"{"title":"x"}"#.to_vec()),
+            "no `vulnerabilities` list",
+            "a KEV file without entries",
+        ),
+        (
+            "/PyPI/modified_id.csv",
+            Reply::Status(500),
+            "/PyPI/modified_id.csv: HTTP 500",
+            "a server error",
+        ),
     ];
     for (at, reply, expected, what) in cases {
         let saved = server.state.lock().unwrap().files.get(at).cloned();
@@ -259,7 +301,9 @@ fn a_failed_download_is_a_clear_error_and_the_database_stays_as_it_was() {
         (Reply::Body(zip[..zip.len() - 10].to_vec()), "truncated"),
     ] {
         server.put("/PyPI/all.zip", reply);
-        let e = run(&fresh, &options(&server, &["PyPI"])).unwrap_err().to_string();
+        let e = run(&fresh, &options(&server, &["PyPI"]))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains(expected), "{e}");
         assert!(!fresh.exists());
         assert_eq!(temp_files(dir.path()), Vec::<String>::new());

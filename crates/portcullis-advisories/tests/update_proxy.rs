@@ -2,6 +2,8 @@
 //! for a host `no_proxy` names. One test in its own binary: it sets
 //! process-wide environment variables.
 
+#![allow(clippy::unwrap_used)] // tests: a panic is a failure
+
 mod db_support;
 
 use db_support::http::{Reply, Server};
@@ -24,7 +26,14 @@ fn the_proxy_from_the_environment_is_used_unless_no_proxy_names_the_host() {
     );
     proxy.put("/Go/all.zip", Reply::Body(std::fs::read(&zip).unwrap()));
     proxy.put("/kev.json", Reply::Body(record("kev-excerpt.json")));
-    for name in ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"] {
+    for name in [
+        "https_proxy",
+        "HTTPS_PROXY",
+        "all_proxy",
+        "ALL_PROXY",
+        "no_proxy",
+        "NO_PROXY",
+    ] {
         std::env::remove_var(name);
     }
     std::env::set_var("http_proxy", proxy.url());
@@ -38,8 +47,14 @@ fn the_proxy_from_the_environment_is_used_unless_no_proxy_names_the_host() {
     };
     let mut store = Store::new();
     let path = dir.path().join("advisories.db");
-    update::update(&mut store, &path, &options, &mut |_| {}, &mut Report::default())
-        .expect("through the proxy");
+    update::update(
+        &mut store,
+        &path,
+        &options,
+        &mut |_| {},
+        &mut Report::default(),
+    )
+    .expect("through the proxy");
     assert!(store.get("GO-2024-2687").is_some());
     assert_eq!(
         proxy.log(),
@@ -53,10 +68,19 @@ fn the_proxy_from_the_environment_is_used_unless_no_proxy_names_the_host() {
     // (the name does not resolve), and the proxy sees nothing.
     proxy.clear_log();
     std::env::set_var("no_proxy", "localhost,.portcullis-test.invalid");
-    let e = update::update(&mut Store::new(), &path, &options, &mut |_| {}, &mut Report::default())
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("GET http://osv.portcullis-test.invalid:8080/Go/all.zip"), "{e}");
+    let e = update::update(
+        &mut Store::new(),
+        &path,
+        &options,
+        &mut |_| {},
+        &mut Report::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("GET http://osv.portcullis-test.invalid:8080/Go/all.zip"),
+        "{e}"
+    );
     assert_eq!(proxy.log(), Vec::<String>::new());
     std::env::remove_var("no_proxy");
     std::env::remove_var("http_proxy");

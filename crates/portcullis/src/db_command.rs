@@ -87,10 +87,13 @@ pub struct UpdateArgs {
 }
 
 fn path_of(db: &DbPath) -> Result<PathBuf, String> {
-    db.db.clone().or_else(Database::default_path).ok_or_else(|| {
-        "no place for the advisory database: set --db, PORTCULLIS_DB, XDG_CACHE_HOME or HOME"
-            .to_owned()
-    })
+    db.db
+        .clone()
+        .or_else(Database::default_path)
+        .ok_or_else(|| {
+            "no place for the advisory database: set --db, PORTCULLIS_DB, XDG_CACHE_HOME or HOME"
+                .to_owned()
+        })
 }
 
 fn env_or(name: &str, default: &str) -> String {
@@ -168,10 +171,7 @@ fn transact(
     let mut report = Report::default();
     if let Err(e) = change(&mut store, &mut report) {
         print_warnings(&report);
-        return fail(
-            command,
-            format_args!("{e} (the database was not changed)"),
-        );
+        return fail(command, format_args!("{e} (the database was not changed)"));
     }
     print_warnings(&report);
     match store.write(path) {

@@ -1,6 +1,8 @@
 //! `portcullis db`: the real binary importing, exporting, describing and
 //! updating the advisory database; exit statuses and messages.
 
+#![allow(clippy::unwrap_used)] // tests: a panic is a failure
+
 mod common;
 #[path = "../../portcullis-advisories/tests/db_support/mod.rs"]
 mod db_support;
@@ -23,12 +25,28 @@ fn imported(dir: &Path) -> std::path::PathBuf {
     std::fs::write(dir.join("epss.csv"), EPSS_CSV).unwrap();
     let kev = data().join("kev-excerpt.json");
     let o = db(
-        &["db", "import", "--db", "advisories.db", "all.zip", kev.to_str().unwrap(), "epss.csv"],
+        &[
+            "db",
+            "import",
+            "--db",
+            "advisories.db",
+            "all.zip",
+            kev.to_str().unwrap(),
+            "epss.csv",
+        ],
         dir,
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).starts_with("advisories.db: 7 records (7 new"), "{}", stdout(&o));
-    assert!(stdout(&o).contains("KEV 15 entries, EPSS 3 CVEs"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with("advisories.db: 7 records (7 new"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).contains("KEV 15 entries, EPSS 3 CVEs"),
+        "{}",
+        stdout(&o)
+    );
     dir.join("advisories.db")
 }
 
@@ -52,26 +70,49 @@ fn import_status_and_export_round_trip() {
         assert!(text.contains(expected), "{expected:?} in\n{text}");
     }
 
-    let o = db(&["db", "status", "--db", "advisories.db", "--json"], dir.path());
+    let o = db(
+        &["db", "status", "--db", "advisories.db", "--json"],
+        dir.path(),
+    );
     assert_eq!(o.status.code(), Some(0));
     let v = json(&o);
     assert_eq!(v["counts"]["records"], 7);
     assert_eq!(v["counts"]["kev"], 15);
     assert_eq!(v["has_epss"], true);
     assert_eq!(v["format_version"], 1);
-    assert!(v["ecosystems"].as_array().unwrap().iter().any(|e| e == "Ubuntu:Pro:14.04:LTS"));
+    assert!(v["ecosystems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e == "Ubuntu:Pro:14.04:LTS"));
     let sources = v["sources"].as_array().unwrap();
-    assert!(sources.iter().any(|s| s["kind"] == "kev" && s["records"] == 15));
-    assert!(sources.iter().any(|s| s["kind"] == "osv" && s["ecosystem"] == "PyPI"));
+    assert!(sources
+        .iter()
+        .any(|s| s["kind"] == "kev" && s["records"] == 15));
+    assert!(sources
+        .iter()
+        .any(|s| s["kind"] == "osv" && s["ecosystem"] == "PyPI"));
     assert!(v["age_seconds"].as_u64().unwrap() < 3600);
 
-    let o = db(&["db", "export", "--db", "advisories.db", "offline.db"], dir.path());
+    let o = db(
+        &["db", "export", "--db", "advisories.db", "offline.db"],
+        dir.path(),
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).starts_with("offline.db: 7 records, KEV 15 entries, EPSS 3 CVEs"));
-    let o = db(&["db", "import", "--db", "other.db", "offline.db"], dir.path());
+    let o = db(
+        &["db", "import", "--db", "other.db", "offline.db"],
+        dir.path(),
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let a = json(&db(&["db", "status", "--db", "advisories.db", "--json"], dir.path()));
-    let b = json(&db(&["db", "status", "--db", "other.db", "--json"], dir.path()));
+    let a = json(&db(
+        &["db", "status", "--db", "advisories.db", "--json"],
+        dir.path(),
+    ));
+    let b = json(&db(
+        &["db", "status", "--db", "other.db", "--json"],
+        dir.path(),
+    ));
     assert_eq!(a["counts"], b["counts"]);
     assert_eq!(a["ecosystems"], b["ecosystems"]);
 }
@@ -126,16 +167,29 @@ fn errors_are_one_line_naming_the_file_exit_2_and_change_nothing() {
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         let err = stderr(&o);
         assert_eq!(err.lines().count(), 1, "{err}");
-        assert!(err.contains("damaged.db: not a usable advisory database"), "{err}");
+        assert!(
+            err.contains("damaged.db: not a usable advisory database"),
+            "{err}"
+        );
         assert!(err.contains("damaged"), "{err}");
     }
-    assert_eq!(std::fs::read(dir.path().join("damaged.db")).unwrap(), damaged);
+    assert_eq!(
+        std::fs::read(dir.path().join("damaged.db")).unwrap(),
+        damaged
+    );
     assert!(!dir.path().join("x.db").exists());
 
     let o = db(&["db", "status", "--db", "none.db"], dir.path());
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("none.db: no advisory database here (run `portcullis db update`"), "{}", stderr(&o));
-    let o = db(&["db", "update", "--db", "x.db", "--ecosystem", "Gentoo"], dir.path());
+    assert!(
+        stderr(&o).contains("none.db: no advisory database here (run `portcullis db update`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = db(
+        &["db", "update", "--db", "x.db", "--ecosystem", "Gentoo"],
+        dir.path(),
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--ecosystem \"Gentoo\": not one portcullis catalogs"));
 }
@@ -145,7 +199,13 @@ fn update_from_a_local_mirror_and_a_failed_one_keeps_the_database() {
     let server = Server::start();
     let dir = tempfile::tempdir().unwrap();
     let zip = dir.path().join("PyPI.zip");
-    make_zip(&zip, &[("GHSA-h5c8-rqwp-cp95.json".into(), record("GHSA-h5c8-rqwp-cp95.json"))]);
+    make_zip(
+        &zip,
+        &[(
+            "GHSA-h5c8-rqwp-cp95.json".into(),
+            record("GHSA-h5c8-rqwp-cp95.json"),
+        )],
+    );
     server.put("/PyPI/all.zip", Reply::Body(std::fs::read(&zip).unwrap()));
     server.put(
         "/PyPI/modified_id.csv",
@@ -167,8 +227,16 @@ fn update_from_a_local_mirror_and_a_failed_one_keeps_the_database() {
     ];
     let o = db(&args, dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).starts_with("advisories.db: 1 records (1 new"), "{}", stdout(&o));
-    assert!(stderr(&o).contains(&format!("PyPI: GET {}/PyPI/all.zip", server.url())), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("advisories.db: 1 records (1 new"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stderr(&o).contains(&format!("PyPI: GET {}/PyPI/all.zip", server.url())),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(server.log(), vec!["/PyPI/all.zip", "/kev.json"]);
 
     // The second: incremental, nothing changed.
@@ -186,7 +254,10 @@ fn update_from_a_local_mirror_and_a_failed_one_keeps_the_database() {
     let err = stderr(&o);
     let last = err.lines().last().unwrap_or_default();
     assert!(last.starts_with("portcullis db update: GET "), "{err}");
-    assert!(last.contains("/kev.json: HTTP 404 Not Found (the database was not changed)"), "{err}");
+    assert!(
+        last.contains("/kev.json: HTTP 404 Not Found (the database was not changed)"),
+        "{err}"
+    );
     assert_eq!(std::fs::read(&path).unwrap(), before);
     assert_eq!(temp_files(dir.path()), Vec::<String>::new());
 }
@@ -215,8 +286,15 @@ fn the_default_place_comes_from_the_environment() {
     assert!(dir.path().join("cache/portcullis/advisories.db").exists());
     let o = run(&[("HOME", &dir.path().join("home"))]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(dir.path().join("home/.cache/portcullis/advisories.db").exists());
+    assert!(dir
+        .path()
+        .join("home/.cache/portcullis/advisories.db")
+        .exists());
     let o = run(&[]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("no place for the advisory database"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no place for the advisory database"),
+        "{}",
+        stderr(&o)
+    );
 }

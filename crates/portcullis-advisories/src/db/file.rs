@@ -31,8 +31,12 @@ fn directory(path: &Path) -> PathBuf {
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), DbError> {
     let dir = directory(path);
     let shown = path.display();
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| DbError::new(format!("{}: cannot create the directory: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        DbError::new(format!(
+            "{}: cannot create the directory: {e}",
+            dir.display()
+        ))
+    })?;
     let mut temp = temp_file(path)?;
     // Public data: readable by all, as a file written with the usual umask.
     #[cfg(unix)]
@@ -60,8 +64,12 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), DbError>
 /// persisted): for downloads and the new database.
 pub fn temp_file(path: &Path) -> Result<tempfile::NamedTempFile, DbError> {
     let dir = directory(path);
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| DbError::new(format!("{}: cannot create the directory: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        DbError::new(format!(
+            "{}: cannot create the directory: {e}",
+            dir.display()
+        ))
+    })?;
     tempfile::Builder::new()
         .prefix(&temp_prefix(path))
         .tempfile_in(&dir)
@@ -94,8 +102,12 @@ impl Lock {
 /// removed once the lock is held.
 pub fn lock(path: &Path, waiting: &mut dyn FnMut(&Path)) -> Result<Lock, DbError> {
     let dir = directory(path);
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| DbError::new(format!("{}: cannot create the directory: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        DbError::new(format!(
+            "{}: cannot create the directory: {e}",
+            dir.display()
+        ))
+    })?;
     let mut lock_path = path.as_os_str().to_owned();
     lock_path.push(".lock");
     let lock_path = PathBuf::from(lock_path);
@@ -104,7 +116,12 @@ pub fn lock(path: &Path, waiting: &mut dyn FnMut(&Path)) -> Result<Lock, DbError
         .truncate(false)
         .write(true)
         .open(&lock_path)
-        .map_err(|e| DbError::new(format!("{}: cannot open the lock file: {e}", lock_path.display())))?;
+        .map_err(|e| {
+            DbError::new(format!(
+                "{}: cannot open the lock file: {e}",
+                lock_path.display()
+            ))
+        })?;
     #[cfg(unix)]
     {
         use rustix::fs::{flock, FlockOperation};

@@ -230,6 +230,7 @@ pub(crate) fn cve_key(cve: &str) -> Option<u64> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests: a panic is a failure
 mod tests {
     use super::*;
 

@@ -26,12 +26,12 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+pub use file::temp_file;
 pub use file::{lock, Lock};
 pub use read::{AffectedIter, Database, RelatedIter};
 pub use status::status_json;
 pub(crate) use store::Entry;
 pub use store::{AffectedEntry, Merge, OwnedRange, Record, Store};
-pub use file::temp_file;
 
 /// Writes `bytes` to `path` atomically (a temporary file in the same
 /// directory, synced, renamed over it).
@@ -89,7 +89,9 @@ pub struct SourceInfo {
 pub enum SourceKind {
     /// OSV records of one ecosystem (the bulk archive's directory name:
     /// `Debian`, `PyPI`, `Red Hat`, …).
-    Osv { ecosystem: String },
+    Osv {
+        ecosystem: String,
+    },
     Kev,
     Epss,
 }
@@ -356,6 +358,7 @@ pub fn ecosystem_family(ecosystem: &str) -> &str {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests: a panic is a failure
 mod tests {
     use super::*;
 
@@ -365,10 +368,19 @@ mod tests {
         assert_eq!(normalize_name("PyPI", "zope.interface"), "zope-interface");
         assert_eq!(normalize_name("PyPI", "Foo__Bar-.baz"), "foo-bar-baz");
         assert_eq!(normalize_name("PyPI", "a--b"), "a-b");
-        assert!(matches!(normalize_name("PyPI", "requests"), Cow::Borrowed(_)));
+        assert!(matches!(
+            normalize_name("PyPI", "requests"),
+            Cow::Borrowed(_)
+        ));
         assert_eq!(normalize_name("npm", "@Babel/core"), "@Babel/core");
-        assert_eq!(normalize_name("Maven", "org.Apache:any23"), "org.Apache:any23");
-        assert_eq!(normalize_name("NuGet", "Newtonsoft.Json"), "newtonsoft.json");
+        assert_eq!(
+            normalize_name("Maven", "org.Apache:any23"),
+            "org.Apache:any23"
+        );
+        assert_eq!(
+            normalize_name("NuGet", "Newtonsoft.Json"),
+            "newtonsoft.json"
+        );
         assert_eq!(normalize_name("Debian:12", "Linux"), "Linux");
         assert_eq!(ecosystem_family("Ubuntu:Pro:18.04:LTS"), "Ubuntu");
     }

@@ -119,15 +119,23 @@ impl Database {
             ))
         };
         if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
-            return Err(if bytes.starts_with(b"PCADVDB") || bytes.len() < HEADER_LEN && MAGIC.starts_with(&bytes) {
-                bad("the file is truncated or damaged")
-            } else {
-                DbError::new(format!("{shown}: not a portcullis advisory database (wrong magic)"))
-            });
+            return Err(
+                if bytes.starts_with(b"PCADVDB")
+                    || bytes.len() < HEADER_LEN && MAGIC.starts_with(&bytes)
+                {
+                    bad("the file is truncated or damaged")
+                } else {
+                    DbError::new(format!(
+                        "{shown}: not a portcullis advisory database (wrong magic)"
+                    ))
+                },
+            );
         }
         let header_crc = u32_at(&bytes, 28).unwrap_or(0);
         if crc32fast::hash(&bytes[..28]) != header_crc {
-            return Err(bad("its header checksum does not match (the file is damaged)"));
+            return Err(bad(
+                "its header checksum does not match (the file is damaged)",
+            ));
         }
         let version = u32_at(&bytes, 8).unwrap_or(0);
         if version != VERSION {
@@ -152,9 +160,7 @@ impl Database {
         if crc != u32_at(&bytes, 24).unwrap_or(0) {
             return Err(bad("its checksum does not match (the file is damaged)"));
         }
-        if section_count != SECTION_COUNT as usize
-            || section_count * DIR_ENTRY_LEN > body.len()
-        {
+        if section_count != SECTION_COUNT as usize || section_count * DIR_ENTRY_LEN > body.len() {
             return Err(bad("its section directory is not this format's"));
         }
         let mut sections: [Span<usize>; SECTION_COUNT as usize + 1] = Default::default();
@@ -164,7 +170,7 @@ impl Database {
             let kind = u32_at(body, at).unwrap_or(0);
             let off = u64_at(body, at + 8).unwrap_or(u64::MAX);
             let len = u64_at(body, at + 16).unwrap_or(u64::MAX);
-            let end = off.checked_add(len).unwrap_or(u64::MAX);
+            let end = off.saturating_add(len);
             let k = kind as usize;
             if k == 0 || k > SECTION_COUNT as usize || seen[k] {
                 return Err(bad(&format!("section kind {kind} is unknown or repeated")));
@@ -173,8 +179,10 @@ impl Database {
                 return Err(bad(&format!("section {kind} lies outside the file")));
             }
             let width = entry_len(kind);
-            if width > 0 && len % width as u64 != 0 {
-                return Err(bad(&format!("section {kind}'s length is not a whole number of entries")));
+            if width > 0 && !len.is_multiple_of(width as u64) {
+                return Err(bad(&format!(
+                    "section {kind}'s length is not a whole number of entries"
+                )));
             }
             seen[k] = true;
             sections[k] = (HEADER_LEN + off as usize)..(HEADER_LEN + end as usize);
@@ -283,7 +291,8 @@ impl Database {
 
     /// The first string of block `b`, from the uncompressed keys.
     fn block_key(&self, b: usize) -> &[u8] {
-        let (Some(at), Some(len)) = (self.field(STR_INDEX, b, 3), self.field(STR_INDEX, b, 4)) else {
+        let (Some(at), Some(len)) = (self.field(STR_INDEX, b, 3), self.field(STR_INDEX, b, 4))
+        else {
             return &[];
         };
         self.section(STR_KEYS)
@@ -311,12 +320,15 @@ impl Database {
         let (mut lo, mut hi) = (0usize, count);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            match Database::block_str(block, mid)?.as_bytes().cmp(s.as_bytes()) {
+            match Database::block_str(block, mid)?
+                .as_bytes()
+                .cmp(s.as_bytes())
+            {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => {
                     let id = b * STRINGS_PER_BLOCK + mid;
-                    return (id < self.strings).then(|| id as u32);
+                    return (id < self.strings).then_some(id as u32);
                 }
             }
         }
@@ -325,7 +337,14 @@ impl Database {
 
     /// The first entry of a table sorted by its first u32 field whose key is
     /// not less than `key`, within `lo..hi`.
-    fn lower_bound(&self, kind: u32, mut lo: usize, mut hi: usize, key: u32, field: usize) -> usize {
+    fn lower_bound(
+        &self,
+        kind: u32,
+        mut lo: usize,
+        mut hi: usize,
+        key: u32,
+        field: usize,
+    ) -> usize {
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             if self.field(kind, mid, field).unwrap_or(u32::MAX) < key {
@@ -350,7 +369,11 @@ impl Database {
         let span = self.package_span(ecosystem, name).unwrap_or((0, 0, 0));
         AffectedIter {
             db: self,
-            ecosystem: if span.2 > 0 { ecosystem_str(self, ecosystem) } else { "" },
+            ecosystem: if span.2 > 0 {
+                ecosystem_str(self, ecosystem)
+            } else {
+                ""
+            },
             at: span.0,
             left: span.2,
         }
@@ -447,7 +470,11 @@ impl Database {
                         // The same description as an earlier record's.
                         let (b, at, len) = (t.u32v()?, t.varint()?, t.varint()?);
                         let (at, len) = (usize::try_from(at).ok()?, usize::try_from(len).ok()?);
-                        let shared = if b == block { text.clone() } else { self.text_block(b)? };
+                        let shared = if b == block {
+                            text.clone()
+                        } else {
+                            self.text_block(b)?
+                        };
                         shared
                             .get(at..at.checked_add(len)?)
                             .map(|d| String::from_utf8_lossy(d).into_owned())
@@ -467,7 +494,10 @@ impl Database {
 
     fn text_block(&self, block: u32) -> Option<Arc<Vec<u8>>> {
         {
-            let cache = self.text_cache.lock().unwrap_or_else(PoisonError::into_inner);
+            let cache = self
+                .text_cache
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
             if let Some((_, b)) = cache.iter().find(|(i, _)| *i == block) {
                 return Some(b.clone());
             }
@@ -483,7 +513,10 @@ impl Database {
             return None;
         }
         let text = Arc::new(zstd::bulk::decompress(data, raw).ok()?);
-        let mut cache = self.text_cache.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut cache = self
+            .text_cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if cache.len() >= 8 {
             cache.remove(0);
         }
@@ -493,7 +526,9 @@ impl Database {
 
     fn str_list(&self, c: &mut Cursor<'_>) -> Option<Vec<String>> {
         let n = c.count(1)?;
-        (0..n).map(|_| Some(self.str(c.u32v()?).to_owned())).collect()
+        (0..n)
+            .map(|_| Some(self.str(c.u32v()?).to_owned()))
+            .collect()
     }
 
     fn severity(&self, c: &mut Cursor<'_>) -> Option<Vec<Severity>> {
@@ -651,7 +686,8 @@ impl Database {
             };
             let ecosystem = self.str(eco);
             for p in first as usize..(first as usize).saturating_add(count as usize) {
-                let (Some(at), Some(count)) = (self.field(PACKAGES, p, 1), self.field(PACKAGES, p, 2))
+                let (Some(at), Some(count)) =
+                    (self.field(PACKAGES, p, 1), self.field(PACKAGES, p, 2))
                 else {
                     continue;
                 };

@@ -43,8 +43,7 @@ impl Timestamp {
                 nanos: 0,
             });
         }
-        if !matches!(b[10], b'T' | b't' | b' ') || b.len() < 19 || b[13] != b':' || b[16] != b':'
-        {
+        if !matches!(b[10], b'T' | b't' | b' ') || b.len() < 19 || b[13] != b':' || b[16] != b':' {
             return None;
         }
         let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
@@ -179,6 +178,7 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests: a panic is a failure
 mod tests {
     use super::*;
 
@@ -195,12 +195,16 @@ mod tests {
             Timestamp::parse("2026-04-10T00:00:00Z")
         );
         assert_eq!(
-            Timestamp::parse("2026-04-10T00:00:00-01:30").unwrap().to_string(),
+            Timestamp::parse("2026-04-10T00:00:00-01:30")
+                .unwrap()
+                .to_string(),
             "2026-04-10T01:30:00Z"
         );
         assert_eq!(Timestamp::parse("2025-08-25").unwrap().date(), "2025-08-25");
         assert_eq!(
-            Timestamp::parse("0001-01-01T00:00:00Z").unwrap().to_string(),
+            Timestamp::parse("0001-01-01T00:00:00Z")
+                .unwrap()
+                .to_string(),
             "0001-01-01T00:00:00Z"
         );
         assert_eq!(

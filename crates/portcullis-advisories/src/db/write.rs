@@ -64,7 +64,8 @@ fn put_opt_bytes(out: &mut Vec<u8>, s: Option<&str>) {
 }
 
 fn offset(len: usize, what: &str) -> Result<u32, DbError> {
-    u32::try_from(len).map_err(|_| DbError::new(format!("the database is too large ({what} over 4 GiB)")))
+    u32::try_from(len)
+        .map_err(|_| DbError::new(format!("the database is too large ({what} over 4 GiB)")))
 }
 
 struct Text<'s> {
@@ -328,12 +329,13 @@ pub(crate) fn encode(store: &Store) -> Result<(Vec<u8>, Meta), DbError> {
     let mut current: Option<(u32, u32)> = None;
     let mut package_start = (0usize, 0u32);
     let mut ecosystem_start: Option<(u32, u32)> = None;
-    let close_package = |packages: &mut Vec<u8>, name: u32, start: (usize, u32), end: u32| -> Result<(), DbError> {
-        packages.extend_from_slice(&name.to_le_bytes());
-        packages.extend_from_slice(&offset(start.0, "affected entries")?.to_le_bytes());
-        packages.extend_from_slice(&(end - start.1).to_le_bytes());
-        Ok(())
-    };
+    let close_package =
+        |packages: &mut Vec<u8>, name: u32, start: (usize, u32), end: u32| -> Result<(), DbError> {
+            packages.extend_from_slice(&name.to_le_bytes());
+            packages.extend_from_slice(&offset(start.0, "affected entries")?.to_le_bytes());
+            packages.extend_from_slice(&(end - start.1).to_le_bytes());
+            Ok(())
+        };
     for (n, &(eco, name, record, position, i)) in keyed.iter().enumerate() {
         let n = offset(n, "affected entries")?;
         if current != Some((eco, name)) {
@@ -378,7 +380,12 @@ pub(crate) fn encode(store: &Store) -> Result<(Vec<u8>, Meta), DbError> {
         strings.put_severity(out, &e.severity);
     }
     if let Some((_, name)) = current {
-        close_package(&mut packages, name, package_start, offset(keyed.len(), "affected entries")?)?;
+        close_package(
+            &mut packages,
+            name,
+            package_start,
+            offset(keyed.len(), "affected entries")?,
+        )?;
         package_count += 1;
     }
     if let Some((eco, first)) = ecosystem_start {
@@ -465,9 +472,8 @@ pub(crate) fn encode(store: &Store) -> Result<(Vec<u8>, Meta), DbError> {
         (STR_KEYS, &str_keys),
     ];
     let dir_len = sections.len() * DIR_ENTRY_LEN;
-    let mut body = Vec::with_capacity(
-        dir_len + sections.iter().map(|(_, s)| s.len() + 8).sum::<usize>(),
-    );
+    let mut body =
+        Vec::with_capacity(dir_len + sections.iter().map(|(_, s)| s.len() + 8).sum::<usize>());
     body.resize(dir_len, 0);
     for (i, (kind, bytes)) in sections.iter().enumerate() {
         while body.len() % 8 != 0 {

@@ -106,15 +106,17 @@ impl Families {
     }
 
     fn sources(self, origin: &str, now: u64) -> impl Iterator<Item = SourceInfo> + '_ {
-        self.0.into_iter().map(move |(family, (records, newest))| SourceInfo {
-            kind: SourceKind::Osv { ecosystem: family },
-            origin: origin.to_owned(),
-            fetched_at: now,
-            records,
-            newest_modified: Some(newest.to_string()),
-            version: None,
-            complete: false,
-        })
+        self.0
+            .into_iter()
+            .map(move |(family, (records, newest))| SourceInfo {
+                kind: SourceKind::Osv { ecosystem: family },
+                origin: origin.to_owned(),
+                fetched_at: now,
+                records,
+                newest_modified: Some(newest.to_string()),
+                version: None,
+                complete: false,
+            })
     }
 }
 
@@ -171,9 +173,10 @@ fn import_one(store: &mut Store, path: &Path, report: &mut Report) -> Result<(),
         for s in families.sources(&absolute(path), now()) {
             store.set_source(s);
         }
-        report
-            .notes
-            .push(format!("{name}: OSV archive, {} records merged", report.merged() - before));
+        report.notes.push(format!(
+            "{name}: OSV archive, {} records merged",
+            report.merged() - before
+        ));
         return Ok(());
     }
     if head.starts_with(crate::db::format::MAGIC) {
@@ -182,7 +185,13 @@ fn import_one(store: &mut Store, path: &Path, report: &mut Report) -> Result<(),
     if head.starts_with(b"\x1f\x8b") {
         let file = std::fs::File::open(path).map_err(|e| fail(format!("cannot read: {e}")))?;
         let decoder = flate2::read::MultiGzDecoder::new(file).take(EPSS_CAP + 1);
-        return import_epss(store, std::io::BufReader::new(decoder), &absolute(path), report, &name);
+        return import_epss(
+            store,
+            std::io::BufReader::new(decoder),
+            &absolute(path),
+            report,
+            &name,
+        );
     }
     if crate::epss::looks_like(head) {
         let file = std::fs::File::open(path).map_err(|e| fail(format!("cannot read: {e}")))?;
@@ -197,8 +206,7 @@ fn import_one(store: &mut Store, path: &Path, report: &mut Report) -> Result<(),
     let first = head
         .iter()
         .copied()
-        .skip_while(|b| b.is_ascii_whitespace() || [0xef, 0xbb, 0xbf].contains(b))
-        .next();
+        .find(|b| !(b.is_ascii_whitespace() || [0xef, 0xbb, 0xbf].contains(b)));
     if first == Some(b'{') {
         if meta.len() > JSON_FILE_CAP {
             return Err(fail(format!(
@@ -235,10 +243,9 @@ pub(crate) fn import_json(
     name: &str,
 ) -> Result<(), DbError> {
     let fail = |what: String| DbError::new(format!("{name}: {what}"));
-    let value: serde_json::Value = serde_json::from_slice(
-        bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes),
-    )
-    .map_err(|e| fail(format!("not JSON: {e}")))?;
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes))
+            .map_err(|e| fail(format!("not JSON: {e}")))?;
     if crate::kev::looks_like(&value) {
         return import_kev(store, bytes, origin, report, name);
     }
@@ -333,7 +340,9 @@ pub(crate) fn import_epss(
         complete: true,
     });
     report.epss = Some(count);
-    report.notes.push(format!("{name}: EPSS scores, {count} CVEs"));
+    report
+        .notes
+        .push(format!("{name}: EPSS scores, {count} CVEs"));
     Ok(())
 }
 
@@ -355,7 +364,10 @@ pub(crate) fn import_zip(
         let bytes = match zip.read(entry, RECORD_CAP) {
             Ok(b) => b,
             Err(zip::EntryError::Skip(why)) => {
-                report.warn(format!("{name}: entry {}: skipped: {why}", osv::cut(&entry.name, 100)));
+                report.warn(format!(
+                    "{name}: entry {}: skipped: {why}",
+                    osv::cut(&entry.name, 100)
+                ));
                 continue;
             }
             Err(zip::EntryError::Fatal(why)) => return Err(fail(why)),
@@ -404,11 +416,10 @@ fn import_dir(store: &mut Store, dir: &Path, report: &mut Report) -> Result<(), 
     let mut families = Families::default();
     for file in &files {
         let shown_file = shown(file);
-        let bytes = match std::fs::File::open(file)
-            .and_then(|f| {
-                let mut b = Vec::new();
-                f.take(RECORD_CAP + 1).read_to_end(&mut b).map(|_| b)
-            }) {
+        let bytes = match std::fs::File::open(file).and_then(|f| {
+            let mut b = Vec::new();
+            f.take(RECORD_CAP + 1).read_to_end(&mut b).map(|_| b)
+        }) {
             Ok(b) if b.len() as u64 > RECORD_CAP => {
                 report.warn(format!(
                     "{shown_file}: skipped: larger than the {} MiB cap of a record",

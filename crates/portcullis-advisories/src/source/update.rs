@@ -138,7 +138,9 @@ impl Http {
         let parsed = url::Url::parse(url)
             .map_err(|e| DbError::new(format!("{url}: not a usable URL: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(DbError::new(format!("{url}: only http and https URLs are fetched")));
+            return Err(DbError::new(format!(
+                "{url}: only http and https URLs are fetched"
+            )));
         }
         let agent = self.agent(&parsed)?;
         match agent.request_url("GET", &parsed).call() {
@@ -257,7 +259,9 @@ pub fn update(
         agents: HashMap::new(),
     };
     for ecosystem in &options.ecosystems {
-        update_ecosystem(&mut http, store, db_path, options, ecosystem, progress, report)?;
+        update_ecosystem(
+            &mut http, store, db_path, options, ecosystem, progress, report,
+        )?;
     }
     if let Some(url) = &options.kev_url {
         progress(&format!("KEV: GET {url}"));
@@ -316,9 +320,8 @@ fn update_ecosystem(
         let mut changed: Vec<(Timestamp, String)> = Vec::new();
         let mut readable = true;
         for (n, line) in reader.split(b'\n').enumerate() {
-            let line = line.map_err(|e| {
-                DbError::new(format!("GET {csv_url}: the response broke off: {e}"))
-            })?;
+            let line = line
+                .map_err(|e| DbError::new(format!("GET {csv_url}: the response broke off: {e}")))?;
             let line = String::from_utf8_lossy(&line);
             let line = line.trim();
             if line.is_empty() {
@@ -326,13 +329,19 @@ fn update_ecosystem(
             }
             let Some((when, id)) = line.split_once(',') else {
                 readable = false;
-                progress(&format!("{ecosystem}: modified_id.csv line {} does not read", n + 1));
+                progress(&format!(
+                    "{ecosystem}: modified_id.csv line {} does not read",
+                    n + 1
+                ));
                 break;
             };
             let (when, id) = (when.trim().trim_matches('"'), id.trim().trim_matches('"'));
             let Some(when) = Timestamp::parse(when) else {
                 readable = false;
-                progress(&format!("{ecosystem}: modified_id.csv line {} does not read", n + 1));
+                progress(&format!(
+                    "{ecosystem}: modified_id.csv line {} does not read",
+                    n + 1
+                ));
                 break;
             };
             if when < newest {
@@ -378,9 +387,10 @@ fn update_ecosystem(
             s.records += added;
             s.newest_modified = Some(newest_now.to_string());
             store.set_source(s);
-            report
-                .notes
-                .push(format!("{ecosystem}: {} changed records fetched", changed.len()));
+            report.notes.push(format!(
+                "{ecosystem}: {} changed records fetched",
+                changed.len()
+            ));
             return Ok(());
         }
         progress(&format!(

@@ -114,7 +114,10 @@ impl ZipReader {
             offset = u64_at(&record, 48).unwrap_or(0);
             directory_end = at;
         }
-        if offset.checked_add(size).is_none_or(|end| end > directory_end) {
+        if offset
+            .checked_add(size)
+            .is_none_or(|end| end > directory_end)
+        {
             return Err("truncated or damaged: the central directory is outside the file".into());
         }
         if count > ENTRIES_CAP || count.saturating_mul(46) > size {
@@ -198,8 +201,15 @@ impl ZipReader {
             }
         }
         if let Some(last) = by_offset.last() {
-            if last.local_offset.saturating_add(30).saturating_add(last.compressed) > offset {
-                return Err("truncated or damaged: an entry runs into the central directory".into());
+            if last
+                .local_offset
+                .saturating_add(30)
+                .saturating_add(last.compressed)
+                > offset
+            {
+                return Err(
+                    "truncated or damaged: an entry runs into the central directory".into(),
+                );
             }
         }
         let declared: u64 = entries.iter().map(|e| e.size).fold(0, u64::saturating_add);
@@ -235,7 +245,10 @@ impl ZipReader {
             return Err(Skip("encrypted".into()));
         }
         if entry.method != 0 && entry.method != 8 {
-            return Err(Skip(format!("compression method {} (not stored or deflate)", entry.method)));
+            return Err(Skip(format!(
+                "compression method {} (not stored or deflate)",
+                entry.method
+            )));
         }
         let mut header = [0u8; 30];
         self.file
@@ -248,7 +261,8 @@ impl ZipReader {
                 crate::osv::cut(&entry.name, 60)
             )));
         }
-        let skip = u64::from(u16_at(&header, 26).unwrap_or(0)) + u64::from(u16_at(&header, 28).unwrap_or(0));
+        let skip = u64::from(u16_at(&header, 26).unwrap_or(0))
+            + u64::from(u16_at(&header, 28).unwrap_or(0));
         let start = entry.local_offset + 30 + skip;
         if start.saturating_add(entry.compressed) > self.directory_offset {
             return Err(Fatal(format!(
@@ -279,7 +293,11 @@ impl ZipReader {
             return Err(Skip(format!(
                 "inflates to {}{} bytes, its header says {}",
                 out.len(),
-                if out.len() as u64 > entry.size { "+" } else { "" },
+                if out.len() as u64 > entry.size {
+                    "+"
+                } else {
+                    ""
+                },
                 entry.size
             )));
         }

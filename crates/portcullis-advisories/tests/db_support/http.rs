@@ -114,7 +114,9 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
         }
         let target = line.split_whitespace().nth(1).unwrap_or("").to_owned();
         let path = match target.strip_prefix("http://") {
-            Some(rest) => rest.find('/').map_or("/".to_owned(), |i| rest[i..].to_owned()),
+            Some(rest) => rest
+                .find('/')
+                .map_or("/".to_owned(), |i| rest[i..].to_owned()),
             None => target.clone(),
         };
         let path = path.replace("%20", " ");
