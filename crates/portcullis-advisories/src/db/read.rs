@@ -42,7 +42,14 @@ impl std::fmt::Debug for Database {
 fn read_file(path: &Path) -> std::io::Result<(Vec<u8>, Option<crc32fast::Hasher>)> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
-    let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+    let len = file.metadata()?.len();
+    // The format's offsets are 32-bit: no database of ours is this large.
+    if len > 5 << 30 {
+        return Err(std::io::Error::other(format!(
+            "{len} bytes is larger than any advisory database (not one)"
+        )));
+    }
+    let len = usize::try_from(len).unwrap_or(usize::MAX);
     if len < (8 << 20) || cfg!(not(unix)) {
         let mut bytes = Vec::with_capacity(len.min(1 << 30));
         file.read_to_end(&mut bytes)?;

@@ -32,8 +32,9 @@ use crate::osv::{self, Parsed, RECORD_CAP};
 
 /// Warnings kept for printing (all are counted).
 const WARNINGS_KEPT: usize = 50;
-/// A KEV or single-record JSON file, at most.
-const JSON_FILE_CAP: u64 = 256 << 20;
+/// A KEV or single-record JSON file, at most (the KEV catalog was 1.5 MiB
+/// in 2025; one OSV record is at most [`RECORD_CAP`]).
+const JSON_FILE_CAP: u64 = 64 << 20;
 /// An EPSS file, decompressed, at most.
 const EPSS_CAP: u64 = 1 << 30;
 

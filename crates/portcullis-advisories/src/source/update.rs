@@ -66,7 +66,7 @@ pub const INCREMENTAL_LIMIT: usize = 500;
 
 const ZIP_CAP: u64 = 8 << 30;
 const CSV_CAP: u64 = 1 << 30;
-const KEV_CAP: u64 = 256 << 20;
+const KEV_CAP: u64 = 64 << 20;
 const EPSS_GZ_CAP: u64 = 512 << 20;
 
 #[derive(Debug, Clone)]

@@ -125,6 +125,9 @@ impl ZipReader {
                 "damaged: {count} entries cannot fit a {size}-byte central directory"
             ));
         }
+        if size > 2 << 30 {
+            return Err(format!("a central directory of {} MiB is not an OSV archive's", size >> 20));
+        }
         let mut directory = vec![0u8; size as usize];
         file.seek(SeekFrom::Start(offset))
             .and_then(|_| file.read_exact(&mut directory))
