@@ -244,7 +244,7 @@ fn export_then_import_round_trips() {
     let (path, _) = real_database(dir.path());
     let db = Database::open(&path).unwrap();
     let export = dir.path().join("export.pcdb");
-    db::write_file(&export, db.bytes()).unwrap();
+    db::write_file(&export, &db.file_bytes().unwrap()).unwrap();
 
     let mut other = Store::new();
     let report = import(&mut other, &[export]);
@@ -762,4 +762,94 @@ fn records_sharing_a_description_read_back_whole() {
             .unwrap(),
         format!("1999 {}", "other text ".repeat(10)).trim()
     );
+}
+
+/// A database over 8 MiB, which the reader opens with the record text left
+/// on disk: its bytes are checked on open all the same, and afterwards
+/// each text block is checked when read.
+#[test]
+fn a_large_database_is_checked_whole_on_open_and_its_text_when_read() {
+    let mut store = Store::new();
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    let mut noise = |n: usize| {
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                char::from(b'a' + (x % 26) as u8)
+            })
+            .collect::<String>()
+    };
+    for i in 0..9000 {
+        let json = serde_json::json!({
+            "id": format!("BIG-{i:05}"), "modified": "2024-01-01T00:00:00Z",
+            "summary": format!("record {i}"), "details": noise(1900),
+            "affected": [{"package": {"ecosystem": "PyPI", "name": format!("p{}", i % 50)},
+                          "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.0"}]}]}],
+        });
+        let Parsed::Record(r) = osv::parse(&serde_json::to_vec(&json).unwrap()).unwrap() else {
+            panic!()
+        };
+        store.merge(r);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.db");
+    store.write(&path).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.len() > 8 << 20, "{} bytes", bytes.len());
+    let db = Database::open(&path).unwrap();
+    assert_eq!(db.len(), bytes.len());
+    let a = db.advisory("BIG-04321").unwrap();
+    assert_eq!(a.summary.as_deref(), Some("record 4321"));
+    assert_eq!(a.details.as_ref().map(String::len), Some(1900));
+    assert_eq!(db.affected("PyPI", "p7").count(), 180);
+    assert_eq!(db.file_bytes().unwrap(), bytes);
+
+    // Changed on disk before opening, anywhere (the text included): refused.
+    let flipped = dir.path().join("flipped.db");
+    for at in [
+        40,
+        bytes.len() / 3,
+        bytes.len() / 2,
+        bytes.len() - 100,
+        bytes.len() - 1,
+    ] {
+        let mut b = bytes.clone();
+        b[at] ^= 0x04;
+        std::fs::write(&flipped, &b).unwrap();
+        let e = Database::open(&flipped)
+            .expect_err(&format!("byte {at}"))
+            .to_string();
+        assert!(e.contains("damaged"), "byte {at}: {e}");
+    }
+    let short = dir.path().join("short.db");
+    std::fs::write(&short, &bytes[..bytes.len() - 1]).unwrap();
+    assert!(Database::open(&short).is_err());
+
+    // Changed in place after opening: the text block no longer reads (its
+    // own checksum), the rest still answers, nothing panics, and export
+    // refuses to copy it.
+    std::fs::copy(&path, &flipped).unwrap();
+    let db = Database::open(&flipped).unwrap();
+    {
+        use std::io::{Seek, SeekFrom, Write};
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&flipped)
+            .unwrap();
+        f.seek(SeekFrom::Start(bytes.len() as u64 - 100)).unwrap();
+        f.write_all(b"XXXX").unwrap();
+    }
+    let mut missing = 0;
+    for i in (0..9000).step_by(7) {
+        let a = db.advisory(&format!("BIG-{i:05}")).unwrap();
+        missing += usize::from(a.details.is_none());
+    }
+    assert!(missing > 0);
+    assert!(db
+        .file_bytes()
+        .unwrap_err()
+        .to_string()
+        .contains("changed since it was opened"));
 }

@@ -283,7 +283,11 @@ fn run_export(db: &DbPath, file: &Path) -> ExitCode {
         Ok(d) => d,
         Err(e) => return fail("export", e),
     };
-    if let Err(e) = db::write_file(file, database.bytes()) {
+    let bytes = match database.file_bytes() {
+        Ok(b) => b,
+        Err(e) => return fail("export", e),
+    };
+    if let Err(e) = db::write_file(file, &bytes) {
         return fail("export", e);
     }
     let c = &database.meta().counts;

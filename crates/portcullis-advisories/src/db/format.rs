@@ -15,8 +15,13 @@
 //! body
 //!   section directory: section count x 24 bytes
 //!     kind u32, reserved u32 (0), offset u64 (from the body's start), length u64
-//!   sections, each starting at a multiple of 8
+//!   sections, each starting at a multiple of 8, TEXT_DATA last
 //! ```
+//!
+//! The reader keeps everything but TEXT_DATA in memory; the text (most of
+//! the file) is read through the checksum on open and then left on disk,
+//! each block read back when a record's text is asked for and checked
+//! against its own CRC-32 (stored in TEXT_INDEX, under the body's).
 //!
 //! Opening checks the magic, the version, the header's checksum, that the
 //! body length is the rest of the file, the body's checksum, and that every
@@ -42,8 +47,8 @@
 //! | 10 | WITHDRAWN | (id string u32, nanos u32, secs i64): withdrawn ids and their `modified`, so an older copy does not come back |
 //! | 11 | KEV | 11 x u32: cve, vendor, product, name, date added, short description, required action, due date, notes, cwes (comma-joined), flags (bit 0: known ransomware use); sorted by cve |
 //! | 12 | EPSS | (key u64 = year << 32 \| number, score f32, percentile f32), sorted by key |
-//! | 13 | TEXT_INDEX | (offset in TEXT_DATA u32, compressed length u32, raw length u32) per block |
-//! | 14 | TEXT_DATA | zstd frames of about [`TEXT_BLOCK`] bytes of record text each |
+//! | 13 | TEXT_INDEX | (offset in TEXT_DATA u32, compressed length u32, raw length u32, CRC-32 of the compressed bytes u32) per block |
+//! | 14 | TEXT_DATA | zstd frames of about [`TEXT_BLOCK`] bytes of record text each; the last section of the file |
 //!
 //! String ids are indexes into the sorted table: string *i* is string
 //! `i % STRINGS_PER_BLOCK` of block `i / STRINGS_PER_BLOCK`. Blocks are
@@ -102,7 +107,8 @@ pub(crate) fn entry_len(kind: u32) -> usize {
     match kind {
         STR_INDEX => 20,
         RECORD_INDEX => 8,
-        ECOSYSTEMS | PACKAGES | TEXT_INDEX => 12,
+        ECOSYSTEMS | PACKAGES => 12,
+        TEXT_INDEX => 16,
         ALIASES => 8,
         WITHDRAWN | EPSS => 16,
         KEV => 44,

@@ -14,7 +14,11 @@ use super::{
 
 /// An open database: the file's bytes, checked, and where its sections are.
 pub struct Database {
+    /// The file, or all of it but the record text at its end.
     bytes: Vec<u8>,
+    file_len: usize,
+    /// The open file, when the text stayed on disk.
+    text_on_disk: Option<std::fs::File>,
     path: PathBuf,
     meta: Meta,
     sections: [Span<usize>; SECTION_COUNT as usize + 1],
@@ -30,16 +34,32 @@ impl std::fmt::Debug for Database {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Database")
             .field("path", &self.path)
-            .field("len", &self.bytes.len())
+            .field("len", &self.file_len)
             .field("counts", &self.meta.counts)
             .finish()
     }
 }
 
-/// Reads the file into memory, the two halves in parallel (page faults on
-/// fresh memory cost about as much as the copy), with the CRC-32 of each
-/// half computed by the thread that read it and combined.
-fn read_file(path: &Path) -> std::io::Result<(Vec<u8>, Option<crc32fast::Hasher>)> {
+/// A database file read for opening: the bytes kept in memory (all of the
+/// file, or all but the record text at its end, which stays on disk and is
+/// read a block at a time), and the body's CRC-32 when it was computed
+/// while reading.
+struct Loaded {
+    bytes: Vec<u8>,
+    file_len: usize,
+    crc: Option<crc32fast::Hasher>,
+    file: Option<std::fs::File>,
+}
+
+/// Reads the file for [`Database::open`]. Small files are read whole.
+/// Larger ones: the header and section directory first; then everything up
+/// to the record text (the last section, as our writer lays it out) is read
+/// into memory by two threads, the second of which also streams the text
+/// through a small buffer. Every byte of the body passes through the
+/// CRC-32 (each thread's part, combined in order), but the text, most of
+/// the file, costs no fresh memory: on this kind of machine page faults on
+/// new memory, not the copy, are what reading costs.
+fn read_file(path: &Path) -> std::io::Result<Loaded> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
@@ -53,27 +73,58 @@ fn read_file(path: &Path) -> std::io::Result<(Vec<u8>, Option<crc32fast::Hasher>
     if len < (8 << 20) || cfg!(not(unix)) {
         let mut bytes = Vec::with_capacity(len.min(1 << 30));
         file.read_to_end(&mut bytes)?;
-        return Ok((bytes, None));
+        return Ok(Loaded {
+            file_len: bytes.len(),
+            bytes,
+            crc: None,
+            file: None,
+        });
     }
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileExt;
-        let mut bytes = vec![0u8; len];
-        let body = HEADER_LEN.min(len);
-        let (head, rest) = bytes.split_at_mut(body);
-        file.read_exact_at(head, 0)?;
-        let half = rest.len() / 2;
-        let (a, b) = rest.split_at_mut(half);
-        let file = &file;
+        let mut head = [0u8; HEADER_LEN];
+        file.read_exact_at(&mut head, 0)?;
+        // Where the text starts, if it is the file's tail; else all of the
+        // file stays in memory (not our layout: from_bytes judges it).
+        let count = (u32_at(&head, 12).unwrap_or(0) as usize).min(64);
+        let mut dir = vec![0u8; count * DIR_ENTRY_LEN];
+        file.read_exact_at(&mut dir, HEADER_LEN as u64)?;
+        let body_len = len - HEADER_LEN;
+        let text_start = (0..count)
+            .find(|&i| u32_at(&dir, i * DIR_ENTRY_LEN) == Some(TEXT_DATA))
+            .and_then(|i| {
+                let off = u64_at(&dir, i * DIR_ENTRY_LEN + 8)?;
+                let n = u64_at(&dir, i * DIR_ENTRY_LEN + 16)?;
+                (off.checked_add(n)? == body_len as u64 && off as usize >= dir.len())
+                    .then_some(HEADER_LEN + off as usize)
+            })
+            .unwrap_or(len);
+        let mut bytes = vec![0u8; text_start];
+        bytes[..HEADER_LEN].copy_from_slice(&head);
+        let resident = text_start - HEADER_LEN;
+        let tail = len - text_start;
+        // Reading into new memory costs about five times streaming.
+        let first_len = ((resident + tail / 5) / 2).min(resident);
+        let (a, b) = bytes[HEADER_LEN..].split_at_mut(first_len);
+        let file_ref = &file;
         let (ha, hb) = std::thread::scope(|s| {
             let second = s.spawn(move || -> std::io::Result<crc32fast::Hasher> {
-                file.read_exact_at(b, (body + half) as u64)?;
+                file_ref.read_exact_at(b, (HEADER_LEN + first_len) as u64)?;
                 let mut h = crc32fast::Hasher::new();
                 h.update(b);
+                let mut buf = vec![0u8; 1 << 20];
+                let mut at = text_start;
+                while at < len {
+                    let n = (len - at).min(buf.len());
+                    file_ref.read_exact_at(&mut buf[..n], at as u64)?;
+                    h.update(&buf[..n]);
+                    at += n;
+                }
                 Ok(h)
             });
             let first = (|| -> std::io::Result<crc32fast::Hasher> {
-                file.read_exact_at(a, body as u64)?;
+                file_ref.read_exact_at(a, HEADER_LEN as u64)?;
                 let mut h = crc32fast::Hasher::new();
                 h.update(a);
                 Ok(h)
@@ -85,9 +136,12 @@ fn read_file(path: &Path) -> std::io::Result<(Vec<u8>, Option<crc32fast::Hasher>
         });
         let (mut ha, hb) = (ha?, hb?);
         ha.combine(&hb);
-        // A file that grew while it was read is read again whole next time;
-        // here the length read is the length checked.
-        Ok((bytes, Some(ha)))
+        Ok(Loaded {
+            bytes,
+            file_len: len,
+            crc: Some(ha),
+            file: (text_start < len).then_some(file),
+        })
     }
     #[cfg(not(unix))]
     unreachable!()
@@ -99,26 +153,36 @@ impl Database {
     /// the small metadata section.
     pub fn open(path: &Path) -> Result<Database, DbError> {
         let shown = path.display();
-        let (bytes, body_crc) = read_file(path).map_err(|e| match e.kind() {
+        let loaded = read_file(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => DbError::new(format!(
                 "{shown}: no advisory database here (run `portcullis db update`, or `db import` on a machine without network)"
             )),
             _ => DbError::new(format!("{shown}: cannot read the advisory database: {e}")),
         })?;
-        Database::from_bytes(bytes, path, body_crc)
+        Database::from_loaded(loaded, path)
     }
 
     /// [`Database::open`] on bytes already in memory (`path` names them in
     /// errors).
     pub fn from_vec(bytes: Vec<u8>, path: &Path) -> Result<Database, DbError> {
-        Database::from_bytes(bytes, path, None)
+        Database::from_loaded(
+            Loaded {
+                file_len: bytes.len(),
+                bytes,
+                crc: None,
+                file: None,
+            },
+            path,
+        )
     }
 
-    fn from_bytes(
-        bytes: Vec<u8>,
-        path: &Path,
-        body_crc: Option<crc32fast::Hasher>,
-    ) -> Result<Database, DbError> {
+    fn from_loaded(loaded: Loaded, path: &Path) -> Result<Database, DbError> {
+        let Loaded {
+            bytes,
+            file_len,
+            crc: body_crc,
+            file,
+        } = loaded;
         let shown = path.display();
         let bad = |what: &str| {
             DbError::new(format!(
@@ -152,13 +216,13 @@ impl Database {
         }
         let section_count = u32_at(&bytes, 12).unwrap_or(0) as usize;
         let body_len = u64_at(&bytes, 16).unwrap_or(0);
-        if body_len != (bytes.len() - HEADER_LEN) as u64 {
+        let file_body = file_len.saturating_sub(HEADER_LEN);
+        if body_len != file_body as u64 {
             return Err(bad(&format!(
-                "the header says {} bytes of body, the file has {} (truncated or extended)",
-                body_len,
-                bytes.len() - HEADER_LEN
+                "the header says {body_len} bytes of body, the file has {file_body} (truncated or extended)"
             )));
         }
+        // The part of the body in memory (all of it, or all but the text).
         let body = &bytes[HEADER_LEN..];
         let crc = match body_crc {
             Some(h) => h.finalize(),
@@ -182,7 +246,11 @@ impl Database {
             if k == 0 || k > SECTION_COUNT as usize || seen[k] {
                 return Err(bad(&format!("section kind {kind} is unknown or repeated")));
             }
-            if off < (section_count * DIR_ENTRY_LEN) as u64 || end > body.len() as u64 {
+            if off < (section_count * DIR_ENTRY_LEN) as u64 || end > file_body as u64 {
+                return Err(bad(&format!("section {kind} lies outside the file")));
+            }
+            // Only the text may stay on disk.
+            if kind != TEXT_DATA && end > body.len() as u64 {
                 return Err(bad(&format!("section {kind} lies outside the file")));
             }
             let width = entry_len(kind);
@@ -201,8 +269,11 @@ impl Database {
         if strings.div_ceil(STRINGS_PER_BLOCK) != blocks {
             return Err(bad("its string table does not match its counts"));
         }
+        let text_on_disk = file.filter(|_| sections[TEXT_DATA as usize].end > bytes.len());
         Ok(Database {
             bytes,
+            file_len,
+            text_on_disk,
             path: path.to_owned(),
             meta,
             sections,
@@ -221,14 +292,32 @@ impl Database {
         &self.path
     }
 
-    /// The file's bytes (checked), e.g. for `db export`.
-    pub fn bytes(&self) -> &[u8] {
-        &self.bytes
+    /// The whole file's bytes, checked again (`db export`): the text is
+    /// read back from the open file when it stayed on disk.
+    pub fn file_bytes(&self) -> Result<Vec<u8>, DbError> {
+        let mut all = self.bytes.clone();
+        #[cfg(unix)]
+        if let Some(file) = &self.text_on_disk {
+            use std::os::unix::fs::FileExt;
+            let start = all.len();
+            all.resize(self.file_len, 0);
+            file.read_exact_at(&mut all[start..], start as u64)
+                .map_err(|e| DbError::new(format!("{}: cannot read: {e}", self.path.display())))?;
+        }
+        if all.len() != self.file_len
+            || crc32fast::hash(&all[HEADER_LEN..]) != u32_at(&all, 24).unwrap_or(0)
+        {
+            return Err(DbError::new(format!(
+                "{}: the file changed since it was opened",
+                self.path.display()
+            )));
+        }
+        Ok(all)
     }
 
     /// The file's size in bytes.
     pub fn len(&self) -> usize {
-        self.bytes.len()
+        self.file_len
     }
 
     pub fn is_empty(&self) -> bool {
@@ -513,7 +602,34 @@ impl Database {
         let at = self.field(TEXT_INDEX, i, 0)? as usize;
         let clen = self.field(TEXT_INDEX, i, 1)? as usize;
         let raw = self.field(TEXT_INDEX, i, 2)? as usize;
-        let data = self.section(TEXT_DATA).get(at..at.checked_add(clen)?)?;
+        let crc = self.field(TEXT_INDEX, i, 3)?;
+        let span = self.sections.get(TEXT_DATA as usize)?;
+        let (start, end) = (
+            span.start.checked_add(at)?,
+            span.start.checked_add(at)?.checked_add(clen)?,
+        );
+        if end > span.end {
+            return None;
+        }
+        let on_disk;
+        let data: &[u8] = match &self.text_on_disk {
+            #[cfg(unix)]
+            Some(file) => {
+                use std::os::unix::fs::FileExt;
+                let mut buf = vec![0u8; clen];
+                file.read_exact_at(&mut buf, start as u64).ok()?;
+                on_disk = buf;
+                &on_disk
+            }
+            #[cfg(not(unix))]
+            Some(_) => return None,
+            None => self.bytes.get(start..end)?,
+        };
+        // The file was checked on open; a block read later is checked again
+        // (the file could have been changed in place since).
+        if crc32fast::hash(data) != crc {
+            return None;
+        }
         // A block is never larger than twice the block size plus one
         // record's capped text; a bigger claim is not from our writer.
         if raw > 64 << 20 {

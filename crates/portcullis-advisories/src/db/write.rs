@@ -91,6 +91,8 @@ impl<'s> Text<'s> {
             .extend_from_slice(&offset(compressed.len(), "a text block")?.to_le_bytes());
         self.index
             .extend_from_slice(&offset(self.block.len(), "a text block")?.to_le_bytes());
+        self.index
+            .extend_from_slice(&crc32fast::hash(&compressed).to_le_bytes());
         self.data.extend_from_slice(&compressed);
         self.block.clear();
         self.blocks += 1;
@@ -468,8 +470,9 @@ pub(crate) fn encode(store: &Store) -> Result<(Vec<u8>, Meta), DbError> {
         (KEV, &kev_bytes),
         (EPSS, &epss_bytes),
         (TEXT_INDEX, &text.index),
-        (TEXT_DATA, &text.data),
         (STR_KEYS, &str_keys),
+        // Last: the reader leaves it on disk (see read.rs).
+        (TEXT_DATA, &text.data),
     ];
     let dir_len = sections.len() * DIR_ENTRY_LEN;
     let mut body =
