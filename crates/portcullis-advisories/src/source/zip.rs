@@ -126,7 +126,10 @@ impl ZipReader {
             ));
         }
         if size > 2 << 30 {
-            return Err(format!("a central directory of {} MiB is not an OSV archive's", size >> 20));
+            return Err(format!(
+                "a central directory of {} MiB is not an OSV archive's",
+                size >> 20
+            ));
         }
         let mut directory = vec![0u8; size as usize];
         file.seek(SeekFrom::Start(offset))
