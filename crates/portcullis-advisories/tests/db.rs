@@ -805,6 +805,10 @@ fn a_large_database_is_checked_whole_on_open_and_its_text_when_read() {
     assert_eq!(a.details.as_ref().map(String::len), Some(1900));
     assert_eq!(db.affected("PyPI", "p7").count(), 180);
     assert_eq!(db.file_bytes().unwrap(), bytes);
+    // Loading it for a merge reads every text block back from the file.
+    let loaded = Store::load(&path).unwrap();
+    assert_eq!(loaded.record_count(), 9000);
+    assert_eq!(loaded.get("BIG-04321"), store.get("BIG-04321"));
 
     // Changed on disk before opening, anywhere (the text included): refused.
     let flipped = dir.path().join("flipped.db");

@@ -12,7 +12,9 @@ use super::{
     Range, RangeKind, Record, Severity, Store, Timestamp,
 };
 
-/// An open database: the file's bytes, checked, and where its sections are.
+/// An open database: the file checked whole on open; in memory, all of it
+/// but the record text (read back from the open file a block at a time,
+/// each block checked again), and where its sections are.
 pub struct Database {
     /// The file, or all of it but the record text at its end.
     bytes: Vec<u8>,
