@@ -13,16 +13,17 @@
 //! `PORTCULLIS_BROWSER_TESTS=required`; without that, a machine without
 //! them skips this test with a message.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
 mod common;
 use common::*;
+#[path = "../../portcullis-report/tests/support/webdriver.rs"]
+mod webdriver;
+use webdriver::{browser_paths, file_url, Browser};
 
 /// The target directory the binary was built into (for the screenshot).
 fn target_dir() -> PathBuf {
@@ -39,339 +40,6 @@ fn portcullis(args: &[&str]) -> Output {
         .current_dir(repo())
         .output()
         .expect("run portcullis")
-}
-
-fn file_url(path: &Path) -> String {
-    let path = path.canonicalize().expect("canonical path");
-    format!("file://{}", path.display())
-}
-
-// ------------------------------------------------------------ WebDriver
-
-/// One HTTP/1.1 request to ChromeDriver on localhost; the JSON it answers.
-fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Value {
-    let body = body.map(Value::to_string).unwrap_or_default();
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to chromedriver");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(120)))
-        .expect("timeout");
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).expect("send");
-    // ChromeDriver may keep the connection open: read the headers, then
-    // exactly the body they announce.
-    let mut raw = Vec::new();
-    let mut buf = [0u8; 64 * 1024];
-    let split = loop {
-        if let Some(at) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at;
-        }
-        let n = stream.read(&mut buf).expect("read the answer");
-        assert!(
-            n > 0,
-            "{method} {path}: the connection closed before the headers"
-        );
-        raw.extend_from_slice(&buf[..n]);
-    };
-    let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
-    let mut content = raw[split + 4..].to_vec();
-    let length = head.lines().find_map(|l| {
-        l.strip_prefix("content-length:")
-            .and_then(|v| v.trim().parse::<usize>().ok())
-    });
-    let chunked = head.contains("transfer-encoding: chunked");
-    loop {
-        let done = match length {
-            Some(length) => content.len() >= length,
-            None if chunked => content.windows(5).any(|w| w == b"0\r\n\r\n"),
-            None => false,
-        };
-        if done {
-            break;
-        }
-        let n = stream.read(&mut buf).expect("read the answer");
-        if n == 0 {
-            break;
-        }
-        content.extend_from_slice(&buf[..n]);
-    }
-    if chunked {
-        content = dechunk(&content);
-    }
-    serde_json::from_slice(&content).unwrap_or_else(|e| {
-        panic!(
-            "{method} {path}: not JSON ({e}): {}",
-            String::from_utf8_lossy(&content)
-        )
-    })
-}
-
-fn dechunk(mut data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let Some(eol) = data.windows(2).position(|w| w == b"\r\n") else {
-            return out;
-        };
-        let size_text = String::from_utf8_lossy(&data[..eol]);
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
-            .expect("chunk size");
-        if size == 0 {
-            return out;
-        }
-        out.extend_from_slice(&data[eol + 2..eol + 2 + size]);
-        data = &data[eol + 2 + size + 2..];
-    }
-}
-
-fn base64_decode(text: &str) -> Vec<u8> {
-    let value = |c: u8| -> u32 {
-        match c {
-            b'A'..=b'Z' => u32::from(c - b'A'),
-            b'a'..=b'z' => u32::from(c - b'a') + 26,
-            b'0'..=b'9' => u32::from(c - b'0') + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => panic!("not base64: {c}"),
-        }
-    };
-    let clean: Vec<u8> = text.bytes().filter(|c| !c.is_ascii_whitespace()).collect();
-    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
-    for chunk in clean.chunks(4) {
-        let digits: Vec<u8> = chunk.iter().copied().filter(|c| *c != b'=').collect();
-        let mut n = 0u32;
-        for (i, c) in digits.iter().enumerate() {
-            n |= value(*c) << (18 - 6 * i);
-        }
-        let bytes = n.to_be_bytes();
-        out.extend_from_slice(&bytes[1..digits.len().max(1)]);
-    }
-    out
-}
-
-/// ChromeDriver and one browser session; both end when this is dropped.
-struct Browser {
-    driver: Child,
-    port: u16,
-    session: String,
-    /// The browser's process, ended on drop if the session did not end it.
-    browser_pid: Option<u64>,
-    _profile: tempfile::TempDir,
-}
-
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
-
-impl Browser {
-    fn start(chromium: &Path, chromedriver: &Path) -> Browser {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let driver = Command::new(chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver");
-        let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "chromedriver did not listen on {port}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let profile = tempfile::tempdir().expect("profile dir");
-        // The flags this machine needs (no network, root, no GPU), per the
-        // environment notes: without the background-networking ones
-        // Chromium keeps trying hosts it cannot reach.
-        let args = vec![
-            "--headless=new".to_owned(),
-            "--no-sandbox".to_owned(),
-            "--disable-gpu".to_owned(),
-            "--disable-dev-shm-usage".to_owned(),
-            "--disable-quic".to_owned(),
-            "--no-first-run".to_owned(),
-            "--disable-background-networking".to_owned(),
-            "--disable-component-update".to_owned(),
-            "--disable-sync".to_owned(),
-            "--disable-extensions".to_owned(),
-            "--window-size=1280,1700".to_owned(),
-            "--force-device-scale-factor=1".to_owned(),
-            format!("--user-data-dir={}", profile.path().display()),
-        ];
-        let caps = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {"binary": chromium.display().to_string(), "args": args},
-            "goog:loggingPrefs": {"browser": "ALL"},
-        }}});
-        let mut browser = Browser {
-            driver,
-            port,
-            session: String::new(),
-            browser_pid: None,
-            _profile: profile,
-        };
-        let answer = http(port, "POST", "/session", Some(&caps));
-        browser.browser_pid = answer["value"]["capabilities"]["goog:processID"].as_u64();
-        browser.session = answer["value"]["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no session: {answer}"))
-            .to_owned();
-        browser
-    }
-
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let answer = http(
-            self.port,
-            method,
-            &format!("/session/{}{path}", self.session),
-            body.as_ref(),
-        );
-        if let Some(error) = answer["value"]["error"].as_str() {
-            panic!("{method} {path}: {error}: {}", answer["value"]["message"]);
-        }
-        answer["value"].clone()
-    }
-
-    fn open(&self, url: &str) {
-        self.call("POST", "/url", Some(json!({ "url": url })));
-    }
-
-    /// Run `body` (a function body) in the page, with `args`.
-    fn run(&self, body: &str, args: Value) -> Value {
-        self.call(
-            "POST",
-            "/execute/sync",
-            Some(json!({"script": body, "args": args})),
-        )
-    }
-
-    fn find(&self, css: &str) -> String {
-        let v = self.call(
-            "POST",
-            "/element",
-            Some(json!({"using": "css selector", "value": css})),
-        );
-        v[ELEMENT]
-            .as_str()
-            .unwrap_or_else(|| panic!("{css}: no element id in {v}"))
-            .to_owned()
-    }
-
-    /// A real click (the driver's pointer input), as a person would.
-    fn click(&self, css: &str) {
-        let id = self.find(css);
-        self.call("POST", &format!("/element/{id}/click"), Some(json!({})));
-    }
-
-    fn type_into(&self, css: &str, text: &str) {
-        let id = self.find(css);
-        self.call(
-            "POST",
-            &format!("/element/{id}/value"),
-            Some(json!({ "text": text })),
-        );
-    }
-
-    /// Browser console entries logged since the last call.
-    fn console(&self) -> Vec<Value> {
-        self.call("POST", "/se/log", Some(json!({"type": "browser"})))
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    fn screenshot(&self, css: Option<&str>, path: &Path) {
-        let data = match css {
-            Some(css) => {
-                let id = self.find(css);
-                self.call("GET", &format!("/element/{id}/screenshot"), None)
-            }
-            None => self.call("GET", "/screenshot", None),
-        };
-        let png = base64_decode(data.as_str().expect("base64 PNG"));
-        assert!(png.starts_with(b"\x89PNG"), "a PNG");
-        std::fs::write(path, png).expect("write the screenshot");
-    }
-
-    fn wait_ready(&self) {
-        let started = Instant::now();
-        while self.run(
-            "return document.body && document.body.getAttribute('data-ready');",
-            json!([]),
-        ) != json!("true")
-        {
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "the page's script never finished rendering"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        if !self.session.is_empty() {
-            let _ = std::panic::catch_unwind(|| {
-                http(
-                    self.port,
-                    "DELETE",
-                    &format!("/session/{}", self.session),
-                    None,
-                )
-            });
-        }
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-        // Normally gone with the session; if not, end it (this pid only).
-        if let Some(pid) = self.browser_pid {
-            if Path::new(&format!("/proc/{pid}")).exists() {
-                let _ = Command::new("kill").arg(pid.to_string()).status();
-            }
-        }
-    }
-}
-
-/// Chromium and ChromeDriver, or `None` (with a message) when they are not
-/// installed and the test is not required.
-fn browser_paths() -> Option<(PathBuf, PathBuf)> {
-    let find = |var: &str, default: &str| {
-        std::env::var_os(var)
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(default))
-    };
-    let chromium = find("PORTCULLIS_CHROMIUM", "/usr/bin/chromium");
-    let chromedriver = find("PORTCULLIS_CHROMEDRIVER", "/usr/bin/chromedriver");
-    if chromium.is_file() && chromedriver.is_file() {
-        return Some((chromium, chromedriver));
-    }
-    let required = std::env::var("PORTCULLIS_BROWSER_TESTS").is_ok_and(|v| v == "required");
-    assert!(
-        !required,
-        "PORTCULLIS_BROWSER_TESTS=required but {} or {} is missing (apt-get install chromium chromium-driver)",
-        chromium.display(),
-        chromedriver.display()
-    );
-    eprintln!(
-        "SKIPPED: the HTML report browser test needs {} and {} (Debian packages chromium, chromium-driver; scripts/test.sh installs them)",
-        chromium.display(),
-        chromedriver.display()
-    );
-    None
-}
-
-/// Console entries that are errors, leaving out Chromium's own complaint
-/// that a `file://` page has no favicon, which is not the page's doing.
-fn errors(entries: &[Value]) -> Vec<String> {
-    entries
-        .iter()
-        .filter(|e| e["level"] == "SEVERE" || e["level"] == "WARNING")
-        .map(|e| e["message"].as_str().unwrap_or("").to_owned())
-        .filter(|m| !m.contains("favicon.ico"))
-        .collect()
 }
 
 const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "info"];
@@ -453,7 +121,7 @@ fn shown_total(shown: &Value) -> usize {
 
 #[test]
 fn the_html_report_in_headless_chromium() {
-    let Some((chromium, chromedriver)) = browser_paths() else {
+    let Some((chromium, chromedriver)) = browser_paths("the HTML report browser test") else {
         return;
     };
     let dir = tempfile::tempdir().expect("tempdir");
@@ -485,15 +153,10 @@ fn the_html_report_in_headless_chromium() {
 
     let browser = Browser::start(&chromium, &chromedriver);
     browser.open(&file_url(&html_path));
-    browser.wait_ready();
+    browser.wait_ready("data-ready");
 
     // Loaded with no console errors, and nothing fetched.
-    let console = browser.console();
-    assert_eq!(
-        errors(&console),
-        Vec::<String>::new(),
-        "console: {console:#?}"
-    );
+    browser.assert_no_console_errors();
     let fetched = browser.run(
         "return performance.getEntriesByType('resource').map(function (r) { return r.name; });",
         json!([]),
@@ -542,7 +205,7 @@ fn the_html_report_in_headless_chromium() {
     // Back to all, then the text filter (it reads messages, locations,
     // related locations and rule titles; "(rdp)" is in one message only).
     browser.click("#filters button.reset");
-    browser.wait_ready();
+    browser.wait_ready("data-ready");
     std::thread::sleep(Duration::from_millis(100));
     assert_eq!(shown_total(&browser.run(READ_SHOWN, json!([]))), all.len());
     browser.type_into("#filters input[name=q]", "(RDP)");
@@ -619,19 +282,14 @@ fn the_html_report_in_headless_chromium() {
     println!("screenshots: {} {}", shot.display(), image_shot.display());
     eprintln!("screenshots: {} {}", shot.display(), image_shot.display());
 
-    let console = browser.console();
-    assert_eq!(
-        errors(&console),
-        Vec::<String>::new(),
-        "console: {console:#?}"
-    );
+    browser.assert_no_console_errors();
 }
 
 /// A report whose text tries to become markup or script: the page must
 /// show it as text, run none of it, and still work.
 #[test]
 fn hostile_report_text_stays_text_in_chromium() {
-    let Some((chromium, chromedriver)) = browser_paths() else {
+    let Some((chromium, chromedriver)) = browser_paths("the HTML report browser test") else {
         return;
     };
     let dir = tempfile::tempdir().expect("tempdir");
@@ -667,13 +325,8 @@ fn hostile_report_text_stays_text_in_chromium() {
 
     let browser = Browser::start(&chromium, &chromedriver);
     browser.open(&file_url(&html_path));
-    browser.wait_ready();
-    let console = browser.console();
-    assert_eq!(
-        errors(&console),
-        Vec::<String>::new(),
-        "console: {console:#?}"
-    );
+    browser.wait_ready("data-ready");
+    browser.assert_no_console_errors();
     let seen = browser.run(
         r#"return {
           pwned: window.pwned === undefined ? null : window.pwned,
@@ -705,7 +358,7 @@ fn hostile_report_text_stays_text_in_chromium() {
 /// elements), and a filter change re-renders quickly.
 #[test]
 fn ten_thousand_findings_stay_responsive_in_chromium() {
-    let Some((chromium, chromedriver)) = browser_paths() else {
+    let Some((chromium, chromedriver)) = browser_paths("the HTML report browser test") else {
         return;
     };
     let dir = tempfile::tempdir().expect("tempdir");
@@ -735,13 +388,8 @@ fn ten_thousand_findings_stay_responsive_in_chromium() {
 
     let browser = Browser::start(&chromium, &chromedriver);
     browser.open(&file_url(&html_path));
-    browser.wait_ready();
-    let console = browser.console();
-    assert_eq!(
-        errors(&console),
-        Vec::<String>::new(),
-        "console: {console:#?}"
-    );
+    browser.wait_ready("data-ready");
+    browser.assert_no_console_errors();
     let loaded = browser.run(
         "var n = performance.getEntriesByType('navigation')[0]; return [n.domContentLoadedEventEnd, n.loadEventEnd, document.querySelectorAll('article.finding').length, document.getElementById('findings-0').dataset.matching];",
         json!([]),
