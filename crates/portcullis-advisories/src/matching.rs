@@ -218,10 +218,7 @@ fn os_ecosystems(os: &Os, known: &[&str]) -> Vec<String> {
                 .collect(),
             "sles" | "sled" => known
                 .iter()
-                .filter(|e| {
-                    e.starts_with("SUSE:")
-                        && e.contains(&format!(" {major} SP{minor}"))
-                })
+                .filter(|e| e.starts_with("SUSE:") && e.contains(&format!(" {major} SP{minor}")))
                 .map(|e| (*e).to_owned())
                 .collect(),
             _ => Vec::new(),
@@ -263,9 +260,11 @@ fn queries(pkg: &InstalledPackage, os_ecosystems: &[String]) -> Option<Vec<Query
         }
         // Go's toolchain versions are `go1.19.8`; its advisories write `1.19.8`.
         let version = match (pkg.ecosystem, pkg.name.as_str(), &pkg.namespace) {
-            (Ecosystem::Golang, "stdlib", None) => {
-                pkg.version.strip_prefix("go").unwrap_or(&pkg.version).to_owned()
-            }
+            (Ecosystem::Golang, "stdlib", None) => pkg
+                .version
+                .strip_prefix("go")
+                .unwrap_or(&pkg.version)
+                .to_owned(),
             _ => pkg.version.clone(),
         };
         return Some(vec![Query {
@@ -323,7 +322,9 @@ fn advisory_name(pkg: &InstalledPackage) -> String {
 }
 
 enum Evaluation {
-    Affected { fixed: Option<String> },
+    Affected {
+        fixed: Option<String>,
+    },
     NotAffected,
     /// A version of the range, or the installed one, is not valid in the
     /// scheme.
@@ -340,10 +341,13 @@ fn evaluate(scheme: Scheme, version: &str, affected: &crate::db::Affected<'_>) -
         .any(|v| *v == version || compare(scheme, v, version) == Ok(Ordering::Equal))
     {
         // The ranges may still say which version fixed it.
-        let fixed = affected.ranges.iter().find_map(|r| match range(scheme, version, r) {
-            Ok(Some(fixed)) => fixed,
-            _ => None,
-        });
+        let fixed = affected
+            .ranges
+            .iter()
+            .find_map(|r| match range(scheme, version, r) {
+                Ok(Some(fixed)) => fixed,
+                _ => None,
+            });
         return Evaluation::Affected { fixed };
     }
     for r in &affected.ranges {
@@ -363,7 +367,11 @@ fn evaluate(scheme: Scheme, version: &str, affected: &crate::db::Affected<'_>) -
 /// One range: `Ok(Some(fix))` when `version` is affected (`fix`: the next
 /// `fixed` event above it, if the range has one), `Ok(None)` when not,
 /// `Err` when a version cannot be compared.
-fn range(scheme: Scheme, version: &str, r: &crate::db::Range<'_>) -> Result<Option<Option<String>>, ()> {
+fn range(
+    scheme: Scheme,
+    version: &str,
+    r: &crate::db::Range<'_>,
+) -> Result<Option<Option<String>>, ()> {
     let scheme = match r.kind {
         RangeKind::Git => return Ok(None),
         // SEMVER ranges are SemVer 2.0; Go and npm write theirs so, with
@@ -429,7 +437,9 @@ fn range(scheme: Scheme, version: &str, r: &crate::db::Range<'_>) -> Result<Opti
     }
     // The fix: the first `fixed` above the installed version.
     let fix = events.iter().find_map(|(_, _, e)| match e {
-        Event::Fixed(bound) if cmp(version, bound) == Ok(Ordering::Less) => Some((*bound).to_owned()),
+        Event::Fixed(bound) if cmp(version, bound) == Ok(Ordering::Less) => {
+            Some((*bound).to_owned())
+        }
         _ => None,
     });
     Ok(Some(fix))
@@ -460,7 +470,11 @@ fn add_hit(hits: &mut Vec<Hit>, hit: Hit) {
 /// The higher of two fixes; a fix over none.
 fn higher(scheme: Scheme, a: Option<String>, b: Option<String>) -> Option<String> {
     match (a, b) {
-        (Some(a), Some(b)) => Some(if compare(scheme, &a, &b) == Ok(Ordering::Less) { b } else { a }),
+        (Some(a), Some(b)) => Some(if compare(scheme, &a, &b) == Ok(Ordering::Less) {
+            b
+        } else {
+            a
+        }),
         (a, b) => a.or(b),
     }
 }
@@ -544,7 +558,16 @@ fn merge(db: &Database, pkg: &InstalledPackage, hits: Vec<Hit>) -> Vec<Vulnerabi
         .map(|(r, mut members)| {
             let joined = joins[r].clone();
             members.extend(joined.iter().copied());
-            group(db, pkg, &hits, &advisories, &ids_of, &several_upstream, &members, &joined)
+            group(
+                db,
+                pkg,
+                &hits,
+                &advisories,
+                &ids_of,
+                &several_upstream,
+                &members,
+                &joined,
+            )
         })
         .collect();
     out.sort_by(|a, b| a.id.cmp(&b.id));
@@ -603,8 +626,10 @@ fn group(
                 .find_map(|&m| distribution_note(&hits[m], advisories[m].as_ref())),
         }
     };
-    let member_advisories: Vec<&crate::db::Advisory> =
-        members.iter().filter_map(|&m| advisories[m].as_ref()).collect();
+    let member_advisories: Vec<&crate::db::Advisory> = members
+        .iter()
+        .filter_map(|&m| advisories[m].as_ref())
+        .collect();
     let severity = severity(db, &primary, &ids, hits, members, &member_advisories);
     let cves: Vec<&String> = ids.iter().filter(|id| id.starts_with("CVE-")).collect();
     let kev = cves.iter().find_map(|cve| {
@@ -671,7 +696,14 @@ fn distribution_note(hit: &Hit, advisory: Option<&crate::db::Advisory>) -> Optio
         let Ok(value) = serde_json::from_str::<serde_json::Value>(json) else {
             return;
         };
-        for key in ["status", "urgency", "nodsa", "no_dsa", "nodsa_reason", "reason"] {
+        for key in [
+            "status",
+            "urgency",
+            "nodsa",
+            "no_dsa",
+            "nodsa_reason",
+            "reason",
+        ] {
             if let Some(text) = value.get(key).and_then(|v| v.as_str()) {
                 let text = text.trim();
                 if !text.is_empty() && !parts.iter().any(|p: &String| p.ends_with(text)) {
@@ -742,7 +774,8 @@ fn severity(
     if let Some(s) = scored(&others) {
         return s;
     }
-    let mut ratings: Vec<(String, String, String)> = advisories.iter().filter_map(|a| rating(a)).collect();
+    let mut ratings: Vec<(String, String, String)> =
+        advisories.iter().filter_map(|a| rating(a)).collect();
     ratings.extend(others.into_iter().filter(|(kind, _, _)| kind == "rating"));
     for &m in members {
         if let Some(r) = hits[m]

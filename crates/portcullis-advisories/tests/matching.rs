@@ -37,7 +37,12 @@ fn database() -> Database {
     Database::open(&path).unwrap()
 }
 
-fn pkg(ecosystem: Ecosystem, namespace: Option<&str>, name: &str, version: &str) -> InstalledPackage {
+fn pkg(
+    ecosystem: Ecosystem,
+    namespace: Option<&str>,
+    name: &str,
+    version: &str,
+) -> InstalledPackage {
     let full = match namespace {
         Some(ns) => format!("{ns}/{name}"),
         None => name.to_owned(),
@@ -131,7 +136,12 @@ fn language_inventory() -> Inventory {
             pkg(Golang, Some("golang.org/x"), "net", "v0.7.0"),
             pkg(Golang, Some("golang.org/x"), "text", "v0.7.0"),
             pkg(Golang, None, "stdlib", "go1.19.8"),
-            pkg(Maven, Some("org.apache.activemq"), "activemq-client", "5.17.2"),
+            pkg(
+                Maven,
+                Some("org.apache.activemq"),
+                "activemq-client",
+                "5.17.2",
+            ),
             pkg(Maven, Some("org.yaml"), "snakeyaml", "1.33"),
         ],
     }
@@ -213,7 +223,12 @@ fn records_that_name_the_same_cve_are_one_vulnerability() {
 #[test]
 fn os_packages_match_by_source_package_and_release() {
     // DSA-3029-1: nginx in Debian 7 before 1.2.1-2.2+wheezy3.
-    let mut nginx = pkg(Ecosystem::Deb, Some("debian"), "nginx-common", "1.2.1-2.2+wheezy2");
+    let mut nginx = pkg(
+        Ecosystem::Deb,
+        Some("debian"),
+        "nginx-common",
+        "1.2.1-2.2+wheezy2",
+    );
     nginx.source = Some(SourcePackage {
         name: "nginx".into(),
         version: None,
@@ -255,7 +270,12 @@ fn ubuntu_pro_streams_count_only_for_a_release_without_a_standard_one() {
         id_like: vec!["debian".into()],
         pretty_name: None,
     };
-    let mut pip = pkg(Ecosystem::Deb, Some("ubuntu"), "python-pip", "8.1.1-2ubuntu0.6");
+    let mut pip = pkg(
+        Ecosystem::Deb,
+        Some("ubuntu"),
+        "python-pip",
+        "8.1.1-2ubuntu0.6",
+    );
     pip.source = Some(SourcePackage {
         name: "python-pip".into(),
         version: None,
@@ -265,9 +285,16 @@ fn ubuntu_pro_streams_count_only_for_a_release_without_a_standard_one() {
         packages: vec![pip.clone()],
     };
     let m = run(&inventory, MatchOptions::default());
-    assert_eq!(lines(&m, &inventory).len(), 1, "{:?}", lines(&m, &inventory));
+    assert_eq!(
+        lines(&m, &inventory).len(),
+        1,
+        "{:?}",
+        lines(&m, &inventory)
+    );
     assert_eq!(m.vulnerabilities[0].id, "CVE-2024-3651");
-    assert!(m.vulnerabilities[0].ecosystem.starts_with("Ubuntu:Pro:16.04"));
+    assert!(m.vulnerabilities[0]
+        .ecosystem
+        .starts_with("Ubuntu:Pro:16.04"));
     assert!(matches!(m.vulnerabilities[0].fix, Fix::NotFixed { .. }));
     // The vector of the Ubuntu record (CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H).
     assert_eq!(m.vulnerabilities[0].severity.class, Class::High);
@@ -286,5 +313,7 @@ fn ubuntu_pro_streams_count_only_for_a_release_without_a_standard_one() {
         os: Some(debian("12")),
         packages: vec![pip],
     };
-    assert!(run(&inventory, MatchOptions::default()).vulnerabilities.is_empty());
+    assert!(run(&inventory, MatchOptions::default())
+        .vulnerabilities
+        .is_empty());
 }

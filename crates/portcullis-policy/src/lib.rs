@@ -448,15 +448,16 @@ impl Policy {
                                 by: s.by.to_owned(),
                                 reason: s.reason,
                             });
-                            reported.suppressed = preset.or_else(|| inline(&reported)).or_else(|| {
-                                self.exception_for(target, &reported).map(|e| Suppression {
-                                    by: "exception".into(),
-                                    reason: match &e.ticket {
-                                        Some(ticket) => format!("{} ({ticket})", e.reason),
-                                        None => e.reason.clone(),
-                                    },
-                                })
-                            });
+                            reported.suppressed =
+                                preset.or_else(|| inline(&reported)).or_else(|| {
+                                    self.exception_for(target, &reported).map(|e| Suppression {
+                                        by: "exception".into(),
+                                        reason: match &e.ticket {
+                                            Some(ticket) => format!("{} ({ticket})", e.reason),
+                                            None => e.reason.clone(),
+                                        },
+                                    })
+                                });
                             reported
                         })
                         .collect();
@@ -683,7 +684,8 @@ pub struct ReportedFinding {
     /// A secret's kind, masked preview and value fingerprint (never the
     /// value); absent for other findings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<portcullis_rules::SecretValue>,    /// A vulnerability's ids and package; absent for other findings.
+    pub secret: Option<portcullis_rules::SecretValue>,
+    /// A vulnerability's ids and package; absent for other findings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vulnerability: Option<portcullis_rules::VulnerabilityRef>,
 }

@@ -80,7 +80,9 @@ pub(crate) fn resolve(chain: &[Layer]) -> Result<Policy, Vec<PolicyError>> {
             } else {
                 errors.push(src.error(
                     threshold.span(),
-                    format!("`epss-threshold` is {value}: an EPSS score is between 0 and 1 (e.g. 0.1)"),
+                    format!(
+                        "`epss-threshold` is {value}: an EPSS score is between 0 and 1 (e.g. 0.1)"
+                    ),
                 ));
             }
         }

@@ -130,9 +130,7 @@ pub fn find(code: &str) -> Option<&'static Rule> {
 pub enum Outcome {
     /// `reason`: why not, when the rule said so for this subject (no
     /// advisory database) or is one that never applies (the online checks).
-    NotApplicable {
-        reason: Option<String>,
-    },
+    NotApplicable { reason: Option<String> },
     Checked {
         findings: Vec<Finding>,
         notes: Vec<Note>,
@@ -176,9 +174,9 @@ pub fn check(subject: &Subject, target: &str) -> Vec<(&'static Rule, Outcome)> {
         }
         // A license or vulnerability finding's snippet names its package
         // (and the vulnerability): many packages share one database file.
-        if find(f.rule).is_some_and(|r| {
-            matches!(r.category, Category::Licenses | Category::Vulnerabilities)
-        }) {
+        if find(f.rule)
+            .is_some_and(|r| matches!(r.category, Category::Licenses | Category::Vulnerabilities))
+        {
             return f.snippet.clone();
         }
         match (&f.location, &subject.source) {

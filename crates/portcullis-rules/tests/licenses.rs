@@ -638,7 +638,11 @@ fn without_packages_nothing_is_judged() {
     let subject = portcullis_rules::from_dockerfile("Dockerfile", df, &[]).unwrap();
     for (rule, outcome) in check(&subject, "Dockerfile") {
         if rule.code.starts_with("SQ12") {
-            assert!(matches!(outcome, Outcome::NotApplicable { .. }), "{}", rule.code);
+            assert!(
+                matches!(outcome, Outcome::NotApplicable { .. }),
+                "{}",
+                rule.code
+            );
         }
     }
 }

@@ -80,8 +80,16 @@ fn vuln(id: &str, package: &InstalledPackage, class: Class, score: Option<f64>) 
         advisories: vec![id.into()],
         package: package.id.clone(),
         purl: package.purl.clone(),
-        advisory_package: if deb { "openssl".into() } else { "Jinja2".into() },
-        ecosystem: if deb { "Debian:12".into() } else { "PyPI".into() },
+        advisory_package: if deb {
+            "openssl".into()
+        } else {
+            "Jinja2".into()
+        },
+        ecosystem: if deb {
+            "Debian:12".into()
+        } else {
+            "PyPI".into()
+        },
         installed: package.version.clone(),
         fix: Fix::Fixed {
             version: if deb {
@@ -404,7 +412,8 @@ fn vex_not_affected_suppresses_with_the_justification_and_affected_is_said() {
 
 #[test]
 fn without_a_database_every_policy_is_not_applicable_with_the_reason() {
-    let reason = "no advisory database at /root/.cache/portcullis/advisories.db: run `portcullis db update`";
+    let reason =
+        "no advisory database at /root/.cache/portcullis/advisories.db: run `portcullis db update`";
     let s = subject(VulnerabilityScan::NoDatabase {
         reason: reason.into(),
     });

@@ -391,10 +391,7 @@ fn maven_comparable_version() {
         return skip("PORTCULLIS_REFERENCE_TOOLS is not set", true);
     }
     let Some(jar) = maven_jar() else {
-        return skip(
-            "no maven-artifact jar (Debian's libmaven3-core-java)",
-            true,
-        );
+        return skip("no maven-artifact jar (Debian's libmaven3-core-java)", true);
     };
     if !runs("java", &["-version"]) {
         return skip("no java", true);

@@ -19,7 +19,9 @@ pub const WARN_AGE: Duration = Duration::from_secs(7 * 24 * 3600);
 pub enum Advisories {
     /// No database: the vulnerability policies are not applicable, with
     /// this reason.
-    Missing { reason: String },
+    Missing {
+        reason: String,
+    },
     Loaded(Arc<Loaded>),
 }
 
@@ -102,7 +104,10 @@ impl Advisories {
                 ));
             }
         }
-        Ok((Advisories::Loaded(Arc::new(Loaded { db, vex, path })), notes))
+        Ok((
+            Advisories::Loaded(Arc::new(Loaded { db, vex, path })),
+            notes,
+        ))
     }
 
     /// Match the subject's packages, for the rules.
@@ -176,7 +181,10 @@ fn age_text(d: Duration) -> String {
 /// `7d`, `36h`, `90m`, or seconds.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let (digits, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()));
+    let (digits, unit) = text.split_at(
+        text.find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(text.len()),
+    );
     let n: u64 = digits
         .parse()
         .map_err(|_| format!("expected a duration such as 7d, 36h or 90m, got {text:?}"))?;
@@ -197,9 +205,16 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 /// a `pkg:oci` purl made from them.
 pub(crate) fn image_identity(digest: &str, references: &[String]) -> ImageIdentity {
     let name = references.first().map(|r| {
-        let without_tag = r.rsplit_once(':').filter(|(_, tag)| !tag.contains('/')).map_or(r.as_str(), |(n, _)| n);
+        let without_tag = r
+            .rsplit_once(':')
+            .filter(|(_, tag)| !tag.contains('/'))
+            .map_or(r.as_str(), |(n, _)| n);
         let without_digest = without_tag.split('@').next().unwrap_or(without_tag);
-        without_digest.rsplit('/').next().unwrap_or(without_digest).to_ascii_lowercase()
+        without_digest
+            .rsplit('/')
+            .next()
+            .unwrap_or(without_digest)
+            .to_ascii_lowercase()
     });
     ImageIdentity {
         digest: (!digest.is_empty()).then(|| digest.to_owned()),

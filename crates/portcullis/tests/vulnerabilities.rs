@@ -145,7 +145,11 @@ fn found(target: &Value) -> BTreeSet<(Vec<String>, String, String, String)> {
             (
                 ids,
                 package_name(p),
-                v["installed"].as_str().expect("installed").trim_start_matches('v').to_owned(),
+                v["installed"]
+                    .as_str()
+                    .expect("installed")
+                    .trim_start_matches('v')
+                    .to_owned(),
                 v["fix"]["version"]
                     .as_str()
                     .unwrap_or("")
@@ -218,15 +222,19 @@ fn the_image_has_exactly_the_vulnerabilities_the_truth_lists() {
     assert_eq!(truth["vulnerabilities"].as_array().map(Vec::len), Some(13));
     // What must not match did not: each is a package the image has.
     for miss in truth["not_matched"].as_array().expect("not_matched") {
-        let id = miss["record"].as_str().or(miss["id"].as_str()).unwrap_or("");
+        let id = miss["record"]
+            .as_str()
+            .or(miss["id"].as_str())
+            .unwrap_or("");
         assert!(
             !target["vulnerabilities"]
                 .as_array()
                 .expect("vulnerabilities")
                 .iter()
-                .any(|v| v["advisories"].as_array().is_some_and(|a| {
-                    a.iter().any(|x| x == id)
-                }) && v["installed"] == miss["installed"]),
+                .any(|v| v["advisories"]
+                    .as_array()
+                    .is_some_and(|a| { a.iter().any(|x| x == id) })
+                    && v["installed"] == miss["installed"]),
             "{miss}"
         );
     }
@@ -243,7 +251,10 @@ fn the_image_has_exactly_the_vulnerabilities_the_truth_lists() {
     // x/net both have HTTP/2 rapid reset.
     assert_eq!(all.len(), 13, "{all:#?}");
     let statuses = policy_statuses(&target);
-    let sq31102 = statuses.iter().find(|(r, _, _)| r == "SQ31102").expect("SQ31102");
+    let sq31102 = statuses
+        .iter()
+        .find(|(r, _, _)| r == "SQ31102")
+        .expect("SQ31102");
     assert_eq!(sq31102.1, "not-applicable");
     // The fix is concrete.
     let lodash = target["findings"]
@@ -336,7 +347,13 @@ fn vex_and_exceptions_suppress_with_their_reasons() {
     );
     let all = findings(&t);
     assert!(all.contains(&"SQ31105 CVE-2021-23337 /srv/node-app/node_modules/lodash/package.json suppressed-by vex".to_owned()), "{all:#?}");
-    assert!(all.contains(&"SQ31105 CVE-2022-1471 /opt/java/lib/snakeyaml-1.33.jar suppressed-by exception".to_owned()), "{all:#?}");
+    assert!(
+        all.contains(
+            &"SQ31105 CVE-2022-1471 /opt/java/lib/snakeyaml-1.33.jar suppressed-by exception"
+                .to_owned()
+        ),
+        "{all:#?}"
+    );
     // Scoped to another version: urllib3 1.26.4 stays.
     assert!(all.contains(&"SQ31105 CVE-2021-33503 /opt/app/lib/python3.11/site-packages/urllib3-1.26.4.dist-info/METADATA".to_owned()), "{all:#?}");
     let lodash = t["findings"]
@@ -358,7 +375,10 @@ fn vex_and_exceptions_suppress_with_their_reasons() {
         .iter()
         .find(|v| v["id"] == "CVE-2021-23337")
         .expect("lodash vulnerability");
-    assert_eq!(v["vex"]["justification"], "vulnerable_code_not_in_execute_path");
+    assert_eq!(
+        v["vex"]["justification"],
+        "vulnerable_code_not_in_execute_path"
+    );
 }
 
 #[test]
@@ -372,20 +392,34 @@ fn a_vex_document_that_names_nothing_is_an_error() {
     .expect("write");
     let db = database().to_str().expect("utf-8");
     let o = portcullis(
-        &["scan", "--no-config", "--db", db, "--vex", vex.to_str().expect("utf-8"), "Dockerfile"],
+        &[
+            "scan",
+            "--no-config",
+            "--db",
+            db,
+            "--vex",
+            vex.to_str().expect("utf-8"),
+            "Dockerfile",
+        ],
         work.path(),
     );
     assert_eq!(code(&o), 2);
     let err = stderr(&o);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.starts_with(&format!("error: {}: ", vex.display())), "{err}");
+    assert!(
+        err.starts_with(&format!("error: {}: ", vex.display())),
+        "{err}"
+    );
 }
 
 #[test]
 fn without_a_database_the_policies_say_why_they_do_not_apply() {
     let Some(dir) = fixtures_dir() else { return };
     let cwd = tempfile::tempdir().expect("tempdir");
-    let o = portcullis(&["scan", "--no-config", "--format", "json", &image(dir)], cwd.path());
+    let o = portcullis(
+        &["scan", "--no-config", "--format", "json", &image(dir)],
+        cwd.path(),
+    );
     assert!(matches!(code(&o), 0 | 1), "{}", stderr(&o));
     let note = format!(
         "note: no advisory database at {NO_DATABASE}: run `portcullis db update` (or `portcullis db import FILE` on a machine without network); the vulnerability policies (SQ31xxx) are not applicable\n"
@@ -398,7 +432,10 @@ fn without_a_database_the_policies_say_why_they_do_not_apply() {
         "no advisory database at {NO_DATABASE}: run `portcullis db update` (or `portcullis db import FILE` on a machine without network)"
     );
     let statuses = policy_statuses(t);
-    let sq31: Vec<_> = statuses.iter().filter(|(r, _, _)| r.starts_with("SQ31")).collect();
+    let sq31: Vec<_> = statuses
+        .iter()
+        .filter(|(r, _, _)| r.starts_with("SQ31"))
+        .collect();
     assert_eq!(sq31.len(), 7);
     for (rule, status, why) in sq31 {
         assert_eq!(status, "not-applicable", "{rule}");
@@ -420,13 +457,22 @@ fn a_damaged_or_too_old_database_is_refused() {
     std::fs::write(&copy, &bytes).expect("write");
     let df = dir_with(&[("Dockerfile", "FROM scratch\n")]);
     let o = portcullis(
-        &["scan", "--no-config", "--db", copy.to_str().expect("utf-8"), "Dockerfile"],
+        &[
+            "scan",
+            "--no-config",
+            "--db",
+            copy.to_str().expect("utf-8"),
+            "Dockerfile",
+        ],
         df.path(),
     );
     assert_eq!(code(&o), 2);
     let err = stderr(&o);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.starts_with(&format!("error: {}: ", copy.display())), "{err}");
+    assert!(
+        err.starts_with(&format!("error: {}: ", copy.display())),
+        "{err}"
+    );
     // Age: the database was written at least a second ago.
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let o = portcullis(
@@ -444,8 +490,12 @@ fn a_damaged_or_too_old_database_is_refused() {
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     let err = stderr(&o);
     assert!(
-        err.starts_with(&format!("error: {}: the advisory database is ", database().display()))
-            && err.trim_end().ends_with(" seconds old, older than --db-max-age allows (1s): run `portcullis db update`"),
+        err.starts_with(&format!(
+            "error: {}: the advisory database is ",
+            database().display()
+        )) && err.trim_end().ends_with(
+            " seconds old, older than --db-max-age allows (1s): run `portcullis db update`"
+        ),
         "{err}"
     );
 }
@@ -456,7 +506,15 @@ fn cyclonedx_lists_the_vulnerabilities_of_its_components() {
     let cwd = tempfile::tempdir().expect("tempdir");
     let db = database().to_str().expect("utf-8");
     let o = portcullis(
-        &["scan", "--no-config", "--db", db, "--format", "cyclonedx", &image(dir)],
+        &[
+            "scan",
+            "--no-config",
+            "--db",
+            db,
+            "--format",
+            "cyclonedx",
+            &image(dir),
+        ],
         cwd.path(),
     );
     assert!(matches!(code(&o), 0 | 1), "{}", stderr(&o));

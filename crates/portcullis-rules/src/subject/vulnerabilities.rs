@@ -15,7 +15,9 @@ pub enum VulnerabilityScan {
     NotRun,
     /// There are packages but no advisory database: the policies are not
     /// applicable, for this reason (and how to get one).
-    NoDatabase { reason: String },
+    NoDatabase {
+        reason: String,
+    },
     Matched(Arc<Matched>),
 }
 

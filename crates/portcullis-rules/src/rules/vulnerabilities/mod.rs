@@ -98,10 +98,14 @@ pub(crate) fn check(subject: &Subject, out: &mut Findings, code: &str, needs_eps
             aliases: v.aliases.clone(),
             purl: v.purl.clone(),
         };
-        let suppressed = v.vex.as_ref().filter(|x| x.suppresses()).map(|x| Suppressed {
-            by: "vex",
-            reason: vex_reason(x),
-        });
+        let suppressed = v
+            .vex
+            .as_ref()
+            .filter(|x| x.suppresses())
+            .map(|x| Suppressed {
+                by: "vex",
+                reason: vex_reason(x),
+            });
         out.report_vulnerability(
             message(v, &label),
             at,
@@ -122,10 +126,7 @@ pub(crate) fn check(subject: &Subject, out: &mut Findings, code: &str, needs_eps
 fn message(v: &Vulnerability, label: &str) -> String {
     let mut m = format!("{} in {label}", v.id);
     if !label.contains(&format!(" {} ", v.advisory_package)) {
-        m.push_str(&format!(
-            " (source {} {})",
-            v.advisory_package, v.installed
-        ));
+        m.push_str(&format!(" (source {} {})", v.advisory_package, v.installed));
     }
     m.push_str(": ");
     m.push_str(&severity(v));
@@ -231,13 +232,7 @@ fn vex_reason(x: &portcullis_advisories::VexVerdict) -> String {
 /// The matcher's notes, once per subject (on SQ31106, the code every
 /// database has).
 fn notes(subject: &Subject, matched: &Matched, out: &mut Findings) {
-    let at = || {
-        subject
-            .runtime
-            .anchor
-            .location
-            .clone()
-    };
+    let at = || subject.runtime.anchor.location.clone();
     for note in &matched.notes {
         out.note(note.clone(), at());
     }
@@ -262,4 +257,3 @@ fn notes(subject: &Subject, matched: &Matched, out: &mut Findings) {
         );
     }
 }
-
