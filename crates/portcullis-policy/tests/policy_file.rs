@@ -310,7 +310,7 @@ fn errors_point_at_line_and_column() {
         ),
         (
             "[[exception]]\nrules = [\"SQ40104\"]\nreason = \"r\"\nowner = \"me\"\n",
-            &["portcullis.toml:4:1: unknown key `owner`, expected one of `rules`, `images`, `dockerfiles`, `paths`, `secrets`, `ports`, `reason`, `expires`, `ticket`"],
+            &["portcullis.toml:4:1: unknown key `owner`, expected one of `rules`, `images`, `dockerfiles`, `paths`, `secrets`, `vulnerabilities`, `ports`, `reason`, `expires`, `ticket`"],
         ),
     ];
     for (text, want) in cases {

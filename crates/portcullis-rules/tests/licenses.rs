@@ -325,7 +325,7 @@ fn show(results: &[String]) -> String {
     results.join("\n")
 }
 
-const NOTE: &str = "note SQ12101 0:/var/lib/dpkg/status 103 of 125 packages have no license portcullis could determine (none declared where it looked, or none it recognises; Go and Rust binaries record none): 94 deb, 1 npm, 4 golang, 3 cargo, 1 composer; deb package adduser 3.134, deb package apt 2.6.1, deb package base-passwd 3.6.1, deb package bsdutils 1:2.38.1-5+deb12u3, deb package coreutils 9.1-1 and 98 more; the license policies did not judge them";
+const NOTE: &str = "note SQ12101 0:/var/lib/dpkg/status 104 of 126 packages have no license portcullis could determine (none declared where it looked, or none it recognises; Go and Rust binaries record none): 94 deb, 1 npm, 5 golang, 3 cargo, 1 composer; deb package adduser 3.134, deb package apt 2.6.1, deb package base-passwd 3.6.1, deb package bsdutils 1:2.38.1-5+deb12u3, deb package coreutils 9.1-1 and 99 more; the license policies did not judge them";
 const PYTHON_DEBIAN: &str = "SQ12101 1:/opt/venv/lib/python3.11/site-packages/python_debian-0.1.49.egg-info/PKG-INFO pypi package python-debian 0.1.49, installed by this build, is under strong copyleft (GPL-2.0-or-later) [related 1:/usr/lib/python3/dist-packages/python_debian-0.1.49.egg-info/PKG-INFO]";
 const BETA: &str = "SQ12101 2:/app/vendor/composer/installed.json composer package acme/beta v2.0.0, installed by this build, is under strong copyleft (GPL-2.0-or-later), in its license `MIT AND GPL-2.0-or-later`";
 const BASE_FILES: &str = "SQ12102 0:/var/lib/dpkg/status deb package base-files 12.4+deb12u15, from the base image, is under strong copyleft (GPL-1.0-only)";

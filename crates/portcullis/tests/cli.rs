@@ -12,6 +12,10 @@ use common::*;
 
 fn with_stdin(args: &[&str], input: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .env(
+            "PORTCULLIS_DB",
+            "/nonexistent/portcullis-tests/advisories.db",
+        )
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -73,7 +77,11 @@ fn readme_first_command_scans_the_shipped_image() {
     // Exactly that scan, by the binary `cargo run` builds.
     let o = portcullis(&["scan", "examples/app.tar"], &repo());
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert_eq!(stderr(&o), "");
+    // Without an advisory database, one line says so.
+    assert_eq!(
+        stderr(&o),
+        format!("note: no advisory database at {NO_DATABASE}: run `portcullis db update` (or `portcullis db import FILE` on a machine without network); the vulnerability policies (SQ31xxx) are not applicable\n")
+    );
     let out = stdout(&o);
     let codes: Vec<&str> = out
         .lines()
@@ -251,6 +259,13 @@ fn json_report_follows_the_contract() {
             p("SQ12406", "not-applicable"),
             p("SQ12407", "not-applicable"),
             p("SQ12408", "not-applicable"),
+            p("SQ31101", "not-applicable"),
+            p("SQ31102", "not-applicable"),
+            p("SQ31103", "not-applicable"),
+            p("SQ31104", "not-applicable"),
+            p("SQ31105", "not-applicable"),
+            p("SQ31106", "not-applicable"),
+            p("SQ31107", "not-applicable"),
         ]
     );
     let ssh = t["findings"]
@@ -516,6 +531,10 @@ fn colour_only_when_asked_or_on_a_terminal() {
     let o = portcullis(&["scan", "--color", "never"], dir.path());
     assert!(!stdout(&o).contains('\x1b'));
     let o = Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .env(
+            "PORTCULLIS_DB",
+            "/nonexistent/portcullis-tests/advisories.db",
+        )
         .args(["scan"])
         .current_dir(dir.path())
         .env("NO_COLOR", "1")
@@ -592,8 +611,9 @@ fn rules_and_explain() {
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
     // The 14 container policies, the 28 sensitive-information ones, the
-    // 11 license ones, then the policy file's own 5 (SQ49xxx).
-    assert_eq!(out.lines().count(), 58);
+    // 11 license ones, the 7 vulnerability ones, then the policy file's own
+    // 5 (SQ49xxx).
+    assert_eq!(out.lines().count(), 65);
     let codes: Vec<&str> = out
         .lines()
         .filter_map(|l| l.split_whitespace().next())
@@ -604,11 +624,14 @@ fn rules_and_explain() {
     ];
     expected.extend(SECRET_POLICIES);
     expected.extend(LICENSE_POLICIES);
+    expected.extend([
+        "SQ31101", "SQ31102", "SQ31103", "SQ31104", "SQ31105", "SQ31106", "SQ31107",
+    ]);
     expected.extend(["SQ49001", "SQ49002", "SQ49003", "SQ49004", "SQ49005"]);
     assert_eq!(codes, expected);
     assert!(out
         .lines()
-        .nth(53)
+        .nth(60)
         .is_some_and(|l| l.starts_with("SQ49001 ")));
     assert!(out
         .lines()
@@ -659,7 +682,7 @@ fn rules_doc_is_generated_from_the_declarations() {
 /// lists it), and the license policies (packages are in images' layers;
 /// tests/licenses.rs and portcullis-rules' cover them). A Dockerfile's
 /// report lists each with that applicability.
-const NOT_BY_EXAMPLE: [(&str, &str); 26] = [
+const NOT_BY_EXAMPLE: [(&str, &str); 33] = [
     ("SQ34101", "image, lxd"),
     ("SQ34102", "image, lxd"),
     ("SQ34104", "image, lxd"),
@@ -686,6 +709,13 @@ const NOT_BY_EXAMPLE: [(&str, &str); 26] = [
     ("SQ12406", "image, lxd"),
     ("SQ12407", "image, lxd"),
     ("SQ12408", "image, lxd"),
+    ("SQ31101", "image, lxd"),
+    ("SQ31102", "image, lxd"),
+    ("SQ31103", "image, lxd"),
+    ("SQ31104", "image, lxd"),
+    ("SQ31105", "image, lxd"),
+    ("SQ31106", "image, lxd"),
+    ("SQ31107", "image, lxd"),
 ];
 
 /// Secret rules whose Bad example holds its value as written: a publicly

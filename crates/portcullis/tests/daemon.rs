@@ -15,6 +15,10 @@ use common::*;
 
 fn run(args: &[&str], docker_host: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .env(
+            "PORTCULLIS_DB",
+            "/nonexistent/portcullis-tests/advisories.db",
+        )
         .args(args)
         .current_dir(fixtures())
         .env("DOCKER_HOST", docker_host)
@@ -271,6 +275,10 @@ fn no_daemon() {
         ),
     ] {
         let o = Command::new(env!("CARGO_BIN_EXE_portcullis"))
+            .env(
+                "PORTCULLIS_DB",
+                "/nonexistent/portcullis-tests/advisories.db",
+            )
             .args(["scan", "docker-daemon:app:dev"])
             .env("DOCKER_HOST", host)
             .env("DOCKER_TLS_VERIFY", tls)
@@ -381,6 +389,10 @@ fn real_daemon_over_tls_with_a_client_certificate() {
     daemon.load(&fixtures().join("docker-classic.tar"));
     let scan = |cert_path: &Path| {
         Command::new(env!("CARGO_BIN_EXE_portcullis"))
+            .env(
+                "PORTCULLIS_DB",
+                "/nonexistent/portcullis-tests/advisories.db",
+            )
             .args(["scan", "--format", "json", "docker-daemon:localhost/bad:1"])
             .current_dir(fixtures())
             .env("DOCKER_HOST", &daemon.tcp_host)
@@ -447,6 +459,10 @@ fn a_daemon_that_stalls_times_out() {
     });
     let started = Instant::now();
     let o = Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .env(
+            "PORTCULLIS_DB",
+            "/nonexistent/portcullis-tests/advisories.db",
+        )
         .args(["scan", "--registry-timeout", "1", "docker-daemon:app:dev"])
         .env("DOCKER_HOST", format!("unix://{}", socket.display()))
         .output()

@@ -17,6 +17,10 @@ fn images() -> PathBuf {
 
 fn with_stdin(args: &[&str], cwd: &Path, input: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .env(
+            "PORTCULLIS_DB",
+            "/nonexistent/portcullis-tests/advisories.db",
+        )
         .args(args)
         .current_dir(cwd)
         .stdin(Stdio::piped())
@@ -155,10 +159,10 @@ fn several_formats_in_one_run_and_the_human_report_on_stdout() {
 
     let junit = quick_junit::Report::deserialize_from_str(&read(&out.path().join("junit.xml")))
         .expect("junit");
-    // 14 container, 28 sensitive-information and 11 license policies; the
-    // 6 that are about image files only, the 8 online ones and the license
-    // ones (packages are in layers) are skipped.
-    assert_eq!((junit.tests, junit.failures, junit.skipped), (53, 3, 25));
+    // 14 container, 28 sensitive-information, 11 license and 7 vulnerability
+    // policies; the 6 that are about image files only, the 8 online ones and
+    // the license and vulnerability ones (packages are in layers) are skipped.
+    assert_eq!((junit.tests, junit.failures, junit.skipped), (60, 3, 32));
     let suite = &junit.test_suites[0];
     assert_eq!(suite.name.as_str(), "examples/Dockerfile");
     let skipped: Vec<&str> = suite
@@ -172,6 +176,7 @@ fn several_formats_in_one_run_and_the_human_report_on_stdout() {
     expected.sort_unstable();
     // In the registry's order: after the secret policies.
     expected.extend(LICENSE_POLICIES);
+    expected.extend(VULNERABILITY_POLICIES);
     assert_eq!(skipped, expected);
     let failed: Vec<&str> = suite
         .test_cases
@@ -679,9 +684,11 @@ fn junit_of_images() {
         .map(|s| (s.name.as_str(), s.tests, s.failures))
         .collect();
     assert_eq!(suites.len(), 9);
-    // 14 container, 28 sensitive-information and 11 license policies.
-    assert!(suites.iter().all(|s| s.1 == 53));
-    // Only the 8 online ones do not apply to an image.
+    // 14 container, 28 sensitive-information, 11 license and 7
+    // vulnerability policies.
+    assert!(suites.iter().all(|s| s.1 == 60));
+    // The 8 online ones do not apply to an image, nor, without an advisory
+    // database, the 7 vulnerability ones.
     for suite in &junit.test_suites {
         let skipped: Vec<&str> = suite
             .test_cases
@@ -689,9 +696,11 @@ fn junit_of_images() {
             .filter(|c| matches!(c.status, quick_junit::TestCaseStatus::Skipped { .. }))
             .filter_map(|c| c.name.as_str().split(' ').next())
             .collect();
+        let mut want = ONLINE_POLICIES.to_vec();
+        want.extend(VULNERABILITY_POLICIES);
         assert_eq!(
             (suite.skipped, skipped),
-            (8, ONLINE_POLICIES.to_vec()),
+            (15, want),
             "{}",
             suite.name.as_str()
         );

@@ -36,6 +36,10 @@ fn target_dir() -> PathBuf {
 
 fn portcullis(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .env(
+            "PORTCULLIS_DB",
+            "/nonexistent/portcullis-tests/advisories.db",
+        )
         .args(args)
         .current_dir(repo())
         .output()

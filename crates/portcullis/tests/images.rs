@@ -13,6 +13,10 @@ use common::*;
 
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .env(
+            "PORTCULLIS_DB",
+            "/nonexistent/portcullis-tests/advisories.db",
+        )
         .args(args)
         .current_dir(fixtures())
         .output()
@@ -358,6 +362,10 @@ fn damaged_images_are_exit_2_with_one_line() {
     let target = layout.display().to_string();
     let scan = |t: &str| {
         Command::new(env!("CARGO_BIN_EXE_portcullis"))
+            .env(
+                "PORTCULLIS_DB",
+                "/nonexistent/portcullis-tests/advisories.db",
+            )
             .args(["scan", "--format", "json", "-o", "report.json", t])
             .current_dir(dir.path())
             .output()
@@ -548,11 +556,14 @@ fn rlogin_and_rsh_ports_fail_in_every_builder_and_udp_does_not() {
         .iter()
         .chain(&SECRET_POLICIES)
         .chain(&LICENSE_POLICIES)
+        .chain(&VULNERABILITY_POLICIES)
         .map(|c| {
             if matches!(*c, "SQ40106" | "SQ40107") {
                 format!("{c} fail")
             } else if ONLINE_POLICIES.contains(c) {
                 format!("{c} not-applicable ({ONLINE_REASON})")
+            } else if VULNERABILITY_POLICIES.contains(c) {
+                format!("{c} not-applicable ({})", no_database_reason())
             } else {
                 format!("{c} pass")
             }

@@ -230,7 +230,7 @@ fn debian_image_with_every_ecosystem() {
         .collect();
     assert_eq!(notes.len(), 1, "{notes:?}");
     assert!(
-        notes[0].starts_with("30 of 175 packages have no license portcullis could determine (none declared where it looked, or none it recognises; Go and Rust binaries record none): 14 deb, 3 golang, 5 cargo, 5 maven, 3 nuget; deb package libcrypt1 1:4.4.33-2, "),
+        notes[0].starts_with("31 of 176 packages have no license portcullis could determine (none declared where it looked, or none it recognises; Go and Rust binaries record none): 14 deb, 4 golang, 5 cargo, 5 maven, 3 nuget; deb package libcrypt1 1:4.4.33-2, "),
         "{}",
         notes[0]
     );

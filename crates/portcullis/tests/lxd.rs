@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 mod common;
-use common::{ONLINE_POLICIES, ONLINE_REASON};
+use common::{no_database_reason, ONLINE_POLICIES, ONLINE_REASON, VULNERABILITY_POLICIES};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/lxd")
@@ -16,6 +16,10 @@ fn fixtures() -> PathBuf {
 
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .env(
+            "PORTCULLIS_DB",
+            "/nonexistent/portcullis-tests/advisories.db",
+        )
         .args(args)
         .current_dir(fixtures())
         .output()
@@ -34,10 +38,12 @@ const FINDINGS: [&str; 8] = [
     "SQ40108@/usr/lib/systemd/system/xrdp.socket: socket unit xrdp.socket listens on 3389/tcp, enabled at boot (sockets.target.wants): the RDP server listens on 3389/tcp and 3389/udp",
 ];
 
-/// The image config and Dockerfile policies, then the online secret ones.
-const NOT_APPLICABLE: [&str; 15] = [
+/// The image config and Dockerfile policies, then the online secret ones,
+/// then (no advisory database in the tests) the vulnerability ones.
+const NOT_APPLICABLE: [&str; 22] = [
     "SQ40101", "SQ41101", "SQ41102", "SQ41103", "SQ41104", "SQ41105", "SQ41106", "SQ34253",
-    "SQ34254", "SQ34255", "SQ34256", "SQ34401", "SQ34402", "SQ34403", "SQ34404",
+    "SQ34254", "SQ34255", "SQ34256", "SQ34401", "SQ34402", "SQ34403", "SQ34404", "SQ31101",
+    "SQ31102", "SQ31103", "SQ31104", "SQ31105", "SQ31106", "SQ31107",
 ];
 
 /// Nothing secret in the fixtures: every offline secret policy passes;
@@ -102,18 +108,29 @@ fn check(target: &str, layout: &str, format: &str, compression: &str, descriptio
             .collect()
     };
     assert_eq!(status("not-applicable"), NOT_APPLICABLE, "{target}");
-    // Only the online ones say why (the others: not for an LXD image).
-    let reasons: Vec<(&str, &str)> = t["policies"]
+    // The online ones and the vulnerability ones say why (the others: not
+    // for an LXD image).
+    let reasons: Vec<(String, String)> = t["policies"]
         .as_array()
         .expect("policies")
         .iter()
-        .filter_map(|p| Some((p["rule"].as_str()?, p.get("reason")?.as_str()?)))
+        .filter_map(|p| {
+            Some((
+                p["rule"].as_str()?.to_owned(),
+                p.get("reason")?.as_str()?.to_owned(),
+            ))
+        })
         .collect();
-    assert_eq!(
-        reasons,
-        ONLINE_POLICIES.map(|rule| (rule, ONLINE_REASON)),
-        "{target}"
+    let mut want: Vec<(String, String)> = ONLINE_POLICIES
+        .iter()
+        .map(|rule| ((*rule).to_owned(), ONLINE_REASON.to_owned()))
+        .collect();
+    want.extend(
+        VULNERABILITY_POLICIES
+            .iter()
+            .map(|rule| ((*rule).to_owned(), no_database_reason())),
     );
+    assert_eq!(reasons, want, "{target}");
     assert_eq!(
         status("fail"),
         ["SQ40102", "SQ40104", "SQ40105", "SQ40106", "SQ40107", "SQ40108"]

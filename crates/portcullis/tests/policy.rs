@@ -19,6 +19,10 @@ fn portcullis(args: &[&str], cwd: &Path) -> Output {
 fn portcullis_on(args: &[&str], cwd: &Path, today: Option<&str>) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_portcullis"));
     command
+        .env(
+            "PORTCULLIS_DB",
+            "/nonexistent/portcullis-tests/advisories.db",
+        )
         .args(args)
         .current_dir(cwd)
         .env_remove("NO_COLOR")
@@ -98,7 +102,7 @@ fn the_policy_file_is_found_by_walking_up() {
     assert_eq!(code(&out), 0);
     assert_eq!(
         stdout(&out),
-        "../../portcullis.toml: ok (58 rules enabled, 0 exceptions, fail-on critical)\n"
+        "../../portcullis.toml: ok (65 rules enabled, 0 exceptions, fail-on critical)\n"
     );
 }
 
@@ -308,7 +312,7 @@ fn config_check_paths_and_missing_files() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "app/portcullis.toml: ok (58 rules enabled, 1 exception, fail-on never)\n"
+        "app/portcullis.toml: ok (65 rules enabled, 1 exception, fail-on never)\n"
     );
     let out = portcullis(&["config", "check", "nope.toml"], dir.path());
     assert_eq!(code(&out), 2);

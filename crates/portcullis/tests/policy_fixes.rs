@@ -13,6 +13,10 @@ use common::*;
 
 fn portcullis(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .env(
+            "PORTCULLIS_DB",
+            "/nonexistent/portcullis-tests/advisories.db",
+        )
         .args(args)
         .current_dir(cwd)
         .env_remove("NO_COLOR")
@@ -379,6 +383,10 @@ fn config_check_warns_about_exceptions_that_cannot_apply() {
     .expect("write");
     let run = |today: &str| {
         Command::new(env!("CARGO_BIN_EXE_portcullis"))
+            .env(
+                "PORTCULLIS_DB",
+                "/nonexistent/portcullis-tests/advisories.db",
+            )
             .args(["config", "check"])
             .current_dir(dir.path())
             .env("PORTCULLIS_TODAY", today)
@@ -389,7 +397,7 @@ fn config_check_warns_about_exceptions_that_cannot_apply() {
     assert_eq!(code(&o), 0);
     assert_eq!(
         String::from_utf8_lossy(&o.stdout),
-        "portcullis.toml: ok (57 rules enabled, 4 exceptions, fail-on medium)\n"
+        "portcullis.toml: ok (64 rules enabled, 4 exceptions, fail-on medium)\n"
     );
     assert_eq!(
         stderr(&o),

@@ -19,14 +19,18 @@ use common::*;
 
 fn run_in(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_portcullis"));
-    cmd.args(args)
-        .current_dir(fixtures())
-        .env_remove("REGISTRY_AUTH_FILE")
-        .env_remove("XDG_RUNTIME_DIR")
-        .env("DOCKER_CONFIG", "/nonexistent-portcullis-test")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    cmd.env(
+        "PORTCULLIS_DB",
+        "/nonexistent/portcullis-tests/advisories.db",
+    )
+    .args(args)
+    .current_dir(fixtures())
+    .env_remove("REGISTRY_AUTH_FILE")
+    .env_remove("XDG_RUNTIME_DIR")
+    .env("DOCKER_CONFIG", "/nonexistent-portcullis-test")
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
     // A proxy set where the tests run must not take the tests' requests.
     for var in ["http_proxy", "https_proxy", "all_proxy", "no_proxy"] {
         cmd.env_remove(var).env_remove(var.to_ascii_uppercase());

@@ -17,6 +17,10 @@ fn a_report_path_that_is_a_symlink_is_replaced_not_written_through() {
     let out = dir.path().join("out.json");
     std::os::unix::fs::symlink(&victim, &out).expect("symlink");
     let o = Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .env(
+            "PORTCULLIS_DB",
+            "/nonexistent/portcullis-tests/advisories.db",
+        )
         .args(["scan", "--no-config", "--quiet", "-f"])
         .arg(format!("json={}", out.display()))
         .arg(repo().join("examples/Dockerfile"))

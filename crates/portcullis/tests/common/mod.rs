@@ -96,6 +96,18 @@ pub const LICENSE_POLICIES: [&str; 11] = [
     "SQ12406", "SQ12407", "SQ12408",
 ];
 
+/// The vulnerability policies (SQ31xxx): image and LXD targets; without an
+/// advisory database (the tests' default, [`NO_DATABASE`]) not applicable
+/// with [`no_database_reason`].
+pub const VULNERABILITY_POLICIES: [&str; 7] = [
+    "SQ31101", "SQ31102", "SQ31103", "SQ31104", "SQ31105", "SQ31106", "SQ31107",
+];
+
+/// Why the vulnerability policies are not applicable in a test's scan.
+pub fn no_database_reason() -> String {
+    format!("no advisory database at {NO_DATABASE}: run `portcullis db update` (or `portcullis db import FILE` on a machine without network)")
+}
+
 /// The secret policies that need a live check against a service: never
 /// applicable, with [`ONLINE_REASON`].
 pub const ONLINE_POLICIES: [&str; 8] = [
