@@ -34,7 +34,7 @@
 # the same scan with an advisory database (the db benchmark's 500,000
 # synthetic records, made once into $OUT, plus 3 records hitting each of the
 # image's packages: scripts/bench/vuln_records.py), the vulnerability pass's
-# cost (target <= 5%). The other scans run with PORTCULLIS_DB=/nonexistent.
+# cost (target <= 5%). The other scans run with PORTCULLIS_DB=/nonexistent/portcullis-bench/advisories.db (no database).
 # Exit status: 0 when the benchmark ran (whatever the verdicts), non-zero when
 # something broke.
 #
@@ -311,9 +311,9 @@ for img in $IMAGES; do
     stats=$(image_stats "$dir" "$OUT/floor-$img.json")
     log "image $img: scan (1 warm-up + $RUNS)"
     # The warm-up writes its report to a file, for a look; the timed runs to /dev/null.
-    PORTCULLIS_DB=/nonexistent "$SCAN_BIN" scan --format json --output "$OUT/scan-$img.json" "oci:$dir:bench" >/dev/null 2>"$OUT/scan-$img.stderr" ||
+    PORTCULLIS_DB=/nonexistent/portcullis-bench/advisories.db "$SCAN_BIN" scan --format json --output "$OUT/scan-$img.json" "oci:$dir:bench" >/dev/null 2>"$OUT/scan-$img.stderr" ||
         [ $? = 1 ] || { cat "$OUT/scan-$img.stderr" >&2; die "scan of $img failed"; }
-    PORTCULLIS_DB=/nonexistent run_best "scan-$img" "0 1" "$SCAN_BIN" scan --format json --output /dev/null "oci:$dir:bench"
+    PORTCULLIS_DB=/nonexistent/portcullis-bench/advisories.db run_best "scan-$img" "0 1" "$SCAN_BIN" scan --format json --output /dev/null "oci:$dir:bench"
     scan=$BEST scan_cpu=$BEST_CPU scan_rss=$RSS_KIB
     # The vulnerability pass's cost: the same scan against a database of the
     # db benchmark's 500,000 synthetic records plus 3 that hit each package
@@ -328,7 +328,7 @@ for img in $IMAGES; do
     # The package pass's cost: the same scan without it (a knob only this
     # benchmark uses).
     log "image $img: scan without the package pass (1 warm-up + $RUNS)"
-    PORTCULLIS_DB=/nonexistent PORTCULLIS_BENCH_NO_PACKAGES=1 run_best "nopkg-$img" "0 1" "$SCAN_BIN" scan --format json --output /dev/null "oci:$dir:bench"
+    PORTCULLIS_DB=/nonexistent/portcullis-bench/advisories.db PORTCULLIS_BENCH_NO_PACKAGES=1 run_best "nopkg-$img" "0 1" "$SCAN_BIN" scan --format json --output /dev/null "oci:$dir:bench"
     nopkg=$BEST nopkg_cpu=$BEST_CPU
     ratio=$(awk -v s="$scan" -v f="$floor" 'BEGIN { printf "%.2f", s / f }')
     rss_mib=$(awk -v k="$scan_rss" 'BEGIN { printf "%.1f", k / 1024 }')
