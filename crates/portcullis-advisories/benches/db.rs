@@ -274,20 +274,139 @@ fn ms(d: Duration) -> String {
 }
 
 /// `db --open PATH`: opens the database a few times in this fresh process
-/// (as a scan does) and prints each time in microseconds.
-fn open_only(path: &str) {
+/// (as a scan does) and prints each time in microseconds. With `--whole`,
+/// the whole file is read into memory first (the text not left on disk),
+/// for comparison.
+fn open_only(path: &str, whole: bool) {
+    let path = std::path::Path::new(path);
     for _ in 0..7 {
         let t = Instant::now();
-        let db = Database::open(std::path::Path::new(path)).expect("open");
+        let db = if whole {
+            Database::from_vec(std::fs::read(path).expect("read"), path)
+        } else {
+            Database::open(path)
+        }
+        .expect("open");
         println!("{}", t.elapsed().as_micros());
         drop(db);
     }
 }
 
+/// `db --lookups PATH`: `advisory` and `advisory_core` of every 97th
+/// record of an existing database, in this fresh process (as a scan looks
+/// them up), ten rounds each; prints each round's median and mean, then a
+/// line `medians A C`: the median of the rounds' medians (the first round,
+/// with the string table cold, left out). Also for a profiler.
+fn lookups_only(path: &str) {
+    let db = Database::open(std::path::Path::new(path)).expect("open");
+    let ids: Vec<String> = db.ids().step_by(97).map(str::to_owned).collect();
+    let mut medians = Vec::new();
+    for (what, core) in [("advisory", false), ("advisory_core", true)] {
+        let mut rounds = Vec::new();
+        for _ in 0..10 {
+            rounds.push(per_call(&ids, |id| {
+                if core {
+                    db.advisory_core(id).is_some()
+                } else {
+                    db.advisory(id).is_some()
+                }
+            }));
+        }
+        let shown: Vec<String> = rounds
+            .iter()
+            .map(|(median, mean, _)| format!("{median:.2}/{mean:.2}"))
+            .collect();
+        println!("{what}: median/mean µs per round: {}", shown.join(" "));
+        let mut warm: Vec<f64> = rounds[1..].iter().map(|r| r.0).collect();
+        warm.sort_by(f64::total_cmp);
+        medians.push(warm[warm.len() / 2]);
+    }
+    println!("medians {:.2} {:.2}", medians[0], medians[1]);
+}
+
+/// [`lookups_only`] in a fresh process: (advisory, advisory_core) medians.
+fn fresh_lookups(path: &std::path::Path) -> (f64, f64) {
+    let out = std::process::Command::new(std::env::current_exe().expect("exe"))
+        .arg("--lookups")
+        .arg(path)
+        .output()
+        .expect("run the lookups");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find_map(|l| l.strip_prefix("medians "))
+        .expect("the lookups printed their medians");
+    let mut v = line.split(' ').map(|x| x.parse::<f64>().expect("a number"));
+    (
+        v.next().expect("advisory"),
+        v.next().expect("advisory_core"),
+    )
+}
+
+/// Opens in 3 fresh processes, 7 times each; the times sorted.
+fn fresh_opens(path: &std::path::Path, whole: bool) -> Vec<Duration> {
+    let mut opens = Vec::new();
+    for _ in 0..3 {
+        let mut command = std::process::Command::new(std::env::current_exe().expect("exe"));
+        command.arg("--open").arg(path);
+        if whole {
+            command.arg("--whole");
+        }
+        let out = command.output().expect("run the opener");
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            if let Ok(us) = line.trim().parse::<u64>() {
+                opens.push(Duration::from_micros(us));
+            }
+        }
+    }
+    assert!(!opens.is_empty(), "the opener printed nothing");
+    opens.sort();
+    opens
+}
+
+/// The lengths of sections `kinds` of a database file (its directory, as
+/// `db::format` documents it).
+fn section_lengths(path: &std::path::Path, kinds: &[u32]) -> Vec<u64> {
+    let bytes = std::fs::read(path).expect("read");
+    let u32_at = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
+    let u64_at = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap());
+    let count = u32_at(12) as usize;
+    kinds
+        .iter()
+        .map(|&k| {
+            (0..count)
+                .map(|i| 32 + i * 24)
+                .find(|&at| u32_at(at) == k)
+                .map_or(0, |at| u64_at(at + 16))
+        })
+        .collect()
+}
+
+/// Each lookup timed alone: (median, mean) in µs, and how many found.
+fn per_call(ids: &[String], f: impl Fn(&str) -> bool) -> (f64, f64, usize) {
+    let mut times = Vec::with_capacity(ids.len());
+    let mut found = 0;
+    for id in ids {
+        let t = Instant::now();
+        found += usize::from(f(id));
+        times.push(t.elapsed());
+    }
+    let total: Duration = times.iter().sum();
+    times.sort();
+    (
+        times[times.len() / 2].as_secs_f64() * 1e6,
+        total.as_secs_f64() * 1e6 / ids.len().max(1) as f64,
+        found,
+    )
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--open") {
-        return open_only(&args[i + 1]);
+        return open_only(&args[i + 1], args.iter().any(|a| a == "--whole"));
+    }
+    if let Some(i) = args.iter().position(|a| a == "--lookups") {
+        return lookups_only(&args[i + 1]);
     }
     let n: u64 = std::env::args()
         .skip(1)
@@ -336,25 +455,15 @@ fn main() {
     let meta = store.write(&path).expect("write");
     let write_time = t.elapsed();
     let size = std::fs::metadata(&path).expect("size").len();
+    // TEXT_DICT, TEXT_DATA.
+    let text_sections = section_lengths(&path, &[13, 14]);
     drop(store);
 
     // Opened in fresh processes, as each scan opens it (this process's
     // allocator still holds the store's memory).
-    let mut opens = Vec::new();
-    for _ in 0..3 {
-        let out = std::process::Command::new(std::env::current_exe().expect("exe"))
-            .arg("--open")
-            .arg(&path)
-            .output()
-            .expect("run the opener");
-        for line in String::from_utf8_lossy(&out.stdout).lines() {
-            if let Ok(us) = line.trim().parse::<u64>() {
-                opens.push(Duration::from_micros(us));
-            }
-        }
-    }
-    assert!(!opens.is_empty(), "the opener printed nothing");
-    opens.sort();
+    let opens = fresh_opens(&path, false);
+    let whole_opens = fresh_opens(&path, true);
+    let fresh = fresh_lookups(&path);
     let last = opens.len() - 1;
     let db = Database::open(&path).expect("open");
 
@@ -376,12 +485,21 @@ fn main() {
         missing += db.affected(eco, &format!("{name}-absent")).count();
     }
     let miss_time = t.elapsed();
-    let t = Instant::now();
-    let mut found = 0;
-    for id in &sample_ids {
-        found += usize::from(db.advisory(id).is_some());
-    }
-    let advisory_time = t.elapsed();
+    // Each record's text read from the file (pread of its frame): a first
+    // pass, which also decompresses most of the string table's blocks the
+    // first time (about 1,700 of them), then again; then, for comparison,
+    // with the whole file in memory.
+    let with_text = |db: &Database, id: &str| db.advisory(id).is_some_and(|a| a.details.is_some());
+    let first = per_call(&sample_ids, |id| with_text(&db, id));
+    let advisory = per_call(&sample_ids, |id| with_text(&db, id));
+    let core = per_call(&sample_ids, |id| db.advisory_core(id).is_some());
+    let in_memory = Database::from_vec(std::fs::read(&path).expect("read"), &path).expect("open");
+    per_call(&sample_ids, |id| with_text(&in_memory, id));
+    let advisory_memory = per_call(&sample_ids, |id| with_text(&in_memory, id));
+    drop(in_memory);
+    let found = first.2;
+    assert_eq!(core.2, sample_ids.len());
+    assert_eq!(advisory_memory.2, sample_ids.len());
     let t = Instant::now();
     let mut related = 0;
     for cve in &sample_cves {
@@ -413,6 +531,11 @@ fn main() {
     println!("  file                {:.1} MiB ({:.0} bytes a record); {} affected entries, {} packages, {} ecosystems, {} strings",
         size as f64 / 1048576.0, size as f64 / n.max(1) as f64, c.affected, c.packages, c.ecosystems, c.strings);
     println!(
+        "  text                {:.1} MiB of frames, a {:.0} KiB dictionary",
+        text_sections[1] as f64 / 1048576.0,
+        text_sections[0] as f64 / 1024.0
+    );
+    println!(
         "  open                min {}, median {}, max {} ({} opens in 3 fresh processes, file in the page cache)",
         ms(opens[0]),
         ms(opens[last / 2]),
@@ -426,9 +549,28 @@ fn main() {
         miss_time.as_secs_f64() * 1e6 / sample_packages.len() as f64
     );
     println!(
-        "  advisory(id)        {:.1} µs (text block decompressed; {} lookups)",
-        advisory_time.as_secs_f64() * 1e6 / sample_ids.len() as f64,
-        sample_ids.len()
+        "  advisory(id)        median {:.2} µs, mean {:.2} µs (its text frame read from the file and decompressed; {} lookups); first pass, the string table cold: median {:.2} µs, mean {:.2} µs",
+        advisory.0,
+        advisory.1,
+        sample_ids.len(),
+        first.0,
+        first.1
+    );
+    println!(
+        "  advisory_core(id)   median {:.2} µs, mean {:.2} µs (no text)",
+        core.0, core.1
+    );
+    println!(
+        "  in a fresh process  advisory(id) median {:.2} µs, advisory_core(id) median {:.2} µs (medians of 9 rounds over the same ids, as a scan looks them up; this process's allocator holds the freed store)",
+        fresh.0, fresh.1
+    );
+    println!(
+        "  text in memory      advisory(id) median {:.2} µs, mean {:.2} µs; open (the whole file read) min {}, median {}, max {}",
+        advisory_memory.0,
+        advisory_memory.1,
+        ms(whole_opens[0]),
+        ms(whole_opens[whole_opens.len() / 2]),
+        ms(whole_opens[whole_opens.len() - 1])
     );
     println!(
         "  related(cve)        {:.2} µs",
@@ -448,13 +590,12 @@ fn main() {
 /// as a package at a low version (inside most ranges), grouped into one
 /// inventory per distribution release (an image has one OS), the language
 /// packages in the Debian 12 one. Five runs, sorted times.
-fn match_packages(
-    db: &Database,
-    packages: &[(String, String)],
-) -> (usize, usize, Vec<Duration>) {
+fn match_packages(db: &Database, packages: &[(String, String)]) -> (usize, usize, Vec<Duration>) {
     use portcullis_advisories::matching::{match_inventory, MatchOptions};
     use portcullis_advisories::vex::{ImageIdentity, VexSet};
-    use portcullis_packages::{Ecosystem, Evidence, InstalledPackage, Inventory, Os, SourcePackage};
+    use portcullis_packages::{
+        Ecosystem, Evidence, InstalledPackage, Inventory, Os, SourcePackage,
+    };
     let os_of = |eco: &str| -> Option<Os> {
         let (id, version) = match eco.split(':').collect::<Vec<_>>()[..] {
             ["Debian", v] => ("debian", v.to_owned()),
@@ -485,7 +626,9 @@ fn match_packages(
             "RubyGems" => (Ecosystem::Gem, "Debian:12", "0.0.1"),
             "Packagist" => (Ecosystem::Composer, "Debian:12", "0.0.1"),
             "NuGet" => (Ecosystem::Nuget, "Debian:12", "0.0.1"),
-            e if e.starts_with("Debian") || e.starts_with("Ubuntu") => (Ecosystem::Deb, e, "0.0.1-1"),
+            e if e.starts_with("Debian") || e.starts_with("Ubuntu") => {
+                (Ecosystem::Deb, e, "0.0.1-1")
+            }
             e if e.starts_with("Alpine") => (Ecosystem::Apk, e, "0.0.1-r0"),
             e => (Ecosystem::Rpm, e, "0.0.1-1.el9"),
         };
@@ -496,7 +639,8 @@ fn match_packages(
                 Some((g, a)) => (Some(g.to_owned()), a.to_owned()),
                 None => (None, name.clone()),
             },
-            Ecosystem::Npm | Ecosystem::Golang | Ecosystem::Composer => match name.rsplit_once('/') {
+            Ecosystem::Npm | Ecosystem::Golang | Ecosystem::Composer => match name.rsplit_once('/')
+            {
                 Some((n, a)) => (Some(n.to_owned()), a.to_owned()),
                 None => (None, name.clone()),
             },
@@ -526,11 +670,12 @@ fn match_packages(
             purl,
             licenses: Vec::new(),
             license_expression: None,
-            source: matches!(ecosystem, Ecosystem::Deb | Ecosystem::Apk | Ecosystem::Rpm)
-                .then(|| SourcePackage {
+            source: matches!(ecosystem, Ecosystem::Deb | Ecosystem::Apk | Ecosystem::Rpm).then(
+                || SourcePackage {
                     name: short,
                     version: None,
-                }),
+                },
+            ),
             layer: Some(0),
             evidence: vec![Evidence {
                 layer: 0,
@@ -552,7 +697,11 @@ fn match_packages(
         let t = Instant::now();
         found = inventories
             .iter()
-            .map(|(_, inv)| match_inventory(db, inv, &vex, &image, MatchOptions::default()).vulnerabilities.len())
+            .map(|(_, inv)| {
+                match_inventory(db, inv, &vex, &image, MatchOptions::default())
+                    .vulnerabilities
+                    .len()
+            })
             .sum();
         times.push(t.elapsed());
     }

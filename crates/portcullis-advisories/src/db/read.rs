@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range as Span;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use super::format::*;
 use super::store::Entry;
@@ -13,8 +13,9 @@ use super::{
 };
 
 /// An open database: the file checked whole on open; in memory, all of it
-/// but the record text (read back from the open file a block at a time,
-/// each block checked again), and where its sections are.
+/// but the record text (read back from the open file a record's frame at a
+/// time, each frame checked again by its own checksum), and where its
+/// sections are.
 pub struct Database {
     /// The file, or all of it but the record text at its end.
     bytes: Vec<u8>,
@@ -28,8 +29,26 @@ pub struct Database {
     /// The string table's blocks, decompressed when first used (`None`: a
     /// block that does not decompress).
     string_blocks: Vec<OnceLock<Option<Box<[u8]>>>>,
-    /// A few decompressed text blocks, most recent last.
-    text_cache: Mutex<Vec<(u32, Arc<Vec<u8>>)>>,
+    /// Decompression contexts with the text dictionary loaded, made when
+    /// first needed and reused (one per thread reading text at once, two
+    /// for a record whose details are another's).
+    decoders: Mutex<Vec<Decoder>>,
+}
+
+/// A decompression context with the text dictionary loaded, and its
+/// buffers (a frame as read, its text), kept between reads.
+struct Decoder {
+    context: zstd::bulk::Decompressor<'static>,
+    frame: Vec<u8>,
+    text: Vec<u8>,
+}
+
+/// Where a record's text frames are read from: the open file (or the
+/// bytes in memory), or all of TEXT_DATA read at once (a whole-file pass).
+#[derive(Clone, Copy)]
+enum TextFrom<'a> {
+    File,
+    Memory(&'a [u8]),
 }
 
 impl std::fmt::Debug for Database {
@@ -211,6 +230,11 @@ impl Database {
             ));
         }
         let version = u32_at(&bytes, 8).unwrap_or(0);
+        if version == 1 {
+            return Err(DbError::new(format!(
+                "{shown}: an advisory database in format version 1, which this portcullis no longer reads (run `portcullis db update`, or `portcullis db import` again, to rebuild it)"
+            )));
+        }
         if version != VERSION {
             return Err(DbError::new(format!(
                 "{shown}: advisory database format version {version}, this portcullis reads version {VERSION} (run `portcullis db update` to rebuild it)"
@@ -281,7 +305,7 @@ impl Database {
             sections,
             strings,
             string_blocks: (0..blocks).map(|_| OnceLock::new()).collect(),
-            text_cache: Mutex::new(Vec::new()),
+            decoders: Mutex::new(Vec::new()),
         })
     }
 
@@ -366,8 +390,8 @@ impl Database {
         .as_deref()
     }
 
-    /// String `i` of a decompressed block.
-    fn block_str(block: &[u8], i: usize) -> Option<&str> {
+    /// String `i` of a decompressed block, its bytes.
+    fn block_bytes(block: &[u8], i: usize) -> Option<&[u8]> {
         let count = u32_at(block, 0)? as usize;
         if i >= count {
             return None;
@@ -375,8 +399,12 @@ impl Database {
         let base = 4 + (count + 1) * 4;
         let start = u32_at(block, 4 + i * 4)? as usize;
         let end = u32_at(block, 8 + i * 4)? as usize;
-        let bytes = block.get(base.checked_add(start)?..base.checked_add(end)?)?;
-        std::str::from_utf8(bytes).ok()
+        block.get(base.checked_add(start)?..base.checked_add(end)?)
+    }
+
+    /// String `i` of a decompressed block.
+    fn block_str(block: &[u8], i: usize) -> Option<&str> {
+        std::str::from_utf8(Database::block_bytes(block, i)?).ok()
     }
 
     /// String `id`; empty if the id or its bytes are not valid.
@@ -418,10 +446,8 @@ impl Database {
         let (mut lo, mut hi) = (0usize, count);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            match Database::block_str(block, mid)?
-                .as_bytes()
-                .cmp(s.as_bytes())
-            {
+            // Bytes compared (the search's strings need no validation).
+            match Database::block_bytes(block, mid)?.cmp(s.as_bytes()) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => {
@@ -520,12 +546,22 @@ impl Database {
 
     /// The record `id` (not withdrawn), without its affected entries.
     pub fn advisory(&self, id: &str) -> Option<Advisory> {
-        self.advisory_at(self.record_index(id)?)
+        self.advisory_at(self.record_index(id)?, Some(TextFrom::File))
     }
 
-    fn advisory_at(&self, index: usize) -> Option<Advisory> {
+    /// The record `id` without its text: `summary`, `details`,
+    /// `database_specific` and `references` are left empty, nothing is
+    /// read from the file or decompressed (for callers that need only the
+    /// ids, aliases, upstream, related, severity and times).
+    pub fn advisory_core(&self, id: &str) -> Option<Advisory> {
+        self.advisory_at(self.record_index(id)?, None)
+    }
+
+    /// Record `index`; its text read from `text` (`None`: no text).
+    fn advisory_at(&self, index: usize, text: Option<TextFrom<'_>>) -> Option<Advisory> {
         let (id, blob) = self.record_at(index)?;
         let mut c = Cursor::new(blob);
+        let frame = (c.varint()?, c.varint()?);
         let modified = time(&mut c)?;
         let published = match c.byte()? {
             0 => None,
@@ -535,9 +571,6 @@ impl Database {
         let upstream = self.str_list(&mut c)?;
         let related = self.str_list(&mut c)?;
         let severity = self.severity(&mut c)?;
-        let block = c.u32v()?;
-        let at = usize::try_from(c.varint()?).ok()?;
-        let len = usize::try_from(c.varint()?).ok()?;
         let mut advisory = Advisory {
             id: id.to_owned(),
             aliases,
@@ -551,102 +584,148 @@ impl Database {
             database_specific: None,
             references: Vec::new(),
         };
-        if let Some(text) = self.text_block(block) {
-            if let Some(bytes) = text.get(at..at.checked_add(len)?) {
-                let mut t = Cursor::new(bytes);
-                let opt = |t: &mut Cursor<'_>| -> Option<Option<String>> {
-                    Some(match t.byte()? {
-                        0 => None,
-                        _ => Some(String::from_utf8_lossy(t.bytes()?).into_owned()),
-                    })
-                };
-                advisory.summary = opt(&mut t)?;
-                advisory.details = match t.byte()? {
-                    0 => None,
-                    1 => Some(String::from_utf8_lossy(t.bytes()?).into_owned()),
-                    _ => {
-                        // The same description as an earlier record's.
-                        let (b, at, len) = (t.u32v()?, t.varint()?, t.varint()?);
-                        let (at, len) = (usize::try_from(at).ok()?, usize::try_from(len).ok()?);
-                        let shared = if b == block {
-                            text.clone()
-                        } else {
-                            self.text_block(b)?
-                        };
-                        shared
-                            .get(at..at.checked_add(len)?)
-                            .map(|d| String::from_utf8_lossy(d).into_owned())
-                    }
-                };
-                advisory.database_specific = opt(&mut t)?;
-                let n = t.count(2)?;
-                for _ in 0..n {
-                    let kind = String::from_utf8_lossy(t.bytes()?).into_owned();
-                    let url = String::from_utf8_lossy(t.bytes()?).into_owned();
-                    advisory.references.push((kind, url));
-                }
-            }
+        if let Some(from) = text {
+            // Text that does not decode (a file changed since it was
+            // opened, or one made to pass the checksum) is left out.
+            let _ = self.read_text(&mut advisory, frame, from);
         }
         Some(advisory)
     }
 
-    fn text_block(&self, block: u32) -> Option<Arc<Vec<u8>>> {
-        {
-            let cache = self
-                .text_cache
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            if let Some((_, b)) = cache.iter().find(|(i, _)| *i == block) {
-                return Some(b.clone());
-            }
+    /// Decodes the text of frame `(at, len)` into `advisory`.
+    fn read_text(
+        &self,
+        advisory: &mut Advisory,
+        frame: (u64, u64),
+        from: TextFrom<'_>,
+    ) -> Option<()> {
+        if frame.1 == 0 {
+            return Some(());
         }
-        let i = block as usize;
-        let at = self.field(TEXT_INDEX, i, 0)? as usize;
-        let clen = self.field(TEXT_INDEX, i, 1)? as usize;
-        let raw = self.field(TEXT_INDEX, i, 2)? as usize;
-        let crc = self.field(TEXT_INDEX, i, 3)?;
+        self.with_text_frame(frame, from, |text| {
+            let mut t = Cursor::new(text);
+            let opt = |t: &mut Cursor<'_>| -> Option<Option<String>> {
+                Some(match t.byte()? {
+                    0 => None,
+                    _ => Some(string(t.bytes()?)),
+                })
+            };
+            let summary = opt(&mut t)?;
+            let details = match t.byte()? {
+                0 => None,
+                1 => Some(string(t.bytes()?)),
+                _ => {
+                    // The same description as an earlier record's: in that
+                    // record's text.
+                    let holder = usize::try_from(t.varint()?).ok()?;
+                    let (at, len) = (t.varint()?, t.varint()?);
+                    let (at, len) = (usize::try_from(at).ok()?, usize::try_from(len).ok()?);
+                    let (_, blob) = self.record_at(holder)?;
+                    let mut h = Cursor::new(blob);
+                    let holder_frame = (h.varint()?, h.varint()?);
+                    // Not there: none of this record's text either.
+                    Some(self.with_text_frame(holder_frame, from, |shared| {
+                        shared.get(at..at.checked_add(len)?).map(string)
+                    })?)
+                }
+            };
+            let database_specific = opt(&mut t)?;
+            let n = t.count(2)?;
+            let mut references = Vec::with_capacity(n);
+            for _ in 0..n {
+                let kind = string(t.bytes()?);
+                let url = string(t.bytes()?);
+                references.push((kind, url));
+            }
+            advisory.summary = summary;
+            advisory.details = details;
+            advisory.database_specific = database_specific;
+            advisory.references = references;
+            Some(())
+        })
+    }
+
+    /// `f` of the text frame at `at` (`len` bytes) in TEXT_DATA,
+    /// decompressed; `None` if it does not decode (zstd checks the frame's
+    /// content checksum).
+    fn with_text_frame<R>(
+        &self,
+        (at, len): (u64, u64),
+        from: TextFrom<'_>,
+        f: impl FnOnce(&[u8]) -> Option<R>,
+    ) -> Option<R> {
         let span = self.sections.get(TEXT_DATA as usize)?;
-        let (start, end) = (
-            span.start.checked_add(at)?,
-            span.start.checked_add(at)?.checked_add(clen)?,
-        );
-        if end > span.end {
+        let at = usize::try_from(at).ok()?;
+        let len = usize::try_from(len).ok()?;
+        let end = at.checked_add(len)?;
+        if end > span.len() {
             return None;
         }
-        let on_disk;
-        let data: &[u8] = match &self.text_on_disk {
+        let pooled = self
+            .decoders
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        let mut decoder = match pooled {
+            Some(d) => d,
+            None => Decoder {
+                context: zstd::bulk::Decompressor::with_dictionary(self.section(TEXT_DICT)).ok()?,
+                frame: Vec::new(),
+                text: Vec::new(),
+            },
+        };
+        let result = self
+            .decode_frame(&mut decoder, span.start, at..end, from)
+            .and_then(|()| f(&decoder.text));
+        // Buffers grown by an unusually large text are not kept.
+        if decoder.frame.capacity() + decoder.text.capacity() <= 256 << 10 {
+            let mut pool = self.decoders.lock().unwrap_or_else(PoisonError::into_inner);
+            if pool.len() < 8 {
+                pool.push(decoder);
+            }
+        }
+        result
+    }
+
+    /// Reads the frame at `frame` (of TEXT_DATA, which starts at `start`)
+    /// into the decoder and decompresses it into its `text`.
+    fn decode_frame(
+        &self,
+        decoder: &mut Decoder,
+        start: usize,
+        frame: Span<usize>,
+        from: TextFrom<'_>,
+    ) -> Option<()> {
+        let buf = &mut decoder.frame;
+        buf.clear();
+        buf.extend_from_slice(&ZSTD_MAGIC);
+        match (from, &self.text_on_disk) {
+            (TextFrom::Memory(data), _) => buf.extend_from_slice(data.get(frame)?),
             #[cfg(unix)]
-            Some(file) => {
+            (TextFrom::File, Some(file)) => {
                 use std::os::unix::fs::FileExt;
-                let mut buf = vec![0u8; clen];
-                file.read_exact_at(&mut buf, start as u64).ok()?;
-                on_disk = buf;
-                &on_disk
+                buf.resize(ZSTD_MAGIC.len() + frame.len(), 0);
+                file.read_exact_at(&mut buf[ZSTD_MAGIC.len()..], (start + frame.start) as u64)
+                    .ok()?;
             }
             #[cfg(not(unix))]
-            Some(_) => return None,
-            None => self.bytes.get(start..end)?,
-        };
-        // The file was checked on open; a block read later is checked again
-        // (the file could have been changed in place since).
-        if crc32fast::hash(data) != crc {
+            (TextFrom::File, Some(_)) => return None,
+            (TextFrom::File, None) => {
+                buf.extend_from_slice(self.bytes.get(start + frame.start..start + frame.end)?)
+            }
+        }
+        let raw = zstd::zstd_safe::get_frame_content_size(buf).ok()??;
+        if raw > TEXT_RAW_MAX {
             return None;
         }
-        // A block is never larger than twice the block size plus one
-        // record's capped text; a bigger claim is not from our writer.
-        if raw > 64 << 20 {
-            return None;
-        }
-        let text = Arc::new(zstd::bulk::decompress(data, raw).ok()?);
-        let mut cache = self
-            .text_cache
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if cache.len() >= 8 {
-            cache.remove(0);
-        }
-        cache.push((block, text.clone()));
-        Some(text)
+        let raw = raw as usize;
+        decoder.text.clear();
+        decoder.text.reserve(raw);
+        let done = decoder
+            .context
+            .decompress_to_buffer(buf.as_slice(), &mut decoder.text)
+            .ok()?;
+        (done == raw).then_some(())
     }
 
     fn str_list(&self, c: &mut Cursor<'_>) -> Option<Vec<String>> {
@@ -776,14 +855,36 @@ impl Database {
         (0..self.entries(RECORD_INDEX)).filter_map(|i| self.record_at(i).map(|(id, _)| id))
     }
 
+    /// All of TEXT_DATA read from the open file (`None`: it is in memory,
+    /// or does not read).
+    fn text_data(&self) -> Option<Vec<u8>> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileExt;
+            let file = self.text_on_disk.as_ref()?;
+            let span = self.sections.get(TEXT_DATA as usize)?;
+            let mut data = vec![0u8; span.len()];
+            file.read_exact_at(&mut data, span.start as u64).ok()?;
+            Some(data)
+        }
+        #[cfg(not(unix))]
+        None
+    }
+
     /// Everything in memory, for merging (see [`Store::load`]). Entries the
     /// file does not decode (it passed its checksum, so only a file made to
     /// pass it) are left out.
     pub fn to_store(&self) -> Store {
         let n = self.entries(RECORD_INDEX);
+        // All the text at once, rather than a read for each record.
+        let text = self.text_data();
+        let from = match &text {
+            Some(t) => TextFrom::Memory(t),
+            None => TextFrom::File,
+        };
         let mut records: Vec<Option<Record>> = (0..n)
             .map(|i| {
-                let a = self.advisory_at(i)?;
+                let a = self.advisory_at(i, Some(from))?;
                 Some(Record {
                     id: a.id,
                     modified: a.modified,
@@ -883,6 +984,14 @@ impl Database {
 
 fn ecosystem_str<'a>(db: &'a Database, ecosystem: &str) -> &'a str {
     db.find_str(ecosystem).map(|id| db.str(id)).unwrap_or("")
+}
+
+/// `bytes` as a string (any bytes that are not UTF-8 replaced).
+fn string(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
 }
 
 fn time(c: &mut Cursor<'_>) -> Option<Timestamp> {

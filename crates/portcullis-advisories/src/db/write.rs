@@ -68,71 +68,208 @@ fn offset(len: usize, what: &str) -> Result<u32, DbError> {
         .map_err(|_| DbError::new(format!("the database is too large ({what} over 4 GiB)")))
 }
 
-struct Text<'s> {
-    index: Vec<u8>,
-    data: Vec<u8>,
-    block: Vec<u8>,
-    blocks: u32,
-    /// Details already written (distribution records of one CVE carry the
-    /// same description): where their bytes are.
-    details: HashMap<&'s str, (u32, usize, usize)>,
+/// One record's text, raw (see [`super::format`]): `shared` is where an
+/// earlier record's identical details are (record, offset, length in its
+/// text). Returns where this record's own details are in `out`.
+fn put_text(
+    out: &mut Vec<u8>,
+    record: &Record,
+    shared: Option<(u32, usize, usize)>,
+) -> Option<(usize, usize)> {
+    let mut own = None;
+    put_opt_bytes(out, record.summary.as_deref());
+    match (record.details.as_deref(), shared) {
+        (None, _) => out.push(0),
+        (Some(_), Some((holder, at, len))) => {
+            out.push(2);
+            put_varint(out, u64::from(holder));
+            put_varint(out, at as u64);
+            put_varint(out, len as u64);
+        }
+        (Some(d), None) => {
+            out.push(1);
+            put_varint(out, d.len() as u64);
+            own = Some((out.len(), d.len()));
+            out.extend_from_slice(d.as_bytes());
+        }
+    }
+    put_opt_bytes(out, record.database_specific.as_deref());
+    put_varint(out, record.references.len() as u64);
+    for (kind, url) in &record.references {
+        put_bytes(out, kind.as_bytes());
+        put_bytes(out, url.as_bytes());
+    }
+    own
 }
 
-impl<'s> Text<'s> {
-    fn flush(&mut self) -> Result<(), DbError> {
-        if self.block.is_empty() {
-            return Ok(());
-        }
-        let compressed = zstd::bulk::compress(&self.block, TEXT_LEVEL)
-            .map_err(|e| DbError::new(format!("compressing record text: {e}")))?;
-        let at = offset(self.data.len(), "record text")?;
-        self.index.extend_from_slice(&at.to_le_bytes());
-        self.index
-            .extend_from_slice(&offset(compressed.len(), "a text block")?.to_le_bytes());
-        self.index
-            .extend_from_slice(&offset(self.block.len(), "a text block")?.to_le_bytes());
-        self.index
-            .extend_from_slice(&crc32fast::hash(&compressed).to_le_bytes());
-        self.data.extend_from_slice(&compressed);
-        self.block.clear();
-        self.blocks += 1;
-        Ok(())
-    }
+fn has_text(r: &Record) -> bool {
+    r.summary.is_some()
+        || r.details.is_some()
+        || r.database_specific.is_some()
+        || !r.references.is_empty()
+}
 
-    /// Appends one record's text; returns (block, offset, length).
-    fn add(&mut self, record: &'s Record) -> Result<(u32, usize, usize), DbError> {
-        let start = self.block.len();
-        put_opt_bytes(&mut self.block, record.summary.as_deref());
-        match record.details.as_deref() {
-            None => self.block.push(0),
-            Some(d) => match self.details.get(d) {
-                Some(&(block, at, len)) if d.len() > 16 => {
-                    self.block.push(2);
-                    put_varint(&mut self.block, u64::from(block));
-                    put_varint(&mut self.block, at as u64);
-                    put_varint(&mut self.block, len as u64);
-                }
-                _ => {
-                    self.block.push(1);
-                    put_varint(&mut self.block, d.len() as u64);
-                    self.details
-                        .insert(d, (self.blocks, self.block.len(), d.len()));
-                    self.block.extend_from_slice(d.as_bytes());
-                }
-            },
-        }
-        put_opt_bytes(&mut self.block, record.database_specific.as_deref());
-        put_varint(&mut self.block, record.references.len() as u64);
-        for (kind, url) in &record.references {
-            put_bytes(&mut self.block, kind.as_bytes());
-            put_bytes(&mut self.block, url.as_bytes());
-        }
-        let at = (self.blocks, start, self.block.len() - start);
-        if self.block.len() >= TEXT_BLOCK {
-            self.flush()?;
-        }
-        Ok(at)
+/// About this much of the records' text is sampled to train the dictionary
+/// (zstd's advice: about a hundred times the dictionary's size).
+const DICT_SAMPLE: usize = 100 * TEXT_DICT_LEN;
+/// Less text than this is compressed without a dictionary (one would not
+/// pay for its own bytes).
+const DICT_MIN_TEXT: usize = 4 << 20;
+/// Records whose text is compressed together (spread over the threads).
+const TEXT_BATCH: usize = 8192;
+
+/// The dictionary for `records`' text, trained on an even sample of it;
+/// empty for little text, or if training fails (the frames then use none).
+fn train_dictionary(records: &[&Record]) -> Vec<u8> {
+    let approximate = |r: &Record| {
+        r.summary.as_ref().map_or(0, String::len)
+            + r.details.as_ref().map_or(0, String::len)
+            + r.database_specific.as_ref().map_or(0, String::len)
+            + r.references
+                .iter()
+                .map(|(k, u)| k.len() + u.len() + 2)
+                .sum::<usize>()
+            + 4
+    };
+    let total: usize = records.iter().map(|r| approximate(r)).sum();
+    if total < DICT_MIN_TEXT {
+        return Vec::new();
     }
+    let stride = total.div_ceil(DICT_SAMPLE).max(1);
+    let (mut sample, mut sizes) = (Vec::with_capacity(DICT_SAMPLE + 4096), Vec::new());
+    for r in records.iter().step_by(stride).filter(|r| has_text(r)) {
+        let start = sample.len();
+        put_text(&mut sample, r, None);
+        sizes.push(sample.len() - start);
+    }
+    let len = TEXT_DICT_LEN.min(sample.len() / 64);
+    zstd::dict::from_continuous(&sample, &sizes, len).unwrap_or_default()
+}
+
+/// Every record's text compressed, one frame each: (dictionary, frames,
+/// each record's (offset, length) in the frames).
+struct Text {
+    dict: Vec<u8>,
+    data: Vec<u8>,
+    frames: Vec<(u64, u64)>,
+}
+
+fn compressor(dict: &[u8]) -> Result<zstd::bulk::Compressor<'static>, DbError> {
+    use zstd::zstd_safe::CParameter;
+    let bad = |e: std::io::Error| DbError::new(format!("compressing record text: {e}"));
+    let mut c = zstd::bulk::Compressor::with_dictionary(TEXT_LEVEL, dict).map_err(bad)?;
+    for p in [
+        CParameter::ChecksumFlag(true),
+        CParameter::ContentSizeFlag(true),
+        CParameter::DictIdFlag(false),
+    ] {
+        c.set_parameter(p).map_err(bad)?;
+    }
+    Ok(c)
+}
+
+/// Compressed frames one after another, and each frame's length.
+type Frames = (Vec<u8>, Vec<usize>);
+
+/// Compresses each raw text (`spans` of `raw`) into its own frame, without
+/// the magic number, appending them to `data`; their (offset, length) to
+/// `frames`. Spread over the compressors, a thread each.
+fn compress_batch(
+    compressors: &mut [zstd::bulk::Compressor<'static>],
+    raw: &[u8],
+    spans: &[(usize, usize)],
+    data: &mut Vec<u8>,
+    frames: &mut Vec<(u64, u64)>,
+) -> Result<(), DbError> {
+    let per = spans.len().div_ceil(compressors.len()).max(1);
+    // Each thread's frames, and the length of each.
+    let parts: Vec<Result<Frames, DbError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = compressors
+            .iter_mut()
+            .zip(spans.chunks(per))
+            .map(|(c, chunk)| {
+                s.spawn(move || -> Result<Frames, DbError> {
+                    let (mut out, mut lens) = (Vec::new(), Vec::with_capacity(chunk.len()));
+                    let mut frame = Vec::new();
+                    for &(at, len) in chunk {
+                        if len == 0 {
+                            lens.push(0);
+                            continue;
+                        }
+                        frame.clear();
+                        frame.reserve(zstd::zstd_safe::compress_bound(len));
+                        c.compress_to_buffer(&raw[at..at + len], &mut frame)
+                            .map_err(|e| DbError::new(format!("compressing record text: {e}")))?;
+                        let body = frame.get(ZSTD_MAGIC.len()..).unwrap_or_default();
+                        out.extend_from_slice(body);
+                        lens.push(body.len());
+                    }
+                    Ok((out, lens))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(DbError::new("a text compression thread failed")))
+            })
+            .collect()
+    });
+    for part in parts {
+        let (out, lens) = part?;
+        let mut at = data.len() as u64;
+        for len in lens {
+            frames.push(if len == 0 { (0, 0) } else { (at, len as u64) });
+            at += len as u64;
+        }
+        data.extend_from_slice(&out);
+    }
+    Ok(())
+}
+
+fn encode_text(records: &[&Record]) -> Result<Text, DbError> {
+    let dict = train_dictionary(records);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 4);
+    let mut compressors = (0..threads)
+        .map(|_| compressor(&dict))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut data = Vec::new();
+    let mut frames = Vec::with_capacity(records.len());
+    // Details already written (distribution records of one CVE carry the
+    // same description): (record, offset, length) in its text.
+    let mut details: HashMap<&str, (u32, usize, usize)> = HashMap::new();
+    let (mut raw, mut spans) = (Vec::new(), Vec::with_capacity(TEXT_BATCH));
+    for (b, batch) in records.chunks(TEXT_BATCH).enumerate() {
+        raw.clear();
+        spans.clear();
+        for (i, r) in batch.iter().enumerate() {
+            if !has_text(r) {
+                spans.push((raw.len(), 0));
+                continue;
+            }
+            let index = offset(b * TEXT_BATCH + i, "records")?;
+            let shared = r
+                .details
+                .as_deref()
+                .filter(|d| d.len() > 16)
+                .and_then(|d| details.get(d).copied());
+            let start = raw.len();
+            if let (Some(d), Some((at, len))) =
+                (r.details.as_deref(), put_text(&mut raw, r, shared))
+            {
+                if d.len() > 16 {
+                    details.insert(d, (index, at - start, len));
+                }
+            }
+            spans.push((start, raw.len() - start));
+        }
+        compress_batch(&mut compressors, &raw, &spans, &mut data, &mut frames)?;
+    }
+    offset(data.len(), "record text")?;
+    Ok(Text { dict, data, frames })
 }
 
 struct Placed<'s> {
@@ -271,19 +408,16 @@ pub(crate) fn encode(store: &Store) -> Result<(Vec<u8>, Meta), DbError> {
     // Records, their text, the alias index.
     let mut record_index = Vec::with_capacity(records.len() * 8);
     let mut record_data = Vec::new();
-    let mut text = Text {
-        index: Vec::new(),
-        data: Vec::new(),
-        block: Vec::with_capacity(TEXT_BLOCK * 2),
-        blocks: 0,
-        details: HashMap::new(),
-    };
+    let text = encode_text(&records)?;
     let mut aliases: Vec<(u32, u32)> = Vec::new();
     for (index, r) in records.iter().enumerate() {
         let index = offset(index, "records")?;
         record_index.extend_from_slice(&strings.id(&r.id).to_le_bytes());
         record_index.extend_from_slice(&offset(record_data.len(), "records")?.to_le_bytes());
         let out = &mut record_data;
+        let (at, len) = text.frames.get(index as usize).copied().unwrap_or((0, 0));
+        put_varint(out, at);
+        put_varint(out, len);
         put_time(out, r.modified);
         match r.published {
             Some(t) => {
@@ -296,16 +430,11 @@ pub(crate) fn encode(store: &Store) -> Result<(Vec<u8>, Meta), DbError> {
         strings.put_list(out, &r.upstream);
         strings.put_list(out, &r.related);
         strings.put_severity(out, &r.severity);
-        let (block, at, len) = text.add(r)?;
-        put_varint(out, u64::from(block));
-        put_varint(out, at as u64);
-        put_varint(out, len as u64);
         put_varint(out, r.affected.len() as u64);
         for key in std::iter::once(&r.id).chain(&r.aliases).chain(&r.upstream) {
             aliases.push((strings.id(key), index));
         }
     }
-    text.flush()?;
     aliases.sort_unstable();
     aliases.dedup();
 
@@ -469,7 +598,7 @@ pub(crate) fn encode(store: &Store) -> Result<(Vec<u8>, Meta), DbError> {
         (WITHDRAWN, &withdrawn_bytes),
         (KEV, &kev_bytes),
         (EPSS, &epss_bytes),
-        (TEXT_INDEX, &text.index),
+        (TEXT_DICT, &text.dict),
         (STR_KEYS, &str_keys),
         // Last: the reader leaves it on disk (see read.rs).
         (TEXT_DATA, &text.data),
