@@ -335,11 +335,15 @@ enum Evaluation {
 /// is in.
 fn evaluate(scheme: Scheme, version: &str, affected: &crate::db::Affected<'_>) -> Evaluation {
     let mut uncomparable = false;
-    if affected
-        .versions
-        .iter()
-        .any(|v| *v == version || compare(scheme, v, version) == Ok(Ordering::Equal))
-    {
+    // Distribution versions are listed as the package manager writes them;
+    // language ones may be spelt otherwise (`1.0` is PEP 440's `1.0.0`).
+    let spelt_alike = matches!(
+        scheme,
+        Scheme::Dpkg | Scheme::Rpm | Scheme::Apk | Scheme::SemVer | Scheme::Cargo
+    );
+    if affected.versions.iter().any(|v| {
+        *v == version || (!spelt_alike && compare(scheme, v, version) == Ok(Ordering::Equal))
+    }) {
         // The ranges may still say which version fixed it.
         let fixed = affected
             .ranges
@@ -393,12 +397,10 @@ fn range(
             Event::LastAffected(v) => (Some(*v), 2),
             Event::Limit(v) => (Some(*v), 3),
         };
-        if let Some(v) = v {
-            cmp(v, v)?;
-        }
         events.push((v, rank, e));
     }
-    cmp(version, version)?;
+    // No separate validity checks: a version of the range or the installed
+    // one that the scheme rejects fails the comparisons below.
     events.sort_by(|a, b| match (a.0, b.0) {
         (None, None) => a.1.cmp(&b.1),
         (None, Some(_)) => Ordering::Less,
@@ -482,7 +484,9 @@ fn higher(scheme: Scheme, a: Option<String>, b: Option<String>) -> Option<String
 /// The hits of one package, merged into vulnerabilities.
 fn merge(db: &Database, pkg: &InstalledPackage, hits: Vec<Hit>) -> Vec<Vulnerability> {
     let advisories: Vec<Option<crate::db::Advisory>> =
-        hits.iter().map(|h| db.advisory(&h.advisory)).collect();
+        // Ids, aliases and severities only: the text (decompressed) is read
+        // once per vulnerability, below, not once per record.
+        hits.iter().map(|h| db.advisory_core(&h.advisory)).collect();
     // The ids each hit joins on: its own, its aliases, a single upstream.
     let mut ids_of: Vec<BTreeSet<String>> = Vec::with_capacity(hits.len());
     let mut several_upstream: Vec<Vec<String>> = Vec::with_capacity(hits.len());
@@ -623,7 +627,7 @@ fn group(
         Fix::NotFixed {
             note: members
                 .iter()
-                .find_map(|&m| distribution_note(&hits[m], advisories[m].as_ref())),
+                .find_map(|&m| distribution_note(db, &hits[m])),
         }
     };
     let member_advisories: Vec<&crate::db::Advisory> = members
@@ -646,21 +650,30 @@ fn group(
         .filter_map(|cve| db.epss(cve))
         .map(|(score, percentile)| Epss { score, percentile })
         .max_by(|a, b| a.score.total_cmp(&b.score));
-    let summary = member_advisories
-        .iter()
-        .find_map(|a| a.summary.clone().filter(|s| !s.trim().is_empty()))
-        .or_else(|| {
-            member_advisories
+    // The text of the first record that has a summary (most have one);
+    // else the first sentence of the details.
+    let (mut summary, mut url, mut sentence) = (None, None, None);
+    for a in &member_advisories {
+        let Some(full) = db.advisory(&a.id) else {
+            continue;
+        };
+        if url.is_none() {
+            url = full
+                .references
                 .iter()
-                .find_map(|a| a.details.as_deref().and_then(first_sentence))
-        });
-    let url = member_advisories.iter().find_map(|a| {
-        a.references
-            .iter()
-            .find(|(kind, _)| kind == "ADVISORY")
-            .or_else(|| a.references.first())
-            .map(|(_, url)| url.clone())
-    });
+                .find(|(kind, _)| kind == "ADVISORY")
+                .or_else(|| full.references.first())
+                .map(|(_, url)| url.clone());
+        }
+        if sentence.is_none() {
+            sentence = full.details.as_deref().and_then(first_sentence);
+        }
+        summary = full.summary.filter(|s| !s.trim().is_empty());
+        if summary.is_some() {
+            break;
+        }
+    }
+    let summary = summary.or(sentence);
     Vulnerability {
         id: primary,
         aliases,
@@ -690,39 +703,45 @@ fn first_sentence(details: &str) -> Option<String> {
 
 /// What a distribution says of an unfixed vulnerability, from the
 /// affected entry's `ecosystem_specific` (Debian's `urgency`, statuses).
-fn distribution_note(hit: &Hit, advisory: Option<&crate::db::Advisory>) -> Option<String> {
+fn distribution_note(db: &Database, hit: &Hit) -> Option<String> {
     let mut parts = Vec::new();
-    let mut read = |json: &str| {
-        let Ok(value) = serde_json::from_str::<serde_json::Value>(json) else {
-            return;
-        };
-        for key in [
-            "status",
-            "urgency",
-            "nodsa",
-            "no_dsa",
-            "nodsa_reason",
-            "reason",
-        ] {
-            if let Some(text) = value.get(key).and_then(|v| v.as_str()) {
-                let text = text.trim();
-                if !text.is_empty() && !parts.iter().any(|p: &String| p.ends_with(text)) {
-                    parts.push(format!("{key}: {text}"));
-                }
-            }
-        }
-    };
     if let Some(json) = &hit.ecosystem_specific {
-        read(json);
+        statuses(json, &mut parts);
     }
-    if let Some(json) = advisory.and_then(|a| a.database_specific.as_deref()) {
-        read(json);
+    // The record's own `database_specific` is in its text: read only when
+    // the affected entry said nothing.
+    if parts.is_empty() {
+        if let Some(json) = db.advisory(&hit.advisory).and_then(|a| a.database_specific) {
+            statuses(&json, &mut parts);
+        }
     }
     if parts.is_empty() {
         return None;
     }
     let distribution = hit.ecosystem.split(':').next().unwrap_or(&hit.ecosystem);
     Some(format!("{distribution}: {}", parts.join(", ")))
+}
+
+/// The status words of a distribution's JSON (`urgency: unimportant`).
+fn statuses(json: &str, parts: &mut Vec<String>) {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(json) else {
+        return;
+    };
+    for key in [
+        "status",
+        "urgency",
+        "nodsa",
+        "no_dsa",
+        "nodsa_reason",
+        "reason",
+    ] {
+        if let Some(text) = value.get(key).and_then(|v| v.as_str()) {
+            let text = text.trim();
+            if !text.is_empty() && !parts.iter().any(|p| p.ends_with(text)) {
+                parts.push(format!("{key}: {text}"));
+            }
+        }
+    }
 }
 
 /// The severity: vectors of the merged records, newest CVSS version first;
@@ -752,31 +771,36 @@ fn severity(
     // Other records of the same vulnerability (a GHSA or Ubuntu record
     // scoring the CVE a Debian or Alpine record only names).
     let mut others: Vec<(String, String, String)> = Vec::new();
+    let mut related_ids: Vec<String> = Vec::new();
     let mut seen: BTreeSet<String> = members.iter().map(|&m| hits[m].advisory.clone()).collect();
     for id in std::iter::once(primary).chain(ids.iter().map(String::as_str)) {
         for related in db.related(id) {
             if !seen.insert(related.to_owned()) {
                 continue;
             }
-            if let Some(a) = db.advisory(related) {
+            if let Some(a) = db.advisory_core(related) {
                 for s in &a.severity {
                     others.push((s.kind.clone(), s.score.clone(), a.id.clone()));
                 }
-                if let Some(r) = rating(&a) {
-                    others.push(r);
-                }
+                related_ids.push(a.id);
             }
         }
-        if others.len() > 64 {
+        if related_ids.len() > 64 {
             break;
         }
     }
     if let Some(s) = scored(&others) {
         return s;
     }
-    let mut ratings: Vec<(String, String, String)> =
-        advisories.iter().filter_map(|a| rating(a)).collect();
-    ratings.extend(others.into_iter().filter(|(kind, _, _)| kind == "rating"));
+    // Ratings are in the records' text (GHSA's `database_specific`):
+    // read only now, when no record has a vector.
+    let mut ratings: Vec<(String, String, String)> = advisories
+        .iter()
+        .map(|a| a.id.as_str())
+        .chain(related_ids.iter().map(String::as_str))
+        .filter_map(|id| db.advisory(id))
+        .filter_map(|a| rating(&a))
+        .collect();
     for &m in members {
         if let Some(r) = hits[m]
             .ecosystem_specific
