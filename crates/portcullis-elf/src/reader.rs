@@ -834,9 +834,10 @@ impl ElfReader {
                         dynamic_read = true;
                         let any =
                             symbols_of_interest(e, symbols, strtab, &mut imported, &mut defined);
-                        // Without DT_NEEDED and nothing of interest (a
-                        // static-pie's few dynamic symbols), `.symtab` says more.
-                        if any > 0 || !d.needed.is_empty() {
+                        // A static-pie (DF_1_PIE, no DT_NEEDED) keeps only a
+                        // few dynamic symbols: its `.symtab` says more.
+                        let static_pie = d.needed.is_empty() && facts.pie_flag;
+                        if any > 0 || !static_pie {
                             facts.symbols_from = SymbolSource::Dynamic;
                         }
                     }
@@ -847,7 +848,9 @@ impl ElfReader {
         }
         // A static binary (or a static-pie, whose dynamic symbol table
         // holds nothing): its `.symtab`, when not stripped.
-        if facts.symbols_from == SymbolSource::None && facts.needed.is_empty() {
+        let static_binary = !facts.dynamic
+            || (facts.needed.is_empty() && facts.pie_flag && facts.interpreter.is_none());
+        if facts.symbols_from == SymbolSource::None && static_binary {
             if let Some(symtab) = self.sections.iter().find(|s| s.kind == SHT_SYMTAB).copied() {
                 let strings = self.sections.get(symtab.link as usize).copied();
                 let bytes = self.lookup(symtab.offset, symtab.size);
