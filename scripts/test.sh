@@ -80,6 +80,17 @@ export PORTCULLIS_VULN_FIXTURES=$PWD/target/vuln-fixtures
 export PORTCULLIS_VULN_TESTS=required
 time bash fixtures/vulns/make.sh "$PORTCULLIS_VULN_FIXTURES"
 
+# Binary-hardening fixtures (SQ18101-SQ18115, SQ34202-SQ34204): a Debian 12
+# minbase root under programs compiled here by gcc (one mitigation on or off
+# each), a Go binary, a CodeView .pdb (clang + lld-link); truth recorded as
+# built by checksec 2.6.0, scanelf and readelf (fixtures/binaries/README.md,
+# expected.md). Reuses the .deb cache above. Rebuilt only when its recipe
+# changes. Cold: about 2 min; warm: seconds.
+echo "== binary fixtures"
+export PORTCULLIS_BINARY_FIXTURES=$PWD/target/binary-fixtures
+export PORTCULLIS_BINARY_TESTS=required
+time bash fixtures/binaries/make.sh "$PORTCULLIS_BINARY_FIXTURES"
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
