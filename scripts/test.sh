@@ -85,7 +85,7 @@ time bash fixtures/vulns/make.sh "$PORTCULLIS_VULN_FIXTURES"
 # each), a Go binary, a CodeView .pdb (clang + lld-link); truth recorded as
 # built by checksec 2.6.0, scanelf and readelf (fixtures/binaries/README.md,
 # expected.md). Reuses the .deb cache above. Rebuilt only when its recipe
-# changes. Cold: about 2 min; warm: seconds.
+# changes. Cold (.deb cache warm): 2-4 min on 2 busy cores; warm: seconds.
 echo "== binary fixtures"
 export PORTCULLIS_BINARY_FIXTURES=$PWD/target/binary-fixtures
 export PORTCULLIS_BINARY_TESTS=required
