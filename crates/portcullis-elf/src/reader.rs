@@ -814,8 +814,20 @@ impl ElfReader {
                 || !d.needed.is_empty()
                 || d.symtab.is_some();
             if strtab.is_none() && strings_needed {
+                let beyond_budget =
+                    d.strtab
+                        .and_then(|a| self.file_offset(a))
+                        .is_some_and(|(off, _)| {
+                            off.saturating_add(d.strsz.unwrap_or(0)) > FIRST_LOAD_CAP
+                                && off < self.dynamic_offset()
+                        });
                 late.push(if d.strtab.is_none() {
                     "no dynamic string table (DT_STRTAB)".into()
+                } else if beyond_budget {
+                    format!(
+                        "dynamic string table beyond the {} MiB read budget: needed libraries, paths and symbols not read",
+                        FIRST_LOAD_CAP >> 20
+                    )
                 } else {
                     "dynamic string table not read: outside the loadable segments or the read budget".into()
                 });
@@ -887,6 +899,14 @@ impl ElfReader {
         }
         facts.notes = self.notes;
         facts
+    }
+
+    /// Where `PT_DYNAMIC` starts in the file.
+    fn dynamic_offset(&self) -> u64 {
+        self.segments
+            .iter()
+            .find(|s| s.kind == PT_DYNAMIC)
+            .map_or(u64::MAX, |s| s.offset)
     }
 
     /// The dynamic symbol table's bytes: `None` when it is empty.
