@@ -150,3 +150,69 @@ impl LayerAnalyser for BinaryLayerAnalysis {
         Facts::new(self.layer)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feed(layer: &mut dyn LayerAnalyser, path: &str, bytes: &[u8]) -> usize {
+        let mut chunks = 0;
+        if layer.open(path.as_bytes(), bytes.len() as u64) {
+            for chunk in bytes.chunks(64 << 10) {
+                chunks += 1;
+                if !layer.chunk(chunk) {
+                    break;
+                }
+            }
+            layer.close();
+        }
+        chunks
+    }
+
+    #[test]
+    fn elf_files_and_debug_databases_by_magic() {
+        // This test program: an ELF file made by rustc and the system linker.
+        let exe = std::fs::read(std::env::current_exe().expect("exe")).expect("read");
+        let mut layer = BINARIES.layer();
+        let mut msf = MSF7_MAGIC.to_vec();
+        msf.resize(4096, 0);
+        let mut portable = b"BSJB".to_vec();
+        portable.resize(100, 1);
+        let protein =
+            b"HEADER    PROTEIN                                 01-JAN-00   1ABC              \n"
+                .repeat(3);
+        let text = b"#!/bin/sh\necho not a binary, though long enough to be offered\n".repeat(2);
+        assert_eq!(
+            feed(layer.as_mut(), "usr/bin/self", &exe),
+            exe.len().div_ceil(64 << 10)
+        );
+        assert_eq!(feed(layer.as_mut(), "app/App.PDB", &msf), 1);
+        assert_eq!(feed(layer.as_mut(), "app/lib.pdb", &portable), 1);
+        assert_eq!(feed(layer.as_mut(), "data/1abc.pdb", &protein), 1);
+        assert_eq!(feed(layer.as_mut(), "usr/bin/script", &text), 1);
+        assert_eq!(feed(layer.as_mut(), "tiny", b"\x7fELF"), 0);
+        let facts = layer.finish();
+        let got = facts.get::<BinaryLayer>().expect("binary facts");
+        assert_eq!(got.files.len(), 1);
+        assert_eq!(got.files[0].path, "usr/bin/self");
+        assert_eq!(got.files[0].size, exe.len() as u64);
+        let elf = got.files[0].facts.as_ref().expect("facts");
+        assert_eq!(elf, &crate::parse(&exe).expect("parse"));
+        assert!(elf.symbol_table);
+        assert_eq!(
+            got.debug_databases,
+            [
+                DebugDatabase {
+                    path: "app/App.PDB".into(),
+                    size: 4096,
+                    format: DebugDatabaseFormat::Msf7
+                },
+                DebugDatabase {
+                    path: "app/lib.pdb".into(),
+                    size: 100,
+                    format: DebugDatabaseFormat::Portable
+                },
+            ]
+        );
+    }
+}

@@ -19,7 +19,7 @@ use portcullis_elf::symbols::{is_fortified, of_interest};
 use portcullis_elf::{ElfFacts, ElfReader, FileType, Stack, SymbolSource};
 
 const ROOTS: &[&str] = &["/usr/bin", "/usr/sbin", "/usr/lib/x86_64-linux-gnu"];
-const CHECKSEC_EVERY: usize = 24;
+const CHECKSEC_EVERY: usize = 32;
 const WORKERS: usize = 2;
 
 fn required() -> bool {
