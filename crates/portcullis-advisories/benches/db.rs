@@ -324,6 +324,43 @@ fn lookups_only(path: &str) {
     println!("medians {:.2} {:.2}", medians[0], medians[1]);
 }
 
+/// Where a kept database's sampled packages are written.
+fn packages_file(db: &std::path::Path) -> std::path::PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".packages");
+    std::path::PathBuf::from(name)
+}
+
+/// `db --match PATH`: the matcher alone, on a database kept by an earlier
+/// run (`PORTCULLIS_BENCH_DB=PATH`) and the packages it sampled, in a fresh
+/// process; `PORTCULLIS_BENCH_ROUNDS` rounds of five runs (for a profiler);
+/// `PORTCULLIS_BENCH_DUMP=FILE` writes the findings there.
+fn match_only(path: &str) {
+    let path = std::path::Path::new(path);
+    let db = Database::open(path).expect("open");
+    let list = std::fs::read_to_string(packages_file(path)).expect("the package list");
+    let packages: Vec<(String, String)> = list
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(e, n)| (e.to_owned(), n.to_owned()))
+        .collect();
+    let rounds: usize = std::env::var("PORTCULLIS_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(1);
+    for _ in 0..rounds {
+        let dump = std::env::var_os("PORTCULLIS_BENCH_DUMP");
+        let (count, found, times) =
+            match_packages(&db, &packages, dump.as_deref().map(std::path::Path::new));
+        println!(
+            "match_inventory {count} packages: min {}, median {}, max {}, {found} vulnerabilities",
+            ms(times[0]),
+            ms(times[2]),
+            ms(times[4])
+        );
+    }
+}
+
 /// [`lookups_only`] in a fresh process: (advisory, advisory_core) medians.
 fn fresh_lookups(path: &std::path::Path) -> (f64, f64) {
     let out = std::process::Command::new(std::env::current_exe().expect("exe"))
@@ -408,6 +445,9 @@ fn main() {
     if let Some(i) = args.iter().position(|a| a == "--lookups") {
         return lookups_only(&args[i + 1]);
     }
+    if let Some(i) = args.iter().position(|a| a == "--match") {
+        return match_only(&args[i + 1]);
+    }
     let n: u64 = std::env::args()
         .skip(1)
         .find_map(|a| a.parse().ok())
@@ -458,6 +498,14 @@ fn main() {
     // TEXT_DICT, TEXT_DATA.
     let text_sections = section_lengths(&path, &[13, 14]);
     drop(store);
+    // The matcher's packages beside a kept database, for `--match`.
+    if std::env::var_os("PORTCULLIS_BENCH_DB").is_some() {
+        let list: String = sample_packages
+            .iter()
+            .map(|(eco, name)| format!("{eco}\t{name}\n"))
+            .collect();
+        std::fs::write(packages_file(&path), list).expect("write the package list");
+    }
 
     // Opened in fresh processes, as each scan opens it (this process's
     // allocator still holds the store's memory).
@@ -509,7 +557,8 @@ fn main() {
     assert_eq!(found, sample_ids.len());
     assert_eq!(missing, 0);
     assert!(related >= sample_cves.len());
-    let (matched_packages, vulnerabilities, match_times) = match_packages(&db, &sample_packages);
+    let (matched_packages, vulnerabilities, match_times) =
+        match_packages(&db, &sample_packages, None);
 
     let c = &meta.counts;
     println!("advisory database benchmark: {n} synthetic OSV records");
@@ -590,7 +639,11 @@ fn main() {
 /// as a package at a low version (inside most ranges), grouped into one
 /// inventory per distribution release (an image has one OS), the language
 /// packages in the Debian 12 one. Five runs, sorted times.
-fn match_packages(db: &Database, packages: &[(String, String)]) -> (usize, usize, Vec<Duration>) {
+fn match_packages(
+    db: &Database,
+    packages: &[(String, String)],
+    dump: Option<&std::path::Path>,
+) -> (usize, usize, Vec<Duration>) {
     use portcullis_advisories::matching::{match_inventory, MatchOptions};
     use portcullis_advisories::vex::{ImageIdentity, VexSet};
     use portcullis_packages::{
@@ -706,5 +759,22 @@ fn match_packages(db: &Database, packages: &[(String, String)]) -> (usize, usize
         times.push(t.elapsed());
     }
     times.sort();
+    // Every finding and note as JSON lines, to compare two matchers'
+    // results.
+    if let Some(dump) = dump {
+        let mut out = String::new();
+        for (release, inv) in &inventories {
+            let m = match_inventory(db, inv, &vex, &image, MatchOptions::default());
+            for (v, p) in m.vulnerabilities.iter().zip(&m.packages) {
+                out.push_str(&format!("{release}\t{p}\t"));
+                out.push_str(&serde_json::to_string(v).expect("json"));
+                out.push('\n');
+            }
+            for note in &m.notes {
+                out.push_str(&format!("{release}\tnote\t{note}\n"));
+            }
+        }
+        std::fs::write(dump, out).expect("write the dump");
+    }
     (count, found, times)
 }

@@ -31,7 +31,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use portcullis_packages::{Ecosystem, InstalledPackage, Inventory, Os};
 use portcullis_versions::{compare, Scheme};
 
-use crate::db::{Database, Event, RangeKind};
+use crate::db::{Database, Event, RangeKind, RecordCore};
 use crate::vex::{ImageIdentity, VexSet};
 use crate::vulnerability::{Class, Epss, Fix, Kev, Severity, VexVerdict, Vulnerability};
 
@@ -94,18 +94,13 @@ pub fn match_inventory(
                         add_hit(
                             &mut hits,
                             Hit {
-                                advisory: affected.advisory.to_owned(),
+                                advisory: affected.advisory,
+                                record: affected.record,
                                 fixed,
                                 scheme,
-                                ecosystem: query.ecosystem.clone(),
-                                name: query.name.clone(),
-                                version: query.version.clone(),
-                                ecosystem_specific: affected.ecosystem_specific.map(str::to_owned),
-                                severity: affected
-                                    .severity
-                                    .iter()
-                                    .map(|s| (s.kind.clone(), s.score.clone()))
-                                    .collect(),
+                                query,
+                                ecosystem_specific: affected.ecosystem_specific,
+                                severity: affected.severity,
                             },
                         );
                     }
@@ -447,21 +442,22 @@ fn range(
     Ok(Some(fix))
 }
 
-/// An advisory that hit a package.
-struct Hit {
-    advisory: String,
+/// An advisory that hit a package (borrowed from the database and the
+/// package's queries).
+struct Hit<'a> {
+    advisory: &'a str,
+    /// The record's place in the file.
+    record: usize,
     fixed: Option<String>,
     scheme: Scheme,
-    ecosystem: String,
-    name: String,
-    version: String,
-    ecosystem_specific: Option<String>,
-    severity: Vec<(String, String)>,
+    query: &'a Query,
+    ecosystem_specific: Option<&'a str>,
+    severity: Vec<crate::db::Severity>,
 }
 
 /// The same advisory twice (a record naming the package in two entries, an
 /// rpm found by binary and source name): one hit, the higher fix.
-fn add_hit(hits: &mut Vec<Hit>, hit: Hit) {
+fn add_hit<'a>(hits: &mut Vec<Hit<'a>>, hit: Hit<'a>) {
     if let Some(old) = hits.iter_mut().find(|h| h.advisory == hit.advisory) {
         old.fixed = higher(hit.scheme, old.fixed.take(), hit.fixed);
         return;
@@ -482,23 +478,23 @@ fn higher(scheme: Scheme, a: Option<String>, b: Option<String>) -> Option<String
 }
 
 /// The hits of one package, merged into vulnerabilities.
-fn merge(db: &Database, pkg: &InstalledPackage, hits: Vec<Hit>) -> Vec<Vulnerability> {
-    let advisories: Vec<Option<crate::db::Advisory>> =
-        // Ids, aliases and severities only: the text (decompressed) is read
-        // once per vulnerability, below, not once per record.
-        hits.iter().map(|h| db.advisory_core(&h.advisory)).collect();
+fn merge(db: &Database, pkg: &InstalledPackage, hits: Vec<Hit<'_>>) -> Vec<Vulnerability> {
+    // Each hit's record as the file keeps it in memory: ids, aliases,
+    // severities, and the text a finding shows (nothing decompressed).
+    let cores: Vec<Option<RecordCore<'_>>> =
+        hits.iter().map(|h| db.record_core(h.record)).collect();
     // The ids each hit joins on: its own, its aliases, a single upstream.
-    let mut ids_of: Vec<BTreeSet<String>> = Vec::with_capacity(hits.len());
-    let mut several_upstream: Vec<Vec<String>> = Vec::with_capacity(hits.len());
-    for (hit, adv) in hits.iter().zip(&advisories) {
-        let mut ids = BTreeSet::from([hit.advisory.clone()]);
-        let mut upstream = Vec::new();
-        if let Some(adv) = adv {
-            ids.extend(adv.aliases.iter().cloned());
-            if adv.upstream.len() == 1 {
-                ids.extend(adv.upstream.iter().cloned());
+    let mut ids_of: Vec<BTreeSet<&str>> = Vec::with_capacity(hits.len());
+    let mut several_upstream: Vec<&[&str]> = Vec::with_capacity(hits.len());
+    for (hit, core) in hits.iter().zip(&cores) {
+        let mut ids = BTreeSet::from([hit.advisory]);
+        let mut upstream: &[&str] = &[];
+        if let Some(core) = core {
+            ids.extend(core.aliases.iter().copied());
+            if core.upstream.len() == 1 {
+                ids.extend(core.upstream.iter().copied());
             } else {
-                upstream = adv.upstream.clone();
+                upstream = &core.upstream;
             }
         }
         ids_of.push(ids);
@@ -518,8 +514,8 @@ fn merge(db: &Database, pkg: &InstalledPackage, hits: Vec<Hit>) -> Vec<Vulnerabi
         if !several_upstream[i].is_empty() {
             continue;
         }
-        for id in ids {
-            match by_id.get(id.as_str()) {
+        for &id in ids {
+            match by_id.get(id) {
                 Some(&j) => {
                     let (a, b) = (root(&mut parent, i), root(&mut parent, j));
                     parent[a] = b;
@@ -538,7 +534,7 @@ fn merge(db: &Database, pkg: &InstalledPackage, hits: Vec<Hit>) -> Vec<Vulnerabi
         }
         let targets: BTreeSet<usize> = upstream
             .iter()
-            .filter_map(|u| by_id.get(u.as_str()).copied())
+            .filter_map(|u| by_id.get(u).copied())
             .map(|j| root(&mut parent, j))
             .collect();
         if targets.is_empty() {
@@ -557,57 +553,63 @@ fn merge(db: &Database, pkg: &InstalledPackage, hits: Vec<Hit>) -> Vec<Vulnerabi
         let r = root(&mut parent, i);
         groups.entry(r).or_default().push(i);
     }
+    let merged = Merged {
+        hits: &hits,
+        cores: &cores,
+        ids_of: &ids_of,
+        several_upstream: &several_upstream,
+    };
     let mut out: Vec<Vulnerability> = groups
         .into_iter()
         .map(|(r, mut members)| {
-            let joined = joins[r].clone();
+            let joined = &joins[r];
             members.extend(joined.iter().copied());
-            group(
-                db,
-                pkg,
-                &hits,
-                &advisories,
-                &ids_of,
-                &several_upstream,
-                &members,
-                &joined,
-            )
+            group(db, pkg, &merged, &members, joined)
         })
         .collect();
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out
 }
 
-#[allow(clippy::too_many_arguments)]
+/// A package's hits and what [`merge`] found of each.
+struct Merged<'m, 'a> {
+    hits: &'m [Hit<'a>],
+    cores: &'m [Option<RecordCore<'a>>],
+    ids_of: &'m [BTreeSet<&'a str>],
+    several_upstream: &'m [&'m [&'a str]],
+}
+
 fn group(
     db: &Database,
     pkg: &InstalledPackage,
-    hits: &[Hit],
-    advisories: &[Option<crate::db::Advisory>],
-    ids_of: &[BTreeSet<String>],
-    several_upstream: &[Vec<String>],
+    merged: &Merged<'_, '_>,
     members: &[usize],
     joined: &[usize],
 ) -> Vulnerability {
-    let mut ids: BTreeSet<String> = BTreeSet::new();
+    let hits = merged.hits;
+    let mut ids: BTreeSet<&str> = BTreeSet::new();
     for &m in members {
         if joined.contains(&m) {
             // A DSA joining: its own id, not all the CVEs it fixes.
-            ids.insert(hits[m].advisory.clone());
+            ids.insert(hits[m].advisory);
         } else {
-            ids.extend(ids_of[m].iter().cloned());
-            ids.extend(several_upstream[m].iter().cloned());
+            ids.extend(merged.ids_of[m].iter().copied());
+            ids.extend(merged.several_upstream[m].iter().copied());
         }
     }
-    let primary = ids
+    let primary: &str = ids
         .iter()
         .find(|id| id.starts_with("CVE-"))
         .or_else(|| ids.iter().find(|id| id.starts_with("GHSA-")))
-        .cloned()
-        .unwrap_or_else(|| hits[members[0]].advisory.clone());
-    let aliases: Vec<String> = ids.iter().filter(|id| **id != primary).cloned().collect();
-    let mut matched: Vec<String> = members.iter().map(|&m| hits[m].advisory.clone()).collect();
-    matched.sort();
+        .copied()
+        .unwrap_or(hits[members[0]].advisory);
+    let aliases: Vec<String> = ids
+        .iter()
+        .filter(|id| **id != primary)
+        .map(|id| (*id).to_owned())
+        .collect();
+    let mut matched: Vec<&str> = members.iter().map(|&m| hits[m].advisory).collect();
+    matched.sort_unstable();
     matched.dedup();
     let first = &hits[members[0]];
     let scheme = first.scheme;
@@ -627,22 +629,26 @@ fn group(
         Fix::NotFixed {
             note: members
                 .iter()
-                .find_map(|&m| distribution_note(db, &hits[m])),
+                .find_map(|&m| distribution_note(&hits[m], merged.cores[m].as_ref())),
         }
     };
-    let member_advisories: Vec<&crate::db::Advisory> = members
+    let member_cores: Vec<&RecordCore<'_>> = members
         .iter()
-        .filter_map(|&m| advisories[m].as_ref())
+        .filter_map(|&m| merged.cores[m].as_ref())
         .collect();
-    let severity = severity(db, &primary, &ids, hits, members, &member_advisories);
-    let cves: Vec<&String> = ids.iter().filter(|id| id.starts_with("CVE-")).collect();
+    let severity = severity(db, primary, &ids, hits, members, &member_cores);
+    let cves: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|id| id.starts_with("CVE-"))
+        .collect();
     let kev = cves.iter().find_map(|cve| {
         db.kev(cve).map(|k| Kev {
-            cve: (*cve).clone(),
-            date_added: k.date_added.clone(),
-            due_date: Some(k.due_date.clone()).filter(|d| !d.is_empty()),
+            cve: (*cve).to_owned(),
+            date_added: k.date_added,
+            due_date: Some(k.due_date).filter(|d| !d.is_empty()),
             ransomware: k.known_ransomware,
-            required_action: Some(k.required_action.clone()).filter(|a| !a.is_empty()),
+            required_action: Some(k.required_action).filter(|a| !a.is_empty()),
         })
     });
     let epss = cves
@@ -651,38 +657,34 @@ fn group(
         .map(|(score, percentile)| Epss { score, percentile })
         .max_by(|a, b| a.score.total_cmp(&b.score));
     // The text of the first record that has a summary (most have one);
-    // else the first sentence of the details.
+    // else the first sentence of the details. Each from the record's
+    // display frame, read only now.
     let (mut summary, mut url, mut sentence) = (None, None, None);
-    for a in &member_advisories {
-        let Some(full) = db.advisory(&a.id) else {
+    for a in &member_cores {
+        let Some(shown) = db.record_display(a.index) else {
             continue;
         };
         if url.is_none() {
-            url = full
-                .references
-                .iter()
-                .find(|(kind, _)| kind == "ADVISORY")
-                .or_else(|| full.references.first())
-                .map(|(_, url)| url.clone());
+            url = shown.url;
         }
         if sentence.is_none() {
-            sentence = full.details.as_deref().and_then(first_sentence);
+            sentence = shown.sentence;
         }
-        summary = full.summary.filter(|s| !s.trim().is_empty());
+        summary = shown.summary.filter(|s| !s.trim().is_empty());
         if summary.is_some() {
             break;
         }
     }
     let summary = summary.or(sentence);
     Vulnerability {
-        id: primary,
+        id: primary.to_owned(),
         aliases,
-        advisories: matched,
+        advisories: matched.into_iter().map(str::to_owned).collect(),
         package: pkg.id.clone(),
         purl: pkg.purl.clone(),
-        advisory_package: first.name.clone(),
-        ecosystem: first.ecosystem.clone(),
-        installed: first.version.clone(),
+        advisory_package: first.query.name.clone(),
+        ecosystem: first.query.ecosystem.clone(),
+        installed: first.query.version.clone(),
         fix,
         severity,
         kev,
@@ -693,7 +695,9 @@ fn group(
     }
 }
 
-fn first_sentence(details: &str) -> Option<String> {
+/// The first sentence of a record's details, shown for a record without a
+/// summary (computed when the database is written).
+pub(crate) fn first_sentence(details: &str) -> Option<String> {
     let line = details.lines().map(str::trim).find(|l| !l.is_empty())?;
     Some(match line.find(". ") {
         Some(end) => line[..=end].trim().to_owned(),
@@ -701,24 +705,62 @@ fn first_sentence(details: &str) -> Option<String> {
     })
 }
 
+/// The reference a finding links to: the first `ADVISORY`, else the first
+/// (computed when the database is written).
+pub(crate) fn reference_url(references: &[(String, String)]) -> Option<&str> {
+    references
+        .iter()
+        .find(|(kind, _)| kind == "ADVISORY")
+        .or_else(|| references.first())
+        .map(|(_, url)| url.as_str())
+}
+
+/// The keys of a distribution's JSON whose words are its status.
+const STATUS_KEYS: [&str; 6] = [
+    "status",
+    "urgency",
+    "nodsa",
+    "no_dsa",
+    "nodsa_reason",
+    "reason",
+];
+
+/// What matching reads of a record's `database_specific` (its status words
+/// and GHSA's `severity`), as compact JSON, kept in the record's in-memory
+/// part when the database is written; `None` when it has none of them.
+pub(crate) fn record_facts(json: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(json).ok()?;
+    let object = value.as_object()?;
+    let kept: serde_json::Map<String, serde_json::Value> = STATUS_KEYS
+        .iter()
+        .chain(&["severity"])
+        .filter_map(|&k| {
+            let v = object.get(k).filter(|v| v.is_string())?;
+            Some((k.to_owned(), v.clone()))
+        })
+        .collect();
+    (!kept.is_empty()).then(|| serde_json::Value::Object(kept).to_string())
+}
+
 /// What a distribution says of an unfixed vulnerability, from the
 /// affected entry's `ecosystem_specific` (Debian's `urgency`, statuses).
-fn distribution_note(db: &Database, hit: &Hit) -> Option<String> {
+fn distribution_note(hit: &Hit<'_>, core: Option<&RecordCore<'_>>) -> Option<String> {
     let mut parts = Vec::new();
-    if let Some(json) = &hit.ecosystem_specific {
+    if let Some(json) = hit.ecosystem_specific {
         statuses(json, &mut parts);
     }
-    // The record's own `database_specific` is in its text: read only when
-    // the affected entry said nothing.
+    // Else the record's own `database_specific` (its status words, kept
+    // with the record).
     if parts.is_empty() {
-        if let Some(json) = db.advisory(&hit.advisory).and_then(|a| a.database_specific) {
-            statuses(&json, &mut parts);
+        if let Some(json) = core.and_then(|c| c.facts) {
+            statuses(json, &mut parts);
         }
     }
     if parts.is_empty() {
         return None;
     }
-    let distribution = hit.ecosystem.split(':').next().unwrap_or(&hit.ecosystem);
+    let ecosystem = &hit.query.ecosystem;
+    let distribution = ecosystem.split(':').next().unwrap_or(ecosystem);
     Some(format!("{distribution}: {}", parts.join(", ")))
 }
 
@@ -727,14 +769,7 @@ fn statuses(json: &str, parts: &mut Vec<String>) {
     let Ok(value) = serde_json::from_str::<serde_json::Value>(json) else {
         return;
     };
-    for key in [
-        "status",
-        "urgency",
-        "nodsa",
-        "no_dsa",
-        "nodsa_reason",
-        "reason",
-    ] {
+    for key in STATUS_KEYS {
         if let Some(text) = value.get(key).and_then(|v| v.as_str()) {
             let text = text.trim();
             if !text.is_empty() && !parts.iter().any(|p| p.ends_with(text)) {
@@ -749,20 +784,21 @@ fn statuses(json: &str, parts: &mut Vec<String>) {
 fn severity(
     db: &Database,
     primary: &str,
-    ids: &BTreeSet<String>,
-    hits: &[Hit],
+    ids: &BTreeSet<&str>,
+    hits: &[Hit<'_>],
     members: &[usize],
-    advisories: &[&crate::db::Advisory],
+    cores: &[&RecordCore<'_>],
 ) -> Severity {
-    let mut own: Vec<(String, String, String)> = Vec::new();
+    // (kind, vector, advisory)
+    let mut own: Vec<(&str, &str, &str)> = Vec::new();
     for &m in members {
-        for (kind, score) in &hits[m].severity {
-            own.push((kind.clone(), score.clone(), hits[m].advisory.clone()));
+        for s in &hits[m].severity {
+            own.push((&s.kind, &s.score, hits[m].advisory));
         }
     }
-    for a in advisories {
-        for s in &a.severity {
-            own.push((s.kind.clone(), s.score.clone(), a.id.clone()));
+    for a in cores {
+        for &(kind, score) in &a.severity {
+            own.push((kind, score, a.id));
         }
     }
     if let Some(s) = scored(&own) {
@@ -770,49 +806,44 @@ fn severity(
     }
     // Other records of the same vulnerability (a GHSA or Ubuntu record
     // scoring the CVE a Debian or Alpine record only names).
-    let mut others: Vec<(String, String, String)> = Vec::new();
-    let mut related_ids: Vec<String> = Vec::new();
-    let mut seen: BTreeSet<String> = members.iter().map(|&m| hits[m].advisory.clone()).collect();
-    for id in std::iter::once(primary).chain(ids.iter().map(String::as_str)) {
-        for related in db.related(id) {
-            if !seen.insert(related.to_owned()) {
+    let mut others: Vec<(&str, &str, &str)> = Vec::new();
+    let mut related: Vec<RecordCore<'_>> = Vec::new();
+    let mut seen: BTreeSet<&str> = members.iter().map(|&m| hits[m].advisory).collect();
+    for id in std::iter::once(primary).chain(ids.iter().copied()) {
+        for (record, related_id) in db.related_records(id) {
+            if !seen.insert(related_id) {
                 continue;
             }
-            if let Some(a) = db.advisory_core(related) {
-                for s in &a.severity {
-                    others.push((s.kind.clone(), s.score.clone(), a.id.clone()));
+            if let Some(a) = db.record_core(record) {
+                for &(kind, score) in &a.severity {
+                    others.push((kind, score, a.id));
                 }
-                related_ids.push(a.id);
+                related.push(a);
             }
         }
-        if related_ids.len() > 64 {
+        if related.len() > 64 {
             break;
         }
     }
     if let Some(s) = scored(&others) {
         return s;
     }
-    // Ratings are in the records' text (GHSA's `database_specific`):
-    // read only now, when no record has a vector.
-    let mut ratings: Vec<(String, String, String)> = advisories
+    // Ratings: an `Ubuntu` severity, GHSA's `database_specific.severity`
+    // (kept with the record), Debian's urgency of the affected entry.
+    let mut ratings: Vec<(String, &str)> = cores
         .iter()
-        .map(|a| a.id.as_str())
-        .chain(related_ids.iter().map(String::as_str))
-        .filter_map(|id| db.advisory(id))
-        .filter_map(|a| rating(&a))
+        .copied()
+        .chain(related.iter())
+        .filter_map(rating)
         .collect();
     for &m in members {
-        if let Some(r) = hits[m]
-            .ecosystem_specific
-            .as_deref()
-            .and_then(|json| urgency(json, &hits[m].advisory))
-        {
-            ratings.push(r);
+        if let Some(label) = hits[m].ecosystem_specific.and_then(urgency) {
+            ratings.push((label, hits[m].advisory));
         }
     }
     ratings
         .into_iter()
-        .filter_map(|(_, label, from)| {
+        .filter_map(|(label, from)| {
             let class = class_of_label(&label)?;
             Some(Severity {
                 class,
@@ -832,10 +863,10 @@ fn severity(
 
 /// The best-scored vector of `(kind, vector, advisory)`: CVSS v4.0 before
 /// v3.x before v2; among equals the highest score.
-fn scored(vectors: &[(String, String, String)]) -> Option<Severity> {
+fn scored(vectors: &[(&str, &str, &str)]) -> Option<Severity> {
     let mut best: Option<(u8, f64, &str, &str)> = None;
-    for (kind, vector, from) in vectors {
-        let rank = match kind.as_str() {
+    for &(kind, vector, from) in vectors {
+        let rank = match kind {
             "CVSS_V4" => 3,
             "CVSS_V3" => 2,
             "CVSS_V2" => 1,
@@ -856,23 +887,21 @@ fn scored(vectors: &[(String, String, String)]) -> Option<Severity> {
     })
 }
 
-/// A record's own rating: GHSA's `database_specific.severity`, an `Ubuntu`
-/// severity entry.
-fn rating(a: &crate::db::Advisory) -> Option<(String, String, String)> {
-    if let Some(s) = a.severity.iter().find(|s| s.kind == "Ubuntu") {
-        return Some(("rating".into(), s.score.clone(), a.id.clone()));
+/// A record's own rating (label, record): an `Ubuntu` severity entry, else
+/// GHSA's `database_specific.severity`.
+fn rating<'a>(a: &RecordCore<'a>) -> Option<(String, &'a str)> {
+    if let Some(&(_, score)) = a.severity.iter().find(|(kind, _)| *kind == "Ubuntu") {
+        return Some((score.to_owned(), a.id));
     }
-    let json = a.database_specific.as_deref()?;
-    let value: serde_json::Value = serde_json::from_str(json).ok()?;
+    let value: serde_json::Value = serde_json::from_str(a.facts?).ok()?;
     let label = value.get("severity")?.as_str()?;
-    Some(("rating".into(), label.to_owned(), a.id.clone()))
+    Some((label.to_owned(), a.id))
 }
 
 /// Debian's urgency of an affected entry.
-fn urgency(json: &str, from: &str) -> Option<(String, String, String)> {
+fn urgency(json: &str) -> Option<String> {
     let value: serde_json::Value = serde_json::from_str(json).ok()?;
-    let label = value.get("urgency")?.as_str()?;
-    Some(("rating".into(), label.to_owned(), from.to_owned()))
+    Some(value.get("urgency")?.as_str()?.to_owned())
 }
 
 /// A rating's class: GHSA `CRITICAL/HIGH/MODERATE/LOW`, Ubuntu

@@ -79,7 +79,7 @@ fn import_status_and_export_round_trip() {
     assert_eq!(v["counts"]["records"], 7);
     assert_eq!(v["counts"]["kev"], 15);
     assert_eq!(v["has_epss"], true);
-    assert_eq!(v["format_version"], 2);
+    assert_eq!(v["format_version"], 3);
     assert!(v["ecosystems"]
         .as_array()
         .unwrap()

@@ -1,4 +1,4 @@
-//! The database file, format version 2.
+//! The database file, format version 3.
 //!
 //! One file, little-endian throughout, made to be opened without decoding
 //! it: the reader keeps the bytes, checks them once, and every lookup is a
@@ -7,7 +7,7 @@
 //! ```text
 //! header (32 bytes)
 //!   0  magic            8 bytes  "PCADVDB\n"
-//!   8  format version   u32      2
+//!   8  format version   u32      3
 //!  12  section count    u32
 //!  16  body length      u64      file length - 32
 //!  24  body CRC-32      u32      over the whole body (crc32fast, IEEE)
@@ -49,11 +49,12 @@
 //! | 11 | KEV | 11 x u32: cve, vendor, product, name, date added, short description, required action, due date, notes, cwes (comma-joined), flags (bit 0: known ransomware use); sorted by cve |
 //! | 12 | EPSS | (key u64 = year << 32 \| number, score f32, percentile f32), sorted by key |
 //! | 13 | TEXT_DICT | the zstd dictionary every text frame is compressed with, trained by the writer on a sample of the records' text (at most [`TEXT_DICT_LEN`] bytes); empty: the frames use none (a database with little text) |
-//! | 14 | TEXT_DATA | one zstd frame per record with text, the record's text alone; the last section of the file |
+//! | 14 | TEXT_DATA | zstd frames, two per record with text (its display text, its text); the last section of the file |
 //!
 //! (Version 1 had, as kind 13, an index of 32 KiB text blocks, and record
-//! blobs that pointed into those blocks: its files are refused, with a
-//! word to rebuild them.)
+//! blobs that pointed into those blocks; version 2 had one frame per
+//! record and no facts, so matching decompressed the whole text of every
+//! record it found. Their files are refused, with a word to rebuild them.)
 //!
 //! A text frame is stored without zstd's 4-byte magic number (the reader
 //! puts it back: [`ZSTD_MAGIC`]), and has the content size and a content
@@ -71,17 +72,24 @@
 //!
 //! ```text
 //! record   = text (offset in TEXT_DATA varint, frame length varint; length
-//!            0: no text at all),
+//!            0: no text at all), display (the same, its display frame),
 //!            modified (svarint secs, varint nanos), published opt (same),
 //!            aliases [str], upstream [str], related [str],
-//!            severity [(type str, score str)], affected count varint
+//!            severity [(type str, score str)], affected count varint,
+//!            facts opt str (compact JSON: the string values of the keys of
+//!            `database_specific` matching reads, statuses and `severity`)
 //! affected = record varint (index in RECORD_INDEX), position varint (in the record),
 //!            package name as in the record str,
 //!            ranges [(kind u8: 0 SEMVER 1 ECOSYSTEM 2 GIT, repo opt str,
 //!                     events [(kind u8: 0 introduced 1 fixed 2 last_affected 3 limit, value str)])],
 //!            versions [str], ecosystem_specific opt str, database_specific opt str,
 //!            severity [(type str, score str)]
-//! text     = (a decompressed frame) summary opt, details,
+//! display  = (a decompressed frame, what a finding shows: a few hundred
+//!            bytes, so that matching reads no more) summary opt, sentence
+//!            opt (the first sentence of the details, when the summary is
+//!            none or blank), url opt (the first ADVISORY reference, else
+//!            the first); strings as in text
+//! text     = (a decompressed frame) details,
 //!            database_specific opt, references [(type, url)]; each string here
 //!            is a varint byte length then the bytes (compressed, not interned);
 //!            details is 0 (none), 1 then the string, or 2 then (record
@@ -91,7 +99,7 @@
 //! ```
 
 pub(crate) const MAGIC: &[u8; 8] = b"PCADVDB\n";
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 pub(crate) const HEADER_LEN: usize = 32;
 pub(crate) const DIR_ENTRY_LEN: usize = 24;
 

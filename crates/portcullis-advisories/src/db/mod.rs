@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 
 pub use file::temp_file;
 pub use file::{lock, Lock};
-pub use read::{AffectedIter, Database, RelatedIter};
+pub use read::{AffectedIter, Database, Display, RecordCore, RelatedIter};
 pub use status::status_json;
 pub(crate) use store::Entry;
 pub use store::{AffectedEntry, Merge, OwnedRange, Record, Store};
@@ -111,6 +111,8 @@ impl fmt::Display for SourceKind {
 pub struct Affected<'a> {
     /// The record's id.
     pub advisory: &'a str,
+    /// The record's place in the file ([`Database::record_core`]).
+    pub record: usize,
     pub ecosystem: &'a str,
     /// The package name as the record spells it.
     pub package_name: &'a str,

@@ -26,13 +26,112 @@ pub struct Database {
     meta: Meta,
     sections: [Span<usize>; SECTION_COUNT as usize + 1],
     strings: usize,
-    /// The string table's blocks, decompressed when first used (`None`: a
-    /// block that does not decompress).
-    string_blocks: Vec<OnceLock<Option<Box<[u8]>>>>,
+    /// The string table's blocks, decompressed and checked as UTF-8 when
+    /// first used (`None`: a block that does not decompress).
+    string_blocks: Vec<OnceLock<Option<StringBlock>>>,
     /// Decompression contexts with the text dictionary loaded, made when
     /// first needed and reused (one per thread reading text at once, two
     /// for a record whose details are another's).
     decoders: Mutex<Vec<Decoder>>,
+}
+
+/// What matching needs of a record, from its in-memory part (format 3
+/// keeps the facts out of the compressed text: reading a record's text for
+/// each vulnerability found was most of a match's time).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordCore<'a> {
+    /// Its place in the file.
+    pub index: usize,
+    pub id: &'a str,
+    pub aliases: Vec<&'a str>,
+    pub upstream: Vec<&'a str>,
+    /// (type, score), as [`Severity`].
+    pub severity: Vec<(&'a str, &'a str)>,
+    /// The status and rating words of the record's `database_specific`
+    /// ([`crate::matching::record_facts`]), compact JSON.
+    pub facts: Option<&'a str>,
+}
+
+/// What a finding shows of a record (its display frame).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Display {
+    /// As the record has it (blank ones too).
+    pub summary: Option<String>,
+    /// Without a summary that is not blank: the first sentence of the
+    /// details ([`crate::matching::first_sentence`]).
+    pub sentence: Option<String>,
+    /// The first `ADVISORY` reference, else the first reference.
+    pub url: Option<String>,
+}
+
+/// A decompressed display frame.
+fn display(raw: &[u8]) -> Option<Display> {
+    let mut c = Cursor::new(raw);
+    let mut opt = || -> Option<Option<String>> {
+        Some(match c.byte()? {
+            0 => None,
+            _ => Some(string(c.bytes()?)),
+        })
+    };
+    Some(Display {
+        summary: opt()?,
+        sentence: opt()?,
+        url: opt()?,
+    })
+}
+
+/// A decompressed block of the string table: its strings one after
+/// another, checked as UTF-8 once (a lookup then only slices), and where
+/// each ends.
+struct StringBlock {
+    text: Box<str>,
+    /// String `i` is `text[bounds[i]..bounds[i + 1]]`.
+    bounds: Box<[u32]>,
+}
+
+impl StringBlock {
+    /// The raw block (count, offsets, bytes: see [`super::format`]).
+    fn decode(raw: &[u8]) -> Option<StringBlock> {
+        let count = (u32_at(raw, 0)? as usize).min(STRINGS_PER_BLOCK);
+        let base = 4 + (count + 1) * 4;
+        let bounds: Vec<u32> = (0..=count)
+            .map(|i| u32_at(raw, 4 + i * 4))
+            .collect::<Option<_>>()?;
+        let bytes = raw.get(base..)?;
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            return Some(StringBlock {
+                text: text.into(),
+                bounds: bounds.into(),
+            });
+        }
+        // Not UTF-8 as a whole (a file made to pass the checksum): each
+        // string that is valid kept, the others empty.
+        let mut text = String::with_capacity(bytes.len());
+        let mut fixed = Vec::with_capacity(bounds.len());
+        fixed.push(0u32);
+        for w in bounds.windows(2) {
+            let one = bytes
+                .get(w[0] as usize..w[1] as usize)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or("");
+            text.push_str(one);
+            fixed.push(u32::try_from(text.len()).ok()?);
+        }
+        Some(StringBlock {
+            text: text.into(),
+            bounds: fixed.into(),
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.bounds.len().saturating_sub(1)
+    }
+
+    fn get(&self, i: usize) -> Option<&str> {
+        let start = *self.bounds.get(i)? as usize;
+        let end = *self.bounds.get(i + 1)? as usize;
+        self.text.get(start..end)
+    }
 }
 
 /// A decompression context with the text dictionary loaded, and its
@@ -372,7 +471,7 @@ impl Database {
     }
 
     /// String block `b`, decompressed (once).
-    fn string_block(&self, b: usize) -> Option<&[u8]> {
+    fn string_block(&self, b: usize) -> Option<&StringBlock> {
         let cell = self.string_blocks.get(b)?;
         cell.get_or_init(|| {
             let at = self.field(STR_INDEX, b, 0)? as usize;
@@ -383,35 +482,16 @@ impl Database {
             if raw > 64 << 20 {
                 return None;
             }
-            zstd::bulk::decompress(data, raw)
-                .ok()
-                .map(Vec::into_boxed_slice)
+            StringBlock::decode(&zstd::bulk::decompress(data, raw).ok()?)
         })
-        .as_deref()
-    }
-
-    /// String `i` of a decompressed block, its bytes.
-    fn block_bytes(block: &[u8], i: usize) -> Option<&[u8]> {
-        let count = u32_at(block, 0)? as usize;
-        if i >= count {
-            return None;
-        }
-        let base = 4 + (count + 1) * 4;
-        let start = u32_at(block, 4 + i * 4)? as usize;
-        let end = u32_at(block, 8 + i * 4)? as usize;
-        block.get(base.checked_add(start)?..base.checked_add(end)?)
-    }
-
-    /// String `i` of a decompressed block.
-    fn block_str(block: &[u8], i: usize) -> Option<&str> {
-        std::str::from_utf8(Database::block_bytes(block, i)?).ok()
+        .as_ref()
     }
 
     /// String `id`; empty if the id or its bytes are not valid.
     fn str(&self, id: u32) -> &str {
         let id = id as usize;
         self.string_block(id / STRINGS_PER_BLOCK)
-            .and_then(|b| Database::block_str(b, id % STRINGS_PER_BLOCK))
+            .and_then(|b| b.get(id % STRINGS_PER_BLOCK))
             .unwrap_or("")
     }
 
@@ -442,12 +522,10 @@ impl Database {
         }
         let b = lo.checked_sub(1)?;
         let block = self.string_block(b)?;
-        let count = (u32_at(block, 0)? as usize).min(STRINGS_PER_BLOCK);
-        let (mut lo, mut hi) = (0usize, count);
+        let (mut lo, mut hi) = (0usize, block.len());
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            // Bytes compared (the search's strings need no validation).
-            match Database::block_bytes(block, mid)?.cmp(s.as_bytes()) {
+            match block.get(mid)?.as_bytes().cmp(s.as_bytes()) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => {
@@ -557,11 +635,75 @@ impl Database {
         self.advisory_at(self.record_index(id)?, None)
     }
 
+    /// The place of record `id` in the file, for [`Database::record_core`].
+    pub fn record_of(&self, id: &str) -> Option<usize> {
+        self.record_index(id)
+    }
+
+    /// What matching reads of record `index` (see [`RecordCore`]),
+    /// borrowed from the database: nothing is allocated for its strings,
+    /// no text read or decompressed.
+    pub fn record_core(&self, index: usize) -> Option<RecordCore<'_>> {
+        let (id, blob) = self.record_at(index)?;
+        let mut c = Cursor::new(blob);
+        for _ in 0..4 {
+            c.varint()?;
+        }
+        time(&mut c)?;
+        if c.byte()? != 0 {
+            time(&mut c)?;
+        }
+        let aliases = self.str_refs(&mut c)?;
+        let upstream = self.str_refs(&mut c)?;
+        for _ in 0..c.count(1)? {
+            c.u32v()?;
+        }
+        let n = c.count(2)?;
+        let mut severity = Vec::with_capacity(n);
+        for _ in 0..n {
+            severity.push((self.str(c.u32v()?), self.str(c.u32v()?)));
+        }
+        c.varint()?;
+        let facts = match c.byte()? {
+            0 => None,
+            _ => Some(self.str(c.u32v()?)),
+        };
+        Some(RecordCore {
+            index,
+            id,
+            aliases,
+            upstream,
+            severity,
+            facts,
+        })
+    }
+
+    /// What a finding of record `index` shows, from its display frame
+    /// (one small frame read and decompressed; `None`: none, or it does
+    /// not decode).
+    pub fn record_display(&self, index: usize) -> Option<Display> {
+        let (_, blob) = self.record_at(index)?;
+        let mut c = Cursor::new(blob);
+        c.varint()?;
+        c.varint()?;
+        let frame = (c.varint()?, c.varint()?);
+        if frame.1 == 0 {
+            return None;
+        }
+        self.with_text_frame(frame, TextFrom::File, display)
+    }
+
+    fn str_refs(&self, c: &mut Cursor<'_>) -> Option<Vec<&str>> {
+        let n = c.count(1)?;
+        (0..n).map(|_| Some(self.str(c.u32v()?))).collect()
+    }
+
     /// Record `index`; its text read from `text` (`None`: no text).
     fn advisory_at(&self, index: usize, text: Option<TextFrom<'_>>) -> Option<Advisory> {
         let (id, blob) = self.record_at(index)?;
         let mut c = Cursor::new(blob);
         let frame = (c.varint()?, c.varint()?);
+        let display_frame = (c.varint()?, c.varint()?);
         let modified = time(&mut c)?;
         let published = match c.byte()? {
             0 => None,
@@ -587,7 +729,22 @@ impl Database {
         if let Some(from) = text {
             // Text that does not decode (a file changed since it was
             // opened, or one made to pass the checksum) is left out.
-            let _ = self.read_text(&mut advisory, frame, from);
+            // Its two frames read as one text: either does not decode,
+            // none of it.
+            let shown = match display_frame.1 {
+                0 => Some(Display::default()),
+                _ => self.with_text_frame(display_frame, from, display),
+            };
+            match shown {
+                Some(shown) if self.read_text(&mut advisory, frame, from).is_some() => {
+                    advisory.summary = shown.summary;
+                }
+                _ => {
+                    advisory.details = None;
+                    advisory.database_specific = None;
+                    advisory.references = Vec::new();
+                }
+            }
         }
         Some(advisory)
     }
@@ -610,7 +767,6 @@ impl Database {
                     _ => Some(string(t.bytes()?)),
                 })
             };
-            let summary = opt(&mut t)?;
             let details = match t.byte()? {
                 0 => None,
                 1 => Some(string(t.bytes()?)),
@@ -637,7 +793,6 @@ impl Database {
                 let url = string(t.bytes()?);
                 references.push((kind, url));
             }
-            advisory.summary = summary;
             advisory.details = details;
             advisory.database_specific = database_specific;
             advisory.references = references;
@@ -1108,6 +1263,7 @@ fn decode_affected<'a>(
         position,
         Affected {
             advisory,
+            record,
             ecosystem,
             package_name,
             ranges,
@@ -1127,6 +1283,28 @@ impl<'a> Iterator for AffectedIter<'a> {
     }
 }
 
+impl Database {
+    /// [`Database::related`] with each record's place in the file.
+    pub fn related_records(&self, id: &str) -> impl Iterator<Item = (usize, &str)> {
+        let mut it = self.related(id);
+        std::iter::from_fn(move || it.next_record())
+    }
+}
+
+impl<'a> RelatedIter<'a> {
+    fn next_record(&mut self) -> Option<(usize, &'a str)> {
+        while self.at < self.end {
+            let i = self.at;
+            self.at += 1;
+            let record = self.db.field(ALIASES, i, 1)? as usize;
+            if let Some((id, _)) = self.db.record_at(record) {
+                return Some((record, id));
+            }
+        }
+        None
+    }
+}
+
 /// The ids [`Database::related`] finds.
 pub struct RelatedIter<'a> {
     db: &'a Database,
@@ -1138,14 +1316,6 @@ impl<'a> Iterator for RelatedIter<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
-        while self.at < self.end {
-            let i = self.at;
-            self.at += 1;
-            let record = self.db.field(ALIASES, i, 1)? as usize;
-            if let Some((id, _)) = self.db.record_at(record) {
-                return Some(id);
-            }
-        }
-        None
+        self.next_record().map(|(_, id)| id)
     }
 }

@@ -77,7 +77,6 @@ fn put_text(
     shared: Option<(u32, usize, usize)>,
 ) -> Option<(usize, usize)> {
     let mut own = None;
-    put_opt_bytes(out, record.summary.as_deref());
     match (record.details.as_deref(), shared) {
         (None, _) => out.push(0),
         (Some(_), Some((holder, at, len))) => {
@@ -103,10 +102,28 @@ fn put_text(
 }
 
 fn has_text(r: &Record) -> bool {
-    r.summary.is_some()
-        || r.details.is_some()
-        || r.database_specific.is_some()
-        || !r.references.is_empty()
+    r.details.is_some() || r.database_specific.is_some() || !r.references.is_empty()
+}
+
+/// One record's display text, raw (see [`super::format`]): what a finding
+/// shows, in its own small frame so that matching reads only that.
+fn put_display(out: &mut Vec<u8>, record: &Record) {
+    put_opt_bytes(out, record.summary.as_deref());
+    let blank = record
+        .summary
+        .as_deref()
+        .is_none_or(|s| s.trim().is_empty());
+    let sentence = record
+        .details
+        .as_deref()
+        .filter(|_| blank)
+        .and_then(crate::matching::first_sentence);
+    put_opt_bytes(out, sentence.as_deref());
+    put_opt_bytes(out, crate::matching::reference_url(&record.references));
+}
+
+fn has_display(r: &Record) -> bool {
+    r.summary.is_some() || r.details.is_some() || !r.references.is_empty()
 }
 
 /// About this much of the records' text is sampled to train the dictionary
@@ -137,17 +154,25 @@ fn train_dictionary(records: &[&Record]) -> Vec<u8> {
     }
     let stride = total.div_ceil(DICT_SAMPLE).max(1);
     let (mut sample, mut sizes) = (Vec::with_capacity(DICT_SAMPLE + 4096), Vec::new());
-    for r in records.iter().step_by(stride).filter(|r| has_text(r)) {
-        let start = sample.len();
-        put_text(&mut sample, r, None);
-        sizes.push(sample.len() - start);
+    for r in records.iter().step_by(stride) {
+        if has_text(r) {
+            let start = sample.len();
+            put_text(&mut sample, r, None);
+            sizes.push(sample.len() - start);
+        }
+        if has_display(r) {
+            let start = sample.len();
+            put_display(&mut sample, r);
+            sizes.push(sample.len() - start);
+        }
     }
     let len = TEXT_DICT_LEN.min(sample.len() / 64);
     zstd::dict::from_continuous(&sample, &sizes, len).unwrap_or_default()
 }
 
-/// Every record's text compressed, one frame each: (dictionary, frames,
-/// each record's (offset, length) in the frames).
+/// Every record's text and display text compressed, one frame each:
+/// (dictionary, frames, each record's (offset, length) in the frames, its
+/// text's then its display text's).
 struct Text {
     dict: Vec<u8>,
     data: Vec<u8>,
@@ -237,15 +262,20 @@ fn encode_text(records: &[&Record]) -> Result<Text, DbError> {
         .map(|_| compressor(&dict))
         .collect::<Result<Vec<_>, _>>()?;
     let mut data = Vec::new();
-    let mut frames = Vec::with_capacity(records.len());
+    let mut frames = Vec::with_capacity(2 * records.len());
     // Details already written (distribution records of one CVE carry the
     // same description): (record, offset, length) in its text.
     let mut details: HashMap<&str, (u32, usize, usize)> = HashMap::new();
-    let (mut raw, mut spans) = (Vec::new(), Vec::with_capacity(TEXT_BATCH));
+    let (mut raw, mut spans) = (Vec::new(), Vec::with_capacity(2 * TEXT_BATCH));
     for (b, batch) in records.chunks(TEXT_BATCH).enumerate() {
         raw.clear();
         spans.clear();
         for (i, r) in batch.iter().enumerate() {
+            let start = raw.len();
+            if has_display(r) {
+                put_display(&mut raw, r);
+            }
+            spans.push((start, raw.len() - start));
             if !has_text(r) {
                 spans.push((raw.len(), 0));
                 continue;
@@ -311,8 +341,20 @@ pub(crate) fn encode(store: &Store) -> Result<(Vec<u8>, Meta), DbError> {
         .map(|e| (e, e.cwes.join(",")))
         .collect();
 
+    // The words of each record's `database_specific` that matching reads.
+    let facts: Vec<Option<String>> = records
+        .iter()
+        .map(|r| {
+            r.database_specific
+                .as_deref()
+                .and_then(crate::matching::record_facts)
+        })
+        .collect();
     // The string table: every string the tables and blobs refer to.
     let mut set: HashSet<&str> = HashSet::new();
+    for f in facts.iter().flatten() {
+        set.insert(f);
+    }
     for r in &records {
         set.insert(&r.id);
         for s in r.aliases.iter().chain(&r.upstream).chain(&r.related) {
@@ -415,9 +457,17 @@ pub(crate) fn encode(store: &Store) -> Result<(Vec<u8>, Meta), DbError> {
         record_index.extend_from_slice(&strings.id(&r.id).to_le_bytes());
         record_index.extend_from_slice(&offset(record_data.len(), "records")?.to_le_bytes());
         let out = &mut record_data;
-        let (at, len) = text.frames.get(index as usize).copied().unwrap_or((0, 0));
-        put_varint(out, at);
-        put_varint(out, len);
+        // Its text's frame, then its display text's (written in the other
+        // order).
+        for k in [1, 0] {
+            let (at, len) = text
+                .frames
+                .get(2 * index as usize + k)
+                .copied()
+                .unwrap_or((0, 0));
+            put_varint(out, at);
+            put_varint(out, len);
+        }
         put_time(out, r.modified);
         match r.published {
             Some(t) => {
@@ -431,6 +481,9 @@ pub(crate) fn encode(store: &Store) -> Result<(Vec<u8>, Meta), DbError> {
         strings.put_list(out, &r.related);
         strings.put_severity(out, &r.severity);
         put_varint(out, r.affected.len() as u64);
+        // The words of `database_specific` matching reads, with the record
+        // (not in its text).
+        strings.put_opt(out, facts[index as usize].as_deref());
         for key in std::iter::once(&r.id).chain(&r.aliases).chain(&r.upstream) {
             aliases.push((strings.id(key), index));
         }
