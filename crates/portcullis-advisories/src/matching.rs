@@ -88,13 +88,13 @@ pub fn match_inventory(
                 continue;
             };
             let name = crate::db::normalize_name(&query.ecosystem, &query.name);
-            for affected in db.affected(&query.ecosystem, &name) {
+            for affected in db.affected_unnamed(&query.ecosystem, &name) {
                 match evaluate(scheme, &query.version, &affected) {
                     Evaluation::Affected { fixed } => {
                         add_hit(
                             &mut hits,
                             Hit {
-                                advisory: affected.advisory,
+                                advisory: db.record_id(affected.record).unwrap_or(""),
                                 record: affected.record,
                                 fixed,
                                 scheme,

@@ -132,6 +132,13 @@ impl StringBlock {
         let end = *self.bounds.get(i + 1)? as usize;
         self.text.get(start..end)
     }
+
+    /// String `i`'s bytes, for the search (no char-boundary checks).
+    fn bytes(&self, i: usize) -> Option<&[u8]> {
+        let start = *self.bounds.get(i)? as usize;
+        let end = *self.bounds.get(i + 1)? as usize;
+        self.text.as_bytes().get(start..end)
+    }
 }
 
 /// A decompression context with the text dictionary loaded, and its
@@ -525,7 +532,7 @@ impl Database {
         let (mut lo, mut hi) = (0usize, block.len());
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            match block.get(mid)?.as_bytes().cmp(s.as_bytes()) {
+            match block.bytes(mid)?.cmp(s.as_bytes()) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => {
@@ -568,6 +575,17 @@ impl Database {
     /// ecosystem string (`Debian:12`), `name` as [`super::normalize_name`]
     /// gives it. In record-id order.
     pub fn affected(&self, ecosystem: &str, name: &str) -> AffectedIter<'_> {
+        self.affected_named(ecosystem, name, true)
+    }
+
+    /// [`Database::affected`] with each entry's `advisory` left empty (its
+    /// [`Affected::record`] names it: [`Database::record_id`]), for the
+    /// matcher, which needs the names of the entries that hit only.
+    pub fn affected_unnamed(&self, ecosystem: &str, name: &str) -> AffectedIter<'_> {
+        self.affected_named(ecosystem, name, false)
+    }
+
+    fn affected_named(&self, ecosystem: &str, name: &str, named: bool) -> AffectedIter<'_> {
         let span = self.package_span(ecosystem, name).unwrap_or((0, 0, 0));
         AffectedIter {
             db: self,
@@ -578,6 +596,7 @@ impl Database {
             },
             at: span.0,
             left: span.2,
+            named,
         }
     }
 
@@ -633,6 +652,11 @@ impl Database {
     /// ids, aliases, upstream, related, severity and times).
     pub fn advisory_core(&self, id: &str) -> Option<Advisory> {
         self.advisory_at(self.record_index(id)?, None)
+    }
+
+    /// The id of record `index` (its place in the file).
+    pub fn record_id(&self, index: usize) -> Option<&str> {
+        self.record_at(index).map(|(id, _)| id)
     }
 
     /// The place of record `id` in the file, for [`Database::record_core`].
@@ -919,8 +943,12 @@ impl Database {
 
     /// The KEV entry of a CVE id.
     pub fn kev(&self, cve: &str) -> Option<KevEntry> {
-        let sid = self.find_str(cve)?;
         let n = self.entries(KEV);
+        // No catalog: no string search.
+        if n == 0 {
+            return None;
+        }
+        let sid = self.find_str(cve)?;
         let i = self.lower_bound(KEV, 0, n, sid, 0);
         if self.field(KEV, i, 0)? != sid {
             return None;
@@ -1077,6 +1105,7 @@ impl Database {
                     ecosystem,
                     at: at as usize,
                     left: count as usize,
+                    named: true,
                 };
                 for (record, position, a) in iter.raw() {
                     if let Some(list) = positions.get_mut(record) {
@@ -1186,6 +1215,9 @@ pub struct AffectedIter<'a> {
     ecosystem: &'a str,
     at: usize,
     left: usize,
+    /// Each entry's `advisory` looked up (else left empty: the matcher
+    /// names only the entries that hit, by [`Affected::record`]).
+    named: bool,
 }
 
 impl<'a> AffectedIter<'a> {
@@ -1196,7 +1228,7 @@ impl<'a> AffectedIter<'a> {
             self.left -= 1;
             let data = db.section(AFFECTED).get(self.at..)?;
             let mut c = Cursor::new(data);
-            let decoded = decode_affected(db, self.ecosystem, &mut c);
+            let decoded = decode_affected(db, self.ecosystem, self.named, &mut c);
             self.at += c.position();
             match decoded {
                 Some(x) => return Some(x),
@@ -1217,11 +1249,15 @@ impl<'a> AffectedIter<'a> {
 fn decode_affected<'a>(
     db: &'a Database,
     ecosystem: &'a str,
+    named: bool,
     c: &mut Cursor<'_>,
 ) -> Option<(usize, u32, Affected<'a>)> {
     let record = usize::try_from(c.varint()?).ok()?;
     let position = c.u32v()?;
-    let advisory = db.record_at(record).map(|(id, _)| id).unwrap_or("");
+    let advisory = match named {
+        true => db.record_id(record).unwrap_or(""),
+        false => "",
+    };
     let package_name = db.str(c.u32v()?);
     let n = c.count(3)?;
     let mut ranges = Vec::with_capacity(n);
