@@ -31,7 +31,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use portcullis_packages::{Ecosystem, InstalledPackage, Inventory, Os};
 use portcullis_versions::{compare, Scheme};
 
-use crate::db::{Database, Event, RangeKind, RecordCore};
+use crate::db::{Database, DbStr, Event, RangeKind, RecordCore};
 use crate::vex::{ImageIdentity, VexSet};
 use crate::vulnerability::{Class, Epss, Fix, Kev, Severity, VexVerdict, Vulnerability};
 
@@ -88,13 +88,22 @@ pub fn match_inventory(
                 continue;
             };
             let name = crate::db::normalize_name(&query.ecosystem, &query.name);
+            let mut installed = Installed {
+                text: &query.version,
+                id: None,
+            };
             for affected in db.affected_unnamed(&query.ecosystem, &name) {
-                match evaluate(scheme, &query.version, &affected) {
+                match evaluate(db, scheme, &mut installed, &affected) {
                     Evaluation::Affected { fixed } => {
                         add_hit(
                             &mut hits,
                             Hit {
-                                advisory: db.record_id(affected.record).unwrap_or(""),
+                                // A record the file does not name (only a
+                                // file made to pass its checksum): no id.
+                                advisory: db.record_key(affected.record).unwrap_or(DbStr {
+                                    id: u32::MAX,
+                                    text: "",
+                                }),
                                 record: affected.record,
                                 fixed,
                                 scheme,
@@ -326,9 +335,23 @@ enum Evaluation {
     Uncomparable,
 }
 
-/// Whether `version` is in the affected entry, and the fix of the range it
-/// is in.
-fn evaluate(scheme: Scheme, version: &str, affected: &crate::db::Affected<'_>) -> Evaluation {
+/// The installed version of a query, and its id in the database's string
+/// table (looked up once, when an entry first lists versions; `Some(None)`:
+/// the table does not hold it, so no listed version is spelt so).
+struct Installed<'q> {
+    text: &'q str,
+    id: Option<Option<u32>>,
+}
+
+/// Whether the installed version is in the affected entry, and the fix of
+/// the range it is in.
+fn evaluate(
+    db: &Database,
+    scheme: Scheme,
+    installed: &mut Installed<'_>,
+    affected: &crate::db::Affected<'_>,
+) -> Evaluation {
+    let version = installed.text;
     let mut uncomparable = false;
     // Distribution versions are listed as the package manager writes them;
     // language ones may be spelt otherwise (`1.0` is PEP 440's `1.0.0`).
@@ -336,9 +359,15 @@ fn evaluate(scheme: Scheme, version: &str, affected: &crate::db::Affected<'_>) -
         scheme,
         Scheme::Dpkg | Scheme::Rpm | Scheme::Apk | Scheme::SemVer | Scheme::Cargo
     );
-    if affected.versions.iter().any(|v| {
-        *v == version || (!spelt_alike && compare(scheme, v, version) == Ok(Ordering::Equal))
-    }) {
+    let listed = !affected.version_ids.is_empty() && {
+        // Strings are unique in the table: the same spelling is the same id.
+        let id = *installed.id.get_or_insert_with(|| db.string_id(version));
+        affected.version_ids.iter().any(|&v| {
+            Some(v) == id
+                || (!spelt_alike && compare(scheme, db.string(v), version) == Ok(Ordering::Equal))
+        })
+    };
+    if listed {
         // The ranges may still say which version fixed it.
         let fixed = affected
             .ranges
@@ -445,14 +474,14 @@ fn range(
 /// An advisory that hit a package (borrowed from the database and the
 /// package's queries).
 struct Hit<'a> {
-    advisory: &'a str,
+    advisory: DbStr<'a>,
     /// The record's place in the file.
     record: usize,
     fixed: Option<String>,
     scheme: Scheme,
     query: &'a Query,
     ecosystem_specific: Option<&'a str>,
-    severity: Vec<crate::db::Severity>,
+    severity: Vec<(&'a str, &'a str)>,
 }
 
 /// The same advisory twice (a record naming the package in two entries, an
@@ -484,11 +513,11 @@ fn merge(db: &Database, pkg: &InstalledPackage, hits: Vec<Hit<'_>>) -> Vec<Vulne
     let cores: Vec<Option<RecordCore<'_>>> =
         hits.iter().map(|h| db.record_core(h.record)).collect();
     // The ids each hit joins on: its own, its aliases, a single upstream.
-    let mut ids_of: Vec<BTreeSet<&str>> = Vec::with_capacity(hits.len());
-    let mut several_upstream: Vec<&[&str]> = Vec::with_capacity(hits.len());
+    let mut ids_of: Vec<BTreeSet<DbStr<'_>>> = Vec::with_capacity(hits.len());
+    let mut several_upstream: Vec<&[DbStr<'_>]> = Vec::with_capacity(hits.len());
     for (hit, core) in hits.iter().zip(&cores) {
         let mut ids = BTreeSet::from([hit.advisory]);
-        let mut upstream: &[&str] = &[];
+        let mut upstream: &[DbStr<'_>] = &[];
         if let Some(core) = core {
             ids.extend(core.aliases.iter().copied());
             if core.upstream.len() == 1 {
@@ -509,13 +538,13 @@ fn merge(db: &Database, pkg: &InstalledPackage, hits: Vec<Hit<'_>>) -> Vec<Vulne
         }
         i
     }
-    let mut by_id: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut by_id: BTreeMap<DbStr<'_>, usize> = BTreeMap::new();
     for (i, ids) in ids_of.iter().enumerate() {
         if !several_upstream[i].is_empty() {
             continue;
         }
         for &id in ids {
-            match by_id.get(id) {
+            match by_id.get(&id) {
                 Some(&j) => {
                     let (a, b) = (root(&mut parent, i), root(&mut parent, j));
                     parent[a] = b;
@@ -575,8 +604,8 @@ fn merge(db: &Database, pkg: &InstalledPackage, hits: Vec<Hit<'_>>) -> Vec<Vulne
 struct Merged<'m, 'a> {
     hits: &'m [Hit<'a>],
     cores: &'m [Option<RecordCore<'a>>],
-    ids_of: &'m [BTreeSet<&'a str>],
-    several_upstream: &'m [&'m [&'a str]],
+    ids_of: &'m [BTreeSet<DbStr<'a>>],
+    several_upstream: &'m [&'m [DbStr<'a>]],
 }
 
 fn group(
@@ -587,7 +616,7 @@ fn group(
     joined: &[usize],
 ) -> Vulnerability {
     let hits = merged.hits;
-    let mut ids: BTreeSet<&str> = BTreeSet::new();
+    let mut ids: BTreeSet<DbStr<'_>> = BTreeSet::new();
     for &m in members {
         if joined.contains(&m) {
             // A DSA joining: its own id, not all the CVEs it fixes.
@@ -597,18 +626,18 @@ fn group(
             ids.extend(merged.several_upstream[m].iter().copied());
         }
     }
-    let primary: &str = ids
+    let primary: DbStr<'_> = ids
         .iter()
-        .find(|id| id.starts_with("CVE-"))
-        .or_else(|| ids.iter().find(|id| id.starts_with("GHSA-")))
+        .find(|id| id.text.starts_with("CVE-"))
+        .or_else(|| ids.iter().find(|id| id.text.starts_with("GHSA-")))
         .copied()
         .unwrap_or(hits[members[0]].advisory);
     let aliases: Vec<String> = ids
         .iter()
         .filter(|id| **id != primary)
-        .map(|id| (*id).to_owned())
+        .map(|id| id.text.to_owned())
         .collect();
-    let mut matched: Vec<&str> = members.iter().map(|&m| hits[m].advisory).collect();
+    let mut matched: Vec<&str> = members.iter().map(|&m| hits[m].advisory.text).collect();
     matched.sort_unstable();
     matched.dedup();
     let first = &hits[members[0]];
@@ -639,7 +668,7 @@ fn group(
     let severity = severity(db, primary, &ids, hits, members, &member_cores);
     let cves: Vec<&str> = ids
         .iter()
-        .copied()
+        .map(|id| id.text)
         .filter(|id| id.starts_with("CVE-"))
         .collect();
     let kev = cves.iter().find_map(|cve| {
@@ -677,7 +706,7 @@ fn group(
     }
     let summary = summary.or(sentence);
     Vulnerability {
-        id: primary.to_owned(),
+        id: primary.text.to_owned(),
         aliases,
         advisories: matched.into_iter().map(str::to_owned).collect(),
         package: pkg.id.clone(),
@@ -783,8 +812,8 @@ fn statuses(json: &str, parts: &mut Vec<String>) {
 /// else those of other records of the same CVE; else a rating.
 fn severity(
     db: &Database,
-    primary: &str,
-    ids: &BTreeSet<&str>,
+    primary: DbStr<'_>,
+    ids: &BTreeSet<DbStr<'_>>,
     hits: &[Hit<'_>],
     members: &[usize],
     cores: &[&RecordCore<'_>],
@@ -792,13 +821,13 @@ fn severity(
     // (kind, vector, advisory)
     let mut own: Vec<(&str, &str, &str)> = Vec::new();
     for &m in members {
-        for s in &hits[m].severity {
-            own.push((&s.kind, &s.score, hits[m].advisory));
+        for &(kind, score) in &hits[m].severity {
+            own.push((kind, score, hits[m].advisory.text));
         }
     }
     for a in cores {
         for &(kind, score) in &a.severity {
-            own.push((kind, score, a.id));
+            own.push((kind, score, a.id.text));
         }
     }
     if let Some(s) = scored(&own) {
@@ -808,15 +837,16 @@ fn severity(
     // scoring the CVE a Debian or Alpine record only names).
     let mut others: Vec<(&str, &str, &str)> = Vec::new();
     let mut related: Vec<RecordCore<'_>> = Vec::new();
-    let mut seen: BTreeSet<&str> = members.iter().map(|&m| hits[m].advisory).collect();
+    let mut seen: BTreeSet<DbStr<'_>> = members.iter().map(|&m| hits[m].advisory).collect();
+    // By the ids' string ids: no search of the string table.
     for id in std::iter::once(primary).chain(ids.iter().copied()) {
-        for (record, related_id) in db.related_records(id) {
+        for (record, related_id) in db.related_keyed(id) {
             if !seen.insert(related_id) {
                 continue;
             }
-            if let Some(a) = db.record_core(record) {
+            if let Some(a) = db.record_scores(record) {
                 for &(kind, score) in &a.severity {
-                    others.push((kind, score, a.id));
+                    others.push((kind, score, a.id.text));
                 }
                 related.push(a);
             }
@@ -838,7 +868,7 @@ fn severity(
         .collect();
     for &m in members {
         if let Some(label) = hits[m].ecosystem_specific.and_then(urgency) {
-            ratings.push((label, hits[m].advisory));
+            ratings.push((label, hits[m].advisory.text));
         }
     }
     ratings
@@ -891,11 +921,11 @@ fn scored(vectors: &[(&str, &str, &str)]) -> Option<Severity> {
 /// GHSA's `database_specific.severity`.
 fn rating<'a>(a: &RecordCore<'a>) -> Option<(String, &'a str)> {
     if let Some(&(_, score)) = a.severity.iter().find(|(kind, _)| *kind == "Ubuntu") {
-        return Some((score.to_owned(), a.id));
+        return Some((score.to_owned(), a.id.text));
     }
     let value: serde_json::Value = serde_json::from_str(a.facts?).ok()?;
     let label = value.get("severity")?.as_str()?;
-    Some((label.to_owned(), a.id))
+    Some((label.to_owned(), a.id.text))
 }
 
 /// Debian's urgency of an affected entry.

@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 
 pub use file::temp_file;
 pub use file::{lock, Lock};
-pub use read::{AffectedIter, Database, Display, RecordCore, RelatedIter};
+pub use read::{AffectedIter, Database, DbStr, Display, RecordCore, RelatedIter};
 pub use status::status_json;
 pub(crate) use store::Entry;
 pub use store::{AffectedEntry, Merge, OwnedRange, Record, Store};
@@ -117,13 +117,18 @@ pub struct Affected<'a> {
     /// The package name as the record spells it.
     pub package_name: &'a str,
     pub ranges: Vec<Range<'a>>,
-    /// The explicit `versions` list.
+    /// The explicit `versions` list ([`Database::affected`]; left empty by
+    /// [`Database::affected_unnamed`], which gives `version_ids` only).
     pub versions: Vec<&'a str>,
+    /// The string ids of `versions` ([`Database::string`]): the matcher
+    /// compares the installed version's id with them, reading no string.
+    pub version_ids: Vec<u32>,
     /// Compact JSON, capped (see [`crate::osv`]).
     pub ecosystem_specific: Option<&'a str>,
     pub database_specific: Option<&'a str>,
-    /// Affected-level severities (OSV 1.5+), e.g. Ubuntu's priority.
-    pub severity: Vec<Severity>,
+    /// Affected-level severities (OSV 1.5+), e.g. Ubuntu's priority:
+    /// (type, score), as [`Severity`].
+    pub severity: Vec<(&'a str, &'a str)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -42,14 +42,43 @@ pub struct Database {
 pub struct RecordCore<'a> {
     /// Its place in the file.
     pub index: usize,
-    pub id: &'a str,
-    pub aliases: Vec<&'a str>,
-    pub upstream: Vec<&'a str>,
+    pub id: DbStr<'a>,
+    pub aliases: Vec<DbStr<'a>>,
+    pub upstream: Vec<DbStr<'a>>,
     /// (type, score), as [`Severity`].
     pub severity: Vec<(&'a str, &'a str)>,
     /// The status and rating words of the record's `database_specific`
     /// ([`crate::matching::record_facts`]), compact JSON.
     pub facts: Option<&'a str>,
+}
+
+/// A string of the database's table with its id: ids order as the strings
+/// do and are unique, so the matcher compares and sets these by id (no
+/// byte comparisons) and looks related records up by it (no search).
+#[derive(Clone, Copy, Debug)]
+pub struct DbStr<'a> {
+    pub id: u32,
+    pub text: &'a str,
+}
+
+impl PartialEq for DbStr<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for DbStr<'_> {}
+
+impl PartialOrd for DbStr<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for DbStr<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.id.cmp(&other.id)
+    }
 }
 
 /// What a finding shows of a record (its display frame).
@@ -502,6 +531,24 @@ impl Database {
             .unwrap_or("")
     }
 
+    /// String `id` of the table (an [`Affected::version_ids`] entry);
+    /// empty if the id is not valid.
+    pub fn string(&self, id: u32) -> &str {
+        self.str(id)
+    }
+
+    /// The id of string `s` in the table, if the file holds it.
+    pub fn string_id(&self, s: &str) -> Option<u32> {
+        self.find_str(s)
+    }
+
+    fn db_str(&self, id: u32) -> DbStr<'_> {
+        DbStr {
+            id,
+            text: self.str(id),
+        }
+    }
+
     /// The first string of block `b`, from the uncompressed keys.
     fn block_key(&self, b: usize) -> &[u8] {
         let (Some(at), Some(len)) = (self.field(STR_INDEX, b, 3), self.field(STR_INDEX, b, 4))
@@ -589,8 +636,9 @@ impl Database {
         let span = self.package_span(ecosystem, name).unwrap_or((0, 0, 0));
         AffectedIter {
             db: self,
+            // The ecosystem's string, by the id the span was found with.
             ecosystem: if span.2 > 0 {
-                ecosystem_str(self, ecosystem)
+                self.str(span.1 as u32)
             } else {
                 ""
             },
@@ -600,7 +648,7 @@ impl Database {
         }
     }
 
-    /// (offset in AFFECTED, unused, count) of a package.
+    /// (offset in AFFECTED, the ecosystem's string id, count) of a package.
     fn package_span(&self, ecosystem: &str, name: &str) -> Option<(usize, usize, usize)> {
         let eco = self.find_str(ecosystem)?;
         let name = self.find_str(name)?;
@@ -618,20 +666,25 @@ impl Database {
         }
         Some((
             self.field(PACKAGES, p, 1)? as usize,
-            0,
+            eco as usize,
             self.field(PACKAGES, p, 2)? as usize,
         ))
     }
 
     /// Record `index`'s id and blob.
     fn record_at(&self, index: usize) -> Option<(&str, &[u8])> {
+        self.record_keyed(index).map(|(id, blob)| (id.text, blob))
+    }
+
+    /// [`Database::record_at`] with the id's string id.
+    fn record_keyed(&self, index: usize) -> Option<(DbStr<'_>, &[u8])> {
         let id = self.field(RECORD_INDEX, index, 0)?;
         let start = self.field(RECORD_INDEX, index, 1)? as usize;
         let end = match self.field(RECORD_INDEX, index + 1, 1) {
             Some(next) => next as usize,
             None => self.section(RECORDS).len(),
         };
-        Some((self.str(id), self.section(RECORDS).get(start..end)?))
+        Some((self.db_str(id), self.section(RECORDS).get(start..end)?))
     }
 
     fn record_index(&self, id: &str) -> Option<usize> {
@@ -659,6 +712,11 @@ impl Database {
         self.record_at(index).map(|(id, _)| id)
     }
 
+    /// [`Database::record_id`] with its string id.
+    pub fn record_key(&self, index: usize) -> Option<DbStr<'_>> {
+        self.record_keyed(index).map(|(id, _)| id)
+    }
+
     /// The place of record `id` in the file, for [`Database::record_core`].
     pub fn record_of(&self, id: &str) -> Option<usize> {
         self.record_index(id)
@@ -668,7 +726,17 @@ impl Database {
     /// borrowed from the database: nothing is allocated for its strings,
     /// no text read or decompressed.
     pub fn record_core(&self, index: usize) -> Option<RecordCore<'_>> {
-        let (id, blob) = self.record_at(index)?;
+        self.record_core_with(index, true)
+    }
+
+    /// [`Database::record_core`] without its aliases and upstream (left
+    /// empty): what a severity needs of a related record.
+    pub fn record_scores(&self, index: usize) -> Option<RecordCore<'_>> {
+        self.record_core_with(index, false)
+    }
+
+    fn record_core_with(&self, index: usize, ids: bool) -> Option<RecordCore<'_>> {
+        let (id, blob) = self.record_keyed(index)?;
         let mut c = Cursor::new(blob);
         for _ in 0..4 {
             c.varint()?;
@@ -677,8 +745,16 @@ impl Database {
         if c.byte()? != 0 {
             time(&mut c)?;
         }
-        let aliases = self.str_refs(&mut c)?;
-        let upstream = self.str_refs(&mut c)?;
+        let (aliases, upstream) = if ids {
+            (self.str_refs(&mut c)?, self.str_refs(&mut c)?)
+        } else {
+            for _ in 0..2 {
+                for _ in 0..c.count(1)? {
+                    c.u32v()?;
+                }
+            }
+            (Vec::new(), Vec::new())
+        };
         for _ in 0..c.count(1)? {
             c.u32v()?;
         }
@@ -717,9 +793,9 @@ impl Database {
         self.with_text_frame(frame, TextFrom::File, display)
     }
 
-    fn str_refs(&self, c: &mut Cursor<'_>) -> Option<Vec<&str>> {
+    fn str_refs(&self, c: &mut Cursor<'_>) -> Option<Vec<DbStr<'_>>> {
         let n = c.count(1)?;
-        (0..n).map(|_| Some(self.str(c.u32v()?))).collect()
+        (0..n).map(|_| Some(self.db_str(c.u32v()?))).collect()
     }
 
     /// Record `index`; its text read from `text` (`None`: no text).
@@ -928,15 +1004,23 @@ impl Database {
 
     /// Ids of the records whose id, aliases or upstream include `id`.
     pub fn related(&self, id: &str) -> RelatedIter<'_> {
-        let (at, end) = match self.find_str(id) {
-            Some(sid) => {
-                let n = self.entries(ALIASES);
-                let at = self.lower_bound(ALIASES, 0, n, sid, 0);
-                let end = self.lower_bound(ALIASES, at, n, sid.saturating_add(1), 0);
-                let end = if sid == u32::MAX { n } else { end };
-                (at, end)
-            }
-            None => (0, 0),
+        match self.find_str(id) {
+            Some(sid) => self.related_by_id(sid),
+            None => RelatedIter {
+                db: self,
+                at: 0,
+                end: 0,
+            },
+        }
+    }
+
+    /// [`Database::related`] of string `sid` (no string search).
+    fn related_by_id(&self, sid: u32) -> RelatedIter<'_> {
+        let n = self.entries(ALIASES);
+        let at = self.lower_bound(ALIASES, 0, n, sid, 0);
+        let end = match sid.checked_add(1) {
+            Some(next) => self.lower_bound(ALIASES, at, n, next, 0),
+            None => n,
         };
         RelatedIter { db: self, at, end }
     }
@@ -1166,10 +1250,6 @@ impl Database {
     }
 }
 
-fn ecosystem_str<'a>(db: &'a Database, ecosystem: &str) -> &'a str {
-    db.find_str(ecosystem).map(|id| db.str(id)).unwrap_or("")
-}
-
 /// `bytes` as a string (any bytes that are not UTF-8 replaced).
 fn string(bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {
@@ -1205,7 +1285,14 @@ fn owned(a: &Affected<'_>) -> AffectedEntry {
         versions: a.versions.iter().map(|v| (*v).to_owned()).collect(),
         ecosystem_specific: a.ecosystem_specific.map(str::to_owned),
         database_specific: a.database_specific.map(str::to_owned),
-        severity: a.severity.clone(),
+        severity: a
+            .severity
+            .iter()
+            .map(|&(kind, score)| Severity {
+                kind: kind.to_owned(),
+                score: score.to_owned(),
+            })
+            .collect(),
     }
 }
 
@@ -1281,10 +1368,15 @@ fn decode_affected<'a>(
         ranges.push(Range { kind, repo, events });
     }
     let m = c.count(1)?;
-    let mut versions = Vec::with_capacity(m);
+    let mut version_ids = Vec::with_capacity(m);
     for _ in 0..m {
-        versions.push(db.str(c.u32v()?));
+        version_ids.push(c.u32v()?);
     }
+    // The matcher compares ids: the strings only for other callers.
+    let versions = match named {
+        true => version_ids.iter().map(|&v| db.str(v)).collect(),
+        false => Vec::new(),
+    };
     let opt = |c: &mut Cursor<'_>| -> Option<Option<&'a str>> {
         Some(match c.byte()? {
             0 => None,
@@ -1293,7 +1385,11 @@ fn decode_affected<'a>(
     };
     let ecosystem_specific = opt(c)?;
     let database_specific = opt(c)?;
-    let severity = db.severity(c)?;
+    let n = c.count(2)?;
+    let mut severity = Vec::with_capacity(n);
+    for _ in 0..n {
+        severity.push((db.str(c.u32v()?), db.str(c.u32v()?)));
+    }
     Some((
         record,
         position,
@@ -1304,6 +1400,7 @@ fn decode_affected<'a>(
             package_name,
             ranges,
             versions,
+            version_ids,
             ecosystem_specific,
             database_specific,
             severity,
@@ -1323,17 +1420,24 @@ impl Database {
     /// [`Database::related`] with each record's place in the file.
     pub fn related_records(&self, id: &str) -> impl Iterator<Item = (usize, &str)> {
         let mut it = self.related(id);
+        std::iter::from_fn(move || it.next_record().map(|(r, id)| (r, id.text)))
+    }
+
+    /// [`Database::related_records`] of a string of this database, found
+    /// by its id.
+    pub fn related_keyed(&self, id: DbStr<'_>) -> impl Iterator<Item = (usize, DbStr<'_>)> {
+        let mut it = self.related_by_id(id.id);
         std::iter::from_fn(move || it.next_record())
     }
 }
 
 impl<'a> RelatedIter<'a> {
-    fn next_record(&mut self) -> Option<(usize, &'a str)> {
+    fn next_record(&mut self) -> Option<(usize, DbStr<'a>)> {
         while self.at < self.end {
             let i = self.at;
             self.at += 1;
             let record = self.db.field(ALIASES, i, 1)? as usize;
-            if let Some((id, _)) = self.db.record_at(record) {
+            if let Some(id) = self.db.record_key(record) {
                 return Some((record, id));
             }
         }
@@ -1352,6 +1456,6 @@ impl<'a> Iterator for RelatedIter<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
-        self.next_record().map(|(_, id)| id)
+        self.next_record().map(|(_, id)| id.text)
     }
 }
