@@ -31,7 +31,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use portcullis_packages::{Ecosystem, InstalledPackage, Inventory, Os};
 use portcullis_versions::{compare, Scheme};
 
-use crate::db::{Database, DbStr, Event, RangeKind, RecordCore};
+use crate::db::{Database, DbStr, Event, MatchEntry, RangeKind, RecordCore};
 use crate::vex::{ImageIdentity, VexSet};
 use crate::vulnerability::{Class, Epss, Fix, Kev, Severity, VexVerdict, Vulnerability};
 
@@ -71,6 +71,11 @@ pub fn match_inventory(
         .unwrap_or_default();
     let mut out = Matches::default();
     let mut uncompared = 0usize;
+    // Each ecosystem's string id, searched for once (`None`: not in the
+    // file, so no advisories).
+    let mut ecosystem_ids: Vec<(String, Option<u32>)> = Vec::new();
+    // Reused for every entry decoded.
+    let mut entry = MatchEntry::default();
     let mut os_unmatched: BTreeSet<&'static str> = BTreeSet::new();
     for (index, pkg) in inventory.packages.iter().enumerate() {
         let queries = match queries(pkg, &os_ecosystems) {
@@ -87,13 +92,26 @@ pub fn match_inventory(
             let Some(scheme) = Scheme::for_osv_ecosystem(&query.ecosystem) else {
                 continue;
             };
+            let eco = match ecosystem_ids.iter().find(|(e, _)| *e == query.ecosystem) {
+                Some(&(_, id)) => id,
+                None => {
+                    let id = db.string_id(&query.ecosystem);
+                    ecosystem_ids.push((query.ecosystem.clone(), id));
+                    id
+                }
+            };
+            let Some(eco) = eco else {
+                continue;
+            };
             let name = crate::db::normalize_name(&query.ecosystem, &query.name);
             let mut installed = Installed {
                 text: &query.version,
                 id: None,
             };
-            for affected in db.affected_unnamed(&query.ecosystem, &name) {
-                match evaluate(db, scheme, &mut installed, &affected) {
+            let mut entries = db.match_entries(eco, &name);
+            while entries.next_into(&mut entry) {
+                let affected = &mut entry;
+                match evaluate(db, scheme, &mut installed, affected) {
                     Evaluation::Affected { fixed } => {
                         add_hit(
                             &mut hits,
@@ -108,8 +126,14 @@ pub fn match_inventory(
                                 fixed,
                                 scheme,
                                 query,
-                                ecosystem_specific: affected.ecosystem_specific,
-                                severity: affected.severity,
+                                ecosystem_specific: affected
+                                    .ecosystem_specific
+                                    .map(|id| db.string(id)),
+                                severity: affected
+                                    .severity
+                                    .iter()
+                                    .map(|&(kind, score)| (db.string(kind), db.string(score)))
+                                    .collect(),
                             },
                         );
                     }
@@ -349,7 +373,7 @@ fn evaluate(
     db: &Database,
     scheme: Scheme,
     installed: &mut Installed<'_>,
-    affected: &crate::db::Affected<'_>,
+    affected: &mut MatchEntry<'_>,
 ) -> Evaluation {
     let version = installed.text;
     let mut uncomparable = false;
@@ -369,17 +393,16 @@ fn evaluate(
     };
     if listed {
         // The ranges may still say which version fixed it.
-        let fixed = affected
-            .ranges
-            .iter()
-            .find_map(|r| match range(scheme, version, r) {
+        let fixed = affected.ranges.iter().find_map(|&(kind, start, end)| {
+            match range(scheme, version, kind, &mut affected.events[start..end]) {
                 Ok(Some(fixed)) => fixed,
                 _ => None,
-            });
+            }
+        });
         return Evaluation::Affected { fixed };
     }
-    for r in &affected.ranges {
-        match range(scheme, version, r) {
+    for &(kind, start, end) in &affected.ranges {
+        match range(scheme, version, kind, &mut affected.events[start..end]) {
             Ok(Some(fixed)) => return Evaluation::Affected { fixed },
             Ok(None) => {}
             Err(()) => uncomparable = true,
@@ -398,9 +421,10 @@ fn evaluate(
 fn range(
     scheme: Scheme,
     version: &str,
-    r: &crate::db::Range<'_>,
+    kind: RangeKind,
+    events: &mut [Event<'_>],
 ) -> Result<Option<Option<String>>, ()> {
-    let scheme = match r.kind {
+    let scheme = match kind {
         RangeKind::Git => return Ok(None),
         // SEMVER ranges are SemVer 2.0; Go and npm write theirs so, with
         // their own leniencies (a `v`, `+incompatible`).
@@ -411,29 +435,32 @@ fn range(
         RangeKind::Ecosystem => scheme,
     };
     let cmp = |a: &str, b: &str| compare(scheme, a, b).map_err(|_| ());
-    // The events in version order; `introduced: 0` first.
-    let mut events: Vec<(Option<&str>, u8, &Event<'_>)> = Vec::with_capacity(r.events.len());
-    for e in &r.events {
-        let (v, rank) = match e {
+    // The events in version order, sorted where they were decoded (each
+    // range is evaluated once); `introduced: 0` first.
+    fn key<'e>(e: &Event<'e>) -> (Option<&'e str>, u8) {
+        match *e {
             Event::Introduced("0") => (None, 0),
-            Event::Introduced(v) => (Some(*v), 0),
-            Event::Fixed(v) => (Some(*v), 1),
-            Event::LastAffected(v) => (Some(*v), 2),
-            Event::Limit(v) => (Some(*v), 3),
-        };
-        events.push((v, rank, e));
+            Event::Introduced(v) => (Some(v), 0),
+            Event::Fixed(v) => (Some(v), 1),
+            Event::LastAffected(v) => (Some(v), 2),
+            Event::Limit(v) => (Some(v), 3),
+        }
     }
     // No separate validity checks: a version of the range or the installed
     // one that the scheme rejects fails the comparisons below.
-    events.sort_by(|a, b| match (a.0, b.0) {
-        (None, None) => a.1.cmp(&b.1),
-        (None, Some(_)) => Ordering::Less,
-        (Some(_), None) => Ordering::Greater,
-        (Some(x), Some(y)) => cmp(x, y).unwrap_or(Ordering::Equal).then(a.1.cmp(&b.1)),
+    events.sort_by(|a, b| {
+        let (a, b) = (key(a), key(b));
+        match (a.0, b.0) {
+            (None, None) => a.1.cmp(&b.1),
+            (None, Some(_)) => Ordering::Less,
+            (Some(_), None) => Ordering::Greater,
+            (Some(x), Some(y)) => cmp(x, y).unwrap_or(Ordering::Equal).then(a.1.cmp(&b.1)),
+        }
     });
     let mut affected = false;
     let mut limited = false;
-    for (v, _, e) in &events {
+    for e in events.iter() {
+        let v = key(e).0;
         let at_or_above = |bound: &str| cmp(version, bound).map(|o| o != Ordering::Less);
         match e {
             Event::Introduced(_) => {
@@ -462,7 +489,7 @@ fn range(
         return Ok(None);
     }
     // The fix: the first `fixed` above the installed version.
-    let fix = events.iter().find_map(|(_, _, e)| match e {
+    let fix = events.iter().find_map(|e| match e {
         Event::Fixed(bound) if cmp(version, bound) == Ok(Ordering::Less) => {
             Some((*bound).to_owned())
         }

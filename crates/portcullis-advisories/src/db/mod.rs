@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 pub use file::temp_file;
 pub use file::{lock, Lock};
+pub(crate) use read::MatchEntry;
 pub use read::{AffectedIter, Database, DbStr, Display, RecordCore, RelatedIter};
 pub use status::status_json;
 pub(crate) use store::Entry;

@@ -651,6 +651,12 @@ impl Database {
     /// (offset in AFFECTED, the ecosystem's string id, count) of a package.
     fn package_span(&self, ecosystem: &str, name: &str) -> Option<(usize, usize, usize)> {
         let eco = self.find_str(ecosystem)?;
+        let (at, count) = self.package_span_of(eco, name)?;
+        Some((at, eco as usize, count))
+    }
+
+    /// (offset in AFFECTED, count) of a package, its ecosystem by id.
+    fn package_span_of(&self, eco: u32, name: &str) -> Option<(usize, usize)> {
         let name = self.find_str(name)?;
         let ecos = self.entries(ECOSYSTEMS);
         let e = self.lower_bound(ECOSYSTEMS, 0, ecos, eco, 0);
@@ -666,7 +672,6 @@ impl Database {
         }
         Some((
             self.field(PACKAGES, p, 1)? as usize,
-            eco as usize,
             self.field(PACKAGES, p, 2)? as usize,
         ))
     }
@@ -1406,6 +1411,108 @@ fn decode_affected<'a>(
             severity,
         },
     ))
+}
+
+/// An affected entry as the matcher reads it, decoded into buffers it
+/// reuses from entry to entry (no allocation once they have grown), and
+/// only what evaluating it needs: strings that matter only for an entry
+/// that hits are left as string ids ([`Database::string`]).
+#[derive(Debug, Default)]
+pub(crate) struct MatchEntry<'a> {
+    /// The record's place in the file.
+    pub record: usize,
+    /// Each range's kind and its events, `events[start..end]`.
+    pub ranges: Vec<(RangeKind, usize, usize)>,
+    pub events: Vec<Event<'a>>,
+    /// The `versions` list's string ids.
+    pub version_ids: Vec<u32>,
+    pub ecosystem_specific: Option<u32>,
+    /// (type, score) string ids.
+    pub severity: Vec<(u32, u32)>,
+}
+
+/// The affected entries of one package, for [`MatchEntry`].
+pub(crate) struct MatchEntries<'a> {
+    db: &'a Database,
+    at: usize,
+    left: usize,
+}
+
+impl<'a> MatchEntries<'a> {
+    /// Decodes the next entry into `e`; `false` after the last (or at a
+    /// blob that does not decode: the rest cannot be found).
+    pub(crate) fn next_into(&mut self, e: &mut MatchEntry<'a>) -> bool {
+        if self.left == 0 {
+            return false;
+        }
+        self.left -= 1;
+        let Some(data) = self.db.section(AFFECTED).get(self.at..) else {
+            self.left = 0;
+            return false;
+        };
+        let mut c = Cursor::new(data);
+        let ok = decode_match_entry(self.db, &mut c, e).is_some();
+        self.at += c.position();
+        if !ok {
+            self.left = 0;
+        }
+        ok
+    }
+}
+
+fn decode_match_entry<'a>(
+    db: &'a Database,
+    c: &mut Cursor<'_>,
+    e: &mut MatchEntry<'a>,
+) -> Option<()> {
+    e.ranges.clear();
+    e.events.clear();
+    e.version_ids.clear();
+    e.severity.clear();
+    e.record = usize::try_from(c.varint()?).ok()?;
+    c.u32v()?; // position
+    c.u32v()?; // package name, as the record spells it
+    for _ in 0..c.count(3)? {
+        let kind = match c.byte()? {
+            0 => RangeKind::Semver,
+            1 => RangeKind::Ecosystem,
+            2 => RangeKind::Git,
+            _ => return None,
+        };
+        if c.byte()? != 0 {
+            c.u32v()?; // repo
+        }
+        let start = e.events.len();
+        for _ in 0..c.count(2)? {
+            let kind = EventKind::from_code(c.byte()?)?;
+            e.events.push(Event::new(kind, db.str(c.u32v()?)));
+        }
+        e.ranges.push((kind, start, e.events.len()));
+    }
+    for _ in 0..c.count(1)? {
+        e.version_ids.push(c.u32v()?);
+    }
+    e.ecosystem_specific = match c.byte()? {
+        0 => None,
+        _ => Some(c.u32v()?),
+    };
+    if c.byte()? != 0 {
+        c.u32v()?; // database_specific
+    }
+    for _ in 0..c.count(2)? {
+        e.severity.push((c.u32v()?, c.u32v()?));
+    }
+    Some(())
+}
+
+impl Database {
+    /// The affected entries of a package for the matcher: `ecosystem` is
+    /// the ecosystem string's id ([`Database::string_id`], looked up once
+    /// per ecosystem), `name` as [`super::normalize_name`] gives it.
+    pub(crate) fn match_entries(&self, ecosystem: u32, name: &str) -> MatchEntries<'_> {
+        let (at, left) = self.package_span_of(ecosystem, name).unwrap_or((0, 0));
+        MatchEntries { db: self, at, left }
+    }
 }
 
 impl<'a> Iterator for AffectedIter<'a> {
