@@ -29,7 +29,8 @@
 # BENCH_RUNS=3 wall times); the ratio scan/floor and the peak RSS of the scan,
 # with PASS/FAIL against the targets (ratio <= 1.3, peak RSS <= 100 MiB), and
 # the CPU-time ratio (information: other load on the machine skews wall times);
-# the same scan without the package pass (its cost, target <= 5%) and syft's
+# the same scan without the package pass (its cost, target <= 5%), without the
+# ELF pass (binary hardening; its cost, target <= 5%), and syft's
 # catalogers on the same image (the peer for packages, speed-up target >= 10x);
 # the same scan with an advisory database (the db benchmark's 500,000
 # synthetic records, made once into $OUT, plus 3 records hitting each of the
@@ -330,6 +331,10 @@ for img in $IMAGES; do
     log "image $img: scan without the package pass (1 warm-up + $RUNS)"
     PORTCULLIS_DB=/nonexistent/portcullis-bench/advisories.db PORTCULLIS_BENCH_NO_PACKAGES=1 run_best "nopkg-$img" "0 1" "$SCAN_BIN" scan --format json --output /dev/null "oci:$dir:bench"
     nopkg=$BEST nopkg_cpu=$BEST_CPU
+    # The ELF pass's cost (binary hardening, debug artefacts), the same way.
+    log "image $img: scan without the ELF pass (1 warm-up + $RUNS)"
+    PORTCULLIS_DB=/nonexistent/portcullis-bench/advisories.db PORTCULLIS_BENCH_NO_BINARIES=1 run_best "nobin-$img" "0 1" "$SCAN_BIN" scan --format json --output /dev/null "oci:$dir:bench"
+    nobin=$BEST nobin_cpu=$BEST_CPU
     ratio=$(awk -v s="$scan" -v f="$floor" 'BEGIN { printf "%.2f", s / f }')
     rss_mib=$(awk -v k="$scan_rss" 'BEGIN { printf "%.1f", k / 1024 }')
     {
@@ -356,6 +361,12 @@ for img in $IMAGES; do
             "$(awk -v s="$scan" -v n="$nopkg" 'BEGIN { printf "%.1f", (s / n - 1) * 100 }')" \
             "$(awk -v s="$scan_cpu" -v n="$nopkg_cpu" 'BEGIN { printf "%.1f", (s / n - 1) * 100 }')" \
             "$(awk -v s="$scan_cpu" -v n="$nopkg_cpu" 'BEGIN { print (s / n <= 1.05) ? "PASS (cpu)" : "FAIL (cpu)" }')"
+        printf 'scan without the ELF pass: %8.3f s wall  %7.2f s cpu\n' "$nobin" "$nobin_cpu"
+        printf 'ELF pass cost: %s%% wall, %s%% cpu   target <= 5%%   %s\n' \
+            "$(awk -v s="$scan" -v n="$nobin" 'BEGIN { printf "%.1f", (s / n - 1) * 100 }')" \
+            "$(awk -v s="$scan_cpu" -v n="$nobin_cpu" 'BEGIN { printf "%.1f", (s / n - 1) * 100 }')" \
+            "$(awk -v s="$scan_cpu" -v n="$nobin_cpu" 'BEGIN { print (s / n <= 1.05) ? "PASS (cpu)" : "FAIL (cpu)" }')"
+        jq -r '[.targets[].findings[] | select(.rule | test("^SQ18|^SQ342"))] | "binary findings: \(length) (\(group_by(.rule) | map("\(.[0].rule) \(length)") | join(", ")))"' "$OUT/scan-$img.json"
         printf 'scan with an advisory database (%s records + %s hitting its packages): %8.3f s wall  %7.2f s cpu  %6.1f MiB max RSS\n' \
             "$SYNTHETIC_RECORDS" "$hits" "$vulns" "$vulns_cpu" "$(awk -v k="$vulns_rss" 'BEGIN { print k / 1024 }')"
         jq -r '[.targets[].vulnerabilities[]?] | "vulnerabilities found: \(length)"' "$OUT/vulns-$img.json"

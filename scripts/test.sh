@@ -20,8 +20,13 @@ cd "$(dirname "$0")/.."
 # crates/portcullis-rules/tests/support/keys.rs); the secret fixture images are
 # built here by fixtures/secrets/make.sh with Docker's classic builder,
 # BuildKit and buildah (it installs what else it needs itself).
+# The ELF reader (crates/portcullis-elf/tests) is checked against readelf,
+# scanelf (pax-utils) and checksec on this machine's binaries, and on
+# binaries gcc builds at test time, 32-bit (gcc-multilib) and big-endian
+# MIPS (binutils-mips-linux-gnu) among them.
 NEEDED_PACKAGES=(chromium chromium-driver docker-registry skopeo apache2-utils docker.io openssl squashfs-tools
-                 openssh-client gnupg default-jre-headless ca-certificates-java buildah podman busybox-static jq zstd)
+                 openssh-client gnupg default-jre-headless ca-certificates-java buildah podman busybox-static jq zstd
+                 gcc gcc-multilib binutils binutils-mips-linux-gnu pax-utils checksec)
 missing=()
 for pkg in "${NEEDED_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

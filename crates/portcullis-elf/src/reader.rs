@@ -884,6 +884,26 @@ impl ElfReader {
         if facts.symbols_from == SymbolSource::None && dynamic_read {
             facts.symbols_from = SymbolSource::Dynamic;
         }
+        // A dynamically linked file that is not stripped: what it defines
+        // without exporting (a program's own `__stack_chk_guard`, which
+        // x86-64 glibc does not export) is in `.symtab` alone.
+        if facts.symbols_from == SymbolSource::Dynamic {
+            if let Some(symtab) = self.sections.iter().find(|s| s.kind == SHT_SYMTAB).copied() {
+                let strings = self.sections.get(symtab.link as usize).copied();
+                let bytes = self.lookup(symtab.offset, symtab.size);
+                let names = strings.and_then(|s| self.lookup(s.offset, s.size));
+                match (bytes, names) {
+                    (Some(symbols), Some(names)) => {
+                        let mut unused = Vec::new();
+                        symbols_of_interest(e, symbols, names, &mut unused, &mut defined);
+                    }
+                    _ => late.push(format!(
+                        "symbol table (.symtab) beyond the {} MiB read budget: symbols defined but not exported not read",
+                        TAIL_CAP >> 20
+                    )),
+                }
+            }
+        }
         for list in [&mut imported, &mut defined] {
             list.sort_unstable();
             list.dedup();

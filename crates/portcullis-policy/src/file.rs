@@ -53,6 +53,9 @@ pub struct PolicyFile {
     /// `[vulnerabilities]`: which known vulnerabilities count (SQ31xxx).
     #[serde(default)]
     pub vulnerabilities: VulnerabilitiesSettings,
+    /// `[hardening]`: which binaries the binary policies (SQ18xxx, SQ342xx) read.
+    #[serde(default)]
+    pub hardening: HardeningSettings,
     /// Accepted exceptions: findings they cover are reported as suppressed
     /// and do not fail the gate.
     #[serde(default)]
@@ -170,6 +173,23 @@ pub struct VulnerabilitiesSettings {
     /// SQ31102. Default 0.1.
     #[schemars(with = "Option<f64>")]
     pub epss_threshold: Option<Spanned<f64>>,
+}
+
+/// `[hardening]`: which binaries the binary hardening (SQ18xxx) and debug
+/// artefact (SQ342xx) policies look at.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct HardeningSettings {
+    /// `"all"` (the default): every binary of the image, the base image's
+    /// too; `"build"`: only those of the layers this build added.
+    pub scope: Option<HardeningScope>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum HardeningScope {
+    All,
+    Build,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]

@@ -105,7 +105,14 @@ pub struct Policy {
     pub licenses: portcullis_rules::LicenseLists,
     /// `[vulnerabilities]`: which known vulnerabilities count.
     pub vulnerabilities: VulnerabilityPolicy,
+    /// `[hardening] scope = "build"`: the binary policies read only the
+    /// layers this build added.
+    pub hardening_build_only: bool,
 }
+
+/// Rules that are off unless a policy file enables them (as the catalogue
+/// has them): SQ18114, a library search path that is merely set.
+pub const DEFAULT_DISABLED: &[&str] = &["SQ18114"];
 
 /// `[vulnerabilities]`, resolved.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -160,7 +167,7 @@ impl Default for Policy {
     fn default() -> Self {
         Policy {
             fail_on: Profile::Default.fail_on(),
-            disabled: Vec::new(),
+            disabled: DEFAULT_DISABLED.iter().map(|c| (*c).to_owned()).collect(),
             overrides: BTreeMap::new(),
             exceptions: Vec::new(),
             require_reason: false,
@@ -171,6 +178,7 @@ impl Default for Policy {
             report_package_files: false,
             licenses: portcullis_rules::LicenseLists::default(),
             vulnerabilities: VulnerabilityPolicy::default(),
+            hardening_build_only: false,
         }
     }
 }

@@ -70,6 +70,9 @@ pub(crate) fn resolve(chain: &[Layer]) -> Result<Policy, Vec<PolicyError>> {
                 }
             }
         }
+        if let Some(scope) = file.hardening.scope {
+            policy.hardening_build_only = scope == crate::file::HardeningScope::Build;
+        }
         if let Some(ignore) = file.vulnerabilities.ignore_unfixed {
             policy.vulnerabilities.ignore_unfixed = ignore;
         }

@@ -372,7 +372,7 @@ fn describe_rule(rule: &Rule) -> Descriptor {
     // security-severity (read from the rule, not the result).
     let security = matches!(
         rule.category,
-        Category::ContainerSecurity | Category::Vulnerabilities
+        Category::ContainerSecurity | Category::Vulnerabilities | Category::BinaryHardening
     );
     let mut tags = vec![rule.category.as_str()];
     if security {

@@ -51,6 +51,8 @@ pub enum Category {
     Licenses,
     /// Known vulnerabilities of the packages (advisories, KEV, VEX).
     Vulnerabilities,
+    /// The exploit mitigations the image's binaries were built with.
+    BinaryHardening,
     /// The policy file itself: expired or unused exceptions and suppressions.
     Policy,
 }
@@ -63,6 +65,7 @@ impl Category {
             Category::SensitiveInformation => "sensitive-information",
             Category::Licenses => "licenses",
             Category::Vulnerabilities => "vulnerabilities",
+            Category::BinaryHardening => "binary-hardening",
             Category::Policy => "policy",
         }
     }
@@ -74,6 +77,7 @@ impl Category {
             Category::SensitiveInformation => "Sensitive information",
             Category::Licenses => "Licenses",
             Category::Vulnerabilities => "Vulnerabilities",
+            Category::BinaryHardening => "Binary hardening",
             Category::Policy => "Policy",
         }
     }

@@ -235,6 +235,7 @@ fn image_subject(
         licenses,
         license_assessments: Default::default(),
         vulnerabilities: Default::default(),
+        binaries: None,
     }
 }
 

@@ -163,6 +163,7 @@ fn subject(vulnerabilities: VulnerabilityScan) -> Subject {
         licenses: Default::default(),
         license_assessments: Default::default(),
         vulnerabilities,
+        binaries: None,
     }
 }
 

@@ -107,17 +107,29 @@ impl Scanner {
             self.policy.report_package_files,
         );
         subject.licenses = self.policy.licenses.clone();
+        if let Some(binaries) = &mut subject.binaries {
+            binaries.build_only = self.policy.hardening_build_only;
+        }
     }
 
     /// The content pass's analysers: the package catalogers always (every
     /// image report carries its inventory), the secret scanner unless the
-    /// policy turned off every rule that reads what files hold.
+    /// policy turned off every rule that reads what files hold, the ELF
+    /// reader unless it turned off every rule that reads binaries.
     fn content_analyser(&self) -> Option<&'static dyn portcullis_image::Analyser> {
+        use portcullis_image::{Analyser, Analysers};
         use portcullis_rules::subject::{packages::PackageAnalyser, secrets::SecretAnalyser};
         static SECRETS: SecretAnalyser = SecretAnalyser;
         static PACKAGES: PackageAnalyser = PackageAnalyser;
-        static BOTH: portcullis_image::Analysers =
-            portcullis_image::Analysers(&[&SECRETS, &PACKAGES]);
+        use portcullis_elf::BINARIES;
+        static SPB: Analysers = Analysers(&[&SECRETS, &PACKAGES, &BINARIES]);
+        static SP: Analysers = Analysers(&[&SECRETS, &PACKAGES]);
+        static PB: Analysers = Analysers(&[&PACKAGES, &BINARIES]);
+        static SB: Analysers = Analysers(&[&SECRETS, &BINARIES]);
+        // The debug artefact policies (SQ342xx) read binaries, not text.
+        let reads_binaries = |r: &portcullis_rules::Rule| {
+            r.category == portcullis_rules::Category::BinaryHardening || r.code.starts_with("SQ342")
+        };
         let secrets = portcullis_rules::RULES
             .iter()
             // The secret policies that read what files hold (SQ34201 reads
@@ -126,15 +138,30 @@ impl Scanner {
                 r.category == portcullis_rules::Category::SensitiveInformation
                     && !r.applies_to.is_empty()
                     && r.code != "SQ34201"
+                    && !reads_binaries(r)
             })
             .any(|r| self.policy.enabled(r));
+        let binaries = portcullis_rules::RULES
+            .iter()
+            .filter(|r| reads_binaries(r))
+            .any(|r| self.policy.enabled(r))
+            // The image benchmark's knob, to measure what the pass costs.
+            && std::env::var_os("PORTCULLIS_BENCH_NO_BINARIES").is_none();
         // The package inventory is part of every image report (JSON
         // `packages`, the SBOM formats), so its pass always runs; only the
         // image benchmark turns it off, to measure what it costs.
-        if std::env::var_os("PORTCULLIS_BENCH_NO_PACKAGES").is_some() {
-            return secrets.then_some(&SECRETS as &dyn portcullis_image::Analyser);
-        }
-        Some(if secrets { &BOTH } else { &PACKAGES })
+        let packages = std::env::var_os("PORTCULLIS_BENCH_NO_PACKAGES").is_none();
+        let chosen: &'static dyn Analyser = match (secrets, packages, binaries) {
+            (true, true, true) => &SPB,
+            (true, true, false) => &SP,
+            (false, true, true) => &PB,
+            (false, true, false) => &PACKAGES,
+            (true, false, true) => &SB,
+            (true, false, false) => &SECRETS,
+            (false, false, true) => &BINARIES,
+            (false, false, false) => return None,
+        };
+        Some(chosen)
     }
 
     /// Scan one target: an image (`docker-archive:`, `oci:`, `oci-archive:`,

@@ -92,7 +92,7 @@ fn readme_first_command_scans_the_shipped_image() {
         .collect();
     assert_eq!(
         codes,
-        ["SQ40104", "SQ40101", "SQ40102", "SQ41101", "SQ41103", "SQ41102"],
+        ["SQ40104", "SQ40101", "SQ40102", "SQ41101", "SQ41103", "SQ41102", "SQ18111"],
         "{out}"
     );
     for expected in [
@@ -102,7 +102,8 @@ fn readme_first_command_scans_the_shipped_image() {
         "FAIL SQ40102 (medium) /usr/local/bin/app has the setuid bit (mode 4755, owner 0:0)",
         "--> /usr/local/bin/app in layer 1 (sha256:",
         "--> history entry 3: ADD app.conf /etc/app/app.conf # buildkit",
-        "6 findings (1 high, 2 medium, 3 low), 3 failing, 0 suppressed: FAIL",
+        "Binary hardening\n    FAIL SQ18111 (high) /bin/busybox: not position-independent (ET_EXEC): ASLR cannot move it (static executable, base image)",
+        "7 findings (2 high, 2 medium, 3 low), 4 failing, 0 suppressed: FAIL",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }
@@ -156,6 +157,7 @@ fn readme_first_command_scans_the_shipped_image() {
     assert_eq!(
         got,
         [
+            "SQ18111@L0:/bin/busybox [h0]",
             "SQ40101@/config/User []",
             "SQ40102@L1:/usr/local/bin/app [8:1]",
             "SQ40104@/config/ExposedPorts/22~1tcp [h4,12:1]",
@@ -266,6 +268,23 @@ fn json_report_follows_the_contract() {
             p("SQ31105", "not-applicable"),
             p("SQ31106", "not-applicable"),
             p("SQ31107", "not-applicable"),
+            p("SQ18101", "not-applicable"),
+            p("SQ18102", "not-applicable"),
+            p("SQ18103", "not-applicable"),
+            p("SQ18104", "not-applicable"),
+            p("SQ18105", "not-applicable"),
+            p("SQ18106", "not-applicable"),
+            p("SQ18107", "not-applicable"),
+            p("SQ18108", "not-applicable"),
+            p("SQ18109", "not-applicable"),
+            p("SQ18110", "not-applicable"),
+            p("SQ18111", "not-applicable"),
+            p("SQ18112", "not-applicable"),
+            p("SQ18113", "not-applicable"),
+            p("SQ18115", "not-applicable"),
+            p("SQ34202", "not-applicable"),
+            p("SQ34203", "not-applicable"),
+            p("SQ34204", "not-applicable"),
         ]
     );
     let ssh = t["findings"]
@@ -611,9 +630,9 @@ fn rules_and_explain() {
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
     // The 14 container policies, the 28 sensitive-information ones, the
-    // 11 license ones, the 7 vulnerability ones, then the policy file's own
-    // 5 (SQ49xxx).
-    assert_eq!(out.lines().count(), 65);
+    // 11 license ones, the 7 vulnerability ones, the 18 binary ones, then
+    // the policy file's own 5 (SQ49xxx).
+    assert_eq!(out.lines().count(), 83);
     let codes: Vec<&str> = out
         .lines()
         .filter_map(|l| l.split_whitespace().next())
@@ -627,11 +646,12 @@ fn rules_and_explain() {
     expected.extend([
         "SQ31101", "SQ31102", "SQ31103", "SQ31104", "SQ31105", "SQ31106", "SQ31107",
     ]);
+    expected.extend(BINARY_POLICIES);
     expected.extend(["SQ49001", "SQ49002", "SQ49003", "SQ49004", "SQ49005"]);
     assert_eq!(codes, expected);
     assert!(out
         .lines()
-        .nth(60)
+        .nth(78)
         .is_some_and(|l| l.starts_with("SQ49001 ")));
     assert!(out
         .lines()
@@ -679,10 +699,12 @@ fn rules_doc_is_generated_from_the_declarations() {
 /// apply to: the secret policies about a key file of its own and version
 /// control data (the image tests cover them), the online ones (never
 /// applicable), SQ34252 (a token is a canary only when a policy file
-/// lists it), and the license policies (packages are in images' layers;
-/// tests/licenses.rs and portcullis-rules' cover them). A Dockerfile's
-/// report lists each with that applicability.
-const NOT_BY_EXAMPLE: [(&str, &str); 33] = [
+/// lists it), the license and vulnerability policies (packages are in
+/// images' layers; tests/licenses.rs, tests/vulnerabilities.rs and
+/// portcullis-rules' cover them), and the binary ones (ELF files and debug
+/// databases: tests/hardening.rs). A Dockerfile's report lists each with
+/// that applicability, but SQ18114, off by default, which it does not list.
+const NOT_BY_EXAMPLE: [(&str, &str); 51] = [
     ("SQ34101", "image, lxd"),
     ("SQ34102", "image, lxd"),
     ("SQ34104", "image, lxd"),
@@ -716,6 +738,24 @@ const NOT_BY_EXAMPLE: [(&str, &str); 33] = [
     ("SQ31105", "image, lxd"),
     ("SQ31106", "image, lxd"),
     ("SQ31107", "image, lxd"),
+    ("SQ34202", "image, lxd"),
+    ("SQ34203", "image, lxd"),
+    ("SQ34204", "image, lxd"),
+    ("SQ18101", "image, lxd"),
+    ("SQ18102", "image, lxd"),
+    ("SQ18103", "image, lxd"),
+    ("SQ18104", "image, lxd"),
+    ("SQ18105", "image, lxd"),
+    ("SQ18106", "image, lxd"),
+    ("SQ18107", "image, lxd"),
+    ("SQ18108", "image, lxd"),
+    ("SQ18109", "image, lxd"),
+    ("SQ18110", "image, lxd"),
+    ("SQ18111", "image, lxd"),
+    ("SQ18112", "image, lxd"),
+    ("SQ18113", "image, lxd"),
+    ("SQ18114", "image, lxd"),
+    ("SQ18115", "image, lxd"),
 ];
 
 /// Secret rules whose Bad example holds its value as written: a publicly
@@ -779,6 +819,10 @@ fn every_rule_doc_example_behaves_as_documented() {
             } else {
                 ("not-applicable", None)
             };
+            if rule == "SQ18114" {
+                assert!(listed.is_empty(), "{rule} is off by default: {listed:?}");
+                continue;
+            }
             assert_eq!(
                 listed,
                 [(rule.clone(), status.to_owned(), reason)],

@@ -159,10 +159,12 @@ fn several_formats_in_one_run_and_the_human_report_on_stdout() {
 
     let junit = quick_junit::Report::deserialize_from_str(&read(&out.path().join("junit.xml")))
         .expect("junit");
-    // 14 container, 28 sensitive-information, 11 license and 7 vulnerability
-    // policies; the 6 that are about image files only, the 8 online ones and
-    // the license and vulnerability ones (packages are in layers) are skipped.
-    assert_eq!((junit.tests, junit.failures, junit.skipped), (60, 3, 32));
+    // 14 container, 28 sensitive-information, 11 license, 7 vulnerability
+    // and 17 binary policies (SQ18114 is off by default); the 6 that are
+    // about image files only, the 8 online ones and the license,
+    // vulnerability and binary ones (packages and binaries are in layers)
+    // are skipped.
+    assert_eq!((junit.tests, junit.failures, junit.skipped), (77, 3, 49));
     let suite = &junit.test_suites[0];
     assert_eq!(suite.name.as_str(), "examples/Dockerfile");
     let skipped: Vec<&str> = suite
@@ -177,6 +179,7 @@ fn several_formats_in_one_run_and_the_human_report_on_stdout() {
     // In the registry's order: after the secret policies.
     expected.extend(LICENSE_POLICIES);
     expected.extend(VULNERABILITY_POLICIES);
+    expected.extend(BINARY_POLICIES_ON);
     assert_eq!(skipped, expected);
     let failed: Vec<&str> = suite
         .test_cases
@@ -540,6 +543,7 @@ fn sarif_of_an_image_has_logical_locations_and_the_archive() {
             "SQ41104 object config:/history/10",
             "SQ41105 object config:/history/8",
             "SQ41106 object config:/history/9",
+            "SQ18111 resource layer:0:/bin/busybox",
         ]
     );
     let root = &results(&log)[0];
@@ -613,6 +617,9 @@ fn sarif_of_an_image_built_from_a_dockerfile_points_at_its_lines() {
             "SQ41104@src/bad/Dockerfile:10",
             "SQ41105@src/bad/Dockerfile:8",
             "SQ41106@src/bad/Dockerfile:9",
+            // busybox came with the base image: no instruction of this
+            // Dockerfile made it.
+            "SQ18111@docker-classic.tar:1",
         ]
     );
     // The logical location stays with the file one.
@@ -635,11 +642,11 @@ fn sarif_of_oci_layouts_and_notes() {
         .collect();
     assert_eq!(
         targets.iter().filter(|t| **t == "oci:oci-bad:bad").count(),
-        13
+        14
     );
     assert_eq!(
         targets.iter().filter(|t| **t == "oci:oci-bad:good").count(),
-        1
+        2
     );
 
     // A setuid file a later layer removed: a note, not a result.
@@ -684,9 +691,9 @@ fn junit_of_images() {
         .map(|s| (s.name.as_str(), s.tests, s.failures))
         .collect();
     assert_eq!(suites.len(), 9);
-    // 14 container, 28 sensitive-information, 11 license and 7
-    // vulnerability policies.
-    assert!(suites.iter().all(|s| s.1 == 60));
+    // 14 container, 28 sensitive-information, 11 license, 7
+    // vulnerability and 17 binary policies.
+    assert!(suites.iter().all(|s| s.1 == 77));
     // The 8 online ones do not apply to an image, nor, without an advisory
     // database, the 7 vulnerability ones.
     for suite in &junit.test_suites {
@@ -709,7 +716,10 @@ fn junit_of_images() {
         .iter()
         .find(|s| s.0 == "docker-archive:docker-classic.tar:localhost/bad:1")
         .expect("bad");
-    assert_eq!(bad.2, 6, "root, setuid and four port policies fail");
+    assert_eq!(
+        bad.2, 7,
+        "root, setuid, four port policies and busybox's fixed address fail"
+    );
     let bad_suite = junit
         .test_suites
         .iter()

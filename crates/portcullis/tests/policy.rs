@@ -102,7 +102,7 @@ fn the_policy_file_is_found_by_walking_up() {
     assert_eq!(code(&out), 0);
     assert_eq!(
         stdout(&out),
-        "../../portcullis.toml: ok (65 rules enabled, 0 exceptions, fail-on critical)\n"
+        "../../portcullis.toml: ok (82 rules enabled, 0 exceptions, fail-on critical)\n"
     );
 }
 
@@ -312,7 +312,7 @@ fn config_check_paths_and_missing_files() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "app/portcullis.toml: ok (65 rules enabled, 1 exception, fail-on never)\n"
+        "app/portcullis.toml: ok (82 rules enabled, 1 exception, fail-on never)\n"
     );
     let out = portcullis(&["config", "check", "nope.toml"], dir.path());
     assert_eq!(code(&out), 2);
@@ -655,6 +655,12 @@ reason = "debug port, removed in the next release"
 rules = ["SQ40104"]
 images = ["other.tar"]
 reason = "for another image"
+
+[[exception]]
+rules = ["SQ18111"]
+images = ["*app.tar"]
+paths = ["/bin/busybox"]
+reason = "Debian builds busybox-static without PIE"
 "#,
     )]);
     let out = portcullis(&["scan", image, "--format", "json"], dir.path());
@@ -674,6 +680,10 @@ reason = "for another image"
             ("SQ41101".into(), None),
             ("SQ41102".into(), None),
             ("SQ41103".into(), None),
+            (
+                "SQ18111".into(),
+                s("Debian builds busybox-static without PIE")
+            ),
             ("SQ49002".into(), None),
         ]
     );

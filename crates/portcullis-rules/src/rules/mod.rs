@@ -1,6 +1,8 @@
 //! One module per rule. Each declares a `RULE` (code, docs, check function).
 
 pub mod add_instruction;
+pub mod debug_artefacts;
+pub mod hardening;
 pub mod licenses;
 pub mod missing_healthcheck;
 pub mod multiple_cmd;

@@ -62,6 +62,7 @@ pub fn from_dockerfile(
         licenses: Default::default(),
         license_assessments: Default::default(),
         vulnerabilities: Default::default(),
+        binaries: None,
     };
     let final_stage = subject.final_stage();
     let from = from_steps[final_stage];

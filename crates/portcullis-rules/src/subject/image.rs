@@ -266,6 +266,7 @@ pub fn from_image_masked(image: Image, config_secrets: Vec<super::secrets::Secre
     found.extend(config_secrets);
     let (skipped, found) = super::secrets::split_packaged(found);
     let (packages, package_notes) = super::packages::in_layers(&image.facts, &image.fs).unzip();
+    let binaries = super::binaries::in_layers(&image.facts, &image.fs, packages.as_ref());
     Subject {
         kind: SubjectKind::Image,
         steps,
@@ -285,6 +286,7 @@ pub fn from_image_masked(image: Image, config_secrets: Vec<super::secrets::Secre
         licenses: Default::default(),
         license_assessments: Default::default(),
         vulnerabilities: Default::default(),
+        binaries,
     }
 }
 

@@ -31,6 +31,11 @@ pub fn from_lxd(image: LxdImage) -> Subject {
     ));
     let (packages, package_notes) =
         super::packages::in_layers(std::slice::from_ref(&image.facts), &image.fs).unzip();
+    let binaries = super::binaries::in_layers(
+        std::slice::from_ref(&image.facts),
+        &image.fs,
+        packages.as_ref(),
+    );
     Subject {
         kind: SubjectKind::Lxd,
         steps: Vec::new(),
@@ -54,6 +59,7 @@ pub fn from_lxd(image: LxdImage) -> Subject {
         licenses: Default::default(),
         license_assessments: Default::default(),
         vulnerabilities: Default::default(),
+        binaries,
         image: Some(Arc::new(ImageFacts {
             diff_ids: vec![fingerprint],
             layer_history: vec![None],

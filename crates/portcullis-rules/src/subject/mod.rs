@@ -1,6 +1,7 @@
 //! The Subject: one model of "what will run and how it was built", made from
 //! a Dockerfile or (later) an image, so rules never see a file format.
 
+pub mod binaries;
 mod dockerfile;
 mod image;
 mod link;
@@ -265,6 +266,9 @@ pub struct Subject {
     /// The packages' known vulnerabilities (the CLI matches them before the
     /// rules run).
     pub vulnerabilities: vulnerabilities::VulnerabilityScan,
+    /// The ELF files and debug databases of the final filesystem; `None`
+    /// for a Dockerfile, or when the binary pass did not run.
+    pub binaries: Option<binaries::Binaries>,
 }
 
 impl Subject {

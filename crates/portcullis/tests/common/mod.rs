@@ -103,6 +103,22 @@ pub const VULNERABILITY_POLICIES: [&str; 7] = [
     "SQ31101", "SQ31102", "SQ31103", "SQ31104", "SQ31105", "SQ31106", "SQ31107",
 ];
 
+/// The binary policies (HARDENING.md): hardening (SQ18xxx) and debug
+/// artefacts (SQ342xx), read from the image's ELF files and `.pdb`s: image
+/// and LXD targets. SQ18114 is off by default ([`BINARY_POLICIES_ON`]).
+pub const BINARY_POLICIES: [&str; 18] = [
+    "SQ18101", "SQ18102", "SQ18103", "SQ18104", "SQ18105", "SQ18106", "SQ18107", "SQ18108",
+    "SQ18109", "SQ18110", "SQ18111", "SQ18112", "SQ18113", "SQ18114", "SQ18115", "SQ34202",
+    "SQ34203", "SQ34204",
+];
+
+/// [`BINARY_POLICIES`] as a scan with the default policy lists them.
+pub const BINARY_POLICIES_ON: [&str; 17] = [
+    "SQ18101", "SQ18102", "SQ18103", "SQ18104", "SQ18105", "SQ18106", "SQ18107", "SQ18108",
+    "SQ18109", "SQ18110", "SQ18111", "SQ18112", "SQ18113", "SQ18115", "SQ34202", "SQ34203",
+    "SQ34204",
+];
+
 /// Why the vulnerability policies are not applicable in a test's scan.
 pub fn no_database_reason() -> String {
     format!("no advisory database at {NO_DATABASE}: run `portcullis db update` (or `portcullis db import FILE` on a machine without network)")

@@ -1,0 +1,308 @@
+//! The binary hardening (SQ18101–SQ18115) and debug artefact (SQ34202–
+//! SQ34204) policies end to end, by the real binary, on the image
+//! `fixtures/binaries/make.sh` builds: a Debian 12 root from mmdebstrap as
+//! the base (752 ELF files of Debian's packages), programs gcc, as/ld, go
+//! and clang/lld-link built here with one mitigation on or off each, and a
+//! layer that deletes one of them and replaces another. Its truth
+//! (`OUTDIR/truth/hardening.json`) records checksec, scanelf and readelf
+//! on every ELF file and, per file, the codes that must fire by
+//! `fixtures/binaries/expected.md`'s reading of HARDENING.md.
+//!
+//! - exactly the expected (rule, file) pairs over all 777 ELF files and
+//!   the `.pdb` files, none for the deleted or replaced programs;
+//! - SQ18114 off by default and on with `enable`; `[hardening] scope =
+//!   "build"` leaving the base image out;
+//! - messages naming the kind of file, the owning package and base/build;
+//!   the Go note; the verdict and exit status;
+//! - a Dockerfile: the family is not applicable.
+//!
+//! Fixtures: `PORTCULLIS_BINARY_FIXTURES=DIR` names a built OUTDIR (without
+//! it the tests build one into `target/binary-fixtures`, as root, with the
+//! network); they skip when none can be had, unless
+//! `PORTCULLIS_BINARY_TESTS=required` (scripts/test.sh).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+mod common;
+use common::*;
+
+fn complete(dir: &Path) -> Result<(), String> {
+    let missing: Vec<&str> = ["hardening.docker.tar", "truth/hardening.json"]
+        .into_iter()
+        .filter(|o| !dir.join(o).is_file())
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{}: missing {}", dir.display(), missing.join(", ")))
+    }
+}
+
+const FIXTURES: FixtureSet = FixtureSet {
+    script_dir: "binaries",
+    env: "BINARY",
+    target: "binary-fixtures",
+    complete,
+};
+
+fn fixtures_dir() -> Option<&'static Path> {
+    static DIR: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    FIXTURES.dir(&DIR)
+}
+
+fn truth(dir: &Path) -> Value {
+    let text = std::fs::read_to_string(dir.join("truth/hardening.json")).expect("truth");
+    serde_json::from_str(&text).expect("truth is JSON")
+}
+
+fn image_ref(dir: &Path) -> String {
+    format!(
+        "docker-archive:{}/hardening.docker.tar:localhost/hardening:1",
+        dir.display()
+    )
+}
+
+/// Scan with `args` in `cwd` (a policy file there is read); the output and
+/// the JSON report's one target.
+fn scan_in(cwd: &Path, dir: &Path, args: &[&str]) -> (std::process::Output, Value) {
+    let t = image_ref(dir);
+    let mut all = vec!["scan", t.as_str(), "--format", "json"];
+    all.extend_from_slice(args);
+    let o = portcullis(&all, cwd);
+    assert!(matches!(code(&o), 0 | 1), "scan: {}", stderr(&o));
+    let report = json(&o);
+    (o, report["targets"][0].clone())
+}
+
+const FAMILY: [&str; 18] = BINARY_POLICIES;
+
+/// `(rule, path)` of the family's findings.
+fn found(target: &Value) -> BTreeSet<(String, String)> {
+    target["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| FAMILY.contains(&f["rule"].as_str().unwrap_or("")))
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_owned(),
+                f["location"]["path"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// `(rule, path)` the truth expects of the final image: every ELF file and
+/// `.pdb` still there, from the layer `min_layer` on, with `codes`.
+fn expected(truth: &Value, min_layer: u64, codes: &[&str]) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    for list in ["elf", "pdb"] {
+        for f in truth[list].as_array().expect("truth lists") {
+            if f["final"] != true || f["layer"].as_u64().unwrap_or(0) < min_layer {
+                continue;
+            }
+            for code in f["expect"].as_array().expect("expect") {
+                let code = code.as_str().expect("code");
+                if codes.contains(&code) {
+                    out.insert((
+                        code.to_owned(),
+                        format!("/{}", f["path"].as_str().unwrap_or("")),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn message(target: &Value, rule: &str, path: &str) -> String {
+    target["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == rule && f["location"]["path"] == path)
+        .and_then(|f| f["message"].as_str())
+        .unwrap_or_else(|| panic!("no {rule} at {path}"))
+        .to_owned()
+}
+
+fn on_by_default() -> Vec<&'static str> {
+    BINARY_POLICIES_ON.to_vec()
+}
+
+#[test]
+fn every_binary_gets_exactly_the_findings_the_truth_expects() {
+    let Some(dir) = fixtures_dir() else { return };
+    let t = truth(dir);
+    let cwd = tempfile::tempdir().expect("tempdir");
+    let (o, target) = scan_in(cwd.path(), dir, &[]);
+    let want = expected(&t, 0, &on_by_default());
+    let got = found(&target);
+    let missing: Vec<_> = want.difference(&got).collect();
+    let extra: Vec<_> = got.difference(&want).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing {missing:#?}\nextra {extra:#?}"
+    );
+    // Not trivially: the base image's binaries and each program of the build.
+    assert!(want.len() > 500, "{}", want.len());
+    for (rule, path) in [
+        ("SQ18102", "/opt/hardening/bin/wx-load"),
+        ("SQ18103", "/opt/hardening/lib/libtextrel.so"),
+        ("SQ18101", "/opt/hardening/lib/libnostack.so"),
+        ("SQ18107", "/opt/hardening/bin/banned"),
+        ("SQ18109", "/opt/hardening/bin/guard-global"),
+        ("SQ18110", "/opt/hardening/bin/own-chk-fail"),
+        ("SQ18111", "/opt/hardening/bin/static"),
+        ("SQ18113", "/opt/hardening/bin/partial-relro"),
+        ("SQ18115", "/opt/hardening/bin/rpath-empty"),
+        ("SQ34202", "/opt/hardening/win/win.pdb"),
+        ("SQ34204", "/opt/hardening/bin/debug"),
+    ] {
+        assert!(got.contains(&(rule.into(), path.into())), "{rule} {path}");
+    }
+    // The deleted and the replaced programs are not reported.
+    assert!(!got.iter().any(|(_, p)| p == "/opt/hardening/bin/execstack"));
+    assert!(!got.iter().any(|(_, p)| p == "/opt/hardening/bin/nopie"));
+    // High findings fail the default gate.
+    assert_eq!(code(&o), 1);
+    assert_eq!(target["verdict"], "fail");
+}
+
+#[test]
+fn messages_name_the_file_its_package_and_where_it_came_from() {
+    let Some(dir) = fixtures_dir() else { return };
+    let cwd = tempfile::tempdir().expect("tempdir");
+    let (_, target) = scan_in(cwd.path(), dir, &[]);
+    assert_eq!(
+        message(&target, "SQ18105", "/opt/hardening/bin/banned"),
+        "/opt/hardening/bin/banned: no stack protector and no fortified functions, and it calls string functions without bounds checks: sprintf, strcpy (executable, this build (layer 1))"
+    );
+    assert_eq!(
+        message(&target, "SQ18115", "/opt/hardening/bin/rpath-tmp"),
+        "/opt/hardening/bin/rpath-tmp: DT_RUNPATH /tmp: `/tmp` is under /tmp, which anyone can write (executable, this build (layer 1))"
+    );
+    assert_eq!(
+        message(&target, "SQ18109", "/opt/hardening/bin/guard-global"),
+        "/opt/hardening/bin/guard-global: its stack canary is the global __stack_chk_guard, not the thread-local one (executable, this build (layer 1))"
+    );
+    assert_eq!(
+        message(&target, "SQ34204", "/opt/hardening/bin/debug"),
+        "/opt/hardening/bin/debug: its debug information names source files: /usr/src/hardening/prog.c (executable, this build (layer 1))"
+    );
+    assert_eq!(
+        message(&target, "SQ18111", "/opt/hardening/bin/static"),
+        "/opt/hardening/bin/static: not position-independent (ET_EXEC): ASLR cannot move it (static executable, this build (layer 1))"
+    );
+    // A base image binary names the Debian package that installed it.
+    let truth = truth(dir);
+    let base = truth["elf"]
+        .as_array()
+        .expect("elf")
+        .iter()
+        .find(|f| {
+            f["layer"] == 0
+                && f["final"] == true
+                && f["package"].is_string()
+                && f["expect"]
+                    .as_array()
+                    .is_some_and(|e| e.iter().any(|c| c == "SQ18113"))
+        })
+        .expect("a base binary with partial RELRO");
+    let path = format!("/{}", base["path"].as_str().expect("path"));
+    let pkg = base["package"].as_str().expect("package");
+    let text = message(&target, "SQ18113", &path);
+    assert!(
+        text.contains(&format!("deb package {pkg} ")) && text.ends_with(", base image)"),
+        "{text}"
+    );
+    // The finding is at the file in its layer, the history entry related.
+    let f = target["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == "SQ18102")
+        .expect("SQ18102");
+    assert_eq!(f["location"]["kind"], "layer");
+    assert_eq!(f["location"]["index"], 1);
+    assert_eq!(f["related"][0]["kind"], "history");
+    assert_eq!(f["related"][0]["index"], 1);
+    // Go binaries: left out of the canary checks, and said so once.
+    let notes: Vec<&str> = target["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .filter(|n| n["rule"] == "SQ18104")
+        .filter_map(|n| n["message"].as_str())
+        .collect();
+    assert_eq!(
+        notes,
+        ["1 Go binary (/opt/hardening/bin/go-hello) not checked for a stack protector or fortified functions: Go has neither by design (its compiler checks bounds at run time)"]
+    );
+}
+
+#[test]
+fn rpath_is_off_by_default_and_the_scope_can_leave_the_base_out() {
+    let Some(dir) = fixtures_dir() else { return };
+    let t = truth(dir);
+    let cwd = tempfile::tempdir().expect("tempdir");
+    let (_, target) = scan_in(cwd.path(), dir, &[]);
+    assert!(policy_statuses(&target)
+        .iter()
+        .all(|(rule, _, _)| rule != "SQ18114"));
+    std::fs::write(
+        cwd.path().join("portcullis.toml"),
+        "enable = [\"SQ18114\"]\n\n[hardening]\nscope = \"build\"\n",
+    )
+    .expect("policy");
+    let (_, target) = scan_in(cwd.path(), dir, &[]);
+    let got = found(&target);
+    assert_eq!(got, expected(&t, 1, &FAMILY));
+    let rpath: Vec<&str> = got
+        .iter()
+        .filter(|(r, _)| r == "SQ18114")
+        .map(|(_, p)| p.as_str())
+        .collect();
+    assert_eq!(
+        rpath,
+        [
+            "/opt/hardening/bin/rpath-empty",
+            "/opt/hardening/bin/rpath-relative",
+            "/opt/hardening/bin/rpath-tmp",
+            "/opt/hardening/bin/runpath-origin"
+        ]
+    );
+    // A bad scope is an error at its line.
+    std::fs::write(
+        cwd.path().join("portcullis.toml"),
+        "[hardening]\nscope = \"mine\"\n",
+    )
+    .expect("policy");
+    let o = portcullis(&["scan", &image_ref(dir)], cwd.path());
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("portcullis.toml:2"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_dockerfile_has_no_binaries_to_check() {
+    let dir = dir_with(&[(
+        "Dockerfile",
+        "FROM debian:bookworm\nRUN gcc -z execstack -no-pie -o /usr/local/bin/app app.c\n",
+    )]);
+    let o = portcullis(&["scan", "Dockerfile", "--format", "json"], dir.path());
+    // It fails on the container policies (root user), not on these.
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let target = json(&o)["targets"][0].clone();
+    let statuses = policy_statuses(&target);
+    for code in on_by_default() {
+        let (_, status, _) = statuses
+            .iter()
+            .find(|(r, _, _)| r == code)
+            .unwrap_or_else(|| panic!("{code} not listed"));
+        assert_eq!(status, "not-applicable", "{code}");
+    }
+}
