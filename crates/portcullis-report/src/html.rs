@@ -804,6 +804,9 @@ struct Kind<'a> {
     severity: Severity,
     action: Action,
     remediation: Cow<'a, str>,
+    /// A rule judged per binary: past the first few of a page, its
+    /// findings are folded (`crate::folds`).
+    fold: bool,
 }
 
 #[derive(Serialize)]
@@ -874,6 +877,7 @@ fn data(report: &Report) -> Data<'_> {
                             severity: f.severity,
                             action: f.action,
                             remediation: shown(&f.remediation),
+                            fold: crate::folds(&f.rule),
                         });
                         kinds.len() - 1
                     });

@@ -106,8 +106,21 @@ fn render_target(out: &mut String, target: &TargetReport, paint: &Paint, with_co
                 .cmp(&a.severity)
                 .then_with(|| sort_key(&a.location).cmp(&sort_key(&b.location)))
         });
-        for f in findings {
+        let (shown, more) = crate::fold(findings);
+        for f in shown {
             render_finding(out, target, f, paint);
+        }
+        for (rule, n) in more {
+            let _ = writeln!(
+                out,
+                "    {} {} {}",
+                paint.dim("…"),
+                paint.bold(rule),
+                paint.dim(&format!(
+                    "{n} more, like these ({} in all; the JSON, SARIF and HTML reports list every one)",
+                    n + crate::SHOWN_PER_RULE
+                ))
+            );
         }
     }
     render_notes(out, target, paint);

@@ -144,6 +144,54 @@ pub(crate) use human::describe;
 
 /// "7 findings (1 high, 2 medium, 4 low), 3 failing, 0 suppressed": the
 /// one-line count every renderer shows per target and for the whole report.
+/// The policies that judge every binary of an image (binary hardening,
+/// SQ18xxx; debug artefacts, SQ342xx): a Debian base image alone gives
+/// hundreds of findings of one rule. The reports for people show the first
+/// [`SHOWN_PER_RULE`] of each such rule and count the rest; the JSON and
+/// SARIF reports keep every one (exceptions and baselines work per file).
+pub(crate) fn folds(rule: &str) -> bool {
+    rule.starts_with("SQ18") || rule.starts_with("SQ342")
+}
+
+/// Findings shown per folded rule ([`folds`]) and target.
+pub(crate) const SHOWN_PER_RULE: usize = 3;
+
+/// Split `findings` (in the order they are shown) into those shown and, per
+/// folded rule, how many more there are (in the order the rules first
+/// appear).
+pub(crate) fn fold<'a>(
+    findings: impl IntoIterator<Item = &'a portcullis_policy::ReportedFinding>,
+) -> (
+    Vec<&'a portcullis_policy::ReportedFinding>,
+    Vec<(&'a str, usize)>,
+) {
+    let mut shown = Vec::new();
+    let mut seen: Vec<(&str, usize)> = Vec::new();
+    for f in findings {
+        if !folds(&f.rule) {
+            shown.push(f);
+            continue;
+        }
+        let at = match seen.iter().position(|(r, _)| *r == f.rule) {
+            Some(at) => at,
+            None => {
+                seen.push((&f.rule, 0));
+                seen.len() - 1
+            }
+        };
+        seen[at].1 += 1;
+        if seen[at].1 <= SHOWN_PER_RULE {
+            shown.push(f);
+        }
+    }
+    let more = seen
+        .into_iter()
+        .filter(|(_, n)| *n > SHOWN_PER_RULE)
+        .map(|(r, n)| (r, n - SHOWN_PER_RULE))
+        .collect();
+    (shown, more)
+}
+
 pub(crate) fn findings_summary(findings: &[&portcullis_policy::ReportedFinding]) -> String {
     use portcullis_policy::Action;
     use portcullis_rules::Severity;

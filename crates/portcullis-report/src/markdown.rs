@@ -133,6 +133,7 @@ fn target_section(
             std::cmp::Reverse(f.severity),
         )
     });
+    let (sorted, more) = crate::fold(sorted);
     let shown = sorted.len().min(*budget);
     for f in &sorted[..shown] {
         let _ = writeln!(
@@ -155,8 +156,31 @@ fn target_section(
             },
         );
     }
-    *budget -= shown;
-    *left_out += sorted.len() - shown;
+    // The rest of each folded rule, on one row (if the budget reached it).
+    let mut rows = shown;
+    let mut not_shown = sorted.len() - shown;
+    for (rule, n) in more {
+        if rows >= *budget {
+            not_shown += n;
+            continue;
+        }
+        let severity = t
+            .findings
+            .iter()
+            .find(|f| f.rule == rule)
+            .map(|f| f.severity.to_string())
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "| | [{}]({}) | {severity} | | {n} more, like these ({} in all) |",
+            text(rule, limits.cell),
+            crate::rule_doc_url(rule),
+            n + crate::SHOWN_PER_RULE
+        );
+        rows += 1;
+    }
+    *budget -= rows.min(*budget);
+    *left_out += not_shown;
 }
 
 fn upper_first(s: &str) -> String {

@@ -14,6 +14,9 @@
 //!   "build"` leaving the base image out;
 //! - messages naming the kind of file, the owning package and base/build;
 //!   the Go note; the verdict and exit status;
+//! - the human, Markdown and HTML reports showing the first three findings
+//!   of each rule and folding the rest (the base image's 479 partial-RELRO
+//!   binaries are one line);
 //! - a Dockerfile: the family is not applicable.
 //!
 //! Fixtures: `PORTCULLIS_BINARY_FIXTURES=DIR` names a built OUTDIR (without
@@ -29,6 +32,9 @@ use serde_json::Value;
 
 mod common;
 use common::*;
+
+#[path = "../../portcullis-report/tests/support/webdriver.rs"]
+mod webdriver;
 
 fn complete(dir: &Path) -> Result<(), String> {
     let missing: Vec<&str> = ["hardening.docker.tar", "truth/hardening.json"]
@@ -305,4 +311,89 @@ fn a_dockerfile_has_no_binaries_to_check() {
             .unwrap_or_else(|| panic!("{code} not listed"));
         assert_eq!(status, "not-applicable", "{code}");
     }
+}
+
+#[test]
+fn the_reports_for_people_fold_each_rule_after_three_binaries() {
+    let Some(dir) = fixtures_dir() else { return };
+    let t = truth(dir);
+    let partial = expected(&t, 0, &["SQ18113"]).len();
+    assert!(partial > 400, "{partial}");
+    let out = tempfile::tempdir().expect("tempdir");
+    let human = out.path().join("report.txt");
+    let markdown = out.path().join("report.md");
+    let html = out.path().join("report.html");
+    let o = portcullis(
+        &[
+            "scan",
+            &image_ref(dir),
+            "--format",
+            &format!("human={}", human.display()),
+            "--format",
+            &format!("markdown={}", markdown.display()),
+            "--format",
+            &format!("html={}", html.display()),
+        ],
+        out.path(),
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let text = std::fs::read_to_string(&human).expect("human");
+    let shown = text
+        .lines()
+        .filter(|l| {
+            l.trim_start().starts_with("WARN SQ18113 ")
+                || l.trim_start().starts_with("FAIL SQ18113 ")
+        })
+        .count();
+    assert_eq!(shown, 3, "{text}");
+    assert!(
+        text.contains(&format!(
+            "\n    … SQ18113 {} more, like these ({partial} in all; the JSON, SARIF and HTML reports list every one)\n",
+            partial - 3
+        )),
+        "{text}"
+    );
+    // Every rule with more than three binaries is folded; none shows more.
+    for rule in BINARY_POLICIES {
+        let n = text
+            .lines()
+            .filter(|l| {
+                let mut words = l.split_whitespace();
+                matches!(words.next(), Some("FAIL" | "WARN")) && words.next() == Some(rule)
+            })
+            .count();
+        assert!(n <= 3, "{rule}: {n}");
+    }
+    let md = std::fs::read_to_string(&markdown).expect("markdown");
+    assert_eq!(md.matches("[SQ18113](").count(), 3, "{md}");
+
+    // The HTML report: on the first page of 500, three SQ18113 cards in
+    // the list and the rest in one folded group that says how many.
+    let Some((chromium, chromedriver)) = webdriver::browser_paths("the folded HTML report") else {
+        return;
+    };
+    let browser = webdriver::Browser::start(&chromium, &chromedriver);
+    browser.open(&webdriver::file_url(&html));
+    browser.run(
+        "var s = document.querySelector('#filters select[name=size]'); s.value = '500'; s.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+        serde_json::json!([]),
+    );
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let got = browser.run(
+        "var g = document.querySelector('details.fold[data-rule=SQ18113]'); \
+         var open = Array.from(document.querySelectorAll('.list > article.finding[data-rule=SQ18113]')).length; \
+         return [open, g ? g.querySelectorAll('article.finding').length : -1, g ? g.querySelector('summary').textContent : ''];",
+        serde_json::json!([]),
+    );
+    let folded = got[1].as_u64().expect("folded count") as usize;
+    assert_eq!(got[0], 3, "{got}");
+    assert!(folded > 100, "{got}");
+    assert_eq!(
+        got[2],
+        format!(
+            "SQ18113: {folded} more, like these ({} on this page)",
+            folded + 3
+        ),
+        "{got}"
+    );
 }

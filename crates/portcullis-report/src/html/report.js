@@ -24,6 +24,8 @@
     place: null // {target, kind: 'layer' | 'history', index}
   };
   var pages = targets.map(function () { return 0; });
+  /** Findings of a per-binary rule shown per page before the rest fold (the report crate's SHOWN_PER_RULE). */
+  var FOLD_AFTER = 3;
   var haystacks = targets.map(function () { return null; });
 
   function readForm() {
@@ -251,6 +253,10 @@
     }
     var list = el('div', 'list');
     var category = null;
+    // Rules judged per binary: past the first FOLD_AFTER of this page, the
+    // rest go into one folded group per rule.
+    var perRule = {};
+    var folds = {};
     for (var n = from; n < to; n++) {
       var f = findings[shown[n]];
       var k = kinds[f.k];
@@ -261,8 +267,25 @@
           (n === from && from > 0 ? ', continued' : '')));
         list.appendChild(h);
       }
+      perRule[k.rule] = (perRule[k.rule] || 0) + 1;
+      if (k.fold && perRule[k.rule] > FOLD_AFTER) {
+        if (!folds[k.rule]) {
+          var group = el('details', 'fold');
+          group.setAttribute('data-rule', k.rule);
+          group.appendChild(el('summary', null, ''));
+          list.appendChild(group);
+          folds[k.rule] = group;
+        }
+        folds[k.rule].appendChild(renderFinding(f));
+        continue;
+      }
       list.appendChild(renderFinding(f));
     }
+    Object.keys(folds).forEach(function (rule) {
+      var more = folds[rule].querySelectorAll('article.finding').length;
+      folds[rule].querySelector('summary').textContent =
+        rule + ': ' + more + ' more, like these (' + perRule[rule] + ' on this page)';
+    });
     box.appendChild(list);
     if (count > 1) {
       box.appendChild(pager(t, page, count));
