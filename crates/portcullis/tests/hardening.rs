@@ -37,15 +37,7 @@ use common::*;
 mod webdriver;
 
 fn complete(dir: &Path) -> Result<(), String> {
-    let missing: Vec<&str> = ["hardening.docker.tar", "truth/hardening.json"]
-        .into_iter()
-        .filter(|o| !dir.join(o).is_file())
-        .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("{}: missing {}", dir.display(), missing.join(", ")))
-    }
+    has_outputs(dir, &["hardening.docker.tar", "truth/hardening.json"])
 }
 
 const FIXTURES: FixtureSet = FixtureSet {

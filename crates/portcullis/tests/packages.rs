@@ -40,16 +40,11 @@ use common::*;
 const IMAGES: [&str; 3] = ["pkgs-main", "pkgs-distroless", "pkgs-apk"];
 
 fn complete(dir: &Path) -> Result<(), String> {
-    let missing: Vec<String> = IMAGES
+    let outputs: Vec<String> = IMAGES
         .iter()
         .flat_map(|i| [format!("{i}.docker.tar"), format!("truth/{i}.json")])
-        .filter(|o| !dir.join(o).is_file())
         .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("{}: missing {}", dir.display(), missing.join(", ")))
-    }
+    has_outputs(dir, &outputs.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
 const FIXTURES: FixtureSet = FixtureSet {

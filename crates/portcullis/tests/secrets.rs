@@ -37,16 +37,7 @@ const OUTPUTS: [&str; 7] = [
 ];
 
 fn complete(dir: &Path) -> Result<(), String> {
-    let missing: Vec<&str> = OUTPUTS
-        .iter()
-        .copied()
-        .filter(|o| !dir.join(o).exists())
-        .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("{}: missing {}", dir.display(), missing.join(", ")))
-    }
+    has_outputs(dir, &OUTPUTS)
 }
 
 const FIXTURES: FixtureSet = FixtureSet {

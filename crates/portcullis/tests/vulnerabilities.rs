@@ -33,15 +33,10 @@ mod common;
 use common::*;
 
 fn complete(dir: &Path) -> Result<(), String> {
-    let missing: Vec<&str> = ["vulns-lang.docker.tar", "truth/vulns-lang.vulns.json"]
-        .into_iter()
-        .filter(|o| !dir.join(o).is_file())
-        .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("{}: missing {}", dir.display(), missing.join(", ")))
-    }
+    has_outputs(
+        dir,
+        &["vulns-lang.docker.tar", "truth/vulns-lang.vulns.json"],
+    )
 }
 
 const FIXTURES: FixtureSet = FixtureSet {

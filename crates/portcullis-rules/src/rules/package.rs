@@ -117,8 +117,13 @@ pub(crate) fn located(
 /// as the subject locates it (with `--dockerfile`, the CLI relates it to
 /// the instruction).
 pub(crate) fn installed_by(subject: &Subject, pkg: &InstalledPackage) -> Option<Location> {
+    layer_step(subject, pkg.layer?)
+}
+
+/// The history entry that made `layer`, as the subject locates it.
+pub(crate) fn layer_step(subject: &Subject, layer: usize) -> Option<Location> {
     let image = subject.image.as_ref()?;
-    let entry = image.layer_history.get(pkg.layer?).copied().flatten()?;
+    let entry = image.layer_history.get(layer).copied().flatten()?;
     subject
         .steps
         .iter()

@@ -170,6 +170,21 @@ pub struct FixtureSet {
     pub complete: fn(&Path) -> Result<(), String>,
 }
 
+/// Whether `dir` holds every one of `outputs` (relative paths), for a
+/// [`FixtureSet::complete`]; which are missing, when not.
+pub fn has_outputs(dir: &Path, outputs: &[&str]) -> Result<(), String> {
+    let missing: Vec<&str> = outputs
+        .iter()
+        .copied()
+        .filter(|o| !dir.join(o).exists())
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{}: missing {}", dir.display(), missing.join(", ")))
+    }
+}
+
 fn is_root() -> bool {
     Command::new("id")
         .arg("-u")

@@ -94,7 +94,9 @@ pub(crate) fn in_base(subject: &Subject, layer: usize) -> bool {
 /// its package and whether the base image brought it.
 pub(crate) fn report(subject: &Subject, out: &mut Findings, binary: &Binary, what: &str) {
     let location = crate::rules::package::layer_location(subject, binary.layer, &binary.path);
-    let related: Vec<Location> = layer_step(subject, binary.layer).into_iter().collect();
+    let related: Vec<Location> = crate::rules::package::layer_step(subject, binary.layer)
+        .into_iter()
+        .collect();
     out.report_related(
         format!("{}: {what} ({})", binary.path, describe(subject, binary)),
         Located {
@@ -132,18 +134,6 @@ pub(crate) fn describe(subject: &Subject, binary: &Binary) -> String {
         });
     }
     parts.join(", ")
-}
-
-/// The history entry that made `layer`, as the subject locates it.
-fn layer_step(subject: &Subject, layer: usize) -> Option<Location> {
-    let image = subject.image.as_ref()?;
-    let entry = image.layer_history.get(layer).copied().flatten()?;
-    subject
-        .steps
-        .iter()
-        .map(|s| &s.at.location)
-        .find(|l| matches!(l, Location::History { index, .. } if *index == entry))
-        .cloned()
 }
 
 /// Report every binary for which `what` says something.
