@@ -231,6 +231,24 @@ impl Policy {
         }
     }
 
+    /// The action of a finding about a file the base image brought (the
+    /// binary policies judge every binary, and a Debian base alone has
+    /// hundreds with partial RELRO): it warns, unless the policy file set
+    /// the rule's action or chose the strict profile, where every finding
+    /// fails. Fixing them is the base image maintainer's to do; `[hardening]
+    /// scope = "build"` leaves them out altogether.
+    pub fn base_action(&self, rule: &Rule, action: Action) -> Action {
+        let explicit = self
+            .overrides
+            .get(rule.code)
+            .is_some_and(|o| o.action.is_some());
+        if action == Action::Fail && !explicit && self.fail_on != Some(Severity::Info) {
+            Action::Warn
+        } else {
+            action
+        }
+    }
+
     /// Whether an exception matches images by digest, so every digest of a
     /// target must be computed (see [`Exception::images_name_digest`]).
     pub fn names_digests(&self) -> bool {
@@ -431,6 +449,7 @@ impl Policy {
                 } => {
                     notes.extend(found_notes);
                     let action = self.action(rule);
+                    let base_action = self.base_action(rule, action);
                     let severity = self.severity(rule);
                     let reported: Vec<ReportedFinding> = found
                         .into_iter()
@@ -440,7 +459,7 @@ impl Policy {
                                 title: rule.title.to_owned(),
                                 category: rule.category,
                                 severity,
-                                action,
+                                action: if f.from_base { base_action } else { action },
                                 message: f.message,
                                 location: f.location,
                                 related: f.related,
@@ -469,13 +488,19 @@ impl Policy {
                             reported
                         })
                         .collect();
-                    let live = reported.iter().any(|f| f.suppressed.is_none());
-                    let status = match (reported.is_empty(), live, action) {
-                        (true, _, _) => Status::Pass,
-                        (false, false, _) => Status::Suppressed,
-                        (false, true, Action::Fail) => Status::Fail,
-                        (false, true, Action::Warn) => Status::Warn,
-                        (false, true, Action::Info) => Status::Info,
+                    // The strongest action among the findings not suppressed
+                    // (a base image's binaries warn where the build's fail).
+                    let live = reported
+                        .iter()
+                        .filter(|f| f.suppressed.is_none())
+                        .map(|f| f.action)
+                        .max();
+                    let status = match (reported.is_empty(), live) {
+                        (true, _) => Status::Pass,
+                        (false, None) => Status::Suppressed,
+                        (false, Some(Action::Fail)) => Status::Fail,
+                        (false, Some(Action::Warn)) => Status::Warn,
+                        (false, Some(Action::Info)) => Status::Info,
                     };
                     findings.extend(reported);
                     status
@@ -512,6 +537,7 @@ impl Policy {
                     vulnerability: None,
                     remediation: None,
                     suppressed: None,
+                    from_base: false,
                 });
             };
             if let Some(why) = &s.malformed {

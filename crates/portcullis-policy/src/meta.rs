@@ -128,6 +128,7 @@ pub(crate) fn finding(rule: &'static Rule, message: String, e: &Exception) -> Fi
         vulnerability: None,
         remediation: None,
         suppressed: None,
+        from_base: false,
     }
 }
 

@@ -39,6 +39,7 @@ fn finding(code: &'static str, message: &str, location: Location) -> Finding {
         vulnerability: None,
         remediation: None,
         suppressed: None,
+        from_base: false,
     }
 }
 

@@ -213,6 +213,9 @@ pub struct Finding {
     /// Suppressed by what the rule itself was told (a VEX statement), with
     /// the reason shown.
     pub suppressed: Option<Suppressed>,
+    /// About a file the base image brought (a binary of its layers): the
+    /// policy warns of it rather than failing, unless told otherwise.
+    pub from_base: bool,
 }
 
 /// A vulnerability as findings name it.
@@ -296,7 +299,22 @@ impl Findings {
             vulnerability: None,
             remediation: None,
             suppressed: None,
+            from_base: false,
         });
+    }
+
+    /// Report a finding about a file of the base image: as
+    /// [`Findings::report_related`], marked so the policy warns of it.
+    pub fn report_from_base(
+        &mut self,
+        message: impl Into<String>,
+        at: Located,
+        related: Vec<Location>,
+    ) {
+        self.report_related(message, at, related);
+        if let Some(last) = self.items.last_mut() {
+            last.from_base = true;
+        }
     }
 
     /// Report a secret: as [`Findings::report_related`], with the secret's

@@ -166,9 +166,44 @@ fn every_binary_gets_exactly_the_findings_the_truth_expects() {
     // The deleted and the replaced programs are not reported.
     assert!(!got.iter().any(|(_, p)| p == "/opt/hardening/bin/execstack"));
     assert!(!got.iter().any(|(_, p)| p == "/opt/hardening/bin/nopie"));
-    // High findings fail the default gate.
+    // This build's high findings fail the default gate; the base image's
+    // binaries warn (their fix is the base image maintainer's), unless the
+    // policy sets the rule's action.
     assert_eq!(code(&o), 1);
     assert_eq!(target["verdict"], "fail");
+    let actions = |target: &Value, from_base: bool| -> BTreeSet<String> {
+        target["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| FAMILY.contains(&f["rule"].as_str().unwrap_or("")))
+            .filter(|f| {
+                f["location"]["index"]
+                    .as_u64()
+                    .is_some_and(|l| (l == 0) == from_base)
+            })
+            .map(|f| f["action"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    assert_eq!(actions(&target, true), BTreeSet::from(["warn".to_owned()]));
+    assert_eq!(
+        actions(&target, false),
+        BTreeSet::from(["fail".to_owned(), "warn".to_owned()])
+    );
+    std::fs::write(
+        cwd.path().join("portcullis.toml"),
+        "[rule.SQ18113]\naction = \"fail\"\n",
+    )
+    .expect("policy");
+    let (_, target) = scan_in(cwd.path(), dir, &[]);
+    let base_partial: BTreeSet<String> = target["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "SQ18113" && f["location"]["index"] == 0)
+        .map(|f| f["action"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(base_partial, BTreeSet::from(["fail".to_owned()]));
 }
 
 #[test]

@@ -570,9 +570,12 @@ fn rlogin_and_rsh_ports_fail_in_every_builder_and_udp_does_not() {
         .chain(&VULNERABILITY_POLICIES)
         .chain(&BINARY_POLICIES_ON)
         .map(|c| {
-            // busybox: static and linked at a fixed address.
-            if matches!(*c, "SQ40106" | "SQ40107" | "SQ18111") {
+            if matches!(*c, "SQ40106" | "SQ40107") {
                 format!("{c} fail")
+            } else if *c == "SQ18111" {
+                // busybox, linked at a fixed address: the base image's, so
+                // it warns.
+                format!("{c} warn")
             } else if ONLINE_POLICIES.contains(c) {
                 format!("{c} not-applicable ({ONLINE_REASON})")
             } else if VULNERABILITY_POLICIES.contains(c) {

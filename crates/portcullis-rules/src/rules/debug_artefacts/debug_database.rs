@@ -34,12 +34,15 @@ fn check(subject: &Subject, out: &mut Findings) {
             DebugDatabaseFormat::Portable => "a .NET portable debug database",
         };
         let location = crate::rules::package::layer_location(subject, db.layer, &db.path);
-        out.report(
-            format!("{}: {format}", db.path),
-            Located {
-                location,
-                snippet: db.path.clone(),
-            },
-        );
+        let at = Located {
+            location,
+            snippet: db.path.clone(),
+        };
+        let message = format!("{}: {format}", db.path);
+        if crate::rules::hardening::in_base(subject, db.layer) {
+            out.report_from_base(message, at, Vec::new());
+        } else {
+            out.report(message, at);
+        }
     }
 }

@@ -91,20 +91,23 @@ pub(crate) fn in_base(subject: &Subject, layer: usize) -> bool {
 
 /// Report `what` about `binary`: at the file in its layer, the history
 /// entry that made the layer related; the message names the kind of file,
-/// its package and whether the base image brought it.
+/// its package and whether the base image brought it (then the policy
+/// warns of it: `Policy::base_action`).
 pub(crate) fn report(subject: &Subject, out: &mut Findings, binary: &Binary, what: &str) {
     let location = crate::rules::package::layer_location(subject, binary.layer, &binary.path);
     let related: Vec<Location> = crate::rules::package::layer_step(subject, binary.layer)
         .into_iter()
         .collect();
-    out.report_related(
-        format!("{}: {what} ({})", binary.path, describe(subject, binary)),
-        Located {
-            location,
-            snippet: binary.path.clone(),
-        },
-        related,
-    );
+    let message = format!("{}: {what} ({})", binary.path, describe(subject, binary));
+    let at = Located {
+        location,
+        snippet: binary.path.clone(),
+    };
+    if in_base(subject, binary.layer) {
+        out.report_from_base(message, at, related);
+    } else {
+        out.report_related(message, at, related);
+    }
 }
 
 /// `executable, deb package coreutils 9.1-1, base image` /
