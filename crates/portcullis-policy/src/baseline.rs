@@ -100,10 +100,22 @@ impl Baseline {
                 }
             }
             for p in &mut t.policies {
-                let of_rule = || t.findings.iter().filter(|f| f.rule == p.rule);
-                if of_rule().next().is_some() && of_rule().all(|f| f.suppressed.is_some()) {
-                    p.status = Status::Suppressed;
+                let mut of_rule = t.findings.iter().filter(|f| f.rule == p.rule).peekable();
+                if of_rule.peek().is_none() {
+                    continue;
                 }
+                // As `judge` decides it: the strongest action of the findings
+                // left (a base image's binaries warn beside the build's).
+                p.status = match of_rule
+                    .filter(|f| f.suppressed.is_none())
+                    .map(|f| f.action)
+                    .max()
+                {
+                    None => Status::Suppressed,
+                    Some(Action::Fail) => Status::Fail,
+                    Some(Action::Warn) => Status::Warn,
+                    Some(Action::Info) => Status::Info,
+                };
             }
             t.verdict = if t
                 .findings

@@ -855,6 +855,9 @@ fn data(report: &Report) -> Data<'_> {
                 a.category
                     .cmp(&b.category)
                     .then_with(|| b.severity.cmp(&a.severity))
+                    // What fails the gate before what only warns (the base
+                    // image's binaries), then by place.
+                    .then_with(|| b.action.cmp(&a.action))
                     .then_with(|| sort_key(&a.location).cmp(&sort_key(&b.location)))
             });
             let findings = order

@@ -104,6 +104,8 @@ fn render_target(out: &mut String, target: &TargetReport, paint: &Paint, with_co
         findings.sort_by(|a, b| {
             b.severity
                 .cmp(&a.severity)
+                // What fails the gate before what only warns, then by place.
+                .then_with(|| b.action.cmp(&a.action))
                 .then_with(|| sort_key(&a.location).cmp(&sort_key(&b.location)))
         });
         let (shown, more) = crate::fold(findings);

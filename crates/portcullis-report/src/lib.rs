@@ -150,7 +150,7 @@ pub(crate) use human::describe;
 /// [`SHOWN_PER_RULE`] of each such rule and count the rest; the JSON and
 /// SARIF reports keep every one (exceptions and baselines work per file).
 pub(crate) fn folds(rule: &str) -> bool {
-    rule.starts_with("SQ18") || rule.starts_with("SQ342")
+    rule.starts_with("SQ18") || matches!(rule, "SQ34202" | "SQ34203" | "SQ34204")
 }
 
 /// Findings shown per folded rule ([`folds`]) and target.
@@ -165,29 +165,36 @@ pub(crate) fn fold<'a>(
     Vec<&'a portcullis_policy::ReportedFinding>,
     Vec<(&'a str, usize)>,
 ) {
-    let mut shown = Vec::new();
-    let mut seen: Vec<(&str, usize)> = Vec::new();
-    for f in findings {
-        if !folds(&f.rule) {
-            shown.push(f);
-            continue;
-        }
-        let at = match seen.iter().position(|(r, _)| *r == f.rule) {
-            Some(at) => at,
-            None => {
-                seen.push((&f.rule, 0));
-                seen.len() - 1
-            }
-        };
-        seen[at].1 += 1;
-        if seen[at].1 <= SHOWN_PER_RULE {
-            shown.push(f);
+    let findings: Vec<&portcullis_policy::ReportedFinding> = findings.into_iter().collect();
+    // Which of each folded rule's findings are shown: those that fail the
+    // gate first (this build's, where the base image's only warn), then in
+    // the order given.
+    let rank = |f: &portcullis_policy::ReportedFinding| {
+        (f.suppressed.is_some(), std::cmp::Reverse(f.action))
+    };
+    let mut seen: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (i, f) in findings.iter().enumerate().filter(|(_, f)| folds(&f.rule)) {
+        match seen.iter_mut().find(|(r, _)| *r == f.rule) {
+            Some((_, of_rule)) => of_rule.push(i),
+            None => seen.push((&f.rule, vec![i])),
         }
     }
-    let more = seen
+    let mut keep = vec![true; findings.len()];
+    let mut more = Vec::new();
+    for (rule, mut of_rule) in seen {
+        if of_rule.len() <= SHOWN_PER_RULE {
+            continue;
+        }
+        of_rule.sort_by_key(|&i| (rank(findings[i]), i));
+        for &i in &of_rule[SHOWN_PER_RULE..] {
+            keep[i] = false;
+        }
+        more.push((rule, of_rule.len() - SHOWN_PER_RULE));
+    }
+    let shown = findings
         .into_iter()
-        .filter(|(_, n)| *n > SHOWN_PER_RULE)
-        .map(|(r, n)| (r, n - SHOWN_PER_RULE))
+        .zip(keep)
+        .filter_map(|(f, k)| k.then_some(f))
         .collect();
     (shown, more)
 }

@@ -128,7 +128,8 @@ impl Scanner {
         static SB: Analysers = Analysers(&[&SECRETS, &BINARIES]);
         // The debug artefact policies (SQ342xx) read binaries, not text.
         let reads_binaries = |r: &portcullis_rules::Rule| {
-            r.category == portcullis_rules::Category::BinaryHardening || r.code.starts_with("SQ342")
+            r.category == portcullis_rules::Category::BinaryHardening
+                || matches!(r.code, "SQ34202" | "SQ34203" | "SQ34204")
         };
         let secrets = portcullis_rules::RULES
             .iter()

@@ -391,6 +391,12 @@ fn the_reports_for_people_fold_each_rule_after_three_binaries() {
             .count();
         assert!(n <= 3, "{rule}: {n}");
     }
+    // The three shown are those that fail the gate first: this build's
+    // partial-relro, not three of the base image's warnings.
+    assert!(
+        text.contains("    FAIL SQ18113 (medium) /opt/hardening/bin/partial-relro: partial RELRO"),
+        "{text}"
+    );
     let md = std::fs::read_to_string(&markdown).expect("markdown");
     assert_eq!(md.matches("[SQ18113](").count(), 3, "{md}");
 
@@ -414,6 +420,14 @@ fn the_reports_for_people_fold_each_rule_after_three_binaries() {
     );
     let folded = got[1].as_u64().expect("folded count") as usize;
     assert_eq!(got[0], 3, "{got}");
+    let open_paths = browser.run(
+        "return Array.from(document.querySelectorAll('.list > article.finding[data-rule=SQ18113]')).map(function (a) { return a.dataset.outcome + ' ' + a.querySelector('.msg').textContent.split(':')[0]; });",
+        serde_json::json!([]),
+    );
+    assert_eq!(
+        open_paths[0], "fail /opt/hardening/bin/partial-relro",
+        "{open_paths}"
+    );
     assert!(folded > 100, "{got}");
     assert_eq!(
         got[2],
@@ -423,4 +437,52 @@ fn the_reports_for_people_fold_each_rule_after_three_binaries() {
         ),
         "{got}"
     );
+}
+
+#[test]
+fn a_baseline_of_the_failing_binaries_leaves_the_base_image_warning() {
+    let Some(dir) = fixtures_dir() else { return };
+    let cwd = tempfile::tempdir().expect("tempdir");
+    // Writing a baseline accepts what is there: exit 0.
+    let (o, target) = scan_in(cwd.path(), dir, &["--write-baseline", "all.json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let failing: BTreeSet<String> = target["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["action"] == "fail")
+        .filter_map(|f| f["fingerprint"].as_str().map(str::to_owned))
+        .collect();
+    assert!(!failing.is_empty());
+    // Only the failing findings go into the baseline.
+    let mut baseline: Value = serde_json::from_str(
+        &std::fs::read_to_string(cwd.path().join("all.json")).expect("baseline"),
+    )
+    .expect("baseline JSON");
+    let entries = baseline["findings"].as_array_mut().expect("entries");
+    entries.retain(|e| {
+        e["fingerprint"]
+            .as_str()
+            .is_some_and(|f| failing.contains(f))
+    });
+    assert_eq!(entries.len(), failing.len());
+    std::fs::write(
+        cwd.path().join("failing.json"),
+        serde_json::to_string(&baseline).expect("JSON"),
+    )
+    .expect("write");
+    let (o, target) = scan_in(cwd.path(), dir, &["--baseline", "failing.json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(target["verdict"], "pass");
+    let status = |rule: &str| {
+        policy_statuses(&target)
+            .into_iter()
+            .find(|(r, _, _)| r == rule)
+            .map(|(_, s, _)| s)
+            .unwrap_or_default()
+    };
+    // SQ18113: this build's partial-relro is baselined, the base's warn on.
+    assert_eq!(status("SQ18113"), "warn");
+    // SQ18102: only this build's wx-load, baselined.
+    assert_eq!(status("SQ18102"), "suppressed");
 }

@@ -253,10 +253,24 @@
     }
     var list = el('div', 'list');
     var category = null;
-    // Rules judged per binary: past the first FOLD_AFTER of this page, the
-    // rest go into one folded group per rule.
+    // Rules judged per binary: FOLD_AFTER findings of each stay in the
+    // list (those that fail the gate first), the rest of the page go into
+    // one folded group per rule.
     var perRule = {};
     var folds = {};
+    var byRule = {};
+    for (var m = from; m < to; m++) {
+      var km = kinds[findings[shown[m]].k];
+      if (km.fold) {
+        (byRule[km.rule] = byRule[km.rule] || []).push(m);
+      }
+    }
+    var open = {};
+    Object.keys(byRule).forEach(function (rule) {
+      var rank = function (m) { return outcomeOf(findings[shown[m]]) === 'fail' ? 0 : 1; };
+      byRule[rule].slice().sort(function (a, b) { return rank(a) - rank(b) || a - b; })
+        .slice(0, FOLD_AFTER).forEach(function (m) { open[m] = true; });
+    });
     for (var n = from; n < to; n++) {
       var f = findings[shown[n]];
       var k = kinds[f.k];
@@ -268,7 +282,7 @@
         list.appendChild(h);
       }
       perRule[k.rule] = (perRule[k.rule] || 0) + 1;
-      if (k.fold && perRule[k.rule] > FOLD_AFTER) {
+      if (k.fold && !open[n]) {
         if (!folds[k.rule]) {
           var group = el('details', 'fold');
           group.setAttribute('data-rule', k.rule);

@@ -77,13 +77,16 @@ pub struct Binaries {
 }
 
 /// Files the hardening policies leave alone: firmware (code for other
-/// processors) and kernel modules, which the container does not run.
+/// processors), kernel modules and separate debug files, which the
+/// container does not run.
 fn out_of_scope(path: &str) -> bool {
     [
         "lib/firmware/",
         "usr/lib/firmware/",
         "lib/modules/",
         "usr/lib/modules/",
+        // Separate debug files (`objcopy --only-keep-debug`): never loaded.
+        "usr/lib/debug/",
     ]
     .iter()
     .any(|p| path.starts_with(p))
@@ -183,9 +186,33 @@ fn name_owners(
     fs: &portcullis_image::Filesystem,
     inventory: &Inventory,
 ) {
+    // A merged-/usr root (`bin` a link to `usr/bin`) holds `usr/bin/ls`
+    // where dpkg's list says `bin/ls`: both names are looked up.
+    let merged: Vec<&str> = ["bin", "sbin", "lib", "lib32", "lib64", "libx32"]
+        .into_iter()
+        .filter(|top| {
+            fs.get(top.as_bytes()).is_some_and(|e| {
+                e.entry.kind == portcullis_image::EntryKind::Symlink
+                    && e.entry.link.is_some_and(|l| {
+                        l == format!("usr/{top}").as_bytes()
+                            || l == format!("/usr/{top}").as_bytes()
+                    })
+            })
+        })
+        .collect();
+    let unmerged = |path: &str| -> Option<String> {
+        let rest = path.strip_prefix("usr/")?;
+        let top = rest.split('/').next()?;
+        merged.contains(&top).then(|| rest.to_owned())
+    };
+    let aliases: Vec<Option<String>> = binaries
+        .iter()
+        .map(|b| unmerged(b.path.trim_start_matches('/')))
+        .collect();
     let wanted: HashSet<&str> = binaries
         .iter()
         .map(|b| b.path.trim_start_matches('/'))
+        .chain(aliases.iter().flatten().map(String::as_str))
         .collect();
     // (ecosystem, name, arch) of the owner of each wanted path.
     let mut owner_of: HashMap<String, (&'static str, String, Option<String>)> = HashMap::new();
@@ -228,8 +255,11 @@ fn name_owners(
             }
         }
     }
-    for b in binaries {
-        let Some((kind, name, arch)) = owner_of.get(b.path.trim_start_matches('/')) else {
+    for (b, alias) in binaries.iter_mut().zip(&aliases) {
+        let Some((kind, name, arch)) = owner_of
+            .get(b.path.trim_start_matches('/'))
+            .or_else(|| alias.as_ref().and_then(|a| owner_of.get(a)))
+        else {
             continue;
         };
         // dpkg names a list `NAME.list` unless the package is Multi-Arch:

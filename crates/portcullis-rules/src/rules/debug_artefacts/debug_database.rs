@@ -28,7 +28,12 @@ fn check(subject: &Subject, out: &mut Findings) {
     let Some(binaries) = &subject.binaries else {
         return;
     };
-    for db in &binaries.debug_databases {
+    let in_base = |layer| crate::rules::hardening::in_base(subject, layer);
+    for db in binaries
+        .debug_databases
+        .iter()
+        .filter(|db| !binaries.build_only || !in_base(db.layer))
+    {
         let format = match db.format {
             DebugDatabaseFormat::Msf7 => "an MSF 7.00 (Windows) debug database",
             DebugDatabaseFormat::Portable => "a .NET portable debug database",
@@ -39,7 +44,7 @@ fn check(subject: &Subject, out: &mut Findings) {
             snippet: db.path.clone(),
         };
         let message = format!("{}: {format}", db.path);
-        if crate::rules::hardening::in_base(subject, db.layer) {
+        if in_base(db.layer) {
             out.report_from_base(message, at, Vec::new());
         } else {
             out.report(message, at);

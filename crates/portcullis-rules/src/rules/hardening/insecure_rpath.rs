@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     remediation: "Link without the offending `-rpath` entry: use absolute directories only root can write, or `$ORIGIN`-relative ones inside such a directory.",
     applies_to: super::APPLIES_TO,
     doc: Doc {
-        what: "An ELF executable or shared object whose `DT_RPATH` or `DT_RUNPATH` has an entry that is empty (the current directory), relative (resolved against the working directory, not the binary: anything not starting with `/` or `$ORIGIN`), or in a directory others can write: `/tmp`, `/var/tmp`, `/dev/shm`, `/run/shm`, a home directory (`/home/…`, `/root` is not one), or a directory the image itself makes world-writable (mode `o+w`).",
+        what: "An ELF executable or shared object whose `DT_RUNPATH` (or, without one, `DT_RPATH`, which the loader ignores when there is a `DT_RUNPATH`) has an entry that is empty (the current directory), relative (resolved against the working directory, not the binary: anything not starting with `/` or `$ORIGIN`), or in a directory others can write: `/tmp`, `/var/tmp`, `/dev/shm`, `/run/shm`, a home directory (`/home/…`, `/root` is not one), or a directory the image itself makes world-writable (mode `o+w`).",
         why: "The loader searches these directories before the system's: whoever can put a library there runs code in every process of the binary, with its privileges.",
         fix: "Remove the entry (`-Wl,-rpath,…`), or point it at a directory only root can write; `chrpath -d` or `patchelf --remove-rpath` fix a binary that cannot be rebuilt.",
         bad: "FROM debian:bookworm\nRUN apt-get update && apt-get install -y gcc\nCOPY app.c .\nRUN gcc -o /usr/local/bin/app app.c -Wl,-rpath,/tmp/lib:lib\n",
@@ -30,9 +30,10 @@ const SHARED_WRITABLE: &[&str] = &["/tmp", "/var/tmp", "/dev/shm", "/run/shm"];
 fn check(subject: &Subject, out: &mut Findings) {
     check_each(subject, out, |subject, b| {
         let f = &b.facts;
-        let (tag, path) = match (&f.rpath, &f.runpath) {
-            (Some(p), _) => ("DT_RPATH", p),
-            (None, Some(p)) => ("DT_RUNPATH", p),
+        // With DT_RUNPATH the loader ignores DT_RPATH: judge what it uses.
+        let (tag, path) = match (&f.runpath, &f.rpath) {
+            (Some(p), _) => ("DT_RUNPATH", p),
+            (None, Some(p)) => ("DT_RPATH", p),
             (None, None) => return None,
         };
         let bad: Vec<String> = path
