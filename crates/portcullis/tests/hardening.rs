@@ -160,6 +160,8 @@ fn every_binary_gets_exactly_the_findings_the_truth_expects() {
         ("SQ18115", "/opt/hardening/bin/rpath-empty"),
         ("SQ34202", "/opt/hardening/win/win.pdb"),
         ("SQ34204", "/opt/hardening/bin/debug"),
+        // A hard link to execstack, whose first name layer 2 deleted.
+        ("SQ18101", "/opt/hardening/bin/execstack-link"),
     ] {
         assert!(got.contains(&(rule.into(), path.into())), "{rule} {path}");
     }

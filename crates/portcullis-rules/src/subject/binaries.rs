@@ -139,7 +139,7 @@ pub(crate) fn in_layers(
             }
         }
     }
-    add_hard_links(&mut out.files, fs);
+    add_hard_links(&mut out.files, fs, &layers);
     if let Some(inventory) = inventory {
         name_owners(&mut out.files, facts, fs, inventory);
     }
@@ -148,13 +148,15 @@ pub(crate) fn in_layers(
 
 /// A hard link to a binary is that binary under another name (tar stores
 /// its bytes once, at the first name): each name is reported, as each is
-/// a program one can run.
-fn add_hard_links(files: &mut Vec<Binary>, fs: &portcullis_image::Filesystem) {
-    let by_path: HashMap<&[u8], usize> = files
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (b.path.trim_start_matches('/').as_bytes(), i))
-        .collect();
+/// a program one can run. The bytes are those of the target as the link's
+/// own layer (or, failing that, the latest one before it) holds it, even
+/// if a later layer deleted or replaced that name: the link still points
+/// at the old file.
+fn add_hard_links(
+    files: &mut Vec<Binary>,
+    fs: &portcullis_image::Filesystem,
+    layers: &[Option<&BinaryLayer>],
+) {
     let mut links = Vec::new();
     for e in fs.files() {
         if e.entry.kind != portcullis_image::EntryKind::HardLink {
@@ -166,11 +168,20 @@ fn add_hard_links(files: &mut Vec<Binary>, fs: &portcullis_image::Filesystem) {
         if out_of_scope(path) {
             continue;
         }
-        if let Some(&i) = by_path.get(target) {
-            let mut b = files[i].clone();
-            b.path = format!("/{path}");
-            b.layer = e.layer;
-            links.push(b);
+        let found = (0..=e.layer).rev().find_map(|layer| {
+            let facts = layers.get(layer).copied().flatten()?;
+            let file = facts.files.iter().find(|f| f.path.as_bytes() == target)?;
+            Some((layer, file))
+        });
+        if let Some((_, file)) = found {
+            if let Ok(elf) = &file.facts {
+                links.push(Binary {
+                    path: format!("/{path}"),
+                    layer: e.layer,
+                    facts: elf.clone(),
+                    package: None,
+                });
+            }
         }
     }
     files.extend(links);
