@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Action, Status, Suppression, TargetReport, Verdict};
+use crate::{Action, Suppression, TargetReport, Verdict};
 
 /// The baseline file's `version`.
 pub const BASELINE_VERSION: u32 = 1;
@@ -100,22 +100,12 @@ impl Baseline {
                 }
             }
             for p in &mut t.policies {
-                let mut of_rule = t.findings.iter().filter(|f| f.rule == p.rule).peekable();
-                if of_rule.peek().is_none() {
-                    continue;
+                let of_rule = || t.findings.iter().filter(|f| f.rule == p.rule);
+                // A rule without findings keeps its status (pass, not
+                // applicable); the others as `judge` decides them.
+                if of_rule().next().is_some() {
+                    p.status = crate::status_of(of_rule());
                 }
-                // As `judge` decides it: the strongest action of the findings
-                // left (a base image's binaries warn beside the build's).
-                p.status = match of_rule
-                    .filter(|f| f.suppressed.is_none())
-                    .map(|f| f.action)
-                    .max()
-                {
-                    None => Status::Suppressed,
-                    Some(Action::Fail) => Status::Fail,
-                    Some(Action::Warn) => Status::Warn,
-                    Some(Action::Info) => Status::Info,
-                };
             }
             t.verdict = if t
                 .findings

@@ -132,6 +132,27 @@ impl Default for VulnerabilityPolicy {
     }
 }
 
+/// A policy's status from its findings: pass without any; else the
+/// strongest action among those not suppressed (a base image's binaries
+/// warn where the build's fail), suppressed when none is left.
+pub(crate) fn status_of<'a>(findings: impl IntoIterator<Item = &'a ReportedFinding>) -> Status {
+    let mut any = false;
+    let mut live = None;
+    for f in findings {
+        any = true;
+        if f.suppressed.is_none() {
+            live = live.max(Some(f.action));
+        }
+    }
+    match (any, live) {
+        (false, _) => Status::Pass,
+        (true, None) => Status::Suppressed,
+        (true, Some(Action::Fail)) => Status::Fail,
+        (true, Some(Action::Warn)) => Status::Warn,
+        (true, Some(Action::Info)) => Status::Info,
+    }
+}
+
 /// A rule's settings from the policy file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RuleOverride {
@@ -488,20 +509,7 @@ impl Policy {
                             reported
                         })
                         .collect();
-                    // The strongest action among the findings not suppressed
-                    // (a base image's binaries warn where the build's fail).
-                    let live = reported
-                        .iter()
-                        .filter(|f| f.suppressed.is_none())
-                        .map(|f| f.action)
-                        .max();
-                    let status = match (reported.is_empty(), live) {
-                        (true, _) => Status::Pass,
-                        (false, None) => Status::Suppressed,
-                        (false, Some(Action::Fail)) => Status::Fail,
-                        (false, Some(Action::Warn)) => Status::Warn,
-                        (false, Some(Action::Info)) => Status::Info,
-                    };
+                    let status = status_of(&reported);
                     findings.extend(reported);
                     status
                 }
