@@ -58,19 +58,10 @@ pub struct DebugDatabase {
     pub format: DebugDatabaseFormat,
 }
 
-/// An ELF file the reader could not make sense of, at its path.
-#[derive(Clone, Debug)]
-pub struct Unreadable {
-    pub path: String,
-    pub layer: usize,
-    pub note: String,
-}
-
 #[derive(Clone, Debug, Default)]
 pub struct Binaries {
     pub files: Vec<Binary>,
     pub debug_databases: Vec<DebugDatabase>,
-    pub unreadable: Vec<Unreadable>,
     /// `[hardening] scope = "build"`: the policies look only at the layers
     /// this build added, not the base image's.
     pub build_only: bool,
@@ -115,18 +106,15 @@ pub(crate) fn in_layers(
             if !live(&file.path, layer) || out_of_scope(&file.path) {
                 continue;
             }
-            match &file.facts {
-                Ok(elf) => out.files.push(Binary {
+            // A file the reader could not make sense of says nothing here
+            // (its note is not reported yet).
+            if let Ok(elf) = &file.facts {
+                out.files.push(Binary {
                     path: format!("/{}", file.path),
                     layer,
                     facts: elf.clone(),
                     package: None,
-                }),
-                Err(note) => out.unreadable.push(Unreadable {
-                    path: format!("/{}", file.path),
-                    layer,
-                    note: note.clone(),
-                }),
+                });
             }
         }
         for db in &facts.debug_databases {

@@ -28,11 +28,10 @@ fn check(subject: &Subject, out: &mut Findings) {
     let Some(binaries) = &subject.binaries else {
         return;
     };
-    let in_base = |layer| crate::rules::hardening::in_base(subject, layer);
     for db in binaries
         .debug_databases
         .iter()
-        .filter(|db| !binaries.build_only || !in_base(db.layer))
+        .filter(|db| crate::rules::hardening::in_scope(subject, db.layer))
     {
         let format = match db.format {
             DebugDatabaseFormat::Msf7 => "an MSF 7.00 (Windows) debug database",
@@ -44,7 +43,7 @@ fn check(subject: &Subject, out: &mut Findings) {
             snippet: db.path.clone(),
         };
         let message = format!("{}: {format}", db.path);
-        if in_base(db.layer) {
+        if crate::rules::hardening::in_base(subject, db.layer) {
             out.report_from_base(message, at, Vec::new());
         } else {
             out.report(message, at);

@@ -67,13 +67,19 @@ pub(crate) const GOOD: &str = "FROM debian:bookworm\nRUN apt-get update && apt-g
 /// the final filesystem, and of this build's layers only when the policy
 /// file scopes the family so.
 pub(crate) fn binaries(subject: &Subject) -> impl Iterator<Item = &Binary> {
-    let build_only = subject.binaries.as_ref().is_some_and(|b| b.build_only);
     subject
         .binaries
         .iter()
         .flat_map(|b| b.files.iter())
         .filter(|b| b.kind() != BinaryKind::Other)
-        .filter(move |b| !build_only || !in_base(subject, b.layer))
+        .filter(move |b| in_scope(subject, b.layer))
+}
+
+/// Whether the policy file's `[hardening] scope` lets the family look at
+/// `layer` (with `scope = "build"`, not at the base image's).
+pub(crate) fn in_scope(subject: &Subject, layer: usize) -> bool {
+    let build_only = subject.binaries.as_ref().is_some_and(|b| b.build_only);
+    !build_only || !in_base(subject, layer)
 }
 
 /// Whether the layer came with the base image (the history's base boundary).
