@@ -81,7 +81,10 @@ fn the_image_of_portcullis() {
         return;
     };
     if !have("buildah") {
-        assert!(!FIXTURES.required(), "PORTCULLIS_SELF_IMAGE_TESTS=required: no buildah");
+        assert!(
+            !FIXTURES.required(),
+            "PORTCULLIS_SELF_IMAGE_TESTS=required: no buildah"
+        );
         eprintln!("skipping: no buildah");
         return;
     }
@@ -110,7 +113,12 @@ fn the_image_of_portcullis() {
     let base: BTreeSet<(&str, &str)> = findings
         .iter()
         .filter(|f| f["location"]["index"] == 0)
-        .map(|f| (f["rule"].as_str().unwrap_or(""), f["action"].as_str().unwrap_or("")))
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or(""),
+                f["action"].as_str().unwrap_or(""),
+            )
+        })
         .collect();
     assert_eq!(
         base,
