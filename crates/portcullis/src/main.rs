@@ -175,7 +175,7 @@ struct OutputArgs {
     /// Report format; repeat it for several reports in one run. FORMAT alone
     /// goes to standard output (or --output), FORMAT=PATH to that file,
     /// written atomically. Formats: human, json, sarif, junit, markdown, html,
-    /// cyclonedx, spdx.
+    /// cyclonedx, spdx, codequality, gitlab-container-scanning.
     /// Default: human; when every format given has a file, the human report
     /// still goes to standard output.
     #[arg(long, short, value_name = "FORMAT[=PATH]", value_parser = parse_format_spec)]
@@ -778,6 +778,8 @@ fn extension(format: Format) -> &'static str {
         Format::Html => "html",
         Format::Cyclonedx => "cdx.json",
         Format::Spdx => "spdx.json",
+        Format::Codequality => "codequality.json",
+        Format::GitlabContainerScanning => "container-scanning.json",
     }
 }
 
