@@ -36,8 +36,7 @@ FROM ${BINARY} AS binary
 FROM ${BASE}
 LABEL org.opencontainers.image.title="portcullis" \
       org.opencontainers.image.description="Container image and Dockerfile policy gate" \
-      org.opencontainers.image.licenses="Apache-2.0" \
-      org.opencontainers.image.source="https://example.invalid/portcullis"
+      org.opencontainers.image.licenses="Apache-2.0"
 COPY --from=binary --chown=0:0 --chmod=0755 /out/portcullis /usr/local/bin/portcullis
 # distroless' nonroot user, by number: runtimes can check a numeric USER
 # is not root without reading /etc/passwd.
