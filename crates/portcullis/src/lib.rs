@@ -279,10 +279,11 @@ impl Scanner {
                     .as_ref()
                     .and_then(|facts| base_boundary(&facts.boundary));
                 let mut outcomes = portcullis_rules::check(&subject, &key);
-                if let Some(dockerfile) = &built_from {
-                    let links = portcullis_rules::subject::link_dockerfile(&subject, dockerfile);
-                    relate_to_dockerfile(&mut outcomes, &links, &subject);
-                }
+                let linked = built_from.as_ref().map(|dockerfile| {
+                    let linked = portcullis_rules::subject::link_dockerfile(&subject, dockerfile);
+                    relate_to_dockerfile(&mut outcomes, &linked.links, &subject);
+                    linked
+                });
                 let mut report = self.policy.evaluate(
                     TargetInfo {
                         target: name,
@@ -290,13 +291,25 @@ impl Scanner {
                         digest: Some(digest),
                         path: path.clone(),
                         references,
-                        source: None,
+                        // The Dockerfile's lines, for the reports that show
+                        // the line a finding was linked to.
+                        source: built_from
+                            .as_ref()
+                            .filter(|_| self.keep_source)
+                            .and_then(|d| d.source.as_ref())
+                            .map(masked_source),
                     },
                     outcomes,
                 );
                 report
                     .notes
                     .extend(portcullis_rules::subject::boundary_note(&subject));
+                if let (Some(linked), Some(dockerfile)) = (&linked, &built_from) {
+                    let path = dockerfile.source.as_ref().map_or("", |s| s.path.as_str());
+                    report
+                        .notes
+                        .extend(portcullis_rules::subject::link_note(path, linked));
+                }
                 report.image = Some(details);
                 attach_packages(&mut report, &mut subject);
                 mask_report(&mut report);
@@ -452,19 +465,7 @@ impl Scanner {
             .source
             .as_ref()
             .filter(|_| self.keep_source)
-            .map(|src| {
-                match portcullis_rules::subject::secrets::mask_same_length(&src.dockerfile.source) {
-                    std::borrow::Cow::Borrowed(_) => src.clone(),
-                    std::borrow::Cow::Owned(masked) => {
-                        let mut copy = SourceFile {
-                            path: src.path.clone(),
-                            dockerfile: src.dockerfile.clone(),
-                        };
-                        copy.dockerfile.source = masked;
-                        Arc::new(copy)
-                    }
-                }
-            });
+            .map(masked_source);
         let mut report = self.policy.evaluate_with(
             TargetInfo {
                 target: path.to_owned(),
@@ -489,6 +490,22 @@ impl Scanner {
 
     pub fn report(targets: Vec<TargetReport>) -> Report {
         Report::new(env!("CARGO_PKG_VERSION"), targets)
+    }
+}
+
+/// A Dockerfile's text with every secret starred (same length, so spans
+/// still point where they did), for reports that show its lines.
+fn masked_source(src: &Arc<SourceFile>) -> Arc<SourceFile> {
+    match portcullis_rules::subject::secrets::mask_same_length(&src.dockerfile.source) {
+        std::borrow::Cow::Borrowed(_) => src.clone(),
+        std::borrow::Cow::Owned(masked) => {
+            let mut copy = SourceFile {
+                path: src.path.clone(),
+                dockerfile: src.dockerfile.clone(),
+            };
+            copy.dockerfile.source = masked;
+            Arc::new(copy)
+        }
     }
 }
 

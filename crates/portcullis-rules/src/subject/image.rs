@@ -176,6 +176,7 @@ pub fn from_image_masked(image: Image, config_secrets: Vec<super::secrets::Secre
             inherited: boundary.is_base(h.index),
             at,
             flags,
+            record: parsed.as_ref().and_then(|i| super::link::record(i, None)),
         });
     }
 

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use crate::finding::{Located, Location};
 pub use dockerfile::from_dockerfile;
 pub use image::{from_image, from_image_masked};
-pub use link::{history_entries, link_dockerfile};
+pub use link::{history_entries, link_dockerfile, link_note, Linked};
 pub use lxd::{from_lxd, lxd_wants};
 use portcullis_dockerfile::{Dockerfile, Word};
 
@@ -132,6 +132,10 @@ pub struct Step {
     pub at: Located,
     /// `--name=value` flags, expanded.
     pub flags: Vec<(String, Arg)>,
+    /// What the instruction leaves in a history entry, canonical for every
+    /// builder, to link an image to its Dockerfile by content (see link.rs);
+    /// `None` when unknown.
+    pub record: Option<String>,
 }
 
 impl Step {
