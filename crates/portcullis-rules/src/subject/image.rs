@@ -176,7 +176,10 @@ pub fn from_image_masked(image: Image, config_secrets: Vec<super::secrets::Secre
             inherited: boundary.is_base(h.index),
             at,
             flags,
-            record: parsed.as_ref().and_then(|i| super::link::record(i, None)),
+            record: h
+                .instruction
+                .as_deref()
+                .and_then(|text| super::link::record_history(text, parsed.as_ref())),
         });
     }
 

@@ -56,23 +56,11 @@ pub(crate) fn record(ins: &df::Instruction, expanded: Option<&[df::Value]>) -> O
             "{keyword} {}",
             texts.iter().map(|t| norm(t)).collect::<Vec<_>>().join(" ")
         )),
-        // Builders record `ENV A=x y` for `ENV A="x y"`, unquoted, so the
-        // history side's words are joined back as written.
-        (Keyword::Env | Keyword::Label, Arguments::Pairs(pairs)) if expanded.is_none() => {
-            let kv: Vec<String> = pairs
-                .iter()
-                .map(|p| match &p.value {
-                    Some(v) => format!("{}={}", p.key.raw, unquote(&v.raw)),
-                    None => p.key.raw.clone(),
-                })
-                .collect();
-            Some(norm(&format!("{keyword} {}", kv.join(" "))))
-        }
         (Keyword::Env | Keyword::Label, Arguments::Pairs(pairs)) if pairs.len() == texts.len() => {
             let kv: Vec<String> = pairs
                 .iter()
                 .zip(&texts)
-                .map(|(p, v)| format!("{}={}", unquote(&p.key.raw), v))
+                .map(|(p, v)| format!("{}={}", p.key.raw, v))
                 .collect();
             Some(norm(&format!("{keyword} {}", kv.join(" "))))
         }
@@ -87,16 +75,26 @@ pub(crate) fn record(ins: &df::Instruction, expanded: Option<&[df::Value]>) -> O
     }
 }
 
+/// The record of a history entry's instruction (`text`, as
+/// `portcullis_image::history` made it; `parsed`, its parse).
+pub(crate) fn record_history(text: &str, parsed: Option<&df::Instruction>) -> Option<String> {
+    // Builders record `ENV A="x y"` as `ENV A=x y`, unquoted, which does not
+    // parse as a Dockerfile: the text itself is the record.
+    let keyword = text.split_whitespace().next().unwrap_or("");
+    if keyword.eq_ignore_ascii_case("ENV") || keyword.eq_ignore_ascii_case("LABEL") {
+        return Some(norm(&format!(
+            "{} {}",
+            keyword.to_ascii_uppercase(),
+            &text[keyword.len()..]
+        )));
+    }
+    record(parsed?, None)
+}
+
 /// Whitespace runs as one space, none at the ends: builders keep the text
 /// of a continued line with the continuation removed, not its spacing.
 fn norm(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn unquote(s: &str) -> &str {
-    s.strip_prefix('"')
-        .and_then(|s| s.strip_suffix('"'))
-        .unwrap_or(s)
 }
 
 fn trim_slash(path: &str) -> &str {
@@ -265,7 +263,8 @@ pub fn link_dockerfile(image: &Subject, dockerfile: &Subject) -> Linked {
         .map(|s| (&s.at.location, item(s)))
         .collect();
     let (n, m) = (history.len(), instructions.len());
-    let content = |i: usize, j: usize| strength(&history[i].2, &instructions[j].1) == Strength::Content;
+    let content =
+        |i: usize, j: usize| strength(&history[i].2, &instructions[j].1) == Strength::Content;
 
     let mut anchors: Vec<(usize, usize)> = Vec::new();
     if n.saturating_mul(m) > 4_000_000 {
@@ -389,7 +388,10 @@ pub fn link_note(path: &str, linked: &Linked) -> Option<crate::finding::Note> {
             })
             .collect::<Vec<_>>();
         let word = if lines.len() == 1 { "line" } else { "lines" };
-        parts.push(format!("no history entry comes from its {word} {}", list(lines)));
+        parts.push(format!(
+            "no history entry comes from its {word} {}",
+            list(lines)
+        ));
     }
     if parts.is_empty() {
         return None;
@@ -411,9 +413,10 @@ pub fn link_note(path: &str, linked: &Linked) -> Option<crate::finding::Note> {
     })
 }
 
-/// A history entry for a one-line note: at most 60 characters.
+/// A history entry for a one-line note: the instruction it records, without
+/// the builder's wrappers, in at most 60 characters.
 fn shorten(text: &str) -> String {
-    let text = norm(text);
+    let text = crate::finding::normalise_created_by(text);
     match text.char_indices().nth(60) {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text,
@@ -433,5 +436,99 @@ pub fn history_entries(image: &Subject, location: &Location) -> Option<usize> {
             .copied()
             .flatten(),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The record of a Dockerfile's only instruction after FROM, expanded.
+    fn from_dockerfile(text: &str, args: &[(&str, &str)]) -> Option<String> {
+        let args: Vec<(String, String)> = args
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let parsed = df::parse(&format!("FROM x\n{text}\n")).expect("parses");
+        let build = df::Build::new(&parsed, &args).expect("builds");
+        let step = build.stages[0].steps.last().expect("a step").clone();
+        record(step.instruction, Some(&step.args))
+    }
+
+    /// The record of what a builder wrote in `created_by`.
+    fn from_history(created_by: &str) -> Option<String> {
+        let text = portcullis_image::history::parse_created_by(created_by).0?;
+        let parsed = df::parse(&text).ok();
+        let first = parsed.as_ref().and_then(|p| p.instructions().next());
+        record_history(&text, first)
+    }
+
+    #[test]
+    fn builders_record_what_the_dockerfile_says() {
+        for (dockerfile, args, histories) in [
+            (
+                "ARG V\nENV A=\"x y\" B=${V}",
+                &[("V", "2")][..],
+                &["/bin/sh -c #(nop)  ENV A=x y B=2", "ENV A=x y B=2"][..],
+            ),
+            (
+                "LABEL org.example.team=core",
+                &[],
+                &["LABEL org.example.team=core"],
+            ),
+            (
+                "ARG P\nEXPOSE 20-22 ${P}/udp",
+                &[("P", "53")],
+                &[
+                    "EXPOSE map[20/tcp:{} 21/tcp:{} 22/tcp:{} 53/udp:{}]",
+                    "/bin/sh -c #(nop)  EXPOSE 20-22 53/udp",
+                    "/bin/sh -c #(nop) EXPOSE 53/udp 20-22",
+                ],
+            ),
+            (
+                "HEALTHCHECK --interval=5s CMD curl -f http://x/ || exit 1",
+                &[],
+                &[
+                    r#"HEALTHCHECK &{["CMD-SHELL" "curl -f http://x/ || exit 1"] "5s" "0s" "0s" "0s" '\x00'}"#,
+                ],
+            ),
+            (
+                "ENTRYPOINT tini --  run",
+                &[],
+                &[
+                    r#"/bin/sh -c #(nop)  ENTRYPOINT ["/bin/sh" "-c" "tini -- run"]"#,
+                    "/bin/sh -c #(nop) ENTRYPOINT tini -- run",
+                ],
+            ),
+            (
+                "ARG D\nWORKDIR /srv/${D}/",
+                &[("D", "app")],
+                &["WORKDIR /srv/app"],
+            ),
+            (
+                "ARG U\nUSER ${U}",
+                &[("U", "10001")],
+                &["/bin/sh -c #(nop)  USER 10001"],
+            ),
+        ] {
+            let want = from_dockerfile(dockerfile, args);
+            assert!(want.is_some(), "{dockerfile}");
+            for h in histories {
+                assert_eq!(from_history(h), want, "{dockerfile} vs {h}");
+            }
+        }
+        // Different content, different records.
+        assert_ne!(
+            from_dockerfile("EXPOSE 8080", &[]),
+            from_history("EXPOSE map[22/tcp:{} 8080/tcp:{}]")
+        );
+        assert_ne!(
+            from_dockerfile(r#"CMD ["/app", "--listen", ":8080"]"#, &[]),
+            from_history(r#"CMD ["/bin/sh" "-c" "/app --listen :8080"]"#)
+        );
+        // Unknown content: an unresolved variable, a relative WORKDIR, a heredoc.
+        assert_eq!(from_dockerfile("USER ${NOBODY}", &[]), None);
+        assert_eq!(from_dockerfile("WORKDIR app", &[]), None);
+        assert_eq!(from_dockerfile("RUN <<EOF\necho hi\nEOF", &[]), None);
     }
 }
