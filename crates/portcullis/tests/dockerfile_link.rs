@@ -251,3 +251,45 @@ fn every_builder_history_matches_its_dockerfile_and_no_other() {
         );
     }
 }
+
+/// The port rules' fix fits the subject: an image's config, a Dockerfile's
+/// EXPOSE (a single port or a range), a CMD that starts the server.
+#[test]
+fn port_fixes_fit_the_subject() {
+    let fix = |args: &[&str], pointer_or_line: &str| -> String {
+        let o = portcullis(args, &fixtures());
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        json(&o)["targets"][0]["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| {
+                f["rule"] == "SQ40104"
+                    && (f["location"]["pointer"] == pointer_or_line
+                        || f["location"]["line"].to_string() == pointer_or_line)
+            })
+            .and_then(|f| f["remediation"].as_str())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let tail = "do not run the SSH server in the container; use `docker exec`/`kubectl exec` or a purpose-built, authenticated service instead.";
+    assert_eq!(
+        fix(&["scan", "--format", "json", "docker-archive:docker-buildkit.tar:localhost/bad:1"], "/config/ExposedPorts/22~1tcp"),
+        format!("Rebuild the image without 22/tcp in its Dockerfile's EXPOSE (the related history entry declared it), and {tail}")
+    );
+    assert_eq!(
+        fix(&["scan", "--format", "json", "docker-archive:docker-classic.tar:localhost/daemon:1"], "/config/Cmd"),
+        "Make CMD run the application rather than the SSH server, and remove the server from the image; use `docker exec`/`kubectl exec` or a purpose-built, authenticated service instead."
+    );
+    let dir = dir_with(&[("Dockerfile", "FROM scratch\nEXPOSE 20-25\nEXPOSE 22\n")]);
+    let dockerfile = dir.path().join("Dockerfile");
+    let dockerfile = dockerfile.to_str().expect("utf-8 path");
+    assert_eq!(
+        fix(&["scan", "--format", "json", dockerfile], "2"),
+        format!("Narrow the range `20-25` in EXPOSE so that it leaves out 22/tcp, and {tail}")
+    );
+    assert_eq!(
+        fix(&["scan", "--format", "json", dockerfile], "3"),
+        format!("Remove the SSH port from EXPOSE and {tail}")
+    );
+}
