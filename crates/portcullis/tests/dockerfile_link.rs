@@ -266,7 +266,7 @@ fn port_fixes_fit_the_subject() {
             .find(|f| {
                 f["rule"] == "SQ40104"
                     && (f["location"]["pointer"] == pointer_or_line
-                        || f["location"]["line"].to_string() == pointer_or_line)
+                        || f["location"]["line"].to_string().as_str() == pointer_or_line)
             })
             .and_then(|f| f["remediation"].as_str())
             .unwrap_or("")
@@ -291,5 +291,54 @@ fn port_fixes_fit_the_subject() {
     assert_eq!(
         fix(&["scan", "--format", "json", dockerfile], "3"),
         format!("Remove the SSH port from EXPOSE and {tail}")
+    );
+}
+
+/// `--base` names the base image: its config's layers are the image's
+/// first, so that is where the base ends; one that shares no layer is said
+/// not to be the base; an archive of several images must be narrowed.
+#[test]
+fn base_names_where_the_base_image_ends() {
+    let boundary = |args: &[&str]| -> (Value, Value) {
+        let o = portcullis(args, &fixtures());
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        let t = json(&o)["targets"][0].clone();
+        (t["image"]["base_boundary"].clone(), t["notes"].clone())
+    };
+    let bad = "docker-archive:docker-classic.tar:localhost/bad:1";
+    let (b, notes) = boundary(&[
+        "scan",
+        "--format",
+        "json",
+        "--base",
+        "docker-archive:docker-classic.tar:localhost/base:1",
+        bad,
+    ]);
+    assert_eq!(
+        b,
+        serde_json::json!({"last": 1, "signal": "base-image", "certain": true, "how": "the base image given with --base"})
+    );
+    assert_eq!(notes, serde_json::json!([]));
+    let (b, notes) = boundary(&[
+        "scan",
+        "--format",
+        "json",
+        "--base",
+        "docker-archive:docker-classic.tar:localhost/scratch:1",
+        bad,
+    ]);
+    assert_eq!(b["signal"], "time-gap");
+    assert_eq!(
+        notes,
+        serde_json::json!([{"rule": "base-boundary", "message": "--base docker-archive:docker-classic.tar:localhost/scratch:1 shares no layer with this image, so it is not its base: where the base ends is taken from the history", "location": {"kind": "config", "pointer": "/rootfs/diff_ids"}}])
+    );
+    let o = portcullis(
+        &["scan", "--base", "docker-archive:docker-classic.tar", bad],
+        &fixtures(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: --base docker-archive:docker-classic.tar: holds 9 images; name one (docker-archive:FILE:NAME:TAG, oci:DIR:REF)\n"
     );
 }

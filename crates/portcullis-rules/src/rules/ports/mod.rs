@@ -109,7 +109,10 @@ pub(crate) fn check(subject: &Subject, out: &mut Findings, service: &Service) {
             out.report_with_fix(
                 format!("port {port}/{proto} ({}) is exposed{how}", service.name),
                 spec.at.clone(),
-                declared_by.map(|s| s.at.location.clone()).into_iter().collect(),
+                declared_by
+                    .map(|s| s.at.location.clone())
+                    .into_iter()
+                    .collect(),
                 fix,
             );
         }
