@@ -450,7 +450,7 @@ mod tests {
                 created_by: "/bin/sh -c #(nop)  CMD [\"sh\"]".into()
             }
         );
-        assert_eq!(note.message, "no builder marker or time gap shows where the base image ends; history entries 0 to 1 (up to the base image's last CMD/ENTRYPOINT) are taken as the base and not checked for build-instruction policies");
+        assert_eq!(note.message, "no builder marker or time gap shows where the base image ends; history entries 0 to 1 (up to the base image's last CMD/ENTRYPOINT) are taken as the base and not checked for build-instruction policies; `--base TARGET` names the base image instead");
     }
 
     /// The SQ40101 findings and notes for an image whose one layer has
