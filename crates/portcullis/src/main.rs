@@ -107,6 +107,12 @@ struct ScanArgs {
     /// instruction also point at its line.
     #[arg(long, value_name = "PATH")]
     dockerfile: Option<PathBuf>,
+    /// The base image the images were built on, as any image target: only
+    /// its config is read; its layers are the first of the image's, so
+    /// they are the base's (the base image findings warn). For images whose
+    /// history does not show where the base ends.
+    #[arg(long, value_name = "TARGET")]
+    base: Option<String>,
     /// Platform to pick from multi-platform images, as os/arch[/variant]. Default: the host's.
     #[arg(long, value_name = "OS/ARCH")]
     platform: Option<String>,
@@ -404,6 +410,7 @@ fn scan(args: ScanArgs) -> ExitCode {
         max_uncompressed: args.max_uncompressed,
         full_digests: args.full_digests,
         dockerfile: args.dockerfile,
+        base: args.base,
         // Outside a project, fingerprints name files relative to the
         // baseline's directory (docs/policy.md, "Baselines").
         fingerprint_roots: args
