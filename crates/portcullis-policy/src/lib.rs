@@ -20,6 +20,7 @@ pub mod inline;
 pub mod meta;
 pub mod paths;
 mod resolve;
+pub mod scan;
 
 pub use baseline::Baseline;
 pub use date::Date;
@@ -27,6 +28,7 @@ pub use exception::{Exception, TargetRef};
 pub use file::{discover, json_schema, PolicyError};
 pub use inline::InlineSuppression;
 pub use resolve::parse_fail_on;
+pub use scan::{AdvisoryDbInfo, ConfigSummary, ExceptionInfo, Hidden, ScanClock, ScanInfo};
 
 use portcullis_rules::Finding;
 
@@ -108,6 +110,9 @@ pub struct Policy {
     /// `[hardening] scope = "build"`: the binary policies read only the
     /// layers this build added.
     pub hardening_build_only: bool,
+    /// The profile the policy file named (the last of an `extends` chain
+    /// that names one); `None`: none named, the default's threshold.
+    pub profile: Option<Profile>,
 }
 
 /// Rules that are off unless a policy file enables them (as the catalogue
@@ -172,6 +177,15 @@ pub enum Profile {
 }
 
 impl Profile {
+    /// As the policy file writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Default => "default",
+            Profile::Strict => "strict",
+            Profile::Audit => "audit",
+        }
+    }
+
     pub fn fail_on(self) -> Option<Severity> {
         match self {
             Profile::Default => Some(Severity::Medium),
@@ -200,6 +214,7 @@ impl Default for Policy {
             licenses: portcullis_rules::LicenseLists::default(),
             vulnerabilities: VulnerabilityPolicy::default(),
             hardening_build_only: false,
+            profile: None,
         }
     }
 }
@@ -435,6 +450,8 @@ impl Policy {
             source: target.source,
             image: None,
             lxd: None,
+            config: None,
+            hidden: None,
             os: None,
             packages: None,
             vulnerabilities: None,
@@ -773,6 +790,15 @@ pub struct TargetReport {
     /// when the package pass did not run, and in older reports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub packages: Option<Vec<portcullis_packages::InstalledPackage>>,
+    /// Image targets: the runtime configuration (platform, user,
+    /// entrypoint, cmd, ports, labels). Absent for Dockerfiles, LXD images
+    /// and in older reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<ConfigSummary>,
+    /// Suppressed findings left out of `findings` (`--hide-suppressed`),
+    /// by what suppressed them; absent when none were left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<Hidden>,
     /// The packages' known vulnerabilities, once per (vulnerability,
     /// package), VEX-suppressed ones included (with the VEX verdict).
     /// Absent when no advisory database was loaded, for Dockerfiles, and in
@@ -875,6 +901,10 @@ pub struct Tool {
 pub struct Report {
     pub schema_version: u32,
     pub tool: Tool,
+    /// When the scan ran and what it was judged by; absent in reports made
+    /// without a scan (built in code) and in older reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan: Option<ScanInfo>,
     pub verdict: Verdict,
     pub targets: Vec<TargetReport>,
 }
@@ -892,6 +922,7 @@ impl Report {
                 name: "portcullis".into(),
                 version: tool_version.into(),
             },
+            scan: None,
             verdict,
             targets,
         }

@@ -354,14 +354,14 @@ fn policies(out: &mut String, t: &TargetReport) {
         let (class, word) = status_word(p.status);
         let _ = write!(
             out,
-            "<tr class=\"st-{class}\" data-rule=\"{code}\" data-status=\"{class}\"><td><a href=\"{href}\" rel=\"noreferrer noopener\" target=\"_blank\"><code>{code}</code></a></td><td>{}</td><td>{}</td><td>{}</td><td><span class=\"status st-{class}\">{word}</span></td>",
+            "<tr class=\"st-{class}\" data-rule=\"{code}\" data-status=\"{class}\"><td>{doc}</td><td>{}</td><td>{}</td><td>{}</td><td><span class=\"status st-{class}\">{word}</span></td>",
             text(title),
             category.map(|c| lower_first(c.title())).unwrap_or_default(),
             severity
                 .map(|s| format!("<span class=\"sev sev-{s}\">{s}</span>"))
                 .unwrap_or_default(),
             code = text(&p.rule),
-            href = text(&crate::rule_doc_url(&p.rule)),
+            doc = rule_doc_cell(&p.rule),
         );
         if findings.is_empty() {
             out.push_str("<td class=\"num zero\">0</td></tr>\n");
@@ -787,10 +787,51 @@ fn notes(out: &mut String, t: &TargetReport) {
 /// What the script renders the findings from: per target the findings in
 /// display order (category, most severe first, place), with what differs per
 /// finding; what findings of one rule share is in `kinds`, once.
+/// A policy row's rule cell: the code, which opens what the rule detects,
+/// why it matters and how to fix it, from the rule's own declaration (the
+/// report carries its documentation; a link only to a configured docs URL).
+fn rule_doc_cell(code: &str) -> String {
+    let Some(r) = crate::find_rule(code) else {
+        return format!("<code>{}</code>", text(code));
+    };
+    let link = crate::rule_doc_url(r.code)
+        .map(|url| {
+            format!(
+                "<p><a href=\"{}\" rel=\"noreferrer noopener\" target=\"_blank\">Full documentation</a></p>",
+                text(&url)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "<details class=\"rule-doc\" id=\"rule-{}\"><summary><code>{}</code></summary><div class=\"doc\"><p>{}</p><p><strong>Why it matters:</strong> {}</p><p><strong>How to fix it:</strong> {}</p>{link}</div></details>",
+        text(&r.code.to_ascii_lowercase()),
+        text(r.code),
+        doc_text(r.doc.what),
+        doc_text(r.doc.why),
+        doc_text(r.doc.fix),
+    )
+}
+
+/// A rule's doc text (Markdown with `code` spans) as HTML: escaped, the
+/// code spans as `<code>`.
+fn doc_text(s: &str) -> String {
+    s.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{}</code>", text(part))
+            } else {
+                text(part)
+            }
+        })
+        .collect()
+}
+
 #[derive(Serialize)]
 struct Data<'a> {
-    /// Rule documentation, for links: this prefix and the lower-case code.
-    doc: String,
+    /// Rule documentation, for links: this prefix and the lower-case code;
+    /// `null` when no docs URL is configured (the rule is then not a link).
+    doc: Option<String>,
     kinds: Vec<Kind<'a>>,
     targets: Vec<TargetData>,
 }

@@ -152,6 +152,8 @@ fn target(
         source: None,
         image: None,
         lxd: None,
+        config: None,
+        hidden: None,
         os: None,
         packages: None,
         vulnerabilities: None,
@@ -379,13 +381,16 @@ fn sarif_tool_rules_and_invocation() {
     for part in [rule.doc.what, rule.doc.why, rule.doc.fix, rule.doc.bad] {
         assert!(help.contains(part), "help text lacks {part:?}");
     }
+    // A link only when this build was given a docs URL; the help is the doc.
     assert_eq!(
-        ssh["helpUri"],
-        format!(
-            "{}/blob/main/docs/rules.md#sq40104",
-            portcullis_report::REPOSITORY
-        )
+        ssh.get("helpUri").and_then(Value::as_str),
+        portcullis_report::rule_doc_url("SQ40104").as_deref()
     );
+    assert_eq!(
+        portcullis_report::rule_doc_url_in(Some("https://docs.example/p"), "SQ40104").as_deref(),
+        Some("https://docs.example/p/rules.md#sq40104")
+    );
+    assert_eq!(portcullis_report::rule_doc_url_in(None, "SQ40104"), None);
     assert_eq!(ssh["defaultConfiguration"], json!({"level": "error"}));
     assert_eq!(
         ssh["properties"],
@@ -600,16 +605,19 @@ fn sarif_of_a_pass_and_of_an_unknown_rule() {
     }
     let log = sarif(&Report::new("1.0.0", vec![t]));
     let driver = &log["runs"][0]["tool"]["driver"];
+    let mut described = json!({
+        "id": "SQ49999", "name": "SQ49999",
+        "shortDescription": {"text": "A future rule"}, "fullDescription": {"text": "A future rule"},
+        "help": {"text": registry::find("SQ41101").expect("r").remediation, "markdown": registry::find("SQ41101").expect("r").remediation},
+        "defaultConfiguration": {"level": "warning"},
+        "properties": {"tags": ["build-instructions"], "category": "build-instructions", "severity": "low"}
+    });
+    if let Some(url) = portcullis_report::rule_doc_url("SQ49999") {
+        described["helpUri"] = json!(url);
+    }
     assert_eq!(
         driver["rules"],
-        json!([{
-            "id": "SQ49999", "name": "SQ49999",
-            "shortDescription": {"text": "A future rule"}, "fullDescription": {"text": "A future rule"},
-            "help": {"text": registry::find("SQ41101").expect("r").remediation, "markdown": registry::find("SQ41101").expect("r").remediation},
-            "helpUri": format!("{}/blob/main/docs/rules.md#sq49999", portcullis_report::REPOSITORY),
-            "defaultConfiguration": {"level": "warning"},
-            "properties": {"tags": ["build-instructions"], "category": "build-instructions", "severity": "low"}
-        }]),
+        json!([described]),
         "only rules evaluated, and the unknown one described from its finding"
     );
     assert_eq!(log["runs"][0]["results"][0]["ruleIndex"], 0);
@@ -781,7 +789,7 @@ fn junit_shows_control_characters_instead_of_dropping_them() {
 fn markdown_summary_and_table() {
     let report = sample();
     let md = render_markdown(&report, MarkdownLimits::default());
-    let url = |c: &str| portcullis_report::rule_doc_url(c);
+    let url = |c: &str| format!("#{}", c.to_ascii_lowercase());
     let expected_start = "## portcullis: **FAIL**\n\n\
 5 targets, 8 findings (2 high, 2 medium, 4 low), 4 failing, 1 suppressed.\n\n\
 | target | verdict | critical | high | medium | low | info | suppressed |\n\
@@ -992,11 +1000,13 @@ fn html_is_one_file_that_fetches_nothing() {
     );
     assert!(csp.contains("style-src 'sha256-"), "{csp}");
     assert!(!csp.contains("unsafe-inline"), "{csp}");
-    // Links (rule docs) are links, not requests; they go to the docs.
-    assert!(html.contains(&format!(
-        "href=\"{}/blob/main/docs/rules.md#sq40104\"",
-        portcullis_report::REPOSITORY
-    )));
+    // Each policy's documentation is in the page, to unfold; a link (not a
+    // request) only to a configured docs URL.
+    assert!(html.contains("<details class=\"rule-doc\" id=\"rule-sq40104\"><summary><code>SQ40104</code></summary><div class=\"doc\"><p>"), "{html}");
+    match portcullis_report::rule_doc_url("SQ40104") {
+        Some(url) => assert!(html.contains(&format!("href=\"{url}\"")), "{html}"),
+        None => assert!(!html.contains("href=\"http"), "{html}"),
+    }
     // Findings are rendered by the script, a page at a time.
     assert!(!html.contains("<article"));
 }
@@ -1158,10 +1168,7 @@ fn html_data_block_holds_every_finding() {
     let report = sample();
     let html = render_html(&report);
     let data = html_data(&html);
-    assert_eq!(
-        data["doc"],
-        format!("{}/blob/main/docs/rules.md#", portcullis_report::REPOSITORY)
-    );
+    assert_eq!(data["doc"], json!(portcullis_report::rule_doc_url("")));
     let targets = data["targets"].as_array().expect("targets");
     assert_eq!(targets.len(), report.targets.len());
     for (t, r) in targets.iter().zip(&report.targets) {

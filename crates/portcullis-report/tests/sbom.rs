@@ -290,6 +290,8 @@ fn base_target(name: &str, kind: &str) -> TargetReport {
         source: None,
         image: None,
         lxd: None,
+        config: None,
+        hidden: None,
         os: None,
         packages: None,
         vulnerabilities: None,
