@@ -77,7 +77,7 @@ pub fn render_html(report: &Report) -> String {
     );
     let _ = writeln!(
         out,
-        "<p class=\"lede\">{} target{}, {}. {} {}, JSON report schema {}.</p>\n</header>",
+        "<p class=\"lede\">{} target{}, {}. {} {}, JSON report schema {}.</p>",
         report.targets.len(),
         plural(report.targets.len()),
         text(&crate::findings_summary(&all)),
@@ -85,6 +85,24 @@ pub fn render_html(report: &Report) -> String {
         text(&report.tool.version),
         report.schema_version
     );
+    let _ = writeln!(
+        out,
+        "<p class=\"summary\" id=\"summary\">Summary: {}</p>",
+        text(&crate::Summary::of(report).to_string())
+    );
+    if let Some(scan) = &report.scan {
+        let lines = crate::context::scan_lines(scan);
+        let _ = write!(
+            out,
+            "<details class=\"scan\" id=\"scan\"><summary>{}</summary><ul>",
+            text(&lines[0])
+        );
+        for line in &lines[1..] {
+            let _ = write!(out, "<li>{}</li>", text(line.trim_start()));
+        }
+        out.push_str("</ul></details>\n");
+    }
+    out.push_str("</header>\n");
 
     if report.targets.len() > 1 {
         overview(&mut out, report);
@@ -229,6 +247,30 @@ fn target_section(out: &mut String, i: usize, t: &TargetReport) {
             size_text(size),
             size_text(stored),
             count_phrase(image.history.len(), "entry")
+        );
+    }
+    if !t.references.is_empty() {
+        let _ = write!(
+            out,
+            "<dt>references</dt><dd>{}</dd>",
+            t.references
+                .iter()
+                .map(|r| format!("<code>{}</code>", text(r)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if let Some(c) = &t.config {
+        config_facts(out, c);
+    }
+    if let Some(h) = t.hidden.filter(|h| h.total() > 0) {
+        let _ = write!(
+            out,
+            "<dt>not listed</dt><dd class=\"hidden-count\">{} suppressed (--hide-suppressed): {} by baseline, {} by exception, {} by inline comment</dd>",
+            h.total(),
+            h.baseline,
+            h.exception,
+            h.inline
         );
     }
     out.push_str("</dl>\n");
@@ -787,6 +829,51 @@ fn notes(out: &mut String, t: &TargetReport) {
 /// What the script renders the findings from: per target the findings in
 /// display order (category, most severe first, place), with what differs per
 /// finding; what findings of one rule share is in `kinds`, once.
+/// An image's runtime configuration as facts; every label, in a fold.
+fn config_facts(out: &mut String, c: &portcullis_policy::ConfigSummary) {
+    let platform: Vec<&str> = [&c.os, &c.architecture, &c.variant]
+        .into_iter()
+        .filter_map(|p| p.as_deref())
+        .collect();
+    let list = |l: &Option<Vec<String>>| match l {
+        Some(items) => format!(
+            "<code>{}</code>",
+            text(&serde_json::to_string(items).unwrap_or_default())
+        ),
+        None => "—".to_owned(),
+    };
+    let or_dash = |v: &Option<String>, unset: &str| match v {
+        Some(v) => format!("<code>{}</code>", text(v)),
+        None => unset.to_owned(),
+    };
+    let _ = write!(
+        out,
+        "<dt>platform</dt><dd>{}</dd><dt>user</dt><dd>{}</dd><dt>entrypoint</dt><dd>{}</dd><dt>cmd</dt><dd>{}</dd><dt>working dir</dt><dd>{}</dd><dt>exposed ports</dt><dd>{}</dd>",
+        if platform.is_empty() { "—".to_owned() } else { text(&platform.join("/")) },
+        or_dash(&c.user, "not set (root)"),
+        list(&c.entrypoint),
+        list(&c.cmd),
+        or_dash(&c.working_dir, "—"),
+        if c.exposed_ports.is_empty() { "none".to_owned() } else { text(&c.exposed_ports.join(", ")) },
+    );
+    if !c.labels.is_empty() {
+        let _ = write!(
+            out,
+            "<dt>labels</dt><dd><details class=\"labels\"><summary>{}</summary><table class=\"grid\"><tbody>",
+            count_phrase(c.labels.len(), "label")
+        );
+        for (k, v) in &c.labels {
+            let _ = write!(
+                out,
+                "<tr><td><code>{}</code></td><td>{}</td></tr>",
+                text(k),
+                text(&cut(v, 400))
+            );
+        }
+        out.push_str("</tbody></table></details></dd>");
+    }
+}
+
 /// A policy row's rule cell: the code, which opens what the rule detects,
 /// why it matters and how to fix it, from the rule's own declaration (the
 /// report carries its documentation; a link only to a configured docs URL).

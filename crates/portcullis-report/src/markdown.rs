@@ -40,6 +40,11 @@ pub fn render_markdown(report: &Report, limits: MarkdownLimits) -> String {
         if report.targets.len() == 1 { "" } else { "s" },
         crate::findings_summary(&all)
     );
+    let _ = writeln!(
+        out,
+        "Summary: {}.\n",
+        text(&crate::Summary::of(report).to_string(), usize::MAX)
+    );
 
     out.push_str("| target | verdict | critical | high | medium | low | info | suppressed |\n");
     out.push_str("|---|---|--:|--:|--:|--:|--:|--:|\n");
@@ -90,9 +95,21 @@ pub fn render_markdown(report: &Report, limits: MarkdownLimits) -> String {
             if left_out == 1 { "" } else { "s" }
         );
     }
+    if let Some(scan) = &report.scan {
+        // Folded: how the run was judged matters to a reviewer, less than its findings.
+        out.push_str("\n<details><summary>Scan</summary>\n\n");
+        for line in crate::context::scan_lines(scan) {
+            let _ = writeln!(out, "- {}", text(line.trim_start(), usize::MAX));
+        }
+        out.push_str("\n</details>\n");
+    }
     rules_section(&mut out, &linked);
     out
 }
+
+/// Rules are explained in full while the report is shorter than this (a
+/// GitHub comment takes 65,536 characters; a rule's text is about 1,500).
+const RULE_DOCS_UNTIL: usize = 56_000;
 
 /// The in-document anchor of a rule's section: its code, lower-case, as
 /// docs/rules.md has it. Codes are letters and digits; anything else in a
@@ -115,6 +132,18 @@ fn rules_section(out: &mut String, linked: &[String]) {
     for code in linked {
         let _ = write!(out, "\n<a id=\"{}\"></a>\n\n", anchor(code));
         match crate::find_rule(code) {
+            // Past the budget a comment has, the title and where to read more.
+            Some(r) if out.len() > RULE_DOCS_UNTIL => {
+                let _ = writeln!(
+                    out,
+                    "**{}** {} ({}, {}): `portcullis explain {}`",
+                    r.code,
+                    text(r.title, usize::MAX),
+                    r.severity,
+                    r.category.as_str(),
+                    r.code
+                );
+            }
             Some(r) => {
                 let _ = writeln!(
                     out,

@@ -358,7 +358,11 @@ fn sarif_tool_rules_and_invocation() {
     let driver = &run["tool"]["driver"];
     assert_eq!(driver["name"], "portcullis");
     assert_eq!(driver["version"], "9.9.9", "the version that scanned");
-    assert_eq!(driver["informationUri"], portcullis_report::REPOSITORY);
+    // A link only to configured docs, never to a placeholder.
+    assert_eq!(
+        driver.get("informationUri").and_then(Value::as_str),
+        portcullis_report::docs_url()
+    );
 
     // Every rule evaluated on some target, in registry order.
     let ids: Vec<&str> = driver["rules"]
@@ -792,6 +796,7 @@ fn markdown_summary_and_table() {
     let url = |c: &str| format!("#{}", c.to_ascii_lowercase());
     let expected_start = "## portcullis: **FAIL**\n\n\
 5 targets, 8 findings (2 high, 2 medium, 4 low), 4 failing, 1 suppressed.\n\n\
+Summary: 4 failed, 3 warned, 0 info, 1 suppressed (0 by baseline, 0 by exception, 1 by inline comment), 381 policies passed.\n\n\
 | target | verdict | critical | high | medium | low | info | suppressed |\n\
 |---|---|--:|--:|--:|--:|--:|--:|\n\
 | `app/Dockerfile` | **FAIL** | 0 | 1 | 0 | 0 | 0 | 1 |\n\
@@ -824,6 +829,23 @@ fn markdown_summary_and_table() {
     assert!(md.contains(&image), "{md}");
     assert!(md.contains("\n### `<stdin>`: **PASS**\n"), "{md}");
     assert!(!md.contains("not shown"), "{md}");
+    // The rules the table links to are explained at the end, each at its
+    // anchor, in the order first linked, from the rule's own declaration.
+    let rules = &md[md.find("\n### Rules\n").expect("a rules section")..];
+    let anchors: Vec<&str> = rules
+        .match_indices("<a id=\"")
+        .map(|(i, _)| &rules[i + 7..i + 7 + 7])
+        .collect();
+    assert_eq!(
+        anchors,
+        ["sq40104", "sq41102", "sq40101", "sq40102", "sq40105", "sq41101", "sq41103"]
+    );
+    let ssh = registry::find("SQ40104").expect("rule");
+    assert!(rules.contains(&format!(
+        "<a id=\"sq40104\"></a>\n\n**SQ40104** Image might expose the SSH port (high, container-security)\n\n{}\n\n_Why:_ {}\n\n_Fix:_ {}\n",
+        ssh.doc.what, ssh.doc.why, ssh.doc.fix
+    )), "{rules}");
+    assert!(!md.contains("](http"), "no external links: {md}");
 }
 
 #[test]
@@ -879,7 +901,8 @@ fn markdown_of_a_huge_report_is_cut_to_fit_a_comment() {
     assert!(rows[0].contains("x…"), "long messages are cut: {}", rows[0]);
     assert!(md.contains("\n_51 more targets not shown._\n"), "{md}");
     assert!(
-        md.ends_with("\n_9900 more findings not shown: the JSON or SARIF report has every one._\n")
+        md.contains("\n_9900 more findings not shown: the JSON or SARIF report has every one._\n\n### Rules\n\n<a id=\"sq40102\"></a>\n"),
+        "{md}"
     );
 }
 
