@@ -41,7 +41,19 @@ use serde::{Deserialize, Serialize};
 /// The JSON report's `schema_version`.
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
     Info,
@@ -49,7 +61,7 @@ pub enum Action {
     Fail,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Pass,
@@ -57,7 +69,7 @@ pub enum Verdict {
 }
 
 /// How one policy (rule) came out for one target.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     Pass,
@@ -68,7 +80,7 @@ pub enum Status {
     NotApplicable,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Suppression {
     /// `exception` or `inline`.
     pub by: String,
@@ -717,7 +729,7 @@ pub struct TargetInfo {
     pub source: Option<Arc<SourceFile>>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PolicyResult {
     pub rule: String,
     pub status: Status,
@@ -727,7 +739,7 @@ pub struct PolicyResult {
     pub reason: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReportedFinding {
     pub rule: String,
     pub title: String,
@@ -749,7 +761,7 @@ pub struct ReportedFinding {
     pub vulnerability: Option<portcullis_rules::VulnerabilityRef>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TargetReport {
     pub target: String,
     pub kind: String,
@@ -808,7 +820,7 @@ pub struct TargetReport {
 }
 
 /// An LXD image as read: `metadata.yaml` and the root filesystem's format.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LxdDetails {
     /// `unified` (one tarball) or `split` (metadata tarball plus rootfs).
     pub layout: String,
@@ -836,7 +848,7 @@ pub struct LxdDetails {
 
 /// What an image is made of, for a person to see where findings sit: its
 /// layers in order, its history and where the base image ends.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ImageDetails {
     /// In order: `layers[i]` is layer `i` of the locations (`rootfs.diff_ids[i]`).
     pub layers: Vec<LayerDetails>,
@@ -848,7 +860,7 @@ pub struct ImageDetails {
     pub base_boundary: Option<BaseBoundary>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LayerDetails {
     /// The digest of the uncompressed layer (`rootfs.diff_ids`), as layer locations name it.
     pub diff_id: String,
@@ -864,7 +876,7 @@ pub struct LayerDetails {
     pub entries: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HistoryDetails {
     /// As the config has it (RFC 3339), when it has one.
     #[serde(default)]
@@ -878,7 +890,7 @@ pub struct HistoryDetails {
 }
 
 /// The last history entry of the base image, and what told.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BaseBoundary {
     /// Entries `0..=last` are the base image's.
     pub last: usize,
@@ -891,13 +903,18 @@ pub struct BaseBoundary {
     pub how: String,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Tool {
     pub name: String,
     pub version: String,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(
+    title = "portcullis report",
+    description = "The JSON report (`portcullis scan --format json`), schema_version 1.",
+    extend("$id" = "urn:portcullis:report.schema.json")
+)]
 pub struct Report {
     pub schema_version: u32,
     pub tool: Tool,
@@ -907,6 +924,15 @@ pub struct Report {
     pub scan: Option<ScanInfo>,
     pub verdict: Verdict,
     pub targets: Vec<TargetReport>,
+}
+
+/// The JSON Schema of the JSON report (docs/report.schema.json), from the
+/// report model's own types, pretty-printed, newline-terminated.
+pub fn report_schema() -> String {
+    let schema = schemars::schema_for!(Report);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 impl Report {

@@ -63,7 +63,9 @@ pub fn render_markdown(report: &Report, limits: MarkdownLimits) -> String {
                 .count();
             let _ = write!(out, " {n} |");
         }
-        let suppressed = t.findings.iter().filter(|f| f.suppressed.is_some()).count();
+        // Those `--hide-suppressed` left out count too.
+        let suppressed = t.findings.iter().filter(|f| f.suppressed.is_some()).count()
+            + t.hidden.map_or(0, |h| h.total());
         let _ = writeln!(out, " {suppressed} |");
     }
     if report.targets.len() > limits.targets {

@@ -61,7 +61,11 @@ enum ConfigCommand {
         path: Option<PathBuf>,
     },
     /// Print the JSON Schema of portcullis.toml (docs/portcullis.schema.json).
-    Schema,
+    Schema {
+        /// The JSON report's schema instead (docs/report.schema.json).
+        #[arg(long)]
+        report: bool,
+    },
 }
 
 /// Which policy applies; shared by `scan`.
@@ -265,8 +269,12 @@ fn main() -> ExitCode {
         Command::Convert(args) => convert(args),
         Command::Db(command) => db_command::run(command),
         Command::Config(ConfigCommand::Check { path }) => config_check(path),
-        Command::Config(ConfigCommand::Schema) => {
-            print!("{}", portcullis_policy::json_schema());
+        Command::Config(ConfigCommand::Schema { report }) => {
+            if report {
+                print!("{}", portcullis_policy::report_schema());
+            } else {
+                print!("{}", portcullis_policy::json_schema());
+            }
             ExitCode::SUCCESS
         }
         Command::Rules { markdown } => {
