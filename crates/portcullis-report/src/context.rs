@@ -36,16 +36,18 @@ pub(crate) fn scan_lines(scan: &ScanInfo) -> Vec<String> {
     if let Some(profile) = &scan.profile {
         policy.push_str(&format!(", profile {profile}"));
     }
-    policy.push_str(&format!("; exceptions judged on {}", scan.today));
-    lines.push(policy);
     if scan.exceptions.is_empty() {
-        lines.push("Exceptions: none".to_owned());
+        policy.push_str("; no exceptions");
+        lines.push(policy);
     } else {
         let active = scan.exceptions.iter().filter(|e| e.active).count();
-        lines.push(format!(
-            "Exceptions: {} ({active} in effect)",
-            scan.exceptions.len()
+        policy.push_str(&format!(
+            "; {} exception{} ({active} in effect on {})",
+            scan.exceptions.len(),
+            if scan.exceptions.len() == 1 { "" } else { "s" },
+            scan.today
         ));
+        lines.push(policy);
         for e in scan.exceptions.iter().take(EXCEPTIONS_SHOWN) {
             lines.push(format!(
                 "  {} {}: {} ({})",
