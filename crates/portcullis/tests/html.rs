@@ -274,7 +274,11 @@ fn the_html_report_in_headless_chromium() {
     // code unfolds what the rule detects, why and how to fix it.
     const DOC: &str = "var d = document.querySelector('#target-1 details.rule-doc#rule-sq40102'); var b = d.querySelector('div.doc'); return [d.open, b.checkVisibility(), b.textContent];";
     let folded = browser.run(DOC, json!([]));
-    assert_eq!((&folded[0], &folded[1]), (&json!(false), &json!(false)), "{folded}");
+    assert_eq!(
+        (&folded[0], &folded[1]),
+        (&json!(false), &json!(false)),
+        "{folded}"
+    );
     // Clear of the sticky filter bar.
     browser.run(
         "document.querySelector('#target-1 details.rule-doc#rule-sq40102').scrollIntoView({block: 'center'});",
