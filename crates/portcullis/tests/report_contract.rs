@@ -421,3 +421,51 @@ fn hide_suppressed_leaves_the_baseline_out_but_counts_it() {
         "{md}"
     );
 }
+
+#[test]
+fn the_scan_block_names_the_advisory_database() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("advisories.db");
+    let db_arg = db.to_str().expect("utf-8");
+    let kev = repo().join("fixtures/vulns/kev.json");
+    let o = portcullis(
+        &["db", "import", "--db", db_arg, kev.to_str().expect("utf-8")],
+        dir.path(),
+    );
+    assert_eq!(code(&o), 0, "db import: {}", stderr(&o));
+    let out = portcullis(
+        &[
+            "scan",
+            "--no-config",
+            "--db",
+            db_arg,
+            "-f",
+            "json",
+            "examples/app.tar",
+        ],
+        &repo(),
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let report = json(&out);
+    let info = &report["scan"]["advisory_db"];
+    assert_eq!(info["path"], db_arg, "{info}");
+    assert!(
+        rfc3339_utc(info["built"].as_str().expect("built")),
+        "{info}"
+    );
+    assert!(info["age_seconds"].is_u64(), "{info}");
+    let human = stdout(&portcullis(
+        &["scan", "--no-config", "--db", db_arg, "examples/app.tar"],
+        &repo(),
+    ));
+    assert!(
+        human.contains(&format!("\nAdvisory database: {db_arg}, built ")),
+        "{human}"
+    );
+    // Without one, the block says none.
+    let none = json(&portcullis(
+        &["scan", "--no-config", "-f", "json", "examples/app.tar"],
+        &repo(),
+    ));
+    assert_eq!(none["scan"]["advisory_db"], Value::Null);
+}
