@@ -381,6 +381,30 @@ fn hide_suppressed_leaves_the_baseline_out_but_counts_it() {
         "{hidden}"
     );
     assert!(hidden.contains(&summary(suppressed)), "{hidden}");
+    // `convert` hides the same way, from the saved report.
+    let saved = portcullis(
+        &[
+            &args[..],
+            &["--hide-suppressed", "-f", "json=r.json", "Dockerfile"],
+        ]
+        .concat(),
+        dir.path(),
+    );
+    let converted = portcullis(&["convert", "--hide-suppressed", "r.json"], dir.path());
+    assert_eq!(code(&converted), 1, "{}", stderr(&converted));
+    // (A saved report has no source lines to show; the rest is the same.)
+    let summary_line = |t: &str| {
+        t.lines()
+            .find(|l| l.starts_with("Summary: "))
+            .map(str::to_owned)
+    };
+    let converted = stdout(&converted);
+    assert_eq!(summary_line(&converted), summary_line(&stdout(&saved)));
+    assert!(
+        summary_line(&converted).is_some_and(|l| l.ends_with(" not listed (--hide-suppressed)"))
+    );
+    assert_eq!(converted.matches("SUPPRESSED").count(), 0, "{converted}");
+    assert!(converted.contains("FAIL SQ40105 (high)"), "{converted}");
     // The machine formats keep every finding.
     let j = json(&portcullis(
         &[
