@@ -117,6 +117,9 @@ struct DescriptorProperties {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Invocation<'a> {
+    /// When the scan ran (the report's scan block), when it says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_time_utc: Option<&'a str>,
     execution_successful: bool,
     exit_code: i32,
     exit_code_description: &'static str,
@@ -489,6 +492,7 @@ pub fn render_sarif(report: &Report) -> String {
                 },
             },
             invocations: [Invocation {
+                start_time_utc: report.scan.as_ref().map(|s| s.started.as_str()),
                 // A report exists only when every target could be scanned.
                 execution_successful: true,
                 exit_code,

@@ -1124,6 +1124,7 @@ fn human_summary_of_the_packages() {
     assert!(
         out.contains(
             "docker-archive:images/app.tar PASS\n  \
+             References: registry.example/app:1.0\n  \
              OS: debian 12 (bookworm)\n  \
              packages: 11 (deb 2, pypi 1, npm 2, golang 1, cargo 1, maven 1, gem 1, composer 1, nuget 1)\n  \
              packages by layer: layer 0: 2, layer 1: 1, layer 2: 4, layer 3: 4\n  \

@@ -260,6 +260,20 @@ fn source_date_epoch_fixes_the_scan_time() {
     let report = json(&a);
     assert_eq!(report["scan"]["started"], "2023-11-14T22:13:20Z");
     assert_eq!(report["scan"]["duration_ms"], 0);
+    // SARIF says when too.
+    let sarif = std::process::Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .args(["scan", "--no-config", "-f", "sarif", "examples/app.tar"])
+        .current_dir(repo())
+        .env("PORTCULLIS_DB", common::NO_DATABASE)
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .expect("run");
+    let log: Value = serde_json::from_slice(&sarif.stdout).expect("sarif");
+    valid_sarif(&log);
+    assert_eq!(
+        log["runs"][0]["invocations"][0]["startTimeUtc"],
+        "2023-11-14T22:13:20Z"
+    );
     assert_eq!(stdout(&a), stdout(&b), "two scans, one report");
 }
 
