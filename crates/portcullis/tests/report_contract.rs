@@ -36,10 +36,12 @@ fn urls(text: &str) -> BTreeSet<String> {
 }
 
 /// The standard URLs the formats require: SARIF's `$schema` (the OASIS
-/// copy of the 2.1.0 schema) and CycloneDX's `$schema`, both published.
+/// copy of the 2.1.0 schema), CycloneDX's `$schema` and GitLab's
+/// container-scanning `schema` (v15.0.7), all published.
 const SCHEMA_URLS: &[&str] = &[
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
     "http://cyclonedx.org/schema/bom-1.6.schema.json",
+    "https://gitlab.com/gitlab-org/security-products/security-report-schemas/-/raw/v15.0.7/dist/container-scanning-report-format.json",
 ];
 
 #[test]
