@@ -10,6 +10,9 @@ pub struct ImageConfig {
     pub architecture: Option<String>,
     #[serde(default)]
     pub os: Option<String>,
+    /// The CPU variant (`v8` of arm64), when the config names one.
+    #[serde(default)]
+    pub variant: Option<String>,
     #[serde(default)]
     pub config: Option<ContainerConfig>,
     #[serde(default)]

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Ecosystem, Os, SourcePackage};
 
 /// One package of the image, found in one or more places.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InstalledPackage {
     /// Unique within the target: the purl, with `#2`, `#3`… appended when
     /// two packages would share one. CycloneDX `bom-ref`s and SPDX ids are
@@ -48,7 +48,7 @@ pub struct InstalledPackage {
 }
 
 /// A file that lists a package.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Evidence {
     /// The layer (0-based) holding the version of the file that was read.
     pub layer: usize,
@@ -59,7 +59,7 @@ pub struct Evidence {
 }
 
 /// The operating system and the packages of one target.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Inventory {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os: Option<Os>,

@@ -3,7 +3,19 @@
 use serde::{Deserialize, Serialize};
 
 /// A package ecosystem. The names are the package-url types.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Ecosystem {
     Deb,
@@ -64,7 +76,7 @@ impl std::fmt::Display for Ecosystem {
 }
 
 /// One package as its evidence file describes it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Package {
     pub ecosystem: Option<Ecosystem>,
     /// The package-url namespace where the ecosystem has one: the npm scope
@@ -100,7 +112,7 @@ pub struct Package {
 
 /// The source package of an OS package (dpkg `Source:`, rpm `SOURCERPM`,
 /// apk `o:`), with its version when it differs from the binary's.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SourcePackage {
     pub name: String,
     pub version: Option<String>,
@@ -109,7 +121,7 @@ pub struct SourcePackage {
 /// A fact about a package recorded in a file of its own, joined to the
 /// package by ecosystem and name when the layers are merged (dpkg's
 /// `info/NAME[:ARCH].list`, `/usr/share/doc/NAME/copyright`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Attachment {
     pub ecosystem: Ecosystem,
     pub name: String,
@@ -117,7 +129,7 @@ pub struct Attachment {
     pub kind: AttachmentKind,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum AttachmentKind {
     /// The files the package installed (normalised paths).
     Files(Vec<String>),
@@ -128,7 +140,7 @@ pub enum AttachmentKind {
 
 /// The operating system, from `etc/os-release` (or `usr/lib/os-release`,
 /// `etc/debian_version`, `etc/alpine-release`, `etc/redhat-release`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Os {
     /// `ID` (`debian`, `alpine`, `rhel`, `ubuntu`).
     pub id: String,
@@ -140,7 +152,7 @@ pub struct Os {
 }
 
 /// What one evidence file held.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Found {
     pub packages: Vec<Package>,
     pub attachments: Vec<Attachment>,

@@ -12,7 +12,7 @@ use toml::Spanned;
 /// The policy file, `portcullis.toml`. Every key is optional.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-#[schemars(title = "portcullis.toml", extend("$id" = "https://example.invalid/portcullis/portcullis.schema.json"))]
+#[schemars(title = "portcullis.toml", extend("$id" = "urn:portcullis:portcullis.schema.json"))]
 pub struct PolicyFile {
     /// Another policy file this one is layered over (a path relative to this
     /// file): its settings apply first, this file's on top.

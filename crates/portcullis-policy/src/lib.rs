@@ -20,6 +20,7 @@ pub mod inline;
 pub mod meta;
 pub mod paths;
 mod resolve;
+pub mod scan;
 
 pub use baseline::Baseline;
 pub use date::Date;
@@ -27,6 +28,7 @@ pub use exception::{Exception, TargetRef};
 pub use file::{discover, json_schema, PolicyError};
 pub use inline::InlineSuppression;
 pub use resolve::parse_fail_on;
+pub use scan::{AdvisoryDbInfo, ConfigSummary, ExceptionInfo, Hidden, ScanClock, ScanInfo};
 
 use portcullis_rules::Finding;
 
@@ -39,7 +41,19 @@ use serde::{Deserialize, Serialize};
 /// The JSON report's `schema_version`.
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
     Info,
@@ -47,7 +61,7 @@ pub enum Action {
     Fail,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Pass,
@@ -55,7 +69,7 @@ pub enum Verdict {
 }
 
 /// How one policy (rule) came out for one target.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     Pass,
@@ -66,7 +80,7 @@ pub enum Status {
     NotApplicable,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Suppression {
     /// `exception` or `inline`.
     pub by: String,
@@ -108,6 +122,9 @@ pub struct Policy {
     /// `[hardening] scope = "build"`: the binary policies read only the
     /// layers this build added.
     pub hardening_build_only: bool,
+    /// The profile the policy file named (the last of an `extends` chain
+    /// that names one); `None`: none named, the default's threshold.
+    pub profile: Option<Profile>,
 }
 
 /// Rules that are off unless a policy file enables them (as the catalogue
@@ -172,6 +189,15 @@ pub enum Profile {
 }
 
 impl Profile {
+    /// As the policy file writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Default => "default",
+            Profile::Strict => "strict",
+            Profile::Audit => "audit",
+        }
+    }
+
     pub fn fail_on(self) -> Option<Severity> {
         match self {
             Profile::Default => Some(Severity::Medium),
@@ -200,6 +226,7 @@ impl Default for Policy {
             licenses: portcullis_rules::LicenseLists::default(),
             vulnerabilities: VulnerabilityPolicy::default(),
             hardening_build_only: false,
+            profile: None,
         }
     }
 }
@@ -435,6 +462,8 @@ impl Policy {
             source: target.source,
             image: None,
             lxd: None,
+            config: None,
+            hidden: None,
             os: None,
             packages: None,
             vulnerabilities: None,
@@ -700,7 +729,7 @@ pub struct TargetInfo {
     pub source: Option<Arc<SourceFile>>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PolicyResult {
     pub rule: String,
     pub status: Status,
@@ -710,7 +739,7 @@ pub struct PolicyResult {
     pub reason: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReportedFinding {
     pub rule: String,
     pub title: String,
@@ -732,7 +761,7 @@ pub struct ReportedFinding {
     pub vulnerability: Option<portcullis_rules::VulnerabilityRef>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TargetReport {
     pub target: String,
     pub kind: String,
@@ -773,6 +802,15 @@ pub struct TargetReport {
     /// when the package pass did not run, and in older reports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub packages: Option<Vec<portcullis_packages::InstalledPackage>>,
+    /// Image targets: the runtime configuration (platform, user,
+    /// entrypoint, cmd, ports, labels). Absent for Dockerfiles, LXD images
+    /// and in older reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<ConfigSummary>,
+    /// Suppressed findings left out of `findings` (`--hide-suppressed`),
+    /// by what suppressed them; absent when none were left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<Hidden>,
     /// The packages' known vulnerabilities, once per (vulnerability,
     /// package), VEX-suppressed ones included (with the VEX verdict).
     /// Absent when no advisory database was loaded, for Dockerfiles, and in
@@ -782,7 +820,7 @@ pub struct TargetReport {
 }
 
 /// An LXD image as read: `metadata.yaml` and the root filesystem's format.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LxdDetails {
     /// `unified` (one tarball) or `split` (metadata tarball plus rootfs).
     pub layout: String,
@@ -810,7 +848,7 @@ pub struct LxdDetails {
 
 /// What an image is made of, for a person to see where findings sit: its
 /// layers in order, its history and where the base image ends.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ImageDetails {
     /// In order: `layers[i]` is layer `i` of the locations (`rootfs.diff_ids[i]`).
     pub layers: Vec<LayerDetails>,
@@ -822,7 +860,7 @@ pub struct ImageDetails {
     pub base_boundary: Option<BaseBoundary>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LayerDetails {
     /// The digest of the uncompressed layer (`rootfs.diff_ids`), as layer locations name it.
     pub diff_id: String,
@@ -838,7 +876,7 @@ pub struct LayerDetails {
     pub entries: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HistoryDetails {
     /// As the config has it (RFC 3339), when it has one.
     #[serde(default)]
@@ -852,7 +890,7 @@ pub struct HistoryDetails {
 }
 
 /// The last history entry of the base image, and what told.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BaseBoundary {
     /// Entries `0..=last` are the base image's.
     pub last: usize,
@@ -865,18 +903,36 @@ pub struct BaseBoundary {
     pub how: String,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Tool {
     pub name: String,
     pub version: String,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(
+    title = "portcullis report",
+    description = "The JSON report (`portcullis scan --format json`), schema_version 1.",
+    extend("$id" = "urn:portcullis:report.schema.json")
+)]
 pub struct Report {
     pub schema_version: u32,
     pub tool: Tool,
+    /// When the scan ran and what it was judged by; absent in reports made
+    /// without a scan (built in code) and in older reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan: Option<ScanInfo>,
     pub verdict: Verdict,
     pub targets: Vec<TargetReport>,
+}
+
+/// The JSON Schema of the JSON report (docs/report.schema.json), from the
+/// report model's own types, pretty-printed, newline-terminated.
+pub fn report_schema() -> String {
+    let schema = schemars::schema_for!(Report);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 impl Report {
@@ -892,6 +948,7 @@ impl Report {
                 name: "portcullis".into(),
                 version: tool_version.into(),
             },
+            scan: None,
             verdict,
             targets,
         }

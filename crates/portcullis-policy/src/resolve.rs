@@ -23,6 +23,7 @@ pub(crate) fn resolve(chain: &[Layer]) -> Result<Policy, Vec<PolicyError>> {
         // the profile it names, and a project file over the organisation's.
         if let Some(profile) = file.profile {
             policy.fail_on = Profile::from(profile).fail_on();
+            policy.profile = Some(Profile::from(profile));
         }
         if let Some(fail_on) = file.fail_on {
             policy.fail_on = fail_on_severity(fail_on);

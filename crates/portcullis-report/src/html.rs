@@ -77,7 +77,7 @@ pub fn render_html(report: &Report) -> String {
     );
     let _ = writeln!(
         out,
-        "<p class=\"lede\">{} target{}, {}. {} {}, JSON report schema {}.</p>\n</header>",
+        "<p class=\"lede\">{} target{}, {}. {} {}, JSON report schema {}.</p>",
         report.targets.len(),
         plural(report.targets.len()),
         text(&crate::findings_summary(&all)),
@@ -85,6 +85,24 @@ pub fn render_html(report: &Report) -> String {
         text(&report.tool.version),
         report.schema_version
     );
+    let _ = writeln!(
+        out,
+        "<p class=\"summary\" id=\"summary\">Summary: {}</p>",
+        text(&crate::Summary::of(report).to_string())
+    );
+    if let Some(scan) = &report.scan {
+        let lines = crate::context::scan_lines(scan);
+        let _ = write!(
+            out,
+            "<details class=\"scan\" id=\"scan\"><summary>{}</summary><ul>",
+            text(&lines[0])
+        );
+        for line in &lines[1..] {
+            let _ = write!(out, "<li>{}</li>", text(line.trim_start()));
+        }
+        out.push_str("</ul></details>\n");
+    }
+    out.push_str("</header>\n");
 
     if report.targets.len() > 1 {
         overview(&mut out, report);
@@ -231,6 +249,30 @@ fn target_section(out: &mut String, i: usize, t: &TargetReport) {
             count_phrase(image.history.len(), "entry")
         );
     }
+    if !t.references.is_empty() {
+        let _ = write!(
+            out,
+            "<dt>references</dt><dd>{}</dd>",
+            t.references
+                .iter()
+                .map(|r| format!("<code>{}</code>", text(r)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if let Some(c) = &t.config {
+        config_facts(out, c);
+    }
+    if let Some(h) = t.hidden.filter(|h| h.total() > 0) {
+        let _ = write!(
+            out,
+            "<dt>not listed</dt><dd class=\"hidden-count\">{} suppressed (--hide-suppressed): {} by baseline, {} by exception, {} by inline comment</dd>",
+            h.total(),
+            h.baseline,
+            h.exception,
+            h.inline
+        );
+    }
     out.push_str("</dl>\n");
 
     // Counts: by severity, by category, by outcome.
@@ -354,14 +396,14 @@ fn policies(out: &mut String, t: &TargetReport) {
         let (class, word) = status_word(p.status);
         let _ = write!(
             out,
-            "<tr class=\"st-{class}\" data-rule=\"{code}\" data-status=\"{class}\"><td><a href=\"{href}\" rel=\"noreferrer noopener\" target=\"_blank\"><code>{code}</code></a></td><td>{}</td><td>{}</td><td>{}</td><td><span class=\"status st-{class}\">{word}</span></td>",
+            "<tr class=\"st-{class}\" data-rule=\"{code}\" data-status=\"{class}\"><td>{doc}</td><td>{}</td><td>{}</td><td>{}</td><td><span class=\"status st-{class}\">{word}</span></td>",
             text(title),
             category.map(|c| lower_first(c.title())).unwrap_or_default(),
             severity
                 .map(|s| format!("<span class=\"sev sev-{s}\">{s}</span>"))
                 .unwrap_or_default(),
             code = text(&p.rule),
-            href = text(&crate::rule_doc_url(&p.rule)),
+            doc = rule_doc_cell(&p.rule),
         );
         if findings.is_empty() {
             out.push_str("<td class=\"num zero\">0</td></tr>\n");
@@ -787,10 +829,96 @@ fn notes(out: &mut String, t: &TargetReport) {
 /// What the script renders the findings from: per target the findings in
 /// display order (category, most severe first, place), with what differs per
 /// finding; what findings of one rule share is in `kinds`, once.
+/// An image's runtime configuration as facts; every label, in a fold.
+fn config_facts(out: &mut String, c: &portcullis_policy::ConfigSummary) {
+    let platform: Vec<&str> = [&c.os, &c.architecture, &c.variant]
+        .into_iter()
+        .filter_map(|p| p.as_deref())
+        .collect();
+    let list = |l: &Option<Vec<String>>| match l {
+        Some(items) => format!(
+            "<code>{}</code>",
+            text(&serde_json::to_string(items).unwrap_or_default())
+        ),
+        None => "—".to_owned(),
+    };
+    let or_dash = |v: &Option<String>, unset: &str| match v {
+        Some(v) => format!("<code>{}</code>", text(v)),
+        None => unset.to_owned(),
+    };
+    let _ = write!(
+        out,
+        "<dt>platform</dt><dd>{}</dd><dt>user</dt><dd>{}</dd><dt>entrypoint</dt><dd>{}</dd><dt>cmd</dt><dd>{}</dd><dt>working dir</dt><dd>{}</dd><dt>exposed ports</dt><dd>{}</dd>",
+        if platform.is_empty() { "—".to_owned() } else { text(&platform.join("/")) },
+        or_dash(&c.user, "not set (root)"),
+        list(&c.entrypoint),
+        list(&c.cmd),
+        or_dash(&c.working_dir, "—"),
+        if c.exposed_ports.is_empty() { "none".to_owned() } else { text(&c.exposed_ports.join(", ")) },
+    );
+    if !c.labels.is_empty() {
+        let _ = write!(
+            out,
+            "<dt>labels</dt><dd><details class=\"labels\"><summary>{}</summary><table class=\"grid\"><tbody>",
+            count_phrase(c.labels.len(), "label")
+        );
+        for (k, v) in &c.labels {
+            let _ = write!(
+                out,
+                "<tr><td><code>{}</code></td><td>{}</td></tr>",
+                text(k),
+                text(&cut(v, 400))
+            );
+        }
+        out.push_str("</tbody></table></details></dd>");
+    }
+}
+
+/// A policy row's rule cell: the code, which opens what the rule detects,
+/// why it matters and how to fix it, from the rule's own declaration (the
+/// report carries its documentation; a link only to a configured docs URL).
+fn rule_doc_cell(code: &str) -> String {
+    let Some(r) = crate::find_rule(code) else {
+        return format!("<code>{}</code>", text(code));
+    };
+    let link = crate::rule_doc_url(r.code)
+        .map(|url| {
+            format!(
+                "<p><a href=\"{}\" rel=\"noreferrer noopener\" target=\"_blank\">Full documentation</a></p>",
+                text(&url)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "<details class=\"rule-doc\" id=\"rule-{}\"><summary><code>{}</code></summary><div class=\"doc\"><p>{}</p><p><strong>Why it matters:</strong> {}</p><p><strong>How to fix it:</strong> {}</p>{link}</div></details>",
+        text(&r.code.to_ascii_lowercase()),
+        text(r.code),
+        doc_text(r.doc.what),
+        doc_text(r.doc.why),
+        doc_text(r.doc.fix),
+    )
+}
+
+/// A rule's doc text (Markdown with `code` spans) as HTML: escaped, the
+/// code spans as `<code>`.
+fn doc_text(s: &str) -> String {
+    s.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{}</code>", text(part))
+            } else {
+                text(part)
+            }
+        })
+        .collect()
+}
+
 #[derive(Serialize)]
 struct Data<'a> {
-    /// Rule documentation, for links: this prefix and the lower-case code.
-    doc: String,
+    /// Rule documentation, for links: this prefix and the lower-case code;
+    /// `null` when no docs URL is configured (the rule is then not a link).
+    doc: Option<String>,
     kinds: Vec<Kind<'a>>,
     targets: Vec<TargetData>,
 }

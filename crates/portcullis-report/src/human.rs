@@ -51,6 +51,13 @@ pub fn render_human(report: &Report, options: HumanOptions) -> String {
     for target in &report.targets {
         render_target(&mut out, target, &paint, report.targets.len() > 1);
     }
+    // How the run was judged, then what it came to, above the verdict line.
+    if let Some(scan) = &report.scan {
+        for line in crate::context::scan_lines(scan) {
+            let _ = writeln!(out, "{}", paint.dim(&printable(&line)));
+        }
+    }
+    let _ = writeln!(out, "Summary: {}", crate::Summary::of(report));
     let findings: Vec<&ReportedFinding> = report.targets.iter().flat_map(|t| &t.findings).collect();
     let _ = writeln!(
         out,
@@ -73,6 +80,9 @@ fn render_target(out: &mut String, target: &TargetReport, paint: &Paint, with_co
         paint.bold(&printable(&target.target)),
         paint.verdict(target.verdict)
     );
+    for line in crate::context::image_lines(target) {
+        let _ = writeln!(out, "  {}", printable(&line));
+    }
     if let Some(lxd) = &target.lxd {
         render_lxd(out, target, lxd);
     }
@@ -86,7 +96,15 @@ fn render_target(out: &mut String, target: &TargetReport, paint: &Paint, with_co
             .iter()
             .filter(|p| p.status != portcullis_policy::Status::NotApplicable)
             .count();
-        let _ = writeln!(out, "  no findings; {checked} policies checked");
+        let hidden = target.hidden.map_or(0, |h| h.total());
+        if hidden > 0 {
+            let _ = writeln!(
+                out,
+                "  no findings listed ({hidden} suppressed, not listed); {checked} policies checked"
+            );
+        } else {
+            let _ = writeln!(out, "  no findings; {checked} policies checked");
+        }
         render_notes(out, target, paint);
         out.push('\n');
         return;

@@ -3,6 +3,7 @@
 //! report can be rendered again in any format (`portcullis convert`).
 
 mod codequality;
+mod context;
 mod cyclonedx;
 mod gitlab;
 mod html;
@@ -24,15 +25,46 @@ use portcullis_policy::{Report, SCHEMA_VERSION};
 pub use sarif::render_sarif;
 pub use spdx::render_spdx;
 
-/// The project's home, from Cargo.toml: rule help links point into its docs.
-pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+/// Where the rule documentation is published, if anywhere: the one place a
+/// real URL is set, at build time (`PORTCULLIS_DOCS_URL=https://…/docs cargo
+/// build`; docs/ARCHITECTURE.md, "Links"). Unset (the default), no report
+/// carries a link to it: each carries the rule text itself, since a link
+/// that leads nowhere is worse than none.
+pub const DOCS_URL: Option<&str> = option_env!("PORTCULLIS_DOCS_URL");
 
-/// Where a rule's documentation is: its section of docs/rules.md.
-pub fn rule_doc_url(code: &str) -> String {
-    format!(
-        "{REPOSITORY}/blob/main/docs/rules.md#{}",
-        code.to_ascii_lowercase()
-    )
+/// The docs base URL without a trailing `/`, when one is configured and not empty.
+pub fn docs_url() -> Option<&'static str> {
+    DOCS_URL
+        .map(|u| u.trim_end_matches('/'))
+        .filter(|u| !u.is_empty())
+}
+
+/// Where a rule's documentation is (its section of rules.md under the
+/// configured docs URL), or `None` when no docs URL is configured.
+pub fn rule_doc_url(code: &str) -> Option<String> {
+    rule_doc_url_in(docs_url(), code)
+}
+
+/// [`rule_doc_url`] for a given base, so the link shape is testable
+/// whatever this build was configured with.
+pub fn rule_doc_url_in(base: Option<&str>, code: &str) -> Option<String> {
+    base.map(|base| format!("{base}/rules.md#{}", code.to_ascii_lowercase()))
+}
+
+/// A rule's documentation as Markdown, as `portcullis explain CODE` prints
+/// it: the container policies' and the policy file's own (SQ49xxx).
+/// `None` for a code this build does not know (a saved report's).
+pub fn rule_doc(code: &str) -> Option<String> {
+    if let Some(rule) = portcullis_rules::registry::find(code) {
+        return Some(portcullis_rules::registry::explain(rule));
+    }
+    portcullis_policy::meta::find(code).map(portcullis_policy::meta::explain)
+}
+
+/// A rule's declaration by code: a container policy or one of the policy
+/// file's own. `None` for a code this build does not know.
+pub(crate) fn find_rule(code: &str) -> Option<&'static portcullis_rules::Rule> {
+    portcullis_rules::registry::find(code).or_else(|| portcullis_policy::meta::find(code))
 }
 
 /// The output formats.
@@ -109,6 +141,28 @@ pub fn render(format: Format, report: &Report, color: bool) -> String {
         Format::Codequality => render_codequality(report),
         Format::GitlabContainerScanning => render_gitlab_container_scanning(report),
     }
+}
+
+/// How [`render_with`] renders.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RenderOptions {
+    /// Colour in the human report.
+    pub color: bool,
+    /// Leave suppressed findings out of the reports for people (human,
+    /// Markdown, HTML), which then say how many they left out; the
+    /// machine formats keep every finding (`--hide-suppressed`).
+    pub hide_suppressed: bool,
+}
+
+/// Render `report` in `format` with `options`.
+pub fn render_with(format: Format, report: &Report, options: RenderOptions) -> String {
+    let for_people = matches!(format, Format::Human | Format::Markdown | Format::Html);
+    if options.hide_suppressed && for_people {
+        let mut shown = report.clone();
+        shown.hide_suppressed();
+        return render(format, &shown, options.color);
+    }
+    render(format, report, options.color)
 }
 
 /// The JSON contract (schema_version 1), pretty-printed, newline-terminated.
@@ -241,4 +295,92 @@ pub(crate) fn findings_summary(findings: &[&portcullis_policy::ReportedFinding])
     // Always said, zero too: a reader checks that nothing was waved through.
     s.push_str(&format!(", {suppressed} suppressed"));
     s
+}
+
+/// What a report comes to, over all its targets: findings by outcome
+/// (suppressed ones by what suppressed them, those `--hide-suppressed` left
+/// out included) and the policies that passed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub failed: usize,
+    pub warned: usize,
+    pub info: usize,
+    pub by_exception: usize,
+    pub by_baseline: usize,
+    pub by_inline: usize,
+    /// Policies that passed (per target: a rule passing on two targets counts twice).
+    pub passed: usize,
+    /// Suppressed findings the report does not list.
+    pub hidden: usize,
+}
+
+impl Summary {
+    pub fn of(report: &Report) -> Summary {
+        use portcullis_policy::{Action, Hidden, Status};
+        let mut s = Summary::default();
+        let mut suppressed = Hidden::default();
+        for t in &report.targets {
+            for f in &t.findings {
+                match (&f.suppressed, f.action) {
+                    (Some(by), _) => suppressed.add(by),
+                    (None, Action::Fail) => s.failed += 1,
+                    (None, Action::Warn) => s.warned += 1,
+                    (None, Action::Info) => s.info += 1,
+                }
+            }
+            if let Some(h) = t.hidden {
+                suppressed.exception += h.exception;
+                suppressed.baseline += h.baseline;
+                suppressed.inline += h.inline;
+                s.hidden += h.total();
+            }
+            s.passed += t
+                .policies
+                .iter()
+                .filter(|p| p.status == Status::Pass)
+                .count();
+        }
+        s.by_exception = suppressed.exception;
+        s.by_baseline = suppressed.baseline;
+        s.by_inline = suppressed.inline;
+        s
+    }
+
+    pub fn suppressed(&self) -> usize {
+        self.by_exception + self.by_baseline + self.by_inline
+    }
+}
+
+/// "1 failed, 0 warned, 0 info, 98 suppressed (97 by baseline, 1 by
+/// exception, 0 by inline comment), 140 policies passed", and when some are
+/// not listed, "; the 98 suppressed findings are not listed
+/// (--hide-suppressed)". Every count is said, zero too: a reader checks
+/// that nothing was waved through.
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} failed, {} warned, {} info, {} suppressed ({} by baseline, {} by exception, {} by inline comment), {} polic{} passed",
+            self.failed,
+            self.warned,
+            self.info,
+            self.suppressed(),
+            self.by_baseline,
+            self.by_exception,
+            self.by_inline,
+            self.passed,
+            if self.passed == 1 { "y" } else { "ies" }
+        )?;
+        match self.hidden {
+            0 => Ok(()),
+            1 => write!(
+                f,
+                "; the 1 suppressed finding is not listed (--hide-suppressed)"
+            ),
+            n => write!(
+                f,
+                "; the {n} suppressed findings are not listed (--hide-suppressed)"
+            ),
+        }
+    }
 }

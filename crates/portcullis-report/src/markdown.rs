@@ -40,6 +40,11 @@ pub fn render_markdown(report: &Report, limits: MarkdownLimits) -> String {
         if report.targets.len() == 1 { "" } else { "s" },
         crate::findings_summary(&all)
     );
+    let _ = writeln!(
+        out,
+        "Summary: {}.\n",
+        text(&crate::Summary::of(report).to_string(), usize::MAX)
+    );
 
     out.push_str("| target | verdict | critical | high | medium | low | info | suppressed |\n");
     out.push_str("|---|---|--:|--:|--:|--:|--:|--:|\n");
@@ -58,7 +63,9 @@ pub fn render_markdown(report: &Report, limits: MarkdownLimits) -> String {
                 .count();
             let _ = write!(out, " {n} |");
         }
-        let suppressed = t.findings.iter().filter(|f| f.suppressed.is_some()).count();
+        // Those `--hide-suppressed` left out count too.
+        let suppressed = t.findings.iter().filter(|f| f.suppressed.is_some()).count()
+            + t.hidden.map_or(0, |h| h.total());
         let _ = writeln!(out, " {suppressed} |");
     }
     if report.targets.len() > limits.targets {
@@ -71,6 +78,8 @@ pub fn render_markdown(report: &Report, limits: MarkdownLimits) -> String {
 
     let mut budget = limits.findings;
     let mut left_out = 0;
+    // The rules the table links to, in the order first linked.
+    let mut linked: Vec<String> = Vec::new();
     let worth_a_section = |t: &&TargetReport| {
         !t.findings.is_empty() || crate::human::vulnerability_summary(t).is_some()
     };
@@ -79,7 +88,7 @@ pub fn render_markdown(report: &Report, limits: MarkdownLimits) -> String {
             left_out += t.findings.len();
             continue;
         }
-        target_section(&mut out, t, &mut budget, &mut left_out, limits);
+        target_section(&mut out, t, &mut budget, &mut left_out, limits, &mut linked);
     }
     if left_out > 0 {
         let _ = writeln!(
@@ -88,7 +97,81 @@ pub fn render_markdown(report: &Report, limits: MarkdownLimits) -> String {
             if left_out == 1 { "" } else { "s" }
         );
     }
+    if let Some(scan) = &report.scan {
+        // Folded: how the run was judged matters to a reviewer, less than its findings.
+        out.push_str("\n<details><summary>Scan</summary>\n\n");
+        for line in crate::context::scan_lines(scan) {
+            let _ = writeln!(out, "- {}", text(line.trim_start(), usize::MAX));
+        }
+        out.push_str("\n</details>\n");
+    }
+    rules_section(&mut out, &linked);
     out
+}
+
+/// Rules are explained in full while the report is shorter than this (a
+/// GitHub comment takes 65,536 characters; a rule's text is about 1,500).
+const RULE_DOCS_UNTIL: usize = 56_000;
+
+/// The in-document anchor of a rule's section: its code, lower-case, as
+/// docs/rules.md has it. Codes are letters and digits; anything else in a
+/// saved report's code is left out of the anchor.
+fn anchor(code: &str) -> String {
+    code.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// What each rule the table links to means, at the end: the report carries
+/// its own documentation rather than a link that may lead nowhere (with a
+/// configured docs URL, a link to the full page too).
+fn rules_section(out: &mut String, linked: &[String]) {
+    if linked.is_empty() {
+        return;
+    }
+    out.push_str("\n### Rules\n");
+    for code in linked {
+        let _ = write!(out, "\n<a id=\"{}\"></a>\n\n", anchor(code));
+        match crate::find_rule(code) {
+            // Past the budget a comment has, the title and where to read more.
+            Some(r) if out.len() > RULE_DOCS_UNTIL => {
+                let _ = writeln!(
+                    out,
+                    "**{}** {} ({}, {}): `portcullis explain {}`",
+                    r.code,
+                    text(r.title, usize::MAX),
+                    r.severity,
+                    r.category.as_str(),
+                    r.code
+                );
+            }
+            Some(r) => {
+                let _ = writeln!(
+                    out,
+                    "**{}** {} ({}, {})\n\n{}\n\n_Why:_ {}\n\n_Fix:_ {}",
+                    r.code,
+                    text(r.title, usize::MAX),
+                    r.severity,
+                    r.category.as_str(),
+                    r.doc.what,
+                    r.doc.why,
+                    r.doc.fix
+                );
+                if let Some(url) = crate::rule_doc_url(r.code) {
+                    let _ = writeln!(out, "\n[Full documentation]({url})");
+                }
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "**{}**: not a rule of portcullis {}; the saved report names it.",
+                    text(code, usize::MAX),
+                    env!("CARGO_PKG_VERSION")
+                );
+            }
+        }
+    }
 }
 
 fn target_section(
@@ -97,6 +180,7 @@ fn target_section(
     budget: &mut usize,
     left_out: &mut usize,
     limits: MarkdownLimits,
+    linked: &mut Vec<String>,
 ) {
     let checked = t
         .policies
@@ -135,13 +219,19 @@ fn target_section(
     });
     let (sorted, more) = crate::fold(sorted);
     let shown = sorted.len().min(*budget);
+    let mut link = |code: &str| {
+        if !linked.iter().any(|c| c == code) {
+            linked.push(code.to_owned());
+        }
+    };
     for f in &sorted[..shown] {
+        link(&f.rule);
         let _ = writeln!(
             out,
-            "| {} | [{}]({}) | {} | {} | {} |",
+            "| {} | [{}](#{}) | {} | {} | {} |",
             label(f),
             text(&f.rule, limits.cell),
-            crate::rule_doc_url(&f.rule),
+            anchor(&f.rule),
             f.severity,
             code(&crate::describe(&f.location), limits.cell),
             match &f.suppressed {
@@ -164,6 +254,7 @@ fn target_section(
             not_shown += n;
             continue;
         }
+        link(rule);
         let severity = t
             .findings
             .iter()
@@ -172,9 +263,9 @@ fn target_section(
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "| | [{}]({}) | {severity} | | {n} more, like these ({} in all) |",
+            "| | [{}](#{}) | {severity} | | {n} more, like these ({} in all) |",
             text(rule, limits.cell),
-            crate::rule_doc_url(rule),
+            anchor(rule),
             n + crate::SHOWN_PER_RULE
         );
         rows += 1;

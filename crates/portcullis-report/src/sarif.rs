@@ -61,7 +61,9 @@ struct Driver<'a> {
     name: &'a str,
     version: &'a str,
     semantic_version: &'a str,
-    information_uri: &'static str,
+    /// Only when a docs URL is configured ([`crate::docs_url`]): never a dead link.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    information_uri: Option<&'static str>,
     rules: Vec<Descriptor>,
 }
 
@@ -72,8 +74,11 @@ struct Descriptor {
     name: String,
     short_description: Text,
     full_description: Text,
+    /// The rule's documentation itself, so the log needs no link to explain it.
     help: Help,
-    help_uri: String,
+    /// Only when a docs URL is configured ([`crate::rule_doc_url`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<String>,
     default_configuration: Configuration,
     properties: DescriptorProperties,
 }
@@ -112,6 +117,9 @@ struct DescriptorProperties {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Invocation<'a> {
+    /// When the scan ran (the report's scan block), when it says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_time_utc: Option<&'a str>,
     execution_successful: bool,
     exit_code: i32,
     exit_code_description: &'static str,
@@ -425,9 +433,11 @@ fn describe_unknown_rule(f: &ReportedFinding) -> Descriptor {
         name: f.rule.clone(),
         short_description: Text::new(f.title.clone()),
         full_description: Text::new(f.title.clone()),
+        // The policy file's own rules (SQ49xxx) are documented here too;
+        // a code this build does not know has its finding's fix.
         help: Help {
             text: f.remediation.clone(),
-            markdown: f.remediation.clone(),
+            markdown: crate::rule_doc(&f.rule).unwrap_or_else(|| f.remediation.clone()),
         },
         help_uri: crate::rule_doc_url(&f.rule),
         default_configuration: Configuration {
@@ -477,11 +487,12 @@ pub fn render_sarif(report: &Report) -> String {
                     name: &report.tool.name,
                     version: &report.tool.version,
                     semantic_version: &report.tool.version,
-                    information_uri: crate::REPOSITORY,
+                    information_uri: crate::docs_url(),
                     rules: rules.descriptors,
                 },
             },
             invocations: [Invocation {
+                start_time_utc: report.scan.as_ref().map(|s| s.started.as_str()),
                 // A report exists only when every target could be scanned.
                 execution_successful: true,
                 exit_code,

@@ -26,10 +26,11 @@
 //! - Reproducible: `created` is the images' creation time (see
 //!   [`crate::sbom::report_time`]), or the Unix epoch when no target has one
 //!   (a Dockerfile), which `creationInfo.comment` then says. The
-//!   `documentNamespace` is `REPOSITORY/spdx/SLUG-UUID`: SLUG the first
-//!   target's name in URI-safe characters, UUID (version 8) made from the
-//!   SHA-256 of the document as written without its namespace; so it is the
-//!   same for the same report and differs when anything in it differs.
+//!   `documentNamespace` is `urn:uuid:UUID` (an absolute URI, as SPDX
+//!   requires; no URL that would have to resolve), UUID (version 8) made
+//!   from the SHA-256 of the document as written without its namespace; so
+//!   it is the same for the same report and differs when anything in it
+//!   differs.
 
 use portcullis_packages::{InstalledPackage, Os};
 use portcullis_policy::{Report, TargetReport};
@@ -209,12 +210,9 @@ pub fn render_spdx(report: &Report) -> String {
         relationships,
     };
     let unnamed = crate::to_json(&doc);
-    doc.document_namespace = format!(
-        "{}/spdx/{}-{}",
-        crate::REPOSITORY,
-        slug(report),
-        content_uuid(unnamed.as_bytes())
-    );
+    // A URN: SPDX wants a unique absolute URI, not one that resolves, and
+    // an `https://` one under a host that serves nothing would be a dead link.
+    doc.document_namespace = format!("urn:uuid:{}", content_uuid(unnamed.as_bytes()));
     crate::to_json(&doc)
 }
 
@@ -229,20 +227,6 @@ fn document_name(report: &Report) -> String {
             if rest.len() == 1 { "" } else { "s" }
         ),
     }
-}
-
-/// The first target's name in characters safe in a URI path, at most 80.
-fn slug(report: &Report) -> String {
-    let name = report
-        .targets
-        .first()
-        .map(|t| t.target.as_str())
-        .unwrap_or("no-targets");
-    let mut s = id_chars(name, 80);
-    if report.targets.len() > 1 {
-        s.push_str(&format!("-and-{}-more", report.targets.len() - 1));
-    }
-    s
 }
 
 /// `text` in the characters an SPDX id allows (letters, digits, `.`, `-`):

@@ -152,6 +152,8 @@ fn target(
         source: None,
         image: None,
         lxd: None,
+        config: None,
+        hidden: None,
         os: None,
         packages: None,
         vulnerabilities: None,
@@ -356,7 +358,11 @@ fn sarif_tool_rules_and_invocation() {
     let driver = &run["tool"]["driver"];
     assert_eq!(driver["name"], "portcullis");
     assert_eq!(driver["version"], "9.9.9", "the version that scanned");
-    assert_eq!(driver["informationUri"], portcullis_report::REPOSITORY);
+    // A link only to configured docs, never to a placeholder.
+    assert_eq!(
+        driver.get("informationUri").and_then(Value::as_str),
+        portcullis_report::docs_url()
+    );
 
     // Every rule evaluated on some target, in registry order.
     let ids: Vec<&str> = driver["rules"]
@@ -379,13 +385,16 @@ fn sarif_tool_rules_and_invocation() {
     for part in [rule.doc.what, rule.doc.why, rule.doc.fix, rule.doc.bad] {
         assert!(help.contains(part), "help text lacks {part:?}");
     }
+    // A link only when this build was given a docs URL; the help is the doc.
     assert_eq!(
-        ssh["helpUri"],
-        format!(
-            "{}/blob/main/docs/rules.md#sq40104",
-            portcullis_report::REPOSITORY
-        )
+        ssh.get("helpUri").and_then(Value::as_str),
+        portcullis_report::rule_doc_url("SQ40104").as_deref()
     );
+    assert_eq!(
+        portcullis_report::rule_doc_url_in(Some("https://docs.example/p"), "SQ40104").as_deref(),
+        Some("https://docs.example/p/rules.md#sq40104")
+    );
+    assert_eq!(portcullis_report::rule_doc_url_in(None, "SQ40104"), None);
     assert_eq!(ssh["defaultConfiguration"], json!({"level": "error"}));
     assert_eq!(
         ssh["properties"],
@@ -600,16 +609,19 @@ fn sarif_of_a_pass_and_of_an_unknown_rule() {
     }
     let log = sarif(&Report::new("1.0.0", vec![t]));
     let driver = &log["runs"][0]["tool"]["driver"];
+    let mut described = json!({
+        "id": "SQ49999", "name": "SQ49999",
+        "shortDescription": {"text": "A future rule"}, "fullDescription": {"text": "A future rule"},
+        "help": {"text": registry::find("SQ41101").expect("r").remediation, "markdown": registry::find("SQ41101").expect("r").remediation},
+        "defaultConfiguration": {"level": "warning"},
+        "properties": {"tags": ["build-instructions"], "category": "build-instructions", "severity": "low"}
+    });
+    if let Some(url) = portcullis_report::rule_doc_url("SQ49999") {
+        described["helpUri"] = json!(url);
+    }
     assert_eq!(
         driver["rules"],
-        json!([{
-            "id": "SQ49999", "name": "SQ49999",
-            "shortDescription": {"text": "A future rule"}, "fullDescription": {"text": "A future rule"},
-            "help": {"text": registry::find("SQ41101").expect("r").remediation, "markdown": registry::find("SQ41101").expect("r").remediation},
-            "helpUri": format!("{}/blob/main/docs/rules.md#sq49999", portcullis_report::REPOSITORY),
-            "defaultConfiguration": {"level": "warning"},
-            "properties": {"tags": ["build-instructions"], "category": "build-instructions", "severity": "low"}
-        }]),
+        json!([described]),
         "only rules evaluated, and the unknown one described from its finding"
     );
     assert_eq!(log["runs"][0]["results"][0]["ruleIndex"], 0);
@@ -781,9 +793,10 @@ fn junit_shows_control_characters_instead_of_dropping_them() {
 fn markdown_summary_and_table() {
     let report = sample();
     let md = render_markdown(&report, MarkdownLimits::default());
-    let url = |c: &str| portcullis_report::rule_doc_url(c);
+    let url = |c: &str| format!("#{}", c.to_ascii_lowercase());
     let expected_start = "## portcullis: **FAIL**\n\n\
 5 targets, 8 findings (2 high, 2 medium, 4 low), 4 failing, 1 suppressed.\n\n\
+Summary: 4 failed, 3 warned, 0 info, 1 suppressed (0 by baseline, 0 by exception, 1 by inline comment), 381 policies passed.\n\n\
 | target | verdict | critical | high | medium | low | info | suppressed |\n\
 |---|---|--:|--:|--:|--:|--:|--:|\n\
 | `app/Dockerfile` | **FAIL** | 0 | 1 | 0 | 0 | 0 | 1 |\n\
@@ -816,6 +829,28 @@ fn markdown_summary_and_table() {
     assert!(md.contains(&image), "{md}");
     assert!(md.contains("\n### `<stdin>`: **PASS**\n"), "{md}");
     assert!(!md.contains("not shown"), "{md}");
+    // The rules the table links to are explained at the end, each at its
+    // anchor, in the order first linked, from the rule's own declaration.
+    let rules = &md[md.find("\n### Rules\n").expect("a rules section")..];
+    let anchors: Vec<&str> = rules
+        .match_indices("<a id=\"")
+        .map(|(i, _)| &rules[i + 7..i + 7 + 7])
+        .collect();
+    assert_eq!(
+        anchors,
+        ["sq40104", "sq41102", "sq40101", "sq40102", "sq40105", "sq41101", "sq41103"]
+    );
+    let ssh = registry::find("SQ40104").expect("rule");
+    assert!(rules.contains(&format!(
+        "<a id=\"sq40104\"></a>\n\n**SQ40104** Image might expose the SSH port (high, container-security)\n\n{}\n\n_Why:_ {}\n\n_Fix:_ {}\n",
+        ssh.doc.what, ssh.doc.why, ssh.doc.fix
+    )), "{rules}");
+    // External links only to configured docs.
+    let external = md.matches("](http").count();
+    match portcullis_report::docs_url() {
+        None => assert_eq!(external, 0, "{md}"),
+        Some(base) => assert_eq!(md.matches(&format!("]({base}/rules.md#")).count(), external),
+    }
 }
 
 #[test]
@@ -871,7 +906,8 @@ fn markdown_of_a_huge_report_is_cut_to_fit_a_comment() {
     assert!(rows[0].contains("x…"), "long messages are cut: {}", rows[0]);
     assert!(md.contains("\n_51 more targets not shown._\n"), "{md}");
     assert!(
-        md.ends_with("\n_9900 more findings not shown: the JSON or SARIF report has every one._\n")
+        md.contains("\n_9900 more findings not shown: the JSON or SARIF report has every one._\n\n### Rules\n\n<a id=\"sq40102\"></a>\n"),
+        "{md}"
     );
 }
 
@@ -992,11 +1028,13 @@ fn html_is_one_file_that_fetches_nothing() {
     );
     assert!(csp.contains("style-src 'sha256-"), "{csp}");
     assert!(!csp.contains("unsafe-inline"), "{csp}");
-    // Links (rule docs) are links, not requests; they go to the docs.
-    assert!(html.contains(&format!(
-        "href=\"{}/blob/main/docs/rules.md#sq40104\"",
-        portcullis_report::REPOSITORY
-    )));
+    // Each policy's documentation is in the page, to unfold; a link (not a
+    // request) only to a configured docs URL.
+    assert!(html.contains("<details class=\"rule-doc\" id=\"rule-sq40104\"><summary><code>SQ40104</code></summary><div class=\"doc\"><p>"), "{html}");
+    match portcullis_report::rule_doc_url("SQ40104") {
+        Some(url) => assert!(html.contains(&format!("href=\"{url}\"")), "{html}"),
+        None => assert!(!html.contains("href=\"http"), "{html}"),
+    }
     // Findings are rendered by the script, a page at a time.
     assert!(!html.contains("<article"));
 }
@@ -1158,10 +1196,7 @@ fn html_data_block_holds_every_finding() {
     let report = sample();
     let html = render_html(&report);
     let data = html_data(&html);
-    assert_eq!(
-        data["doc"],
-        format!("{}/blob/main/docs/rules.md#", portcullis_report::REPOSITORY)
-    );
+    assert_eq!(data["doc"], json!(portcullis_report::rule_doc_url("")));
     let targets = data["targets"].as_array().expect("targets");
     assert_eq!(targets.len(), report.targets.len());
     for (t, r) in targets.iter().zip(&report.targets) {

@@ -2,7 +2,19 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -38,7 +50,19 @@ impl std::fmt::Display for Severity {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
     /// What the running container can do: its user, its files, its ports.
@@ -84,7 +108,7 @@ impl Category {
 }
 
 /// Where a finding is, in the vocabulary of the JSON report.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Location {
     /// 1-based lines and columns; the end is exclusive.
@@ -219,7 +243,7 @@ pub struct Finding {
 }
 
 /// A vulnerability as findings name it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct VulnerabilityRef {
     /// The CVE, else the advisory's id.
     pub id: String,
@@ -247,7 +271,7 @@ pub struct Suppressed {
 }
 
 /// A secret as reports show it: never the value.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SecretValue {
     /// The detector's id, e.g. `github-pat`.
     pub kind: String,
@@ -269,7 +293,7 @@ pub struct Findings {
 
 /// Something worth knowing that is not a violation, e.g. a setuid file that a
 /// later layer removed but that is still in an earlier layer blob.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Note {
     pub rule: String,
     pub message: String,

@@ -240,6 +240,8 @@ fn image_report(n: usize) -> Report {
         source: None,
         image: Some(image_details(&digest)),
         lxd: None,
+        config: None,
+        hidden: None,
         os: None,
         packages: None,
         vulnerabilities: None,

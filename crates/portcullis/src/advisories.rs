@@ -147,6 +147,21 @@ impl Advisories {
     }
 }
 
+impl Advisories {
+    /// The database, for the report's scan block; `None` without one.
+    pub fn db_info(&self) -> Option<portcullis_policy::AdvisoryDbInfo> {
+        let Advisories::Loaded(loaded) = self else {
+            return None;
+        };
+        let built = SystemTime::UNIX_EPOCH + Duration::from_secs(loaded.db.meta().built_at);
+        Some(portcullis_policy::AdvisoryDbInfo {
+            path: loaded.path.display().to_string(),
+            built: portcullis_policy::scan::rfc3339(built),
+            age_seconds: age(&loaded.db).map_or(0, |a| a.as_secs()),
+        })
+    }
+}
+
 /// How old the database's newest data is.
 fn age(db: &Database) -> Option<Duration> {
     let built = SystemTime::UNIX_EPOCH + Duration::from_secs(db.meta().built_at);

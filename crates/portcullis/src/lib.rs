@@ -254,6 +254,7 @@ impl Scanner {
                 // masked in place: nothing shown afterwards holds them.
                 let config_secrets =
                     portcullis_rules::subject::secrets::take_config_secrets(&mut image.config);
+                let config = config_summary(&image.config);
                 let (name, kind, digest) = (image.name.clone(), image.kind, image.digest.clone());
                 let references = image.references.clone();
                 // Fingerprints name the image by its reference, so that the
@@ -337,6 +338,7 @@ impl Scanner {
                         .extend(portcullis_rules::subject::link_note(path, linked));
                 }
                 report.image = Some(details);
+                report.config = Some(config);
                 attach_packages(&mut report, &mut subject);
                 mask_report(&mut report);
                 Ok(report)
@@ -554,6 +556,24 @@ impl Scanner {
     pub fn report(targets: Vec<TargetReport>) -> Report {
         Report::new(env!("CARGO_PKG_VERSION"), targets)
     }
+
+    /// The report of a scan that started at `clock`, with its scan block:
+    /// the time, this scanner's policy and advisory database, and the
+    /// baseline file (as named) findings were compared with.
+    pub fn report_of_scan(
+        &self,
+        targets: Vec<TargetReport>,
+        clock: &portcullis_policy::ScanClock,
+        baseline: Option<String>,
+    ) -> Report {
+        let mut report = Self::report(targets);
+        let mut scan = self
+            .policy
+            .scan_info(clock, baseline, self.advisories.db_info());
+        scan.tool_version = report.tool.version.clone();
+        report.scan = Some(scan);
+        report
+    }
 }
 
 /// A Dockerfile's text with every secret starred (same length, so spans
@@ -656,6 +676,26 @@ fn image_details(image: &portcullis_image::Image) -> ImageDetails {
         layers,
         history,
         base_boundary: None,
+    }
+}
+
+/// The runtime configuration for the report, from a config whose secrets
+/// are masked already (`take_config_secrets`); the user and working
+/// directory, which that leaves, are masked here.
+fn config_summary(config: &portcullis_image::ImageConfig) -> portcullis_policy::ConfigSummary {
+    use portcullis_rules::subject::secrets::mask_text;
+    let masked = |s: &String| mask_text(s).into_owned();
+    let c = config.config.clone().unwrap_or_default();
+    portcullis_policy::ConfigSummary {
+        os: config.os.clone(),
+        architecture: config.architecture.clone(),
+        variant: config.variant.clone(),
+        user: c.user.as_ref().filter(|u| !u.is_empty()).map(masked),
+        entrypoint: c.entrypoint,
+        cmd: c.cmd,
+        working_dir: c.working_dir.as_ref().filter(|w| !w.is_empty()).map(masked),
+        exposed_ports: c.exposed_ports.unwrap_or_default().into_keys().collect(),
+        labels: c.labels.unwrap_or_default(),
     }
 }
 

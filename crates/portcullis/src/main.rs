@@ -61,7 +61,11 @@ enum ConfigCommand {
         path: Option<PathBuf>,
     },
     /// Print the JSON Schema of portcullis.toml (docs/portcullis.schema.json).
-    Schema,
+    Schema {
+        /// The JSON report's schema instead (docs/report.schema.json).
+        #[arg(long)]
+        report: bool,
+    },
 }
 
 /// Which policy applies; shared by `scan`.
@@ -197,6 +201,11 @@ struct OutputArgs {
     /// Colour in the human report.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Leave suppressed findings (exception, baseline, inline) out of the
+    /// human, Markdown and HTML listings; their summary still counts them.
+    /// JSON, SARIF and the others keep every finding.
+    #[arg(long)]
+    hide_suppressed: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -266,8 +275,12 @@ fn main() -> ExitCode {
         Command::Convert(args) => convert(args),
         Command::Db(command) => db_command::run(command),
         Command::Config(ConfigCommand::Check { path }) => config_check(path),
-        Command::Config(ConfigCommand::Schema) => {
-            print!("{}", portcullis_policy::json_schema());
+        Command::Config(ConfigCommand::Schema { report }) => {
+            if report {
+                print!("{}", portcullis_policy::report_schema());
+            } else {
+                print!("{}", portcullis_policy::json_schema());
+            }
             ExitCode::SUCCESS
         }
         Command::Rules { markdown } => {
@@ -321,6 +334,7 @@ fn main() -> ExitCode {
 }
 
 fn scan(args: ScanArgs) -> ExitCode {
+    let clock = portcullis_policy::ScanClock::start();
     let plan = match Plan::new(&args.output) {
         Ok(plan) => plan,
         Err(e) => {
@@ -486,7 +500,10 @@ fn scan(args: ScanArgs) -> ExitCode {
     } else if let Some((shown, baseline)) = &baseline {
         baseline.apply(shown, &mut reports);
     }
-    let report = Scanner::report(reports);
+    let baseline_file = (args.policy.write_baseline.as_ref())
+        .or(args.policy.baseline.as_ref())
+        .map(|p| p.display().to_string());
+    let report = scanner.report_of_scan(reports, &clock, baseline_file);
     plan.emit(&report)
 }
 
@@ -608,6 +625,7 @@ struct Plan {
     main_file: Option<PathBuf>,
     quiet: bool,
     color: Color,
+    hide_suppressed: bool,
 }
 
 impl Plan {
@@ -647,6 +665,7 @@ impl Plan {
             main_file: args.output.clone(),
             quiet: args.quiet,
             color: args.color,
+            hide_suppressed: args.hide_suppressed,
         })
     }
 
@@ -659,22 +678,22 @@ impl Plan {
     /// report and exit by the verdict.
     fn emit(&self, report: &portcullis_policy::Report) -> ExitCode {
         let file_color = self.color == Color::Always;
+        let hide_suppressed = self.hide_suppressed;
+        let render = |format, report, color| {
+            let options = portcullis_report::RenderOptions {
+                color,
+                hide_suppressed,
+            };
+            portcullis_report::render_with(format, report, options)
+        };
         let mut writes: Vec<(&Path, String)> = self
             .files
             .iter()
-            .map(|(format, path)| {
-                (
-                    path.as_path(),
-                    portcullis_report::render(*format, report, file_color),
-                )
-            })
+            .map(|(format, path)| (path.as_path(), render(*format, report, file_color)))
             .collect();
         let mut stdout_text = None;
         match &self.main_file {
-            Some(path) => writes.push((
-                path.as_path(),
-                portcullis_report::render(self.main, report, file_color),
-            )),
+            Some(path) => writes.push((path.as_path(), render(self.main, report, file_color))),
             None if !self.quiet => {
                 let color = match self.color {
                     Color::Always => true,
@@ -684,7 +703,7 @@ impl Plan {
                             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                     }
                 };
-                stdout_text = Some(portcullis_report::render(self.main, report, color));
+                stdout_text = Some(render(self.main, report, color));
             }
             None => {}
         }

@@ -106,9 +106,10 @@ fn several_formats_in_one_run_and_the_human_report_on_stdout() {
     for s in &specs {
         args.extend(["--format", s.as_str()]);
     }
-    let o = portcullis(&args, &repo());
+    // Two runs, one report: the scan time fixed.
+    let o = portcullis_at_epoch(&args, &repo());
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let plain = portcullis(&["scan", "examples/Dockerfile"], &repo());
+    let plain = portcullis_at_epoch(&["scan", "examples/Dockerfile"], &repo());
     assert_eq!(
         stdout(&o),
         stdout(&plain),
@@ -141,7 +142,7 @@ fn several_formats_in_one_run_and_the_human_report_on_stdout() {
     assert_eq!(results(&log)[3]["level"], "warning");
     assert_eq!(log["runs"][0]["invocations"][0]["exitCode"], 1);
 
-    let json_stdout = stdout(&portcullis(
+    let json_stdout = stdout(&portcullis_at_epoch(
         &["scan", "--format", "json", "examples/Dockerfile"],
         &repo(),
     ));
@@ -198,7 +199,7 @@ fn several_formats_in_one_run_and_the_human_report_on_stdout() {
 
     let md = read(&out.path().join("summary.md"));
     assert!(md.starts_with("## portcullis: **FAIL**\n\n1 target, 7 findings (1 high, 2 medium, 4 low), 3 failing, 0 suppressed.\n"), "{md}");
-    assert!(md.contains("\n| **FAIL** | [SQ40104](https://example.invalid/portcullis/blob/main/docs/rules.md#sq40104) | high | `examples/Dockerfile:20:13` | port 22/tcp (SSH) is exposed (EXPOSE ${SSH\\_PORT}) |\n"), "{md}");
+    assert!(md.contains("\n| **FAIL** | [SQ40104](#sq40104) | high | `examples/Dockerfile:20:13` | port 22/tcp (SSH) is exposed (EXPOSE ${SSH\\_PORT}) |\n"), "{md}");
 }
 
 #[test]
@@ -380,7 +381,8 @@ fn reports_are_written_all_or_none() {
 fn convert_renders_a_saved_report_like_the_scan_did() {
     let out = tempfile::tempdir().expect("tempdir");
     let saved = out.path().join("report.json");
-    let o = portcullis(
+    // Separate scans compared whole: the scan time fixed.
+    let o = portcullis_at_epoch(
         &[
             "scan",
             "--format",
@@ -394,7 +396,7 @@ fn convert_renders_a_saved_report_like_the_scan_did() {
     );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     for format in ["sarif", "junit", "markdown", "json", "html"] {
-        let scanned = portcullis(
+        let scanned = portcullis_at_epoch(
             &[
                 "scan",
                 "--format",
@@ -758,18 +760,34 @@ fn junit_of_images() {
 
 #[test]
 fn markdown_on_stdout() {
-    let o = portcullis(
-        &["scan", "--format", "markdown", "examples/hardened"],
+    let o = portcullis_at_epoch(
+        &[
+            "scan",
+            "--no-config",
+            "--format",
+            "markdown",
+            "examples/hardened",
+        ],
         &repo(),
     );
     assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    let (head, scan) = text.split_at(text.find("\n<details>").expect("a scan block"));
     assert_eq!(
-        stdout(&o),
+        head,
         "## portcullis: **PASS**\n\n1 target, no findings.\n\n\
+Summary: 0 failed, 0 warned, 0 info, 0 suppressed (0 by baseline, 0 by exception, 0 by inline comment), 28 policies passed.\n\n\
 | target | verdict | critical | high | medium | low | info | suppressed |\n\
 |---|---|--:|--:|--:|--:|--:|--:|\n\
 | `examples/hardened/Dockerfile` | **PASS** | 0 | 0 | 0 | 0 | 0 | 0 |\n"
     );
+    let scanned = format!(
+        "\n<details><summary>Scan</summary>\n\n\
+- Scanned 2026-01-01T00:00:00Z in 0 ms by portcullis {}\n\
+- Policy: built-in default; fail-on medium; no exceptions\n\n</details>\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    assert_eq!(scan, scanned, "no findings: no rules section");
 }
 
 #[test]

@@ -270,6 +270,39 @@ fn the_html_report_in_headless_chromium() {
     browser.click("#filters button.reset");
     std::thread::sleep(Duration::from_millis(100));
 
+    // Each policy's documentation is in the page, folded: a click on its
+    // code unfolds what the rule detects, why and how to fix it.
+    const DOC: &str = "var d = document.querySelector('#target-1 details.rule-doc#rule-sq40102'); var b = d.querySelector('div.doc'); return [d.open, b.checkVisibility(), b.textContent];";
+    let folded = browser.run(DOC, json!([]));
+    assert_eq!(
+        (&folded[0], &folded[1]),
+        (&json!(false), &json!(false)),
+        "{folded}"
+    );
+    // Clear of the sticky filter bar.
+    browser.run(
+        "document.querySelector('#target-1 details.rule-doc#rule-sq40102').scrollIntoView({block: 'center'});",
+        json!([]),
+    );
+    browser.click("#target-1 details.rule-doc#rule-sq40102 > summary");
+    let open = browser.run(DOC, json!([]));
+    assert_eq!((&open[0], &open[1]), (&json!(true), &json!(true)), "{open}");
+    let rule = portcullis_rules::registry::find("SQ40102").expect("rule");
+    let text = open[2].as_str().expect("text");
+    assert!(
+        text.starts_with(&rule.doc.what.replace('`', "")[..40]),
+        "{text}"
+    );
+    assert!(text.contains("How to fix it:"), "{text}");
+    // Without a configured docs URL, the finding's rule code is no link.
+    if portcullis_report::docs_url().is_none() {
+        let links = browser.run(
+            "return document.querySelectorAll('a[href^=\"http\"]').length;",
+            json!([]),
+        );
+        assert_eq!(links, json!(0));
+    }
+
     // Pictures for a person: the top of the report, and the image bad:1.
     let shot = target_dir().join("html-report.png");
     browser.run("window.scrollTo(0, 0);", json!([]));

@@ -148,10 +148,14 @@
     var head = el('header');
     head.appendChild(el('span', 'label out-' + outcome, LABELS[outcome] || outcome));
     head.appendChild(el('span', 'sev sev-' + k.severity, k.severity));
-    var link = el('a', 'rule', k.rule);
-    link.href = data.doc + encodeURIComponent(k.rule.toLowerCase());
-    link.rel = 'noreferrer noopener';
-    link.target = '_blank';
+    // A link only to configured docs; else the code, whose documentation
+    // is in the policies table above.
+    var link = el(data.doc ? 'a' : 'span', 'rule', k.rule);
+    if (data.doc) {
+      link.href = data.doc + encodeURIComponent(k.rule.toLowerCase());
+      link.rel = 'noreferrer noopener';
+      link.target = '_blank';
+    }
     head.appendChild(link);
     head.appendChild(el('span', 'title', k.title));
     card.appendChild(head);

@@ -79,7 +79,7 @@ pub fn schema_errors(validator: &jsonschema::Validator, doc: &Value) -> Vec<Stri
 pub fn spdx_spec_errors(doc: &Value) -> Vec<String> {
     let mut out = Vec::new();
     match doc["documentNamespace"].as_str() {
-        Some(ns) if ns.starts_with("https://") && !ns.contains('#') && !ns.contains(' ') => {}
+        Some(ns) if absolute_uri(ns) && !ns.contains('#') && !ns.contains(' ') => {}
         other => out.push(format!("documentNamespace {other:?}")),
     }
     let mut ids = HashSet::new();
@@ -125,4 +125,18 @@ pub fn spdx_spec_errors(doc: &Value) -> Vec<String> {
         }
     }
     out
+}
+
+/// RFC 3986 `scheme ":" rest`: a letter, then letters, digits, `+`, `-`, `.`.
+fn absolute_uri(s: &str) -> bool {
+    match s.split_once(':') {
+        Some((scheme, rest)) => {
+            !rest.is_empty()
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
 }

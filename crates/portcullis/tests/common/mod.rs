@@ -34,6 +34,23 @@ pub fn portcullis(args: &[&str], cwd: &Path) -> Output {
         .expect("run portcullis")
 }
 
+/// The scan time of [`portcullis_at_epoch`]: 2026-01-01T00:00:00Z.
+pub const TEST_EPOCH: &str = "1767225600";
+
+/// [`portcullis`] with `SOURCE_DATE_EPOCH` set, for tests that compare
+/// whole reports of separate runs: the scan block's time is then fixed and
+/// its duration 0.
+pub fn portcullis_at_epoch(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("NO_COLOR")
+        .env("PORTCULLIS_DB", NO_DATABASE)
+        .env("SOURCE_DATE_EPOCH", TEST_EPOCH)
+        .output()
+        .expect("run portcullis")
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
