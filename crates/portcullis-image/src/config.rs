@@ -10,6 +10,9 @@ pub struct ImageConfig {
     pub architecture: Option<String>,
     #[serde(default)]
     pub os: Option<String>,
+    /// `v8` of `linux/arm64/v8`, where the image says.
+    #[serde(default)]
+    pub variant: Option<String>,
     #[serde(default)]
     pub config: Option<ContainerConfig>,
     #[serde(default)]
