@@ -533,8 +533,12 @@ fn oci_layout(
             name,
             references: ref_name.iter().cloned().collect(),
             kind,
+            // An index chose this manifest by platform already; a manifest
+            // named directly is of whatever platform its config says.
+            platform: platform
+                .filter(|_| manifest_digest == d.digest)
+                .map(str::to_owned),
             manifest_digest: Some(manifest_digest),
-            platform: platform.map(str::to_owned),
             config: BlobRef {
                 name: blob_name(&config.digest)
                     .map_err(|e| Error::new(format!("{path}: config: {e}")))?,
@@ -670,6 +674,7 @@ pub(crate) fn image_from_manifest(
         annotations: None,
     };
     let (manifest_digest, manifest) = resolve_manifest(&store, &d, &wanted, platform.is_some(), 0)?;
+    let picked_directly = manifest_digest == digest;
     let (Some(config), Some(layers)) = (manifest.config, manifest.layers) else {
         return Err(Error::new(format!(
             "{name}: manifest {manifest_digest} has no config or no layers"
@@ -697,7 +702,7 @@ pub(crate) fn image_from_manifest(
         config,
         layers,
         references,
-        platform: platform.map(str::to_owned),
+        platform: platform.filter(|_| picked_directly).map(str::to_owned),
     })
 }
 

@@ -104,6 +104,12 @@ fn resolve_dots(path: &str) -> Option<String> {
 
 impl TarIndex {
     pub fn open(path: &Path) -> Result<TarIndex> {
+        TarIndex::open_with(path, GZIP_MEMORY)
+    }
+
+    /// [`TarIndex::open`], keeping at most `memory` bytes of a gzip
+    /// archive's members.
+    fn open_with(path: &Path, memory: u64) -> Result<TarIndex> {
         let file = File::open(path)
             .map_err(|e| Error::new(format!("{}: cannot read: {}", path.display(), io_text(&e))))?;
         let mut members = HashMap::new();
@@ -118,7 +124,7 @@ impl TarIndex {
         let mut gzip = None;
         if is_gzip(path) {
             let mut kept = HashMap::new();
-            let mut budget = GZIP_MEMORY;
+            let mut budget = memory;
             let mut archive = tar::Archive::new(gunzip(file));
             for entry in archive.entries().map_err(bad)? {
                 let mut entry = entry.map_err(bad)?;
@@ -405,5 +411,83 @@ impl Store {
             )));
         }
         Ok(buf)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A gzip-compressed tar of `a` (small), `big`, and `link` -> `a`.
+    fn gzip_tar(dir: &Path) -> PathBuf {
+        let mut builder = tar::Builder::new(Vec::new());
+        for (name, data) in [("a", b"small".to_vec()), ("big", vec![7u8; 100_000])] {
+            let mut header = tar::Header::new_ustar();
+            header.set_size(data.len() as u64);
+            header.set_mode(0o644);
+            header.set_entry_type(tar::EntryType::Regular);
+            builder
+                .append_data(&mut header, name, data.as_slice())
+                .expect("append");
+        }
+        let mut header = tar::Header::new_ustar();
+        header.set_entry_type(tar::EntryType::Symlink);
+        header.set_size(0);
+        builder.append_link(&mut header, "link", "a").expect("link");
+        let tar = builder.into_inner().expect("tar");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, &tar).expect("gzip");
+        let path = dir.join("t.tar.gz");
+        std::fs::write(&path, gz.finish().expect("gzip")).expect("write");
+        path
+    }
+
+    fn read(store: &Store, name: &str) -> Vec<u8> {
+        let (mut reader, size) = store.open(name).expect(name);
+        let mut out = Vec::new();
+        reader.read_to_end(&mut out).expect("read");
+        assert_eq!(out.len() as u64, size, "{name}");
+        out
+    }
+
+    /// Members kept in memory and members decompressed again from the
+    /// start read the same bytes, links included.
+    #[test]
+    fn gzip_members_read_alike_from_memory_and_again_from_the_stream() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = gzip_tar(dir.path());
+        assert!(is_gzip(&path));
+        for memory in [0, 16, GZIP_MEMORY] {
+            let index = TarIndex::open_with(&path, memory).expect("index");
+            let kept = index.gzip.as_ref().map(|g| g.kept.len());
+            assert_eq!(
+                kept,
+                Some(match memory {
+                    0 => 0,
+                    16 => 1,
+                    _ => 2,
+                }),
+                "{memory}"
+            );
+            let store = Store::Tar(index);
+            assert_eq!(read(&store, "a"), b"small", "{memory}");
+            assert_eq!(read(&store, "link"), b"small", "{memory}");
+            assert_eq!(read(&store, "big"), vec![7u8; 100_000], "{memory}");
+        }
+    }
+
+    #[test]
+    fn a_truncated_gzip_archive_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = gzip_tar(dir.path());
+        let bytes = std::fs::read(&path).expect("read");
+        std::fs::write(&path, &bytes[..bytes.len() / 2]).expect("write");
+        let message = TarIndex::open(&path).err().map(|e| e.message);
+        assert!(
+            message
+                .as_deref()
+                .is_some_and(|m| m.starts_with(&format!("{}: ", path.display()))),
+            "{message:?}"
+        );
     }
 }
