@@ -450,6 +450,7 @@ pub(crate) fn read_chain(
                         source_line: String::new(),
                     },
                 });
+                value_errors.sort_by_key(|e| (e.line, e.column));
                 return Err(value_errors);
             }
         };
@@ -491,6 +492,14 @@ fn blank_bad_value(text: &str, at: usize) -> Option<String> {
         })
     {
         len += 1 + after[1..].find(ends).unwrap_or(after.len() - 1);
+    }
+    // Only a value that is bad TOML by itself: a good one of the wrong
+    // type (`fail-on = 5`) is an error of the file's shape, which stops.
+    if format!("v = {}", &rest[..len])
+        .parse::<toml::Table>()
+        .is_ok()
+    {
+        return None;
     }
     let mut out = String::with_capacity(text.len());
     out.push_str(&text[..at]);

@@ -614,6 +614,17 @@ fn a_bad_bare_date_is_reported_with_every_other_error() {
             "{value}"
         );
     }
+    // A good value of the wrong type is not blanked: it stops reading, with
+    // the bad value read past before it, in file order.
+    let text =
+        "fail-on = 5\n[[exception]]\nrules = [\"SQ40104\"]\nreason = \"r\"\nexpires = 2026-02-30\n";
+    assert_eq!(
+        load(text).expect_err("invalid"),
+        [
+            "portcullis.toml:1:11: wanted string or table",
+            "portcullis.toml:5:11: invalid date, expected day between 01 and 28",
+        ]
+    );
     // A syntax error elsewhere is found before any value is read: it alone
     // is reported, as before.
     let text =

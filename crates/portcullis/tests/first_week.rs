@@ -85,6 +85,8 @@ fn a_baseline_of_the_archive_holds_for_the_same_image_as_a_layout_and_gzipped() 
     skopeo(&archive, &oci_archive);
     let gzipped = dir.path().join("app.tar.gz");
     gzip(&app_tar(), &gzipped);
+    let oci_gzipped = dir.path().join("app.oci.tar.gz");
+    gzip(&dir.path().join("app.oci.tar"), &oci_gzipped);
     let base = dir.path().join("base.json").display().to_string();
     let o = portcullis(
         &[
@@ -104,7 +106,8 @@ fn a_baseline_of_the_archive_holds_for_the_same_image_as_a_layout_and_gzipped() 
     assert!(recorded >= 5, "the example image has findings: {recorded}");
 
     let gzipped = gzipped.display().to_string();
-    for target in [&layout, &oci_archive, &gzipped, &archive] {
+    let oci_gzipped = oci_gzipped.display().to_string();
+    for target in [&layout, &oci_archive, &gzipped, &oci_gzipped, &archive] {
         let o = portcullis(
             &[
                 "scan",
