@@ -411,6 +411,13 @@ impl Scanner {
         }
         let image = portcullis_image::lxd::load(target, layout, &options)
             .map_err(|e| ScanError { message: e.message })?;
+        // An LXD image is of one architecture, as a single-platform image.
+        if let (Some(wanted), Some(config)) =
+            (&self.platform, lxd_platform(&image.metadata.architecture))
+        {
+            portcullis_image::check_platform(&config, wanted)
+                .map_err(|m| ScanError::at(target, m))?;
+        }
         let m = &image.metadata;
         let details = portcullis_policy::LxdDetails {
             layout: match layout {
@@ -674,6 +681,28 @@ fn base_boundary(boundary: &portcullis_image::history::Boundary) -> Option<BaseB
         signal: signal.to_owned(),
         certain: how.is_certain(),
         how: how.describe().to_owned(),
+    })
+}
+
+/// An LXD architecture name as the OCI platform it is (`aarch64` is
+/// `linux/arm64`); `None` for those OCI has no name for.
+fn lxd_platform(architecture: &str) -> Option<portcullis_image::ImageConfig> {
+    let (arch, variant) = match architecture {
+        "x86_64" => ("amd64", None),
+        "i686" => ("386", None),
+        "aarch64" => ("arm64", None),
+        "armv6l" => ("arm", Some("v6")),
+        "armv7l" => ("arm", Some("v7")),
+        "ppc64le" => ("ppc64le", None),
+        "s390x" => ("s390x", None),
+        "riscv64" => ("riscv64", None),
+        _ => return None,
+    };
+    Some(portcullis_image::ImageConfig {
+        os: Some("linux".into()),
+        architecture: Some(arch.into()),
+        variant: variant.map(str::to_owned),
+        ..portcullis_image::ImageConfig::default()
     })
 }
 

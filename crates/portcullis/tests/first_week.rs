@@ -364,6 +364,24 @@ fn a_platform_the_image_is_not_is_an_error() {
         dir.path(),
     );
     assert_eq!(code(&o), 1, "{}", stderr(&o));
+    // An LXD image is of its metadata's architecture (x86_64 here).
+    let lxd = repo()
+        .join("fixtures/lxd/busybox.tar.gz")
+        .display()
+        .to_string();
+    let o = portcullis(&["scan", "--platform", "linux/s390x", &lxd], dir.path());
+    assert_eq!(
+        (code(&o), stderr(&o)),
+        (
+            2,
+            format!("error: {lxd}: the image is for linux/amd64, not linux/s390x (--platform), and holds no other platform\n")
+        )
+    );
+    let o = portcullis(
+        &["scan", "-q", "--platform", "linux/amd64", &lxd],
+        dir.path(),
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
 }
 
 #[test]
