@@ -504,7 +504,7 @@ impl Scanner {
             let named = path
                 .file_name()
                 .is_some_and(|n| walk::is_dockerfile_name(&n.to_string_lossy()));
-            if !named && !looks_like_text(&bytes) {
+            if !named && (!looks_like_text(&bytes) || starts_unlike_a_dockerfile(&bytes)) {
                 return Err(fail(UNRECOGNISED.to_owned()));
             }
             (Some(path.display().to_string()), bytes)
@@ -720,6 +720,26 @@ fn looks_like_text(bytes: &[u8]) -> bool {
     match std::str::from_utf8(head) {
         Ok(_) => true,
         Err(e) => e.error_len().is_none() && head.len() < bytes.len(),
+    }
+}
+
+/// Whether text's first instruction is not one (`{` of a JSON file, `# `
+/// headings count as comments): then it is not a Dockerfile with a typo
+/// further down, but some other file.
+fn starts_unlike_a_dockerfile(bytes: &[u8]) -> bool {
+    match portcullis_dockerfile::parse_bytes(bytes) {
+        Err(e) if e.message.starts_with("unknown instruction") => {
+            let at = portcullis_dockerfile::error_position(bytes, &e);
+            let first = String::from_utf8_lossy(bytes)
+                .lines()
+                .position(|l| {
+                    let l = l.trim();
+                    !l.is_empty() && !l.starts_with('#')
+                })
+                .map_or(0, |i| i + 1);
+            at.line == first
+        }
+        _ => false,
     }
 }
 

@@ -248,6 +248,29 @@ fn unrecognised_input_is_named_as_such() {
         assert_eq!((code(&o), stderr(&o)), (2, error.to_owned()), "{target}");
         assert!(o.stdout.is_empty());
     }
+    // Text whose first instruction is none is some other file too; a typo
+    // further down is a Dockerfile's syntax error.
+    std::fs::write(dir.path().join("package.json"), "{\"name\": \"x\"}\n").expect("write");
+    std::fs::write(dir.path().join("build"), "# build\nFROM scratch\nRUNN x\n").expect("write");
+    for (target, error) in [
+        (
+            "package.json",
+            "error: package.json: unrecognised input: not a Dockerfile, image archive, OCI layout or LXD image\n",
+        ),
+        ("build", "error: build:3:1: unknown instruction: RUNN\n"),
+    ] {
+        let o = portcullis(&["scan", target], dir.path());
+        assert_eq!((code(&o), stderr(&o)), (2, error.to_owned()), "{target}");
+    }
+    std::fs::write(dir.path().join("Dockerfile.json"), "{}\n").expect("write");
+    let o = portcullis(&["scan", "Dockerfile.json"], dir.path());
+    assert_eq!(
+        (code(&o), stderr(&o)),
+        (
+            2,
+            "error: Dockerfile.json:1:1: unknown instruction: {}\n".to_owned()
+        )
+    );
     // A Dockerfile by name keeps the line and column of its bad byte.
     std::fs::write(dir.path().join("Containerfile"), b"FROM a\n\xff\n").expect("write");
     let o = portcullis(&["scan", "Containerfile"], dir.path());
