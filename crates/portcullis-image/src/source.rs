@@ -160,7 +160,9 @@ pub fn is_image(path: &Path) -> bool {
     }
     let image_member = |name: &str| matches!(name, "manifest.json" | "index.json");
     if is_tar(path) {
-        return TarIndex::open(path).is_ok_and(|t| t.names().any(image_member));
+        // A plain tar with metadata.yaml is an LXD unified image.
+        return TarIndex::open(path)
+            .is_ok_and(|t| t.names().any(|n| image_member(n) || n == "metadata.yaml"));
     }
     if crate::store::is_gzip(path) && is_gzip_tar(path) {
         return crate::store::gzip_member_names(path)

@@ -308,6 +308,14 @@ fn recursive_scans_everything_portcullis_reads_in_path_order() {
     std::fs::create_dir_all(root.join("images")).expect("mkdir");
     gzip(&app_tar(), &root.join("images/app.tar.gz"));
     std::fs::copy(app_tar(), root.join("images/app.tar")).expect("copy");
+    // An LXD unified image, as a plain tar.
+    let lxd = Command::new("gunzip")
+        .arg("-c")
+        .arg(repo().join("fixtures/lxd/busybox.tar.gz"))
+        .output()
+        .expect("gunzip");
+    assert!(lxd.status.success());
+    std::fs::write(root.join("images/busybox.tar"), lxd.stdout).expect("write");
     // A random tarball is not an image: left alone.
     let o = Command::new("tar")
         .args(["-cf", "images/notes.tar", "README.md"])
@@ -336,6 +344,7 @@ fn recursive_scans_everything_portcullis_reads_in_path_order() {
         [
             "./images/app.tar",
             "./images/app.tar.gz",
+            "./images/busybox.tar",
             "./svc/api/Dockerfile",
             "./svc/web/Containerfile",
             "./svc/web/web.Dockerfile",
