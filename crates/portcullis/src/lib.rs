@@ -249,6 +249,14 @@ impl Scanner {
                 Err(e) => return Err(ScanError { message: e.message }),
             }
         }
+        if let Some(name) = &self.name {
+            return Err(ScanError::at(
+                target,
+                format!(
+                    "--name {name} names an image, and this is a Dockerfile (named by its path)"
+                ),
+            ));
+        }
         self.scan_dockerfile_target(target).map(|r| vec![r])
     }
 

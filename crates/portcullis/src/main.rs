@@ -524,22 +524,13 @@ fn expand_targets(
         }
         out.extend(found);
     }
-    if let Some(name) = name {
-        let image = |t: &str| t != "-" && matches!(portcullis_image::Target::parse(t), Ok(Some(_)));
-        match out.as_slice() {
-            [one] if image(one) => {}
-            [one] => {
-                return Err(format!(
-                    "--name {name}: names an image, and {one} is not one (Dockerfiles are named by their path)"
-                ))
-            }
-            _ => {
-                return Err(format!(
-                    "--name {name}: names one image, but {} targets are given; scan each image with its own --name",
-                    out.len()
-                ))
-            }
-        }
+    // That the one target is an image is checked as it is read (a gzip
+    // archive is not decompressed twice to tell).
+    if let Some(name) = name.filter(|_| out.len() > 1) {
+        return Err(format!(
+            "--name {name}: names one image, but {} targets are given; scan each image with its own --name",
+            out.len()
+        ));
     }
     Ok(out)
 }

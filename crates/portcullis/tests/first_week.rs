@@ -170,7 +170,7 @@ fn name_is_for_one_image_target() {
         ),
         (
             vec!["--name", "x", dockerfile.as_str()],
-            format!("error: --name x: names an image, and {dockerfile} is not one (Dockerfiles are named by their path)\n"),
+            format!("error: {dockerfile}: --name x names an image, and this is a Dockerfile (named by its path)\n"),
         ),
     ] {
         let mut all = vec!["scan", "--format", "json=out.json"];
