@@ -96,6 +96,24 @@ export PORTCULLIS_BINARY_FIXTURES=$PWD/target/binary-fixtures
 export PORTCULLIS_BINARY_TESTS=required
 time bash fixtures/binaries/make.sh "$PORTCULLIS_BINARY_FIXTURES"
 
+# The image of portcullis itself (crates/portcullis/tests/self_image.rs):
+# the repository's Dockerfile built by buildah on a stand-in for its
+# distroless base, an mmdebstrap root of the same Debian 12 libraries
+# (the real one cannot be pulled here). Reuses the .deb cache above; the
+# root is rebuilt only when make.sh changes. Cold: about 15 s.
+echo "== self-image fixtures"
+export PORTCULLIS_SELF_IMAGE_FIXTURES=$PWD/target/self-image-fixtures
+export PORTCULLIS_SELF_IMAGE_TESTS=required
+bash fixtures/self-image/make.sh "$PORTCULLIS_SELF_IMAGE_FIXTURES"
+
+# The CI integrations (crates/portcullis/tests/ci_integrations.rs): action.yml,
+# the GitLab template and .pre-commit-hooks.yaml are read with PyYAML, and the
+# hook is run by pre-commit itself (try-repo), both pinned, from PyPI.
+echo "== pre-commit, PyYAML"
+python3 -c 'import yaml' 2>/dev/null || python3 -m pip install -q 'PyYAML==6.0.2'
+[[ $(pre-commit --version 2>/dev/null) == "pre-commit 4.2.0" ]] || python3 -m pip install -q 'pre-commit==4.2.0'
+export PORTCULLIS_PRECOMMIT_TESTS=required
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"

@@ -90,6 +90,11 @@ pub struct ElfFacts {
     /// A Go binary: `.go.buildinfo` or `.note.go.buildid`, or the Go build
     /// ID note in a `PT_NOTE`.
     pub go: bool,
+    /// A Rust binary: `.comment` names rustc (`rustc version …`, which
+    /// rustc writes there and `strip` keeps). Not seen when `.comment` was
+    /// removed, or lies beyond what was kept of the file's tail.
+    #[serde(default)]
+    pub rust: bool,
     /// A `.debug_info` or `.zdebug_info` section.
     pub debug_info: bool,
     /// DWARF compilation units' `DW_AT_name`, joined to `DW_AT_comp_dir`

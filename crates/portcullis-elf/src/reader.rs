@@ -30,6 +30,10 @@ pub const MAX_SECTIONS: u64 = 1 << 16;
 const LATE_TABLE_CAP: u64 = 8 << 20;
 const INTERP_CAP: u64 = 4096;
 const NOTE_CAP: u64 = 64 << 10;
+/// `.comment` holds a line per tool that made the file: a few hundred bytes.
+const COMMENT_CAP: u64 = 4096;
+/// What rustc writes into `.comment`.
+const RUSTC: &[u8] = b"rustc version ";
 const MAX_NOTES: usize = 16;
 
 const PT_LOAD: u32 = 1;
@@ -767,6 +771,7 @@ impl ElfReader {
             symbols_from: SymbolSource::None,
             symbol_table: self.sections.iter().any(|s| s.kind == SHT_SYMTAB),
             go: false,
+            rust: false,
             debug_info: false,
             source_paths: Vec::new(),
             kernel_module: false,
@@ -781,6 +786,10 @@ impl ElfReader {
         facts.go = self.go_note()
             || self.section(".go.buildinfo").is_some()
             || self.section(".note.go.buildid").is_some();
+        facts.rust = self
+            .section(".comment")
+            .and_then(|s| self.lookup(s.offset, s.size.min(COMMENT_CAP)))
+            .is_some_and(|b| b.windows(RUSTC.len()).any(|w| w == RUSTC));
         facts.debug_info =
             self.section(".debug_info").is_some() || self.section(".zdebug_info").is_some();
         facts.kernel_module =

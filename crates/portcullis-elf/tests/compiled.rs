@@ -77,6 +77,7 @@ fn default_facts() -> ElfFacts {
         symbols_from: SymbolSource::Dynamic,
         symbol_table: true,
         go: false,
+        rust: false,
         debug_info: false,
         source_paths: vec![],
         kernel_module: false,
@@ -469,6 +470,7 @@ fn big_endian_mips() {
         symbols_from: SymbolSource::SymbolTable,
         symbol_table: true,
         go: false,
+        rust: false,
         debug_info: false,
         source_paths: vec![],
         kernel_module: false,
@@ -495,4 +497,47 @@ fn big_endian_mips() {
     );
     assert_eq!(got.symbols_from, SymbolSource::Dynamic);
     assert_eq!(got.notes, Vec::<String>::new());
+}
+
+/// rustc's own mark in `.comment` tells a Rust binary, stripped or not; a
+/// C program's `.comment` (gcc's) does not.
+#[test]
+fn rust_binaries_are_told_by_their_comment() {
+    if !have("rustc") {
+        // This workspace is built by rustc: it is always there in CI.
+        panic!("no rustc");
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let src = dir.path().join("hello.rs");
+    std::fs::write(
+        &src,
+        "fn main() { println!(\"{}\", std::env::args().count()); }\n",
+    )
+    .expect("write");
+    for (name, flags) in [
+        ("plain", &[][..]),
+        ("stripped", &["-C", "strip=symbols"][..]),
+    ] {
+        let out = dir.path().join(name);
+        let done = Command::new("rustc")
+            .args(["-O", "--edition", "2021"])
+            .args(flags)
+            .arg(&src)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .expect("rustc runs");
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        let f = facts(&out);
+        assert!(f.rust, "{name}: {f:?}");
+        assert!(!f.go, "{name}");
+    }
+    if gcc_available() {
+        let c = gcc(dir.path(), "c", PROGRAM, &[]).expect("gcc");
+        assert!(!facts(&c).rust);
+    }
 }

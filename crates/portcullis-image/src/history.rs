@@ -249,6 +249,8 @@ pub enum Boundary {
 /// What told where the base image ends, strongest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Signal {
+    /// The base image named with `--base`: its layers are the image's first.
+    BaseImage,
     /// buildah/podman's `FROM <base>` comment on the first entry of this build.
     FromMarker,
     /// BuildKit's comment on every entry of this build.
@@ -263,6 +265,7 @@ pub enum Signal {
 impl Signal {
     pub fn describe(self) -> &'static str {
         match self {
+            Signal::BaseImage => "the base image given with --base",
             Signal::FromMarker => "the builder's FROM marker",
             Signal::BuildKitComments => "BuildKit's history comments",
             Signal::TimeGap => "the time between the base image's history and this build's",
@@ -289,6 +292,42 @@ impl Boundary {
             _ => None,
         }
     }
+}
+
+/// The boundary a known base image gives: its layers are the first of the
+/// image's (the longest common prefix of the two diff_id lists), and its
+/// history the first entries of the image's when they agree (`created_by`);
+/// else the base ends at the entry that made its last shared layer. `None`
+/// when they share no layer: it is not this image's base.
+pub fn boundary_from_base(
+    steps: &[Step],
+    diff_ids: &[String],
+    base_diff_ids: &[String],
+    base_history: &[HistoryEntry],
+) -> Option<Boundary> {
+    let shared = diff_ids
+        .iter()
+        .zip(base_diff_ids)
+        .take_while(|(a, b)| a == b)
+        .count();
+    if shared == 0 {
+        return None;
+    }
+    let same_history = shared == base_diff_ids.len()
+        && base_history.len() <= steps.len()
+        && base_history
+            .iter()
+            .zip(steps)
+            .all(|(b, s)| b.created_by.as_deref().unwrap_or("") == s.created_by);
+    let last = if same_history && !base_history.is_empty() {
+        base_history.len() - 1
+    } else {
+        steps.iter().rposition(|s| s.layer == Some(shared - 1))?
+    };
+    Some(Boundary::Base {
+        last,
+        how: Signal::BaseImage,
+    })
 }
 
 /// `2024-05-01T12:34:56.789Z` (RFC 3339) → seconds since the epoch.

@@ -200,6 +200,25 @@ impl ImageRef {
             .sum()
     }
 
+    /// The config alone, and its layers' diff_ids: no layer is read (a
+    /// registry gives the config blob by itself; an archive or layout reads
+    /// its manifest and config). For `--base`, which needs only the base
+    /// image's diff_ids and history.
+    pub fn load_config(&self) -> Result<(ImageConfig, Vec<String>)> {
+        let fail = |m: String| Error::new(format!("{}: {m}", self.name));
+        let bytes = self
+            .store
+            .read_small(&self.config.name, source::METADATA_CAP)?;
+        let digest = layer::sha256_hex(&bytes);
+        if let Some(expected) = self.config.digest.as_ref().filter(|d| **d != digest) {
+            return Err(fail(format!(
+                "config {} does not match its digest: expected {expected}, got {digest}",
+                self.config.name
+            )));
+        }
+        parse_config(&bytes, &digest, self.layers.len()).map_err(fail)
+    }
+
     pub fn load(&self, options: &LoadOptions<'_>) -> Result<Image> {
         let store = &*self.store;
         let fail = |m: String| Error::new(format!("{}: {m}", self.name));

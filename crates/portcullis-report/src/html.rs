@@ -573,7 +573,7 @@ fn history(
             );
         }
         None => out.push_str(
-            "<p class=\"muted\">No base image found: every entry is taken as this build's.</p>\n",
+            "<p class=\"muted\">No base image found: every entry is taken as this build's (name the base image with <code>--base TARGET</code> to tell).</p>\n",
         ),
     }
     // Which entries to draw: all of a short history; of a long one, those

@@ -316,47 +316,8 @@ fn render_finding(out: &mut String, target: &TargetReport, f: &ReportedFinding, 
             (location, _) => describe(location),
         })
     );
-    if let (
-        Location::Dockerfile {
-            line,
-            column,
-            end_line,
-            end_column,
-            ..
-        },
-        Some(src),
-    ) = (&f.location, &target.source)
-    {
-        let df = &src.dockerfile;
-        let text = df.line_index().line_text(&df.source, *line);
-        let width = line.to_string().len();
-        let start = column.saturating_sub(1);
-        let len = if end_line == line {
-            end_column.saturating_sub(*column).max(1)
-        } else {
-            text.chars().count().saturating_sub(start).max(1)
-        };
-        // Under the escaped text, so the marker still lines up.
-        let prefix: String = text.chars().take(start).collect();
-        let indent: String = printable(&prefix)
-            .chars()
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
-        let gutter = " ".repeat(width);
-        let _ = writeln!(out, "         {gutter} {}", paint.dim("|"));
-        let _ = writeln!(
-            out,
-            "         {} {} {}",
-            paint.dim(&line.to_string()),
-            paint.dim("|"),
-            printable(text)
-        );
-        let _ = writeln!(
-            out,
-            "         {gutter} {} {indent}{}",
-            paint.dim("|"),
-            paint.action(f.action, &"^".repeat(len))
-        );
+    if let Some(src) = &target.source {
+        source_excerpt(out, paint, f.action, &f.location, src);
     }
     for r in &f.related {
         let _ = writeln!(
@@ -365,6 +326,10 @@ fn render_finding(out: &mut String, target: &TargetReport, f: &ReportedFinding, 
             paint.dim("related:"),
             printable(&describe(r))
         );
+        // The Dockerfile line `--dockerfile` linked an image finding to.
+        if let Some(src) = &target.source {
+            source_excerpt(out, paint, f.action, r, src);
+        }
     }
     if let Some(s) = &f.suppressed {
         let _ = writeln!(
@@ -376,6 +341,59 @@ fn render_finding(out: &mut String, target: &TargetReport, f: &ReportedFinding, 
         );
     }
     let _ = writeln!(out, "         {} {}", paint.dim("fix:"), f.remediation);
+}
+
+/// The source line at `location`, marked, when it is a place in `src`.
+fn source_excerpt(
+    out: &mut String,
+    paint: &Paint,
+    action: Action,
+    location: &Location,
+    src: &portcullis_rules::subject::SourceFile,
+) {
+    let Location::Dockerfile {
+        path,
+        line,
+        column,
+        end_line,
+        end_column,
+    } = location
+    else {
+        return;
+    };
+    if *path != src.path {
+        return;
+    }
+    let df = &src.dockerfile;
+    let text = df.line_index().line_text(&df.source, *line);
+    let width = line.to_string().len();
+    let start = column.saturating_sub(1);
+    let len = if end_line == line {
+        end_column.saturating_sub(*column).max(1)
+    } else {
+        text.chars().count().saturating_sub(start).max(1)
+    };
+    // Under the escaped text, so the marker still lines up.
+    let prefix: String = text.chars().take(start).collect();
+    let indent: String = printable(&prefix)
+        .chars()
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    let gutter = " ".repeat(width);
+    let _ = writeln!(out, "         {gutter} {}", paint.dim("|"));
+    let _ = writeln!(
+        out,
+        "         {} {} {}",
+        paint.dim(&line.to_string()),
+        paint.dim("|"),
+        printable(text)
+    );
+    let _ = writeln!(
+        out,
+        "         {gutter} {} {indent}{}",
+        paint.dim("|"),
+        paint.action(action, &"^".repeat(len))
+    );
 }
 
 /// Text from the input (names, created_by, Dockerfile lines) with control

@@ -2,7 +2,9 @@
 //! findings were found. [`read_json`] goes the other way, so a saved JSON
 //! report can be rendered again in any format (`portcullis convert`).
 
+mod codequality;
 mod cyclonedx;
+mod gitlab;
 mod html;
 mod human;
 mod junit;
@@ -11,7 +13,9 @@ mod sarif;
 mod sbom;
 mod spdx;
 
+pub use codequality::render_codequality;
 pub use cyclonedx::render_cyclonedx;
+pub use gitlab::{render_gitlab_container_scanning, SCHEMA_VERSION as GITLAB_SCHEMA_VERSION};
 pub use html::render_html;
 pub use human::{printable, render_human, HumanOptions};
 pub use junit::render_junit;
@@ -44,10 +48,14 @@ pub enum Format {
     Cyclonedx,
     /// SPDX 2.3 JSON: the package inventory.
     Spdx,
+    /// GitLab Code Quality JSON: the findings, for merge requests.
+    Codequality,
+    /// GitLab's container-scanning security report: the vulnerabilities.
+    GitlabContainerScanning,
 }
 
 impl Format {
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 10] = [
         Format::Human,
         Format::Json,
         Format::Sarif,
@@ -56,6 +64,8 @@ impl Format {
         Format::Html,
         Format::Cyclonedx,
         Format::Spdx,
+        Format::Codequality,
+        Format::GitlabContainerScanning,
     ];
 
     /// The name `--format` takes.
@@ -69,6 +79,8 @@ impl Format {
             Format::Html => "html",
             Format::Cyclonedx => "cyclonedx",
             Format::Spdx => "spdx",
+            Format::Codequality => "codequality",
+            Format::GitlabContainerScanning => "gitlab-container-scanning",
         }
     }
 
@@ -94,6 +106,8 @@ pub fn render(format: Format, report: &Report, color: bool) -> String {
         Format::Html => render_html(report),
         Format::Cyclonedx => render_cyclonedx(report),
         Format::Spdx => render_spdx(report),
+        Format::Codequality => render_codequality(report),
+        Format::GitlabContainerScanning => render_gitlab_container_scanning(report),
     }
 }
 

@@ -1272,7 +1272,9 @@ fn the_sbom_formats_are_formats() {
             "markdown",
             "html",
             "cyclonedx",
-            "spdx"
+            "spdx",
+            "codequality",
+            "gitlab-container-scanning"
         ]
     );
     // What `portcullis convert` does: read the JSON report, render it.

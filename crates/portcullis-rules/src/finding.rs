@@ -303,6 +303,21 @@ impl Findings {
         });
     }
 
+    /// Report a finding with its own fix, when the rule's does not fit the
+    /// subject it is shown for (an LXD unit file rather than an EXPOSE).
+    pub fn report_with_fix(
+        &mut self,
+        message: impl Into<String>,
+        at: Located,
+        related: Vec<Location>,
+        fix: String,
+    ) {
+        self.report_related(message, at, related);
+        if let Some(last) = self.items.last_mut() {
+            last.remediation = Some(fix);
+        }
+    }
+
     /// Report a finding about a file of the base image: as
     /// [`Findings::report_related`], marked so the policy warns of it.
     pub fn report_from_base(

@@ -122,6 +122,7 @@ fn subject(vulnerabilities: VulnerabilityScan) -> Subject {
             created_by: created_by.into(),
         }),
         flags: Vec::new(),
+        record: None,
     };
     Subject {
         kind: SubjectKind::Image,

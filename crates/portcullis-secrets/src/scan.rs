@@ -608,9 +608,14 @@ impl Scanner {
         related: Option<(u32, u32)>,
         rank: u8,
     ) -> Hit {
+        // A documented example, or one run on into the next string: a
+        // binary packs its string literals end to end, so the example table
+        // of a program (ours among them) reads as `sk_test_…` followed by
+        // whatever literal comes next. A real key never starts with the
+        // published example.
         let example = tokens::EXAMPLES
             .iter()
-            .any(|(example, _)| example.as_bytes() == value);
+            .any(|(example, _)| value.starts_with(example.as_bytes()));
         let code = if example { Code::SQ34251 } else { found.code };
         Hit {
             start,
@@ -842,6 +847,27 @@ mod tests {
                 "chunks of {size}"
             );
         }
+    }
+
+    /// The documented Stripe example packed against the next string
+    /// literal, as rustc lays out a binary's strings (seen in portcullis's
+    /// own binary): an example, not a live key.
+    #[test]
+    fn a_documented_example_run_on_into_the_next_literal_is_an_example() {
+        let packed =
+            b"\x00\x01sk_test_BQokikJOvBiI2HlWgH4olfQ2ServerNameMustContainOneHostName\x00";
+        let scanned = Scanner::scan(b"usr/local/bin/tool", packed);
+        let codes: Vec<(Code, &str)> = scanned
+            .secrets
+            .iter()
+            .map(|s| (s.code, s.kind.as_str()))
+            .collect();
+        assert_eq!(codes, [(Code::SQ34251, "stripe-test-key")]);
+        // Not an example when only a part of it is there.
+        let other = b"\x00sk_test_BQokikJOvBiI2HlWgH4olfQXServerNameMustContainOneHostName\x00";
+        let scanned = Scanner::scan(b"usr/local/bin/tool", other);
+        let codes: Vec<Code> = scanned.secrets.iter().map(|s| s.code).collect();
+        assert_eq!(codes, [Code::SQ34305]);
     }
 
     #[test]

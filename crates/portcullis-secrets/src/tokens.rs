@@ -2858,8 +2858,9 @@ fn azure_key(
 // ---------------------------------------------------------------------------
 
 /// Documented example values (SQ34251): a found token equal to one of
-/// these is reported as an example, not as a live secret. Each with where
-/// it is documented.
+/// these, or starting with one (run on into the next string of a binary),
+/// is reported as an example, not as a live secret. Each with where it is
+/// documented.
 pub static EXAMPLES: &[(&str, &str)] = &[
     (
         "AKIAIOSFODNN7EXAMPLE",

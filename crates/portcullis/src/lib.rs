@@ -52,6 +52,9 @@ pub struct Scanner {
     /// The Dockerfile the scanned images were built from: findings that come
     /// from an instruction get its line as a related location.
     pub dockerfile: Option<PathBuf>,
+    /// `--base`: the base image the scanned images were built on, as an
+    /// image target; its config alone gives the base boundary.
+    pub base: Option<String>,
     /// Told about image reading as it goes (for a progress bar).
     pub progress: Option<Box<dyn Fn(Progress) + Send + Sync>>,
     /// How `docker://` targets reach their registry.
@@ -97,6 +100,7 @@ impl Default for Scanner {
             platform: None,
             max_uncompressed: DEFAULT_MAX_UNCOMPRESSED,
             dockerfile: None,
+            base: None,
             progress: None,
             registry: portcullis_image::RegistryOptions::default(),
             fingerprint_roots: Vec::new(),
@@ -314,6 +318,10 @@ impl Scanner {
             Some(path) => Some(self.dockerfile_subject(path)?),
             None => None,
         };
+        let known_base = match &self.base {
+            Some(base) => Some(self.known_base(base)?),
+            None => None,
+        };
         let images: Box<dyn Iterator<Item = Result<portcullis_image::Image, ScanError>>> =
             match target {
                 portcullis_image::Target::DockerDaemon { name } => {
@@ -351,8 +359,11 @@ impl Scanner {
                 let key = self.image_key("image");
                 let mut details = image_details(&image);
                 let identity = advisories::image_identity(&digest, &references);
-                let mut subject =
-                    portcullis_rules::subject::from_image_masked(image, config_secrets);
+                let mut subject = portcullis_rules::subject::from_image_on(
+                    image,
+                    config_secrets,
+                    known_base.as_ref(),
+                );
                 self.reclassify(&mut subject);
                 subject.vulnerabilities =
                     self.advisories
@@ -362,10 +373,11 @@ impl Scanner {
                     .as_ref()
                     .and_then(|facts| base_boundary(&facts.boundary));
                 let mut outcomes = portcullis_rules::check(&subject, &key);
-                if let Some(dockerfile) = &built_from {
-                    let links = portcullis_rules::subject::link_dockerfile(&subject, dockerfile);
-                    relate_to_dockerfile(&mut outcomes, &links, &subject);
-                }
+                let linked = built_from.as_ref().map(|dockerfile| {
+                    let linked = portcullis_rules::subject::link_dockerfile(&subject, dockerfile);
+                    relate_to_dockerfile(&mut outcomes, &linked.links, &subject);
+                    linked
+                });
                 let mut report = self.policy.evaluate(
                     TargetInfo {
                         target: name,
@@ -373,13 +385,40 @@ impl Scanner {
                         digest: Some(digest),
                         path: path.clone(),
                         references,
-                        source: None,
+                        // The Dockerfile's lines, for the reports that show
+                        // the line a finding was linked to.
+                        source: built_from
+                            .as_ref()
+                            .filter(|_| self.keep_source)
+                            .and_then(|d| d.source.as_ref())
+                            .map(masked_source),
                     },
                     outcomes,
                 );
                 report
                     .notes
                     .extend(portcullis_rules::subject::boundary_note(&subject));
+                if let (Some(base), Some(facts)) = (&self.base, &subject.image) {
+                    if !matches!(
+                        facts.boundary,
+                        portcullis_image::history::Boundary::Base {
+                            how: portcullis_image::history::Signal::BaseImage,
+                            ..
+                        }
+                    ) {
+                        report.notes.push(portcullis_rules::finding::Note {
+                            rule: "base-boundary".into(),
+                            message: format!("--base {base} shares no layer with this image, so it is not its base: where the base ends is taken from the history"),
+                            location: portcullis_rules::Location::Config { pointer: "/rootfs/diff_ids".into() },
+                        });
+                    }
+                }
+                if let (Some(linked), Some(dockerfile)) = (&linked, &built_from) {
+                    let path = dockerfile.source.as_ref().map_or("", |s| s.path.as_str());
+                    report
+                        .notes
+                        .extend(portcullis_rules::subject::link_note(path, linked));
+                }
                 report.image = Some(details);
                 attach_packages(&mut report, &mut subject);
                 mask_report(&mut report);
@@ -475,6 +514,43 @@ impl Scanner {
         Ok(report)
     }
 
+    /// The `--base` image's layers and history, from its config alone.
+    fn known_base(&self, base: &str) -> Result<portcullis_rules::subject::KnownBase, ScanError> {
+        let fail = |m: String| ScanError {
+            message: format!("--base {m}"),
+        };
+        let target = match portcullis_image::Target::parse(base) {
+            Ok(Some(t)) => t,
+            Ok(None) => return Err(fail(format!("{base}: not an image target"))),
+            Err(e) => return Err(fail(e.message)),
+        };
+        let refs = match &target {
+            portcullis_image::Target::Registry(reference) => portcullis_image::registry::resolve(
+                reference,
+                self.platform.as_deref(),
+                &self.registry,
+            ),
+            portcullis_image::Target::DockerDaemon { .. } | portcullis_image::Target::Lxd(_) => {
+                return Err(fail(format!(
+                    "{base}: give the base as a docker-archive, OCI layout or archive, or registry image"
+                )))
+            }
+            _ => portcullis_image::resolve(&target, self.platform.as_deref()),
+        }
+        .map_err(|e| fail(e.message))?;
+        let [one] = &refs[..] else {
+            return Err(fail(format!(
+                "{base}: holds {} images; name one (docker-archive:FILE:NAME:TAG, oci:DIR:REF)",
+                refs.len()
+            )));
+        };
+        let (config, diff_ids) = one.load_config().map_err(|e| fail(e.message))?;
+        Ok(portcullis_rules::subject::KnownBase {
+            diff_ids,
+            history: config.history,
+        })
+    }
+
     /// The subject of the `--dockerfile` given with images.
     fn dockerfile_subject(&self, path: &Path) -> Result<portcullis_rules::Subject, ScanError> {
         let shown = path.display().to_string();
@@ -546,19 +622,7 @@ impl Scanner {
             .source
             .as_ref()
             .filter(|_| self.keep_source)
-            .map(|src| {
-                match portcullis_rules::subject::secrets::mask_same_length(&src.dockerfile.source) {
-                    std::borrow::Cow::Borrowed(_) => src.clone(),
-                    std::borrow::Cow::Owned(masked) => {
-                        let mut copy = SourceFile {
-                            path: src.path.clone(),
-                            dockerfile: src.dockerfile.clone(),
-                        };
-                        copy.dockerfile.source = masked;
-                        Arc::new(copy)
-                    }
-                }
-            });
+            .map(masked_source);
         let mut report = self.policy.evaluate_with(
             TargetInfo {
                 target: path.to_owned(),
@@ -583,6 +647,22 @@ impl Scanner {
 
     pub fn report(targets: Vec<TargetReport>) -> Report {
         Report::new(env!("CARGO_PKG_VERSION"), targets)
+    }
+}
+
+/// A Dockerfile's text with every secret starred (same length, so spans
+/// still point where they did), for reports that show its lines.
+fn masked_source(src: &Arc<SourceFile>) -> Arc<SourceFile> {
+    match portcullis_rules::subject::secrets::mask_same_length(&src.dockerfile.source) {
+        std::borrow::Cow::Borrowed(_) => src.clone(),
+        std::borrow::Cow::Owned(masked) => {
+            let mut copy = SourceFile {
+                path: src.path.clone(),
+                dockerfile: src.dockerfile.clone(),
+            };
+            copy.dockerfile.source = masked;
+            Arc::new(copy)
+        }
     }
 }
 
@@ -679,6 +759,7 @@ fn base_boundary(boundary: &portcullis_image::history::Boundary) -> Option<BaseB
         return None;
     };
     let signal = match how {
+        Signal::BaseImage => "base-image",
         Signal::FromMarker => "from-marker",
         Signal::BuildKitComments => "buildkit-comments",
         Signal::TimeGap => "time-gap",

@@ -138,6 +138,12 @@ struct ScanArgs {
     /// instruction also point at its line.
     #[arg(long, value_name = "PATH")]
     dockerfile: Option<PathBuf>,
+    /// The base image the images were built on, as any image target: only
+    /// its config is read; its layers are the first of the image's, so
+    /// they are the base's (the base image findings warn). For images whose
+    /// history does not show where the base ends.
+    #[arg(long, value_name = "TARGET")]
+    base: Option<String>,
     /// Platform to pick from multi-platform images, as os/arch[/variant]. Default: the host's.
     #[arg(long, value_name = "OS/ARCH")]
     platform: Option<String>,
@@ -206,7 +212,8 @@ struct OutputArgs {
     /// Report format; repeat it for several reports in one run. FORMAT alone
     /// goes to standard output (or --output), FORMAT=PATH to that file,
     /// written atomically (FORMAT=- is standard output). Formats: human,
-    /// json, sarif, junit, markdown, html, cyclonedx, spdx.
+    /// json, sarif, junit, markdown, html, cyclonedx, spdx, codequality,
+    /// gitlab-container-scanning.
     /// Default: human; when every format given has a file, the human report
     /// still goes to standard output.
     #[arg(long, short, value_name = "FORMAT[=PATH]", value_parser = parse_format_spec)]
@@ -414,6 +421,7 @@ fn scan(args: ScanArgs) -> ExitCode {
         full_digests: args.full_digests,
         dockerfile: args.dockerfile,
         name: args.name,
+        base: args.base,
         // Outside a project, fingerprints name files relative to the
         // baseline's directory (docs/policy.md, "Baselines").
         fingerprint_roots: args
@@ -830,6 +838,8 @@ fn extension(format: Format) -> &'static str {
         Format::Html => "html",
         Format::Cyclonedx => "cdx.json",
         Format::Spdx => "spdx.json",
+        Format::Codequality => "codequality.json",
+        Format::GitlabContainerScanning => "container-scanning.json",
     }
 }
 

@@ -285,7 +285,7 @@ fn bad_format_arguments_are_exit_2_before_scanning() {
         assert_eq!(ls(dir.path()), ["Dockerfile"], "nothing written: {args:?}");
     }
     for (spec, expected) in [
-        ("xml", "invalid value 'xml' for '--format <FORMAT[=PATH]>': unknown format (use human, json, sarif, junit, markdown, html, cyclonedx, spdx)"),
+        ("xml", "invalid value 'xml' for '--format <FORMAT[=PATH]>': unknown format (use human, json, sarif, junit, markdown, html, cyclonedx, spdx, codequality, gitlab-container-scanning)"),
         ("sarif=", "invalid value 'sarif=' for '--format <FORMAT[=PATH]>': no file after '='"),
         ("pdf=r.pdf", "invalid value 'pdf=r.pdf' for '--format <FORMAT[=PATH]>': unknown format"),
     ] {

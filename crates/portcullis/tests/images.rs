@@ -246,7 +246,9 @@ fn opaque_directory_hides_a_setuid_file() {
         [&v(&[
             "SQ40101@/config/User",
             "SQ41101@/config/Healthcheck",
-            "note:SQ40102@L0:/opt/d/suid"
+            "note:SQ40102@L0:/opt/d/suid",
+            // Two layers and no marker of a base: the note says how to name one.
+            "note:base-boundary@/history"
         ])]
     );
 }

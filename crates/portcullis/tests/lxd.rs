@@ -363,3 +363,43 @@ fn fingerprints_agree_with_a_real_lxd_daemon() {
         );
     }
 }
+
+/// A port rule's fix fits where the finding is: the unit, the inetd line,
+/// the xinetd service, the rc link, never an EXPOSE a system container
+/// does not have.
+#[test]
+fn port_fixes_name_what_starts_the_server_at_boot() {
+    let t = scan_json("busybox.tar.gz");
+    let fixes: Vec<String> = t["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| {
+            f["rule"]
+                .as_str()
+                .is_some_and(|r| ("SQ40103"..="SQ40108").contains(&r))
+        })
+        .map(|f| {
+            format!(
+                "{}@{}: {}",
+                f["rule"].as_str().unwrap_or(""),
+                f["location"]["path"].as_str().unwrap_or(""),
+                f["remediation"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        fixes,
+        [
+            "SQ40104@/usr/lib/systemd/system/ssh.service: Disable ssh.service at boot: remove the link /etc/systemd/system/multi-user.target.wants/ssh.service (`systemctl disable ssh.service` when building the image), or remove the SSH server; reach the container with `lxc exec` (`incus exec`) instead of the SSH server.",
+            "SQ40105@/etc/inetd.conf: Remove line 3 of /etc/inetd.conf (or comment it out with `#`); reach the container with `lxc exec` (`incus exec`) instead of the Telnet server.",
+            "SQ40106@/etc/inetd.conf: Remove line 4 of /etc/inetd.conf (or comment it out with `#`); reach the container with `lxc exec` (`incus exec`) instead of the rlogin server.",
+            "SQ40107@/etc/xinetd.d/rsh: Set `disable = yes` in the service shell of /etc/xinetd.d/rsh, or remove it; reach the container with `lxc exec` (`incus exec`) instead of the rsh server.",
+            "SQ40108@/usr/lib/systemd/system/xrdp.socket: Disable xrdp.socket at boot: remove the link /etc/systemd/system/sockets.target.wants/xrdp.socket (`systemctl disable xrdp.socket` when building the image), or remove the RDP server; reach the container with `lxc exec` (`incus exec`) instead of the RDP server.",
+            "SQ40108@/etc/rc2.d/S01xrdp: Remove the link /etc/rc2.d/S01xrdp (`update-rc.d xrdp disable` when building the image), or remove the RDP server; reach the container with `lxc exec` (`incus exec`) instead of the RDP server.",
+        ]
+    );
+    for f in fixes {
+        assert!(!f.contains("EXPOSE"), "{f}");
+    }
+}

@@ -187,6 +187,7 @@ impl Maker<'_> {
             inherited: false,
             at: self.at(ins.keyword_span),
             flags,
+            record: super::link::record(ins, Some(&step.args)),
         }
     }
 }

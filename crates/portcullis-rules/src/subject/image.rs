@@ -134,8 +134,28 @@ pub fn from_image(mut image: Image) -> Subject {
 /// `config_secrets` and masked them): the caller showed the masked config
 /// elsewhere (report details) first.
 pub fn from_image_masked(image: Image, config_secrets: Vec<super::secrets::SecretAt>) -> Subject {
+    from_image_on(image, config_secrets, None)
+}
+
+/// A base image named by the user (`--base`): its layers' diff_ids and its
+/// history, read from its config alone.
+pub struct KnownBase {
+    pub diff_ids: Vec<String>,
+    pub history: Vec<portcullis_image::config::HistoryEntry>,
+}
+
+/// [`from_image_masked`], with the base boundary taken from `base` when it
+/// is given and shares the image's first layers (else from the history).
+pub fn from_image_on(
+    image: Image,
+    config_secrets: Vec<super::secrets::SecretAt>,
+    base: Option<&KnownBase>,
+) -> Subject {
     let hsteps = history::steps(&image.config.history);
-    let boundary = history::boundary(&hsteps);
+    let diff_ids: Vec<String> = image.layers.iter().map(|l| l.diff_id.clone()).collect();
+    let boundary = base
+        .and_then(|b| history::boundary_from_base(&hsteps, &diff_ids, &b.diff_ids, &b.history))
+        .unwrap_or_else(|| history::boundary(&hsteps));
     let mut steps = Vec::with_capacity(hsteps.len());
     for h in &hsteps {
         let at = Located {
@@ -176,6 +196,10 @@ pub fn from_image_masked(image: Image, config_secrets: Vec<super::secrets::Secre
             inherited: boundary.is_base(h.index),
             at,
             flags,
+            record: h
+                .instruction
+                .as_deref()
+                .and_then(|text| super::link::record_history(text, parsed.as_ref())),
         });
     }
 
@@ -246,7 +270,6 @@ pub fn from_image_masked(image: Image, config_secrets: Vec<super::secrets::Secre
         name: None,
         base: StageBase::Scratch,
     }];
-    let diff_ids: Vec<String> = image.layers.iter().map(|l| l.diff_id.clone()).collect();
     let layer_history = {
         let mut by_layer = vec![None; image.layers.len()];
         for h in hsteps.iter().rev() {
@@ -427,7 +450,7 @@ mod tests {
                 created_by: "/bin/sh -c #(nop)  CMD [\"sh\"]".into()
             }
         );
-        assert_eq!(note.message, "no builder marker or time gap shows where the base image ends; history entries 0 to 1 (up to the base image's last CMD/ENTRYPOINT) are taken as the base and not checked for build-instruction policies");
+        assert_eq!(note.message, "no builder marker or time gap shows where the base image ends; history entries 0 to 1 (up to the base image's last CMD/ENTRYPOINT) are taken as the base and not checked for build-instruction policies; `--base TARGET` names the base image instead");
     }
 
     /// The SQ40101 findings and notes for an image whose one layer has

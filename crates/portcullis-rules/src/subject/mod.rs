@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use crate::finding::{Located, Location};
 pub use dockerfile::from_dockerfile;
-pub use image::{from_image, from_image_masked};
-pub use link::{history_entries, link_dockerfile};
+pub use image::{from_image, from_image_masked, from_image_on, KnownBase};
+pub use link::{history_entries, link_dockerfile, link_note, Linked};
 pub use lxd::{from_lxd, lxd_wants};
 use portcullis_dockerfile::{Dockerfile, Word};
 
@@ -132,6 +132,10 @@ pub struct Step {
     pub at: Located,
     /// `--name=value` flags, expanded.
     pub flags: Vec<(String, Arg)>,
+    /// What the instruction leaves in a history entry, canonical for every
+    /// builder, to link an image to its Dockerfile by content (see link.rs);
+    /// `None` when unknown.
+    pub record: Option<String>,
 }
 
 impl Step {
@@ -219,7 +223,19 @@ impl ImageFacts {
 /// the history's shape: what was taken as the base is not checked for
 /// build-instruction policies.
 pub fn boundary_note(subject: &Subject) -> Option<crate::finding::Note> {
-    let (last, how) = subject.image.as_ref()?.boundary.guessed()?;
+    let facts = subject.image.as_ref()?;
+    // No boundary at all on an image of several layers: likely a base whose
+    // files now count as this build's (one layer is most often FROM scratch).
+    if facts.boundary == portcullis_image::history::Boundary::NoBase && facts.diff_ids.len() > 1 {
+        return Some(crate::finding::Note {
+            rule: "base-boundary".into(),
+            message: "no builder marker or time gap shows where a base image ends: every layer and history entry is taken as this build's, and a base image's files count as its findings; name the base image with `--base TARGET` (its config alone is read) to tell".into(),
+            location: Location::Config {
+                pointer: "/history".into(),
+            },
+        });
+    }
+    let (last, how) = facts.boundary.guessed()?;
     let location = subject
         .steps
         .iter()
@@ -229,7 +245,7 @@ pub fn boundary_note(subject: &Subject) -> Option<crate::finding::Note> {
     Some(crate::finding::Note {
         rule: "base-boundary".into(),
         message: format!(
-            "no builder marker or time gap shows where the base image ends; history entries 0 to {last} (up to {}) are taken as the base and not checked for build-instruction policies",
+            "no builder marker or time gap shows where the base image ends; history entries 0 to {last} (up to {}) are taken as the base and not checked for build-instruction policies; `--base TARGET` names the base image instead",
             how.describe()
         ),
         location,

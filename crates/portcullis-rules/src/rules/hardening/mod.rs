@@ -24,6 +24,12 @@
 //!   Go compiler checks bounds at run time), so SQ18104–SQ18110 leave them
 //!   out and say so in one note per image; the segment, PIE and RELRO
 //!   checks apply as to any binary.
+//! - Rust binaries (rustc's mark in `.comment`): likewise. Stable rustc has
+//!   no stack protector (`-Z stack-protector` is nightly-only) and never
+//!   calls the `__*_chk` functions; safe Rust checks bounds itself. C code
+//!   linked into a Rust binary (the `cc` crate's) cannot be told apart from
+//!   the Rust code by its symbols, so it is left out with it; the note says
+//!   so.
 //! - Shared objects: SQ18111 is about executables; a shared object that was
 //!   not built position-independent shows up as text relocations (SQ18103).
 //! - A missing `PT_GNU_STACK` means an executable stack on the
@@ -181,12 +187,14 @@ pub(crate) fn executable_stack(binary: &Binary) -> Option<&'static str> {
 /// static binary's `__stack_chk_fail` and `__*_chk` are the C library's
 /// own copies, linked in whether the program uses them or not, and a file
 /// that links nothing imports nothing), with symbols read, not a Go binary
-/// (no canary by design) and not the C library itself (it defines them).
+/// or Rust binary (no canary by design) and not the C library itself (it
+/// defines them).
 pub(crate) fn symbols_judged(binary: &Binary) -> bool {
     let f = &binary.facts;
     f.dynamic
         && !f.needed.is_empty()
         && !f.go
+        && !f.rust
         && f.symbols_from != SymbolSource::None
         && !is_c_library(binary)
 }
@@ -275,20 +283,35 @@ pub(crate) fn not_pie(binary: &Binary) -> bool {
     binary.facts.file_type == FileType::Executable
 }
 
-/// The Go binaries the symbol checks left out, for one note per image.
+/// A language whose binaries the symbol checks leave out: its name, how a
+/// binary is told to be of it, and why.
+type Language = (&'static str, fn(&Binary) -> bool, &'static str);
+
+/// The Go and Rust binaries the symbol checks left out, one note per
+/// language and image.
 pub(crate) fn go_note(subject: &Subject, out: &mut Findings) {
-    let go: Vec<&Binary> = binaries(subject).filter(|b| b.facts.go).collect();
-    if let Some(first) = go.first() {
-        let location = crate::rules::package::layer_location(subject, first.layer, &first.path);
-        out.note(
-            format!(
-                "{} Go binar{} ({}{}) not checked for a stack protector or fortified functions: Go has neither by design (its compiler checks bounds at run time)",
-                go.len(),
-                if go.len() == 1 { "y" } else { "ies" },
-                first.path,
-                if go.len() > 1 { ", …" } else { "" }
-            ),
-            location,
-        );
+    let languages: [Language; 2] = [
+        ("Go", |b| b.facts.go, "Go has neither by design (its compiler checks bounds at run time)"),
+        (
+            "Rust",
+            |b| b.facts.rust && !b.facts.go,
+            "stable Rust has neither (safe Rust checks bounds at run time); C code linked into them is not told apart",
+        ),
+    ];
+    for (language, is, why) in languages {
+        let found: Vec<&Binary> = binaries(subject).filter(|b| is(b)).collect();
+        if let Some(first) = found.first() {
+            let location = crate::rules::package::layer_location(subject, first.layer, &first.path);
+            out.note(
+                format!(
+                    "{} {language} binar{} ({}{}) not checked for a stack protector or fortified functions: {why}",
+                    found.len(),
+                    if found.len() == 1 { "y" } else { "ies" },
+                    first.path,
+                    if found.len() > 1 { ", …" } else { "" }
+                ),
+                location,
+            );
+        }
     }
 }

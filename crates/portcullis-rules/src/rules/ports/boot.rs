@@ -84,6 +84,14 @@ fn at(image: &ImageFacts, path: &[u8]) -> Located {
     })
 }
 
+/// The end of every LXD fix: a system container is reached through LXD.
+fn lxd_instead(service: &Service) -> String {
+    format!(
+        "reach the container with `lxc exec` (`incus exec`) instead of the {} server.",
+        service.name
+    )
+}
+
 fn ports_text(service: &Service) -> String {
     let ports: Vec<String> = service
         .ports
@@ -195,13 +203,19 @@ fn systemd(image: &ImageFacts, fs: &Filesystem, out: &mut Findings, service: &Se
             continue;
         }
         reported.push(location.clone());
-        out.report(
+        out.report_with_fix(
             format!(
                 "{how}, enabled at boot ({wants_dir}): the {} server listens on {}",
                 service.name,
                 ports_text(service)
             ),
             at(image, &location),
+            Vec::new(),
+            format!(
+                "Disable {unit_name} at boot: remove the link /etc/systemd/system/{wants_dir}/{unit_name} (`systemctl disable {unit_name}` when building the image), or remove the {} server; {}",
+                service.name,
+                lxd_instead(service)
+            ),
         );
     }
 }
@@ -261,7 +275,7 @@ fn inetd(image: &ImageFacts, fs: &Filesystem, out: &mut Findings, service: &Serv
         let Some(what) = entry_matches(service, name, fields[2], &fields[5..]) else {
             continue;
         };
-        out.report(
+        out.report_with_fix(
             format!(
                 "inetd.conf line {} starts the {} server ({what}) at boot: `{}`",
                 i + 1,
@@ -269,6 +283,12 @@ fn inetd(image: &ImageFacts, fs: &Filesystem, out: &mut Findings, service: &Serv
                 fields[..fields.len().min(8)].join(" ")
             ),
             at(image, path),
+            Vec::new(),
+            format!(
+                "Remove line {} of /etc/inetd.conf (or comment it out with `#`); {}",
+                i + 1,
+                lxd_instead(service)
+            ),
         );
     }
 }
@@ -311,12 +331,18 @@ fn xinetd(image: &ImageFacts, fs: &Filesystem, out: &mut Findings, service: &Ser
                     });
                     let programs: Vec<&str> = get("server").into_iter().collect();
                     if let Some(what) = entry_matches(service, port_name, proto, &programs) {
-                        out.report(
+                        out.report_with_fix(
                             format!(
                                 "xinetd service {name} is enabled and starts the {} server ({what}) at boot",
                                 service.name
                             ),
                             at(image, path),
+                            Vec::new(),
+                            format!(
+                                "Set `disable = yes` in the service {name} of {}, or remove it; {}",
+                                display_path(path),
+                                lxd_instead(service)
+                            ),
                         );
                     }
                 }
@@ -353,7 +379,7 @@ fn sysv(image: &ImageFacts, fs: &Filesystem, out: &mut Findings, service: &Servi
             continue;
         };
         if service.init_names.contains(&init) {
-            out.report(
+            out.report_with_fix(
                 format!(
                     "SysV init link {} starts the {} service at boot (runlevel {level}): the {} server listens on {}",
                     display_path(e.path),
@@ -362,6 +388,13 @@ fn sysv(image: &ImageFacts, fs: &Filesystem, out: &mut Findings, service: &Servi
                     ports_text(service)
                 ),
                 at(image, e.path),
+                Vec::new(),
+                format!(
+                    "Remove the link {} (`update-rc.d {init} disable` when building the image), or remove the {} server; {}",
+                    display_path(e.path),
+                    service.name,
+                    lxd_instead(service)
+                ),
             );
         }
     }

@@ -26,6 +26,21 @@ pub(crate) struct Service {
     pub init_names: &'static [&'static str],
 }
 
+impl Service {
+    /// The end of every fix: what to do instead of the server.
+    fn dont_run(&self) -> String {
+        format!(
+            "do not run the {} server in the container; {}",
+            self.name,
+            self.instead()
+        )
+    }
+
+    fn instead(&self) -> &'static str {
+        "use `docker exec`/`kubectl exec` or a purpose-built, authenticated service instead."
+    }
+}
+
 pub(crate) fn check(subject: &Subject, out: &mut Findings, service: &Service) {
     if subject.kind == crate::subject::SubjectKind::Lxd {
         if let Some(image) = &subject.image {
@@ -66,14 +81,39 @@ pub(crate) fn check(subject: &Subject, out: &mut Findings, service: &Service) {
             } else {
                 String::new()
             };
-            let related = step
+            let declared_by = step
                 .filter(|_| subject.image.is_some())
-                .and_then(|i| subject.steps.get(i))
-                .map(|s| s.at.location.clone());
-            out.report_related(
+                .and_then(|i| subject.steps.get(i));
+            let fix = match (subject.image.is_some(), declared_by) {
+                // The config keeps every port the image and its base declared;
+                // a later build cannot take one out.
+                (true, Some(s)) if s.inherited => format!(
+                    "The base image declares {port}/{proto}, and a build on it cannot undeclare it: start from a base that does not expose it, and {}",
+                    service.dont_run()
+                ),
+                (true, _) => format!(
+                    "Rebuild the image without {port}/{proto} in its Dockerfile's EXPOSE (the related history entry declared it), and {}",
+                    service.dont_run()
+                ),
+                (false, _) if range.is_range() => format!(
+                    "Narrow the range `{}` in EXPOSE so that it leaves out {port}/{proto}, and {}",
+                    spec.raw,
+                    service.dont_run()
+                ),
+                (false, _) => format!(
+                    "Remove the {} port from EXPOSE and {}",
+                    service.name,
+                    service.dont_run()
+                ),
+            };
+            out.report_with_fix(
                 format!("port {port}/{proto} ({}) is exposed{how}", service.name),
                 spec.at.clone(),
-                related.into_iter().collect(),
+                declared_by
+                    .map(|s| s.at.location.clone())
+                    .into_iter()
+                    .collect(),
+                fix,
             );
         }
     }
@@ -110,7 +150,7 @@ pub(crate) fn check(subject: &Subject, out: &mut Findings, service: &Service) {
                 }
                 None => (at, Vec::new()),
             };
-            out.report_related(
+            out.report_with_fix(
                 format!(
                     "{kind} starts {daemon} (the {} server), which listens on {} although no EXPOSE declares it",
                     service.name,
@@ -118,6 +158,11 @@ pub(crate) fn check(subject: &Subject, out: &mut Findings, service: &Service) {
                 ),
                 at,
                 related,
+                format!(
+                    "Make {kind} run the application rather than the {} server, and remove the server from the image; {}",
+                    service.name,
+                    service.instead()
+                ),
             );
             return;
         }
@@ -215,7 +260,11 @@ macro_rules! port_rule {
                 why: $why,
                 fix: concat!(
                     "Take the port out of `EXPOSE` and the server out of the image. Containers are reached through the orchestrator ",
-                    "(`docker exec`, `kubectl exec`, port-forwarding) or through the application's own authenticated API."
+                    "(`docker exec`, `kubectl exec`, port-forwarding) or through the application's own authenticated API. ",
+                    "A port an image's base declares cannot be undeclared by a later build: choose another base. ",
+                    "In an LXD image, disable what starts the server at boot (the unit's link under `*.wants/`, the `inetd.conf` line, ",
+                    "`disable = yes` for the xinetd service, the rc link) and reach the container with `lxc exec`. ",
+                    "Each finding's fix says which, for where it was found."
                 ),
                 bad: $bad,
                 good: $good,
