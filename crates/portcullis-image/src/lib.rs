@@ -25,7 +25,7 @@ pub use error::{Error, Result};
 pub use fs::Filesystem;
 pub use layer::{display_path, Budget, Entry, EntryKind};
 pub use registry::{Credentials, Reference, RegistryOptions};
-pub use source::{host_platform, resolve, BlobRef, ImageRef, Target};
+pub use source::{check_platform, host_platform, is_image, resolve, BlobRef, ImageRef, Target};
 
 /// What a scan asks of the loader.
 pub struct LoadOptions<'a> {
@@ -232,6 +232,10 @@ impl ImageRef {
         }
         let (config, diff_ids) =
             parse_config(&config_bytes, &config_digest, self.layers.len()).map_err(fail)?;
+        // Before any layer is read: the wrong image is refused at once.
+        if let Some(wanted) = &self.platform {
+            source::check_platform(&config, wanted).map_err(fail)?;
+        }
         let budget = Budget::new(options.max_uncompressed);
         // Layers are read in parallel and merged in order as soon as they
         // can be, so each layer's table is freed while later layers are

@@ -105,32 +105,70 @@ impl Target {
                 path: target.to_owned(),
             })));
         }
-        if path.is_file() {
+        let gzip = path.is_file() && crate::store::is_gzip(path);
+        if path.is_file() && !gzip {
             if let Some(format) = compressed_format(path) {
                 return Err(Error::new(format!(
-                    "{target}: a {format}-compressed file; portcullis reads image archives in place, so decompress it first (e.g. `docker save` without a compressor)"
+                    "{target}: a {format}-compressed file; portcullis reads image archives plain or gzip-compressed, so decompress it first (e.g. `docker save` without a compressor)"
                 )));
             }
         }
-        if path.is_file() && is_tar(path) {
+        if gzip && !is_gzip_tar(path) {
+            return Err(Error::new(format!(
+                "{target}: unrecognised input: gzip-compressed, but not a tar archive (not a Dockerfile, image archive, OCI layout or LXD image)"
+            )));
+        }
+        if path.is_file() && (is_tar(path) || gzip) {
             let index = TarIndex::open(path)?;
+            let gzip = index.is_gzip();
             let store = Store::Tar(index);
             let (path, reference) = (target.to_owned(), None);
-            if store.exists("manifest.json") {
-                return Ok(Some(Target::DockerArchive { path, reference }));
+            let found = if store.exists("manifest.json") {
+                Target::DockerArchive { path, reference }
+            } else if store.exists("index.json") {
+                Target::OciArchive { path, reference }
+            } else if store.exists("metadata.yaml") {
+                Target::Lxd(crate::lxd::Layout::Unified { path })
+            } else {
+                return Err(Error::new(format!(
+                    "{target}: a tar file, but neither a docker-archive (no manifest.json) nor an OCI archive (no index.json)"
+                )));
+            };
+            // Indexing a gzip stream decompresses all of it: done once.
+            if let (true, Store::Tar(index)) = (gzip, store) {
+                index.keep();
             }
-            if store.exists("index.json") {
-                return Ok(Some(Target::OciArchive { path, reference }));
-            }
-            if store.exists("metadata.yaml") {
-                return Ok(Some(Target::Lxd(crate::lxd::Layout::Unified { path })));
-            }
-            return Err(Error::new(format!(
-                "{target}: a tar file, but neither a docker-archive (no manifest.json) nor an OCI archive (no index.json)"
-            )));
+            return Ok(Some(found));
         }
         Ok(None)
     }
+}
+
+/// Whether `path` is an image portcullis reads (an OCI layout directory,
+/// a docker-archive or OCI archive, plain or gzip-compressed, an LXD
+/// unified image), for `scan --recursive`: a look at names only, which
+/// for a gzip file still means decompressing it.
+pub fn is_image(path: &Path) -> bool {
+    if path.is_dir() {
+        return path.join("oci-layout").is_file();
+    }
+    if !path.is_file() {
+        return false;
+    }
+    if crate::lxd::looks_like_lxd(path) {
+        return true;
+    }
+    let image_member = |name: &str| matches!(name, "manifest.json" | "index.json");
+    if is_tar(path) {
+        // A plain tar with metadata.yaml is an LXD unified image.
+        return TarIndex::open(path)
+            .is_ok_and(|t| t.names().any(|n| image_member(n) || n == "metadata.yaml"));
+    }
+    if crate::store::is_gzip(path) && is_gzip_tar(path) {
+        return crate::store::gzip_member_names(path)
+            .is_some_and(|names| names.iter().any(|n| image_member(n)));
+    }
+    false
 }
 
 /// `gzip`/`zstd`/`xz`/`bzip2` when the file starts with that format's magic.
@@ -142,6 +180,16 @@ fn compressed_format(path: &Path) -> Option<&'static str> {
     crate::layer::Compression::sniff(&buf)
         .map(crate::layer::Compression::name)
         .or_else(|| buf.starts_with(&[0x04, 0x22, 0x4d, 0x18]).then_some("lz4"))
+}
+
+/// Whether a gzip file decompresses to a tar archive ("ustar" at 257).
+fn is_gzip_tar(path: &Path) -> bool {
+    use std::io::Read;
+    let mut buf = [0u8; 263];
+    std::fs::File::open(path)
+        .and_then(|f| flate2::read::MultiGzDecoder::new(f).read_exact(&mut buf))
+        .map(|()| &buf[257..262] == b"ustar")
+        .unwrap_or(false)
 }
 
 /// A tar archive has "ustar" at offset 257 of its first header.
@@ -176,6 +224,10 @@ pub struct ImageRef {
     pub manifest_digest: Option<String>,
     pub config: BlobRef,
     pub layers: Vec<BlobRef>,
+    /// The `--platform` asked for: the config must be of it (a
+    /// single-platform image of another one is refused, as `docker run
+    /// --platform` refuses it, rather than scanned as if it matched).
+    pub platform: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -287,11 +339,11 @@ pub fn resolve(target: &Target, platform: Option<&str>) -> Result<Vec<ImageRef>>
             &crate::registry::RegistryOptions::default(),
         ),
         Target::DockerArchive { path, reference } => {
-            let store = Arc::new(Store::Tar(TarIndex::open(Path::new(path))?));
-            docker_archive(store, path, reference.as_deref())
+            let store = Arc::new(Store::Tar(TarIndex::open_kept(Path::new(path))?));
+            docker_archive(store, path, reference.as_deref(), platform)
         }
         Target::OciArchive { path, reference } => {
-            let store = Arc::new(Store::Tar(TarIndex::open(Path::new(path))?));
+            let store = Arc::new(Store::Tar(TarIndex::open_kept(Path::new(path))?));
             oci_layout(store, "oci-archive", path, reference.as_deref(), platform)
         }
         Target::Lxd(layout) => Err(Error::new(format!(
@@ -328,13 +380,22 @@ struct DockerManifestEntry {
     layers: Vec<String>,
 }
 
-fn docker_archive(store: Arc<Store>, path: &str, reference: Option<&str>) -> Result<Vec<ImageRef>> {
+fn docker_archive(
+    store: Arc<Store>,
+    path: &str,
+    reference: Option<&str>,
+    platform: Option<&str>,
+) -> Result<Vec<ImageRef>> {
     let bytes = store.read_small("manifest.json", METADATA_CAP)?;
     let entries: Vec<DockerManifestEntry> = parse_json(&store, "manifest.json", &bytes)?;
     if entries.is_empty() {
         return Err(Error::new(format!("{path}: manifest.json lists no images")));
     }
     let many = entries.len() > 1;
+    let all_tags: Vec<String> = entries
+        .iter()
+        .flat_map(|e| e.repo_tags.iter().flatten().cloned())
+        .collect();
     let mut out = Vec::new();
     for entry in entries {
         let tags = entry.repo_tags.clone().unwrap_or_default();
@@ -370,6 +431,7 @@ fn docker_archive(store: Arc<Store>, path: &str, reference: Option<&str>) -> Res
             references: tags.clone(),
             kind: "docker-archive",
             manifest_digest: None,
+            platform: platform.map(str::to_owned),
             config: BlobRef {
                 digest: digest_of(&entry.config),
                 name: entry.config.clone(),
@@ -390,9 +452,15 @@ fn docker_archive(store: Arc<Store>, path: &str, reference: Option<&str>) -> Res
         });
     }
     if out.is_empty() {
+        // Listed as the OCI layout error lists its references.
         return Err(Error::new(format!(
-            "{path}: no image tagged {:?} in this archive",
-            reference.unwrap_or_default()
+            "{path}: no image tagged {:?} in this archive (it has: {})",
+            reference.unwrap_or_default(),
+            if all_tags.is_empty() {
+                "no tagged images".to_owned()
+            } else {
+                all_tags.join(", ")
+            }
         )));
     }
     Ok(out)
@@ -467,6 +535,11 @@ fn oci_layout(
             name,
             references: ref_name.iter().cloned().collect(),
             kind,
+            // An index chose this manifest by platform already; a manifest
+            // named directly is of whatever platform its config says.
+            platform: platform
+                .filter(|_| manifest_digest == d.digest)
+                .map(str::to_owned),
             manifest_digest: Some(manifest_digest),
             config: BlobRef {
                 name: blob_name(&config.digest)
@@ -603,6 +676,7 @@ pub(crate) fn image_from_manifest(
         annotations: None,
     };
     let (manifest_digest, manifest) = resolve_manifest(&store, &d, &wanted, platform.is_some(), 0)?;
+    let picked_directly = manifest_digest == digest;
     let (Some(config), Some(layers)) = (manifest.config, manifest.layers) else {
         return Err(Error::new(format!(
             "{name}: manifest {manifest_digest} has no config or no layers"
@@ -630,5 +704,27 @@ pub(crate) fn image_from_manifest(
         config,
         layers,
         references,
+        platform: platform.filter(|_| picked_directly).map(str::to_owned),
     })
+}
+
+/// Whether an image config is of the platform `wanted` (`os/arch[/variant]`):
+/// an error naming the image's own platform when it is not.
+pub fn check_platform(
+    config: &crate::ImageConfig,
+    wanted: &str,
+) -> std::result::Result<(), String> {
+    let have = Platform {
+        os: config.os.clone().unwrap_or_default(),
+        architecture: config.architecture.clone().unwrap_or_default(),
+        variant: config.variant.clone(),
+    };
+    // A config that does not say is not contradicted.
+    if have.os.is_empty() && have.architecture.is_empty() || platform_matches(&have, wanted) {
+        return Ok(());
+    }
+    Err(format!(
+        "the image is for {}, not {wanted} (--platform), and holds no other platform",
+        have.describe()
+    ))
 }

@@ -15,10 +15,75 @@ pub(crate) enum Store {
     Registry(Box<crate::registry::Client>),
 }
 
-/// The members of a tar file: name → (data offset, size).
+/// The members of a tar file: name → (data offset, size). Offsets are in
+/// the tar stream: the file itself, or what its gzip decompresses to.
 pub(crate) struct TarIndex {
     path: PathBuf,
     members: HashMap<String, (u64, u64)>,
+    /// Set for a gzip-compressed tar (`docker save | gzip`).
+    gzip: Option<GzipMembers>,
+}
+
+/// A gzip stream cannot seek, and in `docker save` output the manifest
+/// comes after the layers it names, so members cannot be handed out in one
+/// pass in the order the loader wants them. The index pass therefore keeps
+/// members in memory, up to [`GZIP_MEMORY`] in all: an archive that fits is
+/// decompressed exactly once. A member that did not fit is read again by
+/// decompressing from the start up to it: more CPU, no more memory, and
+/// never a temporary file.
+struct GzipMembers {
+    /// By data offset (links share their target's offset).
+    kept: HashMap<u64, std::sync::Arc<[u8]>>,
+}
+
+/// Bytes of a gzip-compressed archive's members kept in memory.
+const GZIP_MEMORY: u64 = 512 << 20;
+
+/// How far a gzip-compressed archive is decompressed at most (a bomb
+/// guard on the outer stream; layers inside have `--max-uncompressed`).
+const GZIP_CAP: u64 = 1 << 40;
+
+/// Whether a file starts with the gzip magic.
+pub(crate) fn is_gzip(path: &Path) -> bool {
+    let mut magic = [0u8; 2];
+    File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok_and(|()| magic == [0x1f, 0x8b])
+}
+
+/// The member names of a gzip-compressed tar, read without keeping any
+/// member; `None` when it is not one.
+pub(crate) fn gzip_member_names(path: &Path) -> Option<Vec<String>> {
+    let file = File::open(path).ok()?;
+    let mut archive = tar::Archive::new(gunzip(file));
+    let mut names = Vec::new();
+    for entry in archive.entries().ok()? {
+        let entry = entry.ok()?;
+        let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        names.extend(clean_member_name(&name));
+    }
+    Some(names)
+}
+
+/// The decompressed stream of a gzip file, refusing to go past [`GZIP_CAP`].
+fn gunzip(file: File) -> impl Read + Send {
+    struct Capped<R>(R, u64);
+    impl<R: Read> Read for Capped<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.read(buf)?;
+            self.1 = self.1.saturating_sub(n as u64);
+            if self.1 == 0 {
+                return Err(std::io::Error::other(
+                    "decompresses to more than 1 TiB; refusing it",
+                ));
+            }
+            Ok(n)
+        }
+    }
+    Capped(
+        flate2::bufread::MultiGzDecoder::new(std::io::BufReader::with_capacity(1 << 16, file)),
+        GZIP_CAP,
+    )
 }
 
 /// A member name with `./` prefixes, `.` components and `dir/..` pairs
@@ -39,9 +104,14 @@ fn resolve_dots(path: &str) -> Option<String> {
 
 impl TarIndex {
     pub fn open(path: &Path) -> Result<TarIndex> {
+        TarIndex::open_with(path, GZIP_MEMORY)
+    }
+
+    /// [`TarIndex::open`], keeping at most `memory` bytes of a gzip
+    /// archive's members.
+    fn open_with(path: &Path, memory: u64) -> Result<TarIndex> {
         let file = File::open(path)
             .map_err(|e| Error::new(format!("{}: cannot read: {}", path.display(), io_text(&e))))?;
-        let mut archive = tar::Archive::new(file);
         let mut members = HashMap::new();
         let mut links: Vec<(String, String)> = Vec::new();
         let bad = |e: std::io::Error| {
@@ -51,26 +121,34 @@ impl TarIndex {
                 io_text(&e)
             ))
         };
-        for entry in archive.entries_with_seek().map_err(bad)? {
-            let entry = entry.map_err(bad)?;
-            let kind = entry.header().entry_type();
-            let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-            let Some(name) = clean_member_name(&name) else {
-                continue;
-            };
-            if kind.is_file() || kind == tar::EntryType::Continuous {
-                members.insert(name, (entry.raw_file_position(), entry.size()));
-            } else if kind.is_symlink() || kind.is_hard_link() {
-                // `docker save` shares a layer between images with
-                // `<id>/layer.tar -> ../<other>/layer.tar`.
-                if let Some(target) = entry.link_name_bytes() {
-                    let target = String::from_utf8_lossy(&target).into_owned();
-                    let base = match kind.is_symlink() {
-                        true => name.rsplit_once('/').map_or("", |(d, _)| d).to_owned(),
-                        false => String::new(),
-                    };
-                    links.push((name, format!("{base}/{target}")));
+        let mut gzip = None;
+        if is_gzip(path) {
+            let mut kept = HashMap::new();
+            let mut budget = memory;
+            let mut archive = tar::Archive::new(gunzip(file));
+            for entry in archive.entries().map_err(bad)? {
+                let mut entry = entry.map_err(bad)?;
+                if let Some((name, offset, size)) = index_entry(&entry, &mut members, &mut links) {
+                    if size <= budget {
+                        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+                        entry.read_to_end(&mut bytes).map_err(|e| {
+                            Error::new(format!(
+                                "{}: cannot read {name}: {}",
+                                path.display(),
+                                io_text(&e)
+                            ))
+                        })?;
+                        budget -= size;
+                        kept.insert(offset, bytes.into());
+                    }
                 }
+            }
+            gzip = Some(GzipMembers { kept });
+        } else {
+            let mut archive = tar::Archive::new(file);
+            for entry in archive.entries_with_seek().map_err(bad)? {
+                let entry = entry.map_err(bad)?;
+                index_entry(&entry, &mut members, &mut links);
             }
         }
         // Resolve links to the member they name, inside the archive, in a
@@ -101,7 +179,105 @@ impl TarIndex {
         Ok(TarIndex {
             path: path.to_owned(),
             members,
+            gzip,
         })
+    }
+}
+
+/// Record a tar entry in `members` (regular files) or `links`; the name,
+/// data offset and size of a regular file.
+fn index_entry<R: Read>(
+    entry: &tar::Entry<'_, R>,
+    members: &mut HashMap<String, (u64, u64)>,
+    links: &mut Vec<(String, String)>,
+) -> Option<(String, u64, u64)> {
+    let kind = entry.header().entry_type();
+    let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+    let name = clean_member_name(&name)?;
+    if kind.is_file() || kind == tar::EntryType::Continuous {
+        let (offset, size) = (entry.raw_file_position(), entry.size());
+        members.insert(name.clone(), (offset, size));
+        return Some((name, offset, size));
+    }
+    if kind.is_symlink() || kind.is_hard_link() {
+        // `docker save` shares a layer between images with
+        // `<id>/layer.tar -> ../<other>/layer.tar`.
+        if let Some(target) = entry.link_name_bytes() {
+            let target = String::from_utf8_lossy(&target).into_owned();
+            let base = match kind.is_symlink() {
+                true => name.rsplit_once('/').map_or("", |(d, _)| d).to_owned(),
+                false => String::new(),
+            };
+            links.push((name, format!("{base}/{target}")));
+        }
+    }
+    None
+}
+
+/// Gzip-compressed archives indexed while their target was recognised,
+/// for [`TarIndex::open_kept`]: the stream is not decompressed twice.
+static KEPT: std::sync::Mutex<Vec<TarIndex>> = std::sync::Mutex::new(Vec::new());
+
+impl TarIndex {
+    /// The names of its regular members (and links to them).
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.members.keys().map(String::as_str)
+    }
+
+    pub fn is_gzip(&self) -> bool {
+        self.gzip.is_some()
+    }
+
+    /// Keep a gzip archive's index for the [`TarIndex::open_kept`] that follows.
+    pub fn keep(self) {
+        if let Ok(mut kept) = KEPT.lock() {
+            // A target recognised twice is kept once.
+            kept.retain(|t| t.path != self.path);
+            kept.push(self);
+        }
+    }
+
+    /// The index [`TarIndex::keep`] kept for `path`, else a new one.
+    pub fn open_kept(path: &Path) -> Result<TarIndex> {
+        let taken = KEPT.lock().ok().and_then(|mut kept| {
+            let i = kept.iter().position(|t| t.path == path)?;
+            Some(kept.swap_remove(i))
+        });
+        match taken {
+            Some(index) => Ok(index),
+            None => TarIndex::open(path),
+        }
+    }
+
+    /// A member of a gzip-compressed archive: from memory, or decompressed
+    /// again from the start up to its offset.
+    fn open_gzip(
+        &self,
+        gzip: &GzipMembers,
+        offset: u64,
+        size: u64,
+    ) -> Result<(Box<dyn Read + Send>, u64)> {
+        if let Some(bytes) = gzip.kept.get(&offset) {
+            return Ok((Box::new(std::io::Cursor::new(bytes.clone())), size));
+        }
+        let fail = |e: std::io::Error| {
+            Error::new(format!(
+                "{}: cannot read: {}",
+                self.path.display(),
+                io_text(&e)
+            ))
+        };
+        let file = File::open(&self.path).map_err(fail)?;
+        let mut stream = gunzip(file);
+        let skipped =
+            std::io::copy(&mut (&mut stream).take(offset), &mut std::io::sink()).map_err(fail)?;
+        if skipped != offset {
+            return Err(fail(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the archive is shorter than when it was indexed",
+            )));
+        }
+        Ok((Box::new(stream.take(size)), size))
     }
 }
 
@@ -189,6 +365,9 @@ impl Store {
             }
             Store::Tar(t) => {
                 let &(offset, size) = t.members.get(&clean).ok_or_else(missing)?;
+                if let Some(gzip) = &t.gzip {
+                    return t.open_gzip(gzip, offset, size);
+                }
                 let mut file = File::open(&t.path).map_err(|e| {
                     Error::new(format!(
                         "{}: cannot read: {}",
@@ -232,5 +411,83 @@ impl Store {
             )));
         }
         Ok(buf)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A gzip-compressed tar of `a` (small), `big`, and `link` -> `a`.
+    fn gzip_tar(dir: &Path) -> PathBuf {
+        let mut builder = tar::Builder::new(Vec::new());
+        for (name, data) in [("a", b"small".to_vec()), ("big", vec![7u8; 100_000])] {
+            let mut header = tar::Header::new_ustar();
+            header.set_size(data.len() as u64);
+            header.set_mode(0o644);
+            header.set_entry_type(tar::EntryType::Regular);
+            builder
+                .append_data(&mut header, name, data.as_slice())
+                .expect("append");
+        }
+        let mut header = tar::Header::new_ustar();
+        header.set_entry_type(tar::EntryType::Symlink);
+        header.set_size(0);
+        builder.append_link(&mut header, "link", "a").expect("link");
+        let tar = builder.into_inner().expect("tar");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, &tar).expect("gzip");
+        let path = dir.join("t.tar.gz");
+        std::fs::write(&path, gz.finish().expect("gzip")).expect("write");
+        path
+    }
+
+    fn read(store: &Store, name: &str) -> Vec<u8> {
+        let (mut reader, size) = store.open(name).expect(name);
+        let mut out = Vec::new();
+        reader.read_to_end(&mut out).expect("read");
+        assert_eq!(out.len() as u64, size, "{name}");
+        out
+    }
+
+    /// Members kept in memory and members decompressed again from the
+    /// start read the same bytes, links included.
+    #[test]
+    fn gzip_members_read_alike_from_memory_and_again_from_the_stream() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = gzip_tar(dir.path());
+        assert!(is_gzip(&path));
+        for memory in [0, 16, GZIP_MEMORY] {
+            let index = TarIndex::open_with(&path, memory).expect("index");
+            let kept = index.gzip.as_ref().map(|g| g.kept.len());
+            assert_eq!(
+                kept,
+                Some(match memory {
+                    0 => 0,
+                    16 => 1,
+                    _ => 2,
+                }),
+                "{memory}"
+            );
+            let store = Store::Tar(index);
+            assert_eq!(read(&store, "a"), b"small", "{memory}");
+            assert_eq!(read(&store, "link"), b"small", "{memory}");
+            assert_eq!(read(&store, "big"), vec![7u8; 100_000], "{memory}");
+        }
+    }
+
+    #[test]
+    fn a_truncated_gzip_archive_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = gzip_tar(dir.path());
+        let bytes = std::fs::read(&path).expect("read");
+        std::fs::write(&path, &bytes[..bytes.len() / 2]).expect("write");
+        let message = TarIndex::open(&path).err().map(|e| e.message);
+        assert!(
+            message
+                .as_deref()
+                .is_some_and(|m| m.starts_with(&format!("{}: ", path.display()))),
+            "{message:?}"
+        );
     }
 }

@@ -367,7 +367,7 @@ fn docker_archive_legacy_layout_with_two_images() {
     .expect("no such tag");
     assert_eq!(
         err.message,
-        format!("{bare}: no image tagged \"three:3\" in this archive")
+        format!("{bare}: no image tagged \"three:3\" in this archive (it has: one:1, two:2)")
     );
 }
 
@@ -552,6 +552,21 @@ fn multi_platform_index_picks_the_platform() {
         user(Some("linux/s390x")),
         Err(format!("{}: no image for platform linux/s390x (available: linux/amd64, linux/arm64/v8); choose one with --platform", layout.path()))
     );
+    // A single-platform image is checked against --platform by its config,
+    // as `docker run --platform` does.
+    let single = Layout::new();
+    let manifest = single.image(&[(tar.clone(), gzip(&tar))], r#","config":{"User":"amd"}"#);
+    single.index(&[(manifest, "")]);
+    let single_user = |p: Option<&str>| {
+        load_with(&format!("oci:{}", single.path()), u64::MAX, p)
+            .map(|i| i.config.config.and_then(|c| c.user).unwrap_or_default())
+    };
+    assert_eq!(single_user(Some("linux/amd64")), Ok("amd".to_owned()));
+    assert_eq!(single_user(None), Ok("amd".to_owned()));
+    assert_eq!(
+        single_user(Some("linux/arm64")),
+        Err(format!("{}: the image is for linux/amd64, not linux/arm64 (--platform), and holds no other platform", single.path()))
+    );
     let err =
         load_with(&format!("oci:{}:nope", layout.path()), u64::MAX, None).expect_err("no ref");
     assert_eq!(
@@ -719,16 +734,23 @@ fn targets_with_colons_in_the_path_and_named_references() {
 #[test]
 fn a_compressed_archive_is_named_as_such() {
     let dir = tempfile::tempdir().expect("tempdir");
-    for (bytes, what) in [(gzip(b"x"), "gzip"), (zstd(b"x"), "zstd")] {
-        let path = dir.path().join(format!("image.tar.{what}"));
-        std::fs::write(&path, bytes).expect("write");
-        let shown = path.display().to_string();
-        let err = Target::parse(&shown).expect_err("compressed");
-        assert_eq!(
-            err.message,
-            format!("{shown}: a {what}-compressed file; portcullis reads image archives in place, so decompress it first (e.g. `docker save` without a compressor)")
-        );
-    }
+    let path = dir.path().join("image.tar.zstd");
+    std::fs::write(&path, zstd(b"x")).expect("write");
+    let shown = path.display().to_string();
+    let err = Target::parse(&shown).expect_err("compressed");
+    assert_eq!(
+        err.message,
+        format!("{shown}: a zstd-compressed file; portcullis reads image archives plain or gzip-compressed, so decompress it first (e.g. `docker save` without a compressor)")
+    );
+    // gzip is read, but a gzip stream that holds no tar is no image.
+    let path = dir.path().join("image.tar.gz");
+    std::fs::write(&path, gzip(b"x")).expect("write");
+    let shown = path.display().to_string();
+    let err = Target::parse(&shown).expect_err("not a tar");
+    assert_eq!(
+        err.message,
+        format!("{shown}: unrecognised input: gzip-compressed, but not a tar archive (not a Dockerfile, image archive, OCI layout or LXD image)")
+    );
 }
 
 #[test]

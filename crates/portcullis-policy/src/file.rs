@@ -338,9 +338,15 @@ pub(crate) struct Layer {
 }
 
 /// Read `path` (shown as `shown`) and every file it extends, organisation
-/// file first. Stops at the first file that cannot be read or parsed.
-pub(crate) fn read_chain(path: &Path, shown: &str) -> Result<Vec<Layer>, Vec<PolicyError>> {
+/// file first, with the errors in bare values the parser reported and read
+/// past (see [`blank_bad_value`]). Stops at the first file that cannot be
+/// read or parsed otherwise.
+pub(crate) fn read_chain(
+    path: &Path,
+    shown: &str,
+) -> Result<(Vec<Layer>, Vec<PolicyError>), Vec<PolicyError>> {
     let mut chain = Vec::new();
+    let mut value_errors: Vec<PolicyError> = Vec::new();
     let mut seen: Vec<PathBuf> = Vec::new();
     /// A file to read: its path, how it is shown, and which file's `extends` named it, where.
     type Next = (PathBuf, String, Option<(usize, std::ops::Range<usize>)>);
@@ -396,7 +402,29 @@ pub(crate) fn read_chain(path: &Path, shown: &str) -> Result<Vec<Layer>, Vec<Pol
             .map(std::path::Path::to_path_buf);
         seen.push(real);
         let source = Source { shown, text, dir };
-        let file: PolicyFile = match toml::from_str(&source.text) {
+        // The text parsed: the source, with each bad bare value the parser
+        // stopped at blanked out, so that one bad date does not hide the
+        // rest of the file's errors. Spans keep their offsets.
+        let mut parsed = source.text.clone();
+        let parsed_file = loop {
+            match toml::from_str::<PolicyFile>(&parsed) {
+                Ok(file) => break Ok(file),
+                Err(e) => {
+                    let blanked = e
+                        .span()
+                        .filter(|_| value_errors.len() < 64)
+                        .and_then(|span| blank_bad_value(&parsed, span.start).map(|t| (span, t)));
+                    match blanked {
+                        Some((span, text)) => {
+                            value_errors.push(source.error(span, tidy_toml_message(e.message())));
+                            parsed = text;
+                        }
+                        None => break Err(e),
+                    }
+                }
+            }
+        };
+        let file: PolicyFile = match parsed_file {
             Ok(file) => file,
             Err(e) => {
                 let mut message = tidy_toml_message(e.message());
@@ -412,7 +440,7 @@ pub(crate) fn read_chain(path: &Path, shown: &str) -> Result<Vec<Layer>, Vec<Pol
                         message = format!("duplicate key `{key}`");
                     }
                 }
-                return Err(vec![match e.span() {
+                value_errors.push(match e.span() {
                     Some(span) => source.error(span, message),
                     None => PolicyError {
                         path: source.shown.clone(),
@@ -421,7 +449,9 @@ pub(crate) fn read_chain(path: &Path, shown: &str) -> Result<Vec<Layer>, Vec<Pol
                         message,
                         source_line: String::new(),
                     },
-                }]);
+                });
+                value_errors.sort_by_key(|e| (e.line, e.column));
+                return Err(value_errors);
             }
         };
         if let Some(parent) = &file.extends {
@@ -438,7 +468,45 @@ pub(crate) fn read_chain(path: &Path, shown: &str) -> Result<Vec<Layer>, Vec<Pol
         chain.push(Layer { source, file });
     }
     chain.reverse();
-    Ok(chain)
+    Ok((chain, value_errors))
+}
+
+/// `text` with the bare value (a date, time or number) that starts at
+/// `at` replaced by `0` and spaces — same length, so every span still
+/// points where it did, and a value of the wrong type that validation
+/// reports at the same place (whose error is dropped for the parser's).
+/// `None` when no bare value starts there: the error is of another kind.
+fn blank_bad_value(text: &str, at: usize) -> Option<String> {
+    let rest = text.get(at..)?;
+    if !rest.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '-') {
+        return None;
+    }
+    let ends = |c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}' | '#');
+    let mut len = rest.find(ends).unwrap_or(rest.len());
+    // `2026-02-30 10:00:00`: a date and a time separated by a space.
+    let after = &rest[len..];
+    if after.starts_with(' ')
+        && after.get(1..4).is_some_and(|t| {
+            let b = t.as_bytes();
+            b[0].is_ascii_digit() && b[1].is_ascii_digit() && b[2] == b':'
+        })
+    {
+        len += 1 + after[1..].find(ends).unwrap_or(after.len() - 1);
+    }
+    // Only a value that is bad TOML by itself: a good one of the wrong
+    // type (`fail-on = 5`) is an error of the file's shape, which stops.
+    if format!("v = {}", &rest[..len])
+        .parse::<toml::Table>()
+        .is_ok()
+    {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..at]);
+    out.push('0');
+    out.extend(std::iter::repeat_n(' ', len - 1));
+    out.push_str(&rest[len..]);
+    Some(out)
 }
 
 /// toml's messages end with a newline and sometimes spell out the expected

@@ -244,8 +244,20 @@ pub fn known_codes() -> Vec<&'static str> {
 impl Policy {
     /// Read a policy file and every file it extends. `shown` names it in errors.
     pub fn load(path: &Path, shown: &str) -> Result<Policy, Vec<PolicyError>> {
-        let chain = file::read_chain(path, shown)?;
-        resolve::resolve(&chain)
+        let (chain, mut errors) = file::read_chain(path, shown)?;
+        match resolve::resolve(&chain) {
+            Ok(policy) if errors.is_empty() => Ok(policy),
+            Ok(_) => Err(errors),
+            Err(more) => {
+                // A blanked bad value may be reported again by validation
+                // (`expires = 0` is not a date): the parser's error stays.
+                let at = |e: &PolicyError| (e.path.clone(), e.line, e.column);
+                let parser: Vec<_> = errors.iter().map(at).collect();
+                errors.extend(more.into_iter().filter(|e| !parser.contains(&at(e))));
+                errors.sort_by_key(at);
+                Err(errors)
+            }
+        }
     }
 
     /// The severity findings of `rule` are reported with.

@@ -578,3 +578,59 @@ fn schema_is_current() {
         "docs/portcullis.schema.json is stale: run `portcullis config schema > docs/portcullis.schema.json`"
     );
 }
+
+/// docs/policy.md ("Errors"): a bare TOML date that does not exist is the
+/// parser's error, at its line and column, and the rest of the file is
+/// still checked: the errors before and after it are all reported.
+#[test]
+fn a_bad_bare_date_is_reported_with_every_other_error() {
+    let text = "profile = \"default\"\ndisable = [\"SQ40199\"]\n\n[[exception]]\nrules = [\"SQ40104\"]\nreason = \"bastion\"\nexpires = 2026-02-30\nports = [08, 22]\n\n[[exception]]\nrules = [\"SQ40102\"]\n";
+    assert_eq!(
+        load(text).expect_err("invalid"),
+        [
+            "portcullis.toml:2:12: unknown rule code `SQ40199`; `portcullis rules` lists them",
+            "portcullis.toml:7:11: invalid date, expected day between 01 and 28",
+            "portcullis.toml:8:10: unexpected leading zero, expected nothing",
+            "portcullis.toml:10:1: exception has no `reason`: say why it is accepted (reason = \"…\")",
+        ]
+    );
+    // A date and time with a space, and a month that does not exist: one
+    // error each, at the value.
+    for (value, message) in [
+        (
+            "2026-02-30 25:00:00",
+            "invalid date, expected day between 01 and 28",
+        ),
+        (
+            "2026-13-01",
+            "invalid date, expected month between 01 and 12",
+        ),
+    ] {
+        let text =
+            format!("[[exception]]\nrules = [\"SQ40104\"]\nreason = \"r\"\nexpires = {value}\n");
+        assert_eq!(
+            load(&text).expect_err("invalid"),
+            [format!("portcullis.toml:4:11: {message}")],
+            "{value}"
+        );
+    }
+    // A good value of the wrong type is not blanked: it stops reading, with
+    // the bad value read past before it, in file order.
+    let text =
+        "fail-on = 5\n[[exception]]\nrules = [\"SQ40104\"]\nreason = \"r\"\nexpires = 2026-02-30\n";
+    assert_eq!(
+        load(text).expect_err("invalid"),
+        [
+            "portcullis.toml:1:11: wanted string or table",
+            "portcullis.toml:5:11: invalid date, expected day between 01 and 28",
+        ]
+    );
+    // A syntax error elsewhere is found before any value is read: it alone
+    // is reported, as before.
+    let text =
+        "[[exception]]\nrules = [\"SQ40104\"]\nreason = \"r\"\nexpires = 2026-02-30\nrules = [\n";
+    assert_eq!(
+        load(text).expect_err("invalid"),
+        ["portcullis.toml:5:10: unclosed array, expected `]`"]
+    );
+}

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 pub mod advisories;
 pub mod config;
+pub mod walk;
 
 use portcullis_policy::{
     BaseBoundary, HistoryDetails, ImageDetails, LayerDetails, Policy, Report, TargetInfo,
@@ -68,6 +69,14 @@ pub struct Scanner {
     pub full_digests: bool,
     /// The advisory database and VEX documents packages are matched against.
     pub advisories: advisories::Advisories,
+    /// `--name`: what fingerprints call the (one) image target, so that
+    /// images sharing a baseline are told apart. Default: nothing, and
+    /// every image is the same target to fingerprints.
+    pub name: Option<String>,
+    /// The names every Dockerfile scanned so far declares with `ARG`: a
+    /// `--build-arg` none declares was not consumed (see
+    /// [`Scanner::unconsumed_build_args`]).
+    pub declared_args: std::sync::Mutex<std::collections::BTreeSet<String>>,
 }
 
 /// Image reading progress.
@@ -97,11 +106,72 @@ impl Default for Scanner {
             fingerprint_roots: Vec::new(),
             full_digests: false,
             advisories: advisories::Advisories::default(),
+            name: None,
+            declared_args: std::sync::Mutex::default(),
         }
     }
 }
 
 impl Scanner {
+    /// The `--build-arg` names that no Dockerfile scanned declares with an
+    /// `ARG`, in the order given, as `docker build` warns about them
+    /// ("One or more build-args … were not consumed"). The proxy variables
+    /// Docker predefines are consumed without an `ARG`.
+    pub fn unconsumed_build_args(&self) -> Vec<String> {
+        const PREDEFINED: [&str; 8] = [
+            "HTTP_PROXY",
+            "HTTPS_PROXY",
+            "FTP_PROXY",
+            "NO_PROXY",
+            "ALL_PROXY",
+            "http_proxy",
+            "https_proxy",
+            "ftp_proxy",
+        ];
+        let declared = self
+            .declared_args
+            .lock()
+            .map(|d| d.clone())
+            .unwrap_or_default();
+        let mut out: Vec<String> = Vec::new();
+        for (name, _) in &self.build_args {
+            let predefined = PREDEFINED.contains(&name.as_str())
+                || matches!(name.as_str(), "no_proxy" | "all_proxy");
+            if !predefined && !declared.contains(name) && !out.contains(name) {
+                out.push(name.clone());
+            }
+        }
+        out
+    }
+
+    /// Note the `ARG` names a Dockerfile declares.
+    fn note_declared_args(&self, dockerfile: &portcullis_dockerfile::Dockerfile) {
+        use portcullis_dockerfile::{Arguments, Keyword};
+        let names = dockerfile
+            .instructions()
+            .filter(|i| i.keyword == Keyword::Arg)
+            .filter_map(|i| match &i.args {
+                Arguments::Pairs(pairs) => Some(pairs.iter().map(|p| p.key.raw.clone())),
+                _ => None,
+            })
+            .flatten();
+        if let Ok(mut declared) = self.declared_args.lock() {
+            declared.extend(names);
+        }
+    }
+
+    /// The target key image findings are fingerprinted under. It rests on
+    /// what the image is, not on how it was reached (archive path, layout,
+    /// registry host, tag), so a baseline written from `docker save` output
+    /// holds for the same image pulled from a registry, and for a rebuild:
+    /// a fixed word per kind, or `--name`.
+    fn image_key(&self, kind: &str) -> String {
+        match &self.name {
+            Some(name) => format!("{kind}:{name}"),
+            None => kind.to_owned(),
+        }
+    }
+
     /// The policy file's canaries and examples, applied to what was found.
     fn reclassify(&self, subject: &mut portcullis_rules::Subject) {
         portcullis_rules::subject::secrets::reclassify(
@@ -178,10 +248,18 @@ impl Scanner {
                 Ok(Some(portcullis_image::Target::Lxd(layout))) => {
                     return self.scan_lxd(target, &layout).map(|r| vec![r])
                 }
-                Ok(Some(image)) => return self.scan_images(&image),
+                Ok(Some(image)) => return self.scan_images(target, &image),
                 Ok(None) => {}
                 Err(e) => return Err(ScanError { message: e.message }),
             }
+        }
+        if let Some(name) = &self.name {
+            return Err(ScanError::at(
+                target,
+                format!(
+                    "--name {name} names an image, and this is a Dockerfile (named by its path)"
+                ),
+            ));
         }
         self.scan_dockerfile_target(target).map(|r| vec![r])
     }
@@ -189,6 +267,7 @@ impl Scanner {
     /// Every image in an image target.
     fn scan_images(
         &self,
+        shown: &str,
         target: &portcullis_image::Target,
     ) -> Result<Vec<TargetReport>, ScanError> {
         let refs = match target {
@@ -201,6 +280,18 @@ impl Scanner {
             _ => portcullis_image::resolve(target, self.platform.as_deref()),
         }
         .map_err(|e| ScanError { message: e.message })?;
+        if self.name.is_some() && refs.len() > 1 {
+            // One name for several images would merge their fingerprints.
+            let names: Vec<&str> = refs.iter().map(|r| r.name.as_str()).collect();
+            return Err(ScanError::at(
+                shown,
+                format!(
+                    "--name names one image, but this target holds {}: {}; scan one of them",
+                    refs.len(),
+                    names.join(", ")
+                ),
+            ));
+        }
         let want = |path: &[u8]| path == b"etc/passwd";
         let tell = |p: Progress| {
             if let Some(progress) = &self.progress {
@@ -235,8 +326,17 @@ impl Scanner {
             match target {
                 portcullis_image::Target::DockerDaemon { name } => {
                     Box::new(std::iter::once_with(|| {
-                        portcullis_image::daemon::load(name, &options, self.registry.timeout)
-                            .map_err(|e| ScanError { message: e.message })
+                        let image =
+                            portcullis_image::daemon::load(name, &options, self.registry.timeout)
+                                .map_err(|e| ScanError { message: e.message })?;
+                        // The daemon holds one platform of a name; a
+                        // --platform it contradicts is an error, as for archives.
+                        match &self.platform {
+                            Some(wanted) => portcullis_image::check_platform(&image.config, wanted)
+                                .map(|()| image)
+                                .map_err(|m| ScanError::at(shown, m)),
+                            None => Ok(image),
+                        }
                     }))
                 }
                 _ => Box::new(refs.iter().map(|r| {
@@ -257,24 +357,7 @@ impl Scanner {
                 let config = config_summary(&image.config);
                 let (name, kind, digest) = (image.name.clone(), image.kind, image.digest.clone());
                 let references = image.references.clone();
-                // Fingerprints name the image by its reference, so that the
-                // same image saved elsewhere or rebuilt keeps them; else by
-                // its archive's stable name.
-                let key = match (references.first(), &path) {
-                    (Some(reference), _) => reference.clone(),
-                    (None, Some(path)) => {
-                        let file = portcullis_policy::paths::stable_name(
-                            Path::new(path),
-                            &self.fingerprint_roots,
-                        );
-                        let rest = name
-                            .find(path.as_str())
-                            .map_or("", |i| &name[i + path.len()..]);
-                        format!("{file}{rest}")
-                    }
-                    // Registry and daemon images always have a reference.
-                    (None, None) => name.clone(),
-                };
+                let key = self.image_key("image");
                 let mut details = image_details(&image);
                 let identity = advisories::image_identity(&digest, &references);
                 let mut subject = portcullis_rules::subject::from_image_on(
@@ -377,6 +460,13 @@ impl Scanner {
         }
         let image = portcullis_image::lxd::load(target, layout, &options)
             .map_err(|e| ScanError { message: e.message })?;
+        // An LXD image is of one architecture, as a single-platform image.
+        if let (Some(wanted), Some(config)) =
+            (&self.platform, lxd_platform(&image.metadata.architecture))
+        {
+            portcullis_image::check_platform(&config, wanted)
+                .map_err(|m| ScanError::at(target, m))?;
+        }
         let m = &image.metadata;
         let details = portcullis_policy::LxdDetails {
             layout: match layout {
@@ -398,16 +488,9 @@ impl Scanner {
             Layout::Unified { path } => path.clone(),
             Layout::Split { metadata, .. } => metadata.clone(),
         };
-        // Fingerprints name the image by its files' stable names (see
-        // docs/policy.md), so a baseline holds however the target was typed.
-        let stable =
-            |p: &str| portcullis_policy::paths::stable_name(Path::new(p), &self.fingerprint_roots);
-        let key = match layout {
-            Layout::Unified { path } => format!("lxd:{}", stable(path)),
-            Layout::Split { metadata, rootfs } => {
-                format!("lxd:{},{}", stable(metadata), stable(rootfs))
-            }
-        };
+        // As for OCI images: the same LXD image as a unified tarball or a
+        // split pair, wherever it lies, keeps its fingerprints.
+        let key = self.image_key("lxd");
         let digest = image.fingerprint.clone();
         let mut subject = portcullis_rules::from_lxd(image);
         self.reclassify(&mut subject);
@@ -481,6 +564,7 @@ impl Scanner {
         };
         let dockerfile =
             portcullis_dockerfile::parse_bytes(&bytes).map_err(|e| syntax_error(&e))?;
+        self.note_declared_args(&dockerfile);
         portcullis_rules::from_dockerfile(&shown, dockerfile, &self.build_args)
             .map_err(|e| syntax_error(&e))
     }
@@ -497,9 +581,18 @@ impl Scanner {
         } else {
             let mut path = PathBuf::from(target);
             if path.is_dir() {
-                path.push("Dockerfile");
+                path = walk::dockerfile_in(&path);
             }
             let bytes = std::fs::read(&path).map_err(|e| fail(io_message(target, &path, &e)))?;
+            // A file that is not text and not named as a Dockerfile is none
+            // of the kinds portcullis reads; a Dockerfile by name keeps the
+            // line and column of its bad byte.
+            let named = path
+                .file_name()
+                .is_some_and(|n| walk::is_dockerfile_name(&n.to_string_lossy()));
+            if !named && (!looks_like_text(&bytes) || starts_unlike_a_dockerfile(&bytes)) {
+                return Err(fail(UNRECOGNISED.to_owned()));
+            }
             (Some(path.display().to_string()), bytes)
         };
         let mut report = self.scan_dockerfile(display.as_deref().unwrap_or("<stdin>"), &bytes)?;
@@ -514,6 +607,7 @@ impl Scanner {
             ScanError::at(&format!("{path}:{}:{}", at.line, at.column), &e.message)
         };
         let dockerfile = portcullis_dockerfile::parse_bytes(bytes).map_err(|e| syntax_error(&e))?;
+        self.note_declared_args(&dockerfile);
         let inline = portcullis_policy::inline::suppressions(path, &dockerfile);
         let mut subject = portcullis_rules::from_dockerfile(path, dockerfile, &self.build_args)
             .map_err(|e| syntax_error(&e))?;
@@ -717,6 +811,65 @@ fn base_boundary(boundary: &portcullis_image::history::Boundary) -> Option<BaseB
         certain: how.is_certain(),
         how: how.describe().to_owned(),
     })
+}
+
+/// An LXD architecture name as the OCI platform it is (`aarch64` is
+/// `linux/arm64`); `None` for those OCI has no name for.
+fn lxd_platform(architecture: &str) -> Option<portcullis_image::ImageConfig> {
+    let (arch, variant) = match architecture {
+        "x86_64" => ("amd64", None),
+        "i686" => ("386", None),
+        "aarch64" => ("arm64", None),
+        "armv6l" => ("arm", Some("v6")),
+        "armv7l" => ("arm", Some("v7")),
+        "ppc64le" => ("ppc64le", None),
+        "s390x" => ("s390x", None),
+        "riscv64" => ("riscv64", None),
+        _ => return None,
+    };
+    Some(portcullis_image::ImageConfig {
+        os: Some("linux".into()),
+        architecture: Some(arch.into()),
+        variant: variant.map(str::to_owned),
+        ..portcullis_image::ImageConfig::default()
+    })
+}
+
+/// What a target that is none of the known kinds is told.
+const UNRECOGNISED: &str =
+    "unrecognised input: not a Dockerfile, image archive, OCI layout or LXD image";
+
+/// UTF-8 without NUL bytes in its first 8 KiB (a cut multi-byte character
+/// at the end of that window is allowed).
+fn looks_like_text(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return false;
+    }
+    match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none() && head.len() < bytes.len(),
+    }
+}
+
+/// Whether text's first instruction is not one (`{` of a JSON file, `# `
+/// headings count as comments): then it is not a Dockerfile with a typo
+/// further down, but some other file.
+fn starts_unlike_a_dockerfile(bytes: &[u8]) -> bool {
+    match portcullis_dockerfile::parse_bytes(bytes) {
+        Err(e) if e.message.starts_with("unknown instruction") => {
+            let at = portcullis_dockerfile::error_position(bytes, &e);
+            let first = String::from_utf8_lossy(bytes)
+                .lines()
+                .position(|l| {
+                    let l = l.trim();
+                    !l.is_empty() && !l.starts_with('#')
+                })
+                .map_or(0, |i| i + 1);
+            at.line == first
+        }
+        _ => false,
+    }
 }
 
 fn file_size(path: &str) -> u64 {

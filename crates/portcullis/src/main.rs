@@ -5,11 +5,12 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use portcullis::{Progress, Scanner};
 use portcullis_policy::Verdict;
 use portcullis_report::Format;
 
+mod commands;
 mod db_command;
 
 #[derive(Parser)]
@@ -25,17 +26,23 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check Dockerfiles against the policies. Exit status: 0 pass, 1 policy failed, 2 could not scan.
+    /// Check Dockerfiles and container images against the policies. Exit status: 0 pass, 1 policy failed, 2 could not scan.
     Scan(Box<ScanArgs>),
     /// List the rules: code, name, severity, title.
     Rules {
-        /// Print the generated rules documentation (docs/rules.md) instead.
-        #[arg(long)]
+        /// Print the generated rules documentation (docs/rules.md) instead
+        /// (as --format markdown).
+        #[arg(long, conflicts_with = "format")]
         markdown: bool,
+        /// text: one line a rule; json: an array of {code, name, title,
+        /// severity, category, default_action, applies_to, remediation};
+        /// markdown: the rules documentation.
+        #[arg(long, value_enum, default_value_t = commands::RulesFormat::Text)]
+        format: commands::RulesFormat,
     },
     /// Print a rule's documentation.
     Explain {
-        /// A rule code, e.g. SQ40104.
+        /// A rule code or name, e.g. SQ40104 or exposed-ssh-port.
         code: String,
     },
     /// Render a saved JSON report in other formats, without scanning again.
@@ -50,6 +57,15 @@ enum Command {
     /// The local advisory database that vulnerability policies match against.
     #[command(subcommand)]
     Db(db_command::DbCommand),
+    /// Print a shell completion script: `source <(portcullis completions bash)`,
+    /// or save it where the shell loads completions from.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page, portcullis(1), in roff: `portcullis man > portcullis.1`,
+    /// or `portcullis man | man -l -`.
+    Man,
 }
 
 #[derive(Subcommand)]
@@ -102,11 +118,26 @@ struct ConvertArgs {
 
 #[derive(clap::Args)]
 struct ScanArgs {
-    /// What to scan: images (docker-archive:PATH[:NAME:TAG], oci:DIR[:REF],
+    /// What to scan: Dockerfiles (a path, a directory holding a Dockerfile
+    /// or Containerfile, or - for stdin) and images: docker-archive:PATH[:NAME:TAG]
+    /// (docker save output, plain or gzip-compressed), oci:DIR[:REF],
     /// oci-archive:PATH[:REF], or such a path; docker://HOST[:PORT]/REPO[:TAG|@DIGEST]
-    /// from a registry, short names as Docker reads them) and Dockerfiles (a path, a
-    /// directory holding a Dockerfile, or - for stdin). Default: ./Dockerfile
+    /// from a registry (short names as Docker reads them); docker-daemon:NAME[:TAG]
+    /// from the Docker engine; lxd:PATH or lxd:METADATA,ROOTFS, an LXD/Incus
+    /// image (or its path). Default: ./Dockerfile, else ./Containerfile
     targets: Vec<String>,
+    /// Search each directory target, and the directories in it, for
+    /// Dockerfiles, Containerfiles, image archives, OCI layouts and LXD
+    /// images, and scan all of them (in path order; symbolic links are not
+    /// followed).
+    #[arg(long, short)]
+    recursive: bool,
+    /// What fingerprints call the image (with one image target): images
+    /// that share one baseline are told apart by name. Without it an
+    /// image's fingerprints rest only on what it holds, wherever it is read
+    /// from (archive, layout, registry, daemon).
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
     /// The Dockerfile the images were built from: findings that come from an
     /// instruction also point at its line.
     #[arg(long, value_name = "PATH")]
@@ -184,14 +215,15 @@ struct AdvisoryArgs {
 struct OutputArgs {
     /// Report format; repeat it for several reports in one run. FORMAT alone
     /// goes to standard output (or --output), FORMAT=PATH to that file,
-    /// written atomically. Formats: human, json, sarif, junit, markdown, html,
-    /// cyclonedx, spdx, codequality, gitlab-container-scanning.
+    /// written atomically (FORMAT=- is standard output). Formats: human,
+    /// json, sarif, junit, markdown, html, cyclonedx, spdx, codequality,
+    /// gitlab-container-scanning.
     /// Default: human; when every format given has a file, the human report
     /// still goes to standard output.
     #[arg(long, short, value_name = "FORMAT[=PATH]", value_parser = parse_format_spec)]
     format: Vec<FormatSpec>,
     /// Write the report that would go to standard output (the format given
-    /// without a file, or human) to FILE instead.
+    /// without a file, or human) to FILE instead; - is standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Print nothing on standard output; the exit status tells the verdict.
@@ -208,6 +240,13 @@ struct OutputArgs {
     hide_suppressed: bool,
 }
 
+impl OutputArgs {
+    /// `--output`, unless it is `-` (standard output).
+    fn output_file(&self) -> Option<&PathBuf> {
+        self.output.as_ref().filter(|p| p.as_os_str() != "-")
+    }
+}
+
 #[derive(Clone, Debug)]
 struct FormatSpec {
     format: Format,
@@ -217,6 +256,8 @@ struct FormatSpec {
 fn parse_format_spec(s: &str) -> Result<FormatSpec, String> {
     let (name, path) = match s.split_once('=') {
         Some((_, "")) => return Err("no file after '='".to_owned()),
+        // `FORMAT=-` is standard output, as `FORMAT` alone.
+        Some((name, "-")) => (name, None),
         Some((name, path)) => (name, Some(PathBuf::from(path))),
         None => (s, None),
     };
@@ -274,6 +315,8 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan(*args),
         Command::Convert(args) => convert(args),
         Command::Db(command) => db_command::run(command),
+        Command::Completions { shell } => commands::completions(shell, Cli::command()),
+        Command::Man => commands::man(Cli::command()),
         Command::Config(ConfigCommand::Check { path }) => config_check(path),
         Command::Config(ConfigCommand::Schema { report }) => {
             if report {
@@ -283,53 +326,11 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Command::Rules { markdown } => {
-            // The container policies, then the policy file's own findings
-            // (SQ49xxx), so every code a report can carry is documented.
-            if markdown {
-                print!("{}", portcullis_rules::registry::markdown());
-                print!(
-                    "\n# Findings about the policy file\n\nReported about `portcullis.toml` and inline suppressions; see [policy.md](policy.md).\n"
-                );
-                for r in portcullis_policy::meta::RULES {
-                    print!(
-                        "\n<a id=\"{}\"></a>\n\n{}",
-                        r.code.to_ascii_lowercase(),
-                        portcullis_policy::meta::explain(r)
-                    );
-                }
-            } else {
-                let all = portcullis_rules::RULES
-                    .iter()
-                    .chain(portcullis_policy::meta::RULES.iter());
-                for r in all {
-                    println!(
-                        "{:<8} {:<30} {:<7} {}",
-                        r.code,
-                        r.name,
-                        r.severity.as_str(),
-                        r.title
-                    );
-                }
-            }
-            ExitCode::SUCCESS
-        }
-        Command::Explain { code } => match portcullis_rules::registry::find(&code) {
-            Some(rule) => {
-                print!("{}", portcullis_rules::registry::explain(rule));
-                ExitCode::SUCCESS
-            }
-            None if portcullis_policy::meta::find(&code).is_some() => {
-                if let Some(rule) = portcullis_policy::meta::find(&code) {
-                    print!("{}", portcullis_policy::meta::explain(rule));
-                }
-                ExitCode::SUCCESS
-            }
-            None => {
-                eprintln!("error: no rule {code:?}; `portcullis rules` lists them");
-                ExitCode::from(2)
-            }
-        },
+        Command::Rules { markdown, format } => commands::rules(match markdown {
+            true => commands::RulesFormat::Markdown,
+            false => format,
+        }),
+        Command::Explain { code } => commands::explain(&code),
     }
 }
 
@@ -343,9 +344,18 @@ fn scan(args: ScanArgs) -> ExitCode {
         }
     };
     let targets = if args.targets.is_empty() {
-        vec!["Dockerfile".to_owned()]
+        vec![portcullis::walk::dockerfile_in(Path::new(""))
+            .display()
+            .to_string()]
     } else {
         args.targets
+    };
+    let targets = match expand_targets(targets, args.recursive, args.name.as_deref()) {
+        Ok(targets) => targets,
+        Err(e) => {
+            eprintln!("error: {}", portcullis_report::printable(&e));
+            return ExitCode::from(2);
+        }
     };
     if targets.iter().filter(|t| *t == "-").count() > 1 {
         eprintln!("error: standard input (-) can be scanned only once");
@@ -424,6 +434,7 @@ fn scan(args: ScanArgs) -> ExitCode {
         max_uncompressed: args.max_uncompressed,
         full_digests: args.full_digests,
         dockerfile: args.dockerfile,
+        name: args.name,
         base: args.base,
         // Outside a project, fingerprints name files relative to the
         // baseline's directory (docs/policy.md, "Baselines").
@@ -459,6 +470,14 @@ fn scan(args: ScanArgs) -> ExitCode {
     let results = scanner.scan_all(&targets);
     if let Some(bar) = bar {
         bar.finish_and_clear();
+    }
+    let unconsumed = scanner.unconsumed_build_args();
+    if !unconsumed.is_empty() {
+        // As `docker build` warns; a scan of images alone consumes none.
+        eprintln!(
+            "warning: one or more build-args [{}] were not consumed: no Dockerfile scanned declares them with ARG",
+            portcullis_report::printable(&unconsumed.join(" "))
+        );
     }
     let mut reports = Vec::with_capacity(targets.len());
     let mut failed = false;
@@ -505,6 +524,40 @@ fn scan(args: ScanArgs) -> ExitCode {
         .map(|p| p.display().to_string());
     let report = scanner.report_of_scan(reports, &clock, baseline_file);
     plan.emit(&report)
+}
+
+/// The targets to scan: directories searched with `--recursive`, and
+/// `--name` checked to name one image.
+fn expand_targets(
+    targets: Vec<String>,
+    recursive: bool,
+    name: Option<&str>,
+) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for target in targets {
+        let dir = Path::new(&target);
+        let searched = recursive && dir.is_dir() && !dir.join("oci-layout").is_file();
+        if !searched {
+            out.push(target);
+            continue;
+        }
+        let found = portcullis::walk::find_targets(dir)?;
+        if found.is_empty() {
+            return Err(format!(
+                "{target}: nothing to scan: no Dockerfile, Containerfile, image archive, OCI layout or LXD image in it"
+            ));
+        }
+        out.extend(found);
+    }
+    // That the one target is an image is checked as it is read (a gzip
+    // archive is not decompressed twice to tell).
+    if let Some(name) = name.filter(|_| out.len() > 1) {
+        return Err(format!(
+            "--name {name}: names one image, but {} targets are given; scan each image with its own --name",
+            out.len()
+        ));
+    }
+    Ok(out)
 }
 
 fn load_policy(args: &PolicyArgs) -> Result<portcullis_policy::Policy, ExitCode> {
@@ -642,14 +695,14 @@ impl Plan {
             let names: Vec<&str> = main.iter().map(|f| f.name()).collect();
             return Err(format!(
                 "only one report can go to {} ({} given); name a file for the others, e.g. --format {}=report.{}",
-                if args.output.is_some() { "--output" } else { "standard output" },
+                if args.output_file().is_some() { "--output" } else { "standard output" },
                 names.join(", "),
                 main[1],
                 extension(main[1])
             ));
         }
         let mut paths: Vec<&PathBuf> = files.iter().map(|(_, p)| p).collect();
-        paths.extend(&args.output);
+        paths.extend(args.output_file());
         let keys: Vec<PathBuf> = paths.iter().map(|p| file_key(p)).collect();
         for (i, p) in paths.iter().enumerate() {
             if keys[..i].contains(&keys[i]) {
@@ -662,7 +715,7 @@ impl Plan {
         Ok(Plan {
             files,
             main: main.first().copied().unwrap_or(Format::Human),
-            main_file: args.output.clone(),
+            main_file: args.output_file().cloned(),
             quiet: args.quiet,
             color: args.color,
             hide_suppressed: args.hide_suppressed,
@@ -748,7 +801,7 @@ fn check_written_files(
         .format
         .iter()
         .filter_map(|spec| spec.path.as_ref())
-        .chain(&output.output)
+        .chain(output.output_file())
         .collect();
     if let Some(base) = &policy.write_baseline {
         if reports.iter().any(|r| file_key(r) == file_key(base)) {

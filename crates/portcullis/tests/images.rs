@@ -426,7 +426,7 @@ fn damaged_images_are_exit_2_with_one_line() {
     let o = run(&["scan", "docker-archive:docker-classic.tar:localhost/nope:1"]);
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
-        "error: docker-classic.tar: no image tagged \"localhost/nope:1\" in this archive\n"
+        "error: docker-classic.tar: no image tagged \"localhost/nope:1\" in this archive (it has: localhost/base:1, localhost/bad:1, localhost/good:1, localhost/daemon:1, localhost/adminuser:1, localhost/removed:1, localhost/scratch:1, localhost/hcnone:1, localhost/rshell:1)\n"
     );
     assert_eq!(o.status.code(), Some(2));
     let o = run(&["scan", "oci:oci-bad:nope"]);

@@ -268,7 +268,7 @@ fn broken_images_fail_with_one_line_and_status_2() {
         ),
         (
             "broken-lz4.tar.lz4",
-            "broken-lz4.tar.lz4: a lz4-compressed file; portcullis reads image archives in place, so decompress it first (e.g. `docker save` without a compressor)",
+            "broken-lz4.tar.lz4: a lz4-compressed file; portcullis reads image archives plain or gzip-compressed, so decompress it first (e.g. `docker save` without a compressor)",
         ),
         (
             "lxd:tiny.meta.tar.xz,broken-vm.qcow2",

@@ -1218,3 +1218,63 @@ fn real_registry_over_tls_verified_unless_named_insecure() {
     ]);
     assert_eq!(findings(&o).1, archive.1);
 }
+
+/// Issue 18: a baseline written from `docker save` output in the build
+/// stage holds for the same image pulled from a registry in the deploy
+/// stage: image fingerprints do not name the source, host or tag.
+#[test]
+fn a_baseline_of_the_archive_holds_for_the_image_in_a_registry() {
+    if !real_tools() {
+        return;
+    }
+    let registry = Registry::start(None);
+    let app = repo().join("examples/app.tar");
+    let o = Command::new("skopeo")
+        .args(["copy", "-q", "--dest-tls-verify=false"])
+        .arg(format!("docker-archive:{}", app.display()))
+        .arg(format!("docker://127.0.0.1:{}/team/app:7", registry.port))
+        .output()
+        .expect("skopeo");
+    assert!(o.status.success(), "skopeo: {}", stderr(&o));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = dir.path().join("base.json").display().to_string();
+    let archive = format!("docker-archive:{}", app.display());
+    let o = run(&[
+        "scan",
+        "-q",
+        "--no-config",
+        "--write-baseline",
+        &base,
+        &archive,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let target = format!("docker://127.0.0.1:{}/team/app:7", registry.port);
+    let o = run(&[
+        "scan",
+        "--no-config",
+        "-f",
+        "json",
+        "--baseline",
+        &base,
+        &target,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let r: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let findings = r["targets"][0]["findings"].as_array().expect("findings");
+    assert!(findings.len() >= 5, "{findings:?}");
+    for f in findings {
+        assert_eq!(f["suppressed"]["by"], "baseline", "{f}");
+    }
+    // The same image under another name is new to the baseline.
+    let o = run(&[
+        "scan",
+        "--no-config",
+        "-q",
+        "--baseline",
+        &base,
+        "--name",
+        "worker",
+        &target,
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}
