@@ -279,13 +279,34 @@ fn the_gitlab_template_pins_its_image_and_keeps_both_reports() {
         .iter()
         .filter_map(Value::as_str)
         .collect();
-    assert!(
-        script[0].starts_with(
-            "cargo install --locked --quiet --version \"$PORTCULLIS_VERSION\" portcullis"
-        ),
-        "{}",
-        script[0]
+    assert_eq!(
+        script[1],
+        "cargo install --locked --quiet --git \"$PORTCULLIS_GIT\" --rev \"$PORTCULLIS_REV\" portcullis"
     );
+    // The guard before it: a full commit SHA and a URL, or the job stops
+    // (exit 2) before anything is fetched.
+    let guard = |git: &str, rev: &str| {
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg(script[0])
+            .env("PORTCULLIS_GIT", git)
+            .env("PORTCULLIS_REV", rev)
+            .output()
+            .expect("sh");
+        (code(&o), stderr(&o))
+    };
+    let refused = (
+        2,
+        "portcullis: set PORTCULLIS_GIT to the repository URL and PORTCULLIS_REV to a full 40-hex commit SHA (not a branch or tag: those can be moved)\n".to_owned(),
+    );
+    let url = "https://git.example/portcullis.git";
+    let sha = "8aad20d150bbac5944a9f9d289da16a4b0d87c1e";
+    assert_eq!(guard(url, "main"), refused);
+    assert_eq!(guard(url, "v0.1.0"), refused);
+    assert_eq!(guard(url, &sha[..12]), refused);
+    assert_eq!(guard(url, ""), refused);
+    assert_eq!(guard("", sha), refused);
+    assert_eq!(guard(url, sha), (0, String::new()));
     // The scan line, run as the job's shell would, on a failing Dockerfile:
     // both reports written, the job's status 1.
     let scan = script
