@@ -24,9 +24,11 @@ cd "$(dirname "$0")/.."
 # scanelf (pax-utils) and checksec on this machine's binaries, and on
 # binaries gcc builds at test time, 32-bit (gcc-multilib) and big-endian
 # MIPS (binutils-mips-linux-gnu) among them.
+# The shell completions are loaded by bash, zsh and fish
+# (crates/portcullis/tests/first_week.rs).
 NEEDED_PACKAGES=(chromium chromium-driver docker-registry skopeo apache2-utils docker.io openssl squashfs-tools
                  openssh-client gnupg default-jre-headless ca-certificates-java buildah podman busybox-static jq zstd
-                 gcc gcc-multilib binutils binutils-mips-linux-gnu pax-utils checksec)
+                 gcc gcc-multilib binutils binutils-mips-linux-gnu pax-utils checksec zsh fish)
 missing=()
 for pkg in "${NEEDED_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -648,13 +648,73 @@ fn bash_completion_loads_and_knows_every_subcommand() {
             "{name} not offered: {offered}"
         );
     }
-    for shell in ["zsh", "fish"] {
-        let o = portcullis(&["completions", shell], &repo());
-        assert_eq!(code(&o), 0, "{shell}");
-        let text = stdout(&o);
+    // fish and zsh (scripts/test.sh installs both) load theirs, and fish,
+    // asked to complete `portcullis `, offers every subcommand.
+    let ready = |shell: &str| {
+        let found = have(shell);
+        assert!(
+            found || std::env::var("CI").is_err(),
+            "{shell} is not installed (scripts/test.sh installs it)"
+        );
+        found
+    };
+    let o = portcullis(&["completions", "fish"], &repo());
+    assert_eq!(code(&o), 0);
+    let fish_script = dir.path().join("portcullis.fish");
+    std::fs::write(&fish_script, &o.stdout).expect("write");
+    if ready("fish") {
+        let bin = Path::new(env!("CARGO_BIN_EXE_portcullis"))
+            .parent()
+            .expect("bin dir")
+            .to_owned();
+        let path = format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let offered = Command::new("fish")
+            .arg("-c")
+            .arg(format!(
+                "source {}; complete -C 'portcullis '",
+                fish_script.display()
+            ))
+            .env("PATH", path)
+            .output()
+            .expect("fish");
+        assert_eq!(offered.status.code(), Some(0), "{}", stderr(&offered));
+        let offered = stdout(&offered);
         for name in subcommands() {
-            assert!(text.contains(&name), "{shell}: {name}");
+            assert!(
+                offered
+                    .lines()
+                    .any(|l| l.split('\t').next() == Some(name.as_str())),
+                "fish: {name} not offered: {offered}"
+            );
         }
+    }
+    let o = portcullis(&["completions", "zsh"], &repo());
+    assert_eq!(code(&o), 0);
+    let zsh_script = dir.path().join("_portcullis");
+    std::fs::write(&zsh_script, &o.stdout).expect("write");
+    let text = stdout(&o);
+    for name in subcommands() {
+        assert!(text.contains(&name), "zsh: {name}");
+    }
+    if ready("zsh") {
+        let loaded = Command::new("zsh")
+            .arg("-c")
+            .arg(format!(
+                "autoload -Uz compinit && compinit -u -D && source {} && whence -w _portcullis",
+                zsh_script.display()
+            ))
+            .output()
+            .expect("zsh");
+        assert_eq!(
+            (loaded.status.code(), stdout(&loaded)),
+            (Some(0), "_portcullis: function\n".to_owned()),
+            "{}",
+            stderr(&loaded)
+        );
     }
     let o = portcullis(&["completions", "tcsh"], &repo());
     assert_eq!(code(&o), 2);
