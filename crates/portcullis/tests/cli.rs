@@ -127,33 +127,7 @@ fn readme_first_command_scans_the_shipped_image() {
     let t = &r["targets"][0];
     assert_eq!(t["target"], "examples/app.tar");
     assert_eq!(t["kind"], "docker-archive");
-    let loc = |l: &Value| match l["kind"].as_str() {
-        Some("config") => l["pointer"].as_str().unwrap_or("").to_owned(),
-        Some("history") => format!("h{}", l["index"]),
-        Some("layer") => format!("L{}:{}", l["index"], l["path"].as_str().unwrap_or("")),
-        Some("dockerfile") => format!("{}:{}", l["line"], l["column"]),
-        other => format!("{other:?}"),
-    };
-    let mut got: Vec<String> = t["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            let related: Vec<String> = f["related"]
-                .as_array()
-                .expect("related")
-                .iter()
-                .map(loc)
-                .collect();
-            format!(
-                "{}@{} [{}]",
-                f["rule"].as_str().unwrap_or(""),
-                loc(&f["location"]),
-                related.join(",")
-            )
-        })
-        .collect();
-    got.sort();
+    let got = linked(t);
     assert_eq!(
         got,
         [

@@ -18,35 +18,6 @@ EXPOSE 8080
 CMD [\"/usr/local/bin/app\", \"--listen\", \":8080\"]
 ";
 
-/// Each finding as `RULE@location [related…]`, sorted.
-fn linked(target: &Value) -> Vec<String> {
-    let at = |l: &Value| match l["kind"].as_str() {
-        Some("dockerfile") => format!("{}:{}", l["line"], l["column"]),
-        _ => loc(l),
-    };
-    let mut out: Vec<String> = target["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            let related: Vec<String> = f["related"]
-                .as_array()
-                .expect("related")
-                .iter()
-                .map(at)
-                .collect();
-            format!(
-                "{}@{} [{}]",
-                f["rule"].as_str().unwrap_or(""),
-                at(&f["location"]),
-                related.join(",")
-            )
-        })
-        .collect();
-    out.sort();
-    out
-}
-
 #[test]
 fn a_dockerfile_that_did_not_build_the_image_is_never_pointed_at() {
     let dir = dir_with(&[("Dockerfile", OTHER)]);

@@ -89,8 +89,34 @@ pub fn loc(l: &Value) -> String {
         Some("config") => l["pointer"].as_str().unwrap_or("").to_owned(),
         Some("history") => format!("h{}", l["index"]),
         Some("layer") => format!("L{}:{}", l["index"], l["path"].as_str().unwrap_or("")),
+        Some("dockerfile") => format!("{}:{}", l["line"], l["column"]),
         other => format!("{other:?}"),
     }
+}
+
+/// Each finding of a target as `RULE@location [related…]` ([`loc`]), sorted.
+pub fn linked(target: &Value) -> Vec<String> {
+    let mut out: Vec<String> = target["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let related: Vec<String> = f["related"]
+                .as_array()
+                .expect("related")
+                .iter()
+                .map(loc)
+                .collect();
+            format!(
+                "{}@{} [{}]",
+                f["rule"].as_str().unwrap_or(""),
+                loc(&f["location"]),
+                related.join(",")
+            )
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 pub fn code(o: &Output) -> i32 {
