@@ -111,9 +111,6 @@ impl Scanner {
             self.policy.report_package_files,
         );
         subject.licenses = self.policy.licenses.clone();
-        if let Some(binaries) = &mut subject.binaries {
-            binaries.build_only = self.policy.hardening_build_only;
-        }
     }
 
     /// The content pass's analysers: the package catalogers always (every
@@ -290,6 +287,9 @@ impl Scanner {
                     .as_ref()
                     .and_then(|facts| base_boundary(&facts.boundary));
                 let mut outcomes = portcullis_rules::check(&subject, &key);
+                let scope_note = portcullis_rules::scope_to_build(&subject, &mut outcomes, &|r| {
+                    self.policy.build_only(r)
+                });
                 let linked = built_from.as_ref().map(|dockerfile| {
                     let linked = portcullis_rules::subject::link_dockerfile(&subject, dockerfile);
                     relate_to_dockerfile(&mut outcomes, &linked.links, &subject);
@@ -315,6 +315,12 @@ impl Scanner {
                 report
                     .notes
                     .extend(portcullis_rules::subject::boundary_note(&subject));
+                report.notes.extend(scope_note);
+                if let (Some(base), Some(known)) = (&self.base, &known_base) {
+                    report.notes.extend(portcullis_rules::subject::base_label_note(
+                        &subject, known, base,
+                    ));
+                }
                 if let (Some(base), Some(facts)) = (&self.base, &subject.image) {
                     if !matches!(
                         facts.boundary,
@@ -413,7 +419,10 @@ impl Scanner {
         subject.vulnerabilities =
             self.advisories
                 .scan(&subject, &identity, &self.policy.vulnerabilities);
-        let outcomes = portcullis_rules::check(&subject, &key);
+        let mut outcomes = portcullis_rules::check(&subject, &key);
+        let scope_note = portcullis_rules::scope_to_build(&subject, &mut outcomes, &|r| {
+            self.policy.build_only(r)
+        });
         let mut report = self.policy.evaluate(
             TargetInfo {
                 target: target.to_owned(),
@@ -425,6 +434,7 @@ impl Scanner {
             },
             outcomes,
         );
+        report.notes.extend(scope_note);
         report.lxd = Some(details);
         attach_packages(&mut report, &mut subject);
         mask_report(&mut report);
@@ -465,6 +475,8 @@ impl Scanner {
         Ok(portcullis_rules::subject::KnownBase {
             diff_ids,
             history: config.history,
+            references: one.references.clone(),
+            digest: one.manifest_digest.clone(),
         })
     }
 
