@@ -300,10 +300,14 @@ pub fn scope_to_build(
                 portcullis_image::history::Boundary::Base { last, how } => (last, how.describe()),
                 portcullis_image::history::Boundary::NoBase => (0, ""),
             };
+            let entries = match last {
+                0 => "history entry 0".to_owned(),
+                n => format!("history entries 0 to {n}"),
+            };
             notes.push(Note {
                 rule: rule.code.into(),
                 message: format!(
-                    "scope = \"build\": {dropped} finding{} about the base image (history entries 0 to {last}, up to {what}) left out",
+                    "scope = \"build\": {dropped} finding{} about the base image ({entries}, up to {what}) left out",
                     if dropped == 1 { "" } else { "s" }
                 ),
                 location: crate::Location::Config {

@@ -256,9 +256,8 @@ pub fn boundary_advice(declared: Option<&DeclaredBase>) -> String {
     let scope = "a rule with `scope = \"build\"` in portcullis.toml is then judged on this build's layers alone";
     match declared {
         Some(d) => format!(
-            "the image's labels declare its base {} ({}): `--base {}` reads that image's config and gives the exact boundary; {scope}",
+            "the image's `org.opencontainers.image.base.*` labels declare its base {}: `--base {}` reads that image's config and gives the exact boundary; {scope}",
             d.shown(),
-            DeclaredBase::NAME,
             d.name.as_deref().or(d.digest.as_deref()).unwrap_or("TARGET")
         ),
         None => format!(
