@@ -503,7 +503,7 @@ mod tests {
                 created_by: "/bin/sh -c #(nop)  CMD [\"sh\"]".into()
             }
         );
-        assert_eq!(note.message, "no builder marker or time gap shows where the base image ends; history entries 0 to 1 (up to the base image's last CMD/ENTRYPOINT) are taken as the base and not checked for build-instruction policies; `--base TARGET` names the base image instead");
+        assert_eq!(note.message, "no builder marker or time gap shows where the base image ends; history entries 0 to 1 (up to the base image's last CMD/ENTRYPOINT) are taken as the base and not checked for build-instruction policies; name the base image with `--base TARGET` (its config alone is read), or build with the `org.opencontainers.image.base.name` and `org.opencontainers.image.base.digest` labels so the image says which base it has; a rule with `scope = \"build\"` in portcullis.toml is then judged on this build's layers alone");
     }
 
     /// The SQ40101 findings and notes for an image whose one layer has
