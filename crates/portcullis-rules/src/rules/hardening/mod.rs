@@ -276,10 +276,14 @@ pub(crate) fn not_pie(binary: &Binary) -> bool {
     binary.facts.file_type == FileType::Executable
 }
 
+/// A language whose binaries the symbol checks leave out: its name, how a
+/// binary is told to be of it, and why.
+type Language = (&'static str, fn(&Binary) -> bool, &'static str);
+
 /// The Go and Rust binaries the symbol checks left out, one note per
 /// language and image.
 pub(crate) fn go_note(subject: &Subject, out: &mut Findings) {
-    let languages: [(&str, fn(&Binary) -> bool, &str); 2] = [
+    let languages: [Language; 2] = [
         ("Go", |b| b.facts.go, "Go has neither by design (its compiler checks bounds at run time)"),
         (
             "Rust",
