@@ -321,9 +321,22 @@ pub fn scope_to_build(
     }
     let codes = scoped.join(", ");
     let message = match subject.kind {
-        SubjectKind::Lxd => format!(
-            "scope = \"build\" ({codes}) leaves nothing out: an LXD image is one root filesystem with no base image, so all of it is judged"
-        ),
+        SubjectKind::Lxd => {
+            return Some(Note {
+                rule: "base-boundary".into(),
+                message: format!(
+                    "scope = \"build\" ({codes}) leaves nothing out: an LXD image is one root filesystem with no base image, so all of it is judged"
+                ),
+                // Its rootfs, as LXD findings are located.
+                location: crate::Location::Layer {
+                    index: 0,
+                    digest: image.diff_ids.first().cloned().unwrap_or_default(),
+                    path: "/".into(),
+                    line: None,
+                    column: None,
+                },
+            });
+        }
         _ if image.diff_ids.len() > 1 || image.declared_base.is_some() => format!(
             "scope = \"build\" ({codes}) leaves nothing out: no base boundary is known, so every layer and history entry is taken as this build's; {}",
             crate::subject::boundary_advice(image.declared_base.as_ref())
