@@ -321,7 +321,15 @@ impl Scanner {
                         &subject, known, base,
                     ));
                 }
-                if let (Some(base), Some(facts)) = (&self.base, &subject.image) {
+                if let (Some(base), Some(facts), Some(known)) =
+                    (&self.base, &subject.image, &known_base)
+                {
+                    let shared = facts
+                        .diff_ids
+                        .iter()
+                        .zip(&known.diff_ids)
+                        .take_while(|(a, b)| a == b)
+                        .count();
                     if !matches!(
                         facts.boundary,
                         portcullis_image::history::Boundary::Base {
@@ -331,7 +339,12 @@ impl Scanner {
                     ) {
                         report.notes.push(portcullis_rules::finding::Note {
                             rule: "base-boundary".into(),
-                            message: format!("--base {base} shares no layer with this image, so it is not its base: where the base ends is taken from the history"),
+                            message: if shared == 0 {
+                                format!("--base {base} shares no layer with this image, so it is not its base: where the base ends is taken from the history")
+                            } else {
+                                // The boundary is a history entry: an image without one for its layers cannot be given one.
+                                format!("--base {base} is the base of this image's first {shared} layer{}, but no history entry of the image made them, so the boundary cannot be placed: where the base ends is taken from the history", if shared == 1 { "" } else { "s" })
+                            },
                             location: portcullis_rules::Location::Config { pointer: "/rootfs/diff_ids".into() },
                         });
                     }

@@ -465,6 +465,21 @@ fn base_labels_say_which_base_and_how_to_give_the_boundary() {
     );
     assert_eq!(findings_of(&o, "SQ18111"), ["/bin/busybox@0"]);
     assert_eq!(notes_of(&o, "SQ18111"), Vec::<Value>::new());
+
+    // Its base given, but no history entry to place the boundary at.
+    let base = format!("docker-archive:{archive}:localhost/base:1");
+    let o = portcullis(
+        &["scan", "--format", "json", "--base", &base, &image],
+        dir.path(),
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let notes = notes_of(&o, "base-boundary");
+    assert_eq!(notes.len(), 3, "{notes:?}");
+    assert_eq!(
+        notes[2],
+        serde_json::json!({"rule": "base-boundary", "message": format!("--base {base} is the base of this image's first 1 layer, but no history entry of the image made them, so the boundary cannot be placed: where the base ends is taken from the history"), "location": {"kind": "config", "pointer": "/rootfs/diff_ids"}})
+    );
+    assert_eq!(findings_of(&o, "SQ18111"), ["/bin/busybox@0"]);
 }
 
 #[test]
