@@ -109,6 +109,11 @@ pub struct RuleSettings {
     /// What its findings do to the gate, whatever their severity: `fail`,
     /// `warn` or `info`.
     pub action: Option<ActionName>,
+    /// What of an image the rule is judged on: `all` (the default) or
+    /// `build`, only what this build added (its layers and history
+    /// entries, after the base boundary): findings about the base image
+    /// are left out. Wins over `[hardening] scope`.
+    pub scope: Option<HardeningScope>,
 }
 
 /// `[secrets]`: values named by the fingerprint a report shows
@@ -185,6 +190,8 @@ pub struct HardeningSettings {
     pub scope: Option<HardeningScope>,
 }
 
+/// `all`: the whole image, the base image's layers too; `build`: only what
+/// this build added.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum HardeningScope {

@@ -175,6 +175,8 @@ pub(crate) fn status_of<'a>(findings: impl IntoIterator<Item = &'a ReportedFindi
 pub struct RuleOverride {
     pub severity: Option<Severity>,
     pub action: Option<Action>,
+    /// `scope`: `Some(true)` for `"build"`, `Some(false)` for `"all"`.
+    pub build_only: Option<bool>,
 }
 
 /// A built-in profile (`profile = "…"`).
@@ -306,6 +308,21 @@ impl Policy {
             Action::Warn
         } else {
             action
+        }
+    }
+
+    /// Whether the rule is judged only on what this build added (`scope =
+    /// "build"`): its own `[rule.…] scope` when set, else, for the binary
+    /// hardening (SQ18xxx) and debug artefact (SQ34202–SQ34204) policies,
+    /// `[hardening] scope`.
+    pub fn build_only(&self, rule: &Rule) -> bool {
+        match self.overrides.get(rule.code).and_then(|o| o.build_only) {
+            Some(own) => own,
+            None => {
+                self.hardening_build_only
+                    && (rule.category == portcullis_rules::Category::BinaryHardening
+                        || matches!(rule.code, "SQ34202" | "SQ34203" | "SQ34204"))
+            }
         }
     }
 

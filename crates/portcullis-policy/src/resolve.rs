@@ -136,6 +136,9 @@ pub(crate) fn resolve(chain: &[Layer]) -> Result<Policy, Vec<PolicyError>> {
                 if let Some(a) = values.action {
                     entry.action = Some(action(a));
                 }
+                if let Some(scope) = values.scope {
+                    entry.build_only = Some(scope == crate::file::HardeningScope::Build);
+                }
             }
         }
         for entry in &file.exception {

@@ -248,7 +248,15 @@ fn errors_point_at_line_and_column() {
         ),
         (
             "[rule.SQ40104]\nlevel = \"high\"",
-            &["portcullis.toml:2:1: unknown key `level`, expected `severity` or `action`"],
+            &["portcullis.toml:2:1: unknown key `level`, expected one of `severity`, `action`, `scope`"],
+        ),
+        (
+            "[rule.SQ40102]\nscope = \"base\"",
+            &["portcullis.toml:2:9: unknown value `base`, expected `all` or `build`"],
+        ),
+        (
+            "[rule.\"SQ181*\"]\nscope = 1",
+            &["portcullis.toml:2:9: wanted string or table"],
         ),
         (
             "[rule.SQ40199]\naction = \"fail\"",
@@ -633,4 +641,24 @@ fn a_bad_bare_date_is_reported_with_every_other_error() {
         load(text).expect_err("invalid"),
         ["portcullis.toml:5:10: unclosed array, expected `]`"]
     );
+}
+
+#[test]
+fn a_rules_scope_wins_over_the_hardening_scope() {
+    let policy = load("").expect("empty policy");
+    assert!(!policy.build_only(rule("SQ40102")));
+    assert!(!policy.build_only(rule("SQ18113")));
+    let policy = load(
+        "[hardening]\nscope = \"build\"\n\n[rule.SQ18113]\nscope = \"all\"\n\n[rule.\"SQ401*\"]\nscope = \"build\"\n\n[rule.SQ40103]\nscope = \"all\"\n",
+    )
+    .expect("policy");
+    // [hardening] scope: the binary and debug artefact policies only.
+    assert!(policy.build_only(rule("SQ18101")));
+    assert!(policy.build_only(rule("SQ34204")));
+    assert!(!policy.build_only(rule("SQ34101")));
+    // A rule's own scope wins; an exact code over a glob.
+    assert!(!policy.build_only(rule("SQ18113")));
+    assert!(policy.build_only(rule("SQ40102")));
+    assert!(!policy.build_only(rule("SQ40103")));
+    assert!(!policy.build_only(rule("SQ41101")));
 }

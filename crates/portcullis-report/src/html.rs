@@ -615,7 +615,7 @@ fn history(
             );
         }
         None => out.push_str(
-            "<p class=\"muted\">No base image found: every entry is taken as this build's (name the base image with <code>--base TARGET</code> to tell).</p>\n",
+            "<p class=\"muted\">No base image found: every entry is taken as this build's (name the base image with <code>--base TARGET</code>, or build with the <code>org.opencontainers.image.base.name</code> label; then <code>scope = \"build\"</code> on a rule judges it on this build's layers alone).</p>\n",
         ),
     }
     // Which entries to draw: all of a short history; of a long one, those

@@ -11,6 +11,6 @@ pub use finding::{
     Category, Finding, Findings, Located, Location, SecretValue, Severity, Suppressed,
     VulnerabilityRef,
 };
-pub use registry::{check, Doc, Rule, RULES};
+pub use registry::{check, scope_to_build, Doc, Rule, RULES};
 pub use subject::packages::LicenseLists;
 pub use subject::{from_dockerfile, from_image, from_lxd, Subject, SubjectKind};

@@ -250,6 +250,109 @@ pub fn check(subject: &Subject, target: &str) -> Vec<(&'static Rule, Outcome)> {
         .collect()
 }
 
+/// Whether a finding is about what the base image brought: a file of its
+/// layers (or marked so by its rule), or one of its history entries.
+/// Findings at the config (`/config/User`, `ExposedPorts`) are the final
+/// image's, whoever set them, and never the base's.
+pub fn from_base(subject: &Subject, finding: &Finding) -> bool {
+    let Some(image) = &subject.image else {
+        return false;
+    };
+    finding.from_base
+        || match &finding.location {
+            crate::Location::Layer { index, .. } => image
+                .layer_history
+                .get(*index)
+                .copied()
+                .flatten()
+                .is_some_and(|entry| image.boundary.is_base(entry)),
+            crate::Location::History { index, .. } => image.boundary.is_base(*index),
+            _ => false,
+        }
+}
+
+/// The policy file's `scope = "build"`: the findings of the rules `build`
+/// names that are about the base image (see [`from_base`]) are dropped,
+/// and each such rule gets a note saying how many. When no base boundary
+/// is known (an image of several layers with none, or its labels declare a
+/// base the history does not show; an LXD image, which has no base) the
+/// returned note says that nothing was left out.
+pub fn scope_to_build(
+    subject: &Subject,
+    outcomes: &mut [(&'static Rule, Outcome)],
+    build: &dyn Fn(&Rule) -> bool,
+) -> Option<Note> {
+    let image = subject.image.as_ref()?;
+    let mut scoped = Vec::new();
+    for (rule, outcome) in outcomes.iter_mut() {
+        let Outcome::Checked { findings, notes } = outcome else {
+            continue;
+        };
+        if !build(rule) {
+            continue;
+        }
+        scoped.push(rule.code);
+        let before = findings.len();
+        findings.retain(|f| !from_base(subject, f));
+        let dropped = before - findings.len();
+        if dropped > 0 {
+            let (last, what) = match image.boundary {
+                portcullis_image::history::Boundary::Base { last, how } => (last, how.describe()),
+                portcullis_image::history::Boundary::NoBase => (0, ""),
+            };
+            let entries = match last {
+                0 => "history entry 0".to_owned(),
+                n => format!("history entries 0 to {n}"),
+            };
+            notes.push(Note {
+                rule: rule.code.into(),
+                message: format!(
+                    "scope = \"build\": {dropped} finding{} about the base image ({entries}, up to {what}) left out",
+                    if dropped == 1 { "" } else { "s" }
+                ),
+                location: crate::Location::Config {
+                    pointer: "/history".into(),
+                },
+            });
+        }
+    }
+    if scoped.is_empty() || image.boundary != portcullis_image::history::Boundary::NoBase {
+        return None;
+    }
+    let codes = scoped.join(", ");
+    let message = match subject.kind {
+        SubjectKind::Lxd => {
+            return Some(Note {
+                rule: "base-boundary".into(),
+                message: format!(
+                    "scope = \"build\" ({codes}) leaves nothing out: an LXD image is one root filesystem with no base image, so all of it is judged"
+                ),
+                // Its rootfs, as LXD findings are located.
+                location: crate::Location::Layer {
+                    index: 0,
+                    digest: image.diff_ids.first().cloned().unwrap_or_default(),
+                    path: "/".into(),
+                    line: None,
+                    column: None,
+                },
+            });
+        }
+        _ if image.diff_ids.len() > 1 || image.declared_base.is_some() => format!(
+            "scope = \"build\" ({codes}) leaves nothing out: no base boundary is known, so every layer and history entry is taken as this build's; {}",
+            crate::subject::boundary_advice(image.declared_base.as_ref())
+        ),
+        // One layer and no base declared: a FROM scratch build, all its own.
+        _ => return None,
+    };
+    Some(Note {
+        rule: "base-boundary".into(),
+        message,
+        location: crate::Location::Config {
+            pointer: "/history".into(),
+        },
+    })
+}
+
 /// The rules documentation (docs/rules.md), generated from the declarations.
 pub fn markdown() -> String {
     let mut out = String::from(

@@ -227,6 +227,7 @@ fn image_subject(
             layer_history: history,
             fs: portcullis_image::Filesystem::default(),
             boundary,
+            declared_base: None,
         })),
         secrets: Vec::new(),
         secrets_skipped: Vec::new(),

@@ -153,6 +153,7 @@ fn subject(vulnerabilities: VulnerabilityScan) -> Subject {
                 last: 0,
                 how: Signal::BuildKitComments,
             },
+            declared_base: None,
         })),
         secrets: Vec::new(),
         secrets_skipped: Vec::new(),

@@ -181,9 +181,6 @@ impl Scanner {
             self.policy.report_package_files,
         );
         subject.licenses = self.policy.licenses.clone();
-        if let Some(binaries) = &mut subject.binaries {
-            binaries.build_only = self.policy.hardening_build_only;
-        }
     }
 
     /// The content pass's analysers: the package catalogers always (every
@@ -374,6 +371,9 @@ impl Scanner {
                     .as_ref()
                     .and_then(|facts| base_boundary(&facts.boundary));
                 let mut outcomes = portcullis_rules::check(&subject, &key);
+                let scope_note = portcullis_rules::scope_to_build(&subject, &mut outcomes, &|r| {
+                    self.policy.build_only(r)
+                });
                 let linked = built_from.as_ref().map(|dockerfile| {
                     let linked = portcullis_rules::subject::link_dockerfile(&subject, dockerfile);
                     relate_to_dockerfile(&mut outcomes, &linked.links, &subject);
@@ -399,7 +399,21 @@ impl Scanner {
                 report
                     .notes
                     .extend(portcullis_rules::subject::boundary_note(&subject));
-                if let (Some(base), Some(facts)) = (&self.base, &subject.image) {
+                report.notes.extend(scope_note);
+                if let (Some(base), Some(known)) = (&self.base, &known_base) {
+                    report.notes.extend(portcullis_rules::subject::base_label_note(
+                        &subject, known, base,
+                    ));
+                }
+                if let (Some(base), Some(facts), Some(known)) =
+                    (&self.base, &subject.image, &known_base)
+                {
+                    let shared = facts
+                        .diff_ids
+                        .iter()
+                        .zip(&known.diff_ids)
+                        .take_while(|(a, b)| a == b)
+                        .count();
                     if !matches!(
                         facts.boundary,
                         portcullis_image::history::Boundary::Base {
@@ -409,7 +423,12 @@ impl Scanner {
                     ) {
                         report.notes.push(portcullis_rules::finding::Note {
                             rule: "base-boundary".into(),
-                            message: format!("--base {base} shares no layer with this image, so it is not its base: where the base ends is taken from the history"),
+                            message: if shared == 0 {
+                                format!("--base {base} shares no layer with this image, so it is not its base: where the base ends is taken from the history")
+                            } else {
+                                // The boundary is a history entry: an image without one for its layers cannot be given one.
+                                format!("--base {base} is the base of this image's first {shared} layer{}, but no history entry of the image made them, so the boundary cannot be placed: where the base ends is taken from the history", if shared == 1 { "" } else { "s" })
+                            },
                             location: portcullis_rules::Location::Config { pointer: "/rootfs/diff_ids".into() },
                         });
                     }
@@ -498,7 +517,10 @@ impl Scanner {
         subject.vulnerabilities =
             self.advisories
                 .scan(&subject, &identity, &self.policy.vulnerabilities);
-        let outcomes = portcullis_rules::check(&subject, &key);
+        let mut outcomes = portcullis_rules::check(&subject, &key);
+        let scope_note = portcullis_rules::scope_to_build(&subject, &mut outcomes, &|r| {
+            self.policy.build_only(r)
+        });
         let mut report = self.policy.evaluate(
             TargetInfo {
                 target: target.to_owned(),
@@ -510,6 +532,7 @@ impl Scanner {
             },
             outcomes,
         );
+        report.notes.extend(scope_note);
         report.lxd = Some(details);
         attach_packages(&mut report, &mut subject);
         mask_report(&mut report);
@@ -550,6 +573,8 @@ impl Scanner {
         Ok(portcullis_rules::subject::KnownBase {
             diff_ids,
             history: config.history,
+            references: one.references.clone(),
+            digest: one.manifest_digest.clone(),
         })
     }
 

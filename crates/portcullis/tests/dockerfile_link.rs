@@ -313,3 +313,206 @@ fn base_names_where_the_base_image_ends() {
         "error: --base docker-archive:docker-classic.tar: holds 9 images; name one (docker-archive:FILE:NAME:TAG, oci:DIR:REF)\n"
     );
 }
+
+/// docker-classic.tar with `localhost/bad:1`'s config given `labels` (and
+/// its history emptied when `no_history`, so nothing in it shows a base):
+/// the archive written into `dir`, returned as its path.
+fn relabelled(dir: &std::path::Path, labels: Value, no_history: bool) -> String {
+    use sha2::Digest;
+    let root = dir.join("archive");
+    std::fs::create_dir_all(&root).expect("mkdir");
+    let o = std::process::Command::new("tar")
+        .arg("-xf")
+        .arg(fixtures().join("docker-classic.tar"))
+        .arg("-C")
+        .arg(&root)
+        .output()
+        .expect("tar");
+    assert!(o.status.success(), "tar -xf: {}", stderr(&o));
+    let mut manifest: Value =
+        serde_json::from_slice(&std::fs::read(root.join("manifest.json")).expect("manifest"))
+            .expect("manifest.json");
+    let entry = manifest
+        .as_array_mut()
+        .expect("manifest list")
+        .iter_mut()
+        .find(|m| m["RepoTags"][0] == "localhost/bad:1")
+        .expect("localhost/bad:1");
+    let config_name = entry["Config"].as_str().expect("Config").to_owned();
+    let mut config: Value =
+        serde_json::from_slice(&std::fs::read(root.join(&config_name)).expect("config"))
+            .expect("config JSON");
+    config["config"]["Labels"] = labels;
+    if no_history {
+        config["history"] = serde_json::json!([]);
+    }
+    let bytes = serde_json::to_vec(&config).expect("config");
+    let name = format!("{:x}.json", sha2::Sha256::digest(&bytes));
+    std::fs::write(root.join(&name), &bytes).expect("write config");
+    std::fs::remove_file(root.join(&config_name)).expect("old config");
+    entry["Config"] = Value::String(name);
+    std::fs::write(
+        root.join("manifest.json"),
+        serde_json::to_vec(&manifest).expect("manifest"),
+    )
+    .expect("manifest");
+    let archive = dir.join("labelled.tar");
+    let o = std::process::Command::new("tar")
+        .arg("-cf")
+        .arg(&archive)
+        .arg("-C")
+        .arg(&root)
+        .arg(".")
+        .output()
+        .expect("tar");
+    assert!(o.status.success(), "tar -cf: {}", stderr(&o));
+    archive.to_str().expect("utf-8 path").to_owned()
+}
+
+/// The notes of the JSON report's first target whose rule is `rule`.
+fn notes_of(o: &std::process::Output, rule: &str) -> Vec<Value> {
+    json(o)["targets"][0]["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .filter(|n| n["rule"] == rule)
+        .cloned()
+        .collect()
+}
+
+/// Each finding of `rule` as `path@layer`, sorted.
+fn findings_of(o: &std::process::Output, rule: &str) -> Vec<String> {
+    let mut out: Vec<String> = json(o)["targets"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| {
+            format!(
+                "{}@{}",
+                f["location"]["path"].as_str().unwrap_or(""),
+                f["location"]["index"]
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn base_labels_say_which_base_and_how_to_give_the_boundary() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let labels = serde_json::json!({
+        "org.opencontainers.image.base.name": "localhost/base:1",
+        "org.opencontainers.image.base.digest": "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    });
+    // No history: nothing shows where the base ends.
+    let archive = relabelled(dir.path(), labels, true);
+    let image = format!("docker-archive:{archive}:localhost/bad:1");
+    let o = portcullis(&["scan", "--format", "json", &image], dir.path());
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let declared = "the image's `org.opencontainers.image.base.*` labels declare its base `localhost/base:1` (sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef): `--base localhost/base:1` reads that image's config and gives the exact boundary; a rule with `scope = \"build\"` in portcullis.toml is then judged on this build's layers alone";
+    assert_eq!(
+        notes_of(&o, "base-boundary"),
+        [
+            serde_json::json!({"rule": "base-boundary", "message": format!("no builder marker or time gap shows where a base image ends: every layer and history entry is taken as this build's, and a base image's files count as its findings; {declared}"), "location": {"kind": "config", "pointer": "/history"}})
+        ]
+    );
+    assert_eq!(findings_of(&o, "SQ18111"), ["/bin/busybox@0"]);
+
+    // scope = "build" with no boundary known: nothing to leave out, said so.
+    std::fs::write(
+        dir.path().join("portcullis.toml"),
+        "[rule.SQ18111]\nscope = \"build\"\n",
+    )
+    .expect("policy");
+    let o = portcullis(&["scan", "--format", "json", &image], dir.path());
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let notes = notes_of(&o, "base-boundary");
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert_eq!(
+        notes[1],
+        serde_json::json!({"rule": "base-boundary", "message": format!("scope = \"build\" (SQ18111) leaves nothing out: no base boundary is known, so every layer and history entry is taken as this build's; {declared}"), "location": {"kind": "config", "pointer": "/history"}})
+    );
+    assert_eq!(findings_of(&o, "SQ18111"), ["/bin/busybox@0"]);
+    assert_eq!(notes_of(&o, "SQ18111"), Vec::<Value>::new());
+
+    // Its base given, but no history entry to place the boundary at.
+    let base = format!("docker-archive:{archive}:localhost/base:1");
+    let o = portcullis(
+        &["scan", "--format", "json", "--base", &base, &image],
+        dir.path(),
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let notes = notes_of(&o, "base-boundary");
+    assert_eq!(notes.len(), 3, "{notes:?}");
+    assert_eq!(
+        notes[2],
+        serde_json::json!({"rule": "base-boundary", "message": format!("--base {base} is the base of this image's first 1 layer, but no history entry of the image made them, so the boundary cannot be placed: where the base ends is taken from the history"), "location": {"kind": "config", "pointer": "/rootfs/diff_ids"}})
+    );
+    assert_eq!(findings_of(&o, "SQ18111"), ["/bin/busybox@0"]);
+}
+
+#[test]
+fn scope_build_leaves_out_the_base_given_with_base() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let labels = serde_json::json!({"org.opencontainers.image.base.name": "localhost/base:1"});
+    let archive = relabelled(dir.path(), labels, false);
+    let image = format!("docker-archive:{archive}:localhost/bad:1");
+    let base = format!("docker-archive:{archive}:localhost/base:1");
+    std::fs::write(
+        dir.path().join("portcullis.toml"),
+        "[rule.SQ18111]\nscope = \"build\"\n\n[rule.SQ40102]\nscope = \"build\"\n",
+    )
+    .expect("policy");
+    let o = portcullis(
+        &["scan", "--format", "json", "--base", &base, &image],
+        dir.path(),
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    // The base's static busybox is left out; this build's setuid files kept.
+    assert_eq!(findings_of(&o, "SQ18111"), Vec::<String>::new());
+    assert_eq!(
+        notes_of(&o, "SQ18111"),
+        [
+            serde_json::json!({"rule": "SQ18111", "message": "scope = \"build\": 1 finding about the base image (history entries 0 to 1, up to the base image given with --base) left out", "location": {"kind": "config", "pointer": "/history"}})
+        ]
+    );
+    assert_eq!(
+        findings_of(&o, "SQ40102"),
+        ["/usr/local/bin/gtool@1", "/usr/local/bin/tool@1"]
+    );
+    assert_eq!(notes_of(&o, "SQ40102"), Vec::<Value>::new());
+    // The label names the base given: no note about it.
+    assert_eq!(notes_of(&o, "base-boundary"), Vec::<Value>::new());
+    let statuses = policy_statuses(&json(&o)["targets"][0]);
+    assert!(
+        statuses.contains(&("SQ18111".to_owned(), "pass".to_owned(), None)),
+        "{statuses:?}"
+    );
+}
+
+#[test]
+fn base_labels_that_name_another_base_than_base_are_a_note() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let labels =
+        serde_json::json!({"org.opencontainers.image.base.name": "docker.io/library/debian:12"});
+    let archive = relabelled(dir.path(), labels, false);
+    let image = format!("docker-archive:{archive}:localhost/bad:1");
+    let base = format!("docker-archive:{archive}:localhost/base:1");
+    let o = portcullis(
+        &["scan", "--format", "json", "--base", &base, &image],
+        dir.path(),
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(
+        json(&o)["targets"][0]["image"]["base_boundary"]["signal"],
+        "base-image"
+    );
+    assert_eq!(
+        notes_of(&o, "base-boundary"),
+        [
+            serde_json::json!({"rule": "base-boundary", "message": format!("the image's labels declare its base `docker.io/library/debian:12`, but --base {base} is `localhost/base:1`: the boundary is taken from --base, as its layers are the image's first"), "location": {"kind": "config", "pointer": "/config/Labels"}})
+        ]
+    );
+}

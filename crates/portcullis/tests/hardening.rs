@@ -322,6 +322,93 @@ fn rpath_is_off_by_default_and_the_scope_can_leave_the_base_out() {
     assert!(stderr(&o).contains("portcullis.toml:2"), "{}", stderr(&o));
 }
 
+/// `(path, layer)` of each finding of `rule`, sorted.
+fn at(target: &Value, rule: &str) -> Vec<(String, u64)> {
+    let mut out: Vec<(String, u64)> = target["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| {
+            (
+                f["location"]["path"].as_str().unwrap_or("").to_owned(),
+                f["location"]["index"].as_u64().unwrap_or(u64::MAX),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_rules_scope_build_leaves_the_base_image_out() {
+    let Some(dir) = fixtures_dir() else { return };
+    let t = truth(dir);
+    let cwd = tempfile::tempdir().expect("tempdir");
+    // Debian's own setuid and setgid programs, all in the base's layer 0.
+    let (_, target) = scan_in(cwd.path(), dir, &[]);
+    let stock: Vec<(String, u64)> = [
+        "/usr/bin/chage",
+        "/usr/bin/chfn",
+        "/usr/bin/chsh",
+        "/usr/bin/expiry",
+        "/usr/bin/gpasswd",
+        "/usr/bin/mount",
+        "/usr/bin/newgrp",
+        "/usr/bin/passwd",
+        "/usr/bin/su",
+        "/usr/bin/umount",
+        "/usr/sbin/unix_chkpwd",
+    ]
+    .iter()
+    .map(|p| (p.to_string(), 0))
+    .collect();
+    assert_eq!(at(&target, "SQ40102"), stock);
+    // scope = "build" on SQ40102: all left out, counted in a note; and a
+    // rule's scope wins over [hardening] scope (SQ18113 judged on all).
+    std::fs::write(
+        cwd.path().join("portcullis.toml"),
+        "[hardening]\nscope = \"build\"\n\n[rule.SQ18113]\nscope = \"all\"\n\n[rule.SQ40102]\nscope = \"build\"\n",
+    )
+    .expect("policy");
+    let (_, target) = scan_in(cwd.path(), dir, &[]);
+    assert_eq!(at(&target, "SQ40102"), Vec::<(String, u64)>::new());
+    let notes: Vec<&Value> = target["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .filter(|n| n["rule"] == "SQ40102" || n["rule"] == "base-boundary")
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            &serde_json::json!({"rule": "SQ40102", "message": "scope = \"build\": 11 findings about the base image (history entry 0, up to the builder's FROM marker) left out", "location": {"kind": "config", "pointer": "/history"}})
+        ]
+    );
+    assert!(policy_statuses(&target).contains(&("SQ40102".into(), "pass".into(), None)));
+    let got = found(&target);
+    let build: Vec<&str> = on_by_default()
+        .into_iter()
+        .filter(|c| *c != "SQ18113")
+        .collect();
+    let mut want = expected(&t, 1, &build);
+    want.extend(expected(&t, 0, &["SQ18113"]));
+    assert_eq!(got, want);
+    assert!(got.iter().filter(|(r, _)| r == "SQ18113").count() > 400);
+    // A bad scope is an error at its line and column.
+    std::fs::write(
+        cwd.path().join("portcullis.toml"),
+        "fail-on = \"high\"\n\n[rule.SQ40102]\nscope = \"base\"\n",
+    )
+    .expect("policy");
+    let o = portcullis(&["scan", &image_ref(dir)], cwd.path());
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "error: portcullis.toml:4:9: unknown value `base`, expected `all` or `build`\n"
+    );
+}
+
 #[test]
 fn a_dockerfile_has_no_binaries_to_check() {
     let dir = dir_with(&[(

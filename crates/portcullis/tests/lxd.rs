@@ -403,3 +403,47 @@ fn port_fixes_name_what_starts_the_server_at_boot() {
         assert!(!f.contains("EXPOSE"), "{f}");
     }
 }
+
+#[test]
+fn scope_build_leaves_nothing_out_of_an_lxd_image() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let policy = dir.path().join("portcullis.toml");
+    std::fs::write(
+        &policy,
+        "[rule.SQ18111]\nscope = \"build\"\n\n[rule.SQ40102]\nscope = \"build\"\n",
+    )
+    .expect("policy");
+    let policy = policy.to_str().expect("utf-8 path");
+    let t = scan_json_with("busybox.tar.gz", &["--config", policy]);
+    let kept: Vec<String> = t["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "SQ18111" || f["rule"] == "SQ40102")
+        .map(|f| {
+            format!(
+                "{}@{}",
+                f["rule"].as_str().unwrap_or(""),
+                f["location"]["path"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            "SQ40102@/usr/bin/passwd",
+            "SQ40102@/usr/bin/wall",
+            "SQ18111@/bin/busybox"
+        ]
+    );
+    // At the rootfs, as the findings are.
+    let rootfs = t["findings"][0]["location"]["digest"].clone();
+    assert!(
+        rootfs.as_str().is_some_and(|d| d.starts_with("sha256:")),
+        "{rootfs}"
+    );
+    assert_eq!(
+        t["notes"],
+        serde_json::json!([{"rule": "base-boundary", "message": "scope = \"build\" (SQ40102, SQ18111) leaves nothing out: an LXD image is one root filesystem with no base image, so all of it is judged", "location": {"kind": "layer", "index": 0, "digest": rootfs, "path": "/"}}])
+    );
+}

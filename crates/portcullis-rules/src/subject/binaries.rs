@@ -62,9 +62,6 @@ pub struct DebugDatabase {
 pub struct Binaries {
     pub files: Vec<Binary>,
     pub debug_databases: Vec<DebugDatabase>,
-    /// `[hardening] scope = "build"`: the policies look only at the layers
-    /// this build added, not the base image's.
-    pub build_only: bool,
 }
 
 /// Files the hardening policies leave alone: firmware (code for other

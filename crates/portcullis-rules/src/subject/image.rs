@@ -142,6 +142,55 @@ pub fn from_image_masked(image: Image, config_secrets: Vec<super::secrets::Secre
 pub struct KnownBase {
     pub diff_ids: Vec<String>,
     pub history: Vec<portcullis_image::config::HistoryEntry>,
+    /// Its references in its source (RepoTags, OCI ref names) and its
+    /// manifest digest when it has one: what the scanned image's
+    /// `org.opencontainers.image.base.*` labels are checked against.
+    pub references: Vec<String>,
+    pub digest: Option<String>,
+}
+
+/// With `--base` given (`shown` as typed): a note when the image's
+/// `org.opencontainers.image.base.*` labels name another base (by digest,
+/// else by name; a name matches a reference of the base, with or without
+/// the registry host, or the `--base` text itself).
+pub fn base_label_note(
+    subject: &Subject,
+    base: &KnownBase,
+    shown: &str,
+) -> Option<crate::finding::Note> {
+    let declared = subject.image.as_ref()?.declared_base.as_ref()?;
+    let differs = match (&declared.digest, &base.digest, &declared.name) {
+        (Some(d), Some(b), _) => d != b,
+        (_, _, Some(name)) => {
+            let short = |r: &str| -> String {
+                let r = r.strip_prefix("docker.io/").unwrap_or(r);
+                r.strip_prefix("library/").unwrap_or(r).to_owned()
+            };
+            !base
+                .references
+                .iter()
+                .map(String::as_str)
+                .chain([shown])
+                .any(|r| short(r) == short(name) || r.ends_with(&format!(":{name}")))
+        }
+        _ => false,
+    };
+    differs.then(|| crate::finding::Note {
+        rule: "base-boundary".into(),
+        message: format!(
+            "the image's labels declare its base {}, but --base {shown} is {}: the boundary is taken from --base, as its layers are the image's first",
+            declared.shown(),
+            match (&base.digest, base.references.first()) {
+                (Some(d), Some(r)) => format!("`{r}` ({d})"),
+                (Some(d), None) => format!("`{d}`"),
+                (None, Some(r)) => format!("`{r}`"),
+                (None, None) => "another image".to_owned(),
+            }
+        ),
+        location: Location::Config {
+            pointer: "/config/Labels".into(),
+        },
+    })
 }
 
 /// [`from_image_masked`], with the base boundary taken from `base` when it
@@ -152,6 +201,9 @@ pub fn from_image_on(
     base: Option<&KnownBase>,
 ) -> Subject {
     let hsteps = history::steps(&image.config.history);
+    let declared_base = super::DeclaredBase::from_labels(
+        image.config.config.as_ref().and_then(|c| c.labels.as_ref()),
+    );
     let diff_ids: Vec<String> = image.layers.iter().map(|l| l.diff_id.clone()).collect();
     let boundary = base
         .and_then(|b| history::boundary_from_base(&hsteps, &diff_ids, &b.diff_ids, &b.history))
@@ -301,6 +353,7 @@ pub fn from_image_on(
             layer_history,
             fs: image.fs,
             boundary,
+            declared_base,
         })),
         secrets: found,
         secrets_skipped: skipped,
@@ -450,7 +503,7 @@ mod tests {
                 created_by: "/bin/sh -c #(nop)  CMD [\"sh\"]".into()
             }
         );
-        assert_eq!(note.message, "no builder marker or time gap shows where the base image ends; history entries 0 to 1 (up to the base image's last CMD/ENTRYPOINT) are taken as the base and not checked for build-instruction policies; `--base TARGET` names the base image instead");
+        assert_eq!(note.message, "no builder marker or time gap shows where the base image ends; history entries 0 to 1 (up to the base image's last CMD/ENTRYPOINT) are taken as the base and not checked for build-instruction policies; name the base image with `--base TARGET` (its config alone is read), or build with the `org.opencontainers.image.base.name` and `org.opencontainers.image.base.digest` labels so the image says which base it has; a rule with `scope = \"build\"` in portcullis.toml is then judged on this build's layers alone");
     }
 
     /// The SQ40101 findings and notes for an image whose one layer has

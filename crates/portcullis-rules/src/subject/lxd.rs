@@ -65,6 +65,7 @@ pub fn from_lxd(image: LxdImage) -> Subject {
             layer_history: vec![None],
             fs: image.fs,
             boundary: portcullis_image::history::Boundary::NoBase,
+            declared_base: None,
         })),
     }
 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use crate::finding::{Located, Location};
 pub use dockerfile::from_dockerfile;
-pub use image::{from_image, from_image_masked, from_image_on, KnownBase};
+pub use image::{base_label_note, from_image, from_image_masked, from_image_on, KnownBase};
 pub use link::{history_entries, link_dockerfile, link_note, Linked};
 pub use lxd::{from_lxd, lxd_wants};
 use portcullis_dockerfile::{Dockerfile, Word};
@@ -204,6 +204,68 @@ pub struct ImageFacts {
     pub layer_history: Vec<Option<usize>>,
     pub fs: portcullis_image::Filesystem,
     pub boundary: portcullis_image::history::Boundary,
+    /// The base the image's config labels declare
+    /// (`org.opencontainers.image.base.name` / `.digest`), when they do.
+    pub declared_base: Option<DeclaredBase>,
+}
+
+/// A base image as the `org.opencontainers.image.base.*` labels name it.
+/// Offline, it says which image the build started from, not where its
+/// layers end: that takes the base's config (`--base`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeclaredBase {
+    pub name: Option<String>,
+    pub digest: Option<String>,
+}
+
+impl DeclaredBase {
+    pub const NAME: &'static str = "org.opencontainers.image.base.name";
+    pub const DIGEST: &'static str = "org.opencontainers.image.base.digest";
+
+    /// From an image config's labels; `None` when neither is set (or both empty).
+    pub fn from_labels(
+        labels: Option<&std::collections::BTreeMap<String, String>>,
+    ) -> Option<DeclaredBase> {
+        let get = |key: &str| {
+            labels
+                .and_then(|l| l.get(key))
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let declared = DeclaredBase {
+            name: get(Self::NAME),
+            digest: get(Self::DIGEST),
+        };
+        (declared != DeclaredBase::default()).then_some(declared)
+    }
+
+    /// `debian:12 (sha256:…)`, `debian:12` or `sha256:…`.
+    pub fn shown(&self) -> String {
+        match (&self.name, &self.digest) {
+            (Some(n), Some(d)) => format!("`{n}` ({d})"),
+            (Some(n), None) => format!("`{n}`"),
+            (None, Some(d)) => format!("`{d}`"),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// How to tell portcullis where the base image ends, for the notes that
+/// say it does not know: `--base`, else the labels, and what it then allows.
+pub fn boundary_advice(declared: Option<&DeclaredBase>) -> String {
+    let scope = "a rule with `scope = \"build\"` in portcullis.toml is then judged on this build's layers alone";
+    match declared {
+        Some(d) => format!(
+            "the image's `org.opencontainers.image.base.*` labels declare its base {}: `--base {}` reads that image's config and gives the exact boundary; {scope}",
+            d.shown(),
+            d.name.as_deref().or(d.digest.as_deref()).unwrap_or("TARGET")
+        ),
+        None => format!(
+            "name the base image with `--base TARGET` (its config alone is read), or build with the `{}` and `{}` labels so the image says which base it has; {scope}",
+            DeclaredBase::NAME,
+            DeclaredBase::DIGEST
+        ),
+    }
 }
 
 impl ImageFacts {
@@ -226,10 +288,17 @@ pub fn boundary_note(subject: &Subject) -> Option<crate::finding::Note> {
     let facts = subject.image.as_ref()?;
     // No boundary at all on an image of several layers: likely a base whose
     // files now count as this build's (one layer is most often FROM scratch).
-    if facts.boundary == portcullis_image::history::Boundary::NoBase && facts.diff_ids.len() > 1 {
+    // A single layer that its labels say has a base is the same case.
+    if subject.kind == SubjectKind::Image
+        && facts.boundary == portcullis_image::history::Boundary::NoBase
+        && (facts.diff_ids.len() > 1 || facts.declared_base.is_some())
+    {
         return Some(crate::finding::Note {
             rule: "base-boundary".into(),
-            message: "no builder marker or time gap shows where a base image ends: every layer and history entry is taken as this build's, and a base image's files count as its findings; name the base image with `--base TARGET` (its config alone is read) to tell".into(),
+            message: format!(
+                "no builder marker or time gap shows where a base image ends: every layer and history entry is taken as this build's, and a base image's files count as its findings; {}",
+                boundary_advice(facts.declared_base.as_ref())
+            ),
             location: Location::Config {
                 pointer: "/history".into(),
             },
@@ -245,8 +314,9 @@ pub fn boundary_note(subject: &Subject) -> Option<crate::finding::Note> {
     Some(crate::finding::Note {
         rule: "base-boundary".into(),
         message: format!(
-            "no builder marker or time gap shows where the base image ends; history entries 0 to {last} (up to {}) are taken as the base and not checked for build-instruction policies; `--base TARGET` names the base image instead",
-            how.describe()
+            "no builder marker or time gap shows where the base image ends; history entries 0 to {last} (up to {}) are taken as the base and not checked for build-instruction policies; {}",
+            how.describe(),
+            boundary_advice(facts.declared_base.as_ref())
         ),
         location,
     })

@@ -28,11 +28,7 @@ fn check(subject: &Subject, out: &mut Findings) {
     let Some(binaries) = &subject.binaries else {
         return;
     };
-    for db in binaries
-        .debug_databases
-        .iter()
-        .filter(|db| crate::rules::hardening::in_scope(subject, db.layer))
-    {
+    for db in &binaries.debug_databases {
         let format = match db.format {
             DebugDatabaseFormat::Msf7 => "an MSF 7.00 (Windows) debug database",
             DebugDatabaseFormat::Portable => "a .NET portable debug database",

@@ -70,22 +70,15 @@ pub(crate) const BAD: &str = "FROM debian:bookworm\nRUN apt-get update && apt-ge
 pub(crate) const GOOD: &str = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y gcc dpkg-dev\nCOPY server.c .\n# Debian's hardening flags: PIE, stack protector, fortify, full RELRO, NX\nRUN DEB_BUILD_MAINT_OPTIONS=hardening=+all \\\n    gcc $(dpkg-buildflags --get CFLAGS) $(dpkg-buildflags --get CPPFLAGS) \\\n        $(dpkg-buildflags --get LDFLAGS) -o /usr/local/bin/server server.c\n";
 
 /// The ELF files the policies look at: executables and shared objects of
-/// the final filesystem, and of this build's layers only when the policy
-/// file scopes the family so.
+/// the final filesystem. (`[hardening] scope = "build"` and a rule's
+/// `scope = "build"` drop the base image's findings afterwards:
+/// `registry::scope_to_build`.)
 pub(crate) fn binaries(subject: &Subject) -> impl Iterator<Item = &Binary> {
     subject
         .binaries
         .iter()
         .flat_map(|b| b.files.iter())
         .filter(|b| b.kind() != BinaryKind::Other)
-        .filter(move |b| in_scope(subject, b.layer))
-}
-
-/// Whether the policy file's `[hardening] scope` lets the family look at
-/// `layer` (with `scope = "build"`, not at the base image's).
-pub(crate) fn in_scope(subject: &Subject, layer: usize) -> bool {
-    let build_only = subject.binaries.as_ref().is_some_and(|b| b.build_only);
-    !build_only || !in_base(subject, layer)
 }
 
 /// Whether the layer came with the base image (the history's base boundary).

@@ -450,6 +450,7 @@ mod tests {
             layer_history: vec![None],
             fs: Filesystem::merge([table], &wants),
             boundary: portcullis_image::history::Boundary::NoBase,
+            declared_base: None,
         }
     }
 
