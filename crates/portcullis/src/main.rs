@@ -820,7 +820,8 @@ fn check_written_files(
         let path = Path::new(path);
         read.push(path.to_path_buf());
         if path.is_dir() {
-            read.push(path.join("Dockerfile"));
+            // The file the scan reads there: its Dockerfile or Containerfile.
+            read.push(portcullis::walk::dockerfile_in(path));
         }
     }
     read.extend(dockerfile.iter().cloned());

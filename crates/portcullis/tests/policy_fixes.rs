@@ -324,6 +324,25 @@ fn a_scan_does_not_overwrite_what_it_reads_or_writes() {
         stderr(&o),
         "error: Dockerfile: would overwrite a file this scan reads\n"
     );
+    // A directory whose file is a Containerfile: that is the file read.
+    let only_containerfile = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        only_containerfile.path().join("Containerfile"),
+        "FROM debian:12\nUSER 1\n",
+    )
+    .expect("write");
+    let o = portcullis(
+        &["scan", "-o", "Containerfile", "."],
+        only_containerfile.path(),
+    );
+    assert_eq!(
+        stderr(&o),
+        "error: Containerfile: would overwrite a file this scan reads\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(only_containerfile.path().join("Containerfile")).expect("read"),
+        "FROM debian:12\nUSER 1\n"
+    );
 }
 
 #[test]
