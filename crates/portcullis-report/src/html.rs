@@ -1079,8 +1079,9 @@ fn sort_key(location: &Location) -> (u8, usize, usize) {
         Location::Config { .. } => (1, 0, 0),
         Location::History { index, .. } => (2, *index, 0),
         Location::Layer { index, .. } => (3, *index, 0),
-        Location::Manifest { .. } => (4, 0, 0),
-        Location::Policy { line, column, .. } => (5, *line, *column),
+        Location::Manifest { line, column, .. } => (5, *line, *column),
+        Location::ImageManifest { .. } => (4, 0, 0),
+        Location::Policy { line, column, .. } => (6, *line, *column),
     }
 }
 
@@ -1091,6 +1092,7 @@ fn location_kind(location: &Location) -> &'static str {
         Location::Config { .. } => "config",
         Location::Layer { .. } => "layer",
         Location::Manifest { .. } => "manifest",
+        Location::ImageManifest { .. } => "image-manifest",
         Location::Policy { .. } => "policy",
     }
 }

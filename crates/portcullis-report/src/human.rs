@@ -459,7 +459,10 @@ pub(crate) fn describe(location: &Location) -> String {
             }
             _ => format!("{path} in layer {index} ({digest})"),
         },
-        Location::Manifest { digest, pointer } => format!("manifest {digest} {pointer}"),
+        Location::Manifest {
+            path, line, column, ..
+        } => format!("{path}:{line}:{column}"),
+        Location::ImageManifest { digest, pointer } => format!("manifest {digest} {pointer}"),
     }
 }
 

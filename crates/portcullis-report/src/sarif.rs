@@ -674,6 +674,14 @@ fn location(at: &Location) -> SarifLocation<'_> {
             column,
             end_line,
             end_column,
+        }
+        | Location::Manifest {
+            path,
+            line,
+            column,
+            end_line,
+            end_column,
+            ..
         } => {
             // 1-based; the end exclusive in both. A saved report could hold
             // anything: keep the region valid.
@@ -732,7 +740,7 @@ fn location(at: &Location) -> SarifLocation<'_> {
                 diff_id: digest,
             }),
         ),
-        Location::Manifest { digest, pointer } => logical(
+        Location::ImageManifest { digest, pointer } => logical(
             message,
             pointer.clone(),
             format!("manifest:{digest}:{pointer}"),

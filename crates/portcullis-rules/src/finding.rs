@@ -120,14 +120,9 @@ pub enum Location {
         end_column: usize,
     },
     /// An entry of the image config's `history` (0-based).
-    History {
-        index: usize,
-        created_by: String,
-    },
+    History { index: usize, created_by: String },
     /// A JSON pointer into the image config blob.
-    Config {
-        pointer: String,
-    },
+    Config { pointer: String },
     /// A path in a layer (0-based index, its diff_id). An LXD image's
     /// rootfs is layer 0 and its digest LXD's fingerprint, empty (and left
     /// out of reports) when the fingerprint was not computed.
@@ -143,10 +138,22 @@ pub enum Location {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         column: Option<usize>,
     },
+    /// A Kubernetes manifest or Compose file: the offending key or value
+    /// (a missing key: the object that should hold it). 1-based lines and
+    /// columns (columns count characters), the end exclusive; `document` is
+    /// the 0-based index in a multi-document stream, `pointer` a JSON
+    /// pointer into that document.
     Manifest {
-        digest: String,
+        path: String,
+        line: usize,
+        column: usize,
+        end_line: usize,
+        end_column: usize,
+        document: usize,
         pointer: String,
     },
+    /// An OCI image manifest (or index), by digest, and a JSON pointer into it.
+    ImageManifest { digest: String, pointer: String },
     /// A place in the policy file (`portcullis.toml`), e.g. an expired
     /// exception; 1-based lines and columns, the end exclusive.
     Policy {
@@ -175,7 +182,13 @@ impl Location {
             }
             Location::Config { pointer } => format!("config\0{pointer}"),
             Location::Layer { path, .. } => format!("layer\0{path}"),
-            Location::Manifest { pointer, .. } => format!("manifest\0{pointer}"),
+            // The pointer, not the line: a key moved within its object keeps
+            // its fingerprint. The document index is part of it: the same
+            // pointer in two objects of one file is two places.
+            Location::Manifest {
+                document, pointer, ..
+            } => format!("manifest\0{document}\0{pointer}"),
+            Location::ImageManifest { pointer, .. } => format!("image-manifest\0{pointer}"),
         }
     }
 }

@@ -237,6 +237,7 @@ fn image_subject(
         license_assessments: Default::default(),
         vulnerabilities: Default::default(),
         binaries: None,
+        workloads: None,
     }
 }
 

@@ -166,6 +166,7 @@ fn subject(vulnerabilities: VulnerabilityScan) -> Subject {
         license_assessments: Default::default(),
         vulnerabilities,
         binaries: None,
+        workloads: None,
     }
 }
 

@@ -63,6 +63,7 @@ pub fn from_dockerfile(
         license_assessments: Default::default(),
         vulnerabilities: Default::default(),
         binaries: None,
+        workloads: None,
     };
     let final_stage = subject.final_stage();
     let from = from_steps[final_stage];

@@ -363,6 +363,7 @@ pub fn from_image_on(
         license_assessments: Default::default(),
         vulnerabilities: Default::default(),
         binaries,
+        workloads: None,
     }
 }
 

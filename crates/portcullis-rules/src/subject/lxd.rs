@@ -60,6 +60,7 @@ pub fn from_lxd(image: LxdImage) -> Subject {
         license_assessments: Default::default(),
         vulnerabilities: Default::default(),
         binaries,
+        workloads: None,
         image: Some(Arc::new(ImageFacts {
             diff_ids: vec![fingerprint],
             layer_history: vec![None],

@@ -25,6 +25,9 @@ pub enum SubjectKind {
     Image,
     /// An LXD (or Incus) image: a system container's root filesystem.
     Lxd,
+    /// A Kubernetes manifest stream or a Compose project: how containers
+    /// are run (`Subject::workloads`).
+    Manifest,
 }
 
 impl SubjectKind {
@@ -33,6 +36,7 @@ impl SubjectKind {
             SubjectKind::Dockerfile => "dockerfile",
             SubjectKind::Image => "image",
             SubjectKind::Lxd => "lxd",
+            SubjectKind::Manifest => "manifest",
         }
     }
 }
@@ -355,6 +359,9 @@ pub struct Subject {
     /// The ELF files and debug databases of the final filesystem; `None`
     /// for a Dockerfile, or when the binary pass did not run.
     pub binaries: Option<binaries::Binaries>,
+    /// The workloads of a Kubernetes manifest stream or Compose project;
+    /// `None` for Dockerfiles and images.
+    pub workloads: Option<Arc<Vec<portcullis_manifests::Workload>>>,
 }
 
 impl Subject {
