@@ -6,6 +6,7 @@ mod dockerfile;
 mod image;
 mod link;
 mod lxd;
+mod manifest;
 pub mod packages;
 pub mod secrets;
 pub mod vulnerabilities;
@@ -17,6 +18,7 @@ pub use dockerfile::from_dockerfile;
 pub use image::{base_label_note, from_image, from_image_masked, from_image_on, KnownBase};
 pub use link::{history_entries, link_dockerfile, link_note, Linked};
 pub use lxd::{from_lxd, lxd_wants};
+pub use manifest::{from_workloads, location as manifest_location};
 use portcullis_dockerfile::{Dockerfile, Word};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

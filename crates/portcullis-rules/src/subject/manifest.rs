@@ -1,0 +1,62 @@
+//! A Kubernetes manifest stream or a Compose project as a subject: its
+//! workloads, which the runtime rules (PC42xxx) read.
+
+use std::sync::Arc;
+
+use portcullis_manifests::Workload;
+
+use super::{Runtime, Setting, StageBase, StageInfo, Subject, SubjectKind};
+use crate::finding::{Located, Location};
+
+/// The subject of a manifest file (or project) at `path`.
+pub fn from_workloads(path: &str, workloads: Vec<Workload>) -> Subject {
+    let anchor = Located::new(Location::Manifest {
+        path: path.to_owned(),
+        line: 1,
+        column: 1,
+        end_line: 1,
+        end_column: 1,
+        document: 0,
+        pointer: String::new(),
+    });
+    Subject {
+        kind: SubjectKind::Manifest,
+        steps: Vec::new(),
+        stages: vec![StageInfo {
+            name: None,
+            base: StageBase::Scratch,
+        }],
+        runtime: Runtime {
+            user: Setting::NotSet,
+            healthcheck: Setting::NotSet,
+            cmd: Setting::NotSet,
+            entrypoint: Setting::NotSet,
+            exposed: Vec::new(),
+            anchor,
+        },
+        source: None,
+        image: None,
+        secrets: Vec::new(),
+        secrets_skipped: Vec::new(),
+        packages: None,
+        package_notes: Vec::new(),
+        licenses: Default::default(),
+        license_assessments: Default::default(),
+        vulnerabilities: Default::default(),
+        binaries: None,
+        workloads: Some(Arc::new(workloads)),
+    }
+}
+
+/// Where a manifest value is, as reports name it.
+pub fn location(at: &portcullis_manifests::Loc) -> Location {
+    Location::Manifest {
+        path: at.path.to_string(),
+        line: at.span.start.line as usize,
+        column: at.span.start.column as usize,
+        end_line: at.span.end.line as usize,
+        end_column: at.span.end.column as usize,
+        document: at.document,
+        pointer: at.pointer.to_string(),
+    }
+}
