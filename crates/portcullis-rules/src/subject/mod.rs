@@ -70,6 +70,8 @@ pub(crate) enum Locator {
 
 /// How a command is given: exec form (argv) or shell form (a script for `/bin/sh -c`).
 #[derive(Clone, Debug)]
+// One per instruction: boxing the shell form would cost more code than bytes.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     Exec(Vec<Arg>),
     Shell(Arg),
