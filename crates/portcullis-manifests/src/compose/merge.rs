@@ -66,14 +66,13 @@ pub(crate) fn merge(
         over.tag = None;
         return Ok(over);
     }
-    let over = strip_resets(over);
     let service_key = match path.as_slice() {
         [s, _, key] if s == "services" => Some(key.as_str()),
         _ => None,
     };
     let is_healthcheck_test = matches!(path.as_slice(), [s, _, h, t] if s == "services" && h == "healthcheck" && t == "test");
     if is_healthcheck_test || service_key.is_some_and(|k| REPLACED.contains(&k)) {
-        return Ok(over);
+        return Ok(strip_resets(over));
     }
     if over.is_null() {
         // compose-go: a null override keeps what was there.
@@ -85,7 +84,7 @@ pub(crate) fn merge(
         }
         if LISTS.contains(&key) {
             let mut items = as_list(base);
-            items.extend(as_list(over.clone()));
+            items.extend(as_list(strip_resets(over.clone())));
             return Ok(Value {
                 kind: Kind::Seq(items),
                 at: over.at,
@@ -105,14 +104,18 @@ pub(crate) fn merge(
             let (Kind::Seq(mut items), Kind::Seq(more)) = (base.kind, over.kind) else {
                 return Err(error(&over.at, "unreachable"));
             };
-            items.extend(more);
+            items.extend(
+                more.into_iter()
+                    .filter(|v| !v.has_tag(RESET))
+                    .map(strip_resets),
+            );
             Ok(Value {
                 kind: Kind::Seq(items),
                 at: over.at,
                 tag: None,
             })
         }
-        (Kind::Scalar { .. }, _) => Ok(over),
+        (Kind::Scalar { .. }, _) => Ok(strip_resets(over)),
         _ => Err(error(
             &over.at,
             format!(
@@ -175,9 +178,15 @@ fn merge_keyed(base: Value, over: Value) -> Value {
     let mut entries: Vec<(String, crate::model::Loc, Value)> = Vec::new();
     for v in [base, over] {
         for (key, key_at, value) in keyed_entries(v) {
-            match entries.iter().position(|(k, _, _)| *k == key) {
-                Some(i) => entries[i] = (key, key_at, value),
-                None => entries.push((key, key_at, value)),
+            let existing = entries.iter().position(|(k, _, _)| *k == key);
+            match existing {
+                // `FOO: !reset null` removes the key.
+                Some(i) if value.has_tag(RESET) => {
+                    entries.remove(i);
+                }
+                _ if value.has_tag(RESET) => {}
+                Some(i) => entries[i] = (key, key_at, strip_resets(value)),
+                None => entries.push((key, key_at, strip_resets(value))),
             }
         }
     }
