@@ -9,9 +9,11 @@
 //! `healthcheck.test` replaced, `ports`/`volumes`/`cap_add`… made unique by
 //! their keys, `!reset` and `!override`). Every value keeps the file and
 //! place it came from, so a setting from the override points into the
-//! override. `extends` and `include` are not followed (a note says so).
+//! override. `extends` is followed within a file and into the other files
+//! given; `include` is not followed (a note says so).
 
 mod dotenv;
+mod extends;
 mod interpolate;
 mod merge;
 mod service;
@@ -112,7 +114,7 @@ pub fn load(input: &ComposeInput<'_>) -> Result<Project, ComposeError> {
             .cloned()
     };
     let mut notes = Vec::new();
-    let mut merged: Option<tree::Value> = None;
+    let mut trees: Vec<(Arc<str>, tree::Value)> = Vec::new();
     for (path, bytes) in &input.files {
         let documents = yaml::documents(bytes, &limits).map_err(|e| ComposeError {
             path: path.clone(),
@@ -132,11 +134,17 @@ pub fn load(input: &ComposeInput<'_>) -> Result<Project, ComposeError> {
                     "a Compose file is a mapping (services, volumes, …)",
                 ));
             }
-            merged = Some(match merged {
-                None => merge::strip_resets(value),
-                Some(base) => merge::merge(base, value, &mut Vec::new())?,
-            });
+            trees.push((path.clone(), value));
         }
+    }
+    let files = extends::Files { trees: &trees };
+    let mut merged: Option<tree::Value> = None;
+    for index in 0..trees.len() {
+        let value = extends::apply(&files, index, &mut notes)?;
+        merged = Some(match merged {
+            None => merge::strip_resets(value),
+            Some(base) => merge::merge(base, value, &mut Vec::new())?,
+        });
     }
     let Some(root) = merged else {
         return Err(ComposeError {
@@ -149,6 +157,9 @@ pub fn load(input: &ComposeInput<'_>) -> Result<Project, ComposeError> {
     let project_dir = parent_dir(main_path);
     let home = input.environment.get("HOME").cloned();
     let workloads = service::workloads(&root, &project_dir, home.as_deref(), &mut notes)?;
+    // In the order of the files, then of their text (the .env first).
+    let file_order = |path: &Arc<str>| input.files.iter().position(|(p, _)| p == path);
+    notes.sort_by_key(|(at, _)| (file_order(&at.path), at.span.start));
     Ok(Project { workloads, notes })
 }
 

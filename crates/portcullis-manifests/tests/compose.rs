@@ -416,12 +416,33 @@ fn scalars_are_cast_as_compose_go_casts_them() {
 }
 
 #[test]
-fn extends_and_include_are_noted_not_followed() {
+fn extends_is_followed_in_the_file_and_into_given_files_and_include_is_noted() {
     let p = inline(
-        &["include:\n  - other.yml\nservices:\n  a:\n    extends:\n      service: base\n    image: x\n  base:\n    image: y\n"],
+        &[
+            "include:\n  - other.yml\nservices:\n  a:\n    extends:\n      service: base\n    image: x\n    cap_add: [NET_ADMIN]\n  base:\n    image: y\n    privileged: true\n    cap_add: [SYS_ADMIN]\n  c:\n    extends: a\n  d:\n    extends:\n      file: elsewhere/common.yml\n      service: x\n    image: d\n",
+            "services:\n  e:\n    extends:\n      file: ./f0.yml\n      service: c\n    user: \"1000\"\n",
+        ],
         &[],
     )
     .expect("loads");
+    let a = &service(&p, "a").containers[0];
+    assert_eq!(a.image.as_ref().map(|i| i.value.as_str()), Some("x"));
+    let privileged = a.security.privileged.as_ref().expect("from base");
+    assert_eq!(
+        (privileged.value, place(&privileged.at).as_str()),
+        (true, "f0.yml:11:17 /services/base/privileged")
+    );
+    let caps: Vec<&str> = a.security.add.iter().map(|c| c.value.as_str()).collect();
+    assert_eq!(caps, ["SYS_ADMIN", "NET_ADMIN"]);
+    assert_eq!(place(&service(&p, "a").at), "f0.yml:5:5 /services/a");
+    // Through two services, and from the other file given.
+    let e = &service(&p, "e").containers[0];
+    assert_eq!(e.image.as_ref().map(|i| i.value.as_str()), Some("x"));
+    assert_eq!(e.security.privileged.as_ref().map(|v| v.value), Some(true));
+    assert_eq!(
+        e.user.as_ref().map(|u| place(&u.at)).as_deref(),
+        Some("f1.yml:6:11 /services/e/user")
+    );
     let notes: Vec<String> = p
         .notes
         .iter()
@@ -431,8 +452,19 @@ fn extends_and_include_are_noted_not_followed() {
         notes,
         [
             "f0.yml:2:3 /include: `include` is not followed: the included files are not read",
-            "f0.yml:6:7 /services/a/extends: `extends` is not followed: settings of the extended service are not read",
+            "f0.yml:17:7 /services/d/extends: `extends` is not followed: elsewhere/common.yml was not given with f0.yml",
         ]
+    );
+    assert_eq!(
+        error(
+            &["services:\n  a:\n    extends: b\n  b:\n    extends: a\n"],
+            &[]
+        ),
+        "f0.yml:3:14: service `a` extends itself (through 2 services)"
+    );
+    assert_eq!(
+        error(&["services:\n  a:\n    extends: nope\n"], &[]),
+        "f0.yml:3:14: service `a` extends `nope`, which is not defined"
     );
 }
 

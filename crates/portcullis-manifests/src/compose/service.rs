@@ -134,12 +134,6 @@ fn workload(
     home: Option<&str>,
     notes: &mut Notes,
 ) -> Result<Workload, ComposeError> {
-    if let Some(v) = service.get("extends") {
-        notes.push((
-            v.at.clone(),
-            "`extends` is not followed: settings of the extended service are not read".into(),
-        ));
-    }
     let at = service.at.clone();
     let host = |key: &str, wanted: &str| {
         service.get(key).and_then(|v| {
