@@ -575,6 +575,14 @@ fn bad_projects_are_one_line_errors_at_their_place() {
         e.starts_with("f0.yml:6:") && e.contains("more than 500000 nodes"),
         "{e}"
     );
+    let mut ranges = String::from("services:\n  a:\n    ports:\n");
+    for i in 0..4 {
+        ranges.push_str(&format!("      - \"127.0.0.{i}::0-65535\"\n"));
+    }
+    assert_eq!(
+        error(&[&ranges], &[]),
+        "f0.yml:7:9: the project's port ranges expand to more than 200000 ports"
+    );
     let e = inline(&[], &[]).map(|_| ()).expect_err("no file");
     assert_eq!(e.message, "no Compose file given");
     assert_eq!(

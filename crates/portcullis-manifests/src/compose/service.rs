@@ -11,6 +11,11 @@ use crate::model::{
 
 type Notes = Vec<(Loc, String)>;
 
+/// Port ranges expand to one port each, as `docker compose config` shows
+/// them; a project may not expand to more than this many (memory stays
+/// bounded whatever the ranges say).
+const MAX_PORTS: usize = 200_000;
+
 pub(crate) fn workloads(
     root: &Value,
     project_dir: &str,
@@ -38,6 +43,7 @@ pub(crate) fn workloads(
         ));
     };
     let mut out = Vec::with_capacity(entries.len());
+    let mut port_budget = MAX_PORTS;
     for (name, _, service) in entries {
         if service.as_map().is_none() && !service.is_null() {
             return Err(error(
@@ -45,7 +51,14 @@ pub(crate) fn workloads(
                 format!("service `{name}` must be a mapping"),
             ));
         }
-        out.push(workload(name, service, project_dir, home, notes)?);
+        out.push(workload(
+            name,
+            service,
+            project_dir,
+            home,
+            &mut port_budget,
+            notes,
+        )?);
     }
     Ok(out)
 }
@@ -132,6 +145,7 @@ fn workload(
     service: &Value,
     project_dir: &str,
     home: Option<&str>,
+    port_budget: &mut usize,
     notes: &mut Notes,
 ) -> Result<Workload, ComposeError> {
     let at = service.at.clone();
@@ -194,7 +208,7 @@ fn workload(
         at: at.clone(),
         image: text(service, "image"),
         security: container_security,
-        ports: ports(service)?,
+        ports: ports(service, port_budget)?,
         resources: resources(service),
         probe_hosts: Vec::new(),
         mounts,
@@ -334,7 +348,7 @@ fn port_range(text: &str, at: &Loc, what: &str) -> Result<(u32, u32), ComposeErr
     }
 }
 
-fn ports(service: &Value) -> Result<Vec<Port>, ComposeError> {
+fn ports(service: &Value, budget: &mut usize) -> Result<Vec<Port>, ComposeError> {
     let Some(list) = service.get("ports") else {
         return Ok(Vec::new());
     };
@@ -382,7 +396,7 @@ fn ports(service: &Value) -> Result<Vec<Port>, ComposeError> {
                 }],
             ));
         } else if let Some(text) = item.as_str() {
-            keyed.push((text.to_owned(), short_port(text, &item.at)?));
+            keyed.push((text.to_owned(), short_port(text, &item.at, budget)?));
         } else {
             return Err(error(&item.at, "a port is a string, a number or a mapping"));
         }
@@ -392,7 +406,7 @@ fn ports(service: &Value) -> Result<Vec<Port>, ComposeError> {
 
 /// `[[host_ip:]published:]target[/protocol]`, ranges on either side,
 /// an IPv6 host address in brackets.
-fn short_port(text: &str, at: &Loc) -> Result<Vec<Port>, ComposeError> {
+fn short_port(text: &str, at: &Loc, budget: &mut usize) -> Result<Vec<Port>, ComposeError> {
     let (spec, protocol) = match text.rsplit_once('/') {
         Some((s, p)) => (s, Some(p)),
         None => (text, None),
@@ -422,6 +436,13 @@ fn short_port(text: &str, at: &Loc) -> Result<Vec<Port>, ComposeError> {
     let published = published
         .map(|p| port_range(p, at, "published"))
         .transpose()?;
+    let count = usize::try_from(t2 - t1 + 1).unwrap_or(usize::MAX);
+    *budget = budget.checked_sub(count).ok_or_else(|| {
+        error(
+            at,
+            format!("the project's port ranges expand to more than {MAX_PORTS} ports"),
+        )
+    })?;
     let located = |value: u32| Located {
         value,
         at: at.clone(),
