@@ -26,9 +26,11 @@ cd "$(dirname "$0")/.."
 # MIPS (binutils-mips-linux-gnu) among them.
 # The shell completions are loaded by bash, zsh and fish
 # (crates/portcullis/tests/first_week.rs).
+# Compose projects are read as `docker-compose config` (Debian's 1.29.2)
+# reads them (crates/portcullis-manifests/tests/compose_reference.rs).
 NEEDED_PACKAGES=(chromium chromium-driver docker-registry skopeo apache2-utils docker.io openssl squashfs-tools
                  openssh-client gnupg default-jre-headless ca-certificates-java buildah podman busybox-static jq zstd
-                 gcc gcc-multilib binutils binutils-mips-linux-gnu pax-utils checksec zsh fish)
+                 gcc gcc-multilib binutils binutils-mips-linux-gnu pax-utils checksec zsh fish docker-compose)
 missing=()
 for pkg in "${NEEDED_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -181,9 +181,24 @@ pub struct Container {
     pub resources: Resources,
     /// `host` of probes' `httpGet`/`tcpSocket` and of lifecycle handlers.
     pub probe_hosts: Vec<Located<String>>,
+    /// Where the container mounts volumes of `Pod::volumes` (Kubernetes
+    /// `volumeMounts`; Compose `volumes` targets), in the order written.
+    pub mounts: Vec<Mount>,
     /// Compose `user` as written (`root`, `1000`, `1000:1000`, `app`); the
     /// numeric parts are also in `security.run_as_user`/`run_as_group`.
     pub user: Option<Located<String>>,
+}
+
+/// A volume mounted into a container.
+#[derive(Clone, Debug)]
+pub struct Mount {
+    pub at: Loc,
+    /// `Volume::name` of the pod's volume mounted here.
+    pub volume: String,
+    /// The path in the container (`mountPath`, Compose `target`).
+    pub path: Located<String>,
+    /// `readOnly`, Compose `:ro` / `read_only`.
+    pub read_only: Option<Located<bool>>,
 }
 
 /// A port the container declares, or (Compose) publishes.
