@@ -63,6 +63,20 @@ fn op_of(instruction: &df::Instruction, at: &Located) -> Op {
                 None => Op::Other(instruction.keyword.as_str()),
             }
         }
+        (Keyword::Env, Arguments::Pairs(pairs)) => Op::Env(
+            pairs
+                .iter()
+                .map(|p| {
+                    let value = p.value.as_ref().map_or("", |v| v.raw.as_str());
+                    // History keeps the instruction's text; its quotes are not the value's.
+                    let value = value
+                        .strip_prefix('"')
+                        .and_then(|v| v.strip_suffix('"'))
+                        .unwrap_or(value);
+                    (arg(&p.key.raw, at), arg(value, at))
+                })
+                .collect(),
+        ),
         (k, _) => Op::Other(k.as_str()),
     }
 }
@@ -342,6 +356,7 @@ pub fn from_image_on(
     let (skipped, found) = super::secrets::split_packaged(found);
     let (packages, package_notes) = super::packages::in_layers(&image.facts, &image.fs).unzip();
     let binaries = super::binaries::in_layers(&image.facts, &image.fs, packages.as_ref());
+    let image_uses = super::image_uses::of_declared_base(declared_base.as_ref());
     Subject {
         kind: SubjectKind::Image,
         steps,
@@ -361,6 +376,8 @@ pub fn from_image_on(
         package_notes: package_notes.unwrap_or_default(),
         licenses: Default::default(),
         license_assessments: Default::default(),
+        image_uses,
+        trusted_images: None,
         vulnerabilities: Default::default(),
         binaries,
     }
