@@ -141,7 +141,12 @@ fn command_hits(cmd: &SimpleCommand, hits: &mut Vec<Hit>) {
                 &["--insecure", "--proxy-insecure"],
                 "accepts any TLS certificate",
             );
+            let mut skip = false;
             for w in args {
+                if std::mem::take(&mut skip) {
+                    // The argument of the option before (`-o -k` writes to a file `-k`).
+                    continue;
+                }
                 if short_cluster_has(&w.text, 'k', CURL_ARG_LETTERS) {
                     hit(
                         w,
@@ -149,6 +154,7 @@ fn command_hits(cmd: &SimpleCommand, hits: &mut Vec<Hit>) {
                         hits,
                     );
                 }
+                skip = takes_argument(&w.text);
             }
         }
         "wget" => flag(
@@ -245,11 +251,21 @@ fn command_hits(cmd: &SimpleCommand, hits: &mut Vec<Hit>) {
         || is_interpreter(program) && program.starts_with("python")
         || matches!(program, "uv" | "pipenv" | "poetry" | "pipx");
     if pip_like {
-        flag(
-            hits,
-            &["--trusted-host"],
-            "trusts that host over plain HTTP or with any certificate",
-        );
+        for (i, w) in args.iter().enumerate() {
+            let shown = match w.text.as_str() {
+                "--trusted-host" => match args.get(i + 1) {
+                    Some(host) => format!("--trusted-host {}", host.text),
+                    None => w.text.clone(),
+                },
+                t if t.starts_with("--trusted-host=") => t.to_owned(),
+                _ => continue,
+            };
+            hit(
+                w,
+                format!("`pip {shown}` trusts that host over plain HTTP or with any certificate"),
+                hits,
+            );
+        }
         config_set(program, args, arg_texts, hits, |key, value| {
             (key.ends_with("trusted-host") && !value.is_empty())
                 .then_some("trusts that host over plain HTTP or with any certificate")
@@ -270,6 +286,45 @@ fn assignments(words: &[Word], hits: &mut Vec<Hit>) {
 
 /// Curl's short options that take an argument: a cluster ends at one.
 const CURL_ARG_LETTERS: &str = "oHdXuAeFTwxUbcCKmrYyzEDPQt";
+
+/// Whether a curl option word leaves its argument to the next word: `-o`,
+/// `-sSLo`, `--output` (long options with `=` carry theirs).
+fn takes_argument(word: &str) -> bool {
+    if let Some(long) = word.strip_prefix("--") {
+        return !long.contains('=') && CURL_LONG_WITH_ARGUMENT.contains(&long);
+    }
+    word.strip_prefix('-')
+        .and_then(|cluster| cluster.chars().last())
+        .is_some_and(|last| CURL_ARG_LETTERS.contains(last))
+}
+
+/// Curl's common long options that take an argument.
+const CURL_LONG_WITH_ARGUMENT: &[&str] = &[
+    "output",
+    "header",
+    "data",
+    "data-raw",
+    "data-binary",
+    "request",
+    "user",
+    "user-agent",
+    "referer",
+    "form",
+    "upload-file",
+    "write-out",
+    "proxy",
+    "cacert",
+    "capath",
+    "cert",
+    "key",
+    "config",
+    "max-time",
+    "connect-timeout",
+    "retry",
+    "output-dir",
+    "url",
+    "resolve",
+];
 
 /// Whether `-abc` holds `letter` before any option that takes an argument.
 fn short_cluster_has(word: &str, letter: char, arg_letters: &str) -> bool {

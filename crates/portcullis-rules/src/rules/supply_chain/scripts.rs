@@ -181,19 +181,25 @@ pub(super) fn scripts(subject: &Subject) -> Vec<Script<'_>> {
             });
         }
     }
-    // `sh -c '…'` bodies and heredocs inside the scripts, breadth first.
-    let mut at = 0;
-    let mut depth_of = vec![0usize; out.len()];
-    while at < out.len() {
-        if depth_of[at] < MAX_NESTING {
-            let nested = inner_scripts(&out[at]);
-            let depth = depth_of[at] + 1;
-            depth_of.extend(std::iter::repeat_n(depth, nested.len()));
-            out.extend(nested);
-        }
-        at += 1;
+    // `sh -c '…'` bodies and heredocs inside the scripts, each right
+    // after the script that holds it, so findings stay in source order.
+    let mut all = Vec::with_capacity(out.len());
+    for script in out {
+        with_nested(script, 0, &mut all);
     }
-    out
+    all
+}
+
+fn with_nested<'a>(script: Script<'a>, depth: usize, all: &mut Vec<Script<'a>>) {
+    let nested = if depth < MAX_NESTING {
+        inner_scripts(&script)
+    } else {
+        Vec::new()
+    };
+    all.push(script);
+    for n in nested {
+        with_nested(n, depth + 1, all);
+    }
 }
 
 fn inner_scripts<'a>(script: &Script<'a>) -> Vec<Script<'a>> {
