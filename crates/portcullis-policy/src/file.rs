@@ -56,6 +56,9 @@ pub struct PolicyFile {
     /// `[hardening]`: which binaries the binary policies (SQ18xxx, SQ342xx) read.
     #[serde(default)]
     pub hardening: HardeningSettings,
+    /// `[images]`: where images may come from (PC43101).
+    #[serde(default)]
+    pub images: ImagesSettings,
     /// Accepted exceptions: findings they cover are reported as suppressed
     /// and do not fail the gate.
     #[serde(default)]
@@ -188,6 +191,24 @@ pub struct HardeningSettings {
     /// `"all"` (the default): every binary of the image, the base image's
     /// too; `"build"`: only those of the layers this build added.
     pub scope: Option<HardeningScope>,
+}
+
+/// `[images]`: the registries and repositories images may come from.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ImagesSettings {
+    /// Globs over the normalised `registry/repository` of an image
+    /// reference, without tag or digest (`docker.io/library/*`,
+    /// `ghcr.io/acme/**`, `registry.acme.internal/**`): `*` matches within
+    /// one path component, `**` any number of components. Names are
+    /// normalised as Docker does, patterns too: `nginx` is
+    /// `docker.io/library/nginx`, `acme/*` is `docker.io/acme/*`. With a
+    /// list, an image (a Dockerfile's `FROM`, `COPY --from`, `RUN
+    /// --mount=from=`, an image's declared base) that no pattern matches is
+    /// PC43101; without one, PC43101 does not apply. Lists of an `extends`
+    /// chain add up.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub trusted: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// `all`: the whole image, the base image's layers too; `build`: only what

@@ -119,6 +119,9 @@ pub struct Policy {
     pub licenses: portcullis_rules::LicenseLists,
     /// `[vulnerabilities]`: which known vulnerabilities count.
     pub vulnerabilities: VulnerabilityPolicy,
+    /// `[images] trusted`: where images may come from; `None`: no list,
+    /// PC43101 does not apply.
+    pub trusted_images: Option<portcullis_rules::reference::TrustedList>,
     /// `[hardening] scope = "build"`: the binary policies read only the
     /// layers this build added.
     pub hardening_build_only: bool,
@@ -226,6 +229,7 @@ impl Default for Policy {
             secret_examples: Vec::new(),
             report_package_files: false,
             licenses: portcullis_rules::LicenseLists::default(),
+            trusted_images: None,
             vulnerabilities: VulnerabilityPolicy::default(),
             hardening_build_only: false,
             profile: None,

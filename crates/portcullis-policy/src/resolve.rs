@@ -71,6 +71,21 @@ pub(crate) fn resolve(chain: &[Layer]) -> Result<Policy, Vec<PolicyError>> {
                 }
             }
         }
+        if let Some(list) = &file.images.trusted {
+            if list.get_ref().is_empty() {
+                errors.push(src.error(
+                    list.span(),
+                    "`trusted` is empty: leave it out to trust every registry, or name the trusted ones (`docker.io/library/*`, `ghcr.io/acme/**`)",
+                ));
+            }
+            let trusted = policy.trusted_images.get_or_insert_with(Default::default);
+            for pattern in list.get_ref() {
+                match portcullis_rules::reference::TrustedPattern::parse(pattern.get_ref()) {
+                    Ok(p) => trusted.push(p),
+                    Err(message) => errors.push(src.error(pattern.span(), message)),
+                }
+            }
+        }
         if let Some(scope) = file.hardening.scope {
             policy.hardening_build_only = scope == crate::file::HardeningScope::Build;
         }

@@ -662,3 +662,103 @@ fn a_rules_scope_wins_over_the_hardening_scope() {
     assert!(!policy.build_only(rule("SQ40103")));
     assert!(!policy.build_only(rule("SQ41101")));
 }
+
+#[test]
+fn images_trusted_list_normalised_and_matching() {
+    let p = load(
+        "[images]\ntrusted = [\"docker.io/library/*\", \"ghcr.io/acme/**\", \"nginx\", \"acme/*\", \"index.docker.io/library/*\"]\n",
+    )
+    .expect("loads");
+    let list = p.trusted_images.as_ref().expect("a list");
+    let normalised: Vec<&str> = list
+        .patterns
+        .iter()
+        .map(|p| p.normalised.as_str())
+        .collect();
+    // `index.docker.io/library/*` is the first pattern again once normalised.
+    assert_eq!(
+        normalised,
+        [
+            "docker.io/library/*",
+            "ghcr.io/acme/**",
+            "docker.io/library/nginx",
+            "docker.io/acme/*"
+        ]
+    );
+    let matched = |name: &str| list.matching(name).map(|p| p.written.as_str());
+    assert_eq!(
+        matched("docker.io/library/debian"),
+        Some("docker.io/library/*")
+    );
+    assert_eq!(matched("ghcr.io/acme/team/app"), Some("ghcr.io/acme/**"));
+    assert_eq!(matched("docker.io/acme/app"), Some("acme/*"));
+    assert_eq!(matched("docker.io/acme/team/app"), None);
+    assert_eq!(matched("quay.io/acme/app"), None);
+    // No `[images]`: no list, and PC43101 does not apply.
+    assert!(load("fail-on = \"high\"\n")
+        .expect("loads")
+        .trusted_images
+        .is_none());
+}
+
+#[test]
+fn images_trusted_lists_of_an_extends_chain_add_up() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "org.toml",
+        "[images]\ntrusted = [\"registry.acme.internal/**\"]\n",
+    );
+    let project = write(
+        dir.path(),
+        "portcullis.toml",
+        "extends = \"org.toml\"\n[images]\ntrusted = [\"docker.io/library/*\", \"registry.acme.internal/**\"]\n",
+    );
+    let p = Policy::load(&project, "portcullis.toml").expect("loads");
+    let normalised: Vec<String> = p
+        .trusted_images
+        .expect("a list")
+        .patterns
+        .into_iter()
+        .map(|p| p.normalised)
+        .collect();
+    assert_eq!(
+        normalised,
+        ["registry.acme.internal/**", "docker.io/library/*"]
+    );
+}
+
+#[test]
+fn images_trusted_errors_at_their_line() {
+    assert_eq!(
+        errors("[images]\ntrusted = [\n  \"docker.io/library/*\",\n  \"ghcr.io/acme/a**\",\n  \"nginx:1.27\",\n  \"ghcr.io/[ab]/x\",\n]\n"),
+        vec![
+            "portcullis.toml:4:3: bad glob `ghcr.io/acme/a**`: `**` must be a whole path component (`ghcr.io/acme/**`), not part of `a**`".to_owned(),
+            "portcullis.toml:5:3: `nginx:1.27` names a tag or digest: a trusted pattern names a registry and repository only (`nginx`)".to_owned(),
+            "portcullis.toml:6:3: bad glob `ghcr.io/[ab]/x`: `[` is not supported; `*` matches within one path component and `**` any number of components".to_owned(),
+        ]
+    );
+    assert_eq!(
+        errors("[images]\ntrusted = []\n"),
+        vec!["portcullis.toml:2:11: `trusted` is empty: leave it out to trust every registry, or name the trusted ones (`docker.io/library/*`, `ghcr.io/acme/**`)".to_owned()]
+    );
+    assert_eq!(
+        errors("[images]\ntrusted = [\"ghcr.io\", \"\"]\n"),
+        vec![
+            "portcullis.toml:2:12: `ghcr.io` names a registry without a repository: write `ghcr.io/**` to trust all of it".to_owned(),
+            "portcullis.toml:2:23: an empty pattern: name a registry and repository, such as `docker.io/library/*` or `ghcr.io/acme/**`".to_owned(),
+        ]
+    );
+    assert_eq!(
+        errors("[images]\ntrusted = \"docker.io/library/*\"\n"),
+        vec!["portcullis.toml:2:11: invalid type: string \"docker.io/library/*\", expected a sequence".to_owned()]
+    );
+    assert_eq!(
+        errors("[images]\ntrust = [\"x/*\"]\n"),
+        vec!["portcullis.toml:2:1: unknown key `trust`, expected `trusted`".to_owned()]
+    );
+}
+
+fn errors(text: &str) -> Vec<String> {
+    load(text).err().unwrap_or_default()
+}

@@ -380,7 +380,10 @@ fn describe_rule(rule: &Rule) -> Descriptor {
     // security-severity (read from the rule, not the result).
     let security = matches!(
         rule.category,
-        Category::ContainerSecurity | Category::Vulnerabilities | Category::BinaryHardening
+        Category::ContainerSecurity
+            | Category::Vulnerabilities
+            | Category::BinaryHardening
+            | Category::SupplyChain
     );
     let mut tags = vec![rule.category.as_str()];
     if security {

@@ -77,6 +77,9 @@ pub enum Category {
     Vulnerabilities,
     /// The exploit mitigations the image's binaries were built with.
     BinaryHardening,
+    /// Where images and what the build downloads come from: trusted
+    /// sources, pinning, verification.
+    SupplyChain,
     /// The policy file itself: expired or unused exceptions and suppressions.
     Policy,
 }
@@ -90,6 +93,7 @@ impl Category {
             Category::Licenses => "licenses",
             Category::Vulnerabilities => "vulnerabilities",
             Category::BinaryHardening => "binary-hardening",
+            Category::SupplyChain => "supply-chain",
             Category::Policy => "policy",
         }
     }
@@ -102,6 +106,7 @@ impl Category {
             Category::Licenses => "Licenses",
             Category::Vulnerabilities => "Vulnerabilities",
             Category::BinaryHardening => "Binary hardening",
+            Category::SupplyChain => "Supply chain",
             Category::Policy => "Policy",
         }
     }

@@ -2,8 +2,10 @@
 //! and one module per rule under [`rules`].
 
 pub mod finding;
+pub mod reference;
 pub mod registry;
 pub mod rules;
+pub mod shell;
 pub mod subject;
 mod util;
 

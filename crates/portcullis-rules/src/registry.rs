@@ -124,6 +124,11 @@ pub static RULES: &[&Rule] = &[
     &rules::debug_artefacts::debug_database::RULE,
     &rules::debug_artefacts::debug_info::RULE,
     &rules::debug_artefacts::source_paths::RULE,
+    &rules::supply_chain::untrusted_source::RULE,
+    &rules::supply_chain::unpinned::RULE,
+    &rules::supply_chain::latest_tag::RULE,
+    &rules::supply_chain::insecure_transport::RULE,
+    &rules::supply_chain::unverified_script::RULE,
 ];
 
 /// Why a rule that applies to no subject is not applicable, when it says

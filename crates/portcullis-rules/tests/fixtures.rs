@@ -23,8 +23,22 @@ fn findings(code: &str, path: &Path) -> String {
     let bytes = fill_secrets(&bytes);
     let dockerfile = portcullis_dockerfile::parse_bytes(&bytes)
         .unwrap_or_else(|e| panic!("{}: parse error: {e}", path.display()));
-    let subject = from_dockerfile("Dockerfile", dockerfile, &[])
+    let mut subject = from_dockerfile("Dockerfile", dockerfile, &[])
         .unwrap_or_else(|e| panic!("{}: build error: {e}", path.display()));
+    // A rule that needs the policy file's trusted image list (PC43101)
+    // reads it from `trusted.txt` beside its fixtures, one pattern a line.
+    if let Some(dir) = path.parent() {
+        if let Ok(text) = std::fs::read_to_string(dir.join("trusted.txt")) {
+            let mut list = portcullis_rules::reference::TrustedList::default();
+            for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                list.push(
+                    portcullis_rules::reference::TrustedPattern::parse(line)
+                        .unwrap_or_else(|e| panic!("trusted.txt: {e}")),
+                );
+            }
+            subject.trusted_images = Some(list);
+        }
+    }
     let mut out = String::new();
     for (rule, outcome) in check(&subject, "Dockerfile") {
         if rule.code != code {

@@ -235,6 +235,8 @@ fn image_subject(
         package_notes: Vec::new(),
         licenses,
         license_assessments: Default::default(),
+        image_uses: Vec::new(),
+        trusted_images: None,
         vulnerabilities: Default::default(),
         binaries: None,
         workloads: None,

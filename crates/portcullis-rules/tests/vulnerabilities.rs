@@ -164,6 +164,8 @@ fn subject(vulnerabilities: VulnerabilityScan) -> Subject {
         package_notes: Vec::new(),
         licenses: Default::default(),
         license_assessments: Default::default(),
+        image_uses: Vec::new(),
+        trusted_images: None,
         vulnerabilities,
         binaries: None,
         workloads: None,

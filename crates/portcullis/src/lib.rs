@@ -172,7 +172,8 @@ impl Scanner {
         }
     }
 
-    /// The policy file's canaries and examples, applied to what was found.
+    /// The policy file's canaries and examples, applied to what was found,
+    /// and the lists rules read (licenses, trusted image sources).
     fn reclassify(&self, subject: &mut portcullis_rules::Subject) {
         portcullis_rules::subject::secrets::reclassify(
             subject,
@@ -181,6 +182,7 @@ impl Scanner {
             self.policy.report_package_files,
         );
         subject.licenses = self.policy.licenses.clone();
+        subject.trusted_images = self.policy.trusted_images.clone();
     }
 
     /// The content pass's analysers: the package catalogers always (every

@@ -57,8 +57,15 @@ fn valid_host(h: &str) -> bool {
 impl Reference {
     /// Parse what follows `docker://`.
     pub fn parse(text: &str) -> Result<Reference> {
-        let bad =
-            |why: &str| Error::new(format!("docker://{text}: invalid image reference: {why}"));
+        Reference::parse_name(text)
+            .map_err(|why| Error::new(format!("docker://{text}: invalid image reference: {why}")))
+    }
+
+    /// Parse an image reference as a Dockerfile `FROM` or a manifest's
+    /// `image:` writes it; the error says only what is wrong, for callers
+    /// that name the place themselves.
+    pub fn parse_name(text: &str) -> std::result::Result<Reference, String> {
+        let bad = |why: &str| why.to_owned();
         let (name, digest) = match text.split_once('@') {
             Some((name, digest)) => {
                 if !valid_digest(digest) {

@@ -14,4 +14,5 @@ pub mod root_user;
 pub mod secrets;
 pub mod setuid_setgid;
 pub mod shell_form_cmd;
+pub mod supply_chain;
 pub mod vulnerabilities;

@@ -61,6 +61,8 @@ pub fn from_dockerfile(
         package_notes: Vec::new(),
         licenses: Default::default(),
         license_assessments: Default::default(),
+        image_uses: Vec::new(),
+        trusted_images: None,
         vulnerabilities: Default::default(),
         binaries: None,
         workloads: None,
@@ -69,6 +71,7 @@ pub fn from_dockerfile(
     let from = from_steps[final_stage];
     subject.runtime = runtime(&subject, final_stage, subject.steps[from].at.clone());
     subject.source = Some(src.clone());
+    subject.image_uses = super::image_uses::in_dockerfile(&subject);
     Ok(subject)
 }
 
@@ -175,6 +178,13 @@ impl Maker<'_> {
                 (sources, Some(dest)) => Op::Add { sources, dest },
                 _ => Op::Other("ADD"),
             },
+            (Keyword::Env, Arguments::Pairs(pairs)) => Op::Env(
+                pairs
+                    .iter()
+                    .zip(args)
+                    .map(|(p, value)| (self.word(&p.key, Locator::Logical(p.key.clone())), value))
+                    .collect(),
+            ),
             (k, _) => Op::Other(k.as_str()),
         };
         let flags = step

@@ -63,6 +63,20 @@ fn op_of(instruction: &df::Instruction, at: &Located) -> Op {
                 None => Op::Other(instruction.keyword.as_str()),
             }
         }
+        (Keyword::Env, Arguments::Pairs(pairs)) => Op::Env(
+            pairs
+                .iter()
+                .map(|p| {
+                    let value = p.value.as_ref().map_or("", |v| v.raw.as_str());
+                    // History keeps the instruction's text; its quotes are not the value's.
+                    let value = value
+                        .strip_prefix('"')
+                        .and_then(|v| v.strip_suffix('"'))
+                        .unwrap_or(value);
+                    (arg(&p.key.raw, at), arg(value, at))
+                })
+                .collect(),
+        ),
         (k, _) => Op::Other(k.as_str()),
     }
 }
@@ -342,6 +356,7 @@ pub fn from_image_on(
     let (skipped, found) = super::secrets::split_packaged(found);
     let (packages, package_notes) = super::packages::in_layers(&image.facts, &image.fs).unzip();
     let binaries = super::binaries::in_layers(&image.facts, &image.fs, packages.as_ref());
+    let image_uses = super::image_uses::of_declared_base(declared_base.as_ref());
     Subject {
         kind: SubjectKind::Image,
         steps,
@@ -361,6 +376,8 @@ pub fn from_image_on(
         package_notes: package_notes.unwrap_or_default(),
         licenses: Default::default(),
         license_assessments: Default::default(),
+        image_uses,
+        trusted_images: None,
         vulnerabilities: Default::default(),
         binaries,
         workloads: None,
@@ -585,6 +602,98 @@ mod tests {
         assert_eq!(
             with_passwd(Directory, b"", None),
             ["note: cannot tell whether the config user `app` is root: /etc/passwd is not a regular file"]
+        );
+    }
+
+    /// The PC431xx findings of an image, `CODE location message` each.
+    fn supply_chain(config: serde_json::Value, trusted: &[&str]) -> Vec<String> {
+        let mut subject = from_image(image(config));
+        if !trusted.is_empty() {
+            subject.trusted_images = Some(crate::reference::TrustedList {
+                patterns: trusted
+                    .iter()
+                    .map(|p| crate::reference::TrustedPattern::parse(p).expect("pattern"))
+                    .collect(),
+            });
+        }
+        let mut out = Vec::new();
+        for (rule, outcome) in check(&subject, "image") {
+            let Outcome::Checked { findings, notes } = outcome else {
+                continue;
+            };
+            if !rule.code.starts_with("PC431") {
+                continue;
+            }
+            for f in findings {
+                let at = match &f.location {
+                    Location::Config { pointer } => pointer.clone(),
+                    Location::History { index, .. } => format!("history {index}"),
+                    other => format!("{other:?}"),
+                };
+                out.push(format!("{} {at} {}", rule.code, f.message));
+            }
+            for n in notes {
+                out.push(format!("{} note {}", rule.code, n.message));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn declared_base_and_history_steps_for_supply_chain_rules() {
+        let digest = "sha256:21dc6063fd678b478f57c0e13f47560d0ea4eeba26dfc947b2a4f81f686b9f45";
+        let found = supply_chain(
+            serde_json::json!({
+                "config": {"Labels": {
+                    "org.opencontainers.image.base.name": "quay.io/other/base:1",
+                }},
+                "history": [
+                    // A buildah base marker, so entry 0 is the base's: not this build's step.
+                    {"created_by": "/bin/sh -c curl -k https://a.example/x | sh", "empty_layer": true},
+                    {"created_by": "/bin/sh -c #(nop) CMD [\"sh\"]", "empty_layer": true,
+                     "comment": "FROM docker.io/library/busybox:1"},
+                    {"created_by": "RUN /bin/sh -c wget -qO- https://b.example/i | bash # buildkit", "empty_layer": true},
+                    {"created_by": "ENV NODE_TLS_REJECT_UNAUTHORIZED=0", "empty_layer": true},
+                    {"created_by": "/bin/sh -c #(nop)  ENV GIT_SSL_NO_VERIFY=\"1\"", "empty_layer": true},
+                ],
+            }),
+            &["docker.io/library/*"],
+        );
+        assert_eq!(
+            found,
+            [
+                "PC43101 /config/Labels/org.opencontainers.image.base.name the declared base image `quay.io/other/base:1` (org.opencontainers.image.base.name) comes from `quay.io/other/base`, which the trusted list (`docker.io/library/*`) does not match",
+                "PC43102 /config/Labels/org.opencontainers.image.base.name the declared base image `quay.io/other/base:1` (org.opencontainers.image.base.name) is not pinned by digest: the tag `1` can be moved to other content",
+                "PC43104 history 3 ENV NODE_TLS_REJECT_UNAUTHORIZED=0 makes Node.js accept any TLS certificate",
+                "PC43104 history 4 ENV GIT_SSL_NO_VERIFY=1 makes git accept any TLS certificate",
+                "PC43105 history 2 `wget … | bash` runs a script downloaded from `https://b.example/i` without verifying it",
+            ]
+        );
+        // Pinned by the digest label, trusted: nothing; a digest alone names no repository.
+        let config = |labels: serde_json::Value| serde_json::json!({"config": {"Labels": labels}, "history": []});
+        assert_eq!(
+            supply_chain(
+                config(serde_json::json!({
+                    "org.opencontainers.image.base.name": "docker.io/library/debian:12",
+                    "org.opencontainers.image.base.digest": digest,
+                })),
+                &["docker.io/library/*"]
+            ),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            supply_chain(
+                config(serde_json::json!({"org.opencontainers.image.base.digest": digest})),
+                &["docker.io/library/*"]
+            ),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            supply_chain(
+                config(serde_json::json!({"org.opencontainers.image.base.name": "Not A Reference"})),
+                &[]
+            ),
+            ["PC43102 note the declared base image `Not A Reference` is not a valid image reference (\"library/Not A Reference\" is not a valid repository name (lowercase letters, digits and . _ - separators)): its source, tag and digest are not checked"]
         );
     }
 }

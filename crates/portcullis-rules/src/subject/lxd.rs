@@ -58,6 +58,8 @@ pub fn from_lxd(image: LxdImage) -> Subject {
         package_notes: package_notes.unwrap_or_default(),
         licenses: Default::default(),
         license_assessments: Default::default(),
+        image_uses: Vec::new(),
+        trusted_images: None,
         vulnerabilities: Default::default(),
         binaries,
         workloads: None,

@@ -4,6 +4,7 @@
 pub mod binaries;
 mod dockerfile;
 mod image;
+pub mod image_uses;
 mod link;
 mod lxd;
 mod manifest;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 use crate::finding::{Located, Location};
 pub use dockerfile::from_dockerfile;
 pub use image::{base_label_note, from_image, from_image_masked, from_image_on, KnownBase};
+pub use image_uses::{ImageUse, ImageUseOrigin};
 pub use link::{history_entries, link_dockerfile, link_note, Linked};
 pub use lxd::{from_lxd, lxd_wants};
 pub use manifest::{from_workloads, location as manifest_location};
@@ -108,6 +110,8 @@ pub enum Op {
         sources: Vec<Arg>,
         dest: Arg,
     },
+    /// `ENV` pairs: each key (as written) and its value (expanded).
+    Env(Vec<(Arg, Arg)>),
     /// Any other instruction, by keyword.
     Other(&'static str),
 }
@@ -125,6 +129,7 @@ impl Op {
             Op::Workdir(_) => "WORKDIR",
             Op::Copy { .. } => "COPY",
             Op::Add { .. } => "ADD",
+            Op::Env(_) => "ENV",
             Op::Other(k) => k,
         }
     }
@@ -357,6 +362,13 @@ pub struct Subject {
     /// Each package's licenses assessed against `licenses` (in inventory
     /// order), made by the first license policy that needs them.
     pub license_assessments: std::sync::OnceLock<Vec<portcullis_packages::license::Assessment>>,
+    /// The images this subject names (Dockerfile `FROM`, `COPY --from`,
+    /// `RUN --mount=from=`; an image's declared base; a manifest's `image:`
+    /// fields): what PC43101–PC43103 judge.
+    pub image_uses: Vec<ImageUse>,
+    /// The policy file's `[images] trusted` list (the CLI sets it before the
+    /// rules run); `None`: no list, PC43101 does not apply.
+    pub trusted_images: Option<crate::reference::TrustedList>,
     /// The packages' known vulnerabilities (the CLI matches them before the
     /// rules run).
     pub vulnerabilities: vulnerabilities::VulnerabilityScan,
