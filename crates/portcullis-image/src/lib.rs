@@ -7,6 +7,7 @@
 pub mod config;
 pub mod content;
 pub mod daemon;
+pub mod decompress;
 mod error;
 pub mod fs;
 pub mod history;

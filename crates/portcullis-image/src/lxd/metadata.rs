@@ -274,7 +274,9 @@ pub fn parse(bytes: &[u8]) -> Result<Metadata, String> {
     let architecture = match get("architecture") {
         Some(Value::Scalar(a)) if ARCHITECTURES.contains(&a.as_str()) => a.clone(),
         Some(Value::Scalar(a)) if a.is_empty() => return Err("architecture is empty".into()),
-        Some(Value::Scalar(a)) => return Err(format!("architecture {} is not one LXD knows", quoted(a))),
+        Some(Value::Scalar(a)) => {
+            return Err(format!("architecture {} is not one LXD knows", quoted(a)))
+        }
         Some(_) => return Err("architecture is not a name".into()),
         None => return Err("architecture is missing".into()),
     };
@@ -406,7 +408,9 @@ mod tests {
             parse(text.as_bytes()).expect_err("duplicate"),
             format!("line {}: duplicate key \"k7\"", n + 4)
         );
-        let unique = text.rsplit_once("  k7: again\n").map_or("", |(head, _)| head);
+        let unique = text
+            .rsplit_once("  k7: again\n")
+            .map_or("", |(head, _)| head);
         let m = parse(unique.as_bytes()).expect("unique keys");
         assert_eq!(m.properties.len(), n);
     }

@@ -138,11 +138,11 @@ pub fn looks_like_lxd(path: &Path) -> bool {
     let raw = std::io::BufReader::new(file.take(64 << 20));
     let stream: Box<dyn Read> = match Compression::sniff(&m) {
         Some(Compression::Gzip) => Box::new(flate2::bufread::MultiGzDecoder::new(raw)),
-        Some(Compression::Zstd) => match zstd::stream::read::Decoder::with_buffer(raw) {
+        Some(Compression::Zstd) => match crate::decompress::zstd(raw) {
             Ok(d) => Box::new(d),
             Err(_) => return false,
         },
-        Some(Compression::Xz) => Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(raw)),
+        Some(Compression::Xz) => Box::new(crate::decompress::xz(raw)),
         Some(Compression::Bzip2) => Box::new(bzip2::bufread::MultiBzDecoder::new(raw)),
         // A plain tar is indexed in place by the caller instead.
         None => return false,

@@ -59,12 +59,12 @@ fn decode(
             .take(limit)
             .read_to_end(out)
             .map(drop),
-        Compressor::Xz => liblzma::read::XzDecoder::new(bytes)
+        Compressor::Xz => crate::decompress::xz_single(bytes)
             .take(limit)
             .read_to_end(out)
             .map(drop),
         // One frame, as the kernel reads: bytes after it are not data.
-        Compressor::Zstd => zstd::stream::read::Decoder::with_buffer(bytes)
+        Compressor::Zstd => crate::decompress::zstd(bytes)
             .and_then(|d| d.single_frame().take(limit).read_to_end(out))
             .map(drop),
         Compressor::Lz4 => {
