@@ -175,7 +175,7 @@ pub fn is_image(path: &Path) -> bool {
 fn compressed_format(path: &Path) -> Option<&'static str> {
     use std::io::Read;
     let mut buf = [0u8; 6];
-    let mut file = std::fs::File::open(path).ok()?;
+    let mut file = crate::error::open_file(path).ok()?;
     file.read_exact(&mut buf).ok()?;
     crate::layer::Compression::sniff(&buf)
         .map(crate::layer::Compression::name)
@@ -186,7 +186,7 @@ fn compressed_format(path: &Path) -> Option<&'static str> {
 fn is_gzip_tar(path: &Path) -> bool {
     use std::io::Read;
     let mut buf = [0u8; 263];
-    std::fs::File::open(path)
+    crate::error::open_file(path)
         .and_then(|f| flate2::read::MultiGzDecoder::new(f).read_exact(&mut buf))
         .map(|()| &buf[257..262] == b"ustar")
         .unwrap_or(false)
@@ -196,7 +196,7 @@ fn is_gzip_tar(path: &Path) -> bool {
 fn is_tar(path: &Path) -> bool {
     use std::io::Read;
     let mut buf = [0u8; 263];
-    std::fs::File::open(path)
+    crate::error::open_file(path)
         .and_then(|mut f| f.read_exact(&mut buf))
         .map(|()| &buf[257..262] == b"ustar")
         .unwrap_or(false)

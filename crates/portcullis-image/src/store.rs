@@ -156,7 +156,7 @@ impl Tally {
 /// Whether a file starts with the gzip magic.
 pub(crate) fn is_gzip(path: &Path) -> bool {
     let mut magic = [0u8; 2];
-    File::open(path)
+    crate::error::open_file(path)
         .and_then(|mut f| f.read_exact(&mut magic))
         .is_ok_and(|()| magic == [0x1f, 0x8b])
 }
@@ -164,7 +164,7 @@ pub(crate) fn is_gzip(path: &Path) -> bool {
 /// The member names of a gzip-compressed tar, read without keeping any
 /// member; `None` when it is not one.
 pub(crate) fn gzip_member_names(path: &Path) -> Option<Vec<String>> {
-    let file = File::open(path).ok()?;
+    let file = crate::error::open_file(path).ok()?;
     let mut tally = Tally::new();
     let mut archive = tar::Archive::new(tally.guard(gunzip(file)));
     let mut names = Vec::new();
@@ -222,7 +222,7 @@ impl TarIndex {
     /// [`TarIndex::open`], keeping at most `memory` bytes of a gzip
     /// archive's members.
     fn open_with(path: &Path, memory: u64) -> Result<TarIndex> {
-        let file = File::open(path)
+        let file = crate::error::open_file(path)
             .map_err(|e| Error::new(format!("{}: cannot read: {}", path.display(), io_text(&e))))?;
         let mut members = HashMap::new();
         let mut links: Vec<(String, String)> = Vec::new();
@@ -379,7 +379,7 @@ impl TarIndex {
                 io_text(&e)
             ))
         };
-        let file = File::open(&self.path).map_err(fail)?;
+        let file = crate::error::open_file(&self.path).map_err(fail)?;
         let mut stream = gunzip(file);
         let skipped =
             std::io::copy(&mut (&mut stream).take(offset), &mut std::io::sink()).map_err(fail)?;
@@ -470,7 +470,7 @@ impl Store {
                         Error::new(format!("{}: {name} is not a regular file", self.describe()))
                     }
                 })?;
-                let file = File::open(&path).map_err(|e| {
+                let file = crate::error::open_file(&path).map_err(|e| {
                     Error::new(format!("{}: cannot read: {}", path.display(), io_text(&e)))
                 })?;
                 Ok((Box::new(file.take(size)), size))
@@ -480,7 +480,7 @@ impl Store {
                 if let Some(gzip) = &t.gzip {
                     return t.open_gzip(gzip, offset, size);
                 }
-                let mut file = File::open(&t.path).map_err(|e| {
+                let mut file = crate::error::open_file(&t.path).map_err(|e| {
                     Error::new(format!(
                         "{}: cannot read: {}",
                         t.path.display(),

@@ -298,7 +298,7 @@ pub(crate) fn read(
     want: &dyn Fn(&[u8]) -> bool,
     analyser: Option<&dyn crate::Analyser>,
 ) -> Result<(LayerTable, String), String> {
-    let file = std::fs::File::open(path)
+    let file = crate::error::open_file(path)
         .map_err(|e| format!("cannot read: {}", crate::error::io_text(&e)))?;
     let mut reader = BufReader::with_capacity(256 << 10, file);
     // backhand reports corrupt input as errors; a panic on some input it
