@@ -355,6 +355,19 @@ fn parse_arguments(
             if rest.is_empty() {
                 return Err(missing("at least one argument"));
             }
+            // Refuse a nested ONBUILD before parsing it: `ONBUILD ONBUILD …`
+            // repeated would otherwise recurse once per word.
+            let trigger_end = text[start..end]
+                .find(is_token_space)
+                .map_or(end, |i| start + i);
+            if Keyword::parse(&text[start..trigger_end]) == Some(Keyword::Onbuild) {
+                return Err(err(
+                    logical,
+                    "ONBUILD isn't allowed as an ONBUILD trigger",
+                    start,
+                    trigger_end,
+                ));
+            }
             let trigger = parse_instruction(logical, start, end, escape)?;
             if matches!(
                 trigger.keyword,

@@ -2,7 +2,9 @@
 //! instruction arguments with variables expanded the way Docker expands them.
 
 use crate::ast::*;
-use crate::expand::{expand, Env, Unresolved, Why};
+use std::collections::{HashMap, HashSet};
+
+use crate::expand::{expand, Budget, Env, Unresolved, Why};
 use crate::span::Span;
 use crate::{Dockerfile, ParseError};
 
@@ -82,14 +84,55 @@ pub struct Build<'d> {
     pub stages: Vec<Stage<'d>>,
 }
 
+/// Expands words for [`Build::new`], charging one budget for the whole build.
+struct Expander {
+    escape: char,
+    budget: Budget,
+    /// Names declared by ARG before the first FROM, for "not re-declared" hints.
+    global_names: HashSet<String>,
+}
+
+impl Expander {
+    fn value(&mut self, w: &Word, env: &Env, in_stage: bool) -> Result<Value, ParseError> {
+        let mut e = expand(&w.raw, env, self.escape, &mut self.budget)
+            .map_err(|m| ParseError::new(m, w.span))?;
+        for u in &mut e.unresolved {
+            if u.why == Why::Undeclared && in_stage && self.global_names.contains(&u.name) {
+                u.why = Why::GlobalNotRedeclared;
+            }
+        }
+        Ok(Value {
+            raw: w.raw.clone(),
+            text: e.text,
+            unresolved: e.unresolved,
+            span: w.span,
+        })
+    }
+
+    fn flags(
+        &mut self,
+        instruction: &Instruction,
+        env: &Env,
+        in_stage: bool,
+    ) -> Result<Vec<(String, Value)>, ParseError> {
+        instruction
+            .flags
+            .iter()
+            .filter_map(|f| f.value.as_ref().map(|v| (f.name.clone(), v)))
+            .map(|(n, v)| Ok((n, self.value(v, env, in_stage)?)))
+            .collect()
+    }
+}
+
 impl<'d> Build<'d> {
     /// Group the instructions into stages and expand their arguments.
     /// `build_args` play the role of `docker build --build-arg NAME=VALUE`.
+    /// Expansion is bounded: see [`MAX_NESTING`](crate::expand::MAX_NESTING)
+    /// and [`EXPANSION_BUDGET`](crate::expand::EXPANSION_BUDGET).
     pub fn new(
         dockerfile: &'d Dockerfile,
         build_args: &[(String, String)],
     ) -> Result<Self, ParseError> {
-        let escape = dockerfile.escape;
         let build_arg = |name: &str| {
             build_args
                 .iter()
@@ -97,46 +140,28 @@ impl<'d> Build<'d> {
                 .find(|(n, _)| n == name)
                 .map(|(_, v)| v.clone())
         };
+        let mut x = Expander {
+            escape: dockerfile.escape,
+            budget: Budget::default(),
+            global_names: HashSet::new(),
+        };
         let mut global = Env::default();
-        // Names declared by ARG before the first FROM, for "not re-declared" hints.
-        let mut global_names: Vec<String> = Vec::new();
         let mut global_args = Vec::new();
         let mut stages: Vec<Stage<'d>> = Vec::new();
+        // The first stage of each name, for `FROM <stage>`.
+        let mut stage_names: HashMap<String, usize> = HashMap::new();
         let mut env = Env::default();
-        // ENV of each stage so far, for `FROM <stage>` inheritance.
+        // The final ENV of each finished stage, for `FROM <stage>` inheritance.
         let mut stage_envs: Vec<Env> = Vec::new();
 
         for instruction in dockerfile.instructions() {
-            let in_stage = !stages.is_empty() && instruction.keyword != Keyword::From;
-            let mut new_globals: Vec<String> = Vec::new();
-            let exp = |w: &Word, env: &Env| -> Result<Value, ParseError> {
-                let mut e = expand(&w.raw, env, escape).map_err(|m| ParseError::new(m, w.span))?;
-                for u in &mut e.unresolved {
-                    if u.why == Why::Undeclared && in_stage && global_names.contains(&u.name) {
-                        u.why = Why::GlobalNotRedeclared;
-                    }
-                }
-                Ok(Value {
-                    raw: w.raw.clone(),
-                    text: e.text,
-                    unresolved: e.unresolved,
-                    span: w.span,
-                })
-            };
-            let expand_flags = |env: &Env| -> Result<Vec<(String, Value)>, ParseError> {
-                instruction
-                    .flags
-                    .iter()
-                    .filter_map(|f| f.value.as_ref().map(|v| (f.name.clone(), v)))
-                    .map(|(n, v)| Ok((n, exp(v, env)?)))
-                    .collect()
-            };
             match (&instruction.keyword, stages.last_mut()) {
                 (Keyword::Arg, None) => {
-                    let before = global.clone();
-                    let args = declare_args(instruction, &mut global, &before, &build_arg, &exp)?;
+                    let args =
+                        declare_args(instruction, &mut global, None, &build_arg, &mut x, false)?;
                     if let Arguments::Pairs(pairs) = &instruction.args {
-                        new_globals.extend(pairs.iter().map(|p| p.key.raw.clone()));
+                        x.global_names
+                            .extend(pairs.iter().map(|p| p.key.raw.clone()));
                     }
                     global_args.push(Step {
                         instruction,
@@ -148,24 +173,27 @@ impl<'d> Build<'d> {
                     let Arguments::Words(words) = &instruction.args else {
                         continue;
                     };
-                    let image = exp(&words[0], &global)?;
+                    if !stages.is_empty() {
+                        // The stage before this FROM is finished.
+                        stage_envs.push(std::mem::take(&mut env).into_env_only());
+                    }
+                    let image = x.value(&words[0], &global, false)?;
                     let name = words.get(2).map(|w| w.raw.to_ascii_lowercase());
                     let reference = image.text.to_ascii_lowercase();
                     let base = if reference == "scratch" {
                         Base::Scratch
-                    } else if let Some(parent) = stages
-                        .iter()
-                        .find(|s| s.name.as_deref() == Some(reference.as_str()))
-                    {
-                        Base::Stage(parent.index)
+                    } else if let Some(&parent) = stage_names.get(&reference) {
+                        Base::Stage(parent)
                     } else {
                         Base::Image(image.clone())
                     };
                     env = match base {
-                        Base::Stage(i) => stage_envs[i].clone(),
+                        Base::Stage(i) => stage_envs[i]
+                            .env_only(&mut x.budget)
+                            .map_err(|m| ParseError::new(m, instruction.span))?,
                         _ => Env::default(),
                     };
-                    let flags = expand_flags(&global)?;
+                    let flags = x.flags(instruction, &global, false)?;
                     let mut args = vec![image];
                     args.extend(words.iter().skip(1).map(|w| Value {
                         raw: w.raw.clone(),
@@ -173,6 +201,9 @@ impl<'d> Build<'d> {
                         unresolved: Vec::new(),
                         span: w.span,
                     }));
+                    if let Some(name) = &name {
+                        stage_names.entry(name.clone()).or_insert(stages.len());
+                    }
                     stages.push(Stage {
                         index: stages.len(),
                         name,
@@ -183,7 +214,6 @@ impl<'d> Build<'d> {
                             flags,
                         }],
                     });
-                    stage_envs.push(env.env_only());
                 }
                 (_, None) => {
                     return Err(ParseError::new(
@@ -196,15 +226,20 @@ impl<'d> Build<'d> {
                 }
                 (keyword, Some(stage)) => {
                     let args = match (keyword, &instruction.args) {
-                        (Keyword::Arg, _) => {
-                            declare_args(instruction, &mut env, &global, &build_arg, &exp)?
-                        }
+                        (Keyword::Arg, _) => declare_args(
+                            instruction,
+                            &mut env,
+                            Some(&global),
+                            &build_arg,
+                            &mut x,
+                            true,
+                        )?,
                         (Keyword::Env, Arguments::Pairs(pairs)) => {
                             let mut values = Vec::new();
                             for p in pairs {
-                                let key = exp(&p.key, &env)?;
+                                let key = x.value(&p.key, &env, true)?;
                                 let value = match &p.value {
-                                    Some(v) => exp(v, &env)?,
+                                    Some(v) => x.value(v, &env, true)?,
                                     None => empty_value(p.key.span),
                                 };
                                 env.set_env(&key.text, value.text.clone());
@@ -215,33 +250,30 @@ impl<'d> Build<'d> {
                         (Keyword::Label, Arguments::Pairs(pairs)) => pairs
                             .iter()
                             .map(|p| match &p.value {
-                                Some(v) => exp(v, &env),
+                                Some(v) => x.value(v, &env, true),
                                 None => Ok(empty_value(p.key.span)),
                             })
                             .collect::<Result<_, _>>()?,
-                        (_, Arguments::Words(w) | Arguments::List { items: w, .. }) => {
-                            w.iter().map(|w| exp(w, &env)).collect::<Result<_, _>>()?
-                        }
+                        (_, Arguments::Words(w) | Arguments::List { items: w, .. }) => w
+                            .iter()
+                            .map(|w| x.value(w, &env, true))
+                            .collect::<Result<_, _>>()?,
                         (
                             Keyword::User | Keyword::Workdir | Keyword::Stopsignal,
                             Arguments::Text(w),
                         ) => {
-                            vec![exp(w, &env)?]
+                            vec![x.value(w, &env, true)?]
                         }
                         _ => Vec::new(),
                     };
-                    let flags = expand_flags(&env)?;
+                    let flags = x.flags(instruction, &env, true)?;
                     stage.steps.push(Step {
                         instruction,
                         args,
                         flags,
                     });
-                    if let Some(last) = stage_envs.last_mut() {
-                        *last = env.env_only();
-                    }
                 }
             }
-            global_names.extend(new_globals);
         }
         if stages.is_empty() {
             let at = dockerfile.source.len();
@@ -273,27 +305,40 @@ fn empty_value(at: Span) -> Value {
 }
 
 /// ARG NAME[=default]…: a build argument overrides the default; inside a
-/// stage, a bare `ARG NAME` picks up the global default.
+/// stage, a bare `ARG NAME` picks up the global default (`global`); before
+/// the first FROM (`global` is `None`), the default it had before this line.
 fn declare_args(
     instruction: &Instruction,
     env: &mut Env,
-    global: &Env,
+    global: Option<&Env>,
     build_arg: &dyn Fn(&str) -> Option<String>,
-    exp: &dyn Fn(&Word, &Env) -> Result<Value, ParseError>,
+    x: &mut Expander,
+    in_stage: bool,
 ) -> Result<Vec<Value>, ParseError> {
     let Arguments::Pairs(pairs) = &instruction.args else {
         return Ok(Vec::new());
     };
+    // Defaults of the bare names as they were before this instruction.
+    let earlier: Vec<Option<String>> = pairs
+        .iter()
+        .map(|p| {
+            let scope = global.unwrap_or(env);
+            p.value
+                .is_none()
+                .then(|| scope.arg_default(&p.key.raw).map(str::to_owned))
+                .flatten()
+        })
+        .collect();
     let mut values = Vec::new();
-    for p in pairs {
+    for (p, earlier) in pairs.iter().zip(earlier) {
         let name = p.key.raw.as_str();
         let value = match &p.value {
-            Some(v) => exp(v, env)?,
+            Some(v) => x.value(v, env, in_stage)?,
             None => empty_value(p.key.span),
         };
         let resolved = build_arg(name)
             .or_else(|| p.value.as_ref().map(|_| value.text.clone()))
-            .or_else(|| global.arg_default(name).map(str::to_owned));
+            .or(earlier);
         env.set_arg(name, resolved);
         values.push(value);
     }

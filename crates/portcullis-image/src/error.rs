@@ -43,3 +43,30 @@ impl std::fmt::Display for SourceError {
 }
 
 impl std::error::Error for SourceError {}
+
+/// Open a file that must be a regular one (links followed): a FIFO would
+/// block the open forever and a device never end, so both are refused
+/// before they are opened, with an error that reads as the tail of
+/// "cannot read: …".
+pub(crate) fn open_file(path: impl AsRef<std::path::Path>) -> std::io::Result<std::fs::File> {
+    let path = path.as_ref();
+    use std::os::unix::fs::FileTypeExt;
+    let t = std::fs::metadata(path)?.file_type();
+    let kind = if t.is_file() {
+        return std::fs::File::open(path);
+    } else if t.is_dir() {
+        "a directory"
+    } else if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else {
+        "a socket"
+    };
+    Err(std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        format!("not a regular file ({kind})"),
+    ))
+}

@@ -635,15 +635,14 @@ pub(crate) fn read_tar(
             "gzip",
         ),
         Some(Compression::Zstd) => {
-            let d = zstd::stream::read::Decoder::with_buffer(buffered)
-                .map_err(|e| format!("zstd: {e}"))?;
+            let d = crate::decompress::zstd(buffered).map_err(|e| format!("zstd: {e}"))?;
             (Decoder::Zstd(d), "zstd")
         }
         Some(Compression::Xz) => {
             if rooted.is_none() {
                 return Err("xz-compressed layers are not supported".into());
             }
-            let d = liblzma::bufread::XzDecoder::new_multi_decoder(buffered);
+            let d = crate::decompress::xz(buffered);
             (Decoder::Xz(Box::new(d)), "xz")
         }
         Some(Compression::Bzip2) => {
@@ -681,6 +680,9 @@ pub(crate) fn read_tar(
             return format!(
                 "an entry's tar metadata (GNU long name or PAX records) is over {MAX_ENTRY_METADATA} bytes: refusing a hostile layer"
             );
+        }
+        if let Some(message) = crate::decompress::over_cap(compression, &e) {
+            return message;
         }
         if let Some(source) = e
             .get_ref()
@@ -1100,6 +1102,29 @@ pub(crate) mod tests {
             err,
             "entry /bin/x has owner 1099511627776:7, beyond 32-bit user and group IDs: refusing a hostile layer"
         );
+    }
+
+    #[test]
+    fn a_zstd_layer_asking_for_a_huge_window_is_refused_plainly() {
+        let layer = tar(&[T::File("etc/motd", 0o644, b"hello")]);
+        let mut encoder = zstd::stream::write::Encoder::new(Vec::new(), 3).expect("encoder");
+        encoder.window_log(20).expect("window");
+        std::io::Write::write_all(&mut encoder, &layer).expect("write");
+        let frame = encoder.finish().expect("zstd");
+        // The window descriptor (byte 5) patched: 2^25 reads, 2^27 is refused.
+        for (log, ok) in [(25u8, true), (27, false)] {
+            let mut blob = frame.clone();
+            blob[5] = (log - 10) << 3;
+            let got = read_layer(&blob[..], &Budget::new(u64::MAX), &all, true);
+            if ok {
+                assert_eq!(got.expect("2^25 window").recs.len(), 1);
+            } else {
+                assert_eq!(
+                    got.expect_err("2^27 window"),
+                    "the zstd stream needs a window over 32 MiB (compressed with --long or --ultra?); portcullis decodes at most 32 MiB windows"
+                );
+            }
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod config;
 pub mod content;
 pub mod daemon;
+pub mod decompress;
 mod error;
 pub mod fs;
 pub mod history;
@@ -249,7 +250,14 @@ impl ImageRef {
         });
         each_in_parallel(&self.layers, |index, blob| {
             let at = |m: String| fail(format!("layer {index} ({}): {m}", blob.name));
-            let (reader, _) = store.open(&blob.name)?;
+            let (reader, size) = store.open(&blob.name)?;
+            // A registry's size is the descriptor's own (or unknown).
+            let local = !matches!(store, store::Store::Registry(_));
+            if let Some(expected) = blob.size.filter(|&expected| local && expected != size) {
+                return Err(at(format!(
+                    "blob is {size} bytes but its descriptor says {expected}: refusing it unread"
+                )));
+            }
             let reader = Progressing {
                 inner: reader,
                 report: options.progress,

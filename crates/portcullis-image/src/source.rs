@@ -175,7 +175,7 @@ pub fn is_image(path: &Path) -> bool {
 fn compressed_format(path: &Path) -> Option<&'static str> {
     use std::io::Read;
     let mut buf = [0u8; 6];
-    let mut file = std::fs::File::open(path).ok()?;
+    let mut file = crate::error::open_file(path).ok()?;
     file.read_exact(&mut buf).ok()?;
     crate::layer::Compression::sniff(&buf)
         .map(crate::layer::Compression::name)
@@ -186,7 +186,7 @@ fn compressed_format(path: &Path) -> Option<&'static str> {
 fn is_gzip_tar(path: &Path) -> bool {
     use std::io::Read;
     let mut buf = [0u8; 263];
-    std::fs::File::open(path)
+    crate::error::open_file(path)
         .and_then(|f| flate2::read::MultiGzDecoder::new(f).read_exact(&mut buf))
         .map(|()| &buf[257..262] == b"ustar")
         .unwrap_or(false)
@@ -196,7 +196,7 @@ fn is_gzip_tar(path: &Path) -> bool {
 fn is_tar(path: &Path) -> bool {
     use std::io::Read;
     let mut buf = [0u8; 263];
-    std::fs::File::open(path)
+    crate::error::open_file(path)
         .and_then(|mut f| f.read_exact(&mut buf))
         .map(|()| &buf[257..262] == b"ustar")
         .unwrap_or(false)
@@ -209,6 +209,10 @@ pub struct BlobRef {
     /// `sha256:…`, when the source names the blob by digest.
     pub digest: Option<String>,
     pub media_type: Option<String>,
+    /// The size its descriptor gives, checked before the blob is read: a
+    /// sparse 60 GB file named by a descriptor of a few bytes is refused
+    /// at once instead of hashed for minutes.
+    pub size: Option<u64>,
 }
 
 /// One image found in a target, ready to load.
@@ -436,6 +440,7 @@ fn docker_archive(
                 digest: digest_of(&entry.config),
                 name: entry.config.clone(),
                 media_type: None,
+                size: None,
             },
             layers: entry
                 .layers
@@ -447,6 +452,7 @@ fn docker_archive(
                         .flatten(),
                     name: l.clone(),
                     media_type: None,
+                    size: None,
                 })
                 .collect(),
         });
@@ -546,6 +552,7 @@ fn oci_layout(
                     .map_err(|e| Error::new(format!("{path}: config: {e}")))?,
                 digest: Some(config.digest),
                 media_type: config.media_type,
+                size: config.size,
             },
             layers: layers
                 .into_iter()
@@ -555,6 +562,7 @@ fn oci_layout(
                             .map_err(|e| Error::new(format!("{path}: layer: {e}")))?,
                         digest: Some(l.digest),
                         media_type: l.media_type,
+                        size: l.size,
                     })
                 })
                 .collect::<Result<_>>()?,
@@ -690,6 +698,7 @@ pub(crate) fn image_from_manifest(
             name: blob_name(&d.digest).map_err(|e| Error::new(format!("{name}: {e}")))?,
             digest: Some(d.digest),
             media_type: d.media_type,
+            size: d.size,
         })
     };
     let config = blob(config)?;

@@ -48,10 +48,115 @@ const GZIP_MEMORY: u64 = 32 << 20;
 /// guard on the outer stream; layers inside have `--max-uncompressed`).
 const GZIP_CAP: u64 = 1 << 40;
 
+/// Most members an image archive (`docker save`, OCI archive) may have: a
+/// few per layer and per image, so far more than real archives hold. The
+/// index keeps each member's name, so this and [`MAX_MEMBER_NAME_BYTES`]
+/// bound its memory (200,000 members of 4,000-byte names took 783 MiB).
+pub const MAX_ARCHIVE_MEMBERS: u64 = 100_000;
+
+/// Most bytes of member names (and link targets) an archive's index keeps.
+pub const MAX_MEMBER_NAME_BYTES: u64 = 16 << 20;
+
+/// What the outer tar reader may spend, checked between members: the tar
+/// reader holds a GNU long name or PAX record whole in memory, so the bytes
+/// between one member's data and the next member's data are bounded by
+/// [`crate::layer::MAX_ENTRY_METADATA`], as in layers.
+struct Guarded<R> {
+    inner: R,
+    pos: u64,
+    limit: std::rc::Rc<std::cell::Cell<u64>>,
+    tripped: std::rc::Rc<std::cell::Cell<bool>>,
+}
+
+impl<R: Read> Read for Guarded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let room = self.limit.get().saturating_sub(self.pos);
+        if room == 0 && !buf.is_empty() {
+            self.tripped.set(true);
+            return Err(std::io::Error::other("member metadata too large"));
+        }
+        let take = buf.len().min(usize::try_from(room).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..take])?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: Seek> Seek for Guarded<R> {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        self.pos = self.inner.seek(to)?;
+        Ok(self.pos)
+    }
+}
+
+/// Counts an archive's members and name bytes as the index reads them.
+struct Tally {
+    members: u64,
+    name_bytes: u64,
+    limit: std::rc::Rc<std::cell::Cell<u64>>,
+    tripped: std::rc::Rc<std::cell::Cell<bool>>,
+}
+
+impl Tally {
+    fn new() -> Tally {
+        Tally {
+            members: 0,
+            name_bytes: 0,
+            limit: std::rc::Rc::new(std::cell::Cell::new(crate::layer::MAX_ENTRY_METADATA)),
+            tripped: std::rc::Rc::new(std::cell::Cell::new(false)),
+        }
+    }
+
+    fn guard<R>(&self, inner: R) -> Guarded<R> {
+        Guarded {
+            inner,
+            pos: 0,
+            limit: self.limit.clone(),
+            tripped: self.tripped.clone(),
+        }
+    }
+
+    /// Count `entry`; its data may be read in full, what follows is bounded.
+    fn count<R: Read>(&mut self, entry: &tar::Entry<'_, R>) -> std::result::Result<(), String> {
+        let data_end = entry
+            .raw_file_position()
+            .saturating_add(entry.size().div_ceil(512) * 512);
+        self.limit
+            .set(data_end.saturating_add(crate::layer::MAX_ENTRY_METADATA));
+        self.members += 1;
+        if self.members > MAX_ARCHIVE_MEMBERS {
+            return Err(format!(
+                "more than {MAX_ARCHIVE_MEMBERS} members: refusing a hostile archive"
+            ));
+        }
+        let link = entry.link_name_bytes().map_or(0, |l| l.len());
+        self.name_bytes += (entry.path_bytes().len() + link) as u64;
+        if self.name_bytes > MAX_MEMBER_NAME_BYTES {
+            return Err(format!(
+                "member names and link targets over {} MiB in all: refusing a hostile archive",
+                MAX_MEMBER_NAME_BYTES >> 20
+            ));
+        }
+        Ok(())
+    }
+
+    /// The reader's error, or what tripped it.
+    fn explain(&self, e: &std::io::Error) -> String {
+        if self.tripped.get() {
+            format!(
+                "a member's tar metadata (GNU long name or PAX records) is over {} bytes: refusing a hostile archive",
+                crate::layer::MAX_ENTRY_METADATA
+            )
+        } else {
+            format!("not a readable tar archive: {}", io_text(e))
+        }
+    }
+}
+
 /// Whether a file starts with the gzip magic.
 pub(crate) fn is_gzip(path: &Path) -> bool {
     let mut magic = [0u8; 2];
-    File::open(path)
+    crate::error::open_file(path)
         .and_then(|mut f| f.read_exact(&mut magic))
         .is_ok_and(|()| magic == [0x1f, 0x8b])
 }
@@ -59,11 +164,13 @@ pub(crate) fn is_gzip(path: &Path) -> bool {
 /// The member names of a gzip-compressed tar, read without keeping any
 /// member; `None` when it is not one.
 pub(crate) fn gzip_member_names(path: &Path) -> Option<Vec<String>> {
-    let file = File::open(path).ok()?;
-    let mut archive = tar::Archive::new(gunzip(file));
+    let file = crate::error::open_file(path).ok()?;
+    let mut tally = Tally::new();
+    let mut archive = tar::Archive::new(tally.guard(gunzip(file)));
     let mut names = Vec::new();
     for entry in archive.entries().ok()? {
         let entry = entry.ok()?;
+        tally.count(&entry).ok()?;
         let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         names.extend(clean_member_name(&name));
     }
@@ -115,24 +222,20 @@ impl TarIndex {
     /// [`TarIndex::open`], keeping at most `memory` bytes of a gzip
     /// archive's members.
     fn open_with(path: &Path, memory: u64) -> Result<TarIndex> {
-        let file = File::open(path)
+        let file = crate::error::open_file(path)
             .map_err(|e| Error::new(format!("{}: cannot read: {}", path.display(), io_text(&e))))?;
         let mut members = HashMap::new();
         let mut links: Vec<(String, String)> = Vec::new();
-        let bad = |e: std::io::Error| {
-            Error::new(format!(
-                "{}: not a readable tar archive: {}",
-                path.display(),
-                io_text(&e)
-            ))
-        };
+        let mut tally = Tally::new();
+        let hostile = |why: String| Error::new(format!("{}: {why}", path.display()));
         let mut gzip = None;
         if is_gzip(path) {
             let mut kept = HashMap::new();
             let mut budget = memory;
-            let mut archive = tar::Archive::new(gunzip(file));
-            for entry in archive.entries().map_err(bad)? {
-                let mut entry = entry.map_err(bad)?;
+            let mut archive = tar::Archive::new(tally.guard(gunzip(file)));
+            for entry in archive.entries().map_err(|e| hostile(tally.explain(&e)))? {
+                let mut entry = entry.map_err(|e| hostile(tally.explain(&e)))?;
+                tally.count(&entry).map_err(hostile)?;
                 if let Some((name, offset, size)) = index_entry(&entry, &mut members, &mut links) {
                     if size <= budget {
                         let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
@@ -150,9 +253,13 @@ impl TarIndex {
             }
             gzip = Some(GzipMembers { kept });
         } else {
-            let mut archive = tar::Archive::new(file);
-            for entry in archive.entries_with_seek().map_err(bad)? {
-                let entry = entry.map_err(bad)?;
+            let mut archive = tar::Archive::new(tally.guard(file));
+            for entry in archive
+                .entries_with_seek()
+                .map_err(|e| hostile(tally.explain(&e)))?
+            {
+                let entry = entry.map_err(|e| hostile(tally.explain(&e)))?;
+                tally.count(&entry).map_err(hostile)?;
                 index_entry(&entry, &mut members, &mut links);
             }
         }
@@ -272,7 +379,7 @@ impl TarIndex {
                 io_text(&e)
             ))
         };
-        let file = File::open(&self.path).map_err(fail)?;
+        let file = crate::error::open_file(&self.path).map_err(fail)?;
         let mut stream = gunzip(file);
         let skipped =
             std::io::copy(&mut (&mut stream).take(offset), &mut std::io::sink()).map_err(fail)?;
@@ -363,7 +470,7 @@ impl Store {
                         Error::new(format!("{}: {name} is not a regular file", self.describe()))
                     }
                 })?;
-                let file = File::open(&path).map_err(|e| {
+                let file = crate::error::open_file(&path).map_err(|e| {
                     Error::new(format!("{}: cannot read: {}", path.display(), io_text(&e)))
                 })?;
                 Ok((Box::new(file.take(size)), size))
@@ -373,7 +480,7 @@ impl Store {
                 if let Some(gzip) = &t.gzip {
                     return t.open_gzip(gzip, offset, size);
                 }
-                let mut file = File::open(&t.path).map_err(|e| {
+                let mut file = crate::error::open_file(&t.path).map_err(|e| {
                     Error::new(format!(
                         "{}: cannot read: {}",
                         t.path.display(),
@@ -479,6 +586,116 @@ mod tests {
             assert_eq!(read(&store, "link"), b"small", "{memory}");
             assert_eq!(read(&store, "big"), vec![7u8; 100_000], "{memory}");
         }
+    }
+
+    /// A member's name and the PAX records written before it.
+    type Member = (String, Vec<(&'static str, Vec<u8>)>);
+
+    /// A tar of `members` (name, extra PAX records) with empty data, ending
+    /// with `manifest.json`; written plain and gzip-compressed.
+    fn hostile_tar(dir: &Path, members: &[Member]) -> [PathBuf; 2] {
+        let mut builder = tar::Builder::new(Vec::new());
+        for (name, pax) in members
+            .iter()
+            .chain(&[("manifest.json".to_owned(), Vec::new())])
+        {
+            if !pax.is_empty() {
+                builder
+                    .append_pax_extensions(pax.iter().map(|(k, v)| (*k, v.as_slice())))
+                    .expect("pax");
+            }
+            let mut header = tar::Header::new_gnu();
+            header.set_size(0);
+            header.set_mode(0o644);
+            header.set_entry_type(tar::EntryType::Regular);
+            builder
+                .append_data(&mut header, name, std::io::empty())
+                .expect("append");
+        }
+        let tar = builder.into_inner().expect("tar");
+        let plain = dir.join("a.tar");
+        std::fs::write(&plain, &tar).expect("write");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, &tar).expect("gzip");
+        let gzip = dir.join("a.tar.gz");
+        std::fs::write(&gzip, gz.finish().expect("gzip")).expect("write");
+        [plain, gzip]
+    }
+
+    fn open_error(path: &Path) -> String {
+        match TarIndex::open(path) {
+            Ok(_) => panic!("{} opened", path.display()),
+            Err(e) => e.message,
+        }
+    }
+
+    #[test]
+    fn outer_archive_member_metadata_is_bounded() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let metadata = crate::layer::MAX_ENTRY_METADATA as usize;
+        let over = format!(
+            "a member's tar metadata (GNU long name or PAX records) is over {metadata} bytes: refusing a hostile archive"
+        );
+        // A GNU long name, then a PAX record, past the bound.
+        let long_name = "n/".repeat(metadata / 2 + 512);
+        let pax_value = vec![b'v'; metadata + 1024];
+        for members in [
+            vec![(long_name, Vec::new())],
+            vec![("m".to_owned(), vec![("comment", pax_value)])],
+        ] {
+            for path in hostile_tar(dir.path(), &members) {
+                assert_eq!(open_error(&path), format!("{}: {over}", path.display()));
+            }
+        }
+        // Just under: the index opens and holds the manifest.
+        let long_name = "n/".repeat(metadata / 2 - 2048) + "x";
+        let pax_value = vec![b'v'; metadata - 4096];
+        for members in [
+            vec![(long_name, Vec::new())],
+            vec![("m".to_owned(), vec![("comment", pax_value)])],
+        ] {
+            for path in hostile_tar(dir.path(), &members) {
+                let index = TarIndex::open(&path).expect("under the bound");
+                assert!(index.members.contains_key("manifest.json"));
+            }
+        }
+    }
+
+    #[test]
+    fn outer_archive_members_and_names_are_bounded() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // The manifest is one more member.
+        let many =
+            |n: u64| -> Vec<Member> { (1..n).map(|i| (format!("m{i}"), Vec::new())).collect() };
+        let [_, gzip] = hostile_tar(dir.path(), &many(MAX_ARCHIVE_MEMBERS + 1));
+        assert_eq!(
+            open_error(&gzip),
+            format!(
+                "{}: more than 100000 members: refusing a hostile archive",
+                gzip.display()
+            )
+        );
+        let [_, gzip] = hostile_tar(dir.path(), &many(MAX_ARCHIVE_MEMBERS));
+        assert_eq!(
+            TarIndex::open(&gzip).expect("at the bound").members.len(),
+            MAX_ARCHIVE_MEMBERS as usize
+        );
+        // 4,000-byte names: 4,194 of them pass 16 MiB.
+        let named = |n: usize| -> Vec<Member> {
+            (0..n).map(|i| (format!("{i:04000}"), Vec::new())).collect()
+        };
+        let [plain, gzip] = hostile_tar(dir.path(), &named(4_200));
+        for path in [plain, gzip] {
+            assert_eq!(
+                open_error(&path),
+                format!(
+                    "{}: member names and link targets over 16 MiB in all: refusing a hostile archive",
+                    path.display()
+                )
+            );
+        }
+        let [plain, _] = hostile_tar(dir.path(), &named(4_000));
+        assert_eq!(TarIndex::open(&plain).expect("under").members.len(), 4_001);
     }
 
     #[test]

@@ -381,15 +381,17 @@ fn one_layer_layout(stored: Vec<u8>, tar: Vec<u8>, config_extra: &str) -> Layout
 #[test]
 fn a_blob_that_does_not_match_its_digest_stops_the_scan() {
     let tar = tar_bytes(&[E::File(b"a", 0o644, b"a")]);
-    let layout = one_layer_layout(gzip(&tar), tar, "");
-    // Corrupt the stored layer blob in place (same name, other bytes).
+    let layout = one_layer_layout(tar.clone(), tar.clone(), "");
+    // Corrupt the stored layer blob in place (same name and size, other
+    // bytes: a blob of another size is refused before it is read).
     let blobs = layout.dir.path().join("blobs/sha256");
     let mut tampered = false;
     for e in std::fs::read_dir(&blobs).expect("ls") {
         let p = e.expect("e").path();
         let bytes = std::fs::read(&p).expect("read");
-        if bytes.starts_with(&[0x1f, 0x8b]) {
-            let other = gzip(&tar_bytes(&[E::File(b"b", 0o4755, b"evil")]));
+        if bytes == tar {
+            let other = tar_bytes(&[E::File(b"b", 0o4755, b"e")]);
+            assert_eq!(other.len(), tar.len());
             std::fs::write(&p, &other).expect("write");
             let err = load(&layout.path()).expect_err("mismatch");
             let name = format!(
@@ -837,4 +839,40 @@ fn a_huge_gnu_long_name_is_refused_before_it_is_held_in_memory() {
             ("/big".to_owned(), 0o644, 0)
         ]
     );
+}
+
+#[test]
+fn a_blob_larger_than_its_descriptor_is_refused_before_it_is_read() {
+    let tar = tar_bytes(&[E::File(b"a", 0o644, b"a")]);
+    let blob = gzip(&tar);
+    let layout = one_layer_layout(blob.clone(), tar, "");
+    let path = layout
+        .dir
+        .path()
+        .join("blobs/sha256")
+        .join(&digest(&blob)[7..]);
+    // A sparse 60 GiB file in the blob's place: hashing it would take
+    // minutes; the size alone says it is not the blob.
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .expect("open");
+    file.set_len(60 << 30).expect("sparse");
+    let started = std::time::Instant::now();
+    let err = load(&layout.path()).expect_err("size");
+    assert_eq!(
+        err,
+        format!(
+            "{}: layer 0 (blobs/sha256/{}): blob is {} bytes but its descriptor says {}: refusing it unread",
+            layout.path(),
+            &digest(&blob)[7..],
+            60u64 << 30,
+            blob.len()
+        )
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    // Back at its size, the same blob loads.
+    file.set_len(0).expect("truncate");
+    std::fs::write(&path, &blob).expect("write");
+    load(&layout.path()).expect("loads");
 }

@@ -165,6 +165,60 @@ pub(crate) fn ports_named(message: &str) -> Vec<(u16, String)> {
     out
 }
 
+/// How deep `{a,{b,…}}` alternatives may nest in one glob: the glob compiler
+/// recurses once per level, so 100,000 levels would overflow the stack.
+pub(crate) const MAX_GLOB_NESTING: usize = 16;
+
+/// The longest glob accepted, in bytes: more than any image reference or path.
+pub(crate) const MAX_GLOB_BYTES: usize = 4096;
+
+/// At most 80 characters of `text`, with `…` when cut and control characters
+/// escaped, for quoting input in a one-line message.
+pub(crate) fn excerpt(text: &str) -> String {
+    let mut out = String::new();
+    for (n, c) in text.chars().enumerate() {
+        if n == 80 {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Refuse the globs the compiler should never see: too long or nested too
+/// deep. Braces are counted whatever their context, so an escaped or
+/// bracketed `{` counts too; no real pattern comes near the limit.
+pub(crate) fn check_glob(pattern: &str) -> Result<(), String> {
+    if pattern.len() > MAX_GLOB_BYTES {
+        return Err(format!(
+            "bad glob `{}`: longer than {MAX_GLOB_BYTES} bytes",
+            excerpt(pattern)
+        ));
+    }
+    let mut depth = 0usize;
+    for c in pattern.chars() {
+        match c {
+            '{' => {
+                depth += 1;
+                if depth > MAX_GLOB_NESTING {
+                    return Err(format!(
+                        "bad glob `{}`: braces nested more than {MAX_GLOB_NESTING} deep",
+                        excerpt(pattern)
+                    ));
+                }
+            }
+            '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Compile globs; `separator` says whether `*` stops at `/` (paths) or not
 /// (image references).
 pub(crate) fn glob_set(
@@ -173,10 +227,16 @@ pub(crate) fn glob_set(
 ) -> Result<GlobSet, (std::ops::Range<usize>, String)> {
     let mut set = GlobSetBuilder::new();
     for (pattern, span) in patterns {
+        check_glob(pattern).map_err(|m| (span.clone(), m))?;
         let glob = GlobBuilder::new(pattern)
             .literal_separator(separator)
             .build()
-            .map_err(|e| (span.clone(), format!("bad glob `{pattern}`: {}", e.kind())))?;
+            .map_err(|e| {
+                (
+                    span.clone(),
+                    format!("bad glob `{}`: {}", excerpt(pattern), e.kind()),
+                )
+            })?;
         set.add(glob);
     }
     set.build().map_err(|e| {

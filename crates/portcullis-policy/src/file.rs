@@ -393,7 +393,7 @@ pub(crate) fn read_chain(
                 }],
             }
         };
-        let text = match std::fs::read(&path) {
+        let text = match crate::paths::read_regular(&path, crate::paths::MAX_POLICY_BYTES) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => text,
                 Err(_) => {

@@ -152,6 +152,12 @@ fn directive(
     }
 }
 
+/// The longest `# portcullis …` comment applied, in bytes.
+pub const MAX_DIRECTIVE_BYTES: usize = 4096;
+
+/// The most codes one comment may name (there are fewer rules than this).
+pub const MAX_CODES: usize = 256;
+
 /// What a comment is.
 #[derive(Debug, PartialEq, Eq)]
 enum Parsed {
@@ -193,6 +199,14 @@ fn parse(comment: &str) -> Parsed {
         return Parsed::No;
     }
     let bad = |why: String| Parsed::Malformed(why);
+    // Each code a directive names may be reported with the comment quoted,
+    // so both are bounded: 100,000 codes would otherwise report 100,000
+    // copies of a 700 KB comment.
+    if comment.len() > MAX_DIRECTIVE_BYTES {
+        return bad(format!(
+            "the directive is longer than {MAX_DIRECTIVE_BYTES} bytes"
+        ));
+    }
     let (file_wide, rest) = if lower.starts_with("ignore-file=") {
         (true, &rest["ignore-file=".len()..])
     } else if lower.starts_with("ignore=") {
@@ -224,6 +238,11 @@ fn parse(comment: &str) -> Parsed {
             }
             if !code.chars().all(|c| c.is_ascii_alphanumeric()) {
                 return bad(format!("`{code}` is not a rule code"));
+            }
+            if codes.len() == MAX_CODES {
+                return bad(format!(
+                    "it names more than {MAX_CODES} codes; use ignore-file= or the policy file's `disable`"
+                ));
             }
             codes.push(code.to_ascii_uppercase());
             previous_comma = comma;
@@ -330,6 +349,37 @@ mod tests {
         assert_eq!(parse("# portcullis is a gate"), Parsed::No);
         assert_eq!(parse("# portcullisignore=SQ41101"), Parsed::No);
         assert_eq!(parse("# ignore=SQ41101"), Parsed::No);
+    }
+
+    #[test]
+    fn directives_are_bounded() {
+        let codes = |n: usize| (0..n).map(|i| format!("SQ{i:05}")).collect::<Vec<_>>();
+        let comment = |n: usize| format!("# portcullis ignore={} reason=x", codes(n).join(","));
+        // At the bound: every code kept (the comment is 2,076 bytes).
+        let at_bound: Vec<&str> = Vec::leak(codes(MAX_CODES))
+            .iter()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(parse(&comment(MAX_CODES)), yes(false, &at_bound, Some("x")));
+        assert_eq!(
+            malformed(&comment(MAX_CODES + 1)),
+            "it names more than 256 codes; use ignore-file= or the policy file's `disable`"
+        );
+        // 100,000 codes: refused by length before a code is read.
+        assert_eq!(
+            malformed(&comment(100_000)),
+            "the directive is longer than 4096 bytes"
+        );
+        let long_reason = format!(
+            "# portcullis ignore=SQ40104 reason=\"{}\"",
+            "r".repeat(4096)
+        );
+        assert_eq!(
+            malformed(&long_reason),
+            "the directive is longer than 4096 bytes"
+        );
+        // An ordinary long comment is not a directive and is not bounded.
+        assert_eq!(parse(&format!("# {}", "x".repeat(100_000))), Parsed::No);
     }
 
     #[test]

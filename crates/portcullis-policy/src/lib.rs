@@ -613,7 +613,7 @@ impl Policy {
             if let Some(why) = &s.malformed {
                 report(
                     &meta::MALFORMED_SUPPRESSION,
-                    format!("`{}` is not applied: {why}", s.text),
+                    format!("`{}` is not applied: {why}", exception::excerpt(&s.text)),
                 );
                 continue;
             }

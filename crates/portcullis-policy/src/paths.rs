@@ -69,6 +69,84 @@ pub fn stable_name(path: &Path, fallbacks: &[PathBuf]) -> String {
     abs.to_string_lossy().replace('\\', "/")
 }
 
+/// The most bytes read from a Dockerfile (a 200,000-line one is 3 MiB).
+pub const MAX_DOCKERFILE_BYTES: u64 = 16 << 20;
+/// The most bytes read from a policy file or one it `extends`.
+pub const MAX_POLICY_BYTES: u64 = 4 << 20;
+/// The most bytes read from a baseline, a VEX document or a saved report.
+pub const MAX_DOCUMENT_BYTES: u64 = 256 << 20;
+
+fn too_large(cap: u64) -> String {
+    let size = if cap.is_multiple_of(1 << 20) {
+        format!("{} MiB", cap >> 20)
+    } else {
+        format!("{cap} bytes")
+    };
+    format!("larger than {size}, more than a file of this kind holds")
+}
+
+/// What kind of file `meta` is, for "not a regular file (…)".
+fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "not a file"
+    }
+}
+
+/// Read `path`, which must be a regular file (links followed) of at most
+/// `cap` bytes. A FIFO would block forever and `/dev/zero` never end, so
+/// both are refused before they are opened; a file that grows past `cap`
+/// while it is read is refused too. Errors read as the tail of
+/// "cannot read: …".
+pub fn read_regular(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let refuse = |why: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, why);
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(refuse(format!("not a regular file ({})", kind_of(&meta))));
+    }
+    let over = || refuse(too_large(cap));
+    if meta.len() > cap {
+        return Err(over());
+    }
+    let file = std::fs::File::open(path)?;
+    // Swapped for something else between the two looks?
+    let opened = file.metadata()?;
+    if !opened.is_file() {
+        return Err(refuse(format!("not a regular file ({})", kind_of(&opened))));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(opened.len().min(cap)).unwrap_or(0));
+    file.take(cap + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(over());
+    }
+    Ok(bytes)
+}
+
+/// Read at most `cap` bytes of `input` (standard input), refusing more.
+pub fn read_capped(input: impl std::io::Read, cap: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut input.take(cap + 1), &mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            too_large(cap),
+        ));
+    }
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +162,54 @@ mod tests {
         assert_eq!(
             absolute(Path::new("./no/such/../file")),
             cwd.join("no/file")
+        );
+    }
+
+    #[test]
+    fn only_regular_files_under_the_cap_are_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("f");
+        std::fs::write(&file, vec![b'x'; 1 << 20]).expect("write");
+        assert_eq!(
+            read_regular(&file, 1 << 20).expect("at the cap").len(),
+            1 << 20
+        );
+        assert_eq!(
+            read_regular(&file, (1 << 20) - 1)
+                .expect_err("over")
+                .to_string(),
+            "larger than 1048575 bytes, more than a file of this kind holds"
+        );
+        assert_eq!(
+            read_regular(dir.path(), 1 << 20)
+                .expect_err("dir")
+                .to_string(),
+            "not a regular file (a directory)"
+        );
+        assert_eq!(
+            read_regular(Path::new("/dev/zero"), 1 << 20)
+                .expect_err("device")
+                .to_string(),
+            "not a regular file (a character device)"
+        );
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            assert_eq!(
+                read_regular(&fifo, 1 << 20).expect_err("fifo").to_string(),
+                "not a regular file (a FIFO)"
+            );
+        }
+        // /proc files say they are empty and are read to their end.
+        assert!(!read_regular(Path::new("/proc/self/status"), 1 << 20)
+            .expect("proc")
+            .is_empty());
+        let mut zero = std::io::repeat(0);
+        assert_eq!(
+            read_capped(&mut zero, 4 << 20)
+                .expect_err("endless")
+                .to_string(),
+            "larger than 4 MiB, more than a file of this kind holds"
         );
     }
 }

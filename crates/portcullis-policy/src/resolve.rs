@@ -7,7 +7,7 @@ use portcullis_rules::{Location, Severity};
 use toml::Spanned;
 
 use crate::date::Date;
-use crate::exception::{glob_set, Exception};
+use crate::exception::{check_glob, excerpt, glob_set, Exception};
 use crate::file::{
     ActionName, ExceptionEntry, FailOnName, Layer, PolicyError, ProfileName, SeverityName, Source,
 };
@@ -183,15 +183,24 @@ fn codes(src: &Source, pattern: &Spanned<String>) -> Result<Vec<&'static str>, P
     let text = pattern.get_ref().trim();
     let known = known_codes();
     if is_glob(text) {
+        check_glob(text).map_err(|m| src.error(pattern.span(), m))?;
         let glob = globset::GlobBuilder::new(&text.to_ascii_uppercase())
             .build()
-            .map_err(|e| src.error(pattern.span(), format!("bad glob `{text}`: {}", e.kind())))?
+            .map_err(|e| {
+                src.error(
+                    pattern.span(),
+                    format!("bad glob `{}`: {}", excerpt(text), e.kind()),
+                )
+            })?
             .compile_matcher();
         let found: Vec<&'static str> = known.into_iter().filter(|c| glob.is_match(c)).collect();
         if found.is_empty() {
             return Err(src.error(
                 pattern.span(),
-                format!("`{text}` matches no rule; `portcullis rules` lists them"),
+                format!(
+                    "`{}` matches no rule; `portcullis rules` lists them",
+                    excerpt(text)
+                ),
             ));
         }
         Ok(found)
@@ -203,7 +212,10 @@ fn codes(src: &Source, pattern: &Spanned<String>) -> Result<Vec<&'static str>, P
             .ok_or_else(|| {
                 src.error(
                     pattern.span(),
-                    format!("unknown rule code `{text}`; `portcullis rules` lists them"),
+                    format!(
+                        "unknown rule code `{}`; `portcullis rules` lists them",
+                        excerpt(text)
+                    ),
                 )
             })
     }

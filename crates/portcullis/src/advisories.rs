@@ -62,7 +62,11 @@ impl Advisories {
         let mut vex = VexSet::new();
         for file in vex_files {
             let shown = portcullis_report::printable(&file.display().to_string()).into_owned();
-            let bytes = std::fs::read(file).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+            let bytes = portcullis_policy::paths::read_regular(
+                file,
+                portcullis_policy::paths::MAX_DOCUMENT_BYTES,
+            )
+            .map_err(|e| format!("{shown}: cannot read: {e}"))?;
             vex.load(file, &bytes).map_err(|e| e.to_string())?;
         }
         let path = match path.map(Path::to_path_buf).or_else(Database::default_path) {

@@ -57,26 +57,69 @@ fn plain_error(what: &str, message: String) -> PolicyError {
 }
 
 /// Print policy errors, one line each (`error: FILE:LINE:COL: message`);
-/// on a terminal, with the line and a marker under the column.
+/// on a terminal, with the line and a marker under the column: at most
+/// [`SNIPPET_CHARS`] characters of it around the column, and none of a line
+/// holding control characters (a file that is not text, such as
+/// `/proc/self/environ`, is never echoed).
 pub fn print_errors(errors: &[PolicyError]) {
     let snippets = std::io::stderr().is_terminal();
     for e in errors {
         eprintln!("error: {}", portcullis_report::printable(&e.to_string()));
         if snippets && e.line > 0 {
-            let number = e.line.to_string();
-            let pad = " ".repeat(number.len());
-            eprintln!("{pad} |");
-            eprintln!(
-                "{number} | {}",
-                portcullis_report::printable(&e.source_line)
-            );
-            let before: String = e
-                .source_line
-                .chars()
-                .take(e.column.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            eprintln!("{pad} | {before}^");
+            if let Some((text, caret)) = snippet(&e.source_line, e.column) {
+                let number = e.line.to_string();
+                let pad = " ".repeat(number.len());
+                eprintln!("{pad} |");
+                eprintln!("{number} | {}", portcullis_report::printable(&text));
+                eprintln!("{pad} | {caret}^");
+            }
         }
+    }
+}
+
+/// The most characters of a source line quoted under an error.
+pub const SNIPPET_CHARS: usize = 120;
+
+/// The part of `line` shown under an error at 1-based `column`, and the
+/// padding that puts a caret under that column; `None` for a line that is
+/// not plain text.
+pub fn snippet(line: &str, column: usize) -> Option<(String, String)> {
+    if line.chars().any(|c| c.is_control() && c != '\t') {
+        return None;
+    }
+    let chars: Vec<char> = line.chars().collect();
+    let at = column.saturating_sub(1).min(chars.len());
+    let start = at.saturating_sub(SNIPPET_CHARS / 2);
+    let end = (start + SNIPPET_CHARS).min(chars.len());
+    let mut text: String = chars[start..end].iter().collect();
+    let mut caret: String = chars[start..at]
+        .iter()
+        .map(|&c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    if start > 0 {
+        text.insert(0, '…');
+        caret.insert(0, ' ');
+    }
+    if end < chars.len() {
+        text.push('…');
+    }
+    Some((text, caret))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_are_bounded_and_only_of_text() {
+        assert_eq!(
+            snippet("disable = [\"SQ9*\"]", 12),
+            Some(("disable = [\"SQ9*\"]".to_owned(), " ".repeat(11)))
+        );
+        let long = format!("{}X{}", "a".repeat(100_000), "b".repeat(100_000));
+        let (text, caret) = snippet(&long, 100_001).expect("text");
+        assert_eq!(text, format!("…{}X{}…", "a".repeat(60), "b".repeat(59)));
+        assert_eq!(caret.len(), 61);
+        assert_eq!(snippet("HOME=/root\0SECRET=x", 1), None);
     }
 }

@@ -2,7 +2,6 @@
 //! [`TargetReport`]s (one per image in an archive, one for a Dockerfile).
 //! The binary is a thin shell around it.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -10,6 +9,7 @@ pub mod advisories;
 pub mod config;
 pub mod walk;
 
+use portcullis_policy::paths::{read_regular, MAX_DOCKERFILE_BYTES};
 use portcullis_policy::{
     BaseBoundary, HistoryDetails, ImageDetails, LayerDetails, Policy, Report, TargetInfo,
     TargetReport,
@@ -583,8 +583,8 @@ impl Scanner {
     /// The subject of the `--dockerfile` given with images.
     fn dockerfile_subject(&self, path: &Path) -> Result<portcullis_rules::Subject, ScanError> {
         let shown = path.display().to_string();
-        let bytes =
-            std::fs::read(path).map_err(|e| ScanError::at(&shown, io_message(&shown, path, &e)))?;
+        let bytes = read_regular(path, MAX_DOCKERFILE_BYTES)
+            .map_err(|e| ScanError::at(&shown, io_message(&shown, path, &e)))?;
         let syntax_error = |e: &portcullis_dockerfile::ParseError| {
             let at = portcullis_dockerfile::error_position(&bytes, e);
             ScanError::at(&format!("{shown}:{}:{}", at.line, at.column), &e.message)
@@ -599,18 +599,19 @@ impl Scanner {
     fn scan_dockerfile_target(&self, target: &str) -> Result<TargetReport, ScanError> {
         let fail = |message: String| ScanError::at(target, message);
         let (display, bytes) = if target == "-" {
-            let mut buf = Vec::new();
-            std::io::stdin()
-                .lock()
-                .read_to_end(&mut buf)
-                .map_err(|e| fail(format!("cannot read standard input: {e}")))?;
+            let buf = portcullis_policy::paths::read_capped(
+                std::io::stdin().lock(),
+                MAX_DOCKERFILE_BYTES,
+            )
+            .map_err(|e| fail(format!("cannot read standard input: {e}")))?;
             (None, buf)
         } else {
             let mut path = PathBuf::from(target);
             if path.is_dir() {
                 path = walk::dockerfile_in(&path);
             }
-            let bytes = std::fs::read(&path).map_err(|e| fail(io_message(target, &path, &e)))?;
+            let bytes = read_regular(&path, MAX_DOCKERFILE_BYTES)
+                .map_err(|e| fail(io_message(target, &path, &e)))?;
             // A file that is not text and not named as a Dockerfile is none
             // of the kinds portcullis reads; a Dockerfile by name keeps the
             // line and column of its bad byte.

@@ -372,9 +372,12 @@ fn scan(args: ScanArgs) -> ExitCode {
     let baseline = match &args.policy.baseline {
         Some(path) => {
             let shown = portcullis_report::printable(&path.display().to_string()).into_owned();
-            let read = std::fs::read(path)
-                .map_err(|e| format!("cannot read: {}", io_text(&e)))
-                .and_then(|bytes| portcullis_policy::Baseline::from_json(&bytes));
+            let read = portcullis_policy::paths::read_regular(
+                path,
+                portcullis_policy::paths::MAX_DOCUMENT_BYTES,
+            )
+            .map_err(|e| format!("cannot read: {}", io_text(&e)))
+            .and_then(|bytes| portcullis_policy::Baseline::from_json(&bytes));
             match read {
                 Ok(baseline) => Some((shown, baseline)),
                 Err(e) => {
@@ -637,11 +640,19 @@ fn convert(args: ConvertArgs) -> ExitCode {
         }
     };
     let (shown, bytes) = if args.report == "-" {
-        let mut buf = Vec::new();
-        let read = std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf);
-        ("<stdin>".to_owned(), read.map(|_| buf))
+        let read = portcullis_policy::paths::read_capped(
+            std::io::stdin().lock(),
+            portcullis_policy::paths::MAX_DOCUMENT_BYTES,
+        );
+        ("<stdin>".to_owned(), read)
     } else {
-        (args.report.clone(), std::fs::read(&args.report))
+        (
+            args.report.clone(),
+            portcullis_policy::paths::read_regular(
+                Path::new(&args.report),
+                portcullis_policy::paths::MAX_DOCUMENT_BYTES,
+            ),
+        )
     };
     let shown = portcullis_report::printable(&shown).into_owned();
     let bytes = match bytes {

@@ -6,7 +6,7 @@
 //! full YAML parser such as serde_yaml, unmaintained since 2024, is a large
 //! dependency for five fields).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// Architectures LXD knows (its own names and the Debian/OCI aliases it accepts).
 const ARCHITECTURES: &[&str] = &[
@@ -68,6 +68,16 @@ struct Line<'a> {
     text: &'a str,
 }
 
+/// `text` quoted for a message: at most 80 characters, escaped, `…` when cut.
+fn quoted(text: &str) -> String {
+    let head: String = text.chars().take(80).collect();
+    if head.len() < text.len() {
+        format!("{head:?}…")
+    } else {
+        format!("{head:?}")
+    }
+}
+
 /// Strip a comment (`#` at the start or after a space, outside quotes).
 fn uncomment(text: &str) -> &str {
     let mut quote = None;
@@ -119,7 +129,8 @@ fn scalar(raw: &str, line: usize) -> Result<String, String> {
     }
     if raw.starts_with(['&', '*', '!', '{', '[', '|', '>']) {
         return Err(format!(
-            "line {line}: unsupported YAML ({raw:?}: anchors, tags, flow and block scalars are not read)"
+            "line {line}: unsupported YAML ({}: anchors, tags, flow and block scalars are not read)",
+            quoted(raw)
         ));
     }
     Ok(raw.to_owned())
@@ -147,6 +158,8 @@ fn block(lines: &[Line<'_>], at: &mut usize, indent: usize, depth: usize) -> Res
         return Ok(Value::Seq(count));
     }
     let mut map: Vec<(String, Value)> = Vec::new();
+    // The keys so far, so that a mapping of many keys is read in linear time.
+    let mut seen: HashSet<String> = HashSet::new();
     while let Some(l) = lines.get(*at) {
         if l.indent < indent {
             break;
@@ -157,8 +170,8 @@ fn block(lines: &[Line<'_>], at: &mut usize, indent: usize, depth: usize) -> Res
         let (key, rest) =
             split_key(l.text).ok_or_else(|| format!("line {}: expected `key: value`", l.number))?;
         let key = scalar(key, l.number)?;
-        if map.iter().any(|(k, _)| *k == key) {
-            return Err(format!("line {}: duplicate key {key:?}", l.number));
+        if !seen.insert(key.clone()) {
+            return Err(format!("line {}: duplicate key {}", l.number, quoted(&key)));
         }
         *at += 1;
         let value = if rest.is_empty() {
@@ -204,7 +217,8 @@ fn split_key(text: &str) -> Option<(&str, &str)> {
 fn parse_yaml(text: &str) -> Result<Value, String> {
     let mut lines = Vec::new();
     for (i, raw) in text.lines().enumerate() {
-        if raw.contains('\t') && raw.trim_start().len() != raw.trim_start_matches('\t').len() {
+        // YAML forbids tabs in indentation; the text after it may hold them.
+        if raw[..raw.len() - raw.trim_start().len()].contains('\t') {
             return Err(format!("line {}: tab indentation", i + 1));
         }
         let body = uncomment(raw);
@@ -240,7 +254,8 @@ fn date(value: Option<&Value>, key: &str, required: bool) -> Result<Option<i64>,
         Some(Value::Scalar(s)) => match s.parse::<i64>() {
             Ok(n) if n >= 0 => Ok(Some(n)),
             _ => Err(format!(
-                "{key} is {s:?}, not a date (seconds since 1970-01-01 UTC)"
+                "{key} is {}, not a date (seconds since 1970-01-01 UTC)",
+                quoted(s)
             )),
         },
         Some(_) => Err(format!(
@@ -259,7 +274,9 @@ pub fn parse(bytes: &[u8]) -> Result<Metadata, String> {
     let architecture = match get("architecture") {
         Some(Value::Scalar(a)) if ARCHITECTURES.contains(&a.as_str()) => a.clone(),
         Some(Value::Scalar(a)) if a.is_empty() => return Err("architecture is empty".into()),
-        Some(Value::Scalar(a)) => return Err(format!("architecture {a:?} is not one LXD knows")),
+        Some(Value::Scalar(a)) => {
+            return Err(format!("architecture {} is not one LXD knows", quoted(a)))
+        }
         Some(_) => return Err("architecture is not a name".into()),
         None => return Err("architecture is missing".into()),
     };
@@ -358,10 +375,43 @@ mod tests {
             ("architecture: &a x86_64\n", "line 1: unsupported YAML (\"&a x86_64\": anchors, tags, flow and block scalars are not read)"),
             ("architecture: x86_64\narchitecture: i686\n", "line 2: duplicate key \"architecture\""),
             ("just text\n", "line 1: expected `key: value`"),
+            ("architecture: x86_64\nproperties:\n\tos: debian\n", "line 3: tab indentation"),
+            ("architecture: x86_64\nproperties:\n \tos: debian\n", "line 3: tab indentation"),
         ];
         for (text, err) in cases {
             assert_eq!(parse(text.as_bytes()).expect_err(text), err, "{text}");
         }
         assert_eq!(parse(&[0xff]).expect_err("bytes"), "not UTF-8 text");
+        // A tab after the indentation is text.
+        let m = parse(b"architecture: x86_64\ncreation_date: 1\nproperties:\n  os: a\tb\n")
+            .expect("tab in a value");
+        assert_eq!(m.property("os"), Some("a\tb"));
+        let long = format!("architecture: {}\n", "v".repeat(100_000));
+        assert_eq!(
+            parse(long.as_bytes()).expect_err("long"),
+            format!("architecture \"{}\"… is not one LXD knows", "v".repeat(80))
+        );
+    }
+
+    #[test]
+    fn a_mapping_of_many_unique_keys_is_read_in_linear_time() {
+        // 1 MiB of unique keys took over a minute when each key was compared
+        // with every earlier one.
+        let mut text = String::from("architecture: x86_64\ncreation_date: 1\nproperties:\n");
+        let mut n = 0;
+        while text.len() < 1 << 20 {
+            text.push_str(&format!("  k{n}: v\n"));
+            n += 1;
+        }
+        text.push_str("  k7: again\n");
+        assert_eq!(
+            parse(text.as_bytes()).expect_err("duplicate"),
+            format!("line {}: duplicate key \"k7\"", n + 4)
+        );
+        let unique = text
+            .rsplit_once("  k7: again\n")
+            .map_or("", |(head, _)| head);
+        let m = parse(unique.as_bytes()).expect("unique keys");
+        assert_eq!(m.properties.len(), n);
     }
 }

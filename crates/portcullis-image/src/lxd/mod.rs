@@ -9,7 +9,6 @@
 pub mod metadata;
 mod squashfs;
 
-use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
@@ -83,7 +82,7 @@ pub struct LxdImage {
 /// What a file starts with.
 fn magic(path: &Path) -> Result<[u8; 8]> {
     let mut buf = [0u8; 8];
-    let mut file = File::open(path)
+    let mut file = crate::error::open_file(path)
         .map_err(|e| Error::new(format!("{}: cannot read: {}", path.display(), io_text(&e))))?;
     let mut n = 0;
     while n < buf.len() {
@@ -132,17 +131,17 @@ pub fn looks_like_lxd(path: &Path) -> bool {
     let Ok(m) = magic(path) else {
         return false;
     };
-    let Ok(file) = File::open(path) else {
+    let Ok(file) = crate::error::open_file(path) else {
         return false;
     };
     let raw = std::io::BufReader::new(file.take(64 << 20));
     let stream: Box<dyn Read> = match Compression::sniff(&m) {
         Some(Compression::Gzip) => Box::new(flate2::bufread::MultiGzDecoder::new(raw)),
-        Some(Compression::Zstd) => match zstd::stream::read::Decoder::with_buffer(raw) {
+        Some(Compression::Zstd) => match crate::decompress::zstd(raw) {
             Ok(d) => Box::new(d),
             Err(_) => return false,
         },
-        Some(Compression::Xz) => Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(raw)),
+        Some(Compression::Xz) => Box::new(crate::decompress::xz(raw)),
         Some(Compression::Bzip2) => Box::new(bzip2::bufread::MultiBzDecoder::new(raw)),
         // A plain tar is indexed in place by the caller instead.
         None => return false,
@@ -187,7 +186,8 @@ fn read_tarball(
     if is_qcow2(&m) {
         return Err(fail(qcow2_message()));
     }
-    let file = File::open(path).map_err(|e| fail(format!("cannot read: {}", io_text(&e))))?;
+    let file =
+        crate::error::open_file(path).map_err(|e| fail(format!("cannot read: {}", io_text(&e))))?;
     let reader = crate::Progressing {
         inner: std::io::BufReader::with_capacity(256 << 10, file),
         report: options.progress,
@@ -285,6 +285,11 @@ pub fn load(name: &str, layout: &Layout, options: &LoadOptions<'_>) -> Result<Lx
             }
             let m = magic(Path::new(rootfs))?;
             let fail = |m: String| Error::new(format!("{rootfs}: {m}"));
+            if std::fs::metadata(rootfs).is_ok_and(|meta| meta.len() == 0) {
+                return Err(fail(
+                    "an empty file, not a root filesystem (a squashfs or a tarball)".into(),
+                ));
+            }
             if is_qcow2(&m) {
                 return Err(fail(qcow2_message()));
             }
@@ -343,7 +348,7 @@ fn fingerprint(paths: &[&str]) -> Result<String> {
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 256 << 10];
     for path in paths {
-        let mut file = File::open(path)
+        let mut file = crate::error::open_file(path)
             .map_err(|e| Error::new(format!("{path}: cannot read: {}", io_text(&e))))?;
         loop {
             let n = file

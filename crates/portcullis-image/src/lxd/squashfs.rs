@@ -59,12 +59,12 @@ fn decode(
             .take(limit)
             .read_to_end(out)
             .map(drop),
-        Compressor::Xz => liblzma::read::XzDecoder::new(bytes)
+        Compressor::Xz => crate::decompress::xz_single(bytes)
             .take(limit)
             .read_to_end(out)
             .map(drop),
         // One frame, as the kernel reads: bytes after it are not data.
-        Compressor::Zstd => zstd::stream::read::Decoder::with_buffer(bytes)
+        Compressor::Zstd => crate::decompress::zstd(bytes)
             .and_then(|d| d.single_frame().take(limit).read_to_end(out))
             .map(drop),
         Compressor::Lz4 => {
@@ -298,7 +298,7 @@ pub(crate) fn read(
     want: &dyn Fn(&[u8]) -> bool,
     analyser: Option<&dyn crate::Analyser>,
 ) -> Result<(LayerTable, String), String> {
-    let file = std::fs::File::open(path)
+    let file = crate::error::open_file(path)
         .map_err(|e| format!("cannot read: {}", crate::error::io_text(&e)))?;
     let mut reader = BufReader::with_capacity(256 << 10, file);
     // backhand reports corrupt input as errors; a panic on some input it
