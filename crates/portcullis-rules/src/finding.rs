@@ -77,6 +77,9 @@ pub enum Category {
     Vulnerabilities,
     /// The exploit mitigations the image's binaries were built with.
     BinaryHardening,
+    /// How containers are run: the Kubernetes manifests and Compose files
+    /// that decide privileges, host access and limits (PC42xxx).
+    Runtime,
     /// The policy file itself: expired or unused exceptions and suppressions.
     Policy,
 }
@@ -90,6 +93,7 @@ impl Category {
             Category::Licenses => "licenses",
             Category::Vulnerabilities => "vulnerabilities",
             Category::BinaryHardening => "binary-hardening",
+            Category::Runtime => "runtime",
             Category::Policy => "policy",
         }
     }
@@ -102,6 +106,7 @@ impl Category {
             Category::Licenses => "Licenses",
             Category::Vulnerabilities => "Vulnerabilities",
             Category::BinaryHardening => "Binary hardening",
+            Category::Runtime => "Runtime configuration",
             Category::Policy => "Policy",
         }
     }

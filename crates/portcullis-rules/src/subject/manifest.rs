@@ -45,6 +45,7 @@ pub fn from_workloads(path: &str, workloads: Vec<Workload>) -> Subject {
         vulnerabilities: Default::default(),
         binaries: None,
         workloads: Some(Arc::new(workloads)),
+        kubernetes_version: super::KUBERNETES_VERSION,
     }
 }
 
