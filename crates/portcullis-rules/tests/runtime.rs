@@ -502,3 +502,18 @@ fn compose_settings_are_judged() {
         ]
     );
 }
+
+#[test]
+fn kustomize_output_is_read_as_kubectl_renders_it() {
+    // The overlay made it restricted; what is left are the controls the
+    // standards do not have.
+    let all = findings(&subject_of(&data("kustomize/rendered.yaml")));
+    assert_eq!(
+        all,
+        [
+            "PC42501 1:33:9 /spec/template/spec/containers/0/securityContext container `api` of Deployment `prod-api` does not set `securityContext.readOnlyRootFilesystem: true`: its root filesystem is writable",
+            "PC42601 1:29:9 /spec/template/spec/containers/0 container `api` of Deployment `prod-api` has no CPU limit, memory limit, CPU request or memory request",
+            "PC42801 1:27:5 /spec/template/spec the pod of Deployment `prod-api` does not set `automountServiceAccountToken: false`: its containers get the API token of service account `default` unless that account disables it",
+        ]
+    );
+}
