@@ -11,13 +11,9 @@ use std::sync::Arc;
 use portcullis_rules::registry::Outcome;
 use portcullis_rules::subject::from_workloads;
 
-const BASELINE: &[&str] = &[
-    "PC42101", "PC42103", "PC42301", "PC42302", "PC42303", "PC42304", "PC42305", "PC42401",
-    "PC42403", "PC42404", "PC42405", "PC42406",
-];
-const RESTRICTED_ONLY: &[&str] = &[
-    "PC42102", "PC42104", "PC42201", "PC42202", "PC42402", "PC42407", "PC42408",
-];
+use portcullis_rules::rules::runtime::{
+    PSS_BASELINE as BASELINE, PSS_RESTRICTED as RESTRICTED_ONLY,
+};
 
 /// The rules that together implement a check of the library at `level`
 /// (at restricted, some checks replace baseline ones, as the library's

@@ -517,3 +517,34 @@ fn kustomize_output_is_read_as_kubectl_renders_it() {
         ]
     );
 }
+
+#[test]
+fn the_pss_lists_and_portcullis_own_controls_cover_every_runtime_rule() {
+    use portcullis_rules::rules::runtime::{PSS_BASELINE, PSS_RESTRICTED};
+    let own = ["PC42203", "PC42501", "PC42601", "PC42801"];
+    let mut listed: Vec<&str> = PSS_BASELINE
+        .iter()
+        .chain(PSS_RESTRICTED)
+        .chain(&own)
+        .copied()
+        .collect();
+    listed.sort_unstable();
+    let runtime: Vec<&str> = RULES
+        .iter()
+        .filter(|r| r.category == Category::Runtime)
+        .map(|r| r.code)
+        .collect();
+    assert_eq!(
+        listed, runtime,
+        "each runtime rule in one list, in code order in the registry"
+    );
+    for rule in RULES.iter().filter(|r| r.category == Category::Runtime) {
+        assert_eq!(
+            rule.applies_to,
+            [portcullis_rules::SubjectKind::Manifest],
+            "{}",
+            rule.code
+        );
+        assert!(rule.code.starts_with("PC42"), "{}", rule.code);
+    }
+}

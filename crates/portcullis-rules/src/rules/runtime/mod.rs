@@ -35,6 +35,19 @@ pub mod seccomp_unconfined;
 pub mod selinux;
 pub mod sysctls;
 
+/// The rules that are the Pod Security Standards' baseline level (what
+/// `profile = "pss-baseline"` selects).
+pub const PSS_BASELINE: &[&str] = &[
+    "PC42101", "PC42103", "PC42301", "PC42302", "PC42303", "PC42304", "PC42305", "PC42401",
+    "PC42403", "PC42404", "PC42405", "PC42406",
+];
+
+/// The rules the restricted level adds to the baseline ones (`profile =
+/// "pss-restricted"` selects both lists).
+pub const PSS_RESTRICTED: &[&str] = &[
+    "PC42102", "PC42104", "PC42201", "PC42202", "PC42402", "PC42407", "PC42408",
+];
+
 use portcullis_manifests::model::{Container, ContainerList, Loc, Platform, Workload};
 
 use crate::finding::Located;
