@@ -18,7 +18,9 @@ pub use yaml::{Document, Limits, Node, NodeKind, YamlError};
 /// Kubernetes object has `apiVersion` and `kind` (or is a `List` of them);
 /// a Compose file has `services` (or is an override with only `volumes`,
 /// `networks`, … and no `apiVersion`). `None` for other YAML.
+///
+/// Only the first document that is a mapping is looked at, so a big stream
+/// costs one document's parse (and a UTF-8 check).
 pub fn detect(bytes: &[u8]) -> Option<Platform> {
-    let _ = bytes;
-    None
+    kubernetes::detect(bytes)
 }

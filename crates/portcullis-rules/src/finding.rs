@@ -77,6 +77,9 @@ pub enum Category {
     Vulnerabilities,
     /// The exploit mitigations the image's binaries were built with.
     BinaryHardening,
+    /// How containers are run: the Kubernetes manifests and Compose files
+    /// that decide privileges, host access and limits (PC42xxx).
+    Runtime,
     /// Where images and what the build downloads come from: trusted
     /// sources, pinning, verification.
     SupplyChain,
@@ -93,6 +96,7 @@ impl Category {
             Category::Licenses => "licenses",
             Category::Vulnerabilities => "vulnerabilities",
             Category::BinaryHardening => "binary-hardening",
+            Category::Runtime => "runtime",
             Category::SupplyChain => "supply-chain",
             Category::Policy => "policy",
         }
@@ -106,6 +110,7 @@ impl Category {
             Category::Licenses => "Licenses",
             Category::Vulnerabilities => "Vulnerabilities",
             Category::BinaryHardening => "Binary hardening",
+            Category::Runtime => "Runtime configuration",
             Category::SupplyChain => "Supply chain",
             Category::Policy => "Policy",
         }

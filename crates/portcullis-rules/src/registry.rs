@@ -14,7 +14,8 @@ pub struct Doc {
     pub why: &'static str,
     /// How to fix it.
     pub fix: &'static str,
-    /// A Dockerfile that violates it.
+    /// A Dockerfile that violates it (a YAML manifest, for the rules that
+    /// apply to manifests only).
     pub bad: &'static str,
     /// The same, fixed.
     pub good: &'static str,
@@ -124,6 +125,29 @@ pub static RULES: &[&Rule] = &[
     &rules::debug_artefacts::debug_database::RULE,
     &rules::debug_artefacts::debug_info::RULE,
     &rules::debug_artefacts::source_paths::RULE,
+    &rules::runtime::privileged::RULE,
+    &rules::runtime::allow_privilege_escalation::RULE,
+    &rules::runtime::capabilities_baseline::RULE,
+    &rules::runtime::capabilities_restricted::RULE,
+    &rules::runtime::run_as_non_root::RULE,
+    &rules::runtime::run_as_user::RULE,
+    &rules::runtime::root_groups::RULE,
+    &rules::runtime::host_namespaces::RULE,
+    &rules::runtime::host_ports::RULE,
+    &rules::runtime::host_path::RULE,
+    &rules::runtime::host_process::RULE,
+    &rules::runtime::host_probes::RULE,
+    &rules::runtime::seccomp_unconfined::RULE,
+    &rules::runtime::seccomp_restricted::RULE,
+    &rules::runtime::apparmor::RULE,
+    &rules::runtime::selinux::RULE,
+    &rules::runtime::proc_mount::RULE,
+    &rules::runtime::sysctls::RULE,
+    &rules::runtime::restricted_volumes::RULE,
+    &rules::runtime::proc_mount_restricted::RULE,
+    &rules::runtime::read_only_root::RULE,
+    &rules::runtime::resources::RULE,
+    &rules::runtime::automount_token::RULE,
     &rules::supply_chain::untrusted_source::RULE,
     &rules::supply_chain::unpinned::RULE,
     &rules::supply_chain::latest_tag::RULE,
@@ -401,8 +425,14 @@ pub fn explain(r: &Rule) -> String {
     } else {
         ""
     };
+    // Manifest rules' examples are Kubernetes YAML, the others' Dockerfiles.
+    let lang = if r.applies_to == [SubjectKind::Manifest] {
+        "yaml"
+    } else {
+        "dockerfile"
+    };
     format!(
-        "## {code} {title}\n\nName: `{name}` · severity: {sev} · category: {cat} · applies to: {kinds}\n\n### What it detects\n\n{what}\n\n### Why it matters\n\n{why}\n\n### How to fix it\n\n{fix}{markers}\n\nBad:\n\n```dockerfile\n{bad}```\n\nGood:\n\n```dockerfile\n{good}```\n",
+        "## {code} {title}\n\nName: `{name}` · severity: {sev} · category: {cat} · applies to: {kinds}\n\n### What it detects\n\n{what}\n\n### Why it matters\n\n{why}\n\n### How to fix it\n\n{fix}{markers}\n\nBad:\n\n```{lang}\n{bad}```\n\nGood:\n\n```{lang}\n{good}```\n",
         code = r.code,
         title = r.title,
         name = r.name,

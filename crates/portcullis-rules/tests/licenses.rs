@@ -240,6 +240,7 @@ fn image_subject(
         vulnerabilities: Default::default(),
         binaries: None,
         workloads: None,
+        kubernetes_version: portcullis_rules::subject::KUBERNETES_VERSION,
     }
 }
 

@@ -169,6 +169,7 @@ fn subject(vulnerabilities: VulnerabilityScan) -> Subject {
         vulnerabilities,
         binaries: None,
         workloads: None,
+        kubernetes_version: portcullis_rules::subject::KUBERNETES_VERSION,
     }
 }
 

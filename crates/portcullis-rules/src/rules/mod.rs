@@ -11,6 +11,7 @@ pub(crate) mod package;
 pub mod ports;
 pub mod relative_copy_without_workdir;
 pub mod root_user;
+pub mod runtime;
 pub mod secrets;
 pub mod setuid_setgid;
 pub mod shell_form_cmd;

@@ -66,6 +66,7 @@ pub fn from_dockerfile(
         vulnerabilities: Default::default(),
         binaries: None,
         workloads: None,
+        kubernetes_version: super::KUBERNETES_VERSION,
     };
     let final_stage = subject.final_stage();
     let from = from_steps[final_stage];

@@ -381,6 +381,7 @@ pub fn from_image_on(
         vulnerabilities: Default::default(),
         binaries,
         workloads: None,
+        kubernetes_version: super::KUBERNETES_VERSION,
     }
 }
 

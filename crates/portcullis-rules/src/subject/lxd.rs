@@ -63,6 +63,7 @@ pub fn from_lxd(image: LxdImage) -> Subject {
         vulnerabilities: Default::default(),
         binaries,
         workloads: None,
+        kubernetes_version: super::KUBERNETES_VERSION,
         image: Some(Arc::new(ImageFacts {
             diff_ids: vec![fingerprint],
             layer_history: vec![None],

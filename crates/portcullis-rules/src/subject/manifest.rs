@@ -19,6 +19,18 @@ pub fn from_workloads(path: &str, workloads: Vec<Workload>) -> Subject {
         document: 0,
         pointer: String::new(),
     });
+    // Every container's `image:`, for the image-reference rules (PC43101–PC43103).
+    let image_uses = workloads
+        .iter()
+        .flat_map(|w| &w.containers)
+        .filter_map(|c| c.image.as_ref())
+        .map(|image| super::ImageUse {
+            reference: image.value.clone(),
+            at: Located::new(location(&image.at)),
+            origin: super::ImageUseOrigin::Manifest,
+            unresolved: Vec::new(),
+        })
+        .collect();
     Subject {
         kind: SubjectKind::Manifest,
         steps: Vec::new(),
@@ -45,6 +57,9 @@ pub fn from_workloads(path: &str, workloads: Vec<Workload>) -> Subject {
         vulnerabilities: Default::default(),
         binaries: None,
         workloads: Some(Arc::new(workloads)),
+        kubernetes_version: super::KUBERNETES_VERSION,
+        image_uses,
+        trusted_images: None,
     }
 }
 

@@ -378,7 +378,15 @@ pub struct Subject {
     /// The workloads of a Kubernetes manifest stream or Compose project;
     /// `None` for Dockerfiles and images.
     pub workloads: Option<Arc<Vec<portcullis_manifests::Workload>>>,
+    /// The Kubernetes version (major, minor) whose Pod Security Standards
+    /// the runtime rules apply (the policy file's `[kubernetes] version`);
+    /// [`KUBERNETES_VERSION`] unless set.
+    pub kubernetes_version: (u32, u32),
 }
+
+/// The newest Kubernetes version the Pod Security Standards rules know
+/// (that of the admission library they follow, see rules/runtime).
+pub const KUBERNETES_VERSION: (u32, u32) = (1, 37);
 
 impl Subject {
     pub fn final_stage(&self) -> usize {

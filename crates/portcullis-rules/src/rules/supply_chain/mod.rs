@@ -17,8 +17,11 @@ use crate::subject::{ImageUse, ImageUseOrigin, Subject};
 
 /// The subject kinds the reference rules judge: a manifest subject joins
 /// by filling `Subject::image_uses`.
-pub(crate) const REFERENCE_SUBJECTS: &[crate::SubjectKind] =
-    &[crate::SubjectKind::Dockerfile, crate::SubjectKind::Image];
+pub(crate) const REFERENCE_SUBJECTS: &[crate::SubjectKind] = &[
+    crate::SubjectKind::Dockerfile,
+    crate::SubjectKind::Image,
+    crate::SubjectKind::Manifest,
+];
 
 /// Each image use with its verdict; references that cannot be judged (an
 /// unresolved variable, not a valid reference) get a note when `notes`.
