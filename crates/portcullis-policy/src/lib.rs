@@ -870,6 +870,10 @@ pub struct ReportedFinding {
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TargetReport {
     pub target: String,
+    /// What the target is: `dockerfile`; `kubernetes` (a manifest stream:
+    /// a file or standard input) or `compose` (a Compose project, named by
+    /// its main file); or the image's source: `docker-archive`, `oci`,
+    /// `oci-archive`, `registry`, `docker-daemon`, `lxd`.
     pub kind: String,
     pub digest: Option<String>,
     /// The file or directory the target was read from, as given: a
