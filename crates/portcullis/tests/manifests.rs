@@ -268,3 +268,72 @@ fn an_empty_directory_names_every_kind_it_looked_for() {
         "notes: nothing to scan: no Dockerfile, Containerfile, Kubernetes manifest, Compose file, image archive, OCI layout or LXD image in it",
     );
 }
+
+/// The library's manifest scan, whichever findings the runtime rules make:
+/// the target's kind, its fingerprint key and digest, and a YAML
+/// suppression comment that suppresses nothing reported at its place, with
+/// the comment's line shown by the human report from the kept text.
+#[test]
+fn a_manifest_report_carries_its_kind_texts_and_suppression_findings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    # portcullis ignore=SQ40104 reason=\"no ssh here\"\n    image: nginx\n";
+    let path = dir.path().join("pod.yaml");
+    std::fs::write(&path, text).expect("write");
+    let shown = path.display().to_string();
+    let scanner = portcullis::Scanner {
+        keep_source: true,
+        ..portcullis::Scanner::default()
+    };
+    let report = scanner
+        .scan_manifest(
+            &shown,
+            Some(&path),
+            portcullis_manifests::Platform::Kubernetes,
+            text.as_bytes(),
+        )
+        .expect("scans");
+    assert_eq!(report.kind, "kubernetes");
+    assert_eq!(report.target, shown);
+    assert_eq!(report.path.as_deref(), Some(shown.as_str()));
+    assert!(report
+        .digest
+        .as_deref()
+        .is_some_and(|d| d.starts_with("sha256:")));
+    assert_eq!(report.texts.len(), 1);
+    assert_eq!(report.texts[0].path, shown);
+    let unused: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "SQ49003")
+        .collect();
+    assert_eq!(unused.len(), 1, "{:#?}", report.findings);
+    assert_eq!(
+        unused[0].location,
+        portcullis_rules::Location::Manifest {
+            path: shown.clone(),
+            line: 8,
+            column: 5,
+            end_line: 8,
+            end_column: 53,
+            document: 0,
+            pointer: String::new(),
+        }
+    );
+    let human = portcullis_report::render_human(
+        &portcullis::Scanner::report(vec![report]),
+        portcullis_report::HumanOptions { color: false },
+    );
+    let at = human
+        .lines()
+        .position(|l| l.contains(&format!("--> {shown}:8:5 (document 0)")))
+        .unwrap_or_else(|| panic!("{human}"));
+    let lines: Vec<&str> = human.lines().skip(at + 1).take(3).collect();
+    assert_eq!(
+        lines,
+        [
+            "           |",
+            "         8 |     # portcullis ignore=SQ40104 reason=\"no ssh here\"",
+            &format!("           |     {}", "^".repeat(48)),
+        ]
+    );
+}
