@@ -18,6 +18,8 @@ pub struct Exception {
     /// or the pattern could never match.
     pub images_name_digest: bool,
     pub dockerfiles: Option<GlobSet>,
+    /// Kubernetes manifests and Compose files, as `dockerfiles` globs them.
+    pub manifests: Option<GlobSet>,
     pub paths: Option<GlobSet>,
     /// Secret value fingerprints (`sha256:…`).
     pub secrets: Option<Vec<String>>,
@@ -62,7 +64,10 @@ impl Exception {
         }
         let places = || std::iter::once(&f.location).chain(&f.related);
         if let Some(images) = &self.images {
-            let is_image = target.kind != "dockerfile" && target.kind != "policy";
+            let is_image = !matches!(
+                target.kind,
+                "dockerfile" | "policy" | "kubernetes" | "compose"
+            );
             // The name shown, the source as `KIND:PATH` (a single-image
             // archive is shown as its bare path), each reference, the digest.
             let typed = target.path.map(|p| format!("{}:{p}", target.kind));
@@ -86,6 +91,20 @@ impl Exception {
                 .into_iter()
                 .chain(related)
                 .any(|p| dockerfiles.is_match(self.dockerfile_name(p)))
+            {
+                return false;
+            }
+        }
+        if let Some(manifests) = &self.manifests {
+            let own = matches!(target.kind, "kubernetes" | "compose").then_some(target.target);
+            let located = places().filter_map(|l| match l {
+                Location::Manifest { path, .. } => Some(path.as_str()),
+                _ => None,
+            });
+            if !own
+                .into_iter()
+                .chain(located)
+                .any(|p| manifests.is_match(self.dockerfile_name(p)))
             {
                 return false;
             }

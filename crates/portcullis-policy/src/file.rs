@@ -59,6 +59,9 @@ pub struct PolicyFile {
     /// `[images]`: where images may come from (PC43101).
     #[serde(default)]
     pub images: ImagesSettings,
+    /// `[kubernetes]`: how Kubernetes manifests are judged.
+    #[serde(default)]
+    pub kubernetes: KubernetesSettings,
     /// Accepted exceptions: findings they cover are reported as suppressed
     /// and do not fail the gate.
     #[serde(default)]
@@ -72,6 +75,13 @@ pub enum ProfileName {
     Default,
     Strict,
     Audit,
+    /// The Pod Security Standards' baseline controls (PC42xxx) as
+    /// Kubernetes groups them; each violation fails.
+    #[serde(rename = "pss-baseline")]
+    PssBaseline,
+    /// Baseline and the restricted controls.
+    #[serde(rename = "pss-restricted")]
+    PssRestricted,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -211,6 +221,18 @@ pub struct ImagesSettings {
     pub trusted: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
+/// `[kubernetes]`: how Kubernetes manifests are judged.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct KubernetesSettings {
+    /// The Kubernetes version (`"1.32"`) whose Pod Security Standards
+    /// apply: the admission library's semantics change between versions
+    /// (the safe sysctls, the `hostUsers: false` exemptions). Default: the
+    /// newest the rules know.
+    #[schemars(with = "Option<String>")]
+    pub version: Option<Spanned<String>>,
+}
+
 /// `all`: the whole image, the base image's layers too; `build`: only what
 /// this build added.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -245,6 +267,10 @@ pub struct ExceptionEntry {
     /// Dockerfiles it covers: path globs (`services/*/Dockerfile`, `**/Dockerfile`).
     #[schemars(with = "Option<Vec<String>>")]
     pub dockerfiles: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Kubernetes manifests and Compose files it covers: path globs
+    /// (`k8s/**/*.yaml`, `compose.yaml`), relative as `dockerfiles`.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub manifests: Option<Spanned<Vec<Spanned<String>>>>,
     /// Files in the image it covers: path globs (`/usr/bin/*`), matched
     /// against findings located at a file of a layer.
     #[schemars(with = "Option<Vec<String>>")]

@@ -9,6 +9,17 @@
 //! `ignore=` applies to the instruction right below its comment block
 //! (comment lines directly above it; a blank line or a directive in between
 //! detaches it); `ignore-file=` to the whole file, wherever it is.
+//!
+//! Kubernetes manifests and Compose files take the same comments
+//! ([`yaml_suppressions`]): on the line above the offending key (a comment
+//! block directly above it, as in Dockerfiles), or at the end of the line:
+//!
+//! ```yaml
+//! securityContext:
+//!   # portcullis ignore=PC42101 reason="the CNI agent needs it"
+//!   privileged: true
+//!   allowPrivilegeEscalation: true  # portcullis ignore=PC42102 reason="…"
+//! ```
 
 use portcullis_dockerfile::{Dockerfile, Item};
 use portcullis_rules::Location;
@@ -38,11 +49,21 @@ impl InlineSuppression {
         if !self.codes.iter().any(|c| c == rule) {
             return false;
         }
+        // A YAML comment covers its own file: a Compose project's override
+        // file holds its own.
+        let path = match &self.at {
+            Location::Manifest { path, .. } => path.as_str(),
+            _ => path,
+        };
         match self.lines {
-            None => true,
+            None => match location {
+                Location::Manifest { path: p, .. } => p == path,
+                _ => true,
+            },
             Some((first, last)) => matches!(
                 location,
-                Location::Dockerfile { path: p, line, .. } if p == path && (first..=last).contains(line)
+                Location::Dockerfile { path: p, line, .. } | Location::Manifest { path: p, line, .. }
+                    if p == path && (first..=last).contains(line)
             ),
         }
     }
@@ -124,6 +145,139 @@ pub fn suppressions(path: &str, dockerfile: &Dockerfile) -> Vec<InlineSuppressio
         }
     }
     out
+}
+
+/// The suppressions in the YAML text of a Kubernetes manifest or Compose
+/// file named `path`: a comment line covers the next line when nothing but
+/// comments stands between them (a blank line detaches it, as in
+/// Dockerfiles), a comment at the end of a line covers that line. Comments
+/// are found without a YAML parser: a `#` at the start of a line or after
+/// a space, outside quotes and block scalars' bodies are not told apart, so
+/// a block scalar line that reads like a directive counts as one.
+pub fn yaml_suppressions(path: &str, text: &str) -> Vec<InlineSuppression> {
+    let mut out: Vec<InlineSuppression> = Vec::new();
+    let mut pending: Vec<usize> = Vec::new();
+    // The document a comment is in: `---` starts the next one once the
+    // current one has content.
+    let mut document = 0;
+    let mut content = false;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    for (n, raw) in text.split('\n').enumerate() {
+        let line_no = n + 1;
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        if line == "---" || line.starts_with("--- ") || line.starts_with("---\t") {
+            document += usize::from(content);
+            content = false;
+            pending.clear();
+            continue;
+        }
+        let trimmed = line.trim_start();
+        content |= !trimmed.is_empty() && !trimmed.starts_with('#');
+        if trimmed.is_empty() {
+            pending.clear();
+            continue;
+        }
+        let own_line = trimmed.starts_with('#');
+        let Some(hash) = comment_start(line) else {
+            // A line with no comment: the key the pending comments cover.
+            for i in pending.drain(..) {
+                out[i].lines = Some((line_no, line_no));
+                out[i].attached = true;
+            }
+            continue;
+        };
+        let comment = &line[hash..];
+        let parsed = parse(comment);
+        if matches!(parsed, Parsed::No) {
+            if !own_line {
+                for i in pending.drain(..) {
+                    out[i].lines = Some((line_no, line_no));
+                    out[i].attached = true;
+                }
+            }
+            continue;
+        }
+        let column = line[..hash].chars().count() + 1;
+        let mut s = directive(path, comment, line_no, column, None);
+        if let Location::Dockerfile {
+            path,
+            line,
+            column,
+            end_line,
+            end_column,
+        } = s.at
+        {
+            s.at = Location::Manifest {
+                path,
+                line,
+                column,
+                end_line,
+                end_column,
+                document,
+                pointer: String::new(),
+            };
+        }
+        match parsed {
+            Parsed::Yes {
+                file_wide,
+                codes,
+                reason,
+            } => {
+                s.codes = codes;
+                s.reason = reason;
+                s.attached = file_wide;
+                if !file_wide && !own_line {
+                    s.lines = Some((line_no, line_no));
+                    s.attached = true;
+                }
+            }
+            Parsed::Malformed(why) => s.malformed = Some(why),
+            Parsed::No => {}
+        }
+        out.push(s);
+        let index = out.len() - 1;
+        if !own_line {
+            // The key on this line is what the comments above were for.
+            for i in pending.drain(..) {
+                out[i].lines = Some((line_no, line_no));
+                out[i].attached = true;
+            }
+        } else if out[index].malformed.is_none() && !out[index].attached {
+            pending.push(index);
+        }
+    }
+    for s in &mut out {
+        if !s.attached || s.malformed.is_some() {
+            s.lines = Some((0, 0));
+        }
+    }
+    out
+}
+
+/// Where a YAML line's comment starts: a `#` at its start or after
+/// whitespace, outside single- and double-quoted scalars.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    let mut previous = ' ';
+    let mut chars = line.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match (quote, c) {
+            (Some('"'), '\\') => {
+                chars.next();
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'')
+                if previous.is_whitespace() || matches!(previous, ':' | '-' | '[' | '{' | ',') =>
+            {
+                quote = Some(c)
+            }
+            (None, '#') if previous.is_whitespace() => return Some(i),
+            _ => {}
+        }
+        previous = c;
+    }
+    None
 }
 
 /// A directive comment at `line`, `column` (1-based), covering nothing yet.
@@ -471,5 +625,118 @@ mod attach_tests {
         assert!(!s.covers("Dockerfile", "SQ41102", &at("Dockerfile", 7)));
         assert!(!s.covers("Dockerfile", "SQ41103", &at("Dockerfile", 5)));
         assert!(!s.covers("Dockerfile", "SQ41102", &at("other/Dockerfile", 5)));
+    }
+
+    fn manifest_at(path: &str, line: usize) -> Location {
+        Location::Manifest {
+            path: path.to_owned(),
+            line,
+            column: 7,
+            end_line: line,
+            end_column: 12,
+            document: 0,
+            pointer: "/spec/containers/0/securityContext/privileged".into(),
+        }
+    }
+
+    #[test]
+    fn yaml_comments_above_a_key_and_at_the_end_of_a_line() {
+        let text = "\
+apiVersion: v1
+kind: Pod
+spec:
+  containers:
+  - name: app
+    securityContext:
+      # portcullis ignore=PC42101 reason=\"the CNI agent needs it\"
+      privileged: true
+      allowPrivilegeEscalation: true  # portcullis ignore=PC42102 reason=\"x # y\"
+      runAsUser: 0
+";
+        let s = yaml_suppressions("pod.yaml", text);
+        assert_eq!(s.len(), 2, "{s:#?}");
+        assert_eq!(s[0].codes, ["PC42101"]);
+        assert_eq!(s[0].reason.as_deref(), Some("the CNI agent needs it"));
+        assert_eq!(s[0].lines, Some((8, 8)));
+        assert_eq!(
+            s[0].at,
+            Location::Manifest {
+                path: "pod.yaml".into(),
+                line: 7,
+                column: 7,
+                end_line: 7,
+                end_column: 66,
+                document: 0,
+                pointer: String::new(),
+            }
+        );
+        assert_eq!(s[1].codes, ["PC42102"]);
+        assert_eq!(s[1].reason.as_deref(), Some("x # y"));
+        assert_eq!(s[1].lines, Some((9, 9)));
+        assert!(s[0].covers("pod.yaml", "PC42101", &manifest_at("pod.yaml", 8)));
+        assert!(!s[0].covers("pod.yaml", "PC42101", &manifest_at("pod.yaml", 9)));
+        assert!(!s[0].covers("pod.yaml", "PC42101", &manifest_at("other.yaml", 8)));
+        // In a Compose project, the override file's comments cover its lines.
+        assert!(s[0].covers("compose.yaml", "PC42101", &manifest_at("pod.yaml", 8)));
+        assert!(!s[0].covers("pod.yaml", "PC42102", &manifest_at("pod.yaml", 8)));
+        assert!(s[1].covers("pod.yaml", "PC42102", &manifest_at("pod.yaml", 9)));
+        // A Dockerfile location on the same line of another file is not covered.
+        assert!(!s[1].covers(
+            "pod.yaml",
+            "PC42102",
+            &Location::Dockerfile {
+                path: "Dockerfile".into(),
+                line: 9,
+                column: 1,
+                end_line: 9,
+                end_column: 2,
+            }
+        ));
+    }
+
+    #[test]
+    fn yaml_blank_lines_detach_documents_count_and_quotes_hide_hashes() {
+        let text = "\
+kind: Pod
+---
+# portcullis ignore=PC42101 reason=detached
+
+spec:
+  image: \"nginx # portcullis ignore=PC42101\"
+  args: ['# portcullis ignore=PC42102']
+---
+# portcullis ignore-file=PC42201 reason=\"whole file\"
+# portcullis ignore PC42101
+kind: Pod
+";
+        let s = yaml_suppressions("all.yaml", text);
+        assert_eq!(s.len(), 3, "{s:#?}");
+        // Detached: reported, covers nothing.
+        assert!(!s[0].attached);
+        assert_eq!(s[0].lines, Some((0, 0)));
+        assert!(matches!(
+            s[0].at,
+            Location::Manifest {
+                line: 3,
+                document: 1,
+                ..
+            }
+        ));
+        assert!(s[1].attached);
+        assert_eq!(s[1].lines, None);
+        assert!(matches!(
+            s[1].at,
+            Location::Manifest {
+                line: 9,
+                document: 2,
+                ..
+            }
+        ));
+        assert!(s[1].covers("all.yaml", "PC42201", &manifest_at("all.yaml", 1)));
+        assert_eq!(
+            s[2].malformed.as_deref(),
+            Some("write `ignore=CODES` without spaces around `=`, e.g. `# portcullis ignore=SQ40104 reason=\"…\"`")
+        );
+        assert!(!s[2].covers("all.yaml", "PC42101", &manifest_at("all.yaml", 11)));
     }
 }

@@ -128,6 +128,9 @@ pub struct Policy {
     /// The profile the policy file named (the last of an `extends` chain
     /// that names one); `None`: none named, the default's threshold.
     pub profile: Option<Profile>,
+    /// `[kubernetes] version`: the Kubernetes version whose Pod Security
+    /// Standards the runtime rules apply; `None`: the newest they know.
+    pub kubernetes_version: Option<KubernetesVersion>,
 }
 
 /// Rules that are off unless a policy file enables them (as the catalogue
@@ -191,6 +194,57 @@ pub enum Profile {
     Strict,
     /// Nothing fails; everything is reported.
     Audit,
+    /// The runtime rules of the Pod Security Standards' baseline
+    /// ([`PSS_BASELINE`]) are on and fail; the other runtime rules are off.
+    PssBaseline,
+    /// As `PssBaseline`, with the restricted controls ([`PSS_RESTRICTED`]).
+    PssRestricted,
+}
+
+/// The runtime rules of the Pod Security Standards' baseline level, as
+/// Kubernetes groups the controls.
+pub const PSS_BASELINE: &[&str] = &[
+    "PC42101", "PC42103", "PC42301", "PC42302", "PC42303", "PC42304", "PC42305", "PC42401",
+    "PC42403", "PC42404", "PC42405", "PC42406",
+];
+
+/// The restricted level: the baseline's rules and these.
+pub const PSS_RESTRICTED_ONLY: &[&str] = &[
+    "PC42102", "PC42104", "PC42201", "PC42202", "PC42402", "PC42407",
+];
+
+/// The runtime rules of the restricted level (the baseline's too).
+pub const PSS_RESTRICTED: &[&str] = &[
+    "PC42101", "PC42103", "PC42301", "PC42302", "PC42303", "PC42304", "PC42305", "PC42401",
+    "PC42403", "PC42404", "PC42405", "PC42406", "PC42102", "PC42104", "PC42201", "PC42202",
+    "PC42402", "PC42407",
+];
+
+/// A Kubernetes version as `[kubernetes] version` names it (`1.32`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct KubernetesVersion {
+    pub major: u32,
+    pub minor: u32,
+}
+
+impl KubernetesVersion {
+    /// `1.N`, N a number without a sign or leading zero; `None` otherwise.
+    pub fn parse(text: &str) -> Option<KubernetesVersion> {
+        let minor = text.strip_prefix("1.")?;
+        let plain = !minor.is_empty()
+            && minor.bytes().all(|b| b.is_ascii_digit())
+            && (minor == "0" || !minor.starts_with('0'));
+        Some(KubernetesVersion {
+            major: 1,
+            minor: minor.parse().ok().filter(|_| plain)?,
+        })
+    }
+}
+
+impl std::fmt::Display for KubernetesVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
 }
 
 impl Profile {
@@ -200,12 +254,16 @@ impl Profile {
             Profile::Default => "default",
             Profile::Strict => "strict",
             Profile::Audit => "audit",
+            Profile::PssBaseline => "pss-baseline",
+            Profile::PssRestricted => "pss-restricted",
         }
     }
 
     pub fn fail_on(self) -> Option<Severity> {
         match self {
-            Profile::Default => Some(Severity::Medium),
+            Profile::Default | Profile::PssBaseline | Profile::PssRestricted => {
+                Some(Severity::Medium)
+            }
             Profile::Strict => Some(Severity::Info),
             Profile::Audit => None,
         }
@@ -233,6 +291,7 @@ impl Default for Policy {
             vulnerabilities: VulnerabilityPolicy::default(),
             hardening_build_only: false,
             profile: None,
+            kubernetes_version: None,
         }
     }
 }
@@ -493,6 +552,7 @@ impl Policy {
             findings,
             notes,
             source: target.source,
+            texts: Vec::new(),
             image: None,
             lxd: None,
             config: None,
@@ -750,6 +810,23 @@ impl Policy {
     }
 }
 
+/// A file's text as read, named as its locations name it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceText {
+    pub path: String,
+    pub text: String,
+}
+
+impl SourceText {
+    /// Line `line` (1-based) without its line break; `None` past the end.
+    pub fn line(&self, line: usize) -> Option<&str> {
+        let text = self.text.strip_prefix('\u{feff}').unwrap_or(&self.text);
+        text.split('\n')
+            .nth(line.checked_sub(1)?)
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+    }
+}
+
 /// What identifies a scanned target.
 pub struct TargetInfo {
     pub target: String,
@@ -797,6 +874,10 @@ pub struct ReportedFinding {
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TargetReport {
     pub target: String,
+    /// What the target is: `dockerfile`; `kubernetes` (a manifest stream:
+    /// a file or standard input) or `compose` (a Compose project, named by
+    /// its main file); or the image's source: `docker-archive`, `oci`,
+    /// `oci-archive`, `registry`, `docker-daemon`, `lxd`.
     pub kind: String,
     pub digest: Option<String>,
     /// The file or directory the target was read from, as given: a
@@ -820,6 +901,11 @@ pub struct TargetReport {
     /// The Dockerfile, for renderers that show source lines.
     #[serde(skip)]
     pub source: Option<Arc<SourceFile>>,
+    /// The text of each Kubernetes manifest or Compose file the target was
+    /// read from (a Compose project's main file, its override and `.env`),
+    /// for renderers that show the source line of a `manifest` location.
+    #[serde(skip)]
+    pub texts: Vec<Arc<SourceText>>,
     /// Image targets: the layers and the history as read, for renderers that
     /// draw them (HTML). Absent (`None`) for Dockerfiles and in reports
     /// written before this field existed; such reports still read and render.

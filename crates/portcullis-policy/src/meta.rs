@@ -42,7 +42,7 @@ pub static UNUSED: Rule = Rule {
     doc: Doc {
         what: "An `[[exception]]` in the policy file that covered no finding in the scan.",
         why: "A stale exception is a standing permission: when the finding comes back, or a new one appears in its scope, it is silently accepted. A mistyped scope hides nothing and fails the build it was meant to unblock.",
-        fix: "Remove it, or fix its `rules`, `images`, `dockerfiles`, `paths` or `ports`.",
+        fix: "Remove it, or fix its `rules`, `images`, `dockerfiles`, `manifests`, `paths` or `ports`.",
         bad: "",
         good: "",
     },

@@ -24,6 +24,19 @@ pub(crate) fn resolve(chain: &[Layer]) -> Result<Policy, Vec<PolicyError>> {
         if let Some(profile) = file.profile {
             policy.fail_on = Profile::from(profile).fail_on();
             policy.profile = Some(Profile::from(profile));
+            select_pss(&mut policy, Profile::from(profile));
+        }
+        if let Some(version) = &file.kubernetes.version {
+            match crate::KubernetesVersion::parse(version.get_ref()) {
+                Some(v) => policy.kubernetes_version = Some(v),
+                None => errors.push(src.error(
+                    version.span(),
+                    format!(
+                        "`version` is {:?}: write a Kubernetes version as 1.N (e.g. \"1.32\")",
+                        version.get_ref()
+                    ),
+                )),
+            }
         }
         if let Some(fail_on) = file.fail_on {
             policy.fail_on = fail_on_severity(fail_on);
@@ -291,6 +304,7 @@ fn exception(src: &Source, entry: &Spanned<ExceptionEntry>) -> Result<Exception,
         .as_ref()
         .is_some_and(|list| list.get_ref().iter().any(|p| names_digest(p.get_ref())));
     let dockerfiles = globs(&e.dockerfiles, "dockerfiles", true);
+    let manifests = globs(&e.manifests, "manifests", true);
     let paths = globs(&e.paths, "paths", true);
     let secrets = e.secrets.as_ref().and_then(|list| {
         if list.get_ref().is_empty() {
@@ -374,6 +388,7 @@ fn exception(src: &Source, entry: &Spanned<ExceptionEntry>) -> Result<Exception,
         images,
         images_name_digest,
         dockerfiles,
+        manifests,
         paths,
         secrets,
         vulnerabilities,
@@ -507,12 +522,43 @@ fn action(a: ActionName) -> Action {
     }
 }
 
+/// A Pod Security Standards profile: its level's runtime rules on, each
+/// violation failing (admission rejects the pod), the other runtime rules
+/// (PC42xxx) off. Rule settings and `enable`/`disable` of the same file,
+/// applied after, win.
+fn select_pss(policy: &mut Policy, profile: Profile) {
+    let level = match profile {
+        Profile::PssBaseline => crate::PSS_BASELINE,
+        Profile::PssRestricted => crate::PSS_RESTRICTED,
+        Profile::Default | Profile::Strict | Profile::Audit => return,
+    };
+    for rule in portcullis_rules::RULES {
+        let code = rule.code;
+        if code.starts_with("PC42")
+            && !level.contains(&code)
+            && !policy.disabled.iter().any(|d| d == code)
+        {
+            policy.disabled.push(code.to_owned());
+        }
+    }
+    policy.disabled.retain(|d| !level.contains(&d.as_str()));
+    for code in level {
+        policy
+            .overrides
+            .entry((*code).to_owned())
+            .or_default()
+            .action = Some(Action::Fail);
+    }
+}
+
 impl From<ProfileName> for Profile {
     fn from(p: ProfileName) -> Self {
         match p {
             ProfileName::Default => Profile::Default,
             ProfileName::Strict => Profile::Strict,
             ProfileName::Audit => Profile::Audit,
+            ProfileName::PssBaseline => Profile::PssBaseline,
+            ProfileName::PssRestricted => Profile::PssRestricted,
         }
     }
 }

@@ -232,11 +232,11 @@ fn errors_point_at_line_and_column() {
         ),
         (
             "# policy\ncolour = 1",
-            &["portcullis.toml:2:1: unknown key `colour`, expected one of `extends`, `profile`, `fail-on`, `require-reason`, `disable`, `enable`, `rule`, `secrets`, `licenses`, `vulnerabilities`, `hardening`, `exception`"],
+            &["portcullis.toml:2:1: unknown key `colour`, expected one of `extends`, `profile`, `fail-on`, `require-reason`, `disable`, `enable`, `rule`, `secrets`, `licenses`, `vulnerabilities`, `hardening`, `kubernetes`, `exception`"],
         ),
         (
             "profile = \"lenient\"",
-            &["portcullis.toml:1:11: unknown value `lenient`, expected one of `default`, `strict`, `audit`"],
+            &["portcullis.toml:1:11: unknown value `lenient`, expected one of `default`, `strict`, `audit`, `pss-baseline`, `pss-restricted`"],
         ),
         (
             "[rule.SQ40104]\nseverity = \"huge\"",
@@ -319,7 +319,7 @@ fn errors_point_at_line_and_column() {
         ),
         (
             "[[exception]]\nrules = [\"SQ40104\"]\nreason = \"r\"\nowner = \"me\"\n",
-            &["portcullis.toml:4:1: unknown key `owner`, expected one of `rules`, `images`, `dockerfiles`, `paths`, `secrets`, `vulnerabilities`, `ports`, `reason`, `expires`, `ticket`"],
+            &["portcullis.toml:4:1: unknown key `owner`, expected one of `rules`, `images`, `dockerfiles`, `manifests`, `paths`, `secrets`, `vulnerabilities`, `ports`, `reason`, `expires`, `ticket`"],
         ),
     ];
     for (text, want) in cases {
@@ -761,4 +761,271 @@ fn images_trusted_errors_at_their_line() {
 
 fn errors(text: &str) -> Vec<String> {
     load(text).err().unwrap_or_default()
+}
+
+#[test]
+fn pss_profiles_select_the_runtime_rules_as_kubernetes_groups_them() {
+    use portcullis_policy::{Profile, PSS_BASELINE, PSS_RESTRICTED, PSS_RESTRICTED_ONLY};
+    let baseline = load("profile = \"pss-baseline\"").expect("loads");
+    assert_eq!(baseline.profile, Some(Profile::PssBaseline));
+    assert_eq!(baseline.fail_on, Some(Severity::Medium));
+    let restricted = load("profile = \"pss-restricted\"").expect("loads");
+    assert_eq!(restricted.profile, Some(Profile::PssRestricted));
+    assert_eq!(PSS_BASELINE.len(), 12);
+    assert_eq!(
+        PSS_RESTRICTED,
+        [PSS_BASELINE, PSS_RESTRICTED_ONLY].concat().as_slice()
+    );
+    // Each control of the level fails; the restricted-only ones do not
+    // under baseline.
+    for code in PSS_BASELINE {
+        assert_eq!(
+            baseline.overrides[*code].action,
+            Some(Action::Fail),
+            "{code}"
+        );
+        assert_eq!(
+            restricted.overrides[*code].action,
+            Some(Action::Fail),
+            "{code}"
+        );
+    }
+    for code in PSS_RESTRICTED_ONLY {
+        assert!(!baseline.overrides.contains_key(*code), "{code}");
+        assert_eq!(
+            restricted.overrides[*code].action,
+            Some(Action::Fail),
+            "{code}"
+        );
+    }
+    // Every runtime rule the registry has is either in the level or off.
+    for r in portcullis_rules::RULES
+        .iter()
+        .filter(|r| r.code.starts_with("PC42"))
+    {
+        assert_eq!(
+            baseline.enabled(r),
+            PSS_BASELINE.contains(&r.code),
+            "{}",
+            r.code
+        );
+        assert_eq!(
+            restricted.enabled(r),
+            PSS_RESTRICTED.contains(&r.code),
+            "{}",
+            r.code
+        );
+    }
+    // Other families are untouched.
+    assert!(baseline.enabled(rule("SQ40104")));
+    assert_eq!(baseline.action(rule("SQ41102")), Action::Warn);
+    // A rule setting of the same file wins over the profile's action.
+    let own = load("profile = \"pss-baseline\"\n[rule.PC42101]\naction = \"warn\"\n");
+    if portcullis_rules::registry::find("PC42101").is_some() {
+        assert_eq!(
+            own.expect("loads").overrides["PC42101"].action,
+            Some(Action::Warn)
+        );
+    }
+}
+
+#[test]
+fn kubernetes_version_is_1_n() {
+    let p = load("[kubernetes]\nversion = \"1.32\"\n").expect("loads");
+    assert_eq!(
+        p.kubernetes_version,
+        Some(portcullis_policy::KubernetesVersion {
+            major: 1,
+            minor: 32
+        })
+    );
+    assert_eq!(
+        p.kubernetes_version.map(|v| v.to_string()).as_deref(),
+        Some("1.32")
+    );
+    assert_eq!(Policy::default().kubernetes_version, None);
+    for (bad, column) in [
+        ("1.32.1", 11),
+        ("v1.32", 11),
+        ("2.0", 11),
+        ("1.", 11),
+        ("1.032", 11),
+        ("1.-3", 11),
+    ] {
+        assert_eq!(
+            load(&format!("[kubernetes]\nversion = \"{bad}\"\n")).expect_err(bad),
+            [format!("portcullis.toml:2:{column}: `version` is \"{bad}\": write a Kubernetes version as 1.N (e.g. \"1.32\")")],
+        );
+    }
+    assert_eq!(
+        load("[kubernetes]\nversion = 1.32\n").expect_err("a number"),
+        ["portcullis.toml:2:11: invalid type: floating point `1.32`, expected a string"],
+    );
+    assert_eq!(
+        load("[kubernetes]\nrelease = \"1.32\"\n").expect_err("unknown key"),
+        ["portcullis.toml:2:1: unknown key `release`, expected `version`"],
+    );
+}
+
+fn manifest_at(path: &str, line: usize, pointer: &str) -> Location {
+    Location::Manifest {
+        path: path.into(),
+        line,
+        column: 9,
+        end_line: line,
+        end_column: 22,
+        document: 0,
+        pointer: pointer.into(),
+    }
+}
+
+#[test]
+fn exceptions_scope_manifests_by_path_glob() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(
+        dir.path(),
+        "portcullis.toml",
+        "[[exception]]\nrules = [\"SQ40104\"]\nmanifests = [\"k8s/*.yaml\"]\nreason = \"bastion\"\n",
+    );
+    let p = Policy::load(&path, "portcullis.toml").expect("loads");
+    let inside = dir.path().join("k8s/bastion.yaml").display().to_string();
+    let outside = dir.path().join("other/bastion.yaml").display().to_string();
+    let ssh = "port 22/tcp (SSH) is exposed";
+    for (target, kind, suppressed) in [
+        (&inside, "kubernetes", true),
+        (&inside, "compose", true),
+        (&outside, "kubernetes", false),
+    ] {
+        let report = evaluate(
+            &p,
+            target,
+            kind,
+            vec![finding(
+                "SQ40104",
+                ssh,
+                manifest_at(target, 7, "/spec/containers/0/ports/0"),
+            )],
+        );
+        assert_eq!(report.findings.len(), 1);
+        assert_eq!(
+            report.findings[0].suppressed.is_some(),
+            suppressed,
+            "{target} {kind}"
+        );
+    }
+    // `manifests` does not cover a Dockerfile of that path, nor `dockerfiles` a manifest.
+    let df = evaluate(
+        &p,
+        &inside,
+        "dockerfile",
+        vec![finding("SQ40104", ssh, dockerfile_at(2))],
+    );
+    assert!(df.findings[0].suppressed.is_none());
+    let path = write(
+        dir.path(),
+        "portcullis.toml",
+        "[[exception]]\nrules = [\"SQ40104\"]\ndockerfiles = [\"k8s/*\"]\nreason = \"bastion\"\n",
+    );
+    let p = Policy::load(&path, "portcullis.toml").expect("loads");
+    let report = evaluate(
+        &p,
+        &inside,
+        "kubernetes",
+        vec![finding("SQ40104", ssh, manifest_at(&inside, 7, "/spec"))],
+    );
+    assert!(report.findings[0].suppressed.is_none());
+    // An `images` scope never covers a manifest (it is no image).
+    let path = write(
+        dir.path(),
+        "portcullis.toml",
+        "[[exception]]\nrules = [\"SQ40104\"]\nimages = [\"*\"]\nreason = \"bastion\"\n",
+    );
+    let p = Policy::load(&path, "portcullis.toml").expect("loads");
+    let report = evaluate(
+        &p,
+        &inside,
+        "kubernetes",
+        vec![finding("SQ40104", ssh, manifest_at(&inside, 7, "/spec"))],
+    );
+    assert!(report.findings[0].suppressed.is_none());
+}
+
+#[test]
+fn yaml_inline_suppressions_through_the_policy() {
+    let text = "kind: Pod\nspec:\n  containers:\n  - name: app\n    ports:\n    # portcullis ignore=SQ40104 reason=\"bastion\"\n    - containerPort: 22\n    - containerPort: 23  # portcullis ignore=SQ40105 reason=\"legacy\"\n    - containerPort: 21  # portcullis ignore=SQ40199 reason=\"typo\"\n";
+    let inline = portcullis_policy::inline::yaml_suppressions("pod.yaml", text);
+    let found = [
+        finding(
+            "SQ40104",
+            "port 22/tcp (SSH) is exposed",
+            manifest_at("pod.yaml", 7, "/spec/containers/0/ports/0"),
+        ),
+        finding(
+            "SQ40105",
+            "port 23/tcp (Telnet) is exposed",
+            manifest_at("pod.yaml", 8, "/spec/containers/0/ports/1"),
+        ),
+        finding(
+            "SQ40103",
+            "port 21/tcp (FTP) is exposed",
+            manifest_at("pod.yaml", 9, "/spec/containers/0/ports/2"),
+        ),
+    ];
+    let outcomes = portcullis_rules::RULES
+        .iter()
+        .map(|r| {
+            (
+                *r,
+                Outcome::Checked {
+                    findings: found.iter().filter(|f| f.rule == r.code).cloned().collect(),
+                    notes: Vec::new(),
+                },
+            )
+        })
+        .collect();
+    let report = Policy::default().evaluate_with(
+        TargetInfo {
+            target: "pod.yaml".into(),
+            kind: "kubernetes".into(),
+            digest: None,
+            path: Some("pod.yaml".into()),
+            references: Vec::new(),
+            source: None,
+        },
+        outcomes,
+        &inline,
+    );
+    let shown: Vec<(String, Option<String>)> = report
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.rule.clone(),
+                f.suppressed
+                    .as_ref()
+                    .map(|s| format!("{}: {}", s.by, s.reason)),
+            )
+        })
+        .collect();
+    let get = |code: &str| {
+        shown
+            .iter()
+            .find(|(r, _)| r == code)
+            .map(|(_, s)| s.clone())
+    };
+    assert_eq!(get("SQ40104"), Some(Some("inline: bastion".into())));
+    assert_eq!(get("SQ40105"), Some(Some("inline: legacy".into())));
+    assert_eq!(get("SQ40103"), Some(None));
+    // The comment naming a rule that does not exist is reported at it.
+    let about: Vec<&portcullis_policy::ReportedFinding> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with("SQ490"))
+        .collect();
+    assert_eq!(about.len(), 1, "{about:#?}");
+    assert!(
+        matches!(&about[0].location, Location::Manifest { path, line: 9, column: 26, .. } if path == "pod.yaml"),
+        "{:?}",
+        about[0].location
+    );
 }

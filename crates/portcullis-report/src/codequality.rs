@@ -55,16 +55,16 @@ fn severity(s: Severity) -> &'static str {
 /// The file and line an issue is shown at.
 fn place(target: &TargetReport, f: &ReportedFinding) -> (String, usize) {
     let file = |at: &Location| match at {
-        Location::Dockerfile { path, line, .. } | Location::Policy { path, line, .. } => {
-            Some((path.clone(), (*line).max(1)))
-        }
+        Location::Dockerfile { path, line, .. }
+        | Location::Policy { path, line, .. }
+        | Location::Manifest { path, line, .. } => Some((path.clone(), (*line).max(1))),
         _ => None,
     };
     if let Some(p) = file(&f.location) {
         return p;
     }
     if let Some(p) = f.related.iter().find_map(|l| match l {
-        Location::Dockerfile { .. } => file(l),
+        Location::Dockerfile { .. } | Location::Manifest { .. } => file(l),
         _ => None,
     }) {
         return p;

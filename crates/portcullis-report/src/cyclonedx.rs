@@ -270,7 +270,7 @@ fn target_component<'a>(
         properties.push(property("portcullis:vulnerabilities", v.len().to_string()));
     }
     let mut image = Component {
-        kind: if t.kind == "dockerfile" {
+        kind: if matches!(t.kind.as_str(), "dockerfile" | "kubernetes" | "compose") {
             "file"
         } else {
             "container"

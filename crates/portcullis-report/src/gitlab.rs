@@ -136,7 +136,13 @@ pub fn render_gitlab_container_scanning(report: &Report) -> String {
     };
     let mut messages = Vec::new();
     let mut vulnerabilities = Vec::new();
-    for target in report.targets.iter().filter(|t| t.kind != "dockerfile") {
+    // Images only: a Dockerfile, a manifest or a Compose project has no
+    // packages to have vulnerabilities.
+    for target in report
+        .targets
+        .iter()
+        .filter(|t| !matches!(t.kind.as_str(), "dockerfile" | "kubernetes" | "compose"))
+    {
         let Some(known) = target.vulnerabilities.as_ref() else {
             messages.push(Message {
                 level: "warn",

@@ -334,7 +334,9 @@ fn target_section(out: &mut String, i: usize, t: &TargetReport) {
         let places = Places::of(t, image);
         layers(out, (i, t), image, &places);
         history(out, (i, t), image, &places);
-    } else if t.kind != "dockerfile" && t.digest.is_some() {
+    } else if !matches!(t.kind.as_str(), "dockerfile" | "kubernetes" | "compose")
+        && t.digest.is_some()
+    {
         out.push_str("<p class=\"muted\">This report has no layer or history details (it was written by a portcullis from before they were recorded).</p>\n");
     }
 
@@ -1044,24 +1046,14 @@ fn data(report: &Report) -> Data<'_> {
     }
 }
 
-/// The Dockerfile line a finding points at, when the report has the source.
+/// The source line a finding points at (a Dockerfile's or a manifest's),
+/// when the report has the text.
 fn source_line(t: &TargetReport, location: &Location) -> Option<(usize, String, usize, usize)> {
-    let Location::Dockerfile {
-        line,
-        column,
-        end_line,
-        end_column,
-        ..
-    } = location
-    else {
-        return None;
-    };
-    let src = t.source.as_ref()?;
-    let df = &src.dockerfile;
-    let raw = df.line_index().line_text(&df.source, *line);
-    let start = column.saturating_sub(1);
-    let len = if end_line == line {
-        end_column.saturating_sub(*column).max(1)
+    let at = crate::source_line(t, location)?;
+    let raw = at.text;
+    let start = at.column.saturating_sub(1);
+    let len = if at.end_line == at.line {
+        at.end_column.saturating_sub(at.column).max(1)
     } else {
         raw.chars().count().saturating_sub(start).max(1)
     };
@@ -1070,7 +1062,7 @@ fn source_line(t: &TargetReport, location: &Location) -> Option<(usize, String, 
     let marked: String = raw.chars().skip(start).take(len).collect();
     let start = shown(&before).chars().count();
     let len = shown(&marked).chars().count();
-    Some((*line, shown(raw).into_owned(), start, len))
+    Some((at.line, shown(raw).into_owned(), start, len))
 }
 
 fn sort_key(location: &Location) -> (u8, usize, usize) {

@@ -334,9 +334,7 @@ fn render_finding(out: &mut String, target: &TargetReport, f: &ReportedFinding, 
             (location, _) => describe(location),
         })
     );
-    if let Some(src) = &target.source {
-        source_excerpt(out, paint, f.action, &f.location, src);
-    }
+    source_excerpt(out, paint, f.action, &f.location, target);
     for r in &f.related {
         let _ = writeln!(
             out,
@@ -344,10 +342,9 @@ fn render_finding(out: &mut String, target: &TargetReport, f: &ReportedFinding, 
             paint.dim("related:"),
             printable(&describe(r))
         );
-        // The Dockerfile line `--dockerfile` linked an image finding to.
-        if let Some(src) = &target.source {
-            source_excerpt(out, paint, f.action, r, src);
-        }
+        // The Dockerfile line `--dockerfile` linked an image finding to,
+        // or another place in a manifest.
+        source_excerpt(out, paint, f.action, r, target);
     }
     if let Some(s) = &f.suppressed {
         let _ = writeln!(
@@ -361,38 +358,27 @@ fn render_finding(out: &mut String, target: &TargetReport, f: &ReportedFinding, 
     let _ = writeln!(out, "         {} {}", paint.dim("fix:"), f.remediation);
 }
 
-/// The source line at `location`, marked, when it is a place in `src`.
+/// The source line at `location`, marked, when the report holds the file's
+/// text: a Dockerfile's (`source`) or a manifest's (`texts`).
 fn source_excerpt(
     out: &mut String,
     paint: &Paint,
     action: Action,
     location: &Location,
-    src: &portcullis_rules::subject::SourceFile,
+    target: &TargetReport,
 ) {
-    let Location::Dockerfile {
-        path,
-        line,
-        column,
-        end_line,
-        end_column,
-    } = location
-    else {
+    let Some(at) = crate::source_line(target, location) else {
         return;
     };
-    if *path != src.path {
-        return;
-    }
-    let df = &src.dockerfile;
-    let text = df.line_index().line_text(&df.source, *line);
-    let width = line.to_string().len();
-    let start = column.saturating_sub(1);
-    let len = if end_line == line {
-        end_column.saturating_sub(*column).max(1)
+    let width = at.line.to_string().len();
+    let start = at.column.saturating_sub(1);
+    let len = if at.end_line == at.line {
+        at.end_column.saturating_sub(at.column).max(1)
     } else {
-        text.chars().count().saturating_sub(start).max(1)
+        at.text.chars().count().saturating_sub(start).max(1)
     };
     // Under the escaped text, so the marker still lines up.
-    let prefix: String = text.chars().take(start).collect();
+    let prefix: String = at.text.chars().take(start).collect();
     let indent: String = printable(&prefix)
         .chars()
         .map(|c| if c == '\t' { '\t' } else { ' ' })
@@ -402,9 +388,9 @@ fn source_excerpt(
     let _ = writeln!(
         out,
         "         {} {} {}",
-        paint.dim(&line.to_string()),
+        paint.dim(&at.line.to_string()),
         paint.dim("|"),
-        printable(text)
+        printable(at.text)
     );
     let _ = writeln!(
         out,
@@ -459,9 +445,22 @@ pub(crate) fn describe(location: &Location) -> String {
             }
             _ => format!("{path} in layer {index} ({digest})"),
         },
+        // The document and pointer tell objects of one stream apart where
+        // a line alone needs the file open to read.
         Location::Manifest {
-            path, line, column, ..
-        } => format!("{path}:{line}:{column}"),
+            path,
+            line,
+            column,
+            document,
+            pointer,
+            ..
+        } => {
+            if pointer.is_empty() {
+                format!("{path}:{line}:{column} (document {document})")
+            } else {
+                format!("{path}:{line}:{column} (document {document}, {pointer})")
+            }
+        }
         Location::ImageManifest { digest, pointer } => format!("manifest {digest} {pointer}"),
     }
 }

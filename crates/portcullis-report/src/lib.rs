@@ -22,6 +22,7 @@ pub use human::{printable, render_human, HumanOptions};
 pub use junit::render_junit;
 pub use markdown::{render_markdown, MarkdownLimits};
 use portcullis_policy::{Report, SCHEMA_VERSION};
+use portcullis_rules::Location;
 pub use sarif::render_sarif;
 pub use spdx::render_spdx;
 
@@ -209,6 +210,62 @@ pub fn read_json(bytes: &[u8]) -> Result<Report, String> {
 
 /// `path:line:col`, or the image location in words.
 pub(crate) use human::describe;
+
+/// A source line a location points at, with its place on the line.
+pub(crate) struct SourceLine<'a> {
+    pub line: usize,
+    pub text: &'a str,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+/// The line of the target's own text a location points at: a Dockerfile
+/// location in its Dockerfile (`source`), a manifest location in the file
+/// of that path among `texts` (a Compose project's override file too).
+/// `None` when the report does not hold that text (a saved JSON report).
+pub(crate) fn source_line<'a>(
+    target: &'a portcullis_policy::TargetReport,
+    location: &Location,
+) -> Option<SourceLine<'a>> {
+    match location {
+        Location::Dockerfile {
+            path,
+            line,
+            column,
+            end_line,
+            end_column,
+        } => {
+            let src = target.source.as_ref().filter(|s| s.path == *path)?;
+            let df = &src.dockerfile;
+            Some(SourceLine {
+                line: *line,
+                text: df.line_index().line_text(&df.source, *line),
+                column: *column,
+                end_line: *end_line,
+                end_column: *end_column,
+            })
+        }
+        Location::Manifest {
+            path,
+            line,
+            column,
+            end_line,
+            end_column,
+            ..
+        } => {
+            let text = target.texts.iter().find(|t| t.path == *path)?;
+            Some(SourceLine {
+                line: *line,
+                text: text.line(*line)?,
+                column: *column,
+                end_line: *end_line,
+                end_column: *end_column,
+            })
+        }
+        _ => None,
+    }
+}
 
 /// "7 findings (1 high, 2 medium, 4 low), 3 failing, 0 suppressed": the
 /// one-line count every renderer shows per target and for the whole report.

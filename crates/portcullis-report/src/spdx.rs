@@ -264,7 +264,7 @@ fn target_packages(
     relationships: &mut Vec<Relationship>,
 ) {
     let root_id = ids.claim(format!("SPDXRef-Target-{}", id_chars(&t.target, 80)), "-");
-    let purpose = if t.kind == "dockerfile" {
+    let purpose = if matches!(t.kind.as_str(), "dockerfile" | "kubernetes" | "compose") {
         "SOURCE"
     } else {
         "CONTAINER"

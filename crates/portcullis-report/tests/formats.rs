@@ -150,6 +150,7 @@ fn target(
         findings,
         notes: Vec::new(),
         source: None,
+        texts: Vec::new(),
         image: None,
         lxd: None,
         config: None,

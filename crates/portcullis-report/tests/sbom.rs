@@ -288,6 +288,7 @@ fn base_target(name: &str, kind: &str) -> TargetReport {
         findings: Vec::new(),
         notes: Vec::new(),
         source: None,
+        texts: Vec::new(),
         image: None,
         lxd: None,
         config: None,

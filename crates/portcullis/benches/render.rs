@@ -238,6 +238,7 @@ fn image_report(n: usize) -> Report {
         findings,
         notes,
         source: None,
+        texts: Vec::new(),
         image: Some(image_details(&digest)),
         lxd: None,
         config: None,

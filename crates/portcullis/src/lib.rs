@@ -2,11 +2,13 @@
 //! [`TargetReport`]s (one per image in an archive, one for a Dockerfile).
 //! The binary is a thin shell around it.
 
+use portcullis_manifests::Platform;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub mod advisories;
 pub mod config;
+pub mod manifests;
 pub mod walk;
 
 use portcullis_policy::paths::{read_regular, MAX_DOCKERFILE_BYTES};
@@ -242,7 +244,10 @@ impl Scanner {
     /// or a path that is one), a Dockerfile path, a directory holding a
     /// `Dockerfile`, or `-` for a Dockerfile on stdin.
     pub fn scan(&self, target: &str) -> Result<Vec<TargetReport>, ScanError> {
-        if target != "-" {
+        if target == "-" {
+            return self.scan_stdin().map(|r| vec![r]);
+        }
+        {
             match portcullis_image::Target::parse(target) {
                 Ok(Some(portcullis_image::Target::Lxd(layout))) => {
                     return self.scan_lxd(target, &layout).map(|r| vec![r])
@@ -251,6 +256,9 @@ impl Scanner {
                 Ok(None) => {}
                 Err(e) => return Err(ScanError { message: e.message }),
             }
+        }
+        if let Some(report) = self.scan_manifest_target(target)? {
+            return Ok(vec![report]);
         }
         if let Some(name) = &self.name {
             return Err(ScanError::at(
@@ -598,14 +606,7 @@ impl Scanner {
 
     fn scan_dockerfile_target(&self, target: &str) -> Result<TargetReport, ScanError> {
         let fail = |message: String| ScanError::at(target, message);
-        let (display, bytes) = if target == "-" {
-            let buf = portcullis_policy::paths::read_capped(
-                std::io::stdin().lock(),
-                MAX_DOCKERFILE_BYTES,
-            )
-            .map_err(|e| fail(format!("cannot read standard input: {e}")))?;
-            (None, buf)
-        } else {
+        let (display, bytes) = {
             let mut path = PathBuf::from(target);
             if path.is_dir() {
                 path = walk::dockerfile_in(&path);
@@ -625,6 +626,234 @@ impl Scanner {
         };
         let mut report = self.scan_dockerfile(display.as_deref().unwrap_or("<stdin>"), &bytes)?;
         report.path = display;
+        Ok(report)
+    }
+
+    /// Standard input: a Dockerfile, a Kubernetes manifest stream
+    /// (`helm template … | portcullis scan -`) or a Compose file, told by
+    /// content. No more than a manifest may hold is read.
+    fn scan_stdin(&self) -> Result<TargetReport, ScanError> {
+        const SHOWN: &str = "<stdin>";
+        let bytes = match manifests::read_capped(std::io::stdin().lock(), manifests::max_bytes()) {
+            Ok(bytes) => bytes,
+            Err(None) => {
+                return Err(ScanError::at(
+                    &format!("{SHOWN}:1:1"),
+                    format!("standard input holds {}", manifests::too_big()),
+                ))
+            }
+            Err(Some(e)) => {
+                return Err(ScanError::at(
+                    "-",
+                    format!("cannot read standard input: {e}"),
+                ))
+            }
+        };
+        if let Some(platform) = manifests::platform(&bytes) {
+            return self.scan_manifest(SHOWN, None, platform, &bytes);
+        }
+        // Not a manifest, or YAML that cannot be read: a Dockerfile is
+        // told by its first instruction; anything else is YAML's to judge.
+        if looks_like_text(&bytes) && !starts_unlike_a_dockerfile(&bytes) {
+            return self.scan_dockerfile(SHOWN, &bytes);
+        }
+        if let Some(e) = manifests::yaml_error(&bytes) {
+            return Err(yaml_error(SHOWN, &e));
+        }
+        Err(ScanError::at(
+            "-",
+            "unrecognised input: not a Dockerfile, Kubernetes manifest or Compose file",
+        ))
+    }
+
+    /// A file that is a Kubernetes manifest or Compose file (by content, or
+    /// YAML by name, whose errors are then reported); `None` for other
+    /// files, which are read as Dockerfiles. Never reads more of a file than
+    /// a manifest may hold.
+    fn scan_manifest_target(&self, target: &str) -> Result<Option<TargetReport>, ScanError> {
+        let path = Path::new(target);
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if walk::is_dockerfile_name(&name) {
+            return Ok(None);
+        }
+        let named = manifests::is_yaml_name(&name) || manifests::is_compose_name(&name);
+        let bytes = match manifests::read_file_capped(path) {
+            Ok(Some(bytes)) => bytes,
+            // Over the limit: only a YAML name says it was meant as a manifest.
+            Ok(None) if named => {
+                return Err(ScanError::at(
+                    &format!("{target}:1:1"),
+                    manifests::too_big(),
+                ))
+            }
+            Ok(None) => return Ok(None),
+            Err(e) if named => return Err(ScanError::at(target, io_message(target, path, &e))),
+            Err(_) => return Ok(None),
+        };
+        let platform = match manifests::platform(&bytes) {
+            Some(platform) => platform,
+            None if !named => return Ok(None),
+            None => {
+                if let Some(e) = manifests::yaml_error(&bytes) {
+                    return Err(yaml_error(target, &e));
+                }
+                if !manifests::is_compose_name(&name) {
+                    return Err(ScanError::at(
+                        target,
+                        "YAML that is neither a Kubernetes manifest (no `apiVersion` and `kind`) nor a Compose file (no `services`)",
+                    ));
+                }
+                // A Compose file by its name: what is wrong with it is
+                // the Compose reader's to say.
+                Platform::Compose
+            }
+        };
+        if let Some(name) = &self.name {
+            return Err(ScanError::at(
+                target,
+                format!(
+                    "--name {name} names an image, and this is a {} file (named by its path)",
+                    match platform {
+                        Platform::Kubernetes => "Kubernetes manifest",
+                        Platform::Compose => "Compose",
+                    }
+                ),
+            ));
+        }
+        self.scan_manifest(target, Some(path), platform, &bytes)
+            .map(Some)
+    }
+
+    /// Scan a Kubernetes manifest stream or a Compose project whose (main)
+    /// file's bytes were read already. `shown` names it in locations; `path`
+    /// is the file (`None`: standard input, whose Compose project is the
+    /// working directory's, as `docker compose -f -` has it).
+    pub fn scan_manifest(
+        &self,
+        shown: &str,
+        path: Option<&Path>,
+        platform: Platform,
+        bytes: &[u8],
+    ) -> Result<TargetReport, ScanError> {
+        let main: Arc<str> = Arc::from(shown);
+        // Every file read, as locations name it, for inline suppressions
+        // and the source lines renderers show.
+        let mut texts: Vec<(String, Vec<u8>)> = vec![(shown.to_owned(), bytes.to_vec())];
+        let mut notes = Vec::new();
+        let workloads = match platform {
+            Platform::Kubernetes => portcullis_manifests::kubernetes::load(main, bytes)
+                .map_err(|e| yaml_error(shown, &e))?,
+            Platform::Compose => {
+                let dir = match path {
+                    Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
+                    None => PathBuf::new(),
+                };
+                let name = path
+                    .and_then(Path::file_name)
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let read = |file: &Path, shown: &str| -> Result<Option<Vec<u8>>, ScanError> {
+                    match manifests::read_file_capped(file) {
+                        Ok(Some(bytes)) => Ok(Some(bytes)),
+                        Ok(None) => {
+                            Err(ScanError::at(&format!("{shown}:1:1"), manifests::too_big()))
+                        }
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                        Err(e) => Err(ScanError::at(shown, io_message(shown, file, &e))),
+                    }
+                };
+                let beside = |file: &str| -> String {
+                    if dir.as_os_str().is_empty() {
+                        file.to_owned()
+                    } else {
+                        dir.join(file).display().to_string()
+                    }
+                };
+                // The override file `docker compose` reads: the first of
+                // its names that exists.
+                for candidate in portcullis_manifests::compose::override_names(&name) {
+                    let shown = beside(candidate);
+                    if let Some(bytes) = read(Path::new(&shown), &shown)? {
+                        texts.push((shown, bytes));
+                        break;
+                    }
+                }
+                let dotenv_shown = beside(".env");
+                let dotenv = read(Path::new(&dotenv_shown), &dotenv_shown)?;
+                let input = portcullis_manifests::compose::ComposeInput {
+                    files: texts
+                        .iter()
+                        .map(|(p, b)| (Arc::from(p.as_str()), b.as_slice()))
+                        .collect(),
+                    dotenv: dotenv
+                        .as_ref()
+                        .map(|b| (Arc::from(dotenv_shown.as_str()), b.as_slice())),
+                    environment: std::env::vars().collect(),
+                };
+                let project =
+                    portcullis_manifests::compose::load(&input).map_err(|e| ScanError {
+                        message: e.to_string(),
+                    })?;
+                if let Some(b) = dotenv {
+                    texts.push((dotenv_shown.clone(), b));
+                }
+                notes = project.notes;
+                project.workloads
+            }
+        };
+        let key = match path {
+            Some(p) => portcullis_policy::paths::stable_name(p, &self.fingerprint_roots),
+            None => shown.to_owned(),
+        };
+        let subject = portcullis_rules::subject::from_workloads(shown, workloads);
+        let outcomes = portcullis_rules::check(&subject, &key);
+        let texts: Vec<(String, String)> = texts
+            .into_iter()
+            .map(|(p, b)| (p, String::from_utf8_lossy(&b).into_owned()))
+            .collect();
+        let inline: Vec<portcullis_policy::InlineSuppression> = texts
+            .iter()
+            .filter(|(p, _)| !p.ends_with(".env"))
+            .flat_map(|(p, t)| portcullis_policy::inline::yaml_suppressions(p, t))
+            .collect();
+        let mut report = self.policy.evaluate_with(
+            TargetInfo {
+                target: shown.to_owned(),
+                kind: platform.as_str().into(),
+                digest: Some(sha256_digest(bytes)),
+                path: path.map(|p| p.display().to_string()),
+                references: Vec::new(),
+                source: None,
+            },
+            outcomes,
+            &inline,
+        );
+        report.notes.extend(notes.into_iter().map(|(at, message)| {
+            portcullis_rules::finding::Note {
+                rule: "compose".into(),
+                message,
+                location: portcullis_rules::subject::manifest_location(&at),
+            }
+        }));
+        if self.keep_source {
+            // Shown with every secret starred (same length, so columns
+            // still point where they did).
+            report.texts = texts
+                .into_iter()
+                .map(|(path, text)| {
+                    let text =
+                        portcullis_rules::subject::secrets::mask_same_length(&text).into_owned();
+                    Arc::new(portcullis_policy::SourceText { path, text })
+                })
+                .collect();
+        }
+        mask_report(&mut report);
         Ok(report)
     }
 
@@ -861,6 +1090,11 @@ fn lxd_platform(architecture: &str) -> Option<portcullis_image::ImageConfig> {
         variant: variant.map(str::to_owned),
         ..portcullis_image::ImageConfig::default()
     })
+}
+
+/// A YAML error as one line: `FILE:LINE:COLUMN: message`.
+fn yaml_error(shown: &str, e: &portcullis_manifests::YamlError) -> ScanError {
+    ScanError::at(&format!("{shown}:{}:{}", e.line, e.column), &e.message)
 }
 
 /// What a target that is none of the known kinds is told.

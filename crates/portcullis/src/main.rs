@@ -541,13 +541,28 @@ fn expand_targets(
         let dir = Path::new(&target);
         let searched = recursive && dir.is_dir() && !dir.join("oci-layout").is_file();
         if !searched {
-            out.push(target);
+            // A directory's Dockerfile, and the manifests and Compose
+            // files beside it; the Dockerfile alone (or the error that
+            // names it) when there are none.
+            let beside = if dir.is_dir() && !portcullis_image::is_image(dir) {
+                portcullis::manifests::manifests_in(dir)
+            } else {
+                Vec::new()
+            };
+            if beside.is_empty() {
+                out.push(target);
+            } else {
+                if portcullis::walk::dockerfile_in(dir).is_file() {
+                    out.push(target);
+                }
+                out.extend(beside.iter().map(|p| p.display().to_string()));
+            }
             continue;
         }
         let found = portcullis::walk::find_targets(dir)?;
         if found.is_empty() {
             return Err(format!(
-                "{target}: nothing to scan: no Dockerfile, Containerfile, image archive, OCI layout or LXD image in it"
+                "{target}: nothing to scan: no Dockerfile, Containerfile, Kubernetes manifest, Compose file, image archive, OCI layout or LXD image in it"
             ));
         }
         out.extend(found);

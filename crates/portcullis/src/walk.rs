@@ -36,7 +36,9 @@ pub fn dockerfile_in(dir: &Path) -> PathBuf {
 const SKIPPED: [&str; 3] = [".git", ".hg", ".svn"];
 
 /// Everything under `dir` that portcullis scans — Dockerfiles by name,
-/// then OCI layouts, image archives and LXD images by content — as target
+/// Kubernetes manifests and Compose files by content (or a Compose name:
+/// see [`crate::manifests::is_manifest_file`]), then OCI layouts, image
+/// archives and LXD images by content — as target
 /// strings, sorted by path. Symbolic links are not followed (neither to
 /// files nor to directories), so the walk never leaves `dir`; an OCI
 /// layout is one target and is not searched inside.
@@ -75,7 +77,10 @@ pub fn find_targets(dir: &Path) -> Result<Vec<String>, String> {
                     pending.push(path);
                 }
             } else if kind.is_file()
-                && (is_dockerfile_name(&name) || portcullis_image::is_image(&path))
+                && (is_dockerfile_name(&name)
+                    || crate::manifests::is_manifest_file(&path)
+                    || (!crate::manifests::is_yaml_name(&name)
+                        && portcullis_image::is_image(&path)))
             {
                 found.push(path);
             }

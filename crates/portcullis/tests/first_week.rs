@@ -363,7 +363,7 @@ fn recursive_scans_everything_portcullis_reads_in_path_order() {
     let o = portcullis(&["scan", "--recursive", "."], empty.path());
     assert_eq!(
         (code(&o), stderr(&o)),
-        (2, "error: .: nothing to scan: no Dockerfile, Containerfile, image archive, OCI layout or LXD image in it\n".to_owned())
+        (2, "error: .: nothing to scan: no Dockerfile, Containerfile, Kubernetes manifest, Compose file, image archive, OCI layout or LXD image in it\n".to_owned())
     );
 }
 
