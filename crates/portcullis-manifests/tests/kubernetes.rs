@@ -492,3 +492,22 @@ fn detect_tells_kubernetes_from_compose_by_content() {
     assert_eq!(detect(b"kind: [\n"), None);
     assert_eq!(detect(b""), None);
 }
+
+#[test]
+fn an_alias_bomb_stops_at_the_node_budget_with_its_position() {
+    let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..9 {
+        text.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            vec![format!("*a{}", i - 1); 10].join(", ")
+        ));
+    }
+    text.push_str("kind: Pod\nspec: {containers: [{name: c}]}\n");
+    let e = kubernetes::load(Arc::from("bomb.yaml"), text.as_bytes()).expect_err("refused");
+    assert!(
+        e.message.contains("more than 500000 nodes"),
+        "{}",
+        e.message
+    );
+    assert!(e.line >= 6 && e.line <= 9, "{e}");
+}
