@@ -31,11 +31,10 @@ pub(crate) fn report_repeats(
     keyword: &str,
     is_it: fn(&Op) -> bool,
 ) {
-    for stage in 0..subject.stages.len() {
-        let steps: Vec<_> = subject
-            .steps
-            .iter()
-            .filter(|s| s.stage == stage && !s.inherited && is_it(&s.op))
+    for (stage, all) in subject.steps_by_stage().into_iter().enumerate() {
+        let steps: Vec<_> = all
+            .into_iter()
+            .filter(|s| !s.inherited && is_it(&s.op))
             .collect();
         let Some((first, extra)) = steps.split_first() else {
             continue;

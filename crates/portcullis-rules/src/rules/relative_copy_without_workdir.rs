@@ -38,13 +38,14 @@ enum Workdir {
 fn check(subject: &Subject, out: &mut Findings) {
     // The state at the end of each stage, for stages built FROM it.
     let mut at_end: Vec<Workdir> = Vec::with_capacity(subject.stages.len());
-    for (index, stage) in subject.stages.iter().enumerate() {
+    let by_stage = subject.steps_by_stage();
+    for (stage, steps) in subject.stages.iter().zip(&by_stage) {
         let mut state = match &stage.base {
             StageBase::Scratch => Workdir::NotSet,
             StageBase::Stage(parent) => at_end.get(*parent).cloned().unwrap_or(Workdir::NotSet),
             StageBase::Image(base) => Workdir::FromBase(base.clone()),
         };
-        for step in subject.steps.iter().filter(|s| s.stage == index) {
+        for step in steps {
             match &step.op {
                 Op::Workdir(_) => state = Workdir::Set,
                 Op::Copy { dest, .. } if !step.inherited && !is_absolute(&dest.text) => {

@@ -222,11 +222,19 @@ fn runtime(subject: &Subject, stage: usize, anchor: Located) -> Runtime {
         exposed: Vec::new(),
         anchor,
     };
+    // A membership table: `chain.contains` per step was quadratic in a
+    // 100,000-stage FROM chain.
+    let mut member = vec![false; subject.stages.len()];
+    for &s in &chain {
+        if let Some(m) = member.get_mut(s) {
+            *m = true;
+        }
+    }
     let in_chain = subject
         .steps
         .iter()
         .enumerate()
-        .filter(|(_, s)| chain.contains(&s.stage));
+        .filter(|(_, s)| member.get(s.stage).copied().unwrap_or(false));
     // Stages are contiguous and in order, so file order is chain order.
     let mut cmd_set_in_stage: Option<usize> = None;
     for (i, step) in in_chain {

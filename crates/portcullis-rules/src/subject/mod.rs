@@ -408,6 +408,18 @@ impl Subject {
         chain
     }
 
+    /// The steps of each stage, in order, found in one pass (filtering all
+    /// steps once per stage is quadratic in the number of stages).
+    pub fn steps_by_stage(&self) -> Vec<Vec<&Step>> {
+        let mut by_stage: Vec<Vec<&Step>> = vec![Vec::new(); self.stages.len()];
+        for step in &self.steps {
+            if let Some(steps) = by_stage.get_mut(step.stage) {
+                steps.push(step);
+            }
+        }
+        by_stage
+    }
+
     /// The external image (or scratch) at the root of `stage`'s chain.
     pub fn root_base(&self, stage: usize) -> &StageBase {
         let root = self.chain(stage)[0];
