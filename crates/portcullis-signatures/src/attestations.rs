@@ -119,6 +119,18 @@ pub fn attestations_for(
             .and_then(|d| d.as_str())
             .unwrap_or_default()
             .to_string();
+        if manifest_digest == image_digest {
+            out.attestations.push(Attestation {
+                manifest: manifest_digest.clone(),
+                layer: String::new(),
+                predicate_type: String::new(),
+                kind: PredicateKind::Other(String::new()),
+                verdict: Verdict::Malformed(format!(
+                    "attestation manifest {manifest_digest} refers to itself"
+                )),
+            });
+            continue;
+        }
         match read_attestation_manifest(&manifest_digest, blobs) {
             Ok(layers) => {
                 for layer in layers.iter().take(MAX_ATTESTATION_LAYERS) {

@@ -130,6 +130,12 @@ pub fn verify_signature_manifest(
     let value = json("cosign signature manifest", manifest, MAX_MANIFEST_BYTES)
         .map_err(Verdict::Malformed)?;
     let own_digest = sha256_digest(manifest);
+    if own_digest == expected.manifest_digest {
+        // Asked to check the signature manifest as its own image: a loop.
+        return Err(Verdict::Malformed(format!(
+            "signature manifest {own_digest} is the image it would sign"
+        )));
+    }
     let layers = value
         .get("layers")
         .and_then(|l| l.as_array())

@@ -55,3 +55,47 @@ pub(crate) fn str_at<'a>(
         .as_str()
         .ok_or_else(|| format!("{what}: {} is not a string", path.join(".")))
 }
+
+/// PEM blocks `(label, DER)`, read leniently about line length (tools
+/// write one long line or 64-column lines; the DER is what is checked).
+pub(crate) fn pem_blocks(text: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut blocks = Vec::new();
+    let mut lines = text.lines().map(str::trim);
+    while let Some(line) = lines.next() {
+        let Some(label) = line
+            .strip_prefix("-----BEGIN ")
+            .and_then(|l| l.strip_suffix("-----"))
+        else {
+            continue;
+        };
+        let end = format!("-----END {label}-----");
+        let mut body = String::new();
+        let mut closed = false;
+        for line in lines.by_ref() {
+            if line == end {
+                closed = true;
+                break;
+            }
+            if line.contains(':') {
+                return Err(format!(
+                    "PEM block {label:?} has headers (encrypted?), not supported"
+                ));
+            }
+            body.push_str(line);
+            if body.len() > crate::limits::MAX_PAYLOAD_BYTES {
+                return Err(format!("PEM block {label:?} is too large"));
+            }
+        }
+        if !closed {
+            return Err(format!("PEM block {label:?} has no END line"));
+        }
+        blocks.push((
+            label.to_string(),
+            base64(&format!("PEM block {label:?}"), &body)?,
+        ));
+        if blocks.len() > 1000 {
+            return Err("more than 1000 PEM blocks".to_string());
+        }
+    }
+    Ok(blocks)
+}

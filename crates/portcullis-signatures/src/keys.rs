@@ -59,12 +59,14 @@ pub enum PublicKey {
 impl PublicKey {
     /// Parses a PEM `PUBLIC KEY` block (the first one in the text).
     pub fn from_pem(pem: &str) -> Result<PublicKey, String> {
-        let (label, der) = der::pem::decode_vec(pem.trim().as_bytes())
-            .map_err(|e| format!("public key is not PEM: {e}"))?;
+        let blocks = crate::encoding::pem_blocks(pem)?;
+        let (label, der) = blocks
+            .first()
+            .ok_or_else(|| "public key is not PEM: no BEGIN line".to_string())?;
         if label != "PUBLIC KEY" {
             return Err(format!("PEM block is {label:?}, not \"PUBLIC KEY\""));
         }
-        PublicKey::from_spki_der(&der)
+        PublicKey::from_spki_der(der)
     }
 
     /// Parses a DER SubjectPublicKeyInfo.

@@ -8,7 +8,7 @@ use crate::encoding::{base64, base64url, json, str_at};
 use crate::keys::{Hash, Scheme};
 use crate::limits::{MAX_CHAIN_LENGTH, MAX_PAYLOAD_BYTES};
 use crate::time::parse_rfc3339;
-use crate::x509::{verify_chain, TrustStore};
+use crate::x509::{leaf_public_key, verify_chain, TrustStore};
 use crate::Verdict;
 
 pub const ENVELOPE_MEDIA_TYPE: &str = "application/jose+json";
@@ -77,13 +77,15 @@ fn verify_inner(
         })
         .collect::<Result<Vec<_>, _>>()
         .map_err(Verdict::Malformed)?;
-    let leaf = verify_chain(&chain, store, header.signing_time)?;
-
+    // The signature first, with the leaf's key: a changed header or
+    // payload is tampering whatever the chain says.
+    let leaf_key = leaf_public_key(chain.first().map(Vec::as_slice).unwrap_or_default())?;
     // JWS signing input: the two base64url strings exactly as carried.
     let signing_input = format!("{protected_b64}.{payload_b64}");
-    leaf.key
+    leaf_key
         .verify(header.scheme, signing_input.as_bytes(), &signature)
         .map_err(Verdict::BadSignature)?;
+    let leaf = verify_chain(&chain, store, header.signing_time)?;
 
     if let Some(expiry) = header.expiry {
         if now > expiry {

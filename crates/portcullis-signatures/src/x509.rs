@@ -21,12 +21,18 @@ pub struct TrustStore {
 impl TrustStore {
     /// Parses one or more PEM `CERTIFICATE` blocks.
     pub fn from_pem(pem: &str) -> Result<TrustStore, String> {
-        let roots = Certificate::load_pem_chain(pem.as_bytes())
-            .map_err(|e| format!("trust store is not PEM certificates: {e}"))?;
-        if roots.is_empty() {
-            return Err("trust store holds no certificate".to_string());
+        let mut store = TrustStore::default();
+        for (label, der) in
+            crate::encoding::pem_blocks(pem).map_err(|e| format!("trust store: {e}"))?
+        {
+            if label == "CERTIFICATE" {
+                store.add_der(&der)?;
+            }
         }
-        Ok(TrustStore { roots })
+        if store.roots.is_empty() {
+            return Err("trust store holds no PEM CERTIFICATE".to_string());
+        }
+        Ok(store)
     }
 
     /// Adds a DER certificate.
@@ -121,16 +127,27 @@ pub fn verify_chain(
         )));
     }
     let leaf = &certs[0];
-    let spki = leaf
+    Ok(VerifiedLeaf {
+        key: certificate_key(leaf)?,
+        subject: leaf.tbs_certificate.subject.to_string(),
+    })
+}
+
+/// The public key of a DER certificate, before its chain is checked.
+pub fn leaf_public_key(der: &[u8]) -> Result<PublicKey, Verdict> {
+    let cert = Certificate::from_der(der)
+        .map_err(|e| Verdict::Malformed(format!("leaf certificate is not DER: {e}")))?;
+    certificate_key(&cert)
+}
+
+fn certificate_key(cert: &Certificate) -> Result<PublicKey, Verdict> {
+    let spki = cert
         .tbs_certificate
         .subject_public_key_info
         .to_der()
-        .map_err(|e| Verdict::Malformed(format!("leaf public key: {e}")))?;
-    let key = PublicKey::from_spki_der(&spki)
-        .map_err(|e| Verdict::NotVerifiable(format!("leaf certificate: {e}")))?;
-    Ok(VerifiedLeaf {
-        key,
-        subject: leaf.tbs_certificate.subject.to_string(),
+        .map_err(|e| Verdict::Malformed(format!("certificate public key: {e}")))?;
+    PublicKey::from_spki_der(&spki).map_err(|e| {
+        Verdict::NotVerifiable(format!("certificate {}: {e}", cert.tbs_certificate.subject))
     })
 }
 
