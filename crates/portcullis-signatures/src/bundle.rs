@@ -2,14 +2,16 @@
 //! sigstore-js): a DSSE envelope or a message signature, key-based.
 //!
 //! Keyless bundles (a Fulcio certificate in `verificationMaterial`) are
-//! reported as [`Verdict::NotVerifiable`]: checking them needs the Fulcio
-//! chain *and* a transparency-log or timestamp proof of when the
-//! short-lived certificate was used, which this crate does not verify.
+//! checked with their own certificate's key, which tells intact content
+//! from changed content, and then reported as [`Verdict::NotVerifiable`]:
+//! trusting them needs the Fulcio chain, the signer's identity *and* a
+//! transparency-log or timestamp proof of when the short-lived
+//! certificate was used, which this crate does not verify.
 
 use crate::digest::clip;
 use crate::dsse::{parse_envelope, verify_statement_envelope};
 use crate::encoding::{base64, json, str_at};
-use crate::keys::PublicKey;
+use crate::keys::{certificate_key, first_verifying, PublicKey};
 use crate::limits::MAX_PAYLOAD_BYTES;
 use crate::{Digest, Verdict};
 
@@ -22,10 +24,10 @@ pub const MEDIA_TYPES: &[&str] = &[
 
 pub const KEYLESS: &str = "keyless: not verifiable offline without a trust root";
 
-/// Verifies a bundle (its JSON bytes) with `key`: that it signs
+/// Verifies a bundle (its JSON bytes) with any of `keys`: that it signs
 /// `expected_digest` (`sha256:<hex>`: the image manifest digest for
 /// images, the artifact digest for message signatures).
-pub fn verify_bundle(bundle: &[u8], key: &PublicKey, expected_digest: &str) -> Verdict {
+pub fn verify_bundle(bundle: &[u8], keys: &[PublicKey], expected_digest: &str) -> Verdict {
     let value = match json("Sigstore bundle", bundle, MAX_PAYLOAD_BYTES * 16) {
         Ok(v) => v,
         Err(e) => return Verdict::Malformed(e),
@@ -43,20 +45,48 @@ pub fn verify_bundle(bundle: &[u8], key: &PublicKey, expected_digest: &str) -> V
     let Some(material) = value.get("verificationMaterial") else {
         return Verdict::malformed("Sigstore bundle has no verificationMaterial");
     };
-    if material.get("certificate").is_some() || material.get("x509CertificateChain").is_some() {
-        return Verdict::NotVerifiable(KEYLESS.to_string());
+    let own_certificate = material
+        .get("certificate")
+        .or_else(|| material.pointer("/x509CertificateChain/certificates/0"));
+    let own_key;
+    let keys = match own_certificate {
+        Some(certificate) => {
+            let raw = match str_at(certificate, "Sigstore bundle certificate", &["rawBytes"])
+                .and_then(|raw| base64("Sigstore bundle certificate", raw))
+            {
+                Ok(raw) => raw,
+                Err(e) => return Verdict::Malformed(e),
+            };
+            own_key = match certificate_key(&raw) {
+                Ok(k) => [k],
+                Err(v) => return v,
+            };
+            &own_key[..]
+        }
+        None if material.get("publicKey").is_some() => keys,
+        None => {
+            return Verdict::malformed(
+                "Sigstore bundle verificationMaterial has no publicKey, certificate or chain",
+            )
+        }
+    };
+    let verdict = verify_content(&value, keys, expected_digest);
+    match verdict {
+        // Intact and about this image, but by an identity not checked.
+        Verdict::Verified(_) if own_certificate.is_some() => {
+            Verdict::NotVerifiable(KEYLESS.to_string())
+        }
+        other => other,
     }
-    if material.get("publicKey").is_none() {
-        return Verdict::malformed(
-            "Sigstore bundle verificationMaterial has no publicKey, certificate or chain",
-        );
-    }
+}
+
+fn verify_content(value: &serde_json::Value, keys: &[PublicKey], expected_digest: &str) -> Verdict {
     match (value.get("dsseEnvelope"), value.get("messageSignature")) {
         (Some(envelope), None) => match parse_envelope(envelope) {
-            Ok(envelope) => verify_statement_envelope(&envelope, key, expected_digest),
+            Ok(envelope) => verify_statement_envelope(&envelope, keys, expected_digest),
             Err(e) => Verdict::Malformed(e),
         },
-        (None, Some(message)) => verify_message_signature(message, key, expected_digest),
+        (None, Some(message)) => verify_message_signature(message, keys, expected_digest),
         (Some(_), Some(_)) => {
             Verdict::malformed("Sigstore bundle has both dsseEnvelope and messageSignature")
         }
@@ -68,7 +98,7 @@ pub fn verify_bundle(bundle: &[u8], key: &PublicKey, expected_digest: &str) -> V
 
 fn verify_message_signature(
     message: &serde_json::Value,
-    key: &PublicKey,
+    keys: &[PublicKey],
     expected_digest: &str,
 ) -> Verdict {
     let what = "Sigstore messageSignature";
@@ -102,17 +132,25 @@ fn verify_message_signature(
             Ok(s) => s,
             Err(e) => return Verdict::Malformed(e),
         };
-    let scheme = match (key, hash_name) {
-        (PublicKey::Rsa(_), "sha256") => crate::keys::Scheme::RsaPkcs1(crate::keys::Hash::Sha256),
-        (PublicKey::Rsa(_), "sha384") => crate::keys::Scheme::RsaPkcs1(crate::keys::Hash::Sha384),
-        (PublicKey::Rsa(_), _) => crate::keys::Scheme::RsaPkcs1(crate::keys::Hash::Sha512),
-        (_, "sha256") => crate::keys::Scheme::EcdsaDer(crate::keys::Hash::Sha256),
-        (_, "sha384") => crate::keys::Scheme::EcdsaDer(crate::keys::Hash::Sha384),
-        _ => crate::keys::Scheme::EcdsaDer(crate::keys::Hash::Sha512),
-    };
-    if let Err(e) = key.verify_prehashed(scheme, &digest, &signature) {
-        return Verdict::BadSignature(e);
+    use crate::keys::{Hash, Scheme};
+    if keys.is_empty() {
+        return Verdict::Untrusted(crate::keys::NO_KEY.to_string());
     }
+    let hash = match hash_name {
+        "sha256" => Hash::Sha256,
+        "sha384" => Hash::Sha384,
+        _ => Hash::Sha512,
+    };
+    let key = match first_verifying(keys, |key| {
+        let scheme = match key {
+            PublicKey::Rsa(_) => Scheme::RsaPkcs1(hash),
+            _ => Scheme::EcdsaDer(hash),
+        };
+        key.verify_prehashed(scheme, &digest, &signature)
+    }) {
+        Ok(key) => key,
+        Err(e) => return Verdict::BadSignature(e),
+    };
     let signed_hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     if hash_name != expected.algorithm || signed_hex != expected.hex {
         return Verdict::OtherDigest {

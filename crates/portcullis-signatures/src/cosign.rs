@@ -4,7 +4,7 @@
 
 use crate::digest::{clip, matches};
 use crate::encoding::{base64, json, str_at};
-use crate::keys::PublicKey;
+use crate::keys::{certificate_key, first_verifying, PublicKey};
 use crate::limits::{MAX_MANIFEST_BYTES, MAX_PAYLOAD_BYTES, MAX_SIGNATURE_LAYERS};
 use crate::{sha256_digest, BlobSource, Digest, Verdict};
 
@@ -55,11 +55,26 @@ pub fn parse_simple_signing(payload: &[u8]) -> Result<SimpleSigning, String> {
 }
 
 /// Verifies one cosign signature (base64 of the DER ECDSA signature, as in
-/// the annotation) over the exact payload bytes, then what it signs.
+/// the annotation) over the exact payload bytes with any of `keys`, then
+/// what it signs.
 pub fn verify_simple_signing(
     payload: &[u8],
     signature_b64: &str,
-    key: &PublicKey,
+    keys: &[PublicKey],
+    expected: Expected<'_>,
+) -> Verdict {
+    verify_layer_signature(payload, signature_b64, keys, None, expected)
+}
+
+/// As [`verify_simple_signing`], for a layer that may carry a keyless
+/// signature's certificate: when no configured key verifies, the
+/// certificate's own key tells an intact keyless signature (not
+/// verifiable offline) from a changed payload (bad signature).
+fn verify_layer_signature(
+    payload: &[u8],
+    signature_b64: &str,
+    keys: &[PublicKey],
+    certificate: Option<&str>,
     expected: Expected<'_>,
 ) -> Verdict {
     let signature = match base64("cosign signature", signature_b64) {
@@ -67,9 +82,27 @@ pub fn verify_simple_signing(
         Err(e) => return Verdict::Malformed(e),
     };
     // The signature is checked before the payload is trusted for anything.
-    if let Err(e) = key.verify(key.cosign_scheme(), payload, &signature) {
-        return Verdict::BadSignature(e);
-    }
+    let signer = match first_verifying(keys, |k| k.verify(k.cosign_scheme(), payload, &signature)) {
+        Ok(key) => Some(key),
+        Err(e) => {
+            let Some(certificate) = certificate else {
+                if keys.is_empty() {
+                    return Verdict::Untrusted(e);
+                }
+                return Verdict::BadSignature(e);
+            };
+            let own = match certificate_key(certificate.as_bytes()) {
+                Ok(k) => k,
+                Err(v) => return v,
+            };
+            if let Err(e) = own.verify(own.cosign_scheme(), payload, &signature) {
+                return Verdict::BadSignature(format!(
+                    "keyless signature, with its own certificate: {e}"
+                ));
+            }
+            None
+        }
+    };
     let signed = match parse_simple_signing(payload) {
         Ok(s) => s,
         Err(e) => return Verdict::Malformed(e),
@@ -88,11 +121,14 @@ pub fn verify_simple_signing(
             };
         }
     }
-    Verdict::Verified(format!(
-        "cosign signature by {} key over {}",
-        key.describe(),
-        signed.manifest_digest
-    ))
+    match signer {
+        Some(key) => Verdict::Verified(format!(
+            "cosign signature by {} key over {}",
+            key.describe(),
+            signed.manifest_digest
+        )),
+        None => Verdict::NotVerifiable(crate::bundle::KEYLESS.to_string()),
+    }
 }
 
 /// One layer of a signature manifest and its verdict.
@@ -120,11 +156,11 @@ impl SignatureManifest {
 
 /// Checks a cosign signature manifest (the `.sig` tag's manifest JSON):
 /// each simple-signing layer's blob against its descriptor digest, then its
-/// signature with `key`. `Err` is a verdict about the manifest itself.
+/// signature with any of `keys`. `Err` is a verdict about the manifest itself.
 pub fn verify_signature_manifest(
     manifest: &[u8],
     blobs: &dyn BlobSource,
-    key: &PublicKey,
+    keys: &[PublicKey],
     expected: Expected<'_>,
 ) -> Result<SignatureManifest, Verdict> {
     let value = json("cosign signature manifest", manifest, MAX_MANIFEST_BYTES)
@@ -142,7 +178,7 @@ pub fn verify_signature_manifest(
         .ok_or_else(|| Verdict::malformed("cosign signature manifest has no layers array"))?;
     let mut out = Vec::new();
     for layer in layers.iter().take(MAX_SIGNATURE_LAYERS) {
-        out.push(check_layer(layer, &own_digest, blobs, key, expected));
+        out.push(check_layer(layer, &own_digest, blobs, keys, expected));
     }
     Ok(SignatureManifest {
         layers: out,
@@ -154,7 +190,7 @@ fn check_layer(
     layer: &serde_json::Value,
     own_digest: &str,
     blobs: &dyn BlobSource,
-    key: &PublicKey,
+    keys: &[PublicKey],
     expected: Expected<'_>,
 ) -> LayerVerdict {
     let digest = layer
@@ -188,15 +224,9 @@ fn check_layer(
                     "signature layer {digest} has no {SIGNATURE_ANNOTATION} annotation"
                 ))
             })?;
-        if annotations
+        let certificate = annotations
             .and_then(|a| a.get(CERTIFICATE_ANNOTATION))
-            .is_some()
-            && signature.is_empty()
-        {
-            return Err(Verdict::NotVerifiable(
-                "keyless signature: not verifiable offline without a trust root".into(),
-            ));
-        }
+            .and_then(|c| c.as_str());
         let blob = blobs.blob(&digest).ok_or_else(|| {
             Verdict::Malformed(format!("signature layer blob {digest} is missing"))
         })?;
@@ -212,7 +242,13 @@ fn check_layer(
                 "signature layer blob does not hash to {digest}"
             )));
         }
-        Ok(verify_simple_signing(&blob, signature, key, expected))
+        Ok(verify_layer_signature(
+            &blob,
+            signature,
+            keys,
+            certificate,
+            expected,
+        ))
     })();
     LayerVerdict {
         digest,

@@ -3,7 +3,7 @@
 
 use crate::digest::clip;
 use crate::encoding::{base64_any, json, str_at};
-use crate::keys::PublicKey;
+use crate::keys::{first_verifying, PublicKey};
 use crate::limits::{MAX_DSSE_SIGNATURES, MAX_PAYLOAD_BYTES, MAX_STATEMENT_BYTES};
 use crate::{Digest, Verdict};
 
@@ -58,20 +58,27 @@ pub fn parse_envelope(value: &serde_json::Value) -> Result<Envelope, String> {
     })
 }
 
-/// Verifies an envelope with `key`: at least one signature over the PAE
-/// bytes. `Ok` is the verified payload.
-pub fn verify_envelope(envelope: &Envelope, key: &PublicKey) -> Result<(), Verdict> {
-    let message = pae(&envelope.payload_type, &envelope.payload);
-    let mut last = String::new();
-    for signature in &envelope.signatures {
-        match key.verify(key.cosign_scheme(), &message, signature) {
-            Ok(()) => return Ok(()),
-            Err(e) => last = e,
-        }
+/// Verifies an envelope with any of `keys`: at least one signature over
+/// the PAE bytes. `Ok` is the key that verified it.
+pub fn verify_envelope<'k>(
+    envelope: &Envelope,
+    keys: &'k [PublicKey],
+) -> Result<&'k PublicKey, Verdict> {
+    if keys.is_empty() {
+        return Err(Verdict::Untrusted(crate::keys::NO_KEY.to_string()));
     }
-    Err(Verdict::BadSignature(format!(
-        "no DSSE signature verifies: {last}"
-    )))
+    let message = pae(&envelope.payload_type, &envelope.payload);
+    first_verifying(keys, |key| {
+        let mut last = String::new();
+        for signature in &envelope.signatures {
+            match key.verify(key.cosign_scheme(), &message, signature) {
+                Ok(()) => return Ok(()),
+                Err(e) => last = e,
+            }
+        }
+        Err(last)
+    })
+    .map_err(|e| Verdict::BadSignature(format!("no DSSE signature verifies: {e}")))
 }
 
 /// An in-toto statement's subject digests and predicate type.
@@ -142,29 +149,34 @@ pub fn parse_statement(bytes: &[u8]) -> Result<Statement, String> {
 
 /// Verifies a DSSE envelope (JSON bytes, as a layer or file holds it)
 /// carrying an in-toto statement about `expected_digest`.
-pub fn verify_attestation(envelope_json: &[u8], key: &PublicKey, expected_digest: &str) -> Verdict {
+pub fn verify_attestation(
+    envelope_json: &[u8],
+    keys: &[PublicKey],
+    expected_digest: &str,
+) -> Verdict {
     let value = match json("DSSE envelope", envelope_json, MAX_STATEMENT_BYTES) {
         Ok(v) => v,
         Err(e) => return Verdict::Malformed(e),
     };
     match parse_envelope(&value) {
-        Ok(envelope) => verify_statement_envelope(&envelope, key, expected_digest),
+        Ok(envelope) => verify_statement_envelope(&envelope, keys, expected_digest),
         Err(e) => Verdict::Malformed(e),
     }
 }
 
 pub(crate) fn verify_statement_envelope(
     envelope: &Envelope,
-    key: &PublicKey,
+    keys: &[PublicKey],
     expected_digest: &str,
 ) -> Verdict {
     let expected = match Digest::parse(expected_digest) {
         Ok(d) => d,
         Err(e) => return Verdict::Malformed(format!("expected digest: {e}")),
     };
-    if let Err(v) = verify_envelope(envelope, key) {
-        return v;
-    }
+    let key = match verify_envelope(envelope, keys) {
+        Ok(key) => key,
+        Err(v) => return v,
+    };
     if envelope.payload_type != IN_TOTO_PAYLOAD_TYPE {
         return Verdict::Malformed(format!(
             "DSSE payload type is {:?}, not {IN_TOTO_PAYLOAD_TYPE}",

@@ -196,3 +196,42 @@ impl PartialEq for PublicKey {
         }
     }
 }
+
+/// Why a key-based signature is untrusted when no key is given.
+pub const NO_KEY: &str = "no key is configured";
+
+/// The first of `keys` with which `verify` succeeds, or why none does.
+pub(crate) fn first_verifying<'k>(
+    keys: &'k [PublicKey],
+    mut verify: impl FnMut(&PublicKey) -> Result<(), String>,
+) -> Result<&'k PublicKey, String> {
+    let mut last = NO_KEY.to_string();
+    for key in keys {
+        match verify(key) {
+            Ok(()) => return Ok(key),
+            Err(e) => last = e,
+        }
+    }
+    if keys.len() > 1 {
+        return Err(format!(
+            "the signature does not verify with any of the {} configured keys",
+            keys.len()
+        ));
+    }
+    Err(last)
+}
+
+/// The public key of a PEM or DER certificate (a keyless signature's own
+/// certificate: it proves the bytes are intact, not who signed them).
+pub(crate) fn certificate_key(certificate: &[u8]) -> Result<PublicKey, crate::Verdict> {
+    let der = match std::str::from_utf8(certificate) {
+        Ok(text) if text.contains("-----BEGIN") => crate::encoding::pem_blocks(text)
+            .map_err(crate::Verdict::Malformed)?
+            .into_iter()
+            .find(|(label, _)| label == "CERTIFICATE")
+            .map(|(_, der)| der)
+            .ok_or_else(|| crate::Verdict::malformed("certificate PEM has no CERTIFICATE block"))?,
+        _ => certificate.to_vec(),
+    };
+    crate::x509::leaf_public_key(&der)
+}

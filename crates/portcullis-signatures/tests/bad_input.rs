@@ -333,7 +333,7 @@ fn envelope(payload_type: &str, payload: &[u8]) -> serde_json::Value {
 #[test]
 fn generated_dsse_attestation_and_bundle() {
     let image = digest_of('b');
-    let key = leaf_public_key();
+    let key = [leaf_public_key()];
     let env = envelope(
         "application/vnd.in-toto+json",
         &statement(&image, "https://sigstore.dev/cosign/sign/v1"),
@@ -423,7 +423,7 @@ fn a_signature_manifest_of_ten_thousand_layers_is_capped() {
                        "digest": digest_of('d'), "annotations": {"dev.cosignproject.cosign/signature": "MEUCIQ=="}});
     let manifest = serde_json::to_vec(&json!({"schemaVersion": 2, "layers": vec![layer; 10_000]}))
         .expect("json");
-    let key = leaf_public_key();
+    let key = [leaf_public_key()];
     let lookups = std::cell::Cell::new(0usize);
     let blobs = |_: &str| {
         lookups.set(lookups.get() + 1);
@@ -449,7 +449,7 @@ fn a_signature_manifest_of_ten_thousand_layers_is_capped() {
 
 #[test]
 fn signature_manifest_self_reference_and_bad_layers() {
-    let key = leaf_public_key();
+    let key = [leaf_public_key()];
     let none = |_: &str| None;
     let manifest = serde_json::to_vec(&json!({"schemaVersion": 2, "layers": []})).expect("json");
     let own = sha256_digest(&manifest);
@@ -703,10 +703,10 @@ fn attestation_index_bad_input() {
 #[test]
 fn mutated_and_truncated_real_envelopes_never_panic() {
     let notation_root = store("notation-go-NotationTestRoot.pem");
-    let key = PublicKey::from_pem(
+    let key = [PublicKey::from_pem(
         &String::from_utf8(data("sigstore-go-publish_key.pub")).expect("utf-8"),
     )
-    .expect("key");
+    .expect("key")];
     let files = [
         "notation-go-ca_valid_sig_env.json",
         "notation-go-jws_signature.sig",
@@ -735,4 +735,66 @@ fn mutated_and_truncated_real_envelopes_never_panic() {
             );
         }
     }
+}
+
+// ---- a legacy cosign layer carrying a keyless signature's certificate ----
+
+#[test]
+fn legacy_keyless_layer_is_checked_with_its_own_certificate() {
+    let image = digest_of('a');
+    let payload = serde_json::to_vec(&json!({"critical": {
+        "identity": {"docker-reference": "registry.example/app"},
+        "image": {"docker-manifest-digest": image},
+        "type": "cosign container image signature"}, "optional": null}))
+    .expect("json");
+    let signature: p256::ecdsa::Signature = signing_key("generated/leaf.key").sign(&payload);
+    let certificate = String::from_utf8(data("generated/leaf.crt")).expect("utf-8");
+    let manifest_for = |blob: &[u8]| {
+        serde_json::to_vec(&json!({"schemaVersion": 2, "layers": [{
+            "mediaType": "application/vnd.dev.cosign.simplesigning.v1+json",
+            "digest": sha256_digest(blob), "size": blob.len(),
+            "annotations": {"dev.cosignproject.cosign/signature": B64.encode(signature.to_der().as_bytes()),
+                            "dev.sigstore.cosign/certificate": certificate}}]}))
+        .expect("json")
+    };
+    // A configured key that is not the signer's.
+    let other =
+        [
+            PublicKey::from_pem(&String::from_utf8(data("cosign-sigstore-rs.pub")).expect("utf-8"))
+                .expect("key"),
+        ];
+    let expected = Expected {
+        manifest_digest: &image,
+        reference: Some("registry.example/app"),
+    };
+    let blobs = |_: &str| Some(payload.clone());
+    let result = verify_signature_manifest(&manifest_for(&payload), &blobs, &other, expected)
+        .expect("parses");
+    assert_eq!(
+        result.layers[0].verdict,
+        Verdict::NotVerifiable("keyless: not verifiable offline without a trust root".to_string())
+    );
+    // The payload changed, and the descriptor with it: the certificate's
+    // key shows the signature is not over these bytes.
+    let mut changed = payload.clone();
+    let at = changed.len() - 30;
+    changed[at] ^= 1;
+    let blobs = |_: &str| Some(changed.clone());
+    let result = verify_signature_manifest(&manifest_for(&changed), &blobs, &other, expected)
+        .expect("parses");
+    assert!(
+        matches!(&result.layers[0].verdict, Verdict::BadSignature(why) if why.starts_with("keyless signature, with its own certificate")),
+        "{}",
+        result.layers[0].verdict
+    );
+    // The signer's own key configured: verified.
+    let own = [leaf_public_key()];
+    let blobs = |_: &str| Some(payload.clone());
+    let result =
+        verify_signature_manifest(&manifest_for(&payload), &blobs, &own, expected).expect("parses");
+    assert!(
+        result.layers[0].verdict.is_verified(),
+        "{}",
+        result.layers[0].verdict
+    );
 }

@@ -50,7 +50,7 @@ fn cosign_signature_by_cosign_verifies() {
     let verdict = verify_simple_signing(
         &data("cosign-sigstore-rs.payload.json"),
         &text("cosign-sigstore-rs.sig"),
-        &key("cosign-sigstore-rs.pub"),
+        &[key("cosign-sigstore-rs.pub")],
         cosign_expected(),
     );
     assert_eq!(
@@ -65,7 +65,7 @@ fn cosign_signature_by_cosign_verifies() {
 fn cosign_tampered_payload_byte_fails_as_bad_signature() {
     let payload = data("cosign-sigstore-rs.payload.json");
     let sig = text("cosign-sigstore-rs.sig");
-    let key = key("cosign-sigstore-rs.pub");
+    let key = [key("cosign-sigstore-rs.pub")];
     // Every single-byte change of the signed payload must fail.
     for at in 0..payload.len() {
         let verdict = verify_simple_signing(&flip(&payload, at), &sig, &key, cosign_expected());
@@ -78,7 +78,7 @@ fn cosign_tampered_payload_byte_fails_as_bad_signature() {
 fn cosign_tampered_signature_byte_fails_as_bad_signature() {
     let signature = B64.decode(text("cosign-sigstore-rs.sig")).expect("base64");
     let payload = data("cosign-sigstore-rs.payload.json");
-    let key = key("cosign-sigstore-rs.pub");
+    let key = [key("cosign-sigstore-rs.pub")];
     // The last byte is inside s: the DER stays well-formed, the value is wrong.
     let tampered = B64.encode(flip(&signature, signature.len() - 1));
     let verdict = verify_simple_signing(&payload, &tampered, &key, cosign_expected());
@@ -100,7 +100,7 @@ fn cosign_tampered_signature_byte_fails_as_bad_signature() {
 fn cosign_signature_of_another_digest_or_image() {
     let payload = data("cosign-sigstore-rs.payload.json");
     let sig = text("cosign-sigstore-rs.sig");
-    let key = key("cosign-sigstore-rs.pub");
+    let key = [key("cosign-sigstore-rs.pub")];
     let other = format!("sha256:{}", "0".repeat(64));
     let verdict = verify_simple_signing(
         &payload,
@@ -142,7 +142,7 @@ fn cosign_signature_with_another_key_fails() {
     let verdict = verify_simple_signing(
         &data("cosign-sigstore-rs.payload.json"),
         &text("cosign-sigstore-rs.sig"),
-        &key("sigstore-go-publish_key.pub"),
+        &[key("sigstore-go-publish_key.pub")],
         cosign_expected(),
     );
     assert_eq!(verdict.kind(), "bad-signature", "{verdict}");
@@ -169,7 +169,7 @@ fn cosign_signature_manifest_checks_blob_digest_then_signature() {
     let payload = data("cosign-sigstore-rs.payload.json");
     let digest = sha256_digest(&payload);
     let manifest = signature_manifest(&digest, &text("cosign-sigstore-rs.sig"));
-    let key = key("cosign-sigstore-rs.pub");
+    let key = [key("cosign-sigstore-rs.pub")];
     let blobs: HashMap<String, Vec<u8>> = HashMap::from([(digest.clone(), payload.clone())]);
     let lookup = |d: &str| blobs.get(d).cloned();
     let result = verify_signature_manifest(&manifest, &lookup, &key, cosign_expected())
@@ -210,7 +210,7 @@ const NPM_SHA512: &str = "sha512:76176ffa33808b54602c7c35de5c6e9a4deb96066dba653
 fn sigstore_dsse_bundle_by_sigstore_js_verifies() {
     let verdict = verify_bundle(
         &data("sigstore-go-bundle-publish.json"),
-        &key("sigstore-go-publish_key.pub"),
+        &[key("sigstore-go-publish_key.pub")],
         NPM_SHA512,
     );
     assert_eq!(
@@ -235,7 +235,7 @@ fn edit_b64(value: &mut serde_json::Value, edit: impl FnOnce(Vec<u8>) -> Vec<u8>
 #[test]
 fn sigstore_dsse_bundle_tampered_fails() {
     let bundle = data("sigstore-go-bundle-publish.json");
-    let key = key("sigstore-go-publish_key.pub");
+    let key = [key("sigstore-go-publish_key.pub")];
     // One byte of the payload (inside the subject digest).
     let tampered = edit_json(&bundle, |v| {
         edit_b64(&mut v["dsseEnvelope"]["payload"], |p| {
@@ -286,7 +286,7 @@ const ARTIFACT: &str = "sha256:6ae8a75555209fd6c44157c0aed8016e763ff435a19cf186f
 fn sigstore_message_signature_bundle_verifies() {
     let verdict = verify_bundle(
         &data("sigstore-go-public-key-validity.sigstore.json"),
-        &key("sigstore-go-public-key-validity.pem"),
+        &[key("sigstore-go-public-key-validity.pem")],
         ARTIFACT,
     );
     assert_eq!(
@@ -300,7 +300,7 @@ fn sigstore_message_signature_bundle_verifies() {
 #[test]
 fn sigstore_message_signature_tampered_fails() {
     let bundle = data("sigstore-go-public-key-validity.sigstore.json");
-    let key = key("sigstore-go-public-key-validity.pem");
+    let key = [key("sigstore-go-public-key-validity.pem")];
     let tampered = edit_json(&bundle, |v| {
         edit_b64(&mut v["messageSignature"]["messageDigest"]["digest"], |d| {
             flip(&d, 0)
@@ -330,7 +330,7 @@ fn sigstore_message_signature_tampered_fails() {
     assert_eq!(
         verify_bundle(
             &bundle,
-            &PublicKey::from_pem(&text("cosign-sigstore-rs.pub")).expect("key"),
+            &[PublicKey::from_pem(&text("cosign-sigstore-rs.pub")).expect("key")],
             ARTIFACT
         )
         .kind(),
@@ -338,15 +338,99 @@ fn sigstore_message_signature_tampered_fails() {
     );
 }
 
+const KEYLESS_IMAGE: &str =
+    "sha256:732112270d7e59418a8c080b134b24cabd67d250d0d0147a97ed95ba5c280aa4";
+
 #[test]
-fn cosign_keyless_oci_bundle_is_not_verifiable_offline() {
-    let verdict = verify_bundle(
-        &data("cosign-oci-attestation.sigstore.json"),
-        &key("cosign-sigstore-rs.pub"),
-        "sha256:732112270d7e59418a8c080b134b24cabd67d250d0d0147a97ed95ba5c280aa4",
-    );
+fn cosign_keyless_oci_bundle_is_intact_but_not_verifiable_offline() {
+    let bundle = data("cosign-oci-attestation.sigstore.json");
+    let keys = [key("cosign-sigstore-rs.pub")];
+    let verdict = verify_bundle(&bundle, &keys, KEYLESS_IMAGE);
     assert_eq!(verdict, Verdict::NotVerifiable(KEYLESS.to_string()));
     assert!(!verdict.is_tampering());
+    // Its own certificate's key still tells changed content apart.
+    let tampered = edit_json(&bundle, |v| {
+        edit_b64(&mut v["dsseEnvelope"]["payload"], |p| {
+            let at = p
+                .windows(8)
+                .position(|w| w == b"73211227")
+                .expect("digest in payload");
+            flip(&p, at + 1)
+        })
+    });
+    assert_eq!(
+        verify_bundle(&tampered, &keys, KEYLESS_IMAGE).kind(),
+        "bad-signature"
+    );
+    let tampered = edit_json(&bundle, |v| {
+        edit_b64(&mut v["dsseEnvelope"]["signatures"][0]["sig"], |s| {
+            flip(&s, s.len() - 1)
+        })
+    });
+    assert_eq!(
+        verify_bundle(&tampered, &keys, KEYLESS_IMAGE).kind(),
+        "bad-signature"
+    );
+    let other = format!("sha256:{}", "4".repeat(64));
+    assert_eq!(
+        verify_bundle(&bundle, &keys, &other),
+        Verdict::OtherDigest {
+            signed: KEYLESS_IMAGE.to_string(),
+            expected: other
+        }
+    );
+    // No key configured: a keyless bundle is judged the same way.
+    assert_eq!(
+        verify_bundle(&bundle, &[], KEYLESS_IMAGE),
+        Verdict::NotVerifiable(KEYLESS.to_string())
+    );
+}
+
+#[test]
+fn several_keys_any_verifies_and_none_configured_is_untrusted() {
+    let payload = data("cosign-sigstore-rs.payload.json");
+    let sig = text("cosign-sigstore-rs.sig");
+    let verdict = verify_simple_signing(
+        &payload,
+        &sig,
+        &[
+            key("sigstore-go-publish_key.pub"),
+            key("cosign-sigstore-rs.pub"),
+        ],
+        cosign_expected(),
+    );
+    assert!(verdict.is_verified(), "{verdict}");
+    let verdict = verify_simple_signing(
+        &payload,
+        &sig,
+        &[
+            key("sigstore-go-publish_key.pub"),
+            key("sigstore-go-public-key-validity.pem"),
+        ],
+        cosign_expected(),
+    );
+    assert_eq!(
+        verdict,
+        Verdict::BadSignature(
+            "the signature does not verify with any of the 2 configured keys".to_string()
+        )
+    );
+    assert_eq!(
+        verify_simple_signing(&payload, &sig, &[], cosign_expected()),
+        Verdict::Untrusted("no key is configured".to_string())
+    );
+    assert_eq!(
+        verify_bundle(&data("sigstore-go-bundle-publish.json"), &[], NPM_SHA512),
+        Verdict::Untrusted("no key is configured".to_string())
+    );
+    assert_eq!(
+        verify_bundle(
+            &data("sigstore-go-public-key-validity.sigstore.json"),
+            &[],
+            ARTIFACT
+        ),
+        Verdict::Untrusted("no key is configured".to_string())
+    );
 }
 
 // ---- Notation ----
