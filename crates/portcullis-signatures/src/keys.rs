@@ -201,10 +201,10 @@ impl PartialEq for PublicKey {
 pub const NO_KEY: &str = "no key is configured";
 
 /// The first of `keys` with which `verify` succeeds, or why none does.
-pub(crate) fn first_verifying<'k>(
-    keys: &'k [PublicKey],
+pub(crate) fn first_verifying(
+    keys: &[PublicKey],
     mut verify: impl FnMut(&PublicKey) -> Result<(), String>,
-) -> Result<&'k PublicKey, String> {
+) -> Result<&PublicKey, String> {
     let mut last = NO_KEY.to_string();
     for key in keys {
         match verify(key) {
