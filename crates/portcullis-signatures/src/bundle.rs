@@ -5,8 +5,9 @@
 //! checked with their own certificate's key, which tells intact content
 //! from changed content, and then reported as [`Verdict::NotVerifiable`]:
 //! trusting them needs the Fulcio chain, the signer's identity *and* a
-//! transparency-log or timestamp proof of when the short-lived
-//! certificate was used, which this crate does not verify.
+//! transparency-log proof of when the short-lived certificate was used:
+//! [`crate::keyless::verify_keyless_bundle`] checks those against a
+//! Sigstore trusted root.
 
 use crate::digest::clip;
 use crate::dsse::{parse_envelope, verify_statement_envelope};
@@ -22,47 +23,29 @@ pub const MEDIA_TYPES: &[&str] = &[
     "application/vnd.dev.sigstore.bundle.v0.3+json",
 ];
 
+/// The verdict of a keyless bundle checked without a Sigstore trusted root.
 pub const KEYLESS: &str = "keyless: not verifiable offline without a trust root";
 
 /// Verifies a bundle (its JSON bytes) with any of `keys`: that it signs
 /// `expected_digest` (`sha256:<hex>`: the image manifest digest for
 /// images, the artifact digest for message signatures).
 pub fn verify_bundle(bundle: &[u8], keys: &[PublicKey], expected_digest: &str) -> Verdict {
-    let value = match json("Sigstore bundle", bundle, MAX_PAYLOAD_BYTES * 16) {
+    let value = match open(bundle) {
         Ok(v) => v,
-        Err(e) => return Verdict::Malformed(e),
+        Err(v) => return v,
     };
-    let media_type = match str_at(&value, "Sigstore bundle", &["mediaType"]) {
-        Ok(m) => m,
-        Err(e) => return Verdict::Malformed(e),
-    };
-    if !MEDIA_TYPES.contains(&media_type) {
-        return Verdict::Malformed(format!(
-            "Sigstore bundle media type {:?} is not known",
-            clip(media_type)
-        ));
-    }
-    let Some(material) = value.get("verificationMaterial") else {
-        return Verdict::malformed("Sigstore bundle has no verificationMaterial");
-    };
-    let own_certificate = material
-        .get("certificate")
-        .or_else(|| material.pointer("/x509CertificateChain/certificates/0"));
+    let material = &value["verificationMaterial"];
     let own_key;
-    let keys = match own_certificate {
-        Some(certificate) => {
-            let raw = match str_at(certificate, "Sigstore bundle certificate", &["rawBytes"])
-                .and_then(|raw| base64("Sigstore bundle certificate", raw))
-            {
-                Ok(raw) => raw,
-                Err(e) => return Verdict::Malformed(e),
-            };
-            own_key = match certificate_key(&raw) {
+    let keyless = own_certificate(material).is_some();
+    let keys = match own_certificate(material) {
+        Some(Ok(der)) => {
+            own_key = match certificate_key(&der) {
                 Ok(k) => [k],
                 Err(v) => return v,
             };
             &own_key[..]
         }
+        Some(Err(v)) => return v,
         None if material.get("publicKey").is_some() => keys,
         None => {
             return Verdict::malformed(
@@ -73,14 +56,50 @@ pub fn verify_bundle(bundle: &[u8], keys: &[PublicKey], expected_digest: &str) -
     let verdict = verify_content(&value, keys, expected_digest);
     match verdict {
         // Intact and about this image, but by an identity not checked.
-        Verdict::Verified(_) if own_certificate.is_some() => {
-            Verdict::NotVerifiable(KEYLESS.to_string())
-        }
+        Verdict::Verified(_) if keyless => Verdict::NotVerifiable(KEYLESS.to_string()),
         other => other,
     }
 }
 
-fn verify_content(value: &serde_json::Value, keys: &[PublicKey], expected_digest: &str) -> Verdict {
+/// Parses a bundle and checks its media type and that it has
+/// verification material.
+pub(crate) fn open(bundle: &[u8]) -> Result<serde_json::Value, Verdict> {
+    let value =
+        json("Sigstore bundle", bundle, MAX_PAYLOAD_BYTES * 16).map_err(Verdict::Malformed)?;
+    let media_type =
+        str_at(&value, "Sigstore bundle", &["mediaType"]).map_err(Verdict::Malformed)?;
+    if !MEDIA_TYPES.contains(&media_type) {
+        return Err(Verdict::Malformed(format!(
+            "Sigstore bundle media type {:?} is not known",
+            clip(media_type)
+        )));
+    }
+    if value.get("verificationMaterial").is_none() {
+        return Err(Verdict::malformed(
+            "Sigstore bundle has no verificationMaterial",
+        ));
+    }
+    Ok(value)
+}
+
+/// The DER signing certificate of a keyless bundle (v0.3 `certificate`,
+/// v0.1/v0.2 the first of `x509CertificateChain`), if it has one.
+pub(crate) fn own_certificate(material: &serde_json::Value) -> Option<Result<Vec<u8>, Verdict>> {
+    let certificate = material
+        .get("certificate")
+        .or_else(|| material.pointer("/x509CertificateChain/certificates/0"))?;
+    Some(
+        str_at(certificate, "Sigstore bundle certificate", &["rawBytes"])
+            .and_then(|raw| base64("Sigstore bundle certificate", raw))
+            .map_err(Verdict::Malformed),
+    )
+}
+
+pub(crate) fn verify_content(
+    value: &serde_json::Value,
+    keys: &[PublicKey],
+    expected_digest: &str,
+) -> Verdict {
     match (value.get("dsseEnvelope"), value.get("messageSignature")) {
         (Some(envelope), None) => match parse_envelope(envelope) {
             Ok(envelope) => verify_statement_envelope(&envelope, keys, expected_digest),

@@ -6,6 +6,7 @@
 //!
 //! - [`cosign`]: the legacy `.sig` storage, simple-signing payloads, ECDSA.
 //! - [`bundle`]: Sigstore bundles (v0.1–v0.3), DSSE and message signatures.
+//! - [`keyless`]: keyless bundles against a Sigstore trusted root.
 //! - [`notation`]: Notation JWS envelopes with an x509 chain.
 //! - [`attestations`]: BuildKit attestation manifests in an OCI index.
 //! - [`referrers`]: an OCI 1.1 referrers index, sorted by kind, capped.
@@ -19,6 +20,7 @@ pub mod cosign;
 mod digest;
 pub mod dsse;
 mod encoding;
+pub mod keyless;
 pub mod keys;
 pub mod limits;
 pub mod notation;

@@ -583,3 +583,159 @@ fn notation_conformance_envelope_with_unknown_critical_header_is_malformed() {
         )
     );
 }
+
+// ---- keyless bundles against a Sigstore trusted root ----
+
+mod keyless {
+    use super::*;
+    use portcullis_signatures::keyless::{verify_keyless_bundle, Identity, SigstoreTrustRoot};
+
+    const CODY: Identity<'static> = Identity {
+        subject: "cody@soyland.com",
+        issuer: "https://github.com/login/oauth",
+    };
+    const BRIAN: Identity<'static> = Identity {
+        subject: "brian@dehamer.com",
+        issuer: "https://github.com/login/oauth",
+    };
+    const PROVENANCE_SHA512: &str = "sha512:bbfd372fc9beeb777fe35d05bb10c0c70a9733d366a75fed7dd18866c7391de3ee7e88ba74dd47abf3e15c845e547fcf0e5c3da80854c751554224d3a6d4e55f";
+
+    fn root(name: &str) -> SigstoreTrustRoot {
+        SigstoreTrustRoot::from_json(&data(name)).expect("trusted root")
+    }
+
+    #[test]
+    fn cosign_keyless_bundle_verifies_offline_with_its_trusted_root() {
+        let verdict = verify_keyless_bundle(
+            &data("cosign-oci-attestation.sigstore.json"),
+            &root("cosign-trusted_root_pgi.json"),
+            &[BRIAN, CODY],
+            KEYLESS_IMAGE,
+        );
+        assert_eq!(
+            verdict,
+            Verdict::Verified(format!(
+                "keyless signature by cody@soyland.com (issuer https://github.com/login/oauth), transparency log entry 175508996, over {KEYLESS_IMAGE}"
+            ))
+        );
+    }
+
+    #[test]
+    fn sigstore_js_keyless_intoto_bundle_verifies_for_its_identity_only() {
+        let bundle = data("sigstore-go-dsse.sigstore.json");
+        let root = root("sigstore-go-trusted-root-public-good.json");
+        assert!(verify_keyless_bundle(&bundle, &root, &[BRIAN], PROVENANCE_SHA512).is_verified());
+        assert_eq!(
+            verify_keyless_bundle(&bundle, &root, &[CODY], PROVENANCE_SHA512),
+            Verdict::Untrusted(
+                "keyless signature by brian@dehamer.com (issuer https://github.com/login/oauth), not a configured identity".into()
+            )
+        );
+        let other_issuer = Identity {
+            subject: "brian@dehamer.com",
+            issuer: "https://accounts.google.com",
+        };
+        assert_eq!(
+            verify_keyless_bundle(&bundle, &root, &[other_issuer], PROVENANCE_SHA512).kind(),
+            "untrusted"
+        );
+        assert_eq!(
+            verify_keyless_bundle(&bundle, &root, &[], PROVENANCE_SHA512),
+            Verdict::Untrusted(
+                "keyless signature by brian@dehamer.com (issuer https://github.com/login/oauth): no identity is configured".into()
+            )
+        );
+    }
+
+    #[test]
+    fn tampered_keyless_bundles_fail() {
+        let bundle = data("cosign-oci-attestation.sigstore.json");
+        let root = root("cosign-trusted_root_pgi.json");
+        let check = |b: &[u8]| verify_keyless_bundle(b, &root, &[CODY], KEYLESS_IMAGE);
+        // The payload.
+        let tampered = edit_json(&bundle, |v| {
+            edit_b64(&mut v["dsseEnvelope"]["payload"], |p| {
+                let at = p.windows(8).position(|w| w == b"73211227").expect("digest");
+                flip(&p, at + 1)
+            })
+        });
+        assert_eq!(check(&tampered).kind(), "bad-signature");
+        // Another digest expected.
+        let other = format!("sha256:{}", "5".repeat(64));
+        assert_eq!(
+            verify_keyless_bundle(&bundle, &root, &[CODY], &other),
+            Verdict::OtherDigest {
+                signed: KEYLESS_IMAGE.to_string(),
+                expected: other
+            }
+        );
+        // The log's signed entry timestamp, or the time it covers.
+        let tampered = edit_json(&bundle, |v| {
+            edit_b64(
+                &mut v["verificationMaterial"]["tlogEntries"][0]["inclusionPromise"]
+                    ["signedEntryTimestamp"],
+                |s| flip(&s, s.len() - 1),
+            )
+        });
+        assert!(
+            matches!(check(&tampered), Verdict::BadSignature(m) if m.starts_with("signed entry timestamp"))
+        );
+        let tampered = edit_json(&bundle, |v| {
+            v["verificationMaterial"]["tlogEntries"][0]["integratedTime"] = "1740770300".into()
+        });
+        assert!(
+            matches!(check(&tampered), Verdict::BadSignature(m) if m.starts_with("signed entry timestamp"))
+        );
+        // A genuine log entry of the same log, for another signature.
+        let foreign: serde_json::Value =
+            serde_json::from_slice(&data("sigstore-go-dsse.sigstore.json")).expect("json");
+        let tampered = edit_json(&bundle, |v| {
+            v["verificationMaterial"]["tlogEntries"][0] =
+                foreign["verificationMaterial"]["tlogEntries"][0].clone()
+        });
+        assert_eq!(
+            check(&tampered),
+            Verdict::BadSignature("transparency log entry 6800908: records another payload".into())
+        );
+        // No log entry: the time of signing is unknown.
+        let tampered = edit_json(&bundle, |v| {
+            v["verificationMaterial"]["tlogEntries"] = serde_json::json!([])
+        });
+        assert_eq!(
+            check(&tampered),
+            Verdict::NotVerifiable("keyless bundle has no transparency log entry".into())
+        );
+    }
+
+    #[test]
+    fn a_trusted_root_without_the_issuing_authority_is_untrusted() {
+        let bytes = edit_json(&data("cosign-trusted_root_pgi.json"), |v| {
+            v["certificateAuthorities"]
+                .as_array_mut()
+                .expect("array")
+                .remove(1);
+        });
+        let root = SigstoreTrustRoot::from_json(&bytes).expect("trusted root");
+        let verdict = verify_keyless_bundle(
+            &data("cosign-oci-attestation.sigstore.json"),
+            &root,
+            &[CODY],
+            KEYLESS_IMAGE,
+        );
+        assert_eq!(
+            verdict,
+            Verdict::Untrusted("no trusted certificate authority".into())
+        );
+        // A key-based bundle is not keyless.
+        assert_eq!(
+            verify_keyless_bundle(
+                &data("sigstore-go-bundle-publish.json"),
+                &root,
+                &[CODY],
+                NPM_SHA512
+            ),
+            Verdict::Malformed("Sigstore bundle has no certificate: not a keyless bundle".into())
+        );
+        assert!(SigstoreTrustRoot::from_json(b"{}").is_err());
+    }
+}
