@@ -61,6 +61,22 @@ pub fn verify_bundle(bundle: &[u8], keys: &[PublicKey], expected_digest: &str) -
     }
 }
 
+/// Verifies a Sigstore bundle stored as an OCI 1.1 referrer (cosign
+/// `--new-bundle-format`): the manifest's subject is `expected_digest`, its
+/// bundle layer hashes to its descriptor, and the bundle verifies as
+/// [`verify_bundle`] says.
+pub fn verify_bundle_manifest(
+    manifest: &[u8],
+    blobs: &dyn crate::BlobSource,
+    keys: &[PublicKey],
+    expected_digest: &str,
+) -> Verdict {
+    match crate::referrers::signature_blob(manifest, blobs, expected_digest, MEDIA_TYPES) {
+        Ok(bundle) => verify_bundle(&bundle, keys, expected_digest),
+        Err(v) => v,
+    }
+}
+
 /// Parses a bundle and checks its media type and that it has
 /// verification material.
 pub(crate) fn open(bundle: &[u8]) -> Result<serde_json::Value, Verdict> {

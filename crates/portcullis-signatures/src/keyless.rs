@@ -24,6 +24,8 @@ use crate::x509::{verify_chain, TrustStore};
 use crate::{sha256_digest, Verdict};
 
 const SAN: der::asn1::ObjectIdentifier = der::asn1::ObjectIdentifier::new_unwrap("2.5.29.17");
+const FULCIO_USERNAME: der::asn1::ObjectIdentifier =
+    der::asn1::ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.1.7");
 const FULCIO_ISSUER_V1: der::asn1::ObjectIdentifier =
     der::asn1::ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.1.1");
 const FULCIO_ISSUER_V2: der::asn1::ObjectIdentifier =
@@ -223,6 +225,12 @@ fn identity_of(cert: &Certificate) -> Result<(Vec<String>, String), Verdict> {
                 match name {
                     GeneralName::Rfc822Name(email) => subjects.push(email.to_string()),
                     GeneralName::UniformResourceIdentifier(uri) => subjects.push(uri.to_string()),
+                    // Fulcio's username SAN: an OtherName holding a UTF8String.
+                    GeneralName::OtherName(other) if other.type_id == FULCIO_USERNAME => {
+                        if let Ok(name) = other.value.decode_as::<der::asn1::Utf8StringRef<'_>>() {
+                            subjects.push(name.as_str().to_string());
+                        }
+                    }
                     _ => {}
                 }
             }
@@ -237,7 +245,7 @@ fn identity_of(cert: &Certificate) -> Result<(Vec<String>, String), Verdict> {
     }
     if subjects.is_empty() {
         return Err(Verdict::malformed(
-            "keyless certificate has no e-mail or URI SAN",
+            "keyless certificate has no e-mail, URI or username SAN",
         ));
     }
     let issuer = issuer

@@ -112,6 +112,23 @@ fn verify_inner(
     )))
 }
 
+/// Verifies a Notation signature manifest (a referrer of the image): its
+/// subject is `expected_digest`, its `application/jose+json` layer hashes
+/// to its descriptor, and the envelope verifies as [`verify_jws`] says.
+pub fn verify_signature_manifest(
+    manifest: &[u8],
+    blobs: &dyn crate::BlobSource,
+    store: &TrustStore,
+    expected_digest: &str,
+    now: i64,
+) -> Verdict {
+    match crate::referrers::signature_blob(manifest, blobs, expected_digest, &[ENVELOPE_MEDIA_TYPE])
+    {
+        Ok(envelope) => verify_jws(&envelope, store, expected_digest, now),
+        Err(v) => v,
+    }
+}
+
 struct Header {
     scheme: Scheme,
     signing_time: i64,

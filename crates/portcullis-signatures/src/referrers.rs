@@ -73,3 +73,67 @@ pub fn parse_referrers(index: &[u8], subject_digest: &str) -> Result<Referrers, 
     }
     Ok(out)
 }
+
+/// The one signature blob of a referrer manifest (a Notation signature or
+/// a Sigstore bundle stored as an OCI 1.1 artifact): checks that the
+/// manifest's `subject` is `subject_digest`, that its first layer has one
+/// of `layer_media_types`, and that the blob hashes to the layer's digest.
+pub fn signature_blob(
+    manifest: &[u8],
+    blobs: &dyn crate::BlobSource,
+    subject_digest: &str,
+    layer_media_types: &[&str],
+) -> Result<Vec<u8>, Verdict> {
+    let what = "signature manifest";
+    let value = json(what, manifest, MAX_MANIFEST_BYTES).map_err(Verdict::Malformed)?;
+    let own = crate::sha256_digest(manifest);
+    let subject = value
+        .pointer("/subject/digest")
+        .and_then(|d| d.as_str())
+        .ok_or_else(|| Verdict::malformed("signature manifest has no subject"))?;
+    if subject == own {
+        return Err(Verdict::Malformed(format!(
+            "signature manifest {own} is its own subject"
+        )));
+    }
+    if subject != subject_digest {
+        return Err(Verdict::OtherDigest {
+            signed: subject.to_string(),
+            expected: subject_digest.to_string(),
+        });
+    }
+    let layer = value
+        .pointer("/layers/0")
+        .ok_or_else(|| Verdict::malformed("signature manifest has no layer"))?;
+    let media_type = layer
+        .get("mediaType")
+        .and_then(|m| m.as_str())
+        .unwrap_or_default();
+    if !layer_media_types.contains(&media_type) {
+        return Err(Verdict::Malformed(format!(
+            "signature layer has media type {:?}, not {}",
+            crate::digest::clip(media_type),
+            layer_media_types.join(" or ")
+        )));
+    }
+    let digest = layer
+        .get("digest")
+        .and_then(|d| d.as_str())
+        .unwrap_or_default();
+    crate::Digest::parse(digest)
+        .map_err(|e| Verdict::Malformed(format!("signature layer: {e}")))?;
+    if digest == own {
+        return Err(Verdict::Malformed(format!(
+            "signature layer {digest} is the signature manifest itself"
+        )));
+    }
+    let blob = blobs
+        .blob(digest)
+        .ok_or_else(|| Verdict::Malformed(format!("signature blob {digest} is missing")))?;
+    if !crate::digest::matches(digest, &blob) {
+        return Err(Verdict::BadSignature(format!(
+            "signature blob does not hash to {digest}"
+        )));
+    }
+    Ok(blob)
+}

@@ -12,6 +12,7 @@ use portcullis_signatures::attestations::{attestations_for, PredicateKind};
 use portcullis_signatures::bundle::verify_bundle;
 use portcullis_signatures::cosign::{verify_signature_manifest, Expected};
 use portcullis_signatures::dsse::{pae, verify_attestation};
+use portcullis_signatures::keyless::{verify_keyless_bundle, SigstoreTrustRoot};
 use portcullis_signatures::notation::verify_jws;
 use portcullis_signatures::referrers::{parse_referrers, ReferrerKind};
 use portcullis_signatures::{sha256_digest, PublicKey, TrustStore, Verdict};
@@ -703,6 +704,8 @@ fn attestation_index_bad_input() {
 #[test]
 fn mutated_and_truncated_real_envelopes_never_panic() {
     let notation_root = store("notation-go-NotationTestRoot.pem");
+    let sigstore_root =
+        SigstoreTrustRoot::from_json(&data("cosign-trusted_root_pgi.json")).expect("root");
     let key = [PublicKey::from_pem(
         &String::from_utf8(data("sigstore-go-publish_key.pub")).expect("utf-8"),
     )
@@ -713,6 +716,7 @@ fn mutated_and_truncated_real_envelopes_never_panic() {
         "sigstore-go-bundle-publish.json",
         "sigstore-go-public-key-validity.sigstore.json",
         "cosign-oci-attestation.sigstore.json",
+        "sigstore-go-dsse.sigstore.json",
     ];
     for file in files {
         let bytes = data(file);
@@ -723,6 +727,8 @@ fn mutated_and_truncated_real_envelopes_never_panic() {
             mutated[at] = mutated[at].wrapping_add(1);
             let _ = verify_jws(&mutated, &notation_root, &digest_of('a'), NOW).to_string();
             let _ = verify_bundle(&mutated, &key, &digest_of('a')).to_string();
+            let _ =
+                verify_keyless_bundle(&mutated, &sigstore_root, &[], &digest_of('a')).to_string();
         }
         for len in (0..bytes.len()).step_by(97) {
             assert_eq!(
@@ -797,4 +803,107 @@ fn legacy_keyless_layer_is_checked_with_its_own_certificate() {
         "{}",
         result.layers[0].verdict
     );
+}
+
+// ---- OCI 1.1 referrer manifests carrying a bundle or a Notation envelope ----
+
+fn referrer_manifest(
+    artifact_type: &str,
+    layer_media_type: &str,
+    blob: &[u8],
+    subject: &str,
+) -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "artifactType": artifact_type,
+        "config": {"mediaType": "application/vnd.oci.empty.v1+json", "digest": sha256_digest(b"{}"), "size": 2},
+        "layers": [{"mediaType": layer_media_type, "digest": sha256_digest(blob), "size": blob.len()}],
+        "subject": {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": subject, "size": 1000}
+    }))
+    .expect("json")
+}
+
+#[test]
+fn referrer_manifests_check_subject_layer_and_blob() {
+    use portcullis_signatures::bundle::verify_bundle_manifest;
+    use portcullis_signatures::notation::verify_signature_manifest as verify_notation_manifest;
+    let image = digest_of('a');
+    let envelope = jws(
+        header("2025-06-01T12:00:00Z"),
+        &image,
+        LEAF_CHAIN,
+        "generated/leaf.key",
+    );
+    let root = store("generated/root.crt");
+    let blobs = |_: &str| Some(envelope.clone());
+    let manifest = referrer_manifest(
+        "application/vnd.cncf.notary.signature",
+        "application/jose+json",
+        &envelope,
+        &image,
+    );
+    assert!(verify_notation_manifest(&manifest, &blobs, &root, &image, NOW).is_verified());
+    // About another image.
+    let other = referrer_manifest(
+        "application/vnd.cncf.notary.signature",
+        "application/jose+json",
+        &envelope,
+        &digest_of('b'),
+    );
+    assert_eq!(
+        verify_notation_manifest(&other, &blobs, &root, &image, NOW),
+        Verdict::OtherDigest {
+            signed: digest_of('b'),
+            expected: image.clone()
+        }
+    );
+    // A blob that is not the one the layer pins.
+    let changed = |_: &str| Some(envelope[1..].to_vec());
+    assert_eq!(
+        verify_notation_manifest(&manifest, &changed, &root, &image, NOW),
+        Verdict::BadSignature(format!(
+            "signature blob does not hash to {}",
+            sha256_digest(&envelope)
+        ))
+    );
+    let cose = referrer_manifest(
+        "application/vnd.cncf.notary.signature",
+        "application/cose",
+        &envelope,
+        &image,
+    );
+    assert_eq!(
+        verify_notation_manifest(&cose, &blobs, &root, &image, NOW),
+        Verdict::Malformed(
+            "signature layer has media type \"application/cose\", not application/jose+json".into()
+        )
+    );
+
+    let key = [leaf_public_key()];
+    let bundle = serde_json::to_vec(
+        &json!({"mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
+        "verificationMaterial": {"publicKey": {"hint": "test"}},
+        "dsseEnvelope": envelope_json(&image)}),
+    )
+    .expect("json");
+    let blobs = |_: &str| Some(bundle.clone());
+    let manifest = referrer_manifest(
+        "application/vnd.dev.sigstore.bundle.v0.3+json",
+        "application/vnd.dev.sigstore.bundle.v0.3+json",
+        &bundle,
+        &image,
+    );
+    assert!(verify_bundle_manifest(&manifest, &blobs, &key, &image).is_verified());
+    let no_subject = serde_json::to_vec(&json!({"layers": []})).expect("json");
+    assert_eq!(
+        verify_bundle_manifest(&no_subject, &blobs, &key, &image),
+        Verdict::Malformed("signature manifest has no subject".into())
+    );
+}
+
+fn envelope_json(image: &str) -> serde_json::Value {
+    envelope(
+        "application/vnd.in-toto+json",
+        &statement(image, "https://sigstore.dev/cosign/sign/v1"),
+    )
 }

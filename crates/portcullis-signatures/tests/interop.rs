@@ -738,4 +738,52 @@ mod keyless {
         );
         assert!(SigstoreTrustRoot::from_json(b"{}").is_err());
     }
+
+    #[test]
+    fn keyless_message_signature_with_a_username_san_verifies() {
+        let bundle = data("sigstore-go-othername.sigstore.json");
+        let root = root("sigstore-go-trusted-root-scaffolding.json");
+        let digest = "sha256:bc103b4a84971ef6459b294a2b98568a2bfb72cded09d4acd1e16366a401f95b";
+        let foo = Identity {
+            subject: "foo!oidc.local",
+            issuer: "http://oidc.local:8080",
+        };
+        assert_eq!(
+            verify_keyless_bundle(&bundle, &root, &[foo], digest),
+            Verdict::Verified(format!(
+                "keyless signature by foo!oidc.local (issuer http://oidc.local:8080), transparency log entry 3, over {digest}"
+            ))
+        );
+        let email = Identity {
+            subject: "foo@oidc.local",
+            issuer: "http://oidc.local:8080",
+        };
+        assert_eq!(
+            verify_keyless_bundle(&bundle, &root, &[email], digest).kind(),
+            "untrusted"
+        );
+        // The hashedrekord body records the signature: a signature changed
+        // in both the bundle and nowhere else fails on the content first.
+        let tampered = edit_json(&bundle, |v| {
+            edit_b64(&mut v["messageSignature"]["signature"], |s| {
+                flip(&s, s.len() - 1)
+            })
+        });
+        assert_eq!(
+            verify_keyless_bundle(&tampered, &root, &[foo], digest).kind(),
+            "bad-signature"
+        );
+        // Another trusted root: the log is not in it.
+        assert_eq!(
+            verify_keyless_bundle(
+                &bundle,
+                &super::keyless::root("cosign-trusted_root_pgi.json"),
+                &[foo],
+                digest
+            ),
+            Verdict::Untrusted(
+                "transparency log entry is from a log not in the trusted root".into()
+            )
+        );
+    }
 }
