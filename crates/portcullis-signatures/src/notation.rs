@@ -8,7 +8,7 @@ use crate::encoding::{base64, base64url, json, str_at};
 use crate::keys::{Hash, Scheme};
 use crate::limits::{MAX_CHAIN_LENGTH, MAX_PAYLOAD_BYTES};
 use crate::time::parse_rfc3339;
-use crate::x509::{leaf_public_key, verify_chain, TrustStore};
+use crate::x509::{check_code_signing_leaf, leaf_public_key, verify_chain, TrustStore};
 use crate::Verdict;
 
 pub const ENVELOPE_MEDIA_TYPE: &str = "application/jose+json";
@@ -86,6 +86,7 @@ fn verify_inner(
         .verify(header.scheme, signing_input.as_bytes(), &signature)
         .map_err(Verdict::BadSignature)?;
     let leaf = verify_chain(&chain, store, header.signing_time)?;
+    check_code_signing_leaf(chain.first().map(Vec::as_slice).unwrap_or_default())?;
 
     if let Some(expiry) = header.expiry {
         if now > expiry {

@@ -218,3 +218,50 @@ fn verify_issued_by(cert: &Certificate, issuer: &Certificate) -> Result<(), Stri
         )
     })
 }
+
+const KEY_USAGE: der::asn1::ObjectIdentifier = der::asn1::ObjectIdentifier::new_unwrap("2.5.29.15");
+const EXTENDED_KEY_USAGE: der::asn1::ObjectIdentifier =
+    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.37");
+const CODE_SIGNING: der::asn1::ObjectIdentifier =
+    der::asn1::ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.3");
+
+/// What Notation asks of a signing certificate: a key usage that allows
+/// digital signatures, an extended key usage (when present) that allows
+/// code signing, an RSA key of at least 2048 bits.
+pub(crate) fn check_code_signing_leaf(der: &[u8]) -> Result<(), Verdict> {
+    let cert = Certificate::from_der(der)
+        .map_err(|e| Verdict::Malformed(format!("leaf certificate is not DER: {e}")))?;
+    let subject = &cert.tbs_certificate.subject;
+    let mut digital_signature = false;
+    for extension in cert.tbs_certificate.extensions.iter().flatten() {
+        let bytes = extension.extn_value.as_bytes();
+        if extension.extn_id == KEY_USAGE {
+            let usage = x509_cert::ext::pkix::KeyUsage::from_der(bytes)
+                .map_err(|e| Verdict::Malformed(format!("certificate {subject} key usage: {e}")))?;
+            digital_signature = usage.digital_signature();
+        } else if extension.extn_id == EXTENDED_KEY_USAGE {
+            let usage = x509_cert::ext::pkix::ExtendedKeyUsage::from_der(bytes).map_err(|e| {
+                Verdict::Malformed(format!("certificate {subject} extended key usage: {e}"))
+            })?;
+            if !usage.0.contains(&CODE_SIGNING) {
+                return Err(Verdict::Untrusted(format!(
+                    "certificate {subject} is not for code signing (extended key usage)"
+                )));
+            }
+        }
+    }
+    if !digital_signature {
+        return Err(Verdict::Untrusted(format!(
+            "certificate {subject} does not allow digital signatures (key usage)"
+        )));
+    }
+    if let PublicKey::Rsa(key) = certificate_key(&cert)? {
+        use rsa::traits::PublicKeyParts;
+        if key.size() * 8 < 2048 {
+            return Err(Verdict::Untrusted(format!(
+                "certificate {subject} has an RSA key under 2048 bits"
+            )));
+        }
+    }
+    Ok(())
+}

@@ -149,6 +149,24 @@ fn chain_to_another_root_or_incomplete_is_untrusted() {
 }
 
 #[test]
+fn a_leaf_not_for_code_signing_is_untrusted() {
+    let target = digest_of('a');
+    let envelope = jws(
+        header("2025-06-01T12:00:00Z"),
+        &target,
+        &["generated/tls-leaf.crt", "generated/intermediate.crt"],
+        "generated/tls-leaf.key",
+    );
+    assert_eq!(
+        verify_jws(&envelope, &store("generated/root.crt"), &target, NOW),
+        Verdict::Untrusted(
+            "certificate CN=portcullis test tls-leaf is not for code signing (extended key usage)"
+                .to_string()
+        )
+    );
+}
+
+#[test]
 fn a_non_ca_issuer_is_untrusted() {
     let target = digest_of('a');
     let envelope = jws(

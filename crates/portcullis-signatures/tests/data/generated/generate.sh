@@ -27,6 +27,10 @@ commonName = supplied
 [ca_ext]
 basicConstraints = critical,CA:TRUE
 keyUsage = critical,keyCertSign,cRLSign
+[tls_ext]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = serverAuth
 [leaf_ext]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
@@ -58,4 +62,6 @@ key leaf.key;         sign leaf intermediate leaf_ext 20200101000000Z 2080010100
 cp leaf.key expired-leaf.key; sign expired-leaf intermediate leaf_ext 20000101000000Z 20010101000000Z
 # A chain whose "intermediate" is not a CA: the leaf used as an issuer.
 key under-leaf.key;   sign under-leaf leaf leaf_ext 20200101000000Z 20800101000000Z
+# A leaf for TLS servers, not for code signing.
+key tls-leaf.key;     sign tls-leaf intermediate tls_ext 20200101000000Z 20800101000000Z
 rm -f root.key other-root.key intermediate.key expired-leaf.key
