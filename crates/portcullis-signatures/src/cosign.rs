@@ -70,7 +70,7 @@ pub fn verify_simple_signing(
 /// signature's certificate: when no configured key verifies, the
 /// certificate's own key tells an intact keyless signature (not
 /// verifiable offline) from a changed payload (bad signature).
-fn verify_layer_signature(
+pub(crate) fn verify_layer_signature(
     payload: &[u8],
     signature_b64: &str,
     keys: &[PublicKey],
@@ -163,6 +163,33 @@ pub fn verify_signature_manifest(
     keys: &[PublicKey],
     expected: Expected<'_>,
 ) -> Result<SignatureManifest, Verdict> {
+    each_layer(manifest, blobs, expected, &|layer| {
+        verify_layer_signature(
+            layer.payload,
+            layer.signature,
+            keys,
+            layer.certificate,
+            expected,
+        )
+    })
+}
+
+/// One signature layer, its blob checked against its descriptor.
+pub(crate) struct Layer<'a> {
+    pub payload: &'a [u8],
+    pub signature: &'a str,
+    pub certificate: Option<&'a str>,
+    pub annotations: Option<&'a serde_json::Value>,
+}
+
+/// Walks the layers of a signature manifest (capped), checking each
+/// layer's shape and blob, and `verify` on the ones that pass.
+pub(crate) fn each_layer(
+    manifest: &[u8],
+    blobs: &dyn BlobSource,
+    expected: Expected<'_>,
+    verify: &dyn Fn(&Layer<'_>) -> Verdict,
+) -> Result<SignatureManifest, Verdict> {
     let value = json("cosign signature manifest", manifest, MAX_MANIFEST_BYTES)
         .map_err(Verdict::Malformed)?;
     let own_digest = sha256_digest(manifest);
@@ -178,7 +205,7 @@ pub fn verify_signature_manifest(
         .ok_or_else(|| Verdict::malformed("cosign signature manifest has no layers array"))?;
     let mut out = Vec::new();
     for layer in layers.iter().take(MAX_SIGNATURE_LAYERS) {
-        out.push(check_layer(layer, &own_digest, blobs, keys, expected));
+        out.push(check_layer(layer, &own_digest, blobs, verify));
     }
     Ok(SignatureManifest {
         layers: out,
@@ -190,8 +217,7 @@ fn check_layer(
     layer: &serde_json::Value,
     own_digest: &str,
     blobs: &dyn BlobSource,
-    keys: &[PublicKey],
-    expected: Expected<'_>,
+    verify: &dyn Fn(&Layer<'_>) -> Verdict,
 ) -> LayerVerdict {
     let digest = layer
         .get("digest")
@@ -242,13 +268,12 @@ fn check_layer(
                 "signature layer blob does not hash to {digest}"
             )));
         }
-        Ok(verify_layer_signature(
-            &blob,
+        Ok(verify(&Layer {
+            payload: &blob,
             signature,
-            keys,
             certificate,
-            expected,
-        ))
+            annotations,
+        }))
     })();
     LayerVerdict {
         digest,

@@ -163,6 +163,21 @@ fn verify_inner(
     }
     let (integrated_time, log_index) = verified_log_time(&value, material, root, &leaf_der)?;
 
+    let signer = trust_certificate(root, &leaf_der, integrated_time, identities)?;
+    Ok(Verdict::Verified(format!(
+        "keyless signature by {signer}, transparency log entry {log_index}, over {expected_digest}"
+    )))
+}
+
+/// Checks a Fulcio certificate: it chains to a trusted authority at
+/// `integrated_time` and names one of `identities`. `Ok` describes the
+/// signer.
+fn trust_certificate(
+    root: &SigstoreTrustRoot,
+    leaf_der: &[u8],
+    integrated_time: i64,
+    identities: &[Identity<'_>],
+) -> Result<String, Verdict> {
     let mut last = Verdict::Untrusted("no trusted certificate authority".to_string());
     let mut chained = false;
     for authority in &root.authorities {
@@ -176,7 +191,7 @@ fn verify_inner(
         };
         let mut store = TrustStore::default();
         store.add_der(root_der).map_err(Verdict::Malformed)?;
-        let mut chain = vec![leaf_der.clone()];
+        let mut chain = vec![leaf_der.to_vec()];
         chain.extend(authority.chain.iter().cloned());
         match verify_chain(&chain, &store, integrated_time) {
             Ok(_) => {
@@ -190,9 +205,15 @@ fn verify_inner(
         return Err(last);
     }
 
-    let leaf = Certificate::from_der(&leaf_der)
+    let leaf = Certificate::from_der(leaf_der)
         .map_err(|e| Verdict::Malformed(format!("certificate: {e}")))?;
     let (subjects, issuer) = identity_of(&leaf)?;
+    let Some(issuer) = issuer else {
+        return Err(Verdict::Untrusted(format!(
+            "keyless signature by {}: the certificate names no OIDC issuer",
+            subjects.join(", ")
+        )));
+    };
     let signer = format!("{} (issuer {issuer})", subjects.join(", "));
     if identities.is_empty() {
         return Err(Verdict::Untrusted(format!(
@@ -207,13 +228,11 @@ fn verify_inner(
             "keyless signature by {signer}, not a configured identity"
         )));
     }
-    Ok(Verdict::Verified(format!(
-        "keyless signature by {signer}, transparency log entry {log_index}, over {expected_digest}"
-    )))
+    Ok(signer)
 }
 
 /// The SAN e-mails and URIs of a Fulcio certificate, and its OIDC issuer.
-fn identity_of(cert: &Certificate) -> Result<(Vec<String>, String), Verdict> {
+fn identity_of(cert: &Certificate) -> Result<(Vec<String>, Option<String>), Verdict> {
     let mut subjects = Vec::new();
     let mut issuer = None;
     for extension in cert.tbs_certificate.extensions.iter().flatten() {
@@ -248,8 +267,6 @@ fn identity_of(cert: &Certificate) -> Result<(Vec<String>, String), Verdict> {
             "keyless certificate has no e-mail, URI or username SAN",
         ));
     }
-    let issuer = issuer
-        .ok_or_else(|| Verdict::malformed("keyless certificate has no OIDC issuer extension"))?;
     Ok((subjects, issuer))
 }
 
@@ -279,6 +296,42 @@ fn verified_log_time(
         }
     }
     Err(last)
+}
+
+/// Verifies a signed entry timestamp with the trusted log `key_id` names;
+/// `Ok` is the decoded entry body it covers.
+fn verify_set(
+    root: &SigstoreTrustRoot,
+    key_id: &[u8],
+    body: &str,
+    integrated_time: i64,
+    log_index: i64,
+    set: &[u8],
+) -> Result<serde_json::Value, Verdict> {
+    let what = "transparency log entry";
+    let log = root
+        .logs
+        .iter()
+        .find(|l| l.key_id == key_id)
+        .ok_or_else(|| {
+            Verdict::Untrusted(format!("{what} is from a log not in the trusted root"))
+        })?;
+    // What Rekor signs: the canonical JSON (sorted keys, no spaces) of these
+    // four fields.
+    let log_id_hex: String = key_id.iter().map(|b| format!("{b:02x}")).collect();
+    let signed = serde_json::to_vec(&serde_json::json!({
+        "body": body,
+        "integratedTime": integrated_time,
+        "logID": log_id_hex,
+        "logIndex": log_index,
+    }))
+    .map_err(|e| Verdict::Malformed(format!("{what}: {e}")))?;
+    log.key
+        .verify(Scheme::EcdsaDer(Hash::Sha256), &signed, set)
+        .or_else(|_| log.key.verify(log.key.cosign_scheme(), &signed, set))
+        .map_err(|e| Verdict::BadSignature(format!("signed entry timestamp: {e}")))?;
+    let body = base64("log entry body", body).map_err(Verdict::Malformed)?;
+    json("log entry body", &body, MAX_PAYLOAD_BYTES).map_err(Verdict::Malformed)
 }
 
 fn check_entry(
@@ -316,29 +369,7 @@ fn check_entry(
             )))
         }
     };
-    let log = root
-        .logs
-        .iter()
-        .find(|l| l.key_id == key_id)
-        .ok_or_else(|| {
-            Verdict::Untrusted(format!("{what} is from a log not in the trusted root"))
-        })?;
-    // What Rekor signs: the canonical JSON (sorted keys, no spaces) of these
-    // four fields.
-    let log_id_hex: String = key_id.iter().map(|b| format!("{b:02x}")).collect();
-    let signed = serde_json::to_vec(&serde_json::json!({
-        "body": body,
-        "integratedTime": integrated_time,
-        "logID": log_id_hex,
-        "logIndex": log_index,
-    }))
-    .map_err(|e| Verdict::Malformed(format!("{what}: {e}")))?;
-    log.key
-        .verify(Scheme::EcdsaDer(Hash::Sha256), &signed, &set)
-        .or_else(|_| log.key.verify(log.key.cosign_scheme(), &signed, &set))
-        .map_err(|e| Verdict::BadSignature(format!("signed entry timestamp: {e}")))?;
-    let body = base64("log entry body", body).map_err(malformed)?;
-    let body = json("log entry body", &body, MAX_PAYLOAD_BYTES).map_err(malformed)?;
+    let body = verify_set(root, &key_id, body, integrated_time, log_index, &set)?;
     body_matches(bundle, &body, leaf_der)
         .map_err(|e| Verdict::BadSignature(format!("{what} {log_index}: {e}")))?;
     Ok((integrated_time, log_index))
@@ -481,4 +512,131 @@ fn certificate_der(bytes: &[u8]) -> Option<Vec<u8>> {
             .map(|(_, der)| der),
         _ => Some(bytes.to_vec()),
     }
+}
+
+pub const BUNDLE_ANNOTATION: &str = "dev.sigstore.cosign/bundle";
+
+/// Verifies the keyless signatures of a cosign legacy signature manifest
+/// (the `.sig` tag): each layer's signature with the certificate in its
+/// `dev.sigstore.cosign/certificate` annotation, the Rekor bundle in its
+/// `dev.sigstore.cosign/bundle` annotation (signed entry timestamp, body
+/// recording this signature), the certificate's chain at the logged time
+/// and its identity.
+pub fn verify_keyless_signature_manifest(
+    manifest: &[u8],
+    blobs: &dyn crate::BlobSource,
+    root: &SigstoreTrustRoot,
+    identities: &[Identity<'_>],
+    expected: crate::cosign::Expected<'_>,
+) -> Result<crate::cosign::SignatureManifest, Verdict> {
+    crate::cosign::each_layer(
+        manifest,
+        blobs,
+        expected,
+        &|layer| match verify_legacy_layer(layer, root, identities, expected) {
+            Ok(v) | Err(v) => v,
+        },
+    )
+}
+
+fn verify_legacy_layer(
+    layer: &crate::cosign::Layer<'_>,
+    root: &SigstoreTrustRoot,
+    identities: &[Identity<'_>],
+    expected: crate::cosign::Expected<'_>,
+) -> Result<Verdict, Verdict> {
+    let certificate = layer.certificate.ok_or_else(|| {
+        Verdict::NotVerifiable("not a keyless signature: no certificate".to_string())
+    })?;
+    // The signature with the layer's own certificate, and what it signs.
+    let content = crate::cosign::verify_layer_signature(
+        layer.payload,
+        layer.signature,
+        &[],
+        Some(certificate),
+        expected,
+    );
+    if content != Verdict::NotVerifiable(crate::bundle::KEYLESS.to_string()) {
+        return Err(content);
+    }
+    let leaf_der = certificate_der(certificate.as_bytes())
+        .ok_or_else(|| Verdict::malformed("certificate annotation is not a PEM certificate"))?;
+    let bundle = layer
+        .annotations
+        .and_then(|a| a.get(BUNDLE_ANNOTATION))
+        .and_then(|b| b.as_str())
+        .ok_or_else(|| {
+            Verdict::NotVerifiable(format!(
+                "keyless signature has no {BUNDLE_ANNOTATION} annotation"
+            ))
+        })?;
+    let what = "cosign Rekor bundle";
+    let bundle = json(what, bundle.as_bytes(), MAX_PAYLOAD_BYTES).map_err(Verdict::Malformed)?;
+    let set = base64(
+        "signed entry timestamp",
+        str_at(&bundle, what, &["SignedEntryTimestamp"]).map_err(Verdict::Malformed)?,
+    )
+    .map_err(Verdict::Malformed)?;
+    let body = str_at(&bundle, what, &["Payload", "body"]).map_err(Verdict::Malformed)?;
+    let number = |key: &str| {
+        bundle
+            .pointer(&format!("/Payload/{key}"))
+            .and_then(|n| n.as_i64())
+            .ok_or_else(|| Verdict::Malformed(format!("{what}: Payload.{key} is not a number")))
+    };
+    let integrated_time = number("integratedTime")?;
+    let log_index = number("logIndex")?;
+    let log_id = str_at(&bundle, what, &["Payload", "logID"]).map_err(Verdict::Malformed)?;
+    let key_id =
+        hex_bytes(log_id).ok_or_else(|| Verdict::Malformed(format!("{what}: logID is not hex")))?;
+    let body = verify_set(root, &key_id, body, integrated_time, log_index, &set)?;
+    let spec = body
+        .get("spec")
+        .ok_or_else(|| Verdict::malformed("log entry body has no spec"))?;
+    let kind = body
+        .get("kind")
+        .and_then(|k| k.as_str())
+        .unwrap_or_default();
+    let recorded = |pointer: &str| spec.pointer(pointer).and_then(|v| v.as_str());
+    let mismatch = |what_differs: &str| {
+        Verdict::BadSignature(format!(
+            "transparency log entry {log_index}: records another {what_differs}"
+        ))
+    };
+    if !matches!(kind, "rekord" | "hashedrekord") {
+        return Err(Verdict::BadSignature(format!(
+            "transparency log entry {log_index}: kind {:?} is not a signature record",
+            clip(kind)
+        )));
+    }
+    if recorded("/data/hash/value").map(|h| format!("sha256:{h}"))
+        != Some(sha256_digest(layer.payload))
+    {
+        return Err(mismatch("payload"));
+    }
+    if recorded("/signature/content").and_then(|c| base64_any("", c).ok())
+        != base64_any("", layer.signature).ok()
+    {
+        return Err(mismatch("signature"));
+    }
+    let recorded_cert = recorded("/signature/publicKey/content")
+        .and_then(|c| base64_any("", c).ok())
+        .and_then(|pem| certificate_der(&pem));
+    if recorded_cert.as_deref() != Some(leaf_der.as_slice()) {
+        return Err(mismatch("certificate"));
+    }
+    let signer = trust_certificate(root, &leaf_der, integrated_time, identities)?;
+    Ok(Verdict::Verified(format!(
+        "keyless cosign signature by {signer}, transparency log entry {log_index}, over {}",
+        expected.manifest_digest
+    )))
+}
+
+fn hex_bytes(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 || text.len() > 128 {
+        return None;
+    }
+    (0..text.len() / 2)
+        .map(|i| u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect()
 }

@@ -786,4 +786,113 @@ mod keyless {
             )
         );
     }
+
+    const LEGACY_DIGEST: &str =
+        "sha256:5f481572d088dc4023afb35fced9530ced3d9b03bf7299c6f492163cb9f0452e";
+
+    fn legacy_manifest(payload: &[u8], signature: &str, rekor_bundle: Option<&str>) -> Vec<u8> {
+        let mut annotations = serde_json::json!({
+            "dev.cosignproject.cosign/signature": signature,
+            "dev.sigstore.cosign/certificate": text("cosign-sigstore-rs-keyless.crt"),
+        });
+        if let Some(bundle) = rekor_bundle {
+            annotations["dev.sigstore.cosign/bundle"] = bundle.into();
+        }
+        serde_json::to_vec(&serde_json::json!({"schemaVersion": 2, "layers": [{
+            "mediaType": "application/vnd.dev.cosign.simplesigning.v1+json",
+            "digest": sha256_digest(payload), "size": payload.len(), "annotations": annotations}]}))
+        .expect("json")
+    }
+
+    #[test]
+    fn legacy_keyless_cosign_signature_checks_log_chain_and_identity() {
+        use portcullis_signatures::keyless::verify_keyless_signature_manifest;
+        let payload = data("cosign-sigstore-rs-keyless.payload.json");
+        let signature = text("cosign-sigstore-rs-keyless.sig");
+        let rekor = text("cosign-sigstore-rs-keyless.rekor-bundle.json");
+        let root = root("cosign-trusted_root_pgi.json");
+        let expected = Expected {
+            manifest_digest: LEGACY_DIGEST,
+            reference: None,
+        };
+        let flavio = Identity {
+            subject: "flavio@castelli.me",
+            issuer: "",
+        };
+        let check =
+            |payload: &[u8], signature: &str, rekor: Option<&str>, root: &SigstoreTrustRoot| {
+                let manifest = legacy_manifest(payload, signature, rekor);
+                let blobs = |_: &str| Some(payload.to_vec());
+                verify_keyless_signature_manifest(&manifest, &blobs, root, &[flavio], expected)
+                    .expect("parses")
+                    .layers[0]
+                    .verdict
+                    .clone()
+            };
+        // The 2021 certificate predates Fulcio's OIDC issuer extension: the
+        // log entry, body and chain verify, the identity cannot be matched.
+        assert_eq!(
+            check(&payload, &signature, Some(&rekor), &root),
+            Verdict::Untrusted(
+                "keyless signature by flavio@castelli.me: the certificate names no OIDC issuer"
+                    .into()
+            )
+        );
+        let mut changed = payload.clone();
+        let at = changed.len() - 40;
+        changed[at] ^= 1;
+        assert_eq!(
+            check(&changed, &signature, Some(&rekor), &root).kind(),
+            "bad-signature"
+        );
+        let tampered_set = rekor.replacen("MEUCIDBG", "MEUCIDBH", 1);
+        assert!(
+            matches!(check(&payload, &signature, Some(&tampered_set), &root), Verdict::BadSignature(m) if m.starts_with("signed entry timestamp"))
+        );
+        let tampered_time = rekor.replacen("1634714717", "1634714718", 1);
+        assert_eq!(
+            check(&payload, &signature, Some(&tampered_time), &root).kind(),
+            "bad-signature"
+        );
+        assert_eq!(
+            check(&payload, &signature, None, &root),
+            Verdict::NotVerifiable(
+                "keyless signature has no dev.sigstore.cosign/bundle annotation".into()
+            )
+        );
+        let without_2021_ca =
+            SigstoreTrustRoot::from_json(&edit_json(&data("cosign-trusted_root_pgi.json"), |v| {
+                v["certificateAuthorities"]
+                    .as_array_mut()
+                    .expect("array")
+                    .remove(0);
+            }))
+            .expect("root");
+        assert_eq!(
+            check(&payload, &signature, Some(&rekor), &without_2021_ca),
+            Verdict::Untrusted("no trusted certificate authority".into())
+        );
+        // Another image's digest expected: the payload says which it signs.
+        let manifest = legacy_manifest(&payload, &signature, Some(&rekor));
+        let blobs = |_: &str| Some(payload.clone());
+        let other = format!("sha256:{}", "6".repeat(64));
+        let result = verify_keyless_signature_manifest(
+            &manifest,
+            &blobs,
+            &root,
+            &[flavio],
+            Expected {
+                manifest_digest: &other,
+                reference: None,
+            },
+        )
+        .expect("parses");
+        assert_eq!(
+            result.layers[0].verdict,
+            Verdict::OtherDigest {
+                signed: LEGACY_DIGEST.into(),
+                expected: other
+            }
+        );
+    }
 }
