@@ -32,13 +32,13 @@ pub(crate) fn parse_rfc3339(text: &str) -> Result<i64, String> {
     {
         return Err(bad());
     }
-    let mut rest = &text[19..];
+    let mut rest = text.get(19..).ok_or_else(bad)?;
     if let Some(frac) = rest.strip_prefix('.') {
         let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
         if digits == 0 {
             return Err(bad());
         }
-        rest = &frac[digits..];
+        rest = frac.get(digits..).ok_or_else(bad)?;
     }
     let offset = match rest {
         "Z" | "z" => 0,
@@ -47,8 +47,8 @@ pub(crate) fn parse_rfc3339(text: &str) -> Result<i64, String> {
             if rb.len() != 6 || !matches!(rb[0], b'+' | b'-') || rb[3] != b':' {
                 return Err(bad());
             }
-            let hh: i64 = rest[1..3].parse().map_err(|_| bad())?;
-            let mm: i64 = rest[4..6].parse().map_err(|_| bad())?;
+            let hh: i64 = rest.get(1..3).ok_or_else(bad)?.parse().map_err(|_| bad())?;
+            let mm: i64 = rest.get(4..6).ok_or_else(bad)?.parse().map_err(|_| bad())?;
             let sign = if rb[0] == b'-' { -1 } else { 1 };
             sign * (hh * 3600 + mm * 60)
         }
@@ -86,5 +86,13 @@ mod tests {
         assert!(parse_rfc3339("2023-13-14T08:10:02Z").is_err());
         assert!(parse_rfc3339("yesterday").is_err());
         assert!(parse_rfc3339("2023-03-14T08:10:02+0800").is_err());
+        for odd in [
+            "2023-03-14T08:10:02+é:00",
+            "2023-03-14T08:10:0é+08:00",
+            "ééééééééééééééééééééé",
+            "2023-03-14T08:10:02.é",
+        ] {
+            assert!(parse_rfc3339(odd).is_err(), "{odd}");
+        }
     }
 }
