@@ -845,9 +845,28 @@ fn check_written_files(
             .unwrap_or(t);
         let path = Path::new(path);
         read.push(path.to_path_buf());
+        let mut manifests = Vec::new();
         if path.is_dir() {
-            // The file the scan reads there: its Dockerfile or Containerfile.
+            // The file the scan reads there: its Dockerfile or Containerfile,
+            // and the manifests beside it.
             read.push(portcullis::walk::dockerfile_in(path));
+            manifests = portcullis::manifests::manifests_in(path);
+            read.extend(manifests.iter().cloned());
+        } else {
+            manifests.push(path.to_path_buf());
+        }
+        // What a Compose main file brings: its override files and `.env`.
+        for main in &manifests {
+            let name = main
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let overrides = portcullis_manifests::compose::override_names(&name);
+            if !overrides.is_empty() {
+                let dir = main.parent().unwrap_or(Path::new(""));
+                read.extend(overrides.iter().map(|o| dir.join(o)));
+                read.push(dir.join(".env"));
+            }
         }
     }
     read.extend(dockerfile.iter().cloned());

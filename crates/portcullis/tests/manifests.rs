@@ -337,3 +337,27 @@ fn a_manifest_report_carries_its_kind_texts_and_suppression_findings() {
         ]
     );
 }
+
+#[test]
+fn a_report_never_overwrites_a_file_of_the_compose_project() {
+    let dir = dir_with(&[
+        ("app/compose.yaml", "services:\n  app:\n    image: a\n"),
+        ("app/.env", "TAG=1\n"),
+    ]);
+    for (target, out) in [
+        ("app/compose.yaml", "json=app/.env"),
+        ("app/compose.yaml", "json=app/compose.override.yml"),
+        ("app", "sarif=app/compose.override.yaml"),
+    ] {
+        let o = portcullis(&["scan", target, "--format", out], dir.path());
+        let written = out.split_once('=').map_or(out, |(_, p)| p);
+        refused(
+            &o,
+            &format!("{written}: would overwrite a file this scan reads"),
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("app/.env")).expect("kept"),
+        "TAG=1\n"
+    );
+}
