@@ -197,28 +197,16 @@ pub enum Profile {
     /// The runtime rules of the Pod Security Standards' baseline
     /// ([`PSS_BASELINE`]) are on and fail; the other runtime rules are off.
     PssBaseline,
-    /// As `PssBaseline`, with the restricted controls ([`PSS_RESTRICTED`]).
+    /// As `PssBaseline`, with the restricted controls ([`PSS_RESTRICTED_ONLY`]).
     PssRestricted,
 }
 
 /// The runtime rules of the Pod Security Standards' baseline level, as
-/// Kubernetes groups the controls.
-pub const PSS_BASELINE: &[&str] = &[
-    "PC42101", "PC42103", "PC42301", "PC42302", "PC42303", "PC42304", "PC42305", "PC42401",
-    "PC42403", "PC42404", "PC42405", "PC42406",
-];
+/// Kubernetes groups the controls (declared beside the rules).
+pub use portcullis_rules::rules::runtime::PSS_BASELINE;
 
 /// The restricted level: the baseline's rules and these.
-pub const PSS_RESTRICTED_ONLY: &[&str] = &[
-    "PC42102", "PC42104", "PC42201", "PC42202", "PC42402", "PC42407",
-];
-
-/// The runtime rules of the restricted level (the baseline's too).
-pub const PSS_RESTRICTED: &[&str] = &[
-    "PC42101", "PC42103", "PC42301", "PC42302", "PC42303", "PC42304", "PC42305", "PC42401",
-    "PC42403", "PC42404", "PC42405", "PC42406", "PC42102", "PC42104", "PC42201", "PC42202",
-    "PC42402", "PC42407",
-];
+pub const PSS_RESTRICTED_ONLY: &[&str] = portcullis_rules::rules::runtime::PSS_RESTRICTED;
 
 /// A Kubernetes version as `[kubernetes] version` names it (`1.32`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

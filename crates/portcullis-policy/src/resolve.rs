@@ -527,9 +527,9 @@ fn action(a: ActionName) -> Action {
 /// (PC42xxx) off. Rule settings and `enable`/`disable` of the same file,
 /// applied after, win.
 fn select_pss(policy: &mut Policy, profile: Profile) {
-    let level = match profile {
-        Profile::PssBaseline => crate::PSS_BASELINE,
-        Profile::PssRestricted => crate::PSS_RESTRICTED,
+    let level: Vec<&str> = match profile {
+        Profile::PssBaseline => crate::PSS_BASELINE.to_vec(),
+        Profile::PssRestricted => [crate::PSS_BASELINE, crate::PSS_RESTRICTED_ONLY].concat(),
         Profile::Default | Profile::Strict | Profile::Audit => return,
     };
     for rule in portcullis_rules::RULES {

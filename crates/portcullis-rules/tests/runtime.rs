@@ -425,6 +425,7 @@ fn service() -> Workload {
             ports: Vec::new(),
             resources: Resources::default(),
             probe_hosts: Vec::new(),
+            mounts: Vec::new(),
             user: None,
         }],
     }

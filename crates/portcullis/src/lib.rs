@@ -185,6 +185,9 @@ impl Scanner {
         );
         subject.licenses = self.policy.licenses.clone();
         subject.trusted_images = self.policy.trusted_images.clone();
+        if let Some(v) = self.policy.kubernetes_version {
+            subject.kubernetes_version = (v.major, v.minor);
+        }
     }
 
     /// The content pass's analysers: the package catalogers always (every
@@ -811,7 +814,8 @@ impl Scanner {
             Some(p) => portcullis_policy::paths::stable_name(p, &self.fingerprint_roots),
             None => shown.to_owned(),
         };
-        let subject = portcullis_rules::subject::from_workloads(shown, workloads);
+        let mut subject = portcullis_rules::subject::from_workloads(shown, workloads);
+        self.reclassify(&mut subject);
         let outcomes = portcullis_rules::check(&subject, &key);
         let texts: Vec<(String, String)> = texts
             .into_iter()

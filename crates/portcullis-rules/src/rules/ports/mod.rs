@@ -48,6 +48,10 @@ pub(crate) fn check(subject: &Subject, out: &mut Findings, service: &Service) {
         }
         return;
     }
+    if let Some(workloads) = &subject.workloads {
+        in_manifest(workloads, out, service);
+        return;
+    }
     let mut declared = false;
     for &(port, proto) in service.ports {
         // One finding per port: an exact declaration (`22/tcp`) rather than a
@@ -169,6 +173,71 @@ pub(crate) fn check(subject: &Subject, out: &mut Findings, service: &Service) {
     }
 }
 
+/// Kubernetes container ports and Compose published ports: the same
+/// meaning as EXPOSE, on the manifest that runs the container. The port is
+/// the container's (`containerPort`, Compose `target`): that is where the
+/// server listens, whatever host port maps to it.
+fn in_manifest(workloads: &[portcullis_manifests::Workload], out: &mut Findings, service: &Service) {
+    use portcullis_manifests::Platform;
+    for workload in workloads {
+        for container in &workload.containers {
+            for declared in &container.ports {
+                let Some(target) = &declared.container_port else {
+                    continue;
+                };
+                // Kubernetes protocols are upper case, TCP by default; Compose's lower case.
+                let protocol = declared
+                    .protocol
+                    .as_ref()
+                    .map_or("tcp".to_owned(), |p| p.value.to_ascii_lowercase());
+                let Some(&(port, proto)) = service
+                    .ports
+                    .iter()
+                    .find(|(p, pr)| u32::from(*p) == target.value && *pr == protocol)
+                else {
+                    continue;
+                };
+                let (how, fix) = match workload.platform {
+                    Platform::Kubernetes => (
+                        format!(
+                            "is declared by container `{}` of {} `{}`",
+                            container.name, workload.kind, workload.name
+                        ),
+                        format!(
+                            "Remove the {} port from the container's `ports` and {}",
+                            service.name,
+                            service.dont_run()
+                        ),
+                    ),
+                    Platform::Compose => (
+                        match &declared.host_port {
+                            Some(h) => format!(
+                                "is published by service `{}` on host port {}",
+                                workload.name, h.value
+                            ),
+                            None => format!(
+                                "is published by service `{}` on a host port Docker picks",
+                                workload.name
+                            ),
+                        },
+                        format!(
+                            "Remove the {} port from the service's `ports` and {}",
+                            service.name,
+                            service.dont_run()
+                        ),
+                    ),
+                };
+                out.report_with_fix(
+                    format!("port {port}/{proto} ({}) {how}", service.name),
+                    crate::Located::new(crate::subject::manifest_location(&target.at)),
+                    Vec::new(),
+                    fix,
+                );
+            }
+        }
+    }
+}
+
 /// How `command` starts the service (`` `sshd` ``, "the `ssh` service") and where.
 fn started_daemon(
     subject: &Subject,
@@ -246,7 +315,12 @@ macro_rules! port_rule {
                 "Remove the ", $service, " port from EXPOSE and do not run the ", $service,
                 " server in the container; use `docker exec`/`kubectl exec` or a purpose-built, authenticated service instead."
             ),
-            applies_to: &[SubjectKind::Dockerfile, SubjectKind::Image, SubjectKind::Lxd],
+            applies_to: &[
+                SubjectKind::Dockerfile,
+                SubjectKind::Image,
+                SubjectKind::Lxd,
+                SubjectKind::Manifest,
+            ],
             doc: Doc {
                 what: concat!(
                     "The image declares the ", $service, " port (", $what, ") with `EXPOSE`, directly or inside a range such as `EXPOSE 20-25`, ",
