@@ -232,7 +232,7 @@ fn errors_point_at_line_and_column() {
         ),
         (
             "# policy\ncolour = 1",
-            &["portcullis.toml:2:1: unknown key `colour`, expected one of `extends`, `profile`, `fail-on`, `require-reason`, `disable`, `enable`, `rule`, `secrets`, `licenses`, `vulnerabilities`, `hardening`, `exception`"],
+            &["portcullis.toml:2:1: unknown key `colour`, expected one of `extends`, `profile`, `fail-on`, `require-reason`, `disable`, `enable`, `rule`, `secrets`, `licenses`, `vulnerabilities`, `hardening`, `images`, `exception`"],
         ),
         (
             "profile = \"lenient\"",
