@@ -183,6 +183,7 @@ fn several_formats_in_one_run_and_the_human_report_on_stdout() {
     expected.extend(LICENSE_POLICIES);
     expected.extend(VULNERABILITY_POLICIES);
     expected.extend(BINARY_POLICIES_ON);
+    expected.push("PC43101");
     assert_eq!(skipped, expected);
     let failed: Vec<&str> = suite
         .test_cases
