@@ -232,7 +232,7 @@ fn errors_point_at_line_and_column() {
         ),
         (
             "# policy\ncolour = 1",
-            &["portcullis.toml:2:1: unknown key `colour`, expected one of `extends`, `profile`, `fail-on`, `require-reason`, `disable`, `enable`, `rule`, `secrets`, `licenses`, `vulnerabilities`, `hardening`, `kubernetes`, `exception`"],
+            &["portcullis.toml:2:1: unknown key `colour`, expected one of `extends`, `profile`, `fail-on`, `require-reason`, `disable`, `enable`, `rule`, `secrets`, `licenses`, `vulnerabilities`, `hardening`, `images`, `kubernetes`, `exception`"],
         ),
         (
             "profile = \"lenient\"",
@@ -811,7 +811,7 @@ fn pss_profiles_select_the_runtime_rules_as_kubernetes_groups_them() {
         );
         assert_eq!(
             restricted.enabled(r),
-            PSS_RESTRICTED.contains(&r.code),
+            PSS_BASELINE.contains(&r.code) || PSS_RESTRICTED_ONLY.contains(&r.code),
             "{}",
             r.code
         );

@@ -337,7 +337,7 @@ fn the_gitlab_template_pins_its_image_and_keeps_both_reports() {
         .iter()
         .filter_map(|i| i["check_name"].as_str())
         .collect();
-    assert_eq!(checks, ["SQ40101", "SQ40104", "SQ41101"]);
+    assert_eq!(checks, ["SQ40101", "SQ40104", "SQ41101", "PC43102"]);
     let cs: Value = serde_json::from_str(
         &std::fs::read_to_string(project.path().join("gl-container-scanning-report.json"))
             .expect("container scanning report"),

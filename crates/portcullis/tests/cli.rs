@@ -47,7 +47,7 @@ fn example_scan_fails_with_the_expected_findings() {
         "--> examples/Dockerfile:17:11",
         "WARN SQ41103 (low) CMD /bin/app --listen :8080 is shell form",
         "fix: Set WORKDIR before the COPY, or give COPY an absolute destination.",
-        "7 findings (1 high, 2 medium, 4 low), 3 failing, 0 suppressed: FAIL",
+        "9 findings (1 high, 2 medium, 6 low), 3 failing, 0 suppressed: FAIL",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }
@@ -154,7 +154,7 @@ fn hardened_example_passes() {
         lines[..3],
         [
             "examples/hardened/Dockerfile PASS",
-            "  no findings; 28 policies checked",
+            "  no findings; 32 policies checked",
             ""
         ],
         "{text}"
@@ -168,7 +168,7 @@ fn hardened_example_passes() {
         lines[4..],
         [
             "Policy: built-in default; fail-on medium; no exceptions",
-            "Summary: 0 failed, 0 warned, 0 info, 0 suppressed (0 by baseline, 0 by exception, 0 by inline comment), 28 policies passed",
+            "Summary: 0 failed, 0 warned, 0 info, 0 suppressed (0 by baseline, 0 by exception, 0 by inline comment), 32 policies passed",
             "no findings: PASS",
         ],
         "{text}"
@@ -284,6 +284,15 @@ fn json_report_follows_the_contract() {
             p("SQ34202", "not-applicable"),
             p("SQ34203", "not-applicable"),
             p("SQ34204", "not-applicable"),
+            (
+                "PC43101".to_owned(),
+                "not-applicable".to_owned(),
+                Some("the policy file has no `[images] trusted` list".to_owned()),
+            ),
+            p("PC43102", "warn"),
+            p("PC43103", "pass"),
+            p("PC43104", "pass"),
+            p("PC43105", "pass"),
         ]
     );
     let ssh = t["findings"]
@@ -315,7 +324,7 @@ fn json_report_follows_the_contract() {
         "{fp}"
     );
     assert_eq!(ssh["suppressed"], Value::Null);
-    assert_eq!(t["findings"].as_array().map(Vec::len), Some(7));
+    assert_eq!(t["findings"].as_array().map(Vec::len), Some(9));
 }
 
 #[test]
@@ -636,9 +645,9 @@ fn rules_and_explain() {
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
     // The 14 container policies, the 28 sensitive-information ones, the
-    // 11 license ones, the 7 vulnerability ones, the 18 binary ones, then
-    // the policy file's own 5 (SQ49xxx).
-    assert_eq!(out.lines().count(), 83);
+    // 11 license ones, the 7 vulnerability ones, the 18 binary ones, the 5
+    // supply-chain ones, then the policy file's own 5 (SQ49xxx).
+    assert_eq!(out.lines().count(), 88);
     let codes: Vec<&str> = out
         .lines()
         .filter_map(|l| l.split_whitespace().next())
@@ -653,11 +662,12 @@ fn rules_and_explain() {
         "SQ31101", "SQ31102", "SQ31103", "SQ31104", "SQ31105", "SQ31106", "SQ31107",
     ]);
     expected.extend(BINARY_POLICIES);
+    expected.extend(SUPPLY_CHAIN_POLICIES);
     expected.extend(["SQ49001", "SQ49002", "SQ49003", "SQ49004", "SQ49005"]);
     assert_eq!(codes, expected);
     assert!(out
         .lines()
-        .nth(78)
+        .nth(83)
         .is_some_and(|l| l.starts_with("SQ49001 ")));
     assert!(out
         .lines()
@@ -773,8 +783,22 @@ const LITERAL_EXAMPLES: [&str; 4] = ["SQ34251", "SQ34301", "SQ34302", "SQ34303"]
 
 #[test]
 fn every_rule_doc_example_behaves_as_documented() {
+    // An example that needs a policy file says so in its first line
+    // (`# portcullis.toml: [images] trusted = […]`, PC43101).
+    let policy_dir = tempfile::tempdir().expect("tempdir");
     let scan = |dockerfile: &str| -> Value {
-        let o = with_stdin(&["scan", "--format", "json", "-"], dockerfile);
+        let policy = dockerfile
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# portcullis.toml: [images] "));
+        let config = policy_dir.path().join("portcullis.toml");
+        let mut args = vec!["scan", "--format", "json"];
+        if let Some(setting) = policy {
+            std::fs::write(&config, format!("[images]\n{setting}\n")).expect("write policy");
+            args.extend(["--config", config.to_str().expect("UTF-8 path")]);
+        }
+        args.push("-");
+        let o = with_stdin(&args, dockerfile);
         assert!(
             matches!(o.status.code(), Some(0 | 1)),
             "{}\n{dockerfile}",

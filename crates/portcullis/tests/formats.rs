@@ -131,6 +131,8 @@ fn several_formats_in_one_run_and_the_human_report_on_stdout() {
             "SQ41102@examples/Dockerfile:18",
             "SQ41103@examples/Dockerfile:21",
             "SQ41106@examples/Dockerfile:19",
+            "PC43102@examples/Dockerfile:5",
+            "PC43102@examples/Dockerfile:12",
         ]
     );
     let ssh = &results(&log)[2];
@@ -160,12 +162,12 @@ fn several_formats_in_one_run_and_the_human_report_on_stdout() {
 
     let junit = quick_junit::Report::deserialize_from_str(&read(&out.path().join("junit.xml")))
         .expect("junit");
-    // 14 container, 28 sensitive-information, 11 license, 7 vulnerability
-    // and 17 binary policies (SQ18114 is off by default); the 6 that are
-    // about image files only, the 8 online ones and the license,
-    // vulnerability and binary ones (packages and binaries are in layers)
-    // are skipped.
-    assert_eq!((junit.tests, junit.failures, junit.skipped), (77, 3, 49));
+    // 14 container, 28 sensitive-information, 11 license, 7 vulnerability,
+    // 17 binary (SQ18114 is off by default) and 5 supply-chain policies;
+    // the 6 that are about image files only, the 8 online ones, the
+    // license, vulnerability and binary ones (packages and binaries are in
+    // layers) and PC43101 (no trusted list) are skipped.
+    assert_eq!((junit.tests, junit.failures, junit.skipped), (82, 3, 50));
     let suite = &junit.test_suites[0];
     assert_eq!(suite.name.as_str(), "examples/Dockerfile");
     let skipped: Vec<&str> = suite
@@ -181,6 +183,7 @@ fn several_formats_in_one_run_and_the_human_report_on_stdout() {
     expected.extend(LICENSE_POLICIES);
     expected.extend(VULNERABILITY_POLICIES);
     expected.extend(BINARY_POLICIES_ON);
+    expected.push("PC43101");
     assert_eq!(skipped, expected);
     let failed: Vec<&str> = suite
         .test_cases
@@ -212,7 +215,7 @@ fn one_format_on_stdout_beside_files() {
     );
     assert_eq!(o.status.code(), Some(1));
     let log = sarif(&stdout(&o));
-    assert_eq!(results(&log).len(), 7);
+    assert_eq!(results(&log).len(), 9);
     assert_eq!(ls(out.path()), ["j.xml"]);
 
     // --output takes the format named without a file; stdout stays empty.
@@ -694,10 +697,10 @@ fn junit_of_images() {
         .collect();
     assert_eq!(suites.len(), 9);
     // 14 container, 28 sensitive-information, 11 license, 7
-    // vulnerability and 17 binary policies.
-    assert!(suites.iter().all(|s| s.1 == 77));
+    // vulnerability, 17 binary and 5 supply-chain policies.
+    assert!(suites.iter().all(|s| s.1 == 82));
     // The 8 online ones do not apply to an image, nor, without an advisory
-    // database, the 7 vulnerability ones.
+    // database, the 7 vulnerability ones, nor PC43101 without a trusted list.
     for suite in &junit.test_suites {
         let skipped: Vec<&str> = suite
             .test_cases
@@ -707,9 +710,10 @@ fn junit_of_images() {
             .collect();
         let mut want = ONLINE_POLICIES.to_vec();
         want.extend(VULNERABILITY_POLICIES);
+        want.push("PC43101");
         assert_eq!(
             (suite.skipped, skipped),
-            (15, want),
+            (16, want),
             "{}",
             suite.name.as_str()
         );
@@ -776,7 +780,7 @@ fn markdown_on_stdout() {
     assert_eq!(
         head,
         "## portcullis: **PASS**\n\n1 target, no findings.\n\n\
-Summary: 0 failed, 0 warned, 0 info, 0 suppressed (0 by baseline, 0 by exception, 0 by inline comment), 28 policies passed.\n\n\
+Summary: 0 failed, 0 warned, 0 info, 0 suppressed (0 by baseline, 0 by exception, 0 by inline comment), 32 policies passed.\n\n\
 | target | verdict | critical | high | medium | low | info | suppressed |\n\
 |---|---|--:|--:|--:|--:|--:|--:|\n\
 | `examples/hardened/Dockerfile` | **PASS** | 0 | 0 | 0 | 0 | 0 | 0 |\n"

@@ -176,6 +176,8 @@ fn codequality_of_a_dockerfile() {
             "SQ41102 minor examples/Dockerfile:18",
             "SQ41103 minor examples/Dockerfile:21",
             "SQ41106 minor examples/Dockerfile:19",
+            "PC43102 minor examples/Dockerfile:5",
+            "PC43102 minor examples/Dockerfile:12",
         ]
     );
     let findings = report["targets"][0]["findings"]

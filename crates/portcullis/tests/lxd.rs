@@ -45,10 +45,12 @@ const FINDINGS: [&str; 8] = [
 
 /// The image config and Dockerfile policies, then the online secret ones,
 /// then (no advisory database in the tests) the vulnerability ones.
-const NOT_APPLICABLE: [&str; 22] = [
+const NOT_APPLICABLE: [&str; 27] = [
     "SQ40101", "SQ41101", "SQ41102", "SQ41103", "SQ41104", "SQ41105", "SQ41106", "SQ34253",
     "SQ34254", "SQ34255", "SQ34256", "SQ34401", "SQ34402", "SQ34403", "SQ34404", "SQ31101",
     "SQ31102", "SQ31103", "SQ31104", "SQ31105", "SQ31106", "SQ31107",
+    // An LXD image names no base image and has no build history.
+    "PC43101", "PC43102", "PC43103", "PC43104", "PC43105",
 ];
 
 /// Nothing secret in the fixtures: every offline secret policy passes;
@@ -238,7 +240,7 @@ fn the_human_report_shows_the_metadata_and_what_does_not_apply() {
         [
             "lxd:tiny.meta.tar.xz,tiny.rootfs.squashfs FAIL",
             "  LXD image: busybox 1.35 x86_64, created 2023-11-14T22:13:20Z, split (squashfs rootfs, gzip) — tiny fixture",
-            "  not applicable to a system container image: SQ40101, SQ41101, SQ41102, SQ41103, SQ41104, SQ41105, SQ41106, SQ34253, SQ34254, SQ34255, SQ34256, SQ34401, SQ34402, SQ34403, SQ34404",
+            "  not applicable to a system container image: SQ40101, SQ41101, SQ41102, SQ41103, SQ41104, SQ41105, SQ41106, SQ34253, SQ34254, SQ34255, SQ34256, SQ34401, SQ34402, SQ34403, SQ34404, PC43101, PC43102, PC43103, PC43104, PC43105",
         ]
     );
     assert!(

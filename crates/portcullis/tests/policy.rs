@@ -10,7 +10,7 @@ use serde_json::Value;
 mod common;
 use common::*;
 
-const DOCKERFILE: &str = "FROM alpine:3.19\nEXPOSE 22\nADD app.tar.gz /opt/\nUSER app\nHEALTHCHECK CMD true\nCMD [\"/opt/app\"]\n";
+const DOCKERFILE: &str = "FROM alpine:3.19@sha256:51b67269f354137895d43f3b3d810bfacd3945438e94dc5ac55fdac340352f48\nEXPOSE 22\nADD app.tar.gz /opt/\nUSER app\nHEALTHCHECK CMD true\nCMD [\"/opt/app\"]\n";
 
 fn portcullis(args: &[&str], cwd: &Path) -> Output {
     portcullis_on(args, cwd, None)
@@ -102,7 +102,7 @@ fn the_policy_file_is_found_by_walking_up() {
     assert_eq!(code(&out), 0);
     assert_eq!(
         stdout(&out),
-        "../../portcullis.toml: ok (82 rules enabled, 0 exceptions, fail-on critical)\n"
+        "../../portcullis.toml: ok (87 rules enabled, 0 exceptions, fail-on critical)\n"
     );
 }
 
@@ -312,7 +312,7 @@ fn config_check_paths_and_missing_files() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "app/portcullis.toml: ok (82 rules enabled, 1 exception, fail-on never)\n"
+        "app/portcullis.toml: ok (87 rules enabled, 1 exception, fail-on never)\n"
     );
     let out = portcullis(&["config", "check", "nope.toml"], dir.path());
     assert_eq!(code(&out), 2);
@@ -374,7 +374,7 @@ fn sarif_carries_suppressions_and_policy_file_locations() {
     assert_eq!(unused["level"], "warning");
 }
 
-const SUPPRESSED: &str = r#"FROM alpine:3.19
+const SUPPRESSED: &str = r#"FROM alpine:3.19@sha256:51b67269f354137895d43f3b3d810bfacd3945438e94dc5ac55fdac340352f48
 # portcullis ignore=SQ40104 reason="bastion, reviewed"
 EXPOSE 22
 # portcullis ignore=SQ41102,SQ41103,SQ4999
@@ -486,7 +486,7 @@ fn dockerfiles_without_suppressions_list_no_suppression_policies() {
 fn baselines_fail_only_on_new_findings_and_survive_line_moves() {
     let dir = dir_with(&[(
         "Dockerfile",
-        "FROM alpine:3.19\nUSER app\nHEALTHCHECK CMD true\nEXPOSE 22\nADD x /x\n",
+        "FROM alpine:3.19@sha256:51b67269f354137895d43f3b3d810bfacd3945438e94dc5ac55fdac340352f48\nUSER app\nHEALTHCHECK CMD true\nEXPOSE 22\nADD x /x\n",
     )]);
     let out = portcullis(
         &[
@@ -530,7 +530,7 @@ fn baselines_fail_only_on_new_findings_and_survive_line_moves() {
     // Lines move, a new finding appears: only the new one fails.
     std::fs::write(
         dir.path().join("Dockerfile"),
-        "# moved down\nFROM alpine:3.19\n\nUSER app\nHEALTHCHECK CMD true\nEXPOSE 23\nEXPOSE 22\nADD x /x\n",
+        "# moved down\nFROM alpine:3.19@sha256:51b67269f354137895d43f3b3d810bfacd3945438e94dc5ac55fdac340352f48\n\nUSER app\nHEALTHCHECK CMD true\nEXPOSE 23\nEXPOSE 22\nADD x /x\n",
     )
     .expect("write");
     let out = portcullis(
@@ -568,7 +568,7 @@ fn baselines_fail_only_on_new_findings_and_survive_line_moves() {
     // Without the new finding, the baseline passes.
     std::fs::write(
         dir.path().join("Dockerfile"),
-        "FROM alpine:3.19\nUSER app\nHEALTHCHECK CMD true\n\nEXPOSE 22\nADD x /x\n",
+        "FROM alpine:3.19@sha256:51b67269f354137895d43f3b3d810bfacd3945438e94dc5ac55fdac340352f48\nUSER app\nHEALTHCHECK CMD true\n\nEXPOSE 22\nADD x /x\n",
     )
     .expect("write");
     let out = portcullis(&["scan", "--baseline", "baseline.json"], dir.path());
@@ -621,7 +621,7 @@ fn baseline_errors() {
 fn suppression_reasons_are_printed_escaped() {
     let dir = dir_with(&[(
         "Dockerfile",
-        "FROM alpine:3.19\nUSER app\nHEALTHCHECK CMD true\n# portcullis ignore=SQ41102 reason=\"ok\x1b[2J\"\nADD x /x\n",
+        "FROM alpine:3.19@sha256:51b67269f354137895d43f3b3d810bfacd3945438e94dc5ac55fdac340352f48\nUSER app\nHEALTHCHECK CMD true\n# portcullis ignore=SQ41102 reason=\"ok\x1b[2J\"\nADD x /x\n",
     )]);
     let out = portcullis(&["scan", "--color", "never"], dir.path());
     assert_eq!(code(&out), 0);

@@ -371,6 +371,7 @@ fn malformed_and_misplaced_suppressions_are_reported() {
         .collect();
     got.sort();
     let want: Vec<(String, u64, String, Option<String>)> = [
+        ("PC43102", 1, "FROM `debian:12` is not pinned by digest: the tag `12` can be moved to other content", None),
         ("SQ40102", 8, "chmod u+s sets the setuid bit on `/x`", None),
         ("SQ40104", 5, "port 22/tcp (SSH) is exposed", Some("ok")),
         ("SQ41101", 1, "no HEALTHCHECK instruction in the final stage; base image `debian:12` might define one, which is not checked here", None),
@@ -416,7 +417,7 @@ fn config_check_warns_about_exceptions_that_cannot_apply() {
     assert_eq!(code(&o), 0);
     assert_eq!(
         String::from_utf8_lossy(&o.stdout),
-        "portcullis.toml: ok (81 rules enabled, 4 exceptions, fail-on medium)\n"
+        "portcullis.toml: ok (86 rules enabled, 4 exceptions, fail-on medium)\n"
     );
     assert_eq!(
         stderr(&o),

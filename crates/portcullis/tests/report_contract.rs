@@ -380,7 +380,7 @@ fn hide_suppressed_leaves_the_baseline_out_but_counts_it() {
     assert_eq!(code(&hidden_run), 1, "the new finding fails");
     let hidden = stdout(&hidden_run);
     let suppressed = all.matches("SUPPRESSED").count();
-    assert_eq!(suppressed, 2, "SQ40104 and SQ41101: {all}");
+    assert_eq!(suppressed, 3, "SQ40104, SQ41101 and PC43102: {all}");
     assert_eq!(hidden.matches("SUPPRESSED").count(), 0, "{hidden}");
     assert!(
         hidden.contains("SQ40105"),

@@ -119,6 +119,11 @@ pub fn linked(target: &Value) -> Vec<String> {
     out
 }
 
+/// The supply-chain policies (SUPPLY-CHAIN.md), in the order reports list
+/// them: after the binary ones.
+pub const SUPPLY_CHAIN_POLICIES: [&str; 5] =
+    ["PC43101", "PC43102", "PC43103", "PC43104", "PC43105"];
+
 pub fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)
 }
