@@ -780,11 +780,18 @@ impl Plan {
         }
         if let Some(text) = stdout_text {
             let mut stdout = std::io::stdout().lock();
-            if stdout
+            if let Err(e) = stdout
                 .write_all(text.as_bytes())
                 .and_then(|()| stdout.flush())
-                .is_err()
             {
+                // A reader that went away (`| head`) needs no message; a
+                // full disk or device does.
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    eprintln!(
+                        "error: standard output: cannot write the report: {}",
+                        io_text(&e)
+                    );
+                }
                 return ExitCode::from(2);
             }
         }
@@ -824,15 +831,24 @@ fn check_written_files(
     }
     let mut read: Vec<PathBuf> = Vec::new();
     for t in targets.iter().filter(|t| *t != "-") {
-        let path = ["docker-archive:", "oci-archive:", "oci:"]
+        let rest = ["docker-archive:", "oci-archive:", "oci:", "lxd:"]
             .iter()
             .find_map(|p| t.strip_prefix(p))
             .unwrap_or(t);
-        let path = Path::new(path);
-        read.push(path.to_path_buf());
-        if path.is_dir() {
-            // The file the scan reads there: its Dockerfile or Containerfile.
-            read.push(portcullis::walk::dockerfile_in(path));
+        // `PATH:REF` and `lxd:META,ROOTFS` name files too: every part
+        // before a `,` and every prefix before a `:` is taken as a path
+        // read (a report named like one is refused, never the input lost).
+        let mut paths = vec![rest.to_owned()];
+        for part in rest.split(',') {
+            paths.push(part.to_owned());
+            paths.extend(part.match_indices(':').map(|(i, _)| part[..i].to_owned()));
+        }
+        for path in paths.iter().map(Path::new) {
+            read.push(path.to_path_buf());
+            if path.is_dir() {
+                // The file the scan reads there: its Dockerfile or Containerfile.
+                read.push(portcullis::walk::dockerfile_in(path));
+            }
         }
     }
     read.extend(dockerfile.iter().cloned());
