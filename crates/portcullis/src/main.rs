@@ -510,14 +510,13 @@ fn scan(args: ScanArgs) -> ExitCode {
     if let Some(own) = scanner.policy.policy_findings(&reports) {
         reports.push(own);
     }
+    // The baseline is written with the reports, all or none: a run whose
+    // reports cannot be written leaves no baseline either.
+    let mut baseline_write = None;
     if let Some(path) = &args.policy.write_baseline {
         let shown = portcullis_report::printable(&path.display().to_string()).into_owned();
         let recorded = portcullis_policy::Baseline::record(&reports);
-        let text = recorded.to_json();
-        if let Err((_, e)) = write_all_atomically(&[(path.as_path(), text)]) {
-            eprintln!("error: {shown}: cannot write the baseline: {}", io_text(&e));
-            return ExitCode::from(2);
-        }
+        baseline_write = Some((path.as_path(), recorded.to_json()));
         recorded.apply(&shown, &mut reports);
     } else if let Some((shown, baseline)) = &baseline {
         baseline.apply(shown, &mut reports);
@@ -526,7 +525,7 @@ fn scan(args: ScanArgs) -> ExitCode {
         .or(args.policy.baseline.as_ref())
         .map(|p| p.display().to_string());
     let report = scanner.report_of_scan(reports, &clock, baseline_file);
-    plan.emit(&report)
+    plan.emit(&report, baseline_write)
 }
 
 /// The targets to scan: directories searched with `--recursive`, and
@@ -663,7 +662,7 @@ fn convert(args: ConvertArgs) -> ExitCode {
         }
     };
     match portcullis_report::read_json(&bytes) {
-        Ok(report) => plan.emit(&report),
+        Ok(report) => plan.emit(&report, None),
         Err(e) => {
             eprintln!("error: {shown}: {}", portcullis_report::printable(&e));
             ExitCode::from(2)
@@ -740,7 +739,11 @@ impl Plan {
 
     /// Render every report, write the files (all or none), print the main
     /// report and exit by the verdict.
-    fn emit(&self, report: &portcullis_policy::Report) -> ExitCode {
+    fn emit(
+        &self,
+        report: &portcullis_policy::Report,
+        baseline: Option<(&Path, String)>,
+    ) -> ExitCode {
         let file_color = self.color == Color::Always;
         let hide_suppressed = self.hide_suppressed;
         let render = |format, report, color| {
@@ -771,10 +774,18 @@ impl Plan {
             }
             None => {}
         }
+        let baseline_path = baseline.as_ref().map(|(path, _)| *path);
+        writes.extend(baseline);
         if let Err((path, e)) = write_all_atomically(&writes) {
+            let what = if Some(path) == baseline_path {
+                "baseline"
+            } else {
+                "report"
+            };
             eprintln!(
-                "error: {}: cannot write the report: {e}",
-                portcullis_report::printable(&path.display().to_string())
+                "error: {}: cannot write the {what}: {}",
+                portcullis_report::printable(&path.display().to_string()),
+                io_text(&e)
             );
             return ExitCode::from(2);
         }
@@ -960,6 +971,10 @@ fn write_all_atomically<'a>(
         }
         staged.push(Staged::Temp { tmp, path });
     }
+    // Devices first: a write to one can fail (`/dev/full`) and cannot be
+    // undone, while the renames after it almost never fail; so a failing
+    // device leaves no report file behind.
+    staged.sort_by_key(|s| matches!(s, Staged::Temp { .. }));
     for (i, s) in staged.iter().enumerate() {
         let result = match s {
             Staged::Temp { tmp, path } => std::fs::rename(tmp, path).map_err(|e| (*path, e)),

@@ -306,3 +306,59 @@ fn a_full_standard_output_is_said() {
         "error: standard output: cannot write the report: No space left on device\n"
     );
 }
+
+#[test]
+fn reports_and_the_baseline_are_written_all_or_none() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    write(d, "Dockerfile", "FROM alpine\nUSER app\n");
+    // A device that fails: the file report beside it is not left behind.
+    let o = run(
+        &[
+            "scan",
+            "--no-config",
+            "-f",
+            "json=ok.json",
+            "-f",
+            "sarif=/dev/full",
+            "Dockerfile",
+        ],
+        d,
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "error: /dev/full: cannot write the report: No space left on device\n"
+    );
+    assert!(!d.join("ok.json").exists());
+    // A report that cannot be written: no baseline either.
+    let o = run(
+        &[
+            "scan",
+            "--no-config",
+            "--write-baseline",
+            "base.json",
+            "-f",
+            "json=/dev/full",
+            "Dockerfile",
+        ],
+        d,
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(!d.join("base.json").exists());
+    // Both writable: both written.
+    let o = run(
+        &[
+            "scan",
+            "--no-config",
+            "--write-baseline",
+            "base.json",
+            "-f",
+            "json=ok.json",
+            "Dockerfile",
+        ],
+        d,
+    );
+    scans(&o);
+    assert!(d.join("base.json").is_file() && d.join("ok.json").is_file());
+}
