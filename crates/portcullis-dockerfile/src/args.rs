@@ -2,6 +2,7 @@
 //! the way BuildKit's parser does for each instruction.
 
 use crate::ast::*;
+use crate::expand::excerpt;
 use crate::parser::Logical;
 use crate::ParseError;
 
@@ -106,7 +107,7 @@ pub(crate) fn parse_instruction(
     let keyword = Keyword::parse(keyword_word).ok_or_else(|| {
         err(
             logical,
-            format!("unknown instruction: {keyword_word}"),
+            format!("unknown instruction: {}", excerpt(keyword_word)),
             start,
             keyword_end,
         )
@@ -204,7 +205,7 @@ fn parse_flags(
         if !keyword.allowed_flags().contains(&name.as_str()) {
             return Err(err(
                 logical,
-                format!("unknown flag --{name} for {keyword}"),
+                format!("unknown flag --{} for {keyword}", excerpt(&name)),
                 word_start,
                 word_end,
             ));
@@ -294,7 +295,7 @@ fn parse_arguments(
                     return Err(ParseError::new(
                         format!(
                             "invalid name for build stage: {:?}, name can't start with a number or contain symbols",
-                            name.raw
+                            excerpt(&name.raw)
                         ),
                         name.span,
                     ));
@@ -345,7 +346,7 @@ fn parse_arguments(
             } else {
                 return Err(err(
                     logical,
-                    format!("unknown type {kind:?} in HEALTHCHECK (try CMD)"),
+                    format!("unknown type {:?} in HEALTHCHECK (try CMD)", excerpt(kind)),
                     s,
                     e,
                 ));
@@ -445,7 +446,7 @@ fn parse_name_values(
                     logical,
                     format!(
                         "syntax error: can't find = in {:?}; must be of the form name=value",
-                        &text[s..e]
+                        excerpt(&text[s..e])
                     ),
                     s,
                     e,

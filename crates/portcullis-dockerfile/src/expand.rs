@@ -440,7 +440,7 @@ impl<'e> Lexer<'e, '_> {
 }
 
 /// At most 80 characters of `text`, with `…` when cut, for an error message.
-fn excerpt(text: &str) -> String {
+pub(crate) fn excerpt(text: &str) -> String {
     let mut chars = text.chars();
     let head: String = chars.by_ref().take(80).collect();
     if chars.next().is_some() {

@@ -181,3 +181,28 @@ fn many_global_args() {
     let build = Build::new(&df, &[]).expect("builds");
     assert_eq!(build.final_stage().steps[2].args[0].text, "v");
 }
+
+#[test]
+fn messages_quote_bounded_excerpts() {
+    let long = "X".repeat(100_000);
+    let e = parse(&format!("FROM alpine\n{long} a\n")).expect_err("unknown");
+    assert_eq!(
+        e.message,
+        format!("unknown instruction: {}…", "X".repeat(80))
+    );
+    let e = parse(&format!("FROM alpine\nCOPY --{long}=1 a b\n")).expect_err("flag");
+    assert_eq!(
+        e.message,
+        format!("unknown flag --{}… for COPY", "X".repeat(80))
+    );
+    let e = parse(&format!("FROM alpine AS a{long}\n")).map(|_| ());
+    assert!(e.is_ok(), "a long valid stage name is a name");
+    let e = parse(&format!("FROM alpine AS 1{long}\n")).expect_err("stage");
+    assert_eq!(
+        e.message,
+        format!(
+            "invalid name for build stage: \"1{}…\", name can't start with a number or contain symbols",
+            "X".repeat(79)
+        )
+    );
+}

@@ -732,8 +732,42 @@ pub(crate) fn read_tar(
                 _ => EntryKind::Other,
             };
             // Masked to 12 bits, so it fits.
-            let mode = (header.mode().unwrap_or(0) & 0o7777) as u16;
-            let (uid, gid) = (header.uid().unwrap_or(0), header.gid().unwrap_or(0));
+            // A numeric field that is not a number is refused, as Go's
+            // archive/tar does: read as 0, a setuid file would vanish
+            // from the report and an owner would become root.
+            let shown = display_path(&entry.path_bytes())
+                .trim_start_matches('/')
+                .to_owned();
+            let invalid = |field: &str| {
+                format!("entry {shown} has an invalid {field} field: refusing a hostile layer")
+            };
+            // A field of NULs and spaces only is 0, as in Go's reader.
+            let raw = header.as_bytes();
+            let number = |value: io::Result<u64>, at: std::ops::Range<usize>, field: &str| {
+                value.or_else(|_| {
+                    raw[at]
+                        .iter()
+                        .all(|&b| b == 0 || b == b' ')
+                        .then_some(0)
+                        .ok_or_else(|| invalid(field))
+                })
+            };
+            let mode = (number(header.mode().map(u64::from), 100..108, "mode")? & 0o7777) as u16;
+            let (uid, gid) = (
+                number(header.uid(), 108..116, "uid")?,
+                number(header.gid(), 116..124, "gid")?,
+            );
+            if let Some(pax) = entry.pax_extensions().ok().flatten() {
+                for ext in pax.flatten() {
+                    let key = ext.key_bytes();
+                    if matches!(key, b"size" | b"uid" | b"gid")
+                        && !std::str::from_utf8(ext.value_bytes())
+                            .is_ok_and(|v| !v.starts_with('+') && v.parse::<u64>().is_ok())
+                    {
+                        return Err(invalid(&format!("PAX {}", String::from_utf8_lossy(key))));
+                    }
+                }
+            }
             let size = entry.size();
             let names = &mut table.names;
             let start = names.len();
@@ -1086,6 +1120,83 @@ pub(crate) mod tests {
         assert_eq!(spans(&table.whiteouts), [b"etc/motd".to_vec()]);
         assert_eq!(spans(&table.opaque), [b"".to_vec(), b"var".to_vec()]);
         assert!(table.recs.is_empty());
+    }
+
+    #[test]
+    fn numeric_fields_that_are_not_numbers_are_refused() {
+        let entry = |set: &dyn Fn(&mut tar::Header)| {
+            let mut h = tar::Header::new_ustar();
+            h.set_entry_type(tar::EntryType::Regular);
+            h.set_size(0);
+            h.set_mode(0o4755);
+            set(&mut h);
+            h.set_cksum();
+            let mut b = tar::Builder::new(Vec::new());
+            b.append_data(&mut h, "usr/bin/su", &[][..])
+                .expect("append");
+            b.into_inner().expect("tar")
+        };
+        let bad = |field: &str| {
+            format!("entry usr/bin/su has an invalid {field} field: refusing a hostile layer")
+        };
+        let mut mode = entry(&|_| {});
+        mode[100..108].copy_from_slice(b"4zz755\0\0");
+        // The checksum covers the header: recompute it over the patched bytes.
+        let sum: u32 = mode[..512]
+            .iter()
+            .enumerate()
+            .map(|(i, &b)| {
+                if (148..156).contains(&i) {
+                    32
+                } else {
+                    u32::from(b)
+                }
+            })
+            .sum();
+        mode[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+        assert_eq!(read(&mode).expect_err("mode"), bad("mode"));
+        let mut uid = entry(&|_| {});
+        uid[108..116].copy_from_slice(b"zzzzzzz\0");
+        let sum: u32 = uid[..512]
+            .iter()
+            .enumerate()
+            .map(|(i, &b)| {
+                if (148..156).contains(&i) {
+                    32
+                } else {
+                    u32::from(b)
+                }
+            })
+            .sum();
+        uid[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+        assert_eq!(read(&uid).expect_err("uid"), bad("uid"));
+        for value in [&b"-1"[..], b"abc", b"+5"] {
+            let mut b = tar::Builder::new(Vec::new());
+            b.append_pax_extensions([("size", value)]).expect("pax");
+            let mut h = tar::Header::new_ustar();
+            h.set_entry_type(tar::EntryType::Regular);
+            h.set_size(0);
+            h.set_mode(0o644);
+            b.append_data(&mut h, "usr/bin/su", &[][..])
+                .expect("append");
+            let tar = b.into_inner().expect("tar");
+            assert_eq!(
+                read(&tar).expect_err("pax size"),
+                bad("PAX size"),
+                "{value:?}"
+            );
+        }
+        // A valid PAX size and a valid mode read.
+        let mut b = tar::Builder::new(Vec::new());
+        b.append_pax_extensions([("size", &b"3"[..])]).expect("pax");
+        let mut h = tar::Header::new_ustar();
+        h.set_entry_type(tar::EntryType::Regular);
+        h.set_size(3);
+        h.set_mode(0o4755);
+        b.append_data(&mut h, "usr/bin/su", &b"abc"[..])
+            .expect("append");
+        let table = read(&b.into_inner().expect("tar")).expect("valid");
+        assert_eq!(table.recs.len(), 1);
     }
 
     #[test]

@@ -26,7 +26,9 @@ pub use error::{Error, Result};
 pub use fs::Filesystem;
 pub use layer::{display_path, Budget, Entry, EntryKind};
 pub use registry::{Credentials, Reference, RegistryOptions};
-pub use source::{check_platform, host_platform, is_image, resolve, BlobRef, ImageRef, Target};
+pub use source::{
+    check_platform, host_platform, is_image, resolve, BlobRef, ImageRef, Target, MAX_IMAGES,
+};
 
 /// What a scan asks of the loader.
 pub struct LoadOptions<'a> {

@@ -14,6 +14,11 @@ use crate::store::{Store, TarIndex};
 /// Metadata blobs (manifests, indexes, configs) larger than this are refused.
 pub(crate) const METADATA_CAP: u64 = 64 << 20;
 
+/// Most images (index.json manifests, manifest.json entries) one target may
+/// list: each is loaded and reported, so 100,000 entries naming one small
+/// manifest took 5.3 GiB and 51 s.
+pub const MAX_IMAGES: usize = 1000;
+
 const INDEX_TYPES: [&str; 2] = [
     "application/vnd.oci.image.index.v1+json",
     "application/vnd.docker.distribution.manifest.list.v2+json",
@@ -395,6 +400,12 @@ fn docker_archive(
     if entries.is_empty() {
         return Err(Error::new(format!("{path}: manifest.json lists no images")));
     }
+    if entries.len() > MAX_IMAGES {
+        return Err(Error::new(format!(
+            "{path}: manifest.json lists {} images, more than the {MAX_IMAGES} one target may hold: refusing a hostile archive",
+            entries.len()
+        )));
+    }
     let many = entries.len() > 1;
     let all_tags: Vec<String> = entries
         .iter()
@@ -482,6 +493,12 @@ fn oci_layout(
     let bytes = store.read_small("index.json", METADATA_CAP)?;
     let index: Index = parse_json(&store, "index.json", &bytes)?;
     let manifests = index.manifests.unwrap_or_default();
+    if manifests.len() > MAX_IMAGES {
+        return Err(Error::new(format!(
+            "{path}: index.json lists {} manifests, more than the {MAX_IMAGES} one target may hold: refusing a hostile archive",
+            manifests.len()
+        )));
+    }
     let mut chosen: Vec<(Option<String>, &Descriptor)> = Vec::new();
     for d in &manifests {
         let ref_name = d

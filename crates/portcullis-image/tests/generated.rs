@@ -876,3 +876,42 @@ fn a_blob_larger_than_its_descriptor_is_refused_before_it_is_read() {
     std::fs::write(&path, &blob).expect("write");
     load(&layout.path()).expect("loads");
 }
+
+#[test]
+fn an_index_of_more_manifests_than_a_target_may_hold_is_refused() {
+    let tar = tar_bytes(&[E::File(b"a", 0o644, b"a")]);
+    let layout = Layout::new();
+    let m = layout.image(&[(tar.clone(), gzip(&tar))], "");
+    let named = |n: usize| -> Vec<(String, String)> {
+        (0..n)
+            .map(|i| {
+                (
+                    m.clone(),
+                    format!(r#","annotations":{{"org.opencontainers.image.ref.name":"r{i}"}}"#),
+                )
+            })
+            .collect()
+    };
+    let entries = named(1001);
+    let refs: Vec<(String, &str)> = entries
+        .iter()
+        .map(|(d, e)| (d.clone(), e.as_str()))
+        .collect();
+    layout.index(&refs);
+    assert_eq!(
+        load(&layout.path()).expect_err("too many"),
+        format!(
+            "{}: index.json lists 1001 manifests, more than the 1000 one target may hold: refusing a hostile archive",
+            layout.path()
+        )
+    );
+    // At the bound, a reference picks one and it loads.
+    let entries = named(1000);
+    let refs: Vec<(String, &str)> = entries
+        .iter()
+        .map(|(d, e)| (d.clone(), e.as_str()))
+        .collect();
+    layout.index(&refs);
+    let image = load(&format!("oci:{}:r999", layout.path())).expect("at the bound");
+    assert_eq!(image.references, ["r999"]);
+}

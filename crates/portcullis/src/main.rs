@@ -510,14 +510,13 @@ fn scan(args: ScanArgs) -> ExitCode {
     if let Some(own) = scanner.policy.policy_findings(&reports) {
         reports.push(own);
     }
+    // The baseline is written with the reports, all or none: a run whose
+    // reports cannot be written leaves no baseline either.
+    let mut baseline_write = None;
     if let Some(path) = &args.policy.write_baseline {
         let shown = portcullis_report::printable(&path.display().to_string()).into_owned();
         let recorded = portcullis_policy::Baseline::record(&reports);
-        let text = recorded.to_json();
-        if let Err((_, e)) = write_all_atomically(&[(path.as_path(), text)]) {
-            eprintln!("error: {shown}: cannot write the baseline: {}", io_text(&e));
-            return ExitCode::from(2);
-        }
+        baseline_write = Some((path.as_path(), recorded.to_json()));
         recorded.apply(&shown, &mut reports);
     } else if let Some((shown, baseline)) = &baseline {
         baseline.apply(shown, &mut reports);
@@ -526,7 +525,7 @@ fn scan(args: ScanArgs) -> ExitCode {
         .or(args.policy.baseline.as_ref())
         .map(|p| p.display().to_string());
     let report = scanner.report_of_scan(reports, &clock, baseline_file);
-    plan.emit(&report)
+    plan.emit(&report, baseline_write)
 }
 
 /// The targets to scan: directories searched with `--recursive`, and
@@ -678,7 +677,7 @@ fn convert(args: ConvertArgs) -> ExitCode {
         }
     };
     match portcullis_report::read_json(&bytes) {
-        Ok(report) => plan.emit(&report),
+        Ok(report) => plan.emit(&report, None),
         Err(e) => {
             eprintln!("error: {shown}: {}", portcullis_report::printable(&e));
             ExitCode::from(2)
@@ -755,7 +754,11 @@ impl Plan {
 
     /// Render every report, write the files (all or none), print the main
     /// report and exit by the verdict.
-    fn emit(&self, report: &portcullis_policy::Report) -> ExitCode {
+    fn emit(
+        &self,
+        report: &portcullis_policy::Report,
+        baseline: Option<(&Path, String)>,
+    ) -> ExitCode {
         let file_color = self.color == Color::Always;
         let hide_suppressed = self.hide_suppressed;
         let render = |format, report, color| {
@@ -786,20 +789,35 @@ impl Plan {
             }
             None => {}
         }
+        let baseline_path = baseline.as_ref().map(|(path, _)| *path);
+        writes.extend(baseline);
         if let Err((path, e)) = write_all_atomically(&writes) {
+            let what = if Some(path) == baseline_path {
+                "baseline"
+            } else {
+                "report"
+            };
             eprintln!(
-                "error: {}: cannot write the report: {e}",
-                portcullis_report::printable(&path.display().to_string())
+                "error: {}: cannot write the {what}: {}",
+                portcullis_report::printable(&path.display().to_string()),
+                io_text(&e)
             );
             return ExitCode::from(2);
         }
         if let Some(text) = stdout_text {
             let mut stdout = std::io::stdout().lock();
-            if stdout
+            if let Err(e) = stdout
                 .write_all(text.as_bytes())
                 .and_then(|()| stdout.flush())
-                .is_err()
             {
+                // A reader that went away (`| head`) needs no message; a
+                // full disk or device does.
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    eprintln!(
+                        "error: standard output: cannot write the report: {}",
+                        io_text(&e)
+                    );
+                }
                 return ExitCode::from(2);
             }
         }
@@ -839,33 +857,42 @@ fn check_written_files(
     }
     let mut read: Vec<PathBuf> = Vec::new();
     for t in targets.iter().filter(|t| *t != "-") {
-        let path = ["docker-archive:", "oci-archive:", "oci:"]
+        let rest = ["docker-archive:", "oci-archive:", "oci:", "lxd:"]
             .iter()
             .find_map(|p| t.strip_prefix(p))
             .unwrap_or(t);
-        let path = Path::new(path);
-        read.push(path.to_path_buf());
-        let mut manifests = Vec::new();
-        if path.is_dir() {
-            // The file the scan reads there: its Dockerfile or Containerfile,
-            // and the manifests beside it.
-            read.push(portcullis::walk::dockerfile_in(path));
-            manifests = portcullis::manifests::manifests_in(path);
-            read.extend(manifests.iter().cloned());
-        } else {
-            manifests.push(path.to_path_buf());
+        // `PATH:REF` and `lxd:META,ROOTFS` name files too: every part
+        // before a `,` and every prefix before a `:` is taken as a path
+        // read (a report named like one is refused, never the input lost).
+        let mut paths = vec![rest.to_owned()];
+        for part in rest.split(',') {
+            paths.push(part.to_owned());
+            paths.extend(part.match_indices(':').map(|(i, _)| part[..i].to_owned()));
         }
-        // What a Compose main file brings: its override files and `.env`.
-        for main in &manifests {
-            let name = main
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let overrides = portcullis_manifests::compose::override_names(&name);
-            if !overrides.is_empty() {
-                let dir = main.parent().unwrap_or(Path::new(""));
-                read.extend(overrides.iter().map(|o| dir.join(o)));
-                read.push(dir.join(".env"));
+        for path in paths.iter().map(Path::new) {
+            read.push(path.to_path_buf());
+            let mut manifests = Vec::new();
+            if path.is_dir() {
+                // The file the scan reads there: its Dockerfile or
+                // Containerfile, and the manifests beside it.
+                read.push(portcullis::walk::dockerfile_in(path));
+                manifests = portcullis::manifests::manifests_in(path);
+                read.extend(manifests.iter().cloned());
+            } else {
+                manifests.push(path.to_path_buf());
+            }
+            // What a Compose main file brings: its override files and `.env`.
+            for main in &manifests {
+                let name = main
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let overrides = portcullis_manifests::compose::override_names(&name);
+                if !overrides.is_empty() {
+                    let dir = main.parent().unwrap_or(Path::new(""));
+                    read.extend(overrides.iter().map(|o| dir.join(o)));
+                    read.push(dir.join(".env"));
+                }
             }
         }
     }
@@ -978,6 +1005,10 @@ fn write_all_atomically<'a>(
         }
         staged.push(Staged::Temp { tmp, path });
     }
+    // Devices first: a write to one can fail (`/dev/full`) and cannot be
+    // undone, while the renames after it almost never fail; so a failing
+    // device leaves no report file behind.
+    staged.sort_by_key(|s| matches!(s, Staged::Temp { .. }));
     for (i, s) in staged.iter().enumerate() {
         let result = match s {
             Staged::Temp { tmp, path } => std::fs::rename(tmp, path).map_err(|e| (*path, e)),

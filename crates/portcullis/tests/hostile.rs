@@ -249,3 +249,116 @@ fn once_quadratic_dockerfiles_scan() {
         scans(&run(&["scan", "--no-config", "-q", name], dir.path()));
     }
 }
+
+#[test]
+fn a_report_never_overwrites_the_image_it_scans() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let image = repo().join("fixtures/images/buildah-overlay-opaque.docker.tar");
+    std::fs::copy(&image, d.join("app.tar")).expect("copy");
+    std::fs::copy(repo().join("fixtures/lxd/tiny.tar"), d.join("lxd.tar")).expect("copy");
+    std::fs::copy(
+        repo().join("fixtures/lxd/tiny.meta.tar.xz"),
+        d.join("meta.tar.xz"),
+    )
+    .expect("copy");
+    std::fs::copy(
+        repo().join("fixtures/lxd/tiny.rootfs.squashfs"),
+        d.join("rootfs.squashfs"),
+    )
+    .expect("copy");
+    let before = |name: &str| std::fs::read(d.join(name)).expect("read");
+    for (output, target) in [
+        ("app.tar", "docker-archive:app.tar:localhost/app:latest"),
+        ("app.tar", "oci-archive:app.tar:latest"),
+        ("lxd.tar", "lxd:lxd.tar"),
+        ("meta.tar.xz", "lxd:meta.tar.xz,rootfs.squashfs"),
+        ("rootfs.squashfs", "lxd:meta.tar.xz,rootfs.squashfs"),
+    ] {
+        let kept = before(output);
+        let o = run(&["scan", "--no-config", "-o", output, target], d);
+        fails_with(
+            &o,
+            &format!("{output}: would overwrite a file this scan reads"),
+        );
+        assert_eq!(before(output), kept, "{target}");
+    }
+}
+
+#[test]
+fn a_full_standard_output_is_said() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "Dockerfile", "FROM alpine\nUSER app\n");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let o = Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .args(["scan", "--no-config", "Dockerfile"])
+        .current_dir(dir.path())
+        .env("PORTCULLIS_DB", NO_DATABASE)
+        .stdout(full)
+        .output()
+        .expect("run");
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stderr(&o),
+        "error: standard output: cannot write the report: No space left on device\n"
+    );
+}
+
+#[test]
+fn reports_and_the_baseline_are_written_all_or_none() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    write(d, "Dockerfile", "FROM alpine\nUSER app\n");
+    // A device that fails: the file report beside it is not left behind.
+    let o = run(
+        &[
+            "scan",
+            "--no-config",
+            "-f",
+            "json=ok.json",
+            "-f",
+            "sarif=/dev/full",
+            "Dockerfile",
+        ],
+        d,
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "error: /dev/full: cannot write the report: No space left on device\n"
+    );
+    assert!(!d.join("ok.json").exists());
+    // A report that cannot be written: no baseline either.
+    let o = run(
+        &[
+            "scan",
+            "--no-config",
+            "--write-baseline",
+            "base.json",
+            "-f",
+            "json=/dev/full",
+            "Dockerfile",
+        ],
+        d,
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(!d.join("base.json").exists());
+    // Both writable: both written.
+    let o = run(
+        &[
+            "scan",
+            "--no-config",
+            "--write-baseline",
+            "base.json",
+            "-f",
+            "json=ok.json",
+            "Dockerfile",
+        ],
+        d,
+    );
+    scans(&o);
+    assert!(d.join("base.json").is_file() && d.join("ok.json").is_file());
+}

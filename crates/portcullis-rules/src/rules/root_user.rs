@@ -23,12 +23,14 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-/// Whether a `USER` value (`user[:group]`) names an administrator.
+/// Whether a `USER` value (`user[:group]`) names an administrator. A
+/// numeric user is read as runc reads it (Go's `strconv.Atoi`: a sign is
+/// allowed, so `-0`, `+0` and `000` are all UID 0).
 pub(crate) fn is_root(user_spec: &str) -> bool {
     let user = user_spec.split(':').next().unwrap_or("");
     user.is_empty()
         || user == "root"
-        || user.parse::<u64>() == Ok(0)
+        || user.parse::<i64>() == Ok(0)
         || user.eq_ignore_ascii_case("ContainerAdministrator")
 }
 
@@ -168,7 +170,7 @@ fn check_image(subject: &Subject, out: &mut Findings) {
                 } else {
                     format!("the config user is `{}`, which is root", value.text)
                 }
-            } else if user.parse::<u64>().is_ok() {
+            } else if user.parse::<i64>().is_ok() {
                 return;
             } else {
                 match passwd_uid(subject, user) {
@@ -201,5 +203,20 @@ fn check_image(subject: &Subject, out: &mut Findings) {
             "the image config sets no user: the container runs as root",
             user_at(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_root;
+
+    #[test]
+    fn numeric_users_are_read_as_runc_reads_them() {
+        for root in ["0", "-0", "+0", "000", "0:0", "root", "", ":1"] {
+            assert!(is_root(root), "{root:?}");
+        }
+        for other in ["1", "-1", "10001:0", "app", "0x0", "zero"] {
+            assert!(!is_root(other), "{other:?}");
+        }
     }
 }

@@ -177,7 +177,11 @@ pub(crate) fn check(subject: &Subject, out: &mut Findings, service: &Service) {
 /// meaning as EXPOSE, on the manifest that runs the container. The port is
 /// the container's (`containerPort`, Compose `target`): that is where the
 /// server listens, whatever host port maps to it.
-fn in_manifest(workloads: &[portcullis_manifests::Workload], out: &mut Findings, service: &Service) {
+fn in_manifest(
+    workloads: &[portcullis_manifests::Workload],
+    out: &mut Findings,
+    service: &Service,
+) {
     use portcullis_manifests::Platform;
     for workload in workloads {
         for container in &workload.containers {
