@@ -127,20 +127,29 @@ fn strip_tag(text: &str) -> String {
     }
 }
 
-/// `**` matches any number of components (none too); other patterns match one.
+/// `**` matches any number of components (none too); other patterns match
+/// one. A table over (pattern, name) positions: linear in their product
+/// whatever the number of `**`.
 fn match_components(pattern: &[String], name: &[&str]) -> bool {
-    match pattern.split_first() {
-        None => name.is_empty(),
-        Some((first, rest)) if first == "**" => {
-            (0..=name.len()).any(|skip| match_components(rest, &name[skip..]))
-        }
-        Some((first, rest)) => match name.split_first() {
-            Some((n, name_rest)) => {
-                match_one(first.as_bytes(), n.as_bytes()) && match_components(rest, name_rest)
+    // reach[j]: the first `i` pattern components can match the first `j` name components.
+    let mut reach = vec![false; name.len() + 1];
+    reach[0] = true;
+    for p in pattern {
+        let mut next = vec![false; name.len() + 1];
+        if p == "**" {
+            let mut any = false;
+            for j in 0..=name.len() {
+                any |= reach[j];
+                next[j] = any;
             }
-            None => false,
-        },
+        } else {
+            for j in 1..=name.len() {
+                next[j] = reach[j - 1] && match_one(p.as_bytes(), name[j - 1].as_bytes());
+            }
+        }
+        reach = next;
     }
+    reach[name.len()]
 }
 
 /// A glob over one component: `*` any run, `?` one character.
@@ -317,6 +326,15 @@ mod tests {
                 .expect("ref")
                 .untrusted
         );
+    }
+
+    #[test]
+    fn many_double_stars_stay_cheap() {
+        let pattern =
+            TrustedPattern::parse(&format!("ghcr.io/{}x", "**/a/".repeat(40))).expect("pattern");
+        let name = format!("ghcr.io/{}b", "a/".repeat(60));
+        assert!(!pattern.matches(&name));
+        assert!(pattern.matches(&format!("ghcr.io/{}x", "a/".repeat(45))));
     }
 
     #[test]

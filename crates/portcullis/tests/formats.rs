@@ -201,7 +201,7 @@ fn several_formats_in_one_run_and_the_human_report_on_stdout() {
     );
 
     let md = read(&out.path().join("summary.md"));
-    assert!(md.starts_with("## portcullis: **FAIL**\n\n1 target, 7 findings (1 high, 2 medium, 4 low), 3 failing, 0 suppressed.\n"), "{md}");
+    assert!(md.starts_with("## portcullis: **FAIL**\n\n1 target, 9 findings (1 high, 2 medium, 6 low), 3 failing, 0 suppressed.\n"), "{md}");
     assert!(md.contains("\n| **FAIL** | [SQ40104](#sq40104) | high | `examples/Dockerfile:20:13` | port 22/tcp (SSH) is exposed (EXPOSE ${SSH\\_PORT}) |\n"), "{md}");
 }
 
