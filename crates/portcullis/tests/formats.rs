@@ -163,11 +163,13 @@ fn several_formats_in_one_run_and_the_human_report_on_stdout() {
     let junit = quick_junit::Report::deserialize_from_str(&read(&out.path().join("junit.xml")))
         .expect("junit");
     // 14 container, 28 sensitive-information, 11 license, 7 vulnerability,
-    // 17 binary (SQ18114 is off by default) and 5 supply-chain policies;
+    // 17 binary (SQ18114 is off by default), 23 runtime and 5 supply-chain
+    // policies;
     // the 6 that are about image files only, the 8 online ones, the
     // license, vulnerability and binary ones (packages and binaries are in
-    // layers) and PC43101 (no trusted list) are skipped.
-    assert_eq!((junit.tests, junit.failures, junit.skipped), (82, 3, 50));
+    // layers), the runtime ones (no manifest) and PC43101 (no trusted list)
+    // are skipped.
+    assert_eq!((junit.tests, junit.failures, junit.skipped), (105, 3, 73));
     let suite = &junit.test_suites[0];
     assert_eq!(suite.name.as_str(), "examples/Dockerfile");
     let skipped: Vec<&str> = suite
@@ -697,8 +699,8 @@ fn junit_of_images() {
         .collect();
     assert_eq!(suites.len(), 9);
     // 14 container, 28 sensitive-information, 11 license, 7
-    // vulnerability, 17 binary and 5 supply-chain policies.
-    assert!(suites.iter().all(|s| s.1 == 82));
+    // vulnerability, 17 binary, 23 runtime and 5 supply-chain policies.
+    assert!(suites.iter().all(|s| s.1 == 105));
     // The 8 online ones do not apply to an image, nor, without an advisory
     // database, the 7 vulnerability ones, nor PC43101 without a trusted list.
     for suite in &junit.test_suites {
