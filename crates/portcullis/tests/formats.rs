@@ -185,6 +185,7 @@ fn several_formats_in_one_run_and_the_human_report_on_stdout() {
     expected.extend(LICENSE_POLICIES);
     expected.extend(VULNERABILITY_POLICIES);
     expected.extend(BINARY_POLICIES_ON);
+    expected.extend(RUNTIME_POLICIES);
     expected.push("PC43101");
     assert_eq!(skipped, expected);
     let failed: Vec<&str> = suite
@@ -702,7 +703,8 @@ fn junit_of_images() {
     // vulnerability, 17 binary, 23 runtime and 5 supply-chain policies.
     assert!(suites.iter().all(|s| s.1 == 105));
     // The 8 online ones do not apply to an image, nor, without an advisory
-    // database, the 7 vulnerability ones, nor PC43101 without a trusted list.
+    // database, the 7 vulnerability ones, nor the 23 runtime ones, nor
+    // PC43101 without a trusted list.
     for suite in &junit.test_suites {
         let skipped: Vec<&str> = suite
             .test_cases
@@ -712,10 +714,11 @@ fn junit_of_images() {
             .collect();
         let mut want = ONLINE_POLICIES.to_vec();
         want.extend(VULNERABILITY_POLICIES);
+        want.extend(RUNTIME_POLICIES);
         want.push("PC43101");
         assert_eq!(
             (suite.skipped, skipped),
-            (16, want),
+            (39, want),
             "{}",
             suite.name.as_str()
         );
