@@ -72,7 +72,8 @@ timed() {
     local name=$1 rc=0
     shift
     /usr/bin/time -f '%e %U %S %M' -o "$OUT/$name.time" "$@" >"$OUT/$name.stdout" 2>"$OUT/$name.stderr" || rc=$?
-    read -r WALL user sys RSS_KB <"$OUT/$name.time"
+    # GNU time writes "Command exited with non-zero status N" first when it did.
+    read -r WALL user sys RSS_KB < <(tail -n 1 "$OUT/$name.time")
     CPU=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
     RC=$rc
 }
