@@ -88,7 +88,7 @@ best_of() {
         if [[ -z $BEST_WALL ]] || awk -v a="$WALL" -v b="$BEST_WALL" 'BEGIN { exit !(a < b) }'; then
             BEST_WALL=$WALL BEST_CPU=$CPU
         fi
-        ((RSS_KB > PEAK)) && PEAK=$RSS_KB
+        if ((RSS_KB > PEAK)); then PEAK=$RSS_KB; fi
     done
 }
 
