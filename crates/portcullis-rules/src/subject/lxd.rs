@@ -37,33 +37,11 @@ pub fn from_lxd(image: LxdImage) -> Subject {
         packages.as_ref(),
     );
     Subject {
-        kind: SubjectKind::Lxd,
-        steps: Vec::new(),
-        stages: vec![StageInfo {
-            name: None,
-            base: StageBase::Scratch,
-        }],
-        runtime: Runtime {
-            user: Setting::NotSet,
-            healthcheck: Setting::NotSet,
-            cmd: Setting::NotSet,
-            entrypoint: Setting::NotSet,
-            exposed: Vec::new(),
-            anchor,
-        },
-        source: None,
         secrets_skipped: skipped,
         secrets: found,
         packages,
         package_notes: package_notes.unwrap_or_default(),
-        licenses: Default::default(),
-        license_assessments: Default::default(),
-        image_uses: Vec::new(),
-        trusted_images: None,
-        vulnerabilities: Default::default(),
         binaries,
-        workloads: None,
-        kubernetes_version: super::KUBERNETES_VERSION,
         image: Some(Arc::new(ImageFacts {
             diff_ids: vec![fingerprint],
             layer_history: vec![None],
@@ -71,6 +49,7 @@ pub fn from_lxd(image: LxdImage) -> Subject {
             boundary: portcullis_image::history::Boundary::NoBase,
             declared_base: None,
         })),
+        ..Subject::without_steps(SubjectKind::Lxd, anchor)
     }
 }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use portcullis_manifests::Workload;
 
-use super::{Runtime, Setting, StageBase, StageInfo, Subject, SubjectKind};
+use super::{Subject, SubjectKind};
 use crate::finding::{Located, Location};
 
 /// The subject of a manifest file (or project) at `path`.
@@ -32,34 +32,9 @@ pub fn from_workloads(path: &str, workloads: Vec<Workload>) -> Subject {
         })
         .collect();
     Subject {
-        kind: SubjectKind::Manifest,
-        steps: Vec::new(),
-        stages: vec![StageInfo {
-            name: None,
-            base: StageBase::Scratch,
-        }],
-        runtime: Runtime {
-            user: Setting::NotSet,
-            healthcheck: Setting::NotSet,
-            cmd: Setting::NotSet,
-            entrypoint: Setting::NotSet,
-            exposed: Vec::new(),
-            anchor,
-        },
-        source: None,
-        image: None,
-        secrets: Vec::new(),
-        secrets_skipped: Vec::new(),
-        packages: None,
-        package_notes: Vec::new(),
-        licenses: Default::default(),
-        license_assessments: Default::default(),
-        vulnerabilities: Default::default(),
-        binaries: None,
         workloads: Some(Arc::new(workloads)),
-        kubernetes_version: super::KUBERNETES_VERSION,
         image_uses,
-        trusted_images: None,
+        ..Subject::without_steps(SubjectKind::Manifest, anchor)
     }
 }
 

@@ -389,6 +389,43 @@ pub struct Subject {
 pub const KUBERNETES_VERSION: (u32, u32) = (1, 37);
 
 impl Subject {
+    /// A subject of `kind` with no build steps (one stage on scratch), no
+    /// runtime settings and nothing found yet; missing settings are
+    /// reported at `anchor`. Subjects that are not built from steps (an LXD
+    /// image, a manifest) start here and fill in what they have.
+    pub(crate) fn without_steps(kind: SubjectKind, anchor: Located) -> Subject {
+        Subject {
+            kind,
+            steps: Vec::new(),
+            stages: vec![StageInfo {
+                name: None,
+                base: StageBase::Scratch,
+            }],
+            runtime: Runtime {
+                user: Setting::NotSet,
+                healthcheck: Setting::NotSet,
+                cmd: Setting::NotSet,
+                entrypoint: Setting::NotSet,
+                exposed: Vec::new(),
+                anchor,
+            },
+            source: None,
+            image: None,
+            secrets: Vec::new(),
+            secrets_skipped: Vec::new(),
+            packages: None,
+            package_notes: Vec::new(),
+            licenses: Default::default(),
+            license_assessments: Default::default(),
+            image_uses: Vec::new(),
+            trusted_images: None,
+            vulnerabilities: Default::default(),
+            binaries: None,
+            workloads: None,
+            kubernetes_version: KUBERNETES_VERSION,
+        }
+    }
+
     pub fn final_stage(&self) -> usize {
         self.stages.len().saturating_sub(1)
     }
