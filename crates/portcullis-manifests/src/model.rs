@@ -65,6 +65,26 @@ pub struct Workload {
 
 /// Settings of the whole pod (Compose: of the service, where they are
 /// pod-level in Kubernetes).
+impl Workload {
+    /// The UID the manifest runs container `c` as: its own `runAsUser`,
+    /// else the pod's (Compose: a numeric `user`); `None`: the image's
+    /// `USER` decides.
+    pub fn run_as_user<'a>(&'a self, c: &'a Container) -> Option<&'a Located<i64>> {
+        c.security
+            .run_as_user
+            .as_ref()
+            .or(self.pod.security.run_as_user.as_ref())
+    }
+
+    /// `runAsNonRoot` as it applies to container `c`: its own, else the pod's.
+    pub fn run_as_non_root<'a>(&'a self, c: &'a Container) -> Option<&'a Located<bool>> {
+        c.security
+            .run_as_non_root
+            .as_ref()
+            .or(self.pod.security.run_as_non_root.as_ref())
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Pod {
     /// The pod spec (`/spec/template/spec`, `/spec`, a Compose service).

@@ -107,18 +107,28 @@ pub struct Hidden {
     pub exception: usize,
     pub baseline: usize,
     pub inline: usize,
+    /// Image findings the manifest that runs the image makes moot
+    /// (`--images`); absent when none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub manifest: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Hidden {
     pub fn total(&self) -> usize {
-        self.exception + self.baseline + self.inline
+        self.exception + self.baseline + self.inline + self.manifest
     }
 
-    /// Count one suppressed finding (an unknown `by` counts as an exception's).
+    /// Count one suppressed finding (an unknown `by`, VEX's too, counts as
+    /// an exception's).
     pub fn add(&mut self, s: &Suppression) {
         match s.by.as_str() {
             "baseline" => self.baseline += 1,
             "inline" => self.inline += 1,
+            "manifest" => self.manifest += 1,
             _ => self.exception += 1,
         }
     }

@@ -266,11 +266,15 @@ fn target_section(out: &mut String, i: usize, t: &TargetReport) {
     if let Some(h) = t.hidden.filter(|h| h.total() > 0) {
         let _ = write!(
             out,
-            "<dt>not listed</dt><dd class=\"hidden-count\">{} suppressed (--hide-suppressed): {} by baseline, {} by exception, {} by inline comment</dd>",
+            "<dt>not listed</dt><dd class=\"hidden-count\">{} suppressed (--hide-suppressed): {} by baseline, {} by exception, {} by inline comment{}</dd>",
             h.total(),
             h.baseline,
             h.exception,
-            h.inline
+            h.inline,
+            match h.manifest {
+                0 => String::new(),
+                n => format!(", {n} by the manifest that runs the image"),
+            }
         );
     }
     out.push_str("</dl>\n");

@@ -365,6 +365,8 @@ pub struct Summary {
     pub by_exception: usize,
     pub by_baseline: usize,
     pub by_inline: usize,
+    /// Image findings the manifest that runs the image makes moot (`--images`).
+    pub by_manifest: usize,
     /// Policies that passed (per target: a rule passing on two targets counts twice).
     pub passed: usize,
     /// Suppressed findings the report does not list.
@@ -389,6 +391,7 @@ impl Summary {
                 suppressed.exception += h.exception;
                 suppressed.baseline += h.baseline;
                 suppressed.inline += h.inline;
+                suppressed.manifest += h.manifest;
                 s.hidden += h.total();
             }
             s.passed += t
@@ -400,11 +403,12 @@ impl Summary {
         s.by_exception = suppressed.exception;
         s.by_baseline = suppressed.baseline;
         s.by_inline = suppressed.inline;
+        s.by_manifest = suppressed.manifest;
         s
     }
 
     pub fn suppressed(&self) -> usize {
-        self.by_exception + self.by_baseline + self.by_inline
+        self.by_exception + self.by_baseline + self.by_inline + self.by_manifest
     }
 }
 
@@ -417,7 +421,7 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} failed, {} warned, {} info, {} suppressed ({} by baseline, {} by exception, {} by inline comment), {} polic{} passed",
+            "{} failed, {} warned, {} info, {} suppressed ({} by baseline, {} by exception, {} by inline comment{}), {} polic{} passed",
             self.failed,
             self.warned,
             self.info,
@@ -425,6 +429,11 @@ impl std::fmt::Display for Summary {
             self.by_baseline,
             self.by_exception,
             self.by_inline,
+            // Only `--images` suppresses so; other scans keep their line.
+            match self.by_manifest {
+                0 => String::new(),
+                n => format!(", {n} by the manifest that runs the image"),
+            },
             self.passed,
             if self.passed == 1 { "y" } else { "ies" }
         )?;

@@ -7,6 +7,7 @@ pub mod registry;
 pub mod rules;
 pub mod shell;
 pub mod subject;
+pub mod together;
 mod util;
 
 pub use finding::{

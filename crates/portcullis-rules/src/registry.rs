@@ -132,6 +132,7 @@ pub static RULES: &[&Rule] = &[
     &rules::runtime::run_as_non_root::RULE,
     &rules::runtime::run_as_user::RULE,
     &rules::runtime::root_groups::RULE,
+    &rules::runtime::will_not_start::RULE,
     &rules::runtime::host_namespaces::RULE,
     &rules::runtime::host_ports::RULE,
     &rules::runtime::host_path::RULE,

@@ -241,6 +241,7 @@ fn image_subject(
         binaries: None,
         workloads: None,
         kubernetes_version: portcullis_rules::subject::KUBERNETES_VERSION,
+        images: None,
     }
 }
 

@@ -170,6 +170,7 @@ fn subject(vulnerabilities: VulnerabilityScan) -> Subject {
         binaries: None,
         workloads: None,
         kubernetes_version: portcullis_rules::subject::KUBERNETES_VERSION,
+        images: None,
     }
 }
 

@@ -79,6 +79,55 @@ pub struct Scanner {
     /// `--build-arg` none declares was not consumed (see
     /// [`Scanner::unconsumed_build_args`]).
     pub declared_args: std::sync::Mutex<std::collections::BTreeSet<String>>,
+    /// `--images`: also scan the images the manifests name, and judge
+    /// each container with its image. `None`: manifests are judged alone.
+    pub images: Option<ImageSources>,
+}
+
+/// Where `--images` finds the images the manifests name.
+#[derive(Clone, Debug, Default)]
+pub struct ImageSources {
+    /// `--image REF=TARGET`: the image target (an archive, a layout,
+    /// `docker-daemon:…`, `docker://…`) scanned for a reference, matched
+    /// as Docker normalises references (`nginx` is
+    /// `docker.io/library/nginx:latest`).
+    pub mapped: Vec<(String, String)>,
+    /// Where the references no `--image` maps come from.
+    pub others: ImageOrigin,
+}
+
+/// Where an image reference no `--image` maps is read from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ImageOrigin {
+    /// `docker://REF`.
+    #[default]
+    Registry,
+    /// `docker-daemon:REF`.
+    Daemon,
+    /// Nowhere: only mapped references are scanned; the others are noted.
+    Mapped,
+}
+
+/// What scanning one target gives before the images manifests name are
+/// known: reports, or a manifest still to judge.
+enum Scanned {
+    Reports(Vec<TargetReport>),
+    Manifest(Box<LoadedManifest>),
+}
+
+/// A manifest read into its subject (what [`Scanner::judge_manifest`]
+/// needs).
+struct LoadedManifest {
+    shown: String,
+    path: Option<PathBuf>,
+    platform: Platform,
+    digest: String,
+    subject: portcullis_rules::Subject,
+    /// What fingerprints call the file.
+    key: String,
+    /// Every file read, as locations name it.
+    texts: Vec<(String, Vec<u8>)>,
+    notes: Vec<portcullis_rules::finding::Note>,
 }
 
 /// Image reading progress.
@@ -110,6 +159,7 @@ impl Default for Scanner {
             advisories: advisories::Advisories::default(),
             name: None,
             declared_args: std::sync::Mutex::default(),
+            images: None,
         }
     }
 }
@@ -247,21 +297,36 @@ impl Scanner {
     /// or a path that is one), a Dockerfile path, a directory holding a
     /// `Dockerfile`, or `-` for a Dockerfile on stdin.
     pub fn scan(&self, target: &str) -> Result<Vec<TargetReport>, ScanError> {
+        self.scan_target(target).map(|scanned| match scanned {
+            Scanned::Reports(reports) => reports,
+            Scanned::Manifest(loaded) => vec![self.judge_manifest(*loaded, None)],
+        })
+    }
+
+    /// [`Scanner::scan`], leaving a manifest unjudged until the images it
+    /// names are known.
+    fn scan_target(&self, target: &str) -> Result<Scanned, ScanError> {
         if target == "-" {
-            return self.scan_stdin().map(|r| vec![r]);
+            return self.scan_stdin();
         }
         {
             match portcullis_image::Target::parse(target) {
                 Ok(Some(portcullis_image::Target::Lxd(layout))) => {
-                    return self.scan_lxd(target, &layout).map(|r| vec![r])
+                    return self
+                        .scan_lxd(target, &layout)
+                        .map(|r| Scanned::Reports(vec![r]))
                 }
-                Ok(Some(image)) => return self.scan_images(target, &image),
+                Ok(Some(image)) => {
+                    return self
+                        .scan_images(target, &image, &[])
+                        .map(|found| Scanned::Reports(found.into_iter().map(|(r, _)| r).collect()))
+                }
                 Ok(None) => {}
                 Err(e) => return Err(ScanError { message: e.message }),
             }
         }
-        if let Some(report) = self.scan_manifest_target(target)? {
-            return Ok(vec![report]);
+        if let Some(loaded) = self.scan_manifest_target(target)? {
+            return Ok(Scanned::Manifest(Box::new(loaded)));
         }
         if let Some(name) = &self.name {
             return Err(ScanError::at(
@@ -271,15 +336,19 @@ impl Scanner {
                 ),
             ));
         }
-        self.scan_dockerfile_target(target).map(|r| vec![r])
+        self.scan_dockerfile_target(target)
+            .map(|r| Scanned::Reports(vec![r]))
     }
 
-    /// Every image in an image target.
+    /// Every image in an image target, with what a manifest that runs it
+    /// needs of it. `runs`: the containers that run it (`--images`), whose
+    /// settings make some of its findings moot.
     fn scan_images(
         &self,
         shown: &str,
         target: &portcullis_image::Target,
-    ) -> Result<Vec<TargetReport>, ScanError> {
+        runs: &[portcullis_rules::together::RunBy],
+    ) -> Result<Vec<(TargetReport, portcullis_rules::together::RunImage)>, ScanError> {
         let refs = match target {
             portcullis_image::Target::Registry(reference) => portcullis_image::registry::resolve(
                 reference,
@@ -384,6 +453,8 @@ impl Scanner {
                     .as_ref()
                     .and_then(|facts| base_boundary(&facts.boundary));
                 let mut outcomes = portcullis_rules::check(&subject, &key);
+                portcullis_rules::together::judge_image(&mut outcomes, runs);
+                let run_image = portcullis_rules::together::RunImage::of(&subject, shown);
                 let scope_note = portcullis_rules::scope_to_build(&subject, &mut outcomes, &|r| {
                     self.policy.build_only(r)
                 });
@@ -452,11 +523,14 @@ impl Scanner {
                         .notes
                         .extend(portcullis_rules::subject::link_note(path, linked));
                 }
+                report
+                    .notes
+                    .extend(portcullis_rules::together::run_notes(runs));
                 report.image = Some(details);
                 report.config = Some(config);
                 attach_packages(&mut report, &mut subject);
                 mask_report(&mut report);
-                Ok(report)
+                Ok((report, run_image))
             })
             .collect()
     }
@@ -635,7 +709,7 @@ impl Scanner {
     /// Standard input: a Dockerfile, a Kubernetes manifest stream
     /// (`helm template … | portcullis scan -`) or a Compose file, told by
     /// content. No more than a manifest may hold is read.
-    fn scan_stdin(&self) -> Result<TargetReport, ScanError> {
+    fn scan_stdin(&self) -> Result<Scanned, ScanError> {
         const SHOWN: &str = "<stdin>";
         let bytes = match manifests::read_capped(std::io::stdin().lock(), manifests::max_bytes()) {
             Ok(bytes) => bytes,
@@ -653,12 +727,16 @@ impl Scanner {
             }
         };
         if let Some(platform) = manifests::platform(&bytes) {
-            return self.scan_manifest(SHOWN, None, platform, &bytes);
+            return self
+                .load_manifest(SHOWN, None, platform, &bytes)
+                .map(|loaded| Scanned::Manifest(Box::new(loaded)));
         }
         // Not a manifest, or YAML that cannot be read: a Dockerfile is
         // told by its first instruction; anything else is YAML's to judge.
         if looks_like_text(&bytes) && !starts_unlike_a_dockerfile(&bytes) {
-            return self.scan_dockerfile(SHOWN, &bytes);
+            return self
+                .scan_dockerfile(SHOWN, &bytes)
+                .map(|r| Scanned::Reports(vec![r]));
         }
         if let Some(e) = manifests::yaml_error(&bytes) {
             return Err(yaml_error(SHOWN, &e));
@@ -673,7 +751,7 @@ impl Scanner {
     /// YAML by name, whose errors are then reported); `None` for other
     /// files, which are read as Dockerfiles. Never reads more of a file than
     /// a manifest may hold.
-    fn scan_manifest_target(&self, target: &str) -> Result<Option<TargetReport>, ScanError> {
+    fn scan_manifest_target(&self, target: &str) -> Result<Option<LoadedManifest>, ScanError> {
         let path = Path::new(target);
         if !path.is_file() {
             return Ok(None);
@@ -729,7 +807,7 @@ impl Scanner {
                 ),
             ));
         }
-        self.scan_manifest(target, Some(path), platform, &bytes)
+        self.load_manifest(target, Some(path), platform, &bytes)
             .map(Some)
     }
 
@@ -744,6 +822,19 @@ impl Scanner {
         platform: Platform,
         bytes: &[u8],
     ) -> Result<TargetReport, ScanError> {
+        self.load_manifest(shown, path, platform, bytes)
+            .map(|loaded| self.judge_manifest(loaded, None))
+    }
+
+    /// Read a manifest (and a Compose project's other files) into its
+    /// subject, to be judged once the images it names are known.
+    fn load_manifest(
+        &self,
+        shown: &str,
+        path: Option<&Path>,
+        platform: Platform,
+        bytes: &[u8],
+    ) -> Result<LoadedManifest, ScanError> {
         let main: Arc<str> = Arc::from(shown);
         // Every file read, as locations name it, for inline suppressions
         // and the source lines renderers show.
@@ -816,6 +907,49 @@ impl Scanner {
         };
         let mut subject = portcullis_rules::subject::from_workloads(shown, workloads);
         self.reclassify(&mut subject);
+        Ok(LoadedManifest {
+            shown: shown.to_owned(),
+            path: path.map(Path::to_path_buf),
+            platform,
+            digest: sha256_digest(bytes),
+            subject,
+            key,
+            texts,
+            notes: notes
+                .into_iter()
+                .map(|(at, message)| portcullis_rules::finding::Note {
+                    rule: "compose".into(),
+                    message,
+                    location: portcullis_rules::subject::manifest_location(&at),
+                })
+                .collect(),
+        })
+    }
+
+    /// Judge a loaded manifest; `images`: what scanning the images it
+    /// names found (`--images`), with the notes of those it did not scan.
+    fn judge_manifest(
+        &self,
+        loaded: LoadedManifest,
+        images: Option<(
+            &Arc<portcullis_rules::together::RunImages>,
+            &[portcullis_rules::finding::Note],
+        )>,
+    ) -> TargetReport {
+        let LoadedManifest {
+            shown,
+            path,
+            platform,
+            digest,
+            mut subject,
+            key,
+            texts,
+            mut notes,
+        } = loaded;
+        if let Some((run_images, unscanned)) = images {
+            subject.images = Some(Arc::clone(run_images));
+            notes.extend_from_slice(unscanned);
+        }
         let outcomes = portcullis_rules::check(&subject, &key);
         let texts: Vec<(String, String)> = texts
             .into_iter()
@@ -828,9 +962,9 @@ impl Scanner {
             .collect();
         let mut report = self.policy.evaluate_with(
             TargetInfo {
-                target: shown.to_owned(),
+                target: shown,
                 kind: platform.as_str().into(),
-                digest: Some(sha256_digest(bytes)),
+                digest: Some(digest),
                 path: path.map(|p| p.display().to_string()),
                 references: Vec::new(),
                 source: None,
@@ -838,13 +972,7 @@ impl Scanner {
             outcomes,
             &inline,
         );
-        report.notes.extend(notes.into_iter().map(|(at, message)| {
-            portcullis_rules::finding::Note {
-                rule: "compose".into(),
-                message,
-                location: portcullis_rules::subject::manifest_location(&at),
-            }
-        }));
+        report.notes.extend(notes);
         if self.keep_source {
             // Shown with every secret starred (same length, so columns
             // still point where they did).
@@ -858,7 +986,7 @@ impl Scanner {
                 .collect();
         }
         mask_report(&mut report);
-        Ok(report)
+        report
     }
 
     /// Scan Dockerfile text that was read already. `path` names it in locations.
@@ -903,9 +1031,165 @@ impl Scanner {
     }
 
     /// Scan targets in parallel; reports come back in the order given.
+    /// With [`Scanner::images`], the images the manifests name follow,
+    /// once each, in the order first named.
     pub fn scan_all(&self, targets: &[String]) -> Vec<Result<Vec<TargetReport>, ScanError>> {
         use rayon::prelude::*;
-        targets.par_iter().map(|t| self.scan(t)).collect()
+        let scanned: Vec<Result<Scanned, ScanError>> =
+            targets.par_iter().map(|t| self.scan_target(t)).collect();
+        let Some(sources) = &self.images else {
+            return scanned
+                .into_iter()
+                .map(|r| {
+                    r.map(|s| match s {
+                        Scanned::Reports(reports) => reports,
+                        Scanned::Manifest(loaded) => vec![self.judge_manifest(*loaded, None)],
+                    })
+                })
+                .collect();
+        };
+        let workloads: Vec<Arc<Vec<portcullis_manifests::Workload>>> = scanned
+            .iter()
+            .filter_map(|r| match r {
+                Ok(Scanned::Manifest(loaded)) => loaded.subject.workloads.clone(),
+                _ => None,
+            })
+            .collect();
+        // Each reference once, with the first place that names it.
+        let mut named: Vec<(&str, &portcullis_manifests::Loc)> = Vec::new();
+        for image in workloads
+            .iter()
+            .flat_map(|w| w.iter())
+            .flat_map(|w| &w.containers)
+            .filter_map(|c| c.image.as_ref())
+        {
+            if !named.iter().any(|(r, _)| *r == image.value) {
+                named.push((&image.value, &image.at));
+            }
+        }
+        let images: Vec<Result<RunImageScan, ScanError>> = named
+            .par_iter()
+            .map(|(reference, at)| {
+                let runs: Vec<portcullis_rules::together::RunBy> = workloads
+                    .iter()
+                    .flat_map(|w| portcullis_rules::together::runs_of(w, reference))
+                    .collect();
+                self.scan_run_image(reference, at, &runs, sources)
+            })
+            .collect();
+        let mut run_images = portcullis_rules::together::RunImages::new();
+        let mut unscanned = Vec::new();
+        for (scan, (reference, _)) in images.iter().zip(&named) {
+            match scan {
+                Ok(RunImageScan::Scanned(_, run)) => {
+                    run_images.insert((*reference).to_owned(), run.clone());
+                }
+                Ok(RunImageScan::NotScanned(note)) => unscanned.push(note.clone()),
+                Err(_) => {}
+            }
+        }
+        drop(named);
+        drop(workloads);
+        let run_images = Arc::new(run_images);
+        let mut results: Vec<Result<Vec<TargetReport>, ScanError>> = scanned
+            .into_iter()
+            .map(|r| {
+                r.map(|s| match s {
+                    Scanned::Reports(reports) => reports,
+                    Scanned::Manifest(loaded) => {
+                        // A manifest's notes name only the images it names.
+                        let mine: Vec<portcullis_rules::finding::Note> = unscanned
+                            .iter()
+                            .filter(|n| location_path(&n.location) == Some(loaded.shown.as_str()))
+                            .cloned()
+                            .collect();
+                        vec![self.judge_manifest(*loaded, Some((&run_images, &mine)))]
+                    }
+                })
+            })
+            .collect();
+        results.extend(images.into_iter().filter_map(|scan| match scan {
+            Ok(RunImageScan::Scanned(report, _)) => Some(Ok(vec![*report])),
+            Ok(RunImageScan::NotScanned(_)) => None,
+            Err(e) => Some(Err(e)),
+        }));
+        results
+    }
+
+    /// Scan the image `reference` names for the containers in `runs`
+    /// (`--images`): the target `--image` maps it to, else from the
+    /// registry or the daemon. Errors start at the manifest's `image:`.
+    fn scan_run_image(
+        &self,
+        reference: &str,
+        at: &portcullis_manifests::Loc,
+        runs: &[portcullis_rules::together::RunBy],
+        sources: &ImageSources,
+    ) -> Result<RunImageScan, ScanError> {
+        let place = format!(
+            "{}:{}:{}",
+            at.path, at.span.start.line, at.span.start.column
+        );
+        let fail =
+            |message: String| ScanError::at(&place, format!("image `{reference}`: {message}"));
+        let wanted = portcullis_image::Reference::parse_name(reference).ok();
+        let same = |other: &str| {
+            other == reference
+                || wanted.is_some() && portcullis_image::Reference::parse_name(other).ok() == wanted
+        };
+        let target = match sources.mapped.iter().find(|(r, _)| same(r)) {
+            Some((_, target)) => target.clone(),
+            None => match sources.others {
+                ImageOrigin::Registry => format!("docker://{reference}"),
+                ImageOrigin::Daemon => format!("docker-daemon:{reference}"),
+                ImageOrigin::Mapped => {
+                    return Ok(RunImageScan::NotScanned(portcullis_rules::finding::Note {
+                        rule: "images".into(),
+                        message: format!(
+                            "image `{reference}` was not scanned: no --image maps it, so its containers are judged by the manifest alone"
+                        ),
+                        location: portcullis_rules::subject::manifest_location(at),
+                    }))
+                }
+            },
+        };
+        let image = match portcullis_image::Target::parse(&target) {
+            Ok(Some(portcullis_image::Target::Lxd(_))) => {
+                return Err(fail(format!(
+                    "{target} is an LXD image, which no container runs"
+                )))
+            }
+            Ok(Some(image)) => image,
+            Ok(None) => {
+                return Err(fail(format!(
+                    "{target} is not an image (an archive, an OCI layout, docker://… or docker-daemon:…)"
+                )))
+            }
+            Err(e) => return Err(fail(e.message)),
+        };
+        let mut found = self
+            .scan_images(&target, &image, runs)
+            .map_err(|e| fail(e.message))?;
+        let chosen = if found.len() == 1 {
+            found.pop()
+        } else {
+            let at = found
+                .iter()
+                .position(|(report, _)| report.references.iter().any(|r| same(r)));
+            at.map(|i| found.swap_remove(i))
+        };
+        match chosen {
+            Some((report, run)) => Ok(RunImageScan::Scanned(Box::new(report), run)),
+            None => Err(fail(format!(
+                "{target} holds {} images and none is named `{reference}`: map the reference to one of them ({})",
+                found.len(),
+                found
+                    .iter()
+                    .map(|(r, _)| r.target.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        }
     }
 
     pub fn report(targets: Vec<TargetReport>) -> Report {
@@ -928,6 +1212,21 @@ impl Scanner {
         scan.tool_version = report.tool.version.clone();
         report.scan = Some(scan);
         report
+    }
+}
+
+/// An image a manifest names, scanned or not (`--images`).
+enum RunImageScan {
+    Scanned(Box<TargetReport>, portcullis_rules::together::RunImage),
+    /// Not scanned, as the note (for the manifest's report) says.
+    NotScanned(portcullis_rules::finding::Note),
+}
+
+/// The file a location is in, when it is a manifest's.
+fn location_path(location: &portcullis_rules::Location) -> Option<&str> {
+    match location {
+        portcullis_rules::Location::Manifest { path, .. } => Some(path),
+        _ => None,
     }
 }
 

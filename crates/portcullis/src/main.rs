@@ -178,6 +178,27 @@ struct ScanArgs {
     /// Give up on a registry or Docker daemon that stays silent this many seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     registry_timeout: u64,
+    /// Also scan the images the Kubernetes manifests and Compose files
+    /// name, and judge each container with its image: the effective user
+    /// (`runAsUser`, else the image's USER), whether `runAsNonRoot: true`
+    /// lets it start, and which exposed ports are published. Where the
+    /// images come from: `registry` (docker://REF, the default), `daemon`
+    /// (docker-daemon:REF) or `mapped` (only those --image maps).
+    #[arg(
+        long,
+        value_name = "FROM",
+        value_enum,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "registry"
+    )]
+    images: Option<ImagesFrom>,
+    /// With --images: scan TARGET (an image archive, an OCI layout,
+    /// docker-daemon:…, docker://…) for the image reference REF a manifest
+    /// names, e.g. registry.example/app:1.4=app.tar; repeatable. Given
+    /// alone, it means --images=mapped.
+    #[arg(long = "image", value_name = "REF=TARGET", value_parser = parse_image_map)]
+    image_map: Vec<(String, String)>,
     #[command(flatten)]
     output: OutputArgs,
     /// Set a build argument, as `docker build --build-arg NAME=VALUE`.
@@ -303,6 +324,23 @@ fn parse_build_arg(s: &str) -> Result<(String, String), String> {
     }
 }
 
+/// Where `--images` reads the images no `--image` maps.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ImagesFrom {
+    Registry,
+    Daemon,
+    Mapped,
+}
+
+fn parse_image_map(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((reference, target)) if !reference.is_empty() && !target.is_empty() => {
+            Ok((reference.to_owned(), target.to_owned()))
+        }
+        _ => Err(format!("expected REF=TARGET, got {s:?}")),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -350,6 +388,13 @@ fn scan(args: ScanArgs) -> ExitCode {
     } else {
         args.targets
     };
+    if let (Some(name), true) = (
+        &args.name,
+        args.images.is_some() || !args.image_map.is_empty(),
+    ) {
+        eprintln!("error: --name {name} names one image target, and --images scans the images manifests name (each by its reference): use one or the other");
+        return ExitCode::from(2);
+    }
     let targets = match expand_targets(targets, args.recursive, args.name.as_deref()) {
         Ok(targets) => targets,
         Err(e) => {
@@ -437,6 +482,17 @@ fn scan(args: ScanArgs) -> ExitCode {
         max_uncompressed: args.max_uncompressed,
         full_digests: args.full_digests,
         dockerfile: args.dockerfile,
+        images: match (args.images, args.image_map.is_empty()) {
+            (None, true) => None,
+            (from, _) => Some(portcullis::ImageSources {
+                mapped: args.image_map,
+                others: match from {
+                    Some(ImagesFrom::Registry) => portcullis::ImageOrigin::Registry,
+                    Some(ImagesFrom::Daemon) => portcullis::ImageOrigin::Daemon,
+                    Some(ImagesFrom::Mapped) | None => portcullis::ImageOrigin::Mapped,
+                },
+            }),
+        },
         name: args.name,
         base: args.base,
         // Outside a project, fingerprints name files relative to the

@@ -154,6 +154,26 @@ fn passwd_uid(subject: &Subject, name: &str) -> PasswdUid {
         .map_or(PasswdUid::NotListed, PasswdUid::Uid)
 }
 
+/// Whether an image subject's config user is root: by name, by UID, or
+/// by a name's UID in the image's `/etc/passwd` (an unset user is root);
+/// `None` when `/etc/passwd` cannot tell.
+pub(crate) fn image_user_is_root(subject: &Subject) -> Option<bool> {
+    let Setting::Set { value, .. } = &subject.runtime.user else {
+        return Some(true);
+    };
+    if is_root(&value.text) {
+        return Some(true);
+    }
+    let user = value.text.split(':').next().unwrap_or("");
+    if user.parse::<i64>().is_ok() {
+        return Some(false);
+    }
+    match passwd_uid(subject, user) {
+        PasswdUid::Uid(uid) => Some(uid == 0),
+        PasswdUid::NotListed | PasswdUid::Unreadable(..) => None,
+    }
+}
+
 fn check_image(subject: &Subject, out: &mut Findings) {
     let rt = &subject.runtime;
     let user_at = || {

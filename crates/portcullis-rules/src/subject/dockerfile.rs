@@ -67,6 +67,7 @@ pub fn from_dockerfile(
         binaries: None,
         workloads: None,
         kubernetes_version: super::KUBERNETES_VERSION,
+        images: None,
     };
     let final_stage = subject.final_stage();
     let from = from_steps[final_stage];

@@ -382,6 +382,7 @@ pub fn from_image_on(
         binaries,
         workloads: None,
         kubernetes_version: super::KUBERNETES_VERSION,
+        images: None,
     }
 }
 

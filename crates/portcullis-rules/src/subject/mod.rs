@@ -382,6 +382,10 @@ pub struct Subject {
     /// the runtime rules apply (the policy file's `[kubernetes] version`);
     /// [`KUBERNETES_VERSION`] unless set.
     pub kubernetes_version: (u32, u32),
+    /// The images a manifest's containers run, as scanning them in the same
+    /// run found them (`--images`), by reference as written; `None` when
+    /// they were not scanned.
+    pub images: Option<Arc<crate::together::RunImages>>,
 }
 
 /// The newest Kubernetes version the Pod Security Standards rules know
@@ -423,6 +427,7 @@ impl Subject {
             binaries: None,
             workloads: None,
             kubernetes_version: KUBERNETES_VERSION,
+            images: None,
         }
     }
 

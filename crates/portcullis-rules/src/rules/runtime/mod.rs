@@ -34,6 +34,7 @@ pub mod seccomp_restricted;
 pub mod seccomp_unconfined;
 pub mod selinux;
 pub mod sysctls;
+pub mod will_not_start;
 
 /// The rules that are the Pod Security Standards' baseline level (what
 /// `profile = "pss-baseline"` selects).

@@ -28,15 +28,23 @@ fn check(subject: &Subject, out: &mut Findings) {
     for w in workloads(subject) {
         if w.platform == Platform::Compose {
             for c in &w.containers {
-                if c.user.is_none() && c.security.run_as_user.is_none() {
-                    out.report(
-                        format!(
-                            "{} sets no `user`: it runs as the image's USER, which is root unless the image sets another",
-                            container_name(w, c)
-                        ),
-                        here(&c.at),
-                    );
+                if c.user.is_some() || c.security.run_as_user.is_some() {
+                    continue;
                 }
+                // With the image scanned, its USER is the service's user.
+                let message = match image_of(subject, c) {
+                    Some((_, image)) if image.root == Some(false) => continue,
+                    Some((reference, image)) if image.root == Some(true) => format!(
+                        "{} sets no `user`, and image `{reference}` runs as root ({}): the service runs as root",
+                        container_name(w, c),
+                        image.user_detail()
+                    ),
+                    _ => format!(
+                        "{} sets no `user`: it runs as the image's USER, which is root unless the image sets another",
+                        container_name(w, c)
+                    ),
+                };
+                out.report(message, here(&c.at));
             }
             continue;
         }
@@ -57,19 +65,47 @@ fn check(subject: &Subject, out: &mut Findings) {
         for c in &w.containers {
             match &c.security.run_as_non_root {
                 Some(v) if !v.value => out.report(
-                    format!("{} sets `securityContext.runAsNonRoot: false`", container_name(w, c)),
+                    format!(
+                        "{} sets `securityContext.runAsNonRoot: false`",
+                        container_name(w, c)
+                    ),
                     here(&v.at),
                 ),
                 Some(_) => {}
                 None if pod_true => {}
-                None => out.report(
-                    format!(
-                        "neither {} nor its pod sets `securityContext.runAsNonRoot: true`: it runs as root if its image does",
+                None => {
+                    let neither = format!(
+                        "neither {} nor its pod sets `securityContext.runAsNonRoot: true`",
                         container_name(w, c)
-                    ),
-                    here(container_holder(c)),
-                ),
+                    );
+                    // With the image scanned and no `runAsUser`, the image's
+                    // USER is the container's user.
+                    let image = image_of(subject, c).filter(|_| w.run_as_user(c).is_none());
+                    let message = match image {
+                        Some((reference, image)) if image.root == Some(true) => format!(
+                            "{neither}, and image `{reference}` runs as root ({}): the container runs as root",
+                            image.user_detail()
+                        ),
+                        Some((reference, image)) if image.root == Some(false) => format!(
+                            "{neither}: image `{reference}` runs as a non-root user ({}) today, but nothing stops an image that runs as root",
+                            image.user_detail()
+                        ),
+                        _ => format!("{neither}: it runs as root if its image does"),
+                    };
+                    out.report(message, here(container_holder(c)));
+                }
             }
         }
     }
+}
+
+/// The image container `c` runs, when it was scanned with the manifest
+/// (`--images`): its reference as written, and what the scan found.
+fn image_of<'a>(
+    subject: &'a Subject,
+    c: &'a portcullis_manifests::model::Container,
+) -> Option<(&'a str, &'a crate::together::RunImage)> {
+    let reference = c.image.as_ref()?;
+    let image = subject.images.as_ref()?.get(&reference.value)?;
+    Some((&reference.value, image))
 }
