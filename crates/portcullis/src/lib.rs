@@ -1160,6 +1160,9 @@ impl Scanner {
                 )))
             }
             Ok(Some(image)) => image,
+            Ok(None) if !Path::new(&target).exists() => {
+                return Err(fail(format!("{target} does not exist")))
+            }
             Ok(None) => {
                 return Err(fail(format!(
                     "{target} is not an image (an archive, an OCI layout, docker://… or docker-daemon:…)"

@@ -183,16 +183,18 @@ impl Registry {
     }
 
     fn push(&self, image: &str, to: &str, creds: Option<&str>) {
+        self.push_from(&fixtures().join("docker-classic.tar"), image, to, creds);
+    }
+
+    /// Push `image` of the docker-archive `archive` to `to`.
+    fn push_from(&self, archive: &Path, image: &str, to: &str, creds: Option<&str>) {
         let mut cmd = Command::new("skopeo");
         cmd.args(["copy", "-q", "--dest-tls-verify=false"]);
         if let Some(c) = creds {
             cmd.args(["--dest-creds", c]);
         }
         let o = cmd
-            .arg(format!(
-                "docker-archive:{}:{image}",
-                fixtures().join("docker-classic.tar").display()
-            ))
+            .arg(format!("docker-archive:{}:{image}", archive.display()))
             .arg(format!("docker://{}:{}/{to}", self.host, self.port))
             .output()
             .expect("skopeo");
@@ -239,6 +241,75 @@ fn real_registry_anonymous_gives_the_archive_findings() {
             "error: docker://127.0.0.1:{}/team/bad:2: manifest not found (404)\n",
             registry.port
         )
+    );
+}
+
+/// `--images` reads the images a manifest names from their registry.
+#[test]
+fn images_named_by_a_manifest_are_read_from_their_registry() {
+    if !real_tools() {
+        return;
+    }
+    let registry = Registry::start(None);
+    let numeric = repo().join("fixtures/runtime/numeric.docker.tar");
+    registry.push_from(&numeric, "localhost/numeric:1", "team/numeric:1", None);
+    let reference = format!("127.0.0.1:{}/team/numeric:1", registry.port);
+    let missing = format!("127.0.0.1:{}/team/missing:1", registry.port);
+    let pod = |image: &str| {
+        format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n    - name: app\n      image: {image}\n")
+    };
+    let dir = dir_with(&[
+        ("pod.yaml", &pod(&reference)),
+        ("missing.yaml", &pod(&missing)),
+    ]);
+    let o = portcullis(
+        &["scan", "--format", "json", "--images", "pod.yaml"],
+        dir.path(),
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let r: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let targets: Vec<(&str, &str)> = r["targets"]
+        .as_array()
+        .expect("targets")
+        .iter()
+        .map(|t| {
+            (
+                t["target"].as_str().unwrap_or(""),
+                t["kind"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    let shown = format!("docker://{reference}");
+    assert_eq!(
+        targets,
+        [("pod.yaml", "kubernetes"), (shown.as_str(), "registry")]
+    );
+    // USER 10001: the pod starts; port 22 is not in its `ports`.
+    let rules = |t: &Value| -> Vec<String> {
+        t["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["suppressed"].is_null())
+            .map(|f| f["rule"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    assert!(!rules(&r["targets"][0]).contains(&"PC42204".to_owned()));
+    let image = &r["targets"][1];
+    assert_eq!(image["findings"][0]["rule"], "SQ40104");
+    assert_eq!(
+        image["findings"][0]["suppressed"]["reason"],
+        "22/tcp is not published: no container that runs the image (container `app` of Pod `web`) lists it in `ports`"
+    );
+    assert_eq!(
+        image["notes"][0]["message"],
+        "run by container `app` of Pod `web`, judged with its settings"
+    );
+    let gone = portcullis(&["scan", "--images", "missing.yaml"], dir.path());
+    assert_eq!(code(&gone), 2);
+    assert_eq!(
+        stderr(&gone),
+        format!("error: missing.yaml:10:7: image `{missing}`: docker://{missing}: manifest not found (404)\n")
     );
 }
 
