@@ -233,3 +233,40 @@ fn place(location: &Location) -> String {
         other => format!("{other:?}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::RunImage;
+
+    fn image(user: Option<&str>) -> RunImage {
+        RunImage {
+            target: "t".into(),
+            user: user.map(str::to_owned),
+            root: None,
+            exposed: Vec::new(),
+        }
+    }
+
+    /// As containerd's CRI reports the image user to the kubelet
+    /// (getUserFromImage: the part before `:`, strconv.ParseInt base 10),
+    /// and the kubelet's "treat it as root" when it gives neither.
+    #[test]
+    fn the_kubelet_sees_a_uid_or_a_name() {
+        for (user, uid) in [
+            (None, Some(0)),
+            (Some(""), Some(0)),
+            (Some(":1000"), Some(0)),
+            (Some("0"), Some(0)),
+            (Some("0:0"), Some(0)),
+            (Some("10001"), Some(10001)),
+            (Some("10001:10001"), Some(10001)),
+            (Some("+5"), Some(5)),
+            (Some("root"), None),
+            (Some("app"), None),
+            (Some("app:1000"), None),
+            (Some("0x10"), None),
+        ] {
+            assert_eq!(image(user).kubelet_uid(), uid, "{user:?}");
+        }
+    }
+}

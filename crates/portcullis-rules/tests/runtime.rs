@@ -119,6 +119,12 @@ const BAD: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "PC42204-bad.yaml",
+        &[
+            "PC42204 0:14:9 /spec/containers/0/securityContext/runAsUser container `app` of Pod `web` will not start: `runAsNonRoot: true` applies to it and its `runAsUser` is 0",
+        ],
+    ),
+    (
         "PC42301-bad.yaml",
         &[
             "PC42301 0:14:7 /spec/template/spec/hostNetwork the pod of DaemonSet `node-exporter` shares the host's network namespace (`hostNetwork: true`)",
@@ -237,7 +243,7 @@ fn every_rule_has_a_bad_manifest_with_exact_findings() {
         .filter(|r| r.category == Category::Runtime)
         .map(|r| r.code)
         .collect();
-    assert_eq!(runtime.len(), 23);
+    assert_eq!(runtime.len(), 24);
     for code in &runtime {
         assert!(
             BAD.iter().any(|(file, _)| file.starts_with(code)),
@@ -522,7 +528,7 @@ fn kustomize_output_is_read_as_kubectl_renders_it() {
 #[test]
 fn the_pss_lists_and_portcullis_own_controls_cover_every_runtime_rule() {
     use portcullis_rules::rules::runtime::{PSS_BASELINE, PSS_RESTRICTED};
-    let own = ["PC42203", "PC42501", "PC42601", "PC42801"];
+    let own = ["PC42203", "PC42204", "PC42501", "PC42601", "PC42801"];
     let mut listed: Vec<&str> = PSS_BASELINE
         .iter()
         .chain(PSS_RESTRICTED)
