@@ -1055,34 +1055,53 @@ impl Scanner {
                 _ => None,
             })
             .collect();
-        // Each reference once, with the first place that names it.
-        let mut named: Vec<(&str, &portcullis_manifests::Loc)> = Vec::new();
+        // Each image once: references Docker reads as the same image
+        // (`nginx`, `docker.io/library/nginx:latest`) are one, scanned under
+        // the first spelling, at the first place that names it.
+        let mut named: Vec<NamedImage> = Vec::new();
         for image in workloads
             .iter()
             .flat_map(|w| w.iter())
             .flat_map(|w| &w.containers)
             .filter_map(|c| c.image.as_ref())
         {
-            if !named.iter().any(|(r, _)| *r == image.value) {
-                named.push((&image.value, &image.at));
+            let normal = portcullis_image::Reference::parse_name(&image.value).ok();
+            let same = named.iter_mut().find(|n| match (&n.normal, &normal) {
+                (Some(a), Some(b)) => a == b,
+                _ => n.spellings[0] == image.value,
+            });
+            match same {
+                Some(n) if n.spellings.contains(&image.value.as_str()) => {}
+                Some(n) => n.spellings.push(&image.value),
+                None => named.push(NamedImage {
+                    spellings: vec![&image.value],
+                    at: &image.at,
+                    normal,
+                }),
             }
         }
         let images: Vec<Result<RunImageScan, ScanError>> = named
             .par_iter()
-            .map(|(reference, at)| {
+            .map(|n| {
                 let runs: Vec<portcullis_rules::together::RunBy> = workloads
                     .iter()
-                    .flat_map(|w| portcullis_rules::together::runs_of(w, reference))
+                    .flat_map(|w| {
+                        n.spellings
+                            .iter()
+                            .flat_map(|r| portcullis_rules::together::runs_of(w, r))
+                    })
                     .collect();
-                self.scan_run_image(reference, at, &runs, sources)
+                self.scan_run_image(n.spellings[0], n.at, &runs, sources)
             })
             .collect();
         let mut run_images = portcullis_rules::together::RunImages::new();
         let mut unscanned = Vec::new();
-        for (scan, (reference, _)) in images.iter().zip(&named) {
+        for (scan, n) in images.iter().zip(&named) {
             match scan {
                 Ok(RunImageScan::Scanned(_, run)) => {
-                    run_images.insert((*reference).to_owned(), run.clone());
+                    for spelling in &n.spellings {
+                        run_images.insert((*spelling).to_owned(), run.clone());
+                    }
                 }
                 Ok(RunImageScan::NotScanned(note)) => unscanned.push(note.clone()),
                 Err(_) => {}
@@ -1216,6 +1235,15 @@ impl Scanner {
         report.scan = Some(scan);
         report
     }
+}
+
+/// An image the manifests name, however they spell it.
+struct NamedImage<'a> {
+    spellings: Vec<&'a str>,
+    /// The first place that names it.
+    at: &'a portcullis_manifests::Loc,
+    /// As Docker reads it; `None` when it does not parse.
+    normal: Option<portcullis_image::Reference>,
 }
 
 /// An image a manifest names, scanned or not (`--images`).

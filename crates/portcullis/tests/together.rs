@@ -268,7 +268,7 @@ fn an_image_run_as_root_by_one_container_keeps_its_finding() {
 fn references_are_matched_as_docker_normalises_them() {
     let dir = dir_with(&[(
         "pod.yaml",
-        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n    - name: app\n      image: docker.io/library/nginx\n",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n    - name: app\n      image: docker.io/library/nginx\n    - name: proxy\n      image: nginx\n",
     )]);
     let archive = repo().join("fixtures/runtime/rootful.docker.tar");
     let map = format!("nginx:latest={}", archive.display());
@@ -279,7 +279,19 @@ fn references_are_matched_as_docker_normalises_them() {
     let report = json(&o);
     assert_eq!(
         findings(target(&report, "pod.yaml"), &["PC42204"]),
-        ["PC42204 10:7 container `app` of Pod `web` will not start: `runAsNonRoot: true` applies to it, it sets no `runAsUser`, and image `docker.io/library/nginx` runs as root (no USER): the kubelet refuses to run it"]
+        [
+            "PC42204 10:7 container `app` of Pod `web` will not start: `runAsNonRoot: true` applies to it, it sets no `runAsUser`, and image `docker.io/library/nginx` runs as root (no USER): the kubelet refuses to run it",
+            "PC42204 12:7 container `proxy` of Pod `web` will not start: `runAsNonRoot: true` applies to it, it sets no `runAsUser`, and image `nginx` runs as root (no USER): the kubelet refuses to run it",
+        ]
+    );
+    // Two spellings of one image: scanned once, run by both containers.
+    assert_eq!(report["targets"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        notes(&report["targets"][1]),
+        [
+            "pod.yaml:10:7 run by container `app` of Pod `web`, judged with its settings",
+            "pod.yaml:12:7 run by container `proxy` of Pod `web`, judged with its settings",
+        ]
     );
 }
 
