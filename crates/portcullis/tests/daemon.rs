@@ -231,6 +231,65 @@ fn real_daemon_gives_the_archive_findings() {
         String::from_utf8_lossy(&missing.stderr),
         "error: docker-daemon:localhost/none:1: the Docker daemon answered 404: reference does not exist\n"
     );
+    images_named_by_a_manifest_come_from_the_daemon(&daemon);
+}
+
+/// `--images=daemon`: the images a manifest names, from the same daemon
+/// (run from the one test that starts it: a daemon takes seconds).
+fn images_named_by_a_manifest_come_from_the_daemon(daemon: &Daemon) {
+    let runtime = repo().join("fixtures/runtime");
+    for name in ["numeric", "rootful", "named"] {
+        daemon.load(&runtime.join(format!("{name}.docker.tar")));
+    }
+    let deploy = runtime
+        .join("will-not-start/deploy.yaml")
+        .display()
+        .to_string();
+    let o = run(
+        &["scan", "--format", "json", "--images=daemon", &deploy],
+        &daemon.host,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let r: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let targets: Vec<(&str, &str)> = r["targets"]
+        .as_array()
+        .expect("targets")
+        .iter()
+        .map(|t| {
+            (
+                t["target"].as_str().unwrap_or(""),
+                t["kind"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            (deploy.as_str(), "kubernetes"),
+            ("docker-daemon:localhost/numeric:1", "docker-daemon"),
+            ("docker-daemon:localhost/rootful:1", "docker-daemon"),
+            ("docker-daemon:localhost/named:1", "docker-daemon"),
+        ]
+    );
+    let will_not_start: Vec<&str> = r["targets"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "PC42204")
+        .map(|f| f["message"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        will_not_start,
+        [
+            "container `rootful` of Deployment `web` will not start: `runAsNonRoot: true` applies to it, it sets no `runAsUser`, and image `localhost/rootful:1` runs as root (no USER): the kubelet refuses to run it",
+            "container `named` of Deployment `web` will not start: `runAsNonRoot: true` applies to it, it sets no `runAsUser`, and image `localhost/named:1` runs as `app` (its USER), a user name: the kubelet cannot verify that a name is not root",
+        ]
+    );
 }
 
 #[test]
