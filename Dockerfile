@@ -8,11 +8,12 @@
 #   docker run --rm -v "$PWD:/src" -w /src portcullis scan Dockerfile
 #
 # Bases are pinned by digest: a tag can be moved, a digest cannot. Where
-# they come from: rust:1.88-slim-bookworm and
+# they come from: rust:1.95.0-slim-bookworm (the toolchain the tests run on,
+# Cargo.toml's rust-version: a dependency, backhand, needs 1.90) and
 # gcr.io/distroless/cc-debian12:nonroot as published; to update, take the
 # new digest from `docker buildx imagetools inspect <tag>` (or
 # `skopeo inspect --format '{{.Digest}}' docker://<tag>`).
-ARG BUILDER=docker.io/library/rust:1.88-slim-bookworm@sha256:38bc5a86d998772d4aec2348656ed21438d20fcdce2795b56ca434cf21430d89
+ARG BUILDER=docker.io/library/rust:1.95.0-slim-bookworm@sha256:d7482085ff5b415f84dba5647ae71606650bdef00db7aeb69f4b3d170c3e4082
 ARG BASE=gcr.io/distroless/cc-debian12:nonroot@sha256:9dac0a79194e45a7da0158a9c6da57b217585af0786db3845d1f0ec1a0dd182f
 # The stage the binary is taken from: `compile` builds it; the self-image
 # test passes an image that holds the binary the test suite built, so the

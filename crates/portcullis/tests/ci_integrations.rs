@@ -61,9 +61,69 @@ fn pin_checks_tell_pinned_from_mutable() {
         "actions/checkout@8aad20d150bbac5944a9f9d289da16a4b0d87c1"
     ));
     assert!(pinned_image(
-        "rust:1.88@sha256:38bc5a86d998772d4aec2348656ed21438d20fcdce2795b56ca434cf21430d89"
+        "rust:1.95.0@sha256:d7482085ff5b415f84dba5647ae71606650bdef00db7aeb69f4b3d170c3e4082"
     ));
-    assert!(!pinned_image("rust:1.88-slim-bookworm"));
+    assert!(!pinned_image("rust:1.95.0-slim-bookworm"));
+}
+
+/// `(major, minor)` of a `1.95` / `1.95.0` version.
+fn minor_version(v: &str) -> (u32, u32) {
+    let mut parts = v.split('.').map(|p| p.parse::<u32>().expect(v));
+    (parts.next().expect(v), parts.next().unwrap_or(0))
+}
+
+/// The Rust images that build portcullis (the Dockerfile's builder, the
+/// GitLab job's image) are a toolchain that can: not older than
+/// Cargo.toml's `rust-version`, which is not older than what any locked
+/// dependency asks for (`cargo build --locked` refuses one that asks more).
+#[test]
+fn the_rust_images_can_build_the_locked_dependencies() {
+    let o = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        .current_dir(repo())
+        .output()
+        .expect("cargo metadata");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let metadata: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let (needed, by) = metadata["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .filter_map(|p| {
+            Some((
+                minor_version(p["rust_version"].as_str()?),
+                p["name"].as_str()?,
+            ))
+        })
+        .max()
+        .expect("some package has a rust-version");
+    let cargo_toml = std::fs::read_to_string(repo().join("Cargo.toml")).expect("Cargo.toml");
+    let declared = cargo_toml
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .map(minor_version)
+        .expect("rust-version in Cargo.toml");
+    assert!(
+        declared >= needed,
+        "rust-version {declared:?} is older than {by}'s {needed:?}"
+    );
+    let images = [
+        std::fs::read_to_string(repo().join("Dockerfile")).expect("Dockerfile"),
+        std::fs::read_to_string(repo().join("ci/gitlab/portcullis.gitlab-ci.yml"))
+            .expect("template"),
+    ];
+    for text in images {
+        let tag = text
+            .split("docker.io/library/rust:")
+            .nth(1)
+            .and_then(|rest| rest.split(['-', '@']).next())
+            .expect("a docker.io/library/rust image");
+        assert!(
+            minor_version(tag) >= declared,
+            "rust:{tag} is older than rust-version {declared:?}"
+        );
+    }
 }
 
 fn steps() -> Vec<Value> {
