@@ -82,6 +82,10 @@ pub struct Scanner {
     /// `--images`: also scan the images the manifests name, and judge
     /// each container with its image. `None`: manifests are judged alone.
     pub images: Option<ImageSources>,
+    /// `--skip-other-yaml`: a YAML target that is neither a Kubernetes
+    /// manifest nor a Compose file gives no report instead of an error
+    /// (YAML that cannot be read is still one).
+    pub skip_other_yaml: bool,
 }
 
 /// Where `--images` finds the images the manifests name.
@@ -160,6 +164,7 @@ impl Default for Scanner {
             name: None,
             declared_args: std::sync::Mutex::default(),
             images: None,
+            skip_other_yaml: false,
         }
     }
 }
@@ -325,8 +330,8 @@ impl Scanner {
                 Err(e) => return Err(ScanError { message: e.message }),
             }
         }
-        if let Some(loaded) = self.scan_manifest_target(target)? {
-            return Ok(Scanned::Manifest(Box::new(loaded)));
+        if let Some(scanned) = self.scan_manifest_target(target)? {
+            return Ok(scanned);
         }
         if let Some(name) = &self.name {
             return Err(ScanError::at(
@@ -748,10 +753,11 @@ impl Scanner {
     }
 
     /// A file that is a Kubernetes manifest or Compose file (by content, or
-    /// YAML by name, whose errors are then reported); `None` for other
-    /// files, which are read as Dockerfiles. Never reads more of a file than
-    /// a manifest may hold.
-    fn scan_manifest_target(&self, target: &str) -> Result<Option<LoadedManifest>, ScanError> {
+    /// YAML by name, whose errors are then reported), loaded; no reports for
+    /// YAML that is neither, with [`Scanner::skip_other_yaml`]; `None` for
+    /// other files, which are read as Dockerfiles. Never reads more of a
+    /// file than a manifest may hold.
+    fn scan_manifest_target(&self, target: &str) -> Result<Option<Scanned>, ScanError> {
         let path = Path::new(target);
         if !path.is_file() {
             return Ok(None);
@@ -785,6 +791,9 @@ impl Scanner {
                     return Err(yaml_error(target, &e));
                 }
                 if !manifests::is_compose_name(&name) {
+                    if self.skip_other_yaml {
+                        return Ok(Some(Scanned::Reports(Vec::new())));
+                    }
                     return Err(ScanError::at(
                         target,
                         "YAML that is neither a Kubernetes manifest (no `apiVersion` and `kind`) nor a Compose file (no `services`)",
@@ -808,7 +817,7 @@ impl Scanner {
             ));
         }
         self.load_manifest(target, Some(path), platform, &bytes)
-            .map(Some)
+            .map(|loaded| Some(Scanned::Manifest(Box::new(loaded))))
     }
 
     /// Scan a Kubernetes manifest stream or a Compose project whose (main)

@@ -132,6 +132,12 @@ struct ScanArgs {
     /// followed).
     #[arg(long, short)]
     recursive: bool,
+    /// For hooks that pass every YAML file (pre-commit): a YAML target that
+    /// is neither a Kubernetes manifest nor a Compose file is skipped, not
+    /// an error (YAML that cannot be read still is one), and a Compose
+    /// override file stands for the main file beside it, scanned once.
+    #[arg(long)]
+    skip_other_yaml: bool,
     /// What fingerprints call the image (with one image target): images
     /// that share one baseline are told apart by name. Without it an
     /// image's fingerprints rest only on what it holds, wherever it is read
@@ -402,6 +408,11 @@ fn scan(args: ScanArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let targets = if args.skip_other_yaml {
+        mains_for_overrides(targets)
+    } else {
+        targets
+    };
     if targets.iter().filter(|t| *t == "-").count() > 1 {
         eprintln!("error: standard input (-) can be scanned only once");
         return ExitCode::from(2);
@@ -482,6 +493,7 @@ fn scan(args: ScanArgs) -> ExitCode {
         max_uncompressed: args.max_uncompressed,
         full_digests: args.full_digests,
         dockerfile: args.dockerfile,
+        skip_other_yaml: args.skip_other_yaml,
         images: match (args.images, args.image_map.is_empty()) {
             (None, true) => None,
             (from, _) => Some(portcullis::ImageSources {
@@ -631,6 +643,27 @@ fn expand_targets(
         ));
     }
     Ok(out)
+}
+
+/// Each Compose override file target replaced by the main file beside it
+/// (which `docker compose` reads it with), every target once, in order.
+fn mains_for_overrides(targets: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(targets.len());
+    for target in targets {
+        let path = Path::new(&target);
+        let main = match (path.parent(), path.file_name().and_then(|n| n.to_str())) {
+            (Some(dir), Some(name)) if path.is_file() => {
+                portcullis::manifests::main_of_override(dir, name)
+                    .map(|main| main.display().to_string())
+            }
+            _ => None,
+        };
+        let target = main.unwrap_or(target);
+        if !out.contains(&target) {
+            out.push(target);
+        }
+    }
+    out
 }
 
 fn load_policy(args: &PolicyArgs) -> Result<portcullis_policy::Policy, ExitCode> {

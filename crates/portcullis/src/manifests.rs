@@ -39,6 +39,13 @@ pub fn is_compose_name(name: &str) -> bool {
 /// Whether `name` in `dir` is the override file of a main Compose file
 /// beside it (then it is read with that file, not as a target of its own).
 pub fn is_override_of_a_main(dir: &Path, name: &str) -> bool {
+    main_of_override(dir, name).is_some()
+}
+
+/// The main Compose file beside an override file `name` in `dir`, the
+/// first `docker compose` would read; `None` when `name` is no override or
+/// no main file is there.
+pub fn main_of_override(dir: &Path, name: &str) -> Option<PathBuf> {
     [
         "compose.yaml",
         "compose.yml",
@@ -46,7 +53,9 @@ pub fn is_override_of_a_main(dir: &Path, name: &str) -> bool {
         "docker-compose.yml",
     ]
     .iter()
-    .any(|main| compose::override_names(main).contains(&name) && dir.join(main).is_file())
+    .filter(|main| compose::override_names(main).contains(&name))
+    .map(|main| dir.join(main))
+    .find(|main| main.is_file())
 }
 
 /// Up to `max` bytes of `reader`; `Err(None)` when it holds more (one byte

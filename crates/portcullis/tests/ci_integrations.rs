@@ -432,7 +432,7 @@ fn the_pre_commit_hooks() {
         .iter()
         .filter_map(|h| h["id"].as_str())
         .collect();
-    assert_eq!(ids, ["portcullis-dockerfile"]);
+    assert_eq!(ids, ["portcullis-dockerfile", "portcullis-manifests"]);
 
     let required = std::env::var("PORTCULLIS_PRECOMMIT_TESTS").as_deref() == Ok("required");
     if !have("pre-commit") || !have("git") {
@@ -451,6 +451,20 @@ fn the_pre_commit_hooks() {
         ("Containerfile", "FROM debian:12\nEXPOSE 22\nCMD true\n"),
         // Not a Dockerfile by name: never given to the hook.
         ("README.md", "FROM nothing\n"),
+        (
+            "k8s/pod.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: app\n      image: registry.example/app:1.4.2\n      securityContext:\n        privileged: true\n",
+        ),
+        // YAML that is no manifest: skipped by the manifests hook.
+        (".github/workflows/ci.yml", "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n"),
+        (
+            "compose.yaml",
+            "services:\n  web:\n    image: registry.example/web:2.0\n",
+        ),
+        (
+            "compose.override.yaml",
+            "services:\n  web:\n    privileged: true\n",
+        ),
     ]);
     let home = tempfile::tempdir().expect("pre-commit home");
     let git = |args: &[&str]| {
@@ -463,11 +477,11 @@ fn the_pre_commit_hooks() {
     };
     git(&["init", "-q"]);
     git(&["add", "."]);
-    let try_repo = |files: &[&str]| {
+    let try_hook = |hook: &str, files: &[&str]| {
         let mut c = Command::new("pre-commit");
         c.args(["try-repo"])
             .arg(repo())
-            .arg("portcullis-dockerfile")
+            .arg(hook)
             .current_dir(project.path())
             .env("PATH", path_with_portcullis())
             .env("PORTCULLIS_DB", NO_DATABASE)
@@ -480,6 +494,7 @@ fn the_pre_commit_hooks() {
         }
         c.output().expect("pre-commit")
     };
+    let try_repo = |files: &[&str]| try_hook("portcullis-dockerfile", files);
     let o = try_repo(&[]);
     let out = stdout(&o);
     assert_eq!(code(&o), 1, "{out}{}", stderr(&o));
@@ -499,4 +514,29 @@ fn the_pre_commit_hooks() {
     let out = stdout(&o);
     assert_eq!(code(&o), 0, "{out}{}", stderr(&o));
     assert!(out.contains("Passed"), "{out}");
+
+    // The manifests hook: every YAML file; the workflow is skipped, the
+    // override is scanned with its main file (findings in the override).
+    let o = try_hook("portcullis-manifests", &[]);
+    let out = stdout(&o);
+    assert_eq!(code(&o), 1, "{out}{}", stderr(&o));
+    assert!(
+        out.contains("portcullis (Kubernetes manifests and Compose files)...")
+            && out.contains("Failed"),
+        "{out}"
+    );
+    assert!(out.contains("k8s/pod.yaml FAIL"), "{out}");
+    assert!(out.contains("FAIL PC42101 (critical) container `app` of Pod `web` runs privileged (`securityContext.privileged` is true)"), "{out}");
+    assert!(out.contains("compose.yaml FAIL"), "{out}");
+    assert!(
+        out.contains("--> compose.override.yaml:3:17 (document 0, /services/web/privileged)"),
+        "{out}"
+    );
+    assert!(!out.contains("ci.yml"), "{out}");
+    assert!(
+        !out.contains("compose.override.yaml FAIL"),
+        "scanned on its own: {out}"
+    );
+    let o = try_hook("portcullis-manifests", &[".github/workflows/ci.yml"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
 }

@@ -204,6 +204,46 @@ fn a_yaml_target_that_is_no_manifest_is_named_so() {
 }
 
 #[test]
+fn skip_other_yaml_skips_yaml_that_is_no_manifest_but_not_broken_yaml() {
+    let dir = dir_with(&[
+        ("values.yaml", "replicas: 3\nimage: nginx\n"),
+        ("broken.yaml", "a: [1, 2\n"),
+        (
+            "pod.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: app\n      image: registry.example/app:1.4.2\n",
+        ),
+    ]);
+    let o = portcullis(
+        &[
+            "scan",
+            "--skip-other-yaml",
+            "--format",
+            "json",
+            "values.yaml",
+            "pod.yaml",
+        ],
+        dir.path(),
+    );
+    let report = json(&o);
+    let targets: Vec<&str> = report["targets"]
+        .as_array()
+        .expect("targets")
+        .iter()
+        .map(|t| t["target"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(targets, ["pod.yaml"]);
+    let alone = portcullis(&["scan", "--skip-other-yaml", "values.yaml"], dir.path());
+    assert_eq!(code(&alone), 0, "{}", stderr(&alone));
+    let broken = portcullis(&["scan", "--skip-other-yaml", "broken.yaml"], dir.path());
+    assert_eq!(code(&broken), 2);
+    assert!(
+        stderr(&broken).starts_with("error: broken.yaml:"),
+        "{}",
+        stderr(&broken)
+    );
+}
+
+#[test]
 fn directory_walks_skip_other_yaml_and_report_a_broken_compose_file() {
     // Other YAML (a chart's values, a template that is not YAML yet) is
     // skipped silently, beside a Dockerfile.
