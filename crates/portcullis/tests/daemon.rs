@@ -256,24 +256,14 @@ fn images_named_by_a_manifest_come_from_the_daemon(daemon: &Daemon) {
         String::from_utf8_lossy(&o.stderr)
     );
     let r: Value = serde_json::from_slice(&o.stdout).expect("json");
-    let targets: Vec<(&str, &str)> = r["targets"]
-        .as_array()
-        .expect("targets")
-        .iter()
-        .map(|t| {
-            (
-                t["target"].as_str().unwrap_or(""),
-                t["kind"].as_str().unwrap_or(""),
-            )
-        })
-        .collect();
+    let targets = targets_and_kinds(&r);
     assert_eq!(
         targets,
         [
-            (deploy.as_str(), "kubernetes"),
-            ("docker-daemon:localhost/numeric:1", "docker-daemon"),
-            ("docker-daemon:localhost/rootful:1", "docker-daemon"),
-            ("docker-daemon:localhost/named:1", "docker-daemon"),
+            format!("{deploy} (kubernetes)"),
+            "docker-daemon:localhost/numeric:1 (docker-daemon)".into(),
+            "docker-daemon:localhost/rootful:1 (docker-daemon)".into(),
+            "docker-daemon:localhost/named:1 (docker-daemon)".into(),
         ]
     );
     let will_not_start: Vec<&str> = r["targets"][0]["findings"]

@@ -225,12 +225,7 @@ fn skip_other_yaml_skips_yaml_that_is_no_manifest_but_not_broken_yaml() {
         dir.path(),
     );
     let report = json(&o);
-    let targets: Vec<&str> = report["targets"]
-        .as_array()
-        .expect("targets")
-        .iter()
-        .map(|t| t["target"].as_str().unwrap_or(""))
-        .collect();
+    let targets = target_names(&report);
     assert_eq!(targets, ["pod.yaml"]);
     let alone = portcullis(&["scan", "--skip-other-yaml", "values.yaml"], dir.path());
     assert_eq!(code(&alone), 0, "{}", stderr(&alone));

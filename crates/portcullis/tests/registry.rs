@@ -268,21 +268,14 @@ fn images_named_by_a_manifest_are_read_from_their_registry() {
     );
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     let r: Value = serde_json::from_slice(&o.stdout).expect("json");
-    let targets: Vec<(&str, &str)> = r["targets"]
-        .as_array()
-        .expect("targets")
-        .iter()
-        .map(|t| {
-            (
-                t["target"].as_str().unwrap_or(""),
-                t["kind"].as_str().unwrap_or(""),
-            )
-        })
-        .collect();
+    let targets = targets_and_kinds(&r);
     let shown = format!("docker://{reference}");
     assert_eq!(
         targets,
-        [("pod.yaml", "kubernetes"), (shown.as_str(), "registry")]
+        [
+            "pod.yaml (kubernetes)".to_owned(),
+            format!("{shown} (registry)")
+        ]
     );
     // USER 10001: the pod starts; port 22 is not in its `ports`.
     let rules = |t: &Value| -> Vec<String> {

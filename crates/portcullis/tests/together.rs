@@ -86,12 +86,7 @@ fn run_as_non_root_with_a_root_or_named_image_will_not_start() {
     ]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     let report = json(&o);
-    let names: Vec<&str> = report["targets"]
-        .as_array()
-        .expect("targets")
-        .iter()
-        .map(|t| t["target"].as_str().unwrap_or(""))
-        .collect();
+    let names = target_names(&report);
     // The manifest, then its images in the order it names them.
     assert_eq!(
         names,

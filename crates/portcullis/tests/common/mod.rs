@@ -73,6 +73,32 @@ pub fn dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
+/// `target (kind)` of each target of a JSON report, in report order.
+pub fn targets_and_kinds(report: &Value) -> Vec<String> {
+    report["targets"]
+        .as_array()
+        .expect("targets")
+        .iter()
+        .map(|t| {
+            format!(
+                "{} ({})",
+                t["target"].as_str().unwrap_or(""),
+                t["kind"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+/// The `target` of each target of a JSON report, in report order.
+pub fn target_names(report: &Value) -> Vec<String> {
+    report["targets"]
+        .as_array()
+        .expect("targets")
+        .iter()
+        .map(|t| t["target"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/images")
 }
