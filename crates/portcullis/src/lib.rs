@@ -1044,19 +1044,13 @@ impl Scanner {
     /// once each, in the order first named.
     pub fn scan_all(&self, targets: &[String]) -> Vec<Result<Vec<TargetReport>, ScanError>> {
         use rayon::prelude::*;
+        let Some(sources) = &self.images else {
+            // Each target read and judged on one thread: nothing is held
+            // for the others.
+            return targets.par_iter().map(|t| self.scan(t)).collect();
+        };
         let scanned: Vec<Result<Scanned, ScanError>> =
             targets.par_iter().map(|t| self.scan_target(t)).collect();
-        let Some(sources) = &self.images else {
-            return scanned
-                .into_iter()
-                .map(|r| {
-                    r.map(|s| match s {
-                        Scanned::Reports(reports) => reports,
-                        Scanned::Manifest(loaded) => vec![self.judge_manifest(*loaded, None)],
-                    })
-                })
-                .collect();
-        };
         let workloads: Vec<Arc<Vec<portcullis_manifests::Workload>>> = scanned
             .iter()
             .filter_map(|r| match r {
@@ -1120,7 +1114,7 @@ impl Scanner {
         drop(workloads);
         let run_images = Arc::new(run_images);
         let mut results: Vec<Result<Vec<TargetReport>, ScanError>> = scanned
-            .into_iter()
+            .into_par_iter()
             .map(|r| {
                 r.map(|s| match s {
                     Scanned::Reports(reports) => reports,
