@@ -275,6 +275,7 @@ fn container(at: &At<'_>, node: &Node, pointer: Pointer, list: ContainerList) ->
         probe_hosts,
         user: None,
         mounts: mounts(at, node, &pointer),
+        build: None,
     }
 }
 

@@ -207,6 +207,10 @@ pub struct Container {
     /// Compose `user` as written (`root`, `1000`, `1000:1000`, `app`); the
     /// numeric parts are also in `security.run_as_user`/`run_as_group`.
     pub user: Option<Located<String>>,
+    /// Compose `build:`: the image is built from source where the project
+    /// runs, not pulled (it may be tagged with `image:`); `None` for
+    /// Kubernetes.
+    pub build: Option<Loc>,
 }
 
 /// A volume mounted into a container.

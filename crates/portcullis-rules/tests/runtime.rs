@@ -433,6 +433,7 @@ fn service() -> Workload {
             probe_hosts: Vec::new(),
             mounts: Vec::new(),
             user: None,
+            build: None,
         }],
     }
 }

@@ -1159,7 +1159,24 @@ impl Scanner {
             other == reference
                 || wanted.is_some() && portcullis_image::Reference::parse_name(other).ok() == wanted
         };
-        let target = match sources.mapped.iter().find(|(r, _)| same(r)) {
+        // A Compose service that builds its image (`build:`) has none in a
+        // registry to compare with what it runs.
+        let built = runs
+            .iter()
+            .find_map(|run| run.container.build.as_ref().map(|at| (run, at)))
+            .filter(|_| runs.iter().all(|run| run.container.build.is_some()));
+        let mapped = sources.mapped.iter().find(|(r, _)| same(r));
+        if let (None, ImageOrigin::Registry, Some((run, at))) = (mapped, sources.others, built) {
+            return Ok(RunImageScan::NotScanned(portcullis_rules::finding::Note {
+                rule: "images".into(),
+                message: format!(
+                    "image `{reference}` was not scanned: service `{}` builds it (`build:`), so a registry's copy is not what it runs; map it with --image {reference}=TARGET, or scan with --images=daemon after `docker compose build`",
+                    run.container.name
+                ),
+                location: portcullis_rules::subject::manifest_location(at),
+            }));
+        }
+        let target = match mapped {
             Some((_, target)) => target.clone(),
             None => match sources.others {
                 ImageOrigin::Registry => format!("docker://{reference}"),

@@ -361,3 +361,36 @@ fn name_and_images_do_not_go_together() {
         stderr(&bad)
     );
 }
+
+#[test]
+fn a_compose_service_that_builds_its_image_is_not_pulled() {
+    let dir = dir_with(&[(
+        "compose.yaml",
+        "services:\n  web:\n    build: .\n    image: localhost/web:dev\n",
+    )]);
+    // No registry is asked (localhost:80 would refuse): a note instead.
+    let o = portcullis(
+        &["scan", "--format", "json", "--images", "compose.yaml"],
+        dir.path(),
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let report = json(&o);
+    assert_eq!(target_names(&report), ["compose.yaml"]);
+    assert_eq!(
+        notes(&report["targets"][0]),
+        ["compose.yaml:3:12 image `localhost/web:dev` was not scanned: service `web` builds it (`build:`), so a registry's copy is not what it runs; map it with --image localhost/web:dev=TARGET, or scan with --images=daemon after `docker compose build`"]
+    );
+    // Mapped, it is scanned: USER 10001, so no PC42201.
+    let archive = repo().join("fixtures/runtime/numeric.docker.tar");
+    let map = format!("localhost/web:dev={}", archive.display());
+    let o = portcullis(
+        &["scan", "--format", "json", "--image", &map, "compose.yaml"],
+        dir.path(),
+    );
+    let report = json(&o);
+    assert_eq!(report["targets"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        findings(&report["targets"][0], &["PC42201"]),
+        Vec::<String>::new()
+    );
+}

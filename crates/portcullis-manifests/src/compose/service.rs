@@ -213,6 +213,10 @@ fn workload(
         probe_hosts: Vec::new(),
         mounts,
         user,
+        build: service
+            .get("build")
+            .filter(|b| !b.is_null())
+            .map(|b| b.at.clone()),
     };
     Ok(Workload {
         platform: Platform::Compose,
