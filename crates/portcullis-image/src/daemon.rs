@@ -421,8 +421,7 @@ pub(crate) fn read_export(
         let first = buffered.fill_buf().map_err(bad)?.first().copied();
         // Layers are `<id>/layer.tar` (classic) or blobs that are not JSON
         // (Docker 25+); the rest (VERSION, json, repositories) is metadata.
-        let layer_like = member.ends_with("/layer.tar")
-            || (member.starts_with("blobs/") && !matches!(first, None | Some(b'{' | b'[')));
+        let layer_like = crate::store::is_layer_member(&member, first);
         if !layer_like {
             if size > METADATA_CAP {
                 continue;

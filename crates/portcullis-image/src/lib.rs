@@ -17,6 +17,7 @@ pub mod registry;
 mod source;
 mod store;
 
+use std::io::Read;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
@@ -27,7 +28,8 @@ pub use fs::Filesystem;
 pub use layer::{display_path, Budget, Entry, EntryKind};
 pub use registry::{Credentials, Reference, RegistryOptions};
 pub use source::{
-    check_platform, host_platform, is_image, resolve, BlobRef, ImageRef, Target, MAX_IMAGES,
+    check_platform, host_platform, is_image, resolve, resolve_analysing, BlobRef, ImageRef, Target,
+    MAX_IMAGES,
 };
 
 /// What a scan asks of the loader.
@@ -252,7 +254,16 @@ impl ImageRef {
         });
         each_in_parallel(&self.layers, |index, blob| {
             let at = |m: String| fail(format!("layer {index} ({}): {m}", blob.name));
-            let (reader, size) = store.open(&blob.name)?;
+            // Read already (a gzip archive's index pass), or read now.
+            let analysed = store.analysed(&blob.name);
+            let (reader, size) = match &analysed {
+                Some((_, size)) => {
+                    // Read by then: counted as read now, for progress bars.
+                    (options.progress)(*size);
+                    (Box::new(std::io::empty()) as Box<dyn Read + Send>, *size)
+                }
+                None => store.open(&blob.name)?,
+            };
             // A registry's size is the descriptor's own (or unknown).
             let local = !matches!(store, store::Store::Registry(_));
             if let Some(expected) = blob.size.filter(|&expected| local && expected != size) {
@@ -267,9 +278,13 @@ impl ImageRef {
             // A blob without a digest to check (a legacy `docker save`
             // layer.tar) is checked by its diff_id alone.
             let diff_id = options.full_digests || blob.digest.is_none();
-            let mut table =
-                layer::read_layer_with(reader, &budget, options.want, diff_id, options.analyser)
-                    .map_err(at)?;
+            let mut table = match analysed {
+                Some((table, _)) => table,
+                None => {
+                    layer::read_layer_with(reader, &budget, options.want, diff_id, options.analyser)
+                        .map_err(at)?
+                }
+            };
             if let Some(expected) = &blob.digest {
                 if *expected != table.blob_digest {
                     return Err(at(format!(

@@ -53,6 +53,24 @@ impl Target {
     /// `docker-archive:PATH[:REF]`, `oci:DIR[:REF]`, `oci-archive:PATH[:REF]`,
     /// or a bare path (a directory with `oci-layout`, or a tar file).
     pub fn parse(target: &str) -> Result<Option<Target>> {
+        Target::parse_with(target, None)
+    }
+
+    /// [`Target::parse`] for a scan that will load the image with
+    /// `analysis`: a gzip-compressed archive, which recognising decompresses
+    /// whole, has its large layers read as they stream by, so that loading
+    /// it decompresses nothing again (see [`crate::store`]).
+    pub fn parse_analysing(
+        target: &str,
+        analysis: &crate::LoadOptions<'_>,
+    ) -> Result<Option<Target>> {
+        Target::parse_with(target, Some(analysis))
+    }
+
+    fn parse_with(
+        target: &str,
+        analysis: Option<&crate::LoadOptions<'_>>,
+    ) -> Result<Option<Target>> {
         let split = |rest: &str| -> (String, Option<String>) {
             // Paths may hold ':' too: the path is the longest prefix ending
             // before a ':' that exists; the reference is what follows.
@@ -124,7 +142,10 @@ impl Target {
             )));
         }
         if path.is_file() && (is_tar(path) || gzip) {
-            let index = TarIndex::open(path)?;
+            let index = match analysis {
+                Some(analysis) if gzip => TarIndex::open_analysing(path, analysis)?,
+                _ => TarIndex::open(path)?,
+            };
             let gzip = index.is_gzip();
             let store = Store::Tar(index);
             let (path, reference) = (target.to_owned(), None);
@@ -338,6 +359,29 @@ pub(crate) fn read_verified(store: &Store, digest: &str, what: &str) -> Result<V
 
 /// Every image in `target`, or the one it names.
 pub fn resolve(target: &Target, platform: Option<&str>) -> Result<Vec<ImageRef>> {
+    resolve_with(target, platform, None)
+}
+
+/// [`resolve`] for a scan that will load the images with `analysis`: a
+/// gzip-compressed archive not indexed yet is indexed reading its large
+/// layers as they stream by (see [`Target::parse_analysing`]).
+pub fn resolve_analysing(
+    target: &Target,
+    platform: Option<&str>,
+    analysis: &crate::LoadOptions<'_>,
+) -> Result<Vec<ImageRef>> {
+    resolve_with(target, platform, Some(analysis))
+}
+
+fn resolve_with(
+    target: &Target,
+    platform: Option<&str>,
+    analysis: Option<&crate::LoadOptions<'_>>,
+) -> Result<Vec<ImageRef>> {
+    let open = |path: &str| match analysis {
+        Some(analysis) => TarIndex::open_kept_analysing(Path::new(path), analysis),
+        None => TarIndex::open_kept(Path::new(path)),
+    };
     match target {
         Target::DockerDaemon { name } => Err(Error::new(format!(
             "docker-daemon:{name}: a daemon image is a stream: load it with daemon::load"
@@ -348,11 +392,11 @@ pub fn resolve(target: &Target, platform: Option<&str>) -> Result<Vec<ImageRef>>
             &crate::registry::RegistryOptions::default(),
         ),
         Target::DockerArchive { path, reference } => {
-            let store = Arc::new(Store::Tar(TarIndex::open_kept(Path::new(path))?));
+            let store = Arc::new(Store::Tar(open(path)?));
             docker_archive(store, path, reference.as_deref(), platform)
         }
         Target::OciArchive { path, reference } => {
-            let store = Arc::new(Store::Tar(TarIndex::open_kept(Path::new(path))?));
+            let store = Arc::new(Store::Tar(open(path)?));
             oci_layout(store, "oci-archive", path, reference.as_deref(), platform)
         }
         Target::Lxd(layout) => Err(Error::new(format!(
@@ -389,7 +433,7 @@ struct DockerManifestEntry {
     layers: Vec<String>,
 }
 
-fn docker_archive(
+pub(crate) fn docker_archive(
     store: Arc<Store>,
     path: &str,
     reference: Option<&str>,

@@ -34,6 +34,10 @@ pub(crate) struct TarIndex {
 struct GzipMembers {
     /// By data offset (links share their target's offset).
     kept: HashMap<u64, std::sync::Arc<[u8]>>,
+    /// Layers too large to keep, read as they streamed by (when the index
+    /// was opened with the scan's [`crate::LoadOptions`]): what loading
+    /// them would give, so the stream is never decompressed again.
+    analysed: HashMap<u64, crate::layer::LayerTable>,
 }
 
 /// Bytes of a gzip-compressed archive's members kept in memory: the
@@ -166,7 +170,7 @@ pub(crate) fn is_gzip(path: &Path) -> bool {
 pub(crate) fn gzip_member_names(path: &Path) -> Option<Vec<String>> {
     let file = crate::error::open_file(path).ok()?;
     let mut tally = Tally::new();
-    let mut archive = tar::Archive::new(tally.guard(gunzip(file)));
+    let mut archive = tar::Archive::new(tally.guard(gunzip(file, path)));
     let mut names = Vec::new();
     for entry in archive.entries().ok()? {
         let entry = entry.ok()?;
@@ -178,7 +182,18 @@ pub(crate) fn gzip_member_names(path: &Path) -> Option<Vec<String>> {
 }
 
 /// The decompressed stream of a gzip file, refusing to go past [`GZIP_CAP`].
-fn gunzip(file: File) -> impl Read + Send {
+/// Each path a gzip stream was started for, once per start (tests count
+/// how often an archive is decompressed).
+#[cfg(test)]
+static GUNZIPPED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn gunzip(file: File, path: &Path) -> impl Read + Send {
+    #[cfg(test)]
+    if let Ok(mut started) = GUNZIPPED.lock() {
+        started.push(path.to_owned());
+    }
+    #[cfg(not(test))]
+    let _ = path;
     struct Capped<R>(R, u64);
     impl<R: Read> Read for Capped<R> {
         fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -216,12 +231,23 @@ fn resolve_dots(path: &str) -> Option<String> {
 
 impl TarIndex {
     pub fn open(path: &Path) -> Result<TarIndex> {
-        TarIndex::open_with(path, GZIP_MEMORY)
+        TarIndex::open_with(path, GZIP_MEMORY, None)
+    }
+
+    /// [`TarIndex::open`]; a gzip archive's layers that are not kept are
+    /// read with `analysis` as they stream by (the options the scan will
+    /// load its images with).
+    pub fn open_analysing(path: &Path, analysis: &crate::LoadOptions<'_>) -> Result<TarIndex> {
+        TarIndex::open_with(path, GZIP_MEMORY, Some(analysis))
     }
 
     /// [`TarIndex::open`], keeping at most `memory` bytes of a gzip
     /// archive's members.
-    fn open_with(path: &Path, memory: u64) -> Result<TarIndex> {
+    fn open_with(
+        path: &Path,
+        memory: u64,
+        analysis: Option<&crate::LoadOptions<'_>>,
+    ) -> Result<TarIndex> {
         let file = crate::error::open_file(path)
             .map_err(|e| Error::new(format!("{}: cannot read: {}", path.display(), io_text(&e))))?;
         let mut members = HashMap::new();
@@ -231,12 +257,50 @@ impl TarIndex {
         let mut gzip = None;
         if is_gzip(path) {
             let mut kept = HashMap::new();
+            let mut analysed = HashMap::new();
             let mut budget = memory;
-            let mut archive = tar::Archive::new(tally.guard(gunzip(file)));
+            // One bomb guard over every layer read here (a load's own
+            // budget is per image).
+            let layer_budget =
+                crate::layer::Budget::new(analysis.map_or(0, |a| a.max_uncompressed));
+            let mut archive = tar::Archive::new(tally.guard(gunzip(file, path)));
             for entry in archive.entries().map_err(|e| hostile(tally.explain(&e)))? {
                 let mut entry = entry.map_err(|e| hostile(tally.explain(&e)))?;
                 tally.count(&entry).map_err(hostile)?;
                 if let Some((name, offset, size)) = index_entry(&entry, &mut members, &mut links) {
+                    if let Some(options) = analysis {
+                        let mut buffered = std::io::BufReader::with_capacity(1 << 16, &mut entry);
+                        let first = std::io::BufRead::fill_buf(&mut buffered)
+                            .map_err(|e| hostile(format!("cannot read {name}: {}", io_text(&e))))?
+                            .first()
+                            .copied();
+                        if is_layer_member(&name, first) {
+                            // The diff_id is always hashed: a legacy
+                            // layer.tar has no other digest to check. A
+                            // member that does not read as a layer is left
+                            // to the load, which reads it again if it is one
+                            // and then says what is wrong with it.
+                            if let Ok(table) = crate::layer::read_layer_with(
+                                buffered,
+                                &layer_budget,
+                                options.want,
+                                true,
+                                options.analyser,
+                            ) {
+                                analysed.insert(offset, table);
+                            }
+                            continue;
+                        }
+                        if size <= budget {
+                            let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+                            buffered.read_to_end(&mut bytes).map_err(|e| {
+                                hostile(format!("cannot read {name}: {}", io_text(&e)))
+                            })?;
+                            budget -= size;
+                            kept.insert(offset, bytes.into());
+                        }
+                        continue;
+                    }
                     if size <= budget {
                         let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
                         entry.read_to_end(&mut bytes).map_err(|e| {
@@ -251,7 +315,7 @@ impl TarIndex {
                     }
                 }
             }
-            gzip = Some(GzipMembers { kept });
+            gzip = Some(GzipMembers { kept, analysed });
         } else {
             let mut archive = tar::Archive::new(tally.guard(file));
             for entry in archive
@@ -294,6 +358,14 @@ impl TarIndex {
             gzip,
         })
     }
+}
+
+/// Whether an archive member is a layer, by its name and first byte, as
+/// `docker save` writes them: `<id>/layer.tar` (classic), or a blob that is
+/// not JSON (Docker 25+ and OCI archives name every blob by digest).
+pub(crate) fn is_layer_member(name: &str, first: Option<u8>) -> bool {
+    name.ends_with("/layer.tar")
+        || (name.starts_with("blobs/") && !matches!(first, None | Some(b'{' | b'[')))
 }
 
 /// Record a tar entry in `members` (regular files) or `links`; the name,
@@ -351,14 +423,26 @@ impl TarIndex {
 
     /// The index [`TarIndex::keep`] kept for `path`, else a new one.
     pub fn open_kept(path: &Path) -> Result<TarIndex> {
-        let taken = KEPT.lock().ok().and_then(|mut kept| {
-            let i = kept.iter().position(|t| t.path == path)?;
-            Some(kept.swap_remove(i))
-        });
-        match taken {
+        match TarIndex::take_kept(path) {
             Some(index) => Ok(index),
             None => TarIndex::open(path),
         }
+    }
+
+    /// [`TarIndex::open_kept`], a new index reading large gzip layers
+    /// with `analysis` (see [`TarIndex::open_analysing`]).
+    pub fn open_kept_analysing(path: &Path, analysis: &crate::LoadOptions<'_>) -> Result<TarIndex> {
+        match TarIndex::take_kept(path) {
+            Some(index) => Ok(index),
+            None => TarIndex::open_analysing(path, analysis),
+        }
+    }
+
+    fn take_kept(path: &Path) -> Option<TarIndex> {
+        KEPT.lock().ok().and_then(|mut kept| {
+            let i = kept.iter().position(|t| t.path == path)?;
+            Some(kept.swap_remove(i))
+        })
     }
 
     /// A member of a gzip-compressed archive: from memory, or decompressed
@@ -380,7 +464,7 @@ impl TarIndex {
             ))
         };
         let file = crate::error::open_file(&self.path).map_err(fail)?;
-        let mut stream = gunzip(file);
+        let mut stream = gunzip(file, &self.path);
         let skipped =
             std::io::copy(&mut (&mut stream).take(offset), &mut std::io::sink()).map_err(fail)?;
         if skipped != offset {
@@ -445,6 +529,17 @@ impl Store {
             Store::Tar(t) => t.members.get(&clean).map(|&(_, size)| size),
             Store::Registry(c) => c.size(&clean),
         }
+    }
+
+    /// A layer of a gzip archive already read as the index streamed by
+    /// (see [`TarIndex::open_analysing`]), and its size.
+    pub fn analysed(&self, name: &str) -> Option<(crate::layer::LayerTable, u64)> {
+        let Store::Tar(t) = self else {
+            return None;
+        };
+        let &(offset, size) = t.members.get(&clean_member_name(name)?)?;
+        let table = t.gzip.as_ref()?.analysed.get(&offset)?;
+        Some((table.clone(), size))
     }
 
     /// A reader over the member and its size.
@@ -570,7 +665,7 @@ mod tests {
         let path = gzip_tar(dir.path());
         assert!(is_gzip(&path));
         for memory in [0, 16, GZIP_MEMORY] {
-            let index = TarIndex::open_with(&path, memory).expect("index");
+            let index = TarIndex::open_with(&path, memory, None).expect("index");
             let kept = index.gzip.as_ref().map(|g| g.kept.len());
             assert_eq!(
                 kept,
@@ -586,6 +681,67 @@ mod tests {
             assert_eq!(read(&store, "link"), b"small", "{memory}");
             assert_eq!(read(&store, "big"), vec![7u8; 100_000], "{memory}");
         }
+    }
+
+    /// A `docker save` archive, gzip-compressed, whose layers are too large
+    /// to keep: indexed with the load options, it is decompressed once, and
+    /// every image loads as from the plain archive.
+    #[test]
+    fn a_gzip_archive_indexed_with_the_load_options_is_decompressed_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let plain =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/images/docker-classic.tar");
+        let bytes = std::fs::read(&plain).expect("fixture");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, &bytes).expect("gzip");
+        let path = dir.path().join("a.tar.gz");
+        std::fs::write(&path, gz.finish().expect("gzip")).expect("write");
+        let want = |p: &[u8]| p == b"etc/passwd";
+        let quiet = |_: u64| {};
+        let options = crate::LoadOptions {
+            max_uncompressed: 1 << 34,
+            want: &want,
+            progress: &quiet,
+            full_digests: false,
+            analyser: None,
+        };
+        // Every layer is read as it streams by, the metadata kept.
+        let index = TarIndex::open_with(&path, GZIP_MEMORY, Some(&options)).expect("index");
+        let analysed = index.gzip.as_ref().map_or(0, |g| g.analysed.len());
+        assert!(analysed >= 9, "{analysed} layers read in the index pass");
+        let shown = path.display().to_string();
+        let refs = crate::source::docker_archive(
+            std::sync::Arc::new(Store::Tar(index)),
+            &shown,
+            None,
+            None,
+        )
+        .expect("images");
+        let expected = crate::source::docker_archive(
+            std::sync::Arc::new(Store::Tar(TarIndex::open(&plain).expect("plain"))),
+            "p",
+            None,
+            None,
+        )
+        .expect("images");
+        assert_eq!(refs.len(), expected.len());
+        for (r, e) in refs.iter().zip(&expected) {
+            let (got, want) = (
+                r.load(&options).expect("load"),
+                e.load(&options).expect("load"),
+            );
+            assert_eq!(format!("{:?}", got.layers), format!("{:?}", want.layers));
+            assert_eq!(got.fs.len(), want.fs.len());
+            assert_eq!(
+                got.fs.contents.get(&b"etc/passwd"[..]),
+                want.fs.contents.get(&b"etc/passwd"[..])
+            );
+        }
+        let passes = GUNZIPPED
+            .lock()
+            .map(|started| started.iter().filter(|p| **p == path).count())
+            .unwrap_or(0);
+        assert_eq!(passes, 1, "the archive was decompressed {passes} times");
     }
 
     /// A member's name and the PAX records written before it.

@@ -298,6 +298,24 @@ impl Scanner {
         Some(chosen)
     }
 
+    /// How images are loaded, progress aside: also what a gzip archive's
+    /// index pass reads its large layers with, so that loading them later
+    /// reads nothing again.
+    fn index_options(&self) -> portcullis_image::LoadOptions<'static> {
+        /// The one file the rules need whole (the user's UID).
+        fn wanted(path: &[u8]) -> bool {
+            path == b"etc/passwd"
+        }
+        fn unreported(_: u64) {}
+        portcullis_image::LoadOptions {
+            max_uncompressed: self.max_uncompressed,
+            want: &wanted,
+            progress: &unreported,
+            full_digests: self.full_digests || self.policy.names_digests(),
+            analyser: self.content_analyser(),
+        }
+    }
+
     /// Scan one target: an image (`docker-archive:`, `oci:`, `oci-archive:`,
     /// or a path that is one), a Dockerfile path, a directory holding a
     /// `Dockerfile`, or `-` for a Dockerfile on stdin.
@@ -315,7 +333,7 @@ impl Scanner {
             return self.scan_stdin();
         }
         {
-            match portcullis_image::Target::parse(target) {
+            match portcullis_image::Target::parse_analysing(target, &self.index_options()) {
                 Ok(Some(portcullis_image::Target::Lxd(layout))) => {
                     return self
                         .scan_lxd(target, &layout)
@@ -361,7 +379,11 @@ impl Scanner {
                 &self.registry,
             ),
             portcullis_image::Target::DockerDaemon { .. } => Ok(Vec::new()),
-            _ => portcullis_image::resolve(target, self.platform.as_deref()),
+            _ => portcullis_image::resolve_analysing(
+                target,
+                self.platform.as_deref(),
+                &self.index_options(),
+            ),
         }
         .map_err(|e| ScanError { message: e.message })?;
         if self.name.is_some() && refs.len() > 1 {
@@ -376,7 +398,6 @@ impl Scanner {
                 ),
             ));
         }
-        let want = |path: &[u8]| path == b"etc/passwd";
         let tell = |p: Progress| {
             if let Some(progress) = &self.progress {
                 progress(p);
@@ -384,11 +405,8 @@ impl Scanner {
         };
         let read = |n: u64| tell(Progress::Read(n));
         let options = portcullis_image::LoadOptions {
-            max_uncompressed: self.max_uncompressed,
-            want: &want,
             progress: &read,
-            full_digests: self.full_digests || self.policy.names_digests(),
-            analyser: self.content_analyser(),
+            ..self.index_options()
         };
         let path = match target {
             portcullis_image::Target::DockerArchive { path, .. }
