@@ -26,10 +26,11 @@ pub(crate) struct TarIndex {
 
 /// A gzip stream cannot seek, and in `docker save` output the manifest
 /// comes after the layers it names, so members cannot be handed out in one
-/// pass in the order the loader wants them. The index pass therefore keeps
-/// members in memory, up to [`GZIP_MEMORY`] in all: an archive that fits is
-/// decompressed exactly once. A member that did not fit is read again by
-/// decompressing from the start up to it: more CPU, no more memory, and
+/// pass in the order the loader wants them. The index pass therefore reads
+/// each layer as it streams by (with the scan's load options) and keeps
+/// the other members in memory, up to [`GZIP_MEMORY`] in all: the archive
+/// is decompressed exactly once. A member left out of both is read again
+/// by decompressing from the start up to it: more CPU, no more memory, and
 /// never a temporary file.
 struct GzipMembers {
     /// By data offset (links share their target's offset).
@@ -41,11 +42,9 @@ struct GzipMembers {
 }
 
 /// Bytes of a gzip-compressed archive's members kept in memory: the
-/// manifests, configs and small layers. Small, because a scan's peak RSS
-/// stays under 100 MiB (issue 13); a larger layer costs a decompression
-/// from the start instead. A pass that analyses each member as it streams
-/// by (layer facts are a pure function of the layer's bytes) would need
-/// neither, and is the next step.
+/// manifests and configs (and, for an index opened without load options,
+/// small layers). Small, because a scan's peak RSS stays under 100 MiB
+/// (issue 13).
 const GZIP_MEMORY: u64 = 32 << 20;
 
 /// How far a gzip-compressed archive is decompressed at most (a bomb
