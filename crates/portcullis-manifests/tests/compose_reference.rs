@@ -92,9 +92,10 @@ fn summary(input: &ComposeInput<'_>) -> BTreeMap<String, Vec<String>> {
             .iter()
             .map(|p| {
                 format!(
-                    "port target={:?} published={:?} host_ip={:?} protocol={}",
+                    "port target={:?} published={:?}-{:?} host_ip={:?} protocol={}",
                     p.container_port.as_ref().map(|v| v.value),
                     p.host_port.as_ref().map(|v| v.value),
+                    p.host_port_last,
                     p.host_ip.as_ref().map(|v| &v.value),
                     p.protocol.as_ref().map_or("tcp", |v| v.value.as_str()),
                 )
@@ -146,6 +147,12 @@ const CASES: &[Case] = &[
     },
     Case {
         dir: "monitoring",
+        files: &["docker-compose.yml"],
+        environment: &[],
+    },
+    // Short and long port syntaxes, IPv6 host addresses, ranges.
+    Case {
+        dir: "ports",
         files: &["docker-compose.yml"],
         environment: &[],
     },
@@ -231,5 +238,5 @@ fn effective_settings_match_docker_compose_config() {
         );
         compared += ours.len();
     }
-    assert_eq!(compared, 9, "services compared");
+    assert_eq!(compared, 10, "services compared");
 }

@@ -369,12 +369,18 @@ fn ports(service: &Value, budget: &mut usize) -> Result<Vec<Port>, ComposeError>
                 value: port_number(&target, &target_at, "target")?,
                 at: target_at,
             };
-            let published = match field("published") {
-                Some((p, p_at)) => Some(Located {
-                    value: port_range(&p, &p_at, "published")?.0,
-                    at: p_at,
-                }),
-                None => None,
+            let (published, host_port_last) = match field("published") {
+                Some((p, p_at)) => {
+                    let (first, last) = port_range(&p, &p_at, "published")?;
+                    (
+                        Some(Located {
+                            value: first,
+                            at: p_at,
+                        }),
+                        Some(last).filter(|&l| l != first),
+                    )
+                }
+                None => (None, None),
             };
             let host_ip = field("host_ip").map(|(value, at)| Located { value, at });
             let protocol = field("protocol").map(|(value, at)| Located { value, at });
@@ -391,6 +397,7 @@ fn ports(service: &Value, budget: &mut usize) -> Result<Vec<Port>, ComposeError>
                     at: item.at.clone(),
                     container_port: Some(target),
                     host_port: published,
+                    host_port_last,
                     host_ip,
                     protocol,
                 }],
@@ -405,14 +412,21 @@ fn ports(service: &Value, budget: &mut usize) -> Result<Vec<Port>, ComposeError>
 }
 
 /// `[[host_ip:]published:]target[/protocol]`, ranges on either side,
-/// an IPv6 host address in brackets.
+/// an IPv6 host address in brackets: Docker's port spec (go-connections'
+/// `nat.ParsePortSpec`, which compose v2 uses). As there, the last two
+/// colons part the host side from the target, so `:::8080:80` is host IP
+/// `::`, and a host IP must be an address (`::8080:80` is refused).
 fn short_port(text: &str, at: &Loc, budget: &mut usize) -> Result<Vec<Port>, ComposeError> {
     let (spec, protocol) = match text.rsplit_once('/') {
         Some((s, p)) => (s, Some(p)),
         None => (text, None),
     };
     let (host_ip, rest) = if let Some(bracketed) = spec.strip_prefix('[') {
-        let Some((ip, rest)) = bracketed.split_once("]:") else {
+        // `[::1]:80` has no published part: Docker refuses it.
+        let Some((ip, rest)) = bracketed
+            .split_once("]:")
+            .filter(|(_, rest)| rest.contains(':'))
+        else {
             return Err(error(at, format!("{text:?} is not a port mapping")));
         };
         (Some(ip), rest)
@@ -428,6 +442,15 @@ fn short_port(text: &str, at: &Loc, budget: &mut usize) -> Result<Vec<Port>, Com
             }
         }
     };
+    let host_ip = host_ip.filter(|h| !h.is_empty());
+    if let Some(ip) = host_ip {
+        if ip.parse::<std::net::IpAddr>().is_err() {
+            return Err(error(
+                at,
+                format!("{text:?}: host IP {ip:?} is not an IP address"),
+            ));
+        }
+    }
     let (published, target) = match rest.split_once(':') {
         Some((p, t)) => (Some(p).filter(|p| !p.is_empty()), t),
         None => (None, rest),
@@ -447,11 +470,12 @@ fn short_port(text: &str, at: &Loc, budget: &mut usize) -> Result<Vec<Port>, Com
         value,
         at: at.clone(),
     };
-    let port = |target: u32, host: Option<u32>| Port {
+    let port = |target: u32, host: Option<u32>, host_last: Option<u32>| Port {
         at: at.clone(),
         container_port: Some(located(target)),
         host_port: host.map(located),
-        host_ip: host_ip.filter(|h| !h.is_empty()).map(|h| Located {
+        host_port_last: host_last,
+        host_ip: host_ip.map(|h| Located {
             value: h.to_owned(),
             at: at.clone(),
         }),
@@ -461,9 +485,9 @@ fn short_port(text: &str, at: &Loc, budget: &mut usize) -> Result<Vec<Port>, Com
         }),
     };
     Ok(match published {
-        // A range of host ports for one container port: the first is
-        // the one the model keeps.
-        Some((p1, _)) if t1 == t2 => vec![port(t1, Some(p1))],
+        // A range of host ports for one container port: Docker binds one
+        // free port of it.
+        Some((p1, p2)) if t1 == t2 => vec![port(t1, Some(p1), Some(p2).filter(|&p| p != p1))],
         Some((p1, p2)) => {
             if p2 - p1 != t2 - t1 {
                 return Err(error(
@@ -471,9 +495,11 @@ fn short_port(text: &str, at: &Loc, budget: &mut usize) -> Result<Vec<Port>, Com
                     format!("{text:?}: the published and target ranges differ in length"),
                 ));
             }
-            (t1..=t2).map(|t| port(t, Some(p1 + (t - t1)))).collect()
+            (t1..=t2)
+                .map(|t| port(t, Some(p1 + (t - t1)), None))
+                .collect()
         }
-        None => (t1..=t2).map(|t| port(t, None)).collect(),
+        None => (t1..=t2).map(|t| port(t, None, None)).collect(),
     })
 }
 
