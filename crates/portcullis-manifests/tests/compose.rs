@@ -30,6 +30,7 @@ fn run(
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect(),
+        include: None,
     })
 }
 

@@ -204,6 +204,7 @@ fn effective_settings_match_docker_compose_config() {
             )],
             dotenv: None,
             environment: BTreeMap::new(),
+            include: None,
         });
 
         let contents: Vec<(Arc<str>, Vec<u8>)> = case
@@ -230,6 +231,7 @@ fn effective_settings_match_docker_compose_config() {
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect(),
+            include: None,
         });
         assert_eq!(
             ours, reference,

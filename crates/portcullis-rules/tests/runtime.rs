@@ -38,6 +38,7 @@ fn load(path: &str, bytes: &[u8]) -> Vec<Workload> {
                 files: vec![(Arc::from(path), bytes)],
                 dotenv: None,
                 environment: Default::default(),
+                include: None,
             })
             .unwrap_or_else(|e| panic!("{path}: {e}"))
             .workloads

@@ -1,6 +1,9 @@
 //! The merged project's services, as `Workload`s: each setting to the
 //! model's field for it, short and long syntax alike.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use super::merge::keyed_entries;
 use super::tree::{error, Value};
 use super::ComposeError;
@@ -11,6 +14,21 @@ use crate::model::{
 
 type Notes = Vec<(Loc, String)>;
 
+/// The project directory a bind source is relative to: that of the
+/// included project whose file it was written in, else the main one's.
+struct Dirs<'a> {
+    main: &'a str,
+    included: &'a BTreeMap<Arc<str>, String>,
+}
+
+impl Dirs<'_> {
+    fn of(&self, at: &Loc) -> &str {
+        self.included
+            .get(&at.path)
+            .map_or(self.main, String::as_str)
+    }
+}
+
 /// Port ranges expand to one port each, as `docker compose config` shows
 /// them; a project may not expand to more than this many (memory stays
 /// bounded whatever the ranges say).
@@ -19,9 +37,14 @@ const MAX_PORTS: usize = 200_000;
 pub(crate) fn workloads(
     root: &Value,
     project_dir: &str,
+    dirs: &BTreeMap<Arc<str>, String>,
     home: Option<&str>,
     notes: &mut Notes,
 ) -> Result<Vec<Workload>, ComposeError> {
+    let dirs = Dirs {
+        main: project_dir,
+        included: dirs,
+    };
     for key in ["include"] {
         if let Some(v) = root.get(key) {
             notes.push((
@@ -54,7 +77,7 @@ pub(crate) fn workloads(
         out.push(workload(
             name,
             service,
-            project_dir,
+            &dirs,
             home,
             &mut port_budget,
             notes,
@@ -143,7 +166,7 @@ fn unique<T>(items: Vec<(String, T)>) -> Vec<T> {
 fn workload(
     name: &str,
     service: &Value,
-    project_dir: &str,
+    dirs: &Dirs<'_>,
     home: Option<&str>,
     port_budget: &mut usize,
     notes: &mut Notes,
@@ -188,7 +211,7 @@ fn workload(
             })
             .collect();
     }
-    let (volumes, mounts) = volumes(service, project_dir, home, notes)?;
+    let (volumes, mounts) = volumes(service, dirs, home, notes)?;
     let pod = Pod {
         at: at.clone(),
         host_network: host("network_mode", "host"),
@@ -511,7 +534,7 @@ fn is_path(source: &str) -> bool {
 
 /// A bind source as compose resolves it: `~` to the home directory,
 /// relative paths against the project directory, `.` and `..` folded.
-fn resolve(source: &str, project_dir: &str, home: Option<&str>) -> String {
+pub(crate) fn resolve(source: &str, project_dir: &str, home: Option<&str>) -> String {
     let joined = if let (Some(rest), Some(home)) = (source.strip_prefix('~'), home) {
         format!("{home}{rest}")
     } else if source.starts_with(['/', '~']) || project_dir.is_empty() {
@@ -541,7 +564,7 @@ fn resolve(source: &str, project_dir: &str, home: Option<&str>) -> String {
 
 fn volumes(
     service: &Value,
-    project_dir: &str,
+    dirs: &Dirs<'_>,
     home: Option<&str>,
     notes: &mut Notes,
 ) -> Result<(Vec<Volume>, Vec<Mount>), ComposeError> {
@@ -601,7 +624,7 @@ fn volumes(
                     let Some(source) = source else {
                         return Err(error(&item.at, "a bind mount needs a `source`"));
                     };
-                    let path = resolve(&source.value, project_dir, home);
+                    let path = resolve(&source.value, dirs.of(&source.at), home);
                     (
                         path.clone(),
                         VolumeSource::HostPath {
