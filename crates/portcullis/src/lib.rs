@@ -790,13 +790,13 @@ impl Scanner {
                 let dotenv_shown = beside(".env");
                 let dotenv = read(Path::new(&dotenv_shown), &dotenv_shown)?;
                 // The files `include` names, capped as the main file is.
-                let read_included = |file: &str| match manifests::read_file_capped(Path::new(file))
-                {
-                    Ok(Some(bytes)) => Ok(Some(bytes)),
-                    Ok(None) => Err(manifests::too_big()),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                    Err(e) => Err(io_message(file, Path::new(file), &e)),
-                };
+                let read_included =
+                    |file: &str| match manifests::read_included_file(Path::new(file)) {
+                        Ok(Some(bytes)) => Ok(Some(bytes)),
+                        Ok(None) => Err(manifests::too_big()),
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                        Err(e) => Err(io_message(file, Path::new(file), &e)),
+                    };
                 let input = portcullis_manifests::compose::ComposeInput {
                     files: texts
                         .iter()

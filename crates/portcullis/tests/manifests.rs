@@ -434,4 +434,14 @@ fn compose_include_is_followed_and_findings_point_into_the_included_file() {
         &portcullis(&["scan", "app/compose.yaml"], dir.path()),
         "app/compose.yaml:2:5: included file shared/db.yaml does not exist",
     );
+    // One that is no regular file is refused unopened (a FIFO would block).
+    let made = Command::new("mkfifo")
+        .arg(dir.path().join("shared/db.yaml"))
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(made, "mkfifo");
+    refused(
+        &portcullis(&["scan", "app/compose.yaml"], dir.path()),
+        "app/compose.yaml:2:5: shared/db.yaml: cannot read: not a regular file",
+    );
 }
