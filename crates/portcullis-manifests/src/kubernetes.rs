@@ -441,6 +441,7 @@ fn ports(at: &At<'_>, container: &Node, base: &Pointer) -> Vec<Port> {
                 at: at.loc(p.clone(), item_span(item)),
                 container_port: number(item, &p, "containerPort"),
                 host_port: number(item, &p, "hostPort"),
+                host_port_last: None,
                 host_ip: string(at, item, &p, "hostIP"),
                 protocol: string(at, item, &p, "protocol"),
             }

@@ -234,7 +234,13 @@ pub struct Port {
     /// The port on the host (`hostPort`, Compose `published`: the first of
     /// a range).
     pub host_port: Option<Located<u32>>,
-    /// Compose `host_ip` / `127.0.0.1:8080:80`; `hostIP`.
+    /// Compose: the last port of a range of host ports given for one
+    /// container port (`"7000-7005:22"`, `published: "7000-7005"`), from
+    /// which Docker takes one that is free; `None` for a single port.
+    pub host_port_last: Option<u32>,
+    /// Compose `host_ip` / `127.0.0.1:8080:80` (without the brackets of
+    /// `[::1]:8080:80`); `hostIP`. `None` when not written, which Docker
+    /// reads as every interface.
     pub host_ip: Option<Located<String>>,
     /// `TCP`, `UDP`, `SCTP` as written (lowercase in Compose).
     pub protocol: Option<Located<String>>,

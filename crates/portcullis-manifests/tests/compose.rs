@@ -30,6 +30,7 @@ fn run(
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect(),
+        include: None,
     })
 }
 
@@ -350,7 +351,7 @@ fn host_modes_socket_mounts_and_security_opt() {
 fn port_syntaxes_and_unique_keys() {
     let p = inline(
         &[
-            "services:\n  a:\n    image: x\n    ports:\n      - 80\n      - \"8000-8001:9000-9001/udp\"\n      - \"[::1]:53:53/udp\"\n      - \"7000-7005:22\"\n      - \"8080:80\"\n    cap_add: [NET_ADMIN, NET_ADMIN]\n",
+            "services:\n  a:\n    image: x\n    ports:\n      - 80\n      - \"8000-8001:9000-9001/udp\"\n      - \"[::1]:53:53/udp\"\n      - \"7000-7005:22\"\n      - \"8080:80\"\n      - \":::8443:443\"\n      - \"::1:8444:443\"\n      - \"[::]::444\"\n      - \":8445:445\"\n      - {target: 446, published: \"9000-9002\", host_ip: \"0.0.0.0\"}\n    cap_add: [NET_ADMIN, NET_ADMIN]\n",
             "services:\n  a:\n    ports: [\"8080:80\"]\n    cap_add: [NET_ADMIN]\n",
         ],
         &[],
@@ -364,9 +365,11 @@ fn port_syntaxes_and_unique_keys() {
             format!(
                 "{}:{}:{}/{} line {}",
                 p.host_ip.as_ref().map_or("-", |v| v.value.as_str()),
-                p.host_port
-                    .as_ref()
-                    .map_or("-".into(), |v| v.value.to_string()),
+                match (&p.host_port, p.host_port_last) {
+                    (None, _) => "-".into(),
+                    (Some(h), None) => h.value.to_string(),
+                    (Some(h), Some(last)) => format!("{}-{last}", h.value),
+                },
                 p.container_port
                     .as_ref()
                     .map_or("-".into(), |v| v.value.to_string()),
@@ -382,9 +385,16 @@ fn port_syntaxes_and_unique_keys() {
             "-:8000:9000/udp line 6",
             "-:8001:9001/udp line 6",
             "::1:53:53/udp line 7",
-            "-:7000:22/- line 8",
+            // Docker binds one free port of the range.
+            "-:7000-7005:22/- line 8",
             // The same string in the override replaces the main file's.
             "-:8080:80/- line 3",
+            // The last two colons part the host side from the target.
+            ":::8443:443/- line 10",
+            "::1:8444:443/- line 11",
+            ":::-:444/- line 12",
+            "-:8445:445/- line 13",
+            "0.0.0.0:9000-9002:446/- line 14",
         ]
     );
     assert_eq!(c.security.add.len(), 1);
@@ -533,6 +543,36 @@ fn bad_projects_are_one_line_errors_at_their_place() {
         ),
         "f0.yml:4:9: \"8000-8002:80-81\": the published and target ranges differ in length"
     );
+    for (spec, why) in [
+        (
+            "::8080:80",
+            "\"::8080:80\": host IP \":\" is not an IP address",
+        ),
+        (
+            "1.2.3:80:80",
+            "\"1.2.3:80:80\": host IP \"1.2.3\" is not an IP address",
+        ),
+        (
+            "[fe80::1%eth0]:80:80",
+            "\"[fe80::1%eth0]:80:80\": host IP \"fe80::1%eth0\" is not an IP address",
+        ),
+        ("[::1]:80", "\"[::1]:80\" is not a port mapping"),
+        (
+            "0.0.0.0:80",
+            "published \"0.0.0.0\" is not a port number (0-65535)",
+        ),
+    ] {
+        assert_eq!(
+            error(
+                &[&format!(
+                    "services:\n  web:\n    ports:\n      - \"{spec}\"\n"
+                )],
+                &[]
+            ),
+            format!("f0.yml:4:9: {why}"),
+            "{spec}"
+        );
+    }
     assert_eq!(
         error(
             &["services:\n  web:\n    ports:\n      - published: 80\n"],

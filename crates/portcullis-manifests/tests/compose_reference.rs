@@ -92,9 +92,10 @@ fn summary(input: &ComposeInput<'_>) -> BTreeMap<String, Vec<String>> {
             .iter()
             .map(|p| {
                 format!(
-                    "port target={:?} published={:?} host_ip={:?} protocol={}",
+                    "port target={:?} published={:?}-{:?} host_ip={:?} protocol={}",
                     p.container_port.as_ref().map(|v| v.value),
                     p.host_port.as_ref().map(|v| v.value),
+                    p.host_port_last,
                     p.host_ip.as_ref().map(|v| &v.value),
                     p.protocol.as_ref().map_or("tcp", |v| v.value.as_str()),
                 )
@@ -149,6 +150,12 @@ const CASES: &[Case] = &[
         files: &["docker-compose.yml"],
         environment: &[],
     },
+    // Short and long port syntaxes, IPv6 host addresses, ranges.
+    Case {
+        dir: "ports",
+        files: &["docker-compose.yml"],
+        environment: &[],
+    },
     Case {
         dir: "privileged",
         files: &["docker-compose.yml"],
@@ -197,6 +204,7 @@ fn effective_settings_match_docker_compose_config() {
             )],
             dotenv: None,
             environment: BTreeMap::new(),
+            include: None,
         });
 
         let contents: Vec<(Arc<str>, Vec<u8>)> = case
@@ -223,6 +231,7 @@ fn effective_settings_match_docker_compose_config() {
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect(),
+            include: None,
         });
         assert_eq!(
             ours, reference,
@@ -231,5 +240,5 @@ fn effective_settings_match_docker_compose_config() {
         );
         compared += ours.len();
     }
-    assert_eq!(compared, 9, "services compared");
+    assert_eq!(compared, 10, "services compared");
 }

@@ -148,6 +148,7 @@ pub static RULES: &[&Rule] = &[
     &rules::runtime::proc_mount_restricted::RULE,
     &rules::runtime::read_only_root::RULE,
     &rules::runtime::resources::RULE,
+    &rules::runtime::published_all_interfaces::RULE,
     &rules::runtime::automount_token::RULE,
     &rules::supply_chain::untrusted_source::RULE,
     &rules::supply_chain::unpinned::RULE,

@@ -26,9 +26,26 @@ fn data(name: &str) -> String {
 
 fn subject_of(path: &str) -> Subject {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let workloads = portcullis_manifests::kubernetes::load(Arc::from(path), &bytes)
-        .unwrap_or_else(|e| panic!("{path}: {e}"));
-    from_workloads(path, workloads)
+    from_workloads(path, load(path, &bytes))
+}
+
+/// The workloads of a Kubernetes manifest or a Compose file (told apart by
+/// content, as the CLI does), read on its own.
+fn load(path: &str, bytes: &[u8]) -> Vec<Workload> {
+    match portcullis_manifests::detect(bytes) {
+        Some(Platform::Compose) => {
+            portcullis_manifests::compose::load(&portcullis_manifests::compose::ComposeInput {
+                files: vec![(Arc::from(path), bytes)],
+                dotenv: None,
+                environment: Default::default(),
+                include: None,
+            })
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
+            .workloads
+        }
+        _ => portcullis_manifests::kubernetes::load(Arc::from(path), bytes)
+            .unwrap_or_else(|e| panic!("{path}: {e}")),
+    }
 }
 
 /// `CODE line:column pointer message` of every runtime finding.
@@ -228,6 +245,25 @@ const BAD: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "PC42701-bad.yaml",
+        // Compose: loopback, one address, `expose` and the host network's
+        // ports (lines 16-19, 27-31, 36-38) are not reported.
+        &[
+            "PC42701 0:7:9 /services/web/ports/0 service `web` publishes 8080->80/tcp on every host interface (no host IP)",
+            "PC42701 0:8:9 /services/web/ports/1 service `web` publishes 9090/tcp on a random host port of every host interface (no host IP)",
+            "PC42701 0:9:9 /services/web/ports/2 service `web` publishes 9091/tcp on a random host port of every host interface (no host IP)",
+            "PC42701 0:10:9 /services/web/ports/3 service `web` publishes 8000-8010->8000-8010/tcp on every host interface (no host IP)",
+            "PC42701 0:11:9 /services/web/ports/4 service `web` publishes 7000-7005->22/tcp on every host interface (no host IP)",
+            "PC42701 0:12:9 /services/web/ports/5 service `web` publishes 8443->443/tcp on every host interface (host IP 0.0.0.0)",
+            "PC42701 0:13:9 /services/web/ports/6 service `web` publishes 8444->443/tcp on every host interface (host IP ::)",
+            "PC42701 0:14:9 /services/web/ports/7 service `web` publishes 8445->443/tcp on every host interface (host IP ::)",
+            "PC42701 0:15:9 /services/web/ports/8 service `web` publishes 53/udp on a random host port of every host interface (no host IP)",
+            "PC42701 0:20:9 /services/web/ports/13 service `web` publishes 18081->8081/tcp on every host interface (no host IP)",
+            "PC42701 0:23:18 /services/web/ports/14/host_ip service `web` publishes 18082->8082/tcp on every host interface (host IP 0.0.0.0)",
+            "PC42701 0:26:18 /services/web/ports/15/host_ip service `web` publishes 8083/udp on a random host port of every host interface (host IP ::)",
+        ],
+    ),
+    (
         "PC42801-bad.yaml",
         &[
             "PC42801 0:11:5 /spec/template/spec the pod of Deployment `web` does not set `automountServiceAccountToken: false`: its containers get the API token of service account `web` unless that account disables it",
@@ -243,7 +279,7 @@ fn every_rule_has_a_bad_manifest_with_exact_findings() {
         .filter(|r| r.category == Category::Runtime)
         .map(|r| r.code)
         .collect();
-    assert_eq!(runtime.len(), 24);
+    assert_eq!(runtime.len(), 25);
     for code in &runtime {
         assert!(
             BAD.iter().any(|(file, _)| file.starts_with(code)),
@@ -265,7 +301,7 @@ fn good_manifests_get_no_runtime_finding_at_all() {
             .filter(|n| n.ends_with("-good.yaml"))
             .collect();
     good.sort();
-    assert_eq!(good.len(), 11);
+    assert_eq!(good.len(), 12);
     for file in good {
         assert_eq!(
             findings(&subject_of(&data(&file))),
@@ -352,9 +388,7 @@ fn user_namespaces_and_windows_exemptions() {
 fn each_rules_doc_examples_are_bad_and_good() {
     for rule in RULES.iter().filter(|r| r.category == Category::Runtime) {
         let run = |text: &str| {
-            let workloads =
-                portcullis_manifests::kubernetes::load(Arc::from("doc.yaml"), text.as_bytes())
-                    .unwrap_or_else(|e| panic!("{}: {e}", rule.code));
+            let workloads = load("doc.yaml", text.as_bytes());
             assert!(
                 !workloads.is_empty(),
                 "{}: the example is a workload",
@@ -529,7 +563,9 @@ fn kustomize_output_is_read_as_kubectl_renders_it() {
 #[test]
 fn the_pss_lists_and_portcullis_own_controls_cover_every_runtime_rule() {
     use portcullis_rules::rules::runtime::{PSS_BASELINE, PSS_RESTRICTED};
-    let own = ["PC42203", "PC42204", "PC42501", "PC42601", "PC42801"];
+    let own = [
+        "PC42203", "PC42204", "PC42501", "PC42601", "PC42701", "PC42801",
+    ];
     let mut listed: Vec<&str> = PSS_BASELINE
         .iter()
         .chain(PSS_RESTRICTED)

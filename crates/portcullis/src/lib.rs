@@ -907,6 +907,14 @@ impl Scanner {
                 }
                 let dotenv_shown = beside(".env");
                 let dotenv = read(Path::new(&dotenv_shown), &dotenv_shown)?;
+                // The files `include` names, capped as the main file is.
+                let read_included =
+                    |file: &str| match manifests::read_included_file(Path::new(file)) {
+                        Ok(Some(bytes)) => Ok(Some(bytes)),
+                        Ok(None) => Err(manifests::too_big()),
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                        Err(e) => Err(io_message(file, Path::new(file), &e)),
+                    };
                 let input = portcullis_manifests::compose::ComposeInput {
                     files: texts
                         .iter()
@@ -916,6 +924,7 @@ impl Scanner {
                         .as_ref()
                         .map(|b| (Arc::from(dotenv_shown.as_str()), b.as_slice())),
                     environment: std::env::vars().collect(),
+                    include: Some(portcullis_manifests::compose::IncludeReader(&read_included)),
                 };
                 let project =
                     portcullis_manifests::compose::load(&input).map_err(|e| ScanError {
@@ -924,6 +933,12 @@ impl Scanner {
                 if let Some(b) = dotenv {
                     texts.push((dotenv_shown.clone(), b));
                 }
+                texts.extend(
+                    project
+                        .included
+                        .into_iter()
+                        .map(|(p, b)| (p.to_string(), b)),
+                );
                 notes = project.notes;
                 project.workloads
             }

@@ -982,6 +982,7 @@ fn check_written_files(
                     read.extend(overrides.iter().map(|o| dir.join(o)));
                     read.push(dir.join(".env"));
                 }
+                read.extend(portcullis::manifests::compose_includes(main));
             }
         }
     }

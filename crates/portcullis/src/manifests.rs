@@ -142,6 +142,69 @@ pub fn is_manifest_file(path: &Path) -> bool {
     matches!(read_file_capped(path), Ok(Some(bytes)) if platform(&bytes).is_some())
 }
 
+/// A file `include` names, capped as [`read_file_capped`]; anything but a
+/// regular file is refused unopened (a FIFO would block the scan).
+pub fn read_included_file(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    read_file_capped(path)
+}
+
+/// The files a Compose main file's `include` reads (Compose files and env
+/// files), as the scan of it will read them, for the guard that keeps a
+/// report from overwriting an input. Empty for a file that is no Compose
+/// file or whose project cannot be read (its scan then fails, writing
+/// nothing).
+pub fn compose_includes(main: &Path) -> Vec<PathBuf> {
+    let Ok(Some(bytes)) = read_included_file(main) else {
+        return Vec::new();
+    };
+    if platform(&bytes) != Some(Platform::Compose) {
+        return Vec::new();
+    }
+    let dir = main.parent().unwrap_or(Path::new(""));
+    let name = main
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let read = |path: &Path| read_included_file(path).ok().flatten();
+    let mut files = vec![(main.display().to_string(), bytes)];
+    if let Some((path, bytes)) = compose::override_names(&name)
+        .iter()
+        .map(|o| dir.join(o))
+        .find_map(|p| Some((p.display().to_string(), read(&p)?)))
+    {
+        files.push((path, bytes));
+    }
+    let dotenv = read(&dir.join(".env"));
+    let reader = |file: &str| Ok(read(Path::new(file)));
+    let input = compose::ComposeInput {
+        files: files
+            .iter()
+            .map(|(p, b)| (std::sync::Arc::from(p.as_str()), b.as_slice()))
+            .collect(),
+        dotenv: dotenv
+            .as_ref()
+            .map(|b| (std::sync::Arc::from(".env"), b.as_slice())),
+        environment: std::env::vars().collect(),
+        include: Some(compose::IncludeReader(&reader)),
+    };
+    compose::load(&input).map_or_else(
+        |_| Vec::new(),
+        |project| {
+            project
+                .included
+                .iter()
+                .map(|(p, _)| PathBuf::from(&**p))
+                .collect()
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

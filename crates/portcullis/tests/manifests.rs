@@ -396,3 +396,87 @@ fn a_report_never_overwrites_a_file_of_the_compose_project() {
         "TAG=1\n"
     );
 }
+
+#[test]
+fn compose_include_is_followed_and_findings_point_into_the_included_file() {
+    let dir = dir_with(&[
+        (
+            "app/compose.yaml",
+            "include:\n  - ../shared/db.yaml\nservices:\n  web:\n    image: registry.example/web:1.4.2\n    ports:\n      - \"8080:80\"\n",
+        ),
+        (
+            "shared/db.yaml",
+            "services:\n  db:\n    image: postgres:${PG_TAG}\n    ports:\n      - \"5432:5432\"\n      # portcullis ignore=PC42701 reason=\"the metrics port is for the LAN\"\n      - \"9187:9187\"\n",
+        ),
+        // The included project's .env, beside its file.
+        ("shared/.env", "PG_TAG=16.4\n"),
+    ]);
+    let o = portcullis(
+        &["scan", "app/compose.yaml", "--format", "json"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let report = json(&o);
+    let found: Vec<String> = report["targets"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| matches!(f["rule"].as_str(), Some("PC42701" | "PC43102")))
+        .map(|f| {
+            let at = &f["location"];
+            format!(
+                "{} {}:{}:{} {} {}{}",
+                f["rule"].as_str().unwrap_or_default(),
+                at["path"].as_str().unwrap_or_default(),
+                at["line"],
+                at["column"],
+                at["pointer"].as_str().unwrap_or_default(),
+                f["message"].as_str().unwrap_or_default(),
+                if f["suppressed"].is_null() {
+                    ""
+                } else {
+                    " (suppressed)"
+                }
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "PC42701 app/compose.yaml:7:9 /services/web/ports/0 service `web` publishes 8080->80/tcp on every host interface (no host IP)",
+            "PC42701 shared/db.yaml:5:9 /services/db/ports/0 service `db` publishes 5432->5432/tcp on every host interface (no host IP)",
+            "PC42701 shared/db.yaml:7:9 /services/db/ports/1 service `db` publishes 9187->9187/tcp on every host interface (no host IP) (suppressed)",
+            "PC43102 app/compose.yaml:5:12 /services/web/image image `registry.example/web:1.4.2` is not pinned by digest: the tag `1.4.2` can be moved to other content",
+            "PC43102 shared/db.yaml:3:12 /services/db/image image `postgres:16.4` is not pinned by digest: the tag `16.4` can be moved to other content",
+        ]
+    );
+    // An included file is a file the scan reads: no report overwrites it.
+    refused(
+        &portcullis(
+            &[
+                "scan",
+                "app/compose.yaml",
+                "--format",
+                "json=shared/db.yaml",
+            ],
+            dir.path(),
+        ),
+        "shared/db.yaml: would overwrite a file this scan reads",
+    );
+    // A missing one is a one-line error at the entry that names it.
+    std::fs::remove_file(dir.path().join("shared/db.yaml")).expect("remove");
+    refused(
+        &portcullis(&["scan", "app/compose.yaml"], dir.path()),
+        "app/compose.yaml:2:5: included file shared/db.yaml does not exist",
+    );
+    // One that is no regular file is refused unopened (a FIFO would block).
+    let made = Command::new("mkfifo")
+        .arg(dir.path().join("shared/db.yaml"))
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(made, "mkfifo");
+    refused(
+        &portcullis(&["scan", "app/compose.yaml"], dir.path()),
+        "app/compose.yaml:2:5: shared/db.yaml: cannot read: not a regular file",
+    );
+}

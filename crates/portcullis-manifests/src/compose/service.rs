@@ -1,6 +1,9 @@
 //! The merged project's services, as `Workload`s: each setting to the
 //! model's field for it, short and long syntax alike.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use super::merge::keyed_entries;
 use super::tree::{error, Value};
 use super::ComposeError;
@@ -11,6 +14,21 @@ use crate::model::{
 
 type Notes = Vec<(Loc, String)>;
 
+/// The project directory a bind source is relative to: that of the
+/// included project whose file it was written in, else the main one's.
+struct Dirs<'a> {
+    main: &'a str,
+    included: &'a BTreeMap<Arc<str>, String>,
+}
+
+impl Dirs<'_> {
+    fn of(&self, at: &Loc) -> &str {
+        self.included
+            .get(&at.path)
+            .map_or(self.main, String::as_str)
+    }
+}
+
 /// Port ranges expand to one port each, as `docker compose config` shows
 /// them; a project may not expand to more than this many (memory stays
 /// bounded whatever the ranges say).
@@ -19,9 +37,14 @@ const MAX_PORTS: usize = 200_000;
 pub(crate) fn workloads(
     root: &Value,
     project_dir: &str,
+    dirs: &BTreeMap<Arc<str>, String>,
     home: Option<&str>,
     notes: &mut Notes,
 ) -> Result<Vec<Workload>, ComposeError> {
+    let dirs = Dirs {
+        main: project_dir,
+        included: dirs,
+    };
     for key in ["include"] {
         if let Some(v) = root.get(key) {
             notes.push((
@@ -54,7 +77,7 @@ pub(crate) fn workloads(
         out.push(workload(
             name,
             service,
-            project_dir,
+            &dirs,
             home,
             &mut port_budget,
             notes,
@@ -143,7 +166,7 @@ fn unique<T>(items: Vec<(String, T)>) -> Vec<T> {
 fn workload(
     name: &str,
     service: &Value,
-    project_dir: &str,
+    dirs: &Dirs<'_>,
     home: Option<&str>,
     port_budget: &mut usize,
     notes: &mut Notes,
@@ -188,7 +211,7 @@ fn workload(
             })
             .collect();
     }
-    let (volumes, mounts) = volumes(service, project_dir, home, notes)?;
+    let (volumes, mounts) = volumes(service, dirs, home, notes)?;
     let pod = Pod {
         at: at.clone(),
         host_network: host("network_mode", "host"),
@@ -373,12 +396,18 @@ fn ports(service: &Value, budget: &mut usize) -> Result<Vec<Port>, ComposeError>
                 value: port_number(&target, &target_at, "target")?,
                 at: target_at,
             };
-            let published = match field("published") {
-                Some((p, p_at)) => Some(Located {
-                    value: port_range(&p, &p_at, "published")?.0,
-                    at: p_at,
-                }),
-                None => None,
+            let (published, host_port_last) = match field("published") {
+                Some((p, p_at)) => {
+                    let (first, last) = port_range(&p, &p_at, "published")?;
+                    (
+                        Some(Located {
+                            value: first,
+                            at: p_at,
+                        }),
+                        Some(last).filter(|&l| l != first),
+                    )
+                }
+                None => (None, None),
             };
             let host_ip = field("host_ip").map(|(value, at)| Located { value, at });
             let protocol = field("protocol").map(|(value, at)| Located { value, at });
@@ -395,6 +424,7 @@ fn ports(service: &Value, budget: &mut usize) -> Result<Vec<Port>, ComposeError>
                     at: item.at.clone(),
                     container_port: Some(target),
                     host_port: published,
+                    host_port_last,
                     host_ip,
                     protocol,
                 }],
@@ -409,14 +439,21 @@ fn ports(service: &Value, budget: &mut usize) -> Result<Vec<Port>, ComposeError>
 }
 
 /// `[[host_ip:]published:]target[/protocol]`, ranges on either side,
-/// an IPv6 host address in brackets.
+/// an IPv6 host address in brackets: Docker's port spec (go-connections'
+/// `nat.ParsePortSpec`, which compose v2 uses). As there, the last two
+/// colons part the host side from the target, so `:::8080:80` is host IP
+/// `::`, and a host IP must be an address (`::8080:80` is refused).
 fn short_port(text: &str, at: &Loc, budget: &mut usize) -> Result<Vec<Port>, ComposeError> {
     let (spec, protocol) = match text.rsplit_once('/') {
         Some((s, p)) => (s, Some(p)),
         None => (text, None),
     };
     let (host_ip, rest) = if let Some(bracketed) = spec.strip_prefix('[') {
-        let Some((ip, rest)) = bracketed.split_once("]:") else {
+        // `[::1]:80` has no published part: Docker refuses it.
+        let Some((ip, rest)) = bracketed
+            .split_once("]:")
+            .filter(|(_, rest)| rest.contains(':'))
+        else {
             return Err(error(at, format!("{text:?} is not a port mapping")));
         };
         (Some(ip), rest)
@@ -432,6 +469,15 @@ fn short_port(text: &str, at: &Loc, budget: &mut usize) -> Result<Vec<Port>, Com
             }
         }
     };
+    let host_ip = host_ip.filter(|h| !h.is_empty());
+    if let Some(ip) = host_ip {
+        if ip.parse::<std::net::IpAddr>().is_err() {
+            return Err(error(
+                at,
+                format!("{text:?}: host IP {ip:?} is not an IP address"),
+            ));
+        }
+    }
     let (published, target) = match rest.split_once(':') {
         Some((p, t)) => (Some(p).filter(|p| !p.is_empty()), t),
         None => (None, rest),
@@ -451,11 +497,12 @@ fn short_port(text: &str, at: &Loc, budget: &mut usize) -> Result<Vec<Port>, Com
         value,
         at: at.clone(),
     };
-    let port = |target: u32, host: Option<u32>| Port {
+    let port = |target: u32, host: Option<u32>, host_last: Option<u32>| Port {
         at: at.clone(),
         container_port: Some(located(target)),
         host_port: host.map(located),
-        host_ip: host_ip.filter(|h| !h.is_empty()).map(|h| Located {
+        host_port_last: host_last,
+        host_ip: host_ip.map(|h| Located {
             value: h.to_owned(),
             at: at.clone(),
         }),
@@ -465,9 +512,9 @@ fn short_port(text: &str, at: &Loc, budget: &mut usize) -> Result<Vec<Port>, Com
         }),
     };
     Ok(match published {
-        // A range of host ports for one container port: the first is
-        // the one the model keeps.
-        Some((p1, _)) if t1 == t2 => vec![port(t1, Some(p1))],
+        // A range of host ports for one container port: Docker binds one
+        // free port of it.
+        Some((p1, p2)) if t1 == t2 => vec![port(t1, Some(p1), Some(p2).filter(|&p| p != p1))],
         Some((p1, p2)) => {
             if p2 - p1 != t2 - t1 {
                 return Err(error(
@@ -475,9 +522,11 @@ fn short_port(text: &str, at: &Loc, budget: &mut usize) -> Result<Vec<Port>, Com
                     format!("{text:?}: the published and target ranges differ in length"),
                 ));
             }
-            (t1..=t2).map(|t| port(t, Some(p1 + (t - t1)))).collect()
+            (t1..=t2)
+                .map(|t| port(t, Some(p1 + (t - t1)), None))
+                .collect()
         }
-        None => (t1..=t2).map(|t| port(t, None)).collect(),
+        None => (t1..=t2).map(|t| port(t, None, None)).collect(),
     })
 }
 
@@ -489,7 +538,7 @@ fn is_path(source: &str) -> bool {
 
 /// A bind source as compose resolves it: `~` to the home directory,
 /// relative paths against the project directory, `.` and `..` folded.
-fn resolve(source: &str, project_dir: &str, home: Option<&str>) -> String {
+pub(crate) fn resolve(source: &str, project_dir: &str, home: Option<&str>) -> String {
     let joined = if let (Some(rest), Some(home)) = (source.strip_prefix('~'), home) {
         format!("{home}{rest}")
     } else if source.starts_with(['/', '~']) || project_dir.is_empty() {
@@ -519,7 +568,7 @@ fn resolve(source: &str, project_dir: &str, home: Option<&str>) -> String {
 
 fn volumes(
     service: &Value,
-    project_dir: &str,
+    dirs: &Dirs<'_>,
     home: Option<&str>,
     notes: &mut Notes,
 ) -> Result<(Vec<Volume>, Vec<Mount>), ComposeError> {
@@ -579,7 +628,7 @@ fn volumes(
                     let Some(source) = source else {
                         return Err(error(&item.at, "a bind mount needs a `source`"));
                     };
-                    let path = resolve(&source.value, project_dir, home);
+                    let path = resolve(&source.value, dirs.of(&source.at), home);
                     (
                         path.clone(),
                         VolumeSource::HostPath {

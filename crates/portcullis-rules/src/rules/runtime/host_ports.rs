@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     remediation: "Remove `hostPort` and expose the port through a Service.",
     applies_to: &[SubjectKind::Manifest],
     doc: Doc {
-        what: "A container port with a non-zero `hostPort` (the Pod Security Standards' baseline `hostPorts` check). Compose `ports` are not judged here: publishing is how a Compose service is reached at all, and which interfaces a published port binds is the exposure rules' business.",
+        what: "A container port with a non-zero `hostPort` (the Pod Security Standards' baseline `hostPorts` check). Compose `ports` are not judged here: publishing is how a Compose service is reached at all, and a port published on every host interface is PC42701.",
         why: "A host port opens the node's own interface to the container, around Services and network policies, and ties the pod to nodes where the port is free.",
         fix: "Remove `hostPort`; put a Service (ClusterIP, NodePort or LoadBalancer) in front of the pod.",
         bad: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: registry.example/web:1.4.2\n      ports:\n        - containerPort: 8080\n          hostPort: 80\n",

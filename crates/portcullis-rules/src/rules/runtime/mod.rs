@@ -24,6 +24,7 @@ pub mod host_process;
 pub mod privileged;
 pub mod proc_mount;
 pub mod proc_mount_restricted;
+pub mod published_all_interfaces;
 pub mod read_only_root;
 pub mod resources;
 pub mod restricted_volumes;
