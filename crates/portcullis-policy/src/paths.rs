@@ -86,7 +86,7 @@ fn too_large(cap: u64) -> String {
 }
 
 /// What kind of file `meta` is, for "not a regular file (…)".
-fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+pub fn kind_of(meta: &std::fs::Metadata) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     let t = meta.file_type();
     if t.is_dir() {

@@ -480,3 +480,26 @@ fn compose_include_is_followed_and_findings_point_into_the_included_file() {
         "app/compose.yaml:2:5: shared/db.yaml: cannot read: not a regular file",
     );
 }
+
+/// The files read beside a Compose file (`.env`, the override) that are
+/// not regular files are refused unopened: a FIFO would block the scan.
+#[test]
+fn a_compose_env_or_override_that_is_a_fifo_is_refused() {
+    for beside in [".env", "compose.override.yaml"] {
+        let dir = dir_with(&[("compose.yaml", "services:\n  web:\n    image: nginx:1.27\n")]);
+        let made = Command::new("mkfifo")
+            .arg(dir.path().join(beside))
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(made, "mkfifo");
+        let o = portcullis(&["scan", "compose.yaml"], dir.path());
+        assert_eq!(code(&o), 2, "{beside}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.starts_with(&format!("error: {beside}: "))
+                && err.contains(": cannot read: not a regular file (a FIFO)"),
+            "{beside}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
