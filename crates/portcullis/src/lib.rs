@@ -86,6 +86,8 @@ pub struct Scanner {
     /// manifest nor a Compose file gives no report instead of an error
     /// (YAML that cannot be read is still one).
     pub skip_other_yaml: bool,
+    /// What [`Scanner::content_analyser`] chose for the policy.
+    pub chosen_analyser: std::sync::OnceLock<Option<&'static dyn portcullis_image::Analyser>>,
 }
 
 /// Where `--images` finds the images the manifests name.
@@ -165,6 +167,7 @@ impl Default for Scanner {
             declared_args: std::sync::Mutex::default(),
             images: None,
             skip_other_yaml: false,
+            chosen_analyser: std::sync::OnceLock::new(),
         }
     }
 }
@@ -250,6 +253,14 @@ impl Scanner {
     /// policy turned off every rule that reads what files hold, the ELF
     /// reader unless it turned off every rule that reads binaries.
     fn content_analyser(&self) -> Option<&'static dyn portcullis_image::Analyser> {
+        // Asked for every target (a gzip archive's index pass needs it):
+        // the policy does not change during a scan, so it is chosen once.
+        *self
+            .chosen_analyser
+            .get_or_init(|| self.choose_content_analyser())
+    }
+
+    fn choose_content_analyser(&self) -> Option<&'static dyn portcullis_image::Analyser> {
         use portcullis_image::{Analyser, Analysers};
         use portcullis_rules::subject::{packages::PackageAnalyser, secrets::SecretAnalyser};
         static SECRETS: SecretAnalyser = SecretAnalyser;

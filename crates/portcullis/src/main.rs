@@ -944,6 +944,15 @@ fn check_written_files(
             ));
         }
     }
+    // A Compose file's includes must exist to be read: when no report or
+    // baseline path is an existing file, none can be one, and no target has
+    // to be read an extra time to find what it includes.
+    let existing = |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.is_file());
+    let includes_matter = reports
+        .iter()
+        .map(|p| p.as_path())
+        .chain(policy.write_baseline.as_deref())
+        .any(existing);
     let mut read: Vec<PathBuf> = Vec::new();
     for t in targets.iter().filter(|t| *t != "-") {
         let rest = ["docker-archive:", "oci-archive:", "oci:", "lxd:"]
@@ -982,7 +991,9 @@ fn check_written_files(
                     read.extend(overrides.iter().map(|o| dir.join(o)));
                     read.push(dir.join(".env"));
                 }
-                read.extend(portcullis::manifests::compose_includes(main));
+                if includes_matter {
+                    read.extend(portcullis::manifests::compose_includes(main));
+                }
             }
         }
     }
