@@ -62,7 +62,7 @@ pub struct SignatureMaterial {
     /// What was left out, and why: caps reached, fetches that failed.
     pub notes: Vec<String>,
     /// Bytes fetched so far, against [`MAX_MATERIAL_BYTES`].
-    fetched: u64,
+    pub fetched: u64,
 }
 
 /// An OCI 1.1 referrers index (or one made of an OCI layout's manifests
