@@ -400,6 +400,36 @@ fn signed_images_pass_unsigned_fail_only_when_asked_and_tampering_always_fails()
         )
     );
 
+    // The same image and its `.sig` manifest copied into an OCI layout by
+    // skopeo: the layout's ref name is the whole reference, so the entry
+    // matches it, and the signature is found by its ref name.
+    let layout = tempfile::tempdir().expect("tempdir");
+    let sig_tag = format!("sha256-{}.sig", &signed[7..]);
+    for (from, name) in [
+        (target("team/signed"), format!("{host}/team/signed:1")),
+        (format!("docker://{host}/team/signed:{sig_tag}"), sig_tag.clone()),
+    ] {
+        let o = Command::new("skopeo")
+            .args(["copy", "-q", "--src-tls-verify=false", "--preserve-digests"])
+            .arg(&from)
+            .arg(format!("oci:{}:{name}", layout.path().display()))
+            .output()
+            .expect("skopeo");
+        assert!(o.status.success(), "skopeo {from}: {}", stderr(&o));
+    }
+    let in_layout = format!("oci:{}:{host}/team/signed:1", layout.path().display());
+    assert_eq!(
+        outcome(&scan(asked.path(), &in_layout)),
+        (
+            0,
+            vec![
+                "PC43201 pass".to_owned(),
+                "PC43202 pass".into(),
+                NO_PROVENANCE.into()
+            ]
+        )
+    );
+
     // Unsigned: PC43201 fails when the policy asks, and only then.
     let unsigned = registry.push_image("team/unsigned");
     assert_eq!(signed, unsigned, "the same image in two repositories");
