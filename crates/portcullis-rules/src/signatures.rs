@@ -265,11 +265,22 @@ pub fn check(
                                 Some((store, v)) => {
                                     (v.clone(), v.is_verified().then(|| store.shown.clone()))
                                 }
+                                // Without a trust store the envelope cannot be
+                                // verified, but a manifest about another image
+                                // or a blob that is not its own still shows.
                                 None => (
-                                    Verdict::Untrusted(
-                                        "the policy file names no trust store for Notation signatures"
-                                            .into(),
-                                    ),
+                                    match referrers::signature_blob(
+                                        manifest,
+                                        material,
+                                        digest,
+                                        &[notation::ENVELOPE_MEDIA_TYPE],
+                                    ) {
+                                        Err(v) => v,
+                                        Ok(_) => Verdict::Untrusted(
+                                            "the policy file names no trust store for Notation signatures"
+                                                .into(),
+                                        ),
+                                    },
                                     None,
                                 ),
                             };

@@ -247,3 +247,97 @@ fn provenance_about_the_image_passes_pc43203_and_about_another_fails_it() {
         "{out}"
     );
 }
+
+const NOTATION_DIGEST: &str =
+    "sha256:60043cf45eaebc4c0867fea485a039b598f52fd09fd5b07b0b2d2f88fad9d74e";
+const NOW: i64 = 1_767_225_600;
+
+/// A Notation signature referrer of `image` holding notation-go's envelope
+/// `envelope`, its manifest's subject `subject`.
+fn notation_material(image: &str, subject: &str, envelope: &[u8]) -> (SignatureMaterial, String) {
+    let envelope_digest = sha256_digest(envelope);
+    let manifest = format!(
+        r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"application/vnd.cncf.notary.signature","config":{{"mediaType":"application/vnd.oci.empty.v1+json","digest":"sha256:{}","size":2}},"layers":[{{"mediaType":"application/jose+json","digest":"{envelope_digest}","size":{}}}],"subject":{{"mediaType":"application/vnd.docker.distribution.manifest.v2+json","digest":"{subject}","size":528}}}}"#,
+        "0".repeat(64),
+        envelope.len()
+    );
+    let manifest_digest = sha256_digest(manifest.as_bytes());
+    let index = format!(
+        r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{manifest_digest}","size":{},"artifactType":"application/vnd.cncf.notary.signature"}}]}}"#,
+        manifest.len()
+    );
+    let mut m = SignatureMaterial {
+        image_digest: image.into(),
+        source: "registry",
+        referrers: Some(portcullis_image::signatures::ReferrersIndex {
+            index: index.into_bytes(),
+            via: "the referrers API".into(),
+        }),
+        ..SignatureMaterial::default()
+    };
+    m.blobs.insert(manifest_digest.clone(), manifest.into_bytes());
+    m.blobs.insert(envelope_digest, envelope.to_vec());
+    (m, manifest_digest)
+}
+
+#[test]
+fn notation_signatures_verify_against_the_trust_store_and_tampering_shows_without_one() {
+    let store = |stores: bool| SignatureRequirement {
+        images: vec![TrustedPattern::parse("**").expect("pattern")],
+        keys: Vec::new(),
+        trust_stores: if stores {
+            vec![signatures::NamedStore {
+                shown: "notation-ca.pem".into(),
+                store: portcullis_signatures::TrustStore::from_pem(
+                    &String::from_utf8(data("notation-go-NotationTestRoot.pem")).expect("pem"),
+                )
+                .expect("store"),
+            }]
+        } else {
+            Vec::new()
+        },
+        require_provenance: false,
+    };
+    let run = |m: &SignatureMaterial, stores: bool| {
+        let facts = signatures::check(m, store(stores), None, NOW);
+        outcomes(SignatureState::Checked(Arc::new(facts)))
+    };
+    let valid = data("notation-go-ca_valid_sig_env.json");
+    let (m, _) = notation_material(NOTATION_DIGEST, NOTATION_DIGEST, &valid);
+    assert_eq!(run(&m, true)[..2], ["PC43201: pass", "PC43202: pass"]);
+    // Expired: no valid signature, but not tampering.
+    let (m, sig) = notation_material(
+        NOTATION_DIGEST,
+        NOTATION_DIGEST,
+        &data("notation-go-ca_expired_sig_env.json"),
+    );
+    assert_eq!(
+        run(&m, true)[..2],
+        [
+            format!("PC43201@{NOTATION_DIGEST}: no valid signature of {NOTATION_DIGEST} by trust store notation-ca.pem: Notation signature in {sig} /layers/0 (the referrers API): expired: the signature expired at 2022-07-29T23:59:00Z"),
+            "PC43202: pass".to_owned(),
+        ]
+    );
+    // Listed for this image, but its manifest's subject is another: with
+    // or without a trust store, that is tampering.
+    let other = format!("sha256:{}", "ef".repeat(32));
+    let (m, sig) = notation_material(NOTATION_DIGEST, &other, &valid);
+    for stores in [true, false] {
+        let with = if stores {
+            ", checked with trust store notation-ca.pem,"
+        } else {
+            ""
+        };
+        assert_eq!(
+            run(&m, stores)[1],
+            format!("PC43202@{sig}/layers/0: Notation signature in {sig} /layers/0 (the referrers API){with} is not a valid signature of {NOTATION_DIGEST}: signs another digest: {other}, not {NOTATION_DIGEST}")
+        );
+    }
+    // The envelope itself about another image: only the trust store's
+    // check reads its payload.
+    let (m, sig) = notation_material(&other, &other, &valid);
+    assert_eq!(
+        run(&m, true)[1],
+        format!("PC43202@{sig}/layers/0: Notation signature in {sig} /layers/0 (the referrers API), checked with trust store notation-ca.pem, is not a valid signature of {other}: signs another digest: {NOTATION_DIGEST}, not {other}")
+    );
+}
