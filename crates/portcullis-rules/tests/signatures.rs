@@ -275,7 +275,8 @@ fn notation_material(image: &str, subject: &str, envelope: &[u8]) -> (SignatureM
         }),
         ..SignatureMaterial::default()
     };
-    m.blobs.insert(manifest_digest.clone(), manifest.into_bytes());
+    m.blobs
+        .insert(manifest_digest.clone(), manifest.into_bytes());
     m.blobs.insert(envelope_digest, envelope.to_vec());
     (m, manifest_digest)
 }

@@ -313,10 +313,16 @@ fn policy(public: &Path, body: &str) -> tempfile::TempDir {
 }
 
 fn scan(config: &Path, target: &str) -> Output {
+    scan_with(config, target, &[])
+}
+
+fn scan_with(config: &Path, target: &str, extra: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_portcullis"));
     cmd.env("PORTCULLIS_DB", NO_DATABASE)
+        .current_dir(config)
         .args(["scan", "--format", "json", "--config"])
         .arg(config.join("portcullis.toml"))
+        .args(extra)
         .arg(target)
         .env("DOCKER_CONFIG", "/nonexistent-portcullis-test")
         .env_remove("REGISTRY_AUTH_FILE")
@@ -407,7 +413,10 @@ fn signed_images_pass_unsigned_fail_only_when_asked_and_tampering_always_fails()
     let sig_tag = format!("sha256-{}.sig", &signed[7..]);
     for (from, name) in [
         (target("team/signed"), format!("{host}/team/signed:1")),
-        (format!("docker://{host}/team/signed:{sig_tag}"), sig_tag.clone()),
+        (
+            format!("docker://{host}/team/signed:{sig_tag}"),
+            sig_tag.clone(),
+        ),
     ] {
         let o = Command::new("skopeo")
             .args(["copy", "-q", "--src-tls-verify=false", "--preserve-digests"])
@@ -500,6 +509,30 @@ fn signed_images_pass_unsigned_fail_only_when_asked_and_tampering_always_fails()
         (Some("low"), Some("fail"))
     );
     assert_eq!(f["related"][0]["digest"], tampered.as_str());
+    // Nor does a baseline accept it: written, it suppresses PC43201's
+    // finding, not PC43202's.
+    let o = scan_with(
+        lowered.path(),
+        &target("team/tampered"),
+        &["--write-baseline", "baseline.json"],
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let report: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let suppressed: Vec<(String, bool)> = report["targets"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_owned(),
+                f["suppressed"].is_null(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        suppressed,
+        [("PC43201".to_owned(), false), ("PC43202".to_owned(), true)]
+    );
 
     // A valid signature of another digest (the signed image's, copied to
     // an image with one more layer): it signs another digest.
