@@ -161,7 +161,7 @@ fn unsigned_images_fail_pc43201_only_when_the_policy_asks() {
     assert_eq!(
         checked(&m, false),
         [
-            format!("PC43201@{SIGNED}: no valid signature of {SIGNED} by keys/cosign.pub (ECDSA P-256): the registry holds no signature of it (no cosign `.sig` tag, no signature referrers); the referrers API could not be read: timed out"),
+            format!("PC43201@{SIGNED}: no valid signature of {SIGNED} by keys/cosign.pub (ECDSA P-256): no signature of it could be read from the registry; the referrers API could not be read: timed out"),
             "PC43202: pass".into(),
             "PC43203: n/a (the policy file's `[[signatures]]` entries for this image do not set `require-provenance = true`)".into(),
         ]

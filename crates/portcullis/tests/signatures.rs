@@ -826,7 +826,7 @@ fn a_referrers_index_of_10000_entries_is_bounded_work_with_a_clear_message() {
     assert_eq!(
         items,
         [
-            format!("PC43201 fail@{MANIFEST}: no valid signature of {MANIFEST} by cosign.pub (ECDSA P-256): the registry holds no signature of it (no cosign `.sig` tag, no signature referrers); the referrers index (the referrers API) lists 10000 entries: the first 256 were examined, 9744 were not; 20 of the referrers are signatures: the first 16 were fetched, 4 were not{missing}"),
+            format!("PC43201 fail@{MANIFEST}: no valid signature of {MANIFEST} by cosign.pub (ECDSA P-256): no signature of it could be read from the registry; the referrers index (the referrers API) lists 10000 entries: the first 256 were examined, 9744 were not; 20 of the referrers are signatures: the first 16 were fetched, 4 were not{missing}"),
             "PC43202 pass".to_owned(),
             NO_PROVENANCE.into(),
         ]

@@ -38,11 +38,14 @@ fn check(subject: &Subject, out: &mut Findings) {
     if facts.signatures.iter().any(|s| s.verdict.is_verified()) {
         return;
     }
-    let found = if facts.signatures.is_empty() {
+    // With notes, something was not fetched: do not claim there is none.
+    let found = if facts.signatures.is_empty() && facts.notes.is_empty() {
         format!(
             "the {} holds no signature of it (no cosign `.sig` tag, no signature referrers)",
             facts.source
         )
+    } else if facts.signatures.is_empty() {
+        format!("no signature of it could be read from the {}", facts.source)
     } else {
         facts
             .signatures
