@@ -840,3 +840,27 @@ fn a_referrers_index_of_10000_entries_is_bounded_work_with_a_clear_message() {
     assert_eq!(referrer_fetches, 16, "{seen:?}");
     assert_eq!(seen.iter().filter(|p| p.contains("/referrers/")).count(), 1);
 }
+
+#[test]
+fn a_key_that_cannot_be_read_is_exit_2_at_its_place_and_nothing_is_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("portcullis.toml"),
+        "[[signatures]]\nimages = [\"registry.acme.internal/**\"]\nkeys = [\"keys/missing.pub\"]\n",
+    )
+    .expect("policy");
+    let archive = format!(
+        "docker-archive:{}",
+        fixtures().join("docker-classic.tar").display()
+    );
+    let o = scan_with(dir.path(), &archive, &["--output", "report.json"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: {}:3:9: cannot read keys/missing.pub: No such file or directory\n",
+            dir.path().join("portcullis.toml").display()
+        )
+    );
+    assert!(!dir.path().join("report.json").exists());
+}
