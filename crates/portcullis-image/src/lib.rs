@@ -14,6 +14,7 @@ pub mod history;
 pub mod layer;
 pub mod lxd;
 pub mod registry;
+pub mod signatures;
 mod source;
 mod store;
 
@@ -27,6 +28,7 @@ pub use error::{Error, Result};
 pub use fs::Filesystem;
 pub use layer::{display_path, Budget, Entry, EntryKind};
 pub use registry::{Credentials, Reference, RegistryOptions};
+pub use signatures::SignatureMaterial;
 pub use source::{
     check_platform, host_platform, is_image, resolve, resolve_analysing, BlobRef, ImageRef, Target,
     MAX_IMAGES,

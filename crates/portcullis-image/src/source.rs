@@ -252,6 +252,9 @@ pub struct ImageRef {
     pub references: Vec<String>,
     pub kind: &'static str,
     pub manifest_digest: Option<String>,
+    /// The index the manifest was picked from, when it was (where
+    /// BuildKit keeps the image's attestation manifests).
+    pub index_digest: Option<String>,
     pub config: BlobRef,
     pub layers: Vec<BlobRef>,
     /// The `--platform` asked for: the config must be of it (a
@@ -326,7 +329,7 @@ fn platform_matches(p: &Platform, wanted: &str) -> bool {
         && (variant.is_none() || p.variant.as_deref() == variant)
 }
 
-fn blob_name(digest: &str) -> Result<String> {
+pub(crate) fn blob_name(digest: &str) -> Result<String> {
     match digest.split_once(':') {
         Some(("sha256", hex)) if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
             Ok(format!("blobs/sha256/{hex}"))
@@ -490,6 +493,7 @@ pub(crate) fn docker_archive(
             references: tags.clone(),
             kind: "docker-archive",
             manifest_digest: None,
+            index_digest: None,
             platform: platform.map(str::to_owned),
             config: BlobRef {
                 digest: digest_of(&entry.config),
@@ -554,6 +558,9 @@ fn oci_layout(
                 chosen.push((ref_name, d))
             }
             Some(_) => {}
+            // cosign's signature, attestation and SBOM tags and the
+            // referrers tag are about an image, not images to scan.
+            None if ref_name.as_deref().is_some_and(is_signature_tag) => {}
             None => chosen.push((ref_name, d)),
         }
     }
@@ -583,8 +590,9 @@ fn oci_layout(
     let wanted = platform.map(str::to_owned).unwrap_or_else(host_platform);
     let mut out = Vec::new();
     for (ref_name, d) in chosen {
+        let mut index_digest = None;
         let (manifest_digest, manifest) =
-            resolve_manifest(&store, d, &wanted, platform.is_some(), 0)?;
+            resolve_manifest(&store, d, &wanted, platform.is_some(), 0, &mut index_digest)?;
         let name = match (reference, many, &ref_name) {
             (Some(r), _, _) => format!("{kind}:{path}:{r}"),
             (None, true, Some(r)) => format!("{kind}:{path}:{r}"),
@@ -608,6 +616,7 @@ fn oci_layout(
                 .filter(|_| manifest_digest == d.digest)
                 .map(str::to_owned),
             manifest_digest: Some(manifest_digest),
+            index_digest,
             config: BlobRef {
                 name: blob_name(&config.digest)
                     .map_err(|e| Error::new(format!("{path}: config: {e}")))?,
@@ -632,6 +641,24 @@ fn oci_layout(
     Ok(out)
 }
 
+/// `sha256-<64 hex>` with an optional `.sig`, `.att` or `.sbom`, after an
+/// optional `name:`: the tags cosign and the OCI referrers fallback keep
+/// next to an image.
+fn is_signature_tag(ref_name: &str) -> bool {
+    let tag = ref_name.rsplit(':').next().unwrap_or(ref_name);
+    let Some(rest) = tag.strip_prefix("sha256-") else {
+        return false;
+    };
+    let hex = [".sig", ".att", ".sbom"]
+        .iter()
+        .find_map(|s| rest.strip_suffix(s))
+        .unwrap_or(rest);
+    hex.len() == 64
+        && hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// Follow a descriptor through (nested) indexes to one image manifest.
 fn resolve_manifest(
     store: &Store,
@@ -639,6 +666,7 @@ fn resolve_manifest(
     wanted: &str,
     explicit: bool,
     depth: usize,
+    parent: &mut Option<String>,
 ) -> Result<(String, Index)> {
     if depth > 8 {
         return Err(Error::new(format!(
@@ -695,7 +723,10 @@ fn resolve_manifest(
             }
         });
     match pick {
-        Some(m) => resolve_manifest(store, m, wanted, explicit, depth + 1),
+        Some(m) => {
+            *parent = Some(d.digest.clone());
+            resolve_manifest(store, m, wanted, explicit, depth + 1, parent)
+        }
         None => {
             let available: Vec<String> = images
                 .iter()
@@ -744,7 +775,15 @@ pub(crate) fn image_from_manifest(
         platform: None,
         annotations: None,
     };
-    let (manifest_digest, manifest) = resolve_manifest(&store, &d, &wanted, platform.is_some(), 0)?;
+    let mut index_digest = None;
+    let (manifest_digest, manifest) = resolve_manifest(
+        &store,
+        &d,
+        &wanted,
+        platform.is_some(),
+        0,
+        &mut index_digest,
+    )?;
     let picked_directly = manifest_digest == digest;
     let (Some(config), Some(layers)) = (manifest.config, manifest.layers) else {
         return Err(Error::new(format!(
@@ -771,6 +810,7 @@ pub(crate) fn image_from_manifest(
         name,
         kind,
         manifest_digest: Some(manifest_digest),
+        index_digest,
         config,
         layers,
         references,

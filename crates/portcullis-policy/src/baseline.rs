@@ -83,7 +83,8 @@ impl Baseline {
     /// Mark the findings the baseline records as suppressed `by: "baseline"`
     /// (`shown` names the file in the reason), then recompute each rule's
     /// status and each target's verdict. Findings suppressed otherwise keep
-    /// their suppression.
+    /// their suppression. Findings of a rule that always fails (PC43202)
+    /// are never suppressed.
     pub fn apply(&self, shown: &str, reports: &mut [TargetReport]) {
         let known: BTreeSet<&str> = self
             .findings
@@ -92,7 +93,11 @@ impl Baseline {
             .collect();
         for t in reports.iter_mut().filter(|t| t.kind != crate::meta::KIND) {
             for f in &mut t.findings {
-                if f.suppressed.is_none() && known.contains(f.fingerprint.as_str()) {
+                // Tampering is never a known, accepted finding.
+                if f.suppressed.is_none()
+                    && known.contains(f.fingerprint.as_str())
+                    && !crate::always_fails(&f.rule)
+                {
                     f.suppressed = Some(Suppression {
                         by: "baseline".into(),
                         reason: format!("in the baseline {shown}"),

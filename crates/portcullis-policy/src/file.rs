@@ -62,6 +62,14 @@ pub struct PolicyFile {
     /// `[kubernetes]`: how Kubernetes manifests are judged.
     #[serde(default)]
     pub kubernetes: KubernetesSettings,
+    /// `[[signatures]]`: which images must be signed, by which keys or
+    /// certificates, and whether they must carry provenance (PC43201–
+    /// PC43203), verified offline in the same run. Entries of an `extends`
+    /// chain add up; several entries that match one image together ask
+    /// what each asks.
+    #[serde(default)]
+    #[schemars(with = "Vec<SignaturesEntry>")]
+    pub signatures: Vec<Spanned<SignaturesEntry>>,
     /// Accepted exceptions: findings they cover are reported as suppressed
     /// and do not fail the gate.
     #[serde(default)]
@@ -231,6 +239,34 @@ pub struct KubernetesSettings {
     /// newest the rules know.
     #[schemars(with = "Option<String>")]
     pub version: Option<Spanned<String>>,
+}
+
+/// `[[signatures]]`: what one set of images must carry. Signatures are
+/// looked for only for images read from a registry (`docker://`) or an OCI
+/// layout, and only when an entry names the image.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SignaturesEntry {
+    /// The images it is about: globs over the normalised
+    /// `registry/repository`, as `[images] trusted` (`ghcr.io/acme/**`,
+    /// `registry.acme.internal/app`). Required.
+    #[schemars(with = "Vec<String>")]
+    pub images: Option<Spanned<Vec<Spanned<String>>>>,
+    /// PEM public keys (cosign's `cosign.pub`: ECDSA P-256/384/521 or
+    /// RSA), paths relative to this policy file: the image must have a
+    /// cosign signature (the `sha256-<digest>.sig` tag) or a Sigstore
+    /// bundle (an OCI 1.1 referrer) that one of them verifies (PC43201).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub keys: Vec<Spanned<String>>,
+    /// A PEM file of CA certificates, relative to this policy file: the
+    /// image must have a Notation signature (an OCI 1.1 referrer) whose
+    /// x509 chain reaches one of them (PC43201).
+    #[schemars(with = "Option<String>")]
+    pub trust_store: Option<Spanned<String>>,
+    /// The image's index must carry a BuildKit SLSA provenance attestation
+    /// about it (PC43203). Default `false`.
+    pub require_provenance: Option<bool>,
 }
 
 /// `all`: the whole image, the base image's layers too; `build`: only what

@@ -131,6 +131,8 @@ pub struct Policy {
     /// `[kubernetes] version`: the Kubernetes version whose Pod Security
     /// Standards the runtime rules apply; `None`: the newest they know.
     pub kubernetes_version: Option<KubernetesVersion>,
+    /// `[[signatures]]`: which images need which signatures and provenance.
+    pub signatures: portcullis_rules::signatures::SignaturePolicy,
 }
 
 /// Rules that are off unless a policy file enables them (as the catalogue
@@ -280,8 +282,15 @@ impl Default for Policy {
             hardening_build_only: false,
             profile: None,
             kubernetes_version: None,
+            signatures: Default::default(),
         }
     }
+}
+
+/// Whether the rule's findings always fail, whatever the policy file says
+/// ([`portcullis_rules::registry::ALWAYS_FAILS`]).
+pub fn always_fails(code: &str) -> bool {
+    portcullis_rules::registry::ALWAYS_FAILS.contains(&code)
 }
 
 /// Every rule code a policy file may name: the scan rules and the policy
@@ -322,6 +331,9 @@ impl Policy {
     }
 
     pub fn action(&self, rule: &Rule) -> Action {
+        if always_fails(rule.code) {
+            return Action::Fail;
+        }
         if let Some(action) = self.overrides.get(rule.code).and_then(|o| o.action) {
             return action;
         }
@@ -351,6 +363,9 @@ impl Policy {
     /// fails. Fixing them is the base image maintainer's to do; `[hardening]
     /// scope = "build"` leaves them out altogether.
     pub fn base_action(&self, rule: &Rule, action: Action) -> Action {
+        if always_fails(rule.code) {
+            return Action::Fail;
+        }
         let explicit = self
             .overrides
             .get(rule.code)
@@ -384,7 +399,7 @@ impl Policy {
     }
 
     pub fn enabled(&self, rule: &Rule) -> bool {
-        !self.disabled.iter().any(|d| d == rule.code)
+        always_fails(rule.code) || !self.disabled.iter().any(|d| d == rule.code)
     }
 
     /// What `portcullis config check` warns about: exceptions that cannot
@@ -606,7 +621,10 @@ impl Policy {
                                 by: s.by.to_owned(),
                                 reason: s.reason,
                             });
-                            reported.suppressed =
+                            // Tampering is not the policy's to accept.
+                            reported.suppressed = if always_fails(rule.code) {
+                                None
+                            } else {
                                 preset.or_else(|| inline(&reported)).or_else(|| {
                                     self.exception_for(target, &reported).map(|e| Suppression {
                                         by: "exception".into(),
@@ -615,7 +633,8 @@ impl Policy {
                                             None => e.reason.clone(),
                                         },
                                     })
-                                });
+                                })
+                            };
                             reported
                         })
                         .collect();

@@ -118,7 +118,17 @@ pub(crate) fn resolve(chain: &[Layer]) -> Result<Policy, Vec<PolicyError>> {
                 ));
             }
         }
+        for entry in &file.signatures {
+            match signatures_entry(src, entry) {
+                Ok(r) => policy.signatures.requirements.push(r),
+                Err(mut e) => errors.append(&mut e),
+            }
+        }
         for pattern in &file.disable {
+            if let Some(e) = always_fails_named(src, pattern, "disabled") {
+                errors.push(e);
+                continue;
+            }
             match codes(src, pattern) {
                 Ok(codes) => {
                     for code in codes {
@@ -156,6 +166,12 @@ pub(crate) fn resolve(chain: &[Layer]) -> Result<Policy, Vec<PolicyError>> {
                 }
             };
             let values = values.get_ref();
+            if values.action.is_some() {
+                if let Some(e) = always_fails_named(src, key, "given an action") {
+                    errors.push(e);
+                    continue;
+                }
+            }
             for code in codes {
                 let entry = policy.overrides.entry(code.to_owned()).or_default();
                 if let Some(s) = values.severity {
@@ -182,6 +198,119 @@ pub(crate) fn resolve(chain: &[Layer]) -> Result<Policy, Vec<PolicyError>> {
     errors.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     if errors.is_empty() {
         Ok(policy)
+    } else {
+        Err(errors)
+    }
+}
+
+/// An error when `named` is exactly a rule that always fails (PC43202):
+/// what the file asks of it (`disabled`, `given an action`, `excepted`)
+/// would not happen. A glob that covers it leaves it out instead.
+fn always_fails_named(src: &Source, named: &Spanned<String>, what: &str) -> Option<PolicyError> {
+    let code = named.get_ref().trim().to_ascii_uppercase();
+    crate::always_fails(&code).then(|| {
+        src.error(
+            named.span(),
+            format!("{code} cannot be {what}: a signature that does not verify, or signs another digest, is tampering and always fails (its severity can be set)"),
+        )
+    })
+}
+
+/// Largest key or trust-store file read.
+const MAX_KEY_FILE_BYTES: u64 = 1 << 20;
+
+/// A file a `[[signatures]]` entry names, relative to the policy file.
+fn read_named(src: &Source, named: &Spanned<String>) -> Result<String, PolicyError> {
+    let written = named.get_ref();
+    let path = match &src.dir {
+        Some(dir) => dir.join(written),
+        None => std::path::PathBuf::from(written),
+    };
+    let bytes = crate::paths::read_regular(&path, MAX_KEY_FILE_BYTES).map_err(|e| {
+        let text = e.to_string();
+        let text = text.split(" (os error").next().unwrap_or(&text).to_owned();
+        src.error(named.span(), format!("cannot read {written}: {text}"))
+    })?;
+    String::from_utf8(bytes)
+        .map_err(|_| src.error(named.span(), format!("{written} is not PEM text")))
+}
+
+fn signatures_entry(
+    src: &Source,
+    entry: &Spanned<crate::file::SignaturesEntry>,
+) -> Result<portcullis_rules::signatures::SignatureRequirement, Vec<PolicyError>> {
+    use portcullis_rules::signatures::{NamedKey, NamedStore, SignatureRequirement};
+    let e = entry.get_ref();
+    let mut errors = Vec::new();
+    let mut out = SignatureRequirement {
+        require_provenance: e.require_provenance.unwrap_or(false),
+        ..Default::default()
+    };
+    match &e.images {
+        None => errors.push(src.error(
+            entry.span(),
+            "a `[[signatures]]` entry has no `images`: name the images it is about (`registry.acme.internal/**`)",
+        )),
+        Some(list) if list.get_ref().is_empty() => errors.push(src.error(
+            list.span(),
+            "`images` is empty: name the images the entry is about (`registry.acme.internal/**`)",
+        )),
+        Some(list) => {
+            for pattern in list.get_ref() {
+                match portcullis_rules::reference::TrustedPattern::parse(pattern.get_ref()) {
+                    Ok(p) => out.images.push(p),
+                    Err(message) => errors.push(src.error(pattern.span(), message)),
+                }
+            }
+        }
+    }
+    for named in &e.keys {
+        match read_named(src, named).and_then(|pem| {
+            portcullis_signatures::PublicKey::from_pem(&pem).map_err(|why| {
+                src.error(
+                    named.span(),
+                    format!("{} is not a public key: {why}", named.get_ref()),
+                )
+            })
+        }) {
+            Ok(key) => out.keys.push(NamedKey {
+                shown: named.get_ref().clone(),
+                key,
+            }),
+            Err(e) => errors.push(e),
+        }
+    }
+    if let Some(named) = &e.trust_store {
+        match read_named(src, named).and_then(|pem| {
+            let store = portcullis_signatures::TrustStore::from_pem(&pem).map_err(|why| {
+                src.error(
+                    named.span(),
+                    format!("{} is not a trust store: {why}", named.get_ref()),
+                )
+            })?;
+            if store.is_empty() {
+                return Err(src.error(
+                    named.span(),
+                    format!("{} holds no certificate", named.get_ref()),
+                ));
+            }
+            Ok(store)
+        }) {
+            Ok(store) => out.trust_stores.push(NamedStore {
+                shown: named.get_ref().clone(),
+                store,
+            }),
+            Err(e) => errors.push(e),
+        }
+    }
+    if e.keys.is_empty() && e.trust_store.is_none() && !out.require_provenance {
+        errors.push(src.error(
+            entry.span(),
+            "a `[[signatures]]` entry names no `keys`, no `trust-store` and not `require-provenance = true`: it asks for nothing",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(out)
     } else {
         Err(errors)
     }
@@ -253,6 +382,10 @@ fn exception(src: &Source, entry: &Spanned<ExceptionEntry>) -> Result<Exception,
         ));
     }
     for pattern in &e.rules {
+        if let Some(e) = always_fails_named(src, pattern, "excepted") {
+            errors.push(e);
+            continue;
+        }
         match codes(src, pattern) {
             Ok(codes) => rules.extend(codes),
             Err(e) => errors.push(e),

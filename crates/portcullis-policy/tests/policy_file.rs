@@ -232,7 +232,7 @@ fn errors_point_at_line_and_column() {
         ),
         (
             "# policy\ncolour = 1",
-            &["portcullis.toml:2:1: unknown key `colour`, expected one of `extends`, `profile`, `fail-on`, `require-reason`, `disable`, `enable`, `rule`, `secrets`, `licenses`, `vulnerabilities`, `hardening`, `images`, `kubernetes`, `exception`"],
+            &["portcullis.toml:2:1: unknown key `colour`, expected one of `extends`, `profile`, `fail-on`, `require-reason`, `disable`, `enable`, `rule`, `secrets`, `licenses`, `vulnerabilities`, `hardening`, `images`, `kubernetes`, `signatures`, `exception`"],
         ),
         (
             "profile = \"lenient\"",
@@ -1027,5 +1027,154 @@ fn yaml_inline_suppressions_through_the_policy() {
         matches!(&about[0].location, Location::Manifest { path, line: 9, column: 26, .. } if path == "pod.yaml"),
         "{:?}",
         about[0].location
+    );
+}
+
+/// A cosign public key and a Notation CA, as the tests of the signature
+/// verifier keep them (real-tool files).
+fn signature_files(dir: &Path) {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../portcullis-signatures/tests/data");
+    let copy = |from: &str, to: &str| {
+        let bytes = std::fs::read(data.join(from)).expect("test data");
+        write(dir, to, &String::from_utf8(bytes).expect("utf-8"));
+    };
+    copy("cosign-sigstore-rs.pub", "keys/cosign.pub");
+    copy("notation-go-NotationTestRoot.pem", "notation-ca.pem");
+}
+
+fn load_in(dir: &Path, text: &str) -> Result<Policy, Vec<String>> {
+    let path = write(dir, "portcullis.toml", text);
+    Policy::load(&path, "portcullis.toml")
+        .map_err(|errors| errors.iter().map(|e| e.to_string()).collect())
+}
+
+#[test]
+fn signatures_entries_name_images_keys_trust_stores_and_provenance() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    signature_files(dir.path());
+    let p = load_in(
+        dir.path(),
+        "[[signatures]]\nimages = [\"registry.acme.internal/**\"]\nkeys = [\"keys/cosign.pub\"]\n\n[[signatures]]\nimages = [\"registry.acme.internal/app\", \"ghcr.io/acme/*\"]\ntrust-store = \"notation-ca.pem\"\nrequire-provenance = true\n",
+    )
+    .expect("loads");
+    assert_eq!(p.signatures.requirements.len(), 2);
+    let app = p
+        .signatures
+        .for_image("registry.acme.internal/app")
+        .expect("asked");
+    let written: Vec<&str> = app.images.iter().map(|i| i.written.as_str()).collect();
+    assert_eq!(
+        written,
+        ["registry.acme.internal/**", "registry.acme.internal/app"]
+    );
+    assert_eq!(app.keys.len(), 1);
+    assert_eq!(app.keys[0].shown, "keys/cosign.pub");
+    assert_eq!(app.keys[0].key.describe(), "ECDSA P-256");
+    assert_eq!(app.trust_stores[0].shown, "notation-ca.pem");
+    assert!(app.require_provenance && app.wants_signature());
+    let other = p
+        .signatures
+        .for_image("registry.acme.internal/other")
+        .expect("asked");
+    assert!(!other.require_provenance && other.trust_stores.is_empty());
+    let ghcr = p.signatures.for_image("ghcr.io/acme/tool").expect("asked");
+    assert!(ghcr.keys.is_empty() && ghcr.require_provenance);
+    assert!(p.signatures.for_image("docker.io/library/debian").is_none());
+    // A provenance-only entry asks for no signature.
+    let p = load_in(
+        dir.path(),
+        "[[signatures]]\nimages = [\"**\"]\nrequire-provenance = true\n",
+    )
+    .expect("loads");
+    let any = p.signatures.for_image("quay.io/x/y").expect("asked");
+    assert!(!any.wants_signature() && any.require_provenance);
+}
+
+#[test]
+fn signatures_entry_errors_are_at_their_place() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    signature_files(dir.path());
+    write(dir.path(), "not-a-key.pub", "hello\n");
+    let errors = load_in(
+        dir.path(),
+        "[[signatures]]\nkeys = [\"keys/cosign.pub\"]\n\n[[signatures]]\nimages = []\nrequire-provenance = true\n\n[[signatures]]\nimages = [\"nginx:1.27\"]\nkeys = [\"missing.pub\", \"not-a-key.pub\"]\ntrust-store = \"keys/cosign.pub\"\n\n[[signatures]]\nimages = [\"ghcr.io/**\"]\n\n[[signatures]]\nimages = [\"ghcr.io/**\"]\nkey = \"keys/cosign.pub\"\n",
+    )
+    .expect_err("errors");
+    assert_eq!(
+        errors,
+        [
+            "portcullis.toml:18:1: unknown key `key`, expected one of `images`, `keys`, `trust-store`, `require-provenance`",
+        ]
+    );
+    let errors = load_in(
+        dir.path(),
+        "[[signatures]]\nkeys = [\"keys/cosign.pub\"]\n\n[[signatures]]\nimages = []\nrequire-provenance = true\n\n[[signatures]]\nimages = [\"nginx:1.27\"]\nkeys = [\"missing.pub\", \"not-a-key.pub\"]\ntrust-store = \"keys/cosign.pub\"\n\n[[signatures]]\nimages = [\"ghcr.io/**\"]\n",
+    )
+    .expect_err("errors");
+    let first = errors.first().cloned().unwrap_or_default();
+    assert!(
+        first.starts_with("portcullis.toml:1:1: a `[[signatures]]` entry has no `images`"),
+        "{errors:?}"
+    );
+    assert_eq!(
+        errors[1..],
+        [
+            "portcullis.toml:5:10: `images` is empty: name the images the entry is about (`registry.acme.internal/**`)".to_owned(),
+            "portcullis.toml:9:11: `nginx:1.27` names a tag or digest: a trusted pattern names a registry and repository only (`nginx`)".into(),
+            "portcullis.toml:10:9: cannot read missing.pub: No such file or directory".into(),
+            format!("portcullis.toml:10:24: not-a-key.pub is not a public key: {}", portcullis_signatures::PublicKey::from_pem("hello\n").map(|_| ()).expect_err("not a key")),
+            format!("portcullis.toml:11:15: keys/cosign.pub is not a trust store: {}", portcullis_signatures::TrustStore::from_pem(&std::fs::read_to_string(dir.path().join("keys/cosign.pub")).expect("read")).map(|_| ()).expect_err("not certificates")),
+            "portcullis.toml:13:1: a `[[signatures]]` entry names no `keys`, no `trust-store` and not `require-provenance = true`: it asks for nothing".into(),
+        ]
+    );
+}
+
+#[test]
+fn pc43202_always_fails_whatever_the_policy_file_says() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Its severity may be lowered, and the threshold raised: it still fails.
+    let p = load_in(
+        dir.path(),
+        "profile = \"audit\"\ndisable = [\"PC43*\"]\n[rule.PC43202]\nseverity = \"low\"\n[rule.\"PC432*\"]\naction = \"info\"\n[[exception]]\nrules = [\"PC43*\"]\nreason = \"accepted\"\n",
+    )
+    .expect("loads");
+    let tampered = rule("PC43202");
+    assert!(p.enabled(tampered));
+    assert!(!p.enabled(rule("PC43201")));
+    assert_eq!(p.severity(tampered), Severity::Low);
+    assert_eq!(p.action(tampered), Action::Fail);
+    let report = evaluate(
+        &p,
+        "docker://registry.acme.internal/app:1",
+        "registry",
+        vec![finding(
+            "PC43202",
+            "cosign signature … is not a valid signature",
+            Location::ImageManifest {
+                digest: "sha256:abcdef".into(),
+                pointer: "/layers/0".into(),
+            },
+        )],
+    );
+    assert_eq!(report.verdict, Verdict::Fail);
+    let f = &report.findings[0];
+    assert_eq!(
+        (f.action, f.severity, f.suppressed.is_none()),
+        (Action::Fail, Severity::Low, true)
+    );
+    // Named exactly, what cannot happen is an error.
+    let errors = load_in(
+        dir.path(),
+        "disable = [\"PC43202\"]\n[rule.PC43202]\naction = \"warn\"\n[[exception]]\nrules = [\"pc43202\"]\nreason = \"accepted\"\n",
+    )
+    .expect_err("errors");
+    let why = "a signature that does not verify, or signs another digest, is tampering and always fails (its severity can be set)";
+    assert_eq!(
+        errors,
+        [
+            format!("portcullis.toml:1:12: PC43202 cannot be disabled: {why}"),
+            format!("portcullis.toml:2:7: PC43202 cannot be given an action: {why}"),
+            format!("portcullis.toml:5:10: PC43202 cannot be excepted: {why}"),
+        ]
     );
 }

@@ -6,6 +6,7 @@ pub mod reference;
 pub mod registry;
 pub mod rules;
 pub mod shell;
+pub mod signatures;
 pub mod subject;
 pub mod together;
 mod util;

@@ -45,6 +45,12 @@ impl Rule {
     }
 }
 
+/// Rules whose findings always fail the gate, whatever the policy file
+/// says: their action cannot be set, they cannot be disabled, and no
+/// exception or inline suppression covers them (a signature that does not
+/// verify is tampering, PC43202). Their severity may still be changed.
+pub const ALWAYS_FAILS: &[&str] = &["PC43202"];
+
 /// Every rule, in code order.
 pub static RULES: &[&Rule] = &[
     &rules::root_user::RULE,
@@ -155,6 +161,9 @@ pub static RULES: &[&Rule] = &[
     &rules::supply_chain::latest_tag::RULE,
     &rules::supply_chain::insecure_transport::RULE,
     &rules::supply_chain::unverified_script::RULE,
+    &rules::supply_chain::unsigned_image::RULE,
+    &rules::supply_chain::tampered_signature::RULE,
+    &rules::supply_chain::missing_provenance::RULE,
 ];
 
 /// Why a rule that applies to no subject is not applicable, when it says

@@ -242,6 +242,7 @@ fn image_subject(
         workloads: None,
         kubernetes_version: portcullis_rules::subject::KUBERNETES_VERSION,
         images: None,
+        signatures: Default::default(),
     }
 }
 

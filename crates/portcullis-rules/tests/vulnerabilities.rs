@@ -171,6 +171,7 @@ fn subject(vulnerabilities: VulnerabilityScan) -> Subject {
         workloads: None,
         kubernetes_version: portcullis_rules::subject::KUBERNETES_VERSION,
         images: None,
+        signatures: Default::default(),
     }
 }
 

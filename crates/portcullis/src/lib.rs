@@ -9,6 +9,7 @@ use std::sync::Arc;
 pub mod advisories;
 pub mod config;
 pub mod manifests;
+mod signatures;
 pub mod walk;
 
 use portcullis_policy::paths::{read_regular, MAX_DOCKERFILE_BYTES};
@@ -479,6 +480,13 @@ impl Scanner {
                     known_base.as_ref(),
                 );
                 self.reclassify(&mut subject);
+                subject.signatures = signatures::state(
+                    &self.policy.signatures,
+                    refs.iter()
+                        .find(|r| r.manifest_digest.as_deref() == Some(digest.as_str())),
+                    kind,
+                    &references,
+                );
                 subject.vulnerabilities =
                     self.advisories
                         .scan(&subject, &identity, &self.policy.vulnerabilities);

@@ -169,7 +169,7 @@ fn several_formats_in_one_run_and_the_human_report_on_stdout() {
     // license, vulnerability and binary ones (packages and binaries are in
     // layers), the runtime ones (no manifest) and PC43101 (no trusted list)
     // are skipped.
-    assert_eq!((junit.tests, junit.failures, junit.skipped), (106, 3, 74));
+    assert_eq!((junit.tests, junit.failures, junit.skipped), (108, 3, 76));
     let suite = &junit.test_suites[0];
     assert_eq!(suite.name.as_str(), "examples/Dockerfile");
     let skipped: Vec<&str> = suite
@@ -700,8 +700,8 @@ fn junit_of_images() {
         .collect();
     assert_eq!(suites.len(), 9);
     // 14 container, 28 sensitive-information, 11 license, 7
-    // vulnerability, 17 binary, 24 runtime and 5 supply-chain policies.
-    assert!(suites.iter().all(|s| s.1 == 106));
+    // vulnerability, 17 binary, 23 runtime and 8 supply-chain policies.
+    assert!(suites.iter().all(|s| s.1 == 108));
     // The 8 online ones do not apply to an image, nor, without an advisory
     // database, the 7 vulnerability ones, nor the 24 runtime ones, nor
     // PC43101 without a trusted list.

@@ -45,16 +45,18 @@ const FINDINGS: [&str; 8] = [
 
 /// The image config and Dockerfile policies, then the online secret ones,
 /// then (no advisory database in the tests) the vulnerability ones.
-const NOT_APPLICABLE: [&str; 51] = [
+const NOT_APPLICABLE: [&str; 55] = [
     "SQ40101", "SQ41101", "SQ41102", "SQ41103", "SQ41104", "SQ41105", "SQ41106", "SQ34253",
     "SQ34254", "SQ34255", "SQ34256", "SQ34401", "SQ34402", "SQ34403", "SQ34404", "SQ31101",
     "SQ31102", "SQ31103", "SQ31104", "SQ31105", "SQ31106", "SQ31107",
     // No manifest runs it.
-    "PC42101", "PC42102", "PC42103", "PC42104", "PC42201", "PC42202", "PC42203", "PC42301",
-    "PC42302", "PC42303", "PC42304", "PC42305", "PC42401", "PC42402", "PC42403", "PC42404",
-    "PC42405", "PC42406", "PC42407", "PC42408", "PC42501", "PC42601", "PC42701", "PC42801",
-    // An LXD image names no base image and has no build history.
+    "PC42101", "PC42102", "PC42103", "PC42104", "PC42201", "PC42202", "PC42203", "PC42204",
+    "PC42301", "PC42302", "PC42303", "PC42304", "PC42305", "PC42401", "PC42402", "PC42403",
+    "PC42404", "PC42405", "PC42406", "PC42407", "PC42408", "PC42501", "PC42601", "PC42701",
+    "PC42801", // An LXD image names no base image and has no build history.
     "PC43101", "PC43102", "PC43103", "PC43104", "PC43105",
+    // Nor a manifest digest or signatures.
+    "PC43201", "PC43202", "PC43203",
 ];
 
 /// Nothing secret in the fixtures: every offline secret policy passes;
@@ -244,7 +246,7 @@ fn the_human_report_shows_the_metadata_and_what_does_not_apply() {
         [
             "lxd:tiny.meta.tar.xz,tiny.rootfs.squashfs FAIL",
             "  LXD image: busybox 1.35 x86_64, created 2023-11-14T22:13:20Z, split (squashfs rootfs, gzip) — tiny fixture",
-            "  not applicable to a system container image: SQ40101, SQ41101, SQ41102, SQ41103, SQ41104, SQ41105, SQ41106, SQ34253, SQ34254, SQ34255, SQ34256, SQ34401, SQ34402, SQ34403, SQ34404, PC42101, PC42102, PC42103, PC42104, PC42201, PC42202, PC42203, PC42301, PC42302, PC42303, PC42304, PC42305, PC42401, PC42402, PC42403, PC42404, PC42405, PC42406, PC42407, PC42408, PC42501, PC42601, PC42701, PC42801, PC43101, PC43102, PC43103, PC43104, PC43105",
+            "  not applicable to a system container image: SQ40101, SQ41101, SQ41102, SQ41103, SQ41104, SQ41105, SQ41106, SQ34253, SQ34254, SQ34255, SQ34256, SQ34401, SQ34402, SQ34403, SQ34404, PC42101, PC42102, PC42103, PC42104, PC42201, PC42202, PC42203, PC42301, PC42302, PC42303, PC42304, PC42305, PC42401, PC42402, PC42403, PC42404, PC42405, PC42406, PC42407, PC42408, PC42501, PC42601, PC42801, PC43101, PC43102, PC43103, PC43104, PC43105, PC43201, PC43202, PC43203",
         ]
     );
     assert!(

@@ -378,6 +378,18 @@ impl Client {
 
     /// GET `path` (relative to the registry), with auth, retries and redirects.
     fn get(&self, path: &str, accept: Option<&str>, what: &str) -> Result<ureq::Response> {
+        self.get_unless_missing(path, accept, what)?
+            .ok_or_else(|| self.status_error(Status::NotFound, what))
+    }
+
+    /// [`Client::get`], with a 404 as `None`: for what a registry may not
+    /// hold (a signature tag, the referrers API).
+    fn get_unless_missing(
+        &self,
+        path: &str,
+        accept: Option<&str>,
+        what: &str,
+    ) -> Result<Option<ureq::Response>> {
         let mut url = self
             .base
             .join(path)
@@ -425,7 +437,8 @@ impl Client {
                     }
                     url = next;
                 }
-                Ok(response) => return Ok(response),
+                Ok(response) => return Ok(Some(response)),
+                Err((404, _)) => return Ok(None),
                 Err((401, response)) if same && !authenticated => {
                     authenticated = true;
                     let challenge = response.header("WWW-Authenticate").map(str::to_owned);
@@ -629,6 +642,38 @@ impl Client {
             .unwrap_or_else(PoisonError::into_inner)
             .insert(digest.clone(), bytes.clone());
         Ok((bytes, digest, media_type))
+    }
+
+    /// A manifest by tag, `None` when the registry has no such tag: its
+    /// bytes (at most [`MANIFEST_CAP`]) and digest.
+    pub(crate) fn manifest_if_tagged(&self, tag: &str) -> Result<Option<(Vec<u8>, String)>> {
+        let what = format!("manifest {tag}");
+        let path = format!("v2/{}/manifests/{tag}", self.reference.repository);
+        let Some(response) = self.get_unless_missing(&path, Some(ACCEPT), &what)? else {
+            return Ok(None);
+        };
+        let bytes =
+            read_capped(response, MANIFEST_CAP).map_err(|e| self.fail(format!("{what}: {e}")))?;
+        let digest = crate::layer::sha256_hex(&bytes);
+        self.manifests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(digest.clone(), bytes.clone());
+        Ok(Some((bytes, digest)))
+    }
+
+    /// The OCI 1.1 referrers API's index for `digest`; `None` when the
+    /// registry has no referrers API (it answers 404).
+    pub(crate) fn referrers(&self, digest: &str) -> Result<Option<Vec<u8>>> {
+        let what = format!("referrers of {digest}");
+        let path = format!("v2/{}/referrers/{digest}", self.reference.repository);
+        let accept = "application/vnd.oci.image.index.v1+json";
+        let Some(response) = self.get_unless_missing(&path, Some(accept), &what)? else {
+            return Ok(None);
+        };
+        read_capped(response, MANIFEST_CAP)
+            .map(Some)
+            .map_err(|e| self.fail(format!("{what}: {e}")))
     }
 
     pub(crate) fn note_size(&self, digest: &str, size: u64) {

@@ -68,6 +68,7 @@ pub fn from_dockerfile(
         workloads: None,
         kubernetes_version: super::KUBERNETES_VERSION,
         images: None,
+        signatures: Default::default(),
     };
     let final_stage = subject.final_stage();
     let from = from_steps[final_stage];

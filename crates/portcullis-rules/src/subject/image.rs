@@ -383,6 +383,7 @@ pub fn from_image_on(
         workloads: None,
         kubernetes_version: super::KUBERNETES_VERSION,
         images: None,
+        signatures: Default::default(),
     }
 }
 

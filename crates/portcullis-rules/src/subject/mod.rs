@@ -386,6 +386,10 @@ pub struct Subject {
     /// run found them (`--images`), by reference as written; `None` when
     /// they were not scanned.
     pub images: Option<Arc<crate::together::RunImages>>,
+    /// The image's signatures and attestations as checked against the
+    /// policy file's `[[signatures]]` (the CLI fetches and checks them
+    /// before the rules run, only when the policy asks): PC43201–PC43203.
+    pub signatures: crate::signatures::SignatureState,
 }
 
 /// The newest Kubernetes version the Pod Security Standards rules know
@@ -428,6 +432,7 @@ impl Subject {
             workloads: None,
             kubernetes_version: KUBERNETES_VERSION,
             images: None,
+            signatures: Default::default(),
         }
     }
 

@@ -155,8 +155,14 @@ pub const RUNTIME_POLICIES: [&str; 24] = [
     "PC42405", "PC42406", "PC42407", "PC42408", "PC42501", "PC42601", "PC42701", "PC42801",
 ];
 
-pub const SUPPLY_CHAIN_POLICIES: [&str; 5] =
-    ["PC43101", "PC43102", "PC43103", "PC43104", "PC43105"];
+pub const SUPPLY_CHAIN_POLICIES: [&str; 8] = [
+    "PC43101", "PC43102", "PC43103", "PC43104", "PC43105", "PC43201", "PC43202", "PC43203",
+];
+
+/// Why the signature policies (PC43201–PC43203) are not applicable to an
+/// image when the policy file has no `[[signatures]]` entry for it.
+pub const NO_SIGNATURES_ASKED: &str =
+    "the policy file's `[[signatures]]` asks for no signature or provenance of this image";
 
 pub fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)

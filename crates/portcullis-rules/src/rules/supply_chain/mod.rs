@@ -2,12 +2,16 @@
 //! subject names judged by [`crate::reference::assess_reference`]
 //! (PC43101–PC43103), and build steps that switch verification off or run
 //! a downloaded script unchecked (PC43104, PC43105), read with
-//! [`crate::shell`].
+//! [`crate::shell`]; an image's signatures and provenance (PC43201–PC43203),
+//! as [`crate::signatures`] checked them.
 
 pub mod insecure_transport;
 pub mod latest_tag;
+pub mod missing_provenance;
 mod scripts;
+pub mod tampered_signature;
 pub mod unpinned;
+pub mod unsigned_image;
 pub mod untrusted_source;
 pub mod unverified_script;
 
@@ -75,4 +79,12 @@ pub(crate) fn named(u: &ImageUse) -> String {
         ),
         origin => format!("{} `{}`", origin.describe(), u.reference),
     }
+}
+
+/// The image's own manifest, where PC43201 and PC43203 report.
+pub(crate) fn image_manifest(digest: &str) -> crate::finding::Located {
+    crate::finding::Located::new(crate::finding::Location::ImageManifest {
+        digest: digest.to_owned(),
+        pointer: String::new(),
+    })
 }
