@@ -709,8 +709,8 @@ fn junit_one_suite_per_target_one_case_per_policy() {
     let r = |code: &str| registry::find(code).expect("rule");
     let mut expected = [
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
-        "<testsuites name=\"portcullis\" tests=\"110\" skipped=\"1\" failures=\"1\" errors=\"0\">\n",
-        "    <testsuite name=\"Dockerfile\" tests=\"110\" skipped=\"1\" errors=\"0\" failures=\"1\">\n",
+        "<testsuites name=\"portcullis\" tests=\"111\" skipped=\"1\" failures=\"1\" errors=\"0\">\n",
+        "    <testsuite name=\"Dockerfile\" tests=\"111\" skipped=\"1\" errors=\"0\" failures=\"1\">\n",
         "        <properties>\n",
         "            <property name=\"kind\" value=\"dockerfile\"/>\n",
     ]
@@ -797,7 +797,7 @@ fn markdown_summary_and_table() {
     let url = |c: &str| format!("#{}", c.to_ascii_lowercase());
     let expected_start = "## portcullis: **FAIL**\n\n\
 5 targets, 8 findings (2 high, 2 medium, 4 low), 4 failing, 1 suppressed.\n\n\
-Summary: 4 failed, 3 warned, 0 info, 1 suppressed (0 by baseline, 0 by exception, 1 by inline comment), 541 policies passed.\n\n\
+Summary: 4 failed, 3 warned, 0 info, 1 suppressed (0 by baseline, 0 by exception, 1 by inline comment), 546 policies passed.\n\n\
 | target | verdict | critical | high | medium | low | info | suppressed |\n\
 |---|---|--:|--:|--:|--:|--:|--:|\n\
 | `app/Dockerfile` | **FAIL** | 0 | 1 | 0 | 0 | 0 | 1 |\n\
@@ -808,7 +808,7 @@ Summary: 4 failed, 3 warned, 0 info, 1 suppressed (0 by baseline, 0 by exception
     assert!(md.starts_with(expected_start), "{md}");
     let section = format!(
         "\n### `app/Dockerfile`: **FAIL**\n\n\
-2 findings (1 high, 1 low), 1 failing, 1 suppressed; 110 policies checked.\n\n\
+2 findings (1 high, 1 low), 1 failing, 1 suppressed; 111 policies checked.\n\n\
 | | rule | severity | location | message |\n|---|---|---|---|---|\n\
 | **FAIL** | [SQ40104]({}) | high | `app/Dockerfile:4:8` | port 22/tcp (SSH) is exposed |\n\
 | suppressed | [SQ41102]({}) | low | `app/Dockerfile:3:1` | ADD of a local file (suppressed by inline: the tarball is vendored and checked) |\n",
@@ -818,7 +818,7 @@ Summary: 4 failed, 3 warned, 0 info, 1 suppressed (0 by baseline, 0 by exception
     assert!(md.contains(&section), "{md}");
     let image = format!(
         "\n### `docker-archive:images/app.tar:app:1`: **FAIL**\n\n\
-3 findings (2 medium, 1 low), 2 failing, 0 suppressed; 110 policies checked; 1 note.\n\n\
+3 findings (2 medium, 1 low), 2 failing, 0 suppressed; 111 policies checked; 1 note.\n\n\
 | | rule | severity | location | message |\n|---|---|---|---|---|\n\
 | **FAIL** | [SQ40101]({}) | medium | `image config /config/User` | the config user is `root`, which is root |\n\
 | **FAIL** | [SQ40102]({}) | medium | `/usr/bin/su in layer 0 ({LAYER0})` | /usr/bin/su has the setuid bit |\n\
@@ -1080,7 +1080,7 @@ fn html_summary_counts_policies_and_verdicts() {
     assert!(archive.contains("data-rule=\"SQ40101\" data-status=\"fail\""));
     assert!(archive.contains("data-rule=\"SQ41102\" data-status=\"warn\""));
     assert!(archive.contains("data-rule=\"SQ40104\" data-status=\"pass\""));
-    assert!(archive.contains("Policies: 110 evaluated — 2 fail, 1 warn, 107 pass"));
+    assert!(archive.contains("Policies: 111 evaluated — 2 fail, 1 warn, 108 pass"));
 
     let dockerfile = html_target(&html, 0);
     assert!(dockerfile.contains("data-count-outcome=\"suppressed\">1<"));

@@ -169,7 +169,7 @@ fn several_formats_in_one_run_and_the_human_report_on_stdout() {
     // license, vulnerability and binary ones (packages and binaries are in
     // layers), the runtime ones (no manifest) and PC43101 (no trusted list)
     // are skipped.
-    assert_eq!((junit.tests, junit.failures, junit.skipped), (108, 3, 76));
+    assert_eq!((junit.tests, junit.failures, junit.skipped), (110, 3, 78));
     let suite = &junit.test_suites[0];
     assert_eq!(suite.name.as_str(), "examples/Dockerfile");
     let skipped: Vec<&str> = suite
@@ -186,7 +186,8 @@ fn several_formats_in_one_run_and_the_human_report_on_stdout() {
     expected.extend(VULNERABILITY_POLICIES);
     expected.extend(BINARY_POLICIES_ON);
     expected.extend(RUNTIME_POLICIES);
-    expected.push("PC43101");
+    // No trusted list; the signature policies are for images.
+    expected.extend(["PC43101", "PC43201", "PC43202", "PC43203"]);
     assert_eq!(skipped, expected);
     let failed: Vec<&str> = suite
         .test_cases
@@ -700,11 +701,12 @@ fn junit_of_images() {
         .collect();
     assert_eq!(suites.len(), 9);
     // 14 container, 28 sensitive-information, 11 license, 7
-    // vulnerability, 17 binary, 23 runtime and 8 supply-chain policies.
-    assert!(suites.iter().all(|s| s.1 == 108));
+    // vulnerability, 17 binary, 25 runtime and 8 supply-chain policies.
+    assert!(suites.iter().all(|s| s.1 == 110));
     // The 8 online ones do not apply to an image, nor, without an advisory
-    // database, the 7 vulnerability ones, nor the 24 runtime ones, nor
-    // PC43101 without a trusted list.
+    // database, the 7 vulnerability ones, nor the 25 runtime ones, nor
+    // PC43101 without a trusted list, nor PC43201–PC43203 without a
+    // `[[signatures]]` entry.
     for suite in &junit.test_suites {
         let skipped: Vec<&str> = suite
             .test_cases
@@ -715,10 +717,11 @@ fn junit_of_images() {
         let mut want = ONLINE_POLICIES.to_vec();
         want.extend(VULNERABILITY_POLICIES);
         want.extend(RUNTIME_POLICIES);
-        want.push("PC43101");
+        // No trusted list, and no `[[signatures]]` entry.
+        want.extend(["PC43101", "PC43201", "PC43202", "PC43203"]);
         assert_eq!(
             (suite.skipped, skipped),
-            (40, want),
+            (44, want),
             "{}",
             suite.name.as_str()
         );

@@ -102,7 +102,7 @@ fn the_policy_file_is_found_by_walking_up() {
     assert_eq!(code(&out), 0);
     assert_eq!(
         stdout(&out),
-        "../../portcullis.toml: ok (113 rules enabled, 0 exceptions, fail-on critical)\n"
+        "../../portcullis.toml: ok (115 rules enabled, 0 exceptions, fail-on critical)\n"
     );
 }
 
@@ -312,7 +312,7 @@ fn config_check_paths_and_missing_files() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "app/portcullis.toml: ok (113 rules enabled, 1 exception, fail-on never)\n"
+        "app/portcullis.toml: ok (115 rules enabled, 1 exception, fail-on never)\n"
     );
     let out = portcullis(&["config", "check", "nope.toml"], dir.path());
     assert_eq!(code(&out), 2);

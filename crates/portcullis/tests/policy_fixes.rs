@@ -417,7 +417,7 @@ fn config_check_warns_about_exceptions_that_cannot_apply() {
     assert_eq!(code(&o), 0);
     assert_eq!(
         String::from_utf8_lossy(&o.stdout),
-        "portcullis.toml: ok (112 rules enabled, 4 exceptions, fail-on medium)\n"
+        "portcullis.toml: ok (114 rules enabled, 4 exceptions, fail-on medium)\n"
     );
     assert_eq!(
         stderr(&o),

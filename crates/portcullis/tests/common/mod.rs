@@ -149,10 +149,11 @@ pub fn linked(target: &Value) -> Vec<String> {
 /// them: after the binary ones.
 /// The runtime policies (Kubernetes and Compose), in code order:
 /// not applicable to Dockerfiles and images.
-pub const RUNTIME_POLICIES: [&str; 24] = [
-    "PC42101", "PC42102", "PC42103", "PC42104", "PC42201", "PC42202", "PC42203", "PC42301",
-    "PC42302", "PC42303", "PC42304", "PC42305", "PC42401", "PC42402", "PC42403", "PC42404",
-    "PC42405", "PC42406", "PC42407", "PC42408", "PC42501", "PC42601", "PC42701", "PC42801",
+pub const RUNTIME_POLICIES: [&str; 25] = [
+    "PC42101", "PC42102", "PC42103", "PC42104", "PC42201", "PC42202", "PC42203", "PC42204",
+    "PC42301", "PC42302", "PC42303", "PC42304", "PC42305", "PC42401", "PC42402", "PC42403",
+    "PC42404", "PC42405", "PC42406", "PC42407", "PC42408", "PC42501", "PC42601", "PC42701",
+    "PC42801",
 ];
 
 pub const SUPPLY_CHAIN_POLICIES: [&str; 8] = [
