@@ -8,13 +8,14 @@
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 mod common;
+use common::registry::Registry;
 use common::*;
 
 fn run_in(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
@@ -109,97 +110,6 @@ fn real_tools() -> bool {
         eprintln!("skipping: docker-registry or skopeo is not installed");
     }
     ok
-}
-
-/// A real registry on 127.0.0.1, stopped (by its PID) when dropped.
-struct Registry {
-    child: Child,
-    host: String,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Registry {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Registry {
-    fn start(htpasswd: Option<&str>) -> Registry {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let auth = match htpasswd {
-            Some(entry) => {
-                std::fs::write(dir.path().join("htpasswd"), entry).expect("htpasswd");
-                format!(
-                    "auth: {{htpasswd: {{realm: test, path: {}}}}}\n",
-                    dir.path().join("htpasswd").display()
-                )
-            }
-            None => String::new(),
-        };
-        Registry::start_with(dir, &auth)
-    }
-
-    fn start_with(dir: tempfile::TempDir, auth: &str) -> Registry {
-        Registry::start_on(dir, auth, "127.0.0.1", "")
-    }
-
-    /// On `host`, with `http_extra` added to the `http` settings (e.g. TLS).
-    fn start_on(dir: tempfile::TempDir, auth: &str, host: &str, http_extra: &str) -> Registry {
-        let port = TcpListener::bind((host, 0))
-            .expect("bind")
-            .local_addr()
-            .expect("addr")
-            .port();
-        let config = format!(
-            "version: 0.1\nlog: {{level: error}}\nstorage: {{filesystem: {{rootdirectory: {}}}}}\nhttp: {{addr: \"{host}:{port}\"{http_extra}}}\n{auth}",
-            dir.path().join("data").display()
-        );
-        std::fs::write(dir.path().join("config.yml"), config).expect("config");
-        let child = Command::new("docker-registry")
-            .arg("serve")
-            .arg(dir.path().join("config.yml"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start docker-registry");
-        let registry = Registry {
-            child,
-            host: host.to_owned(),
-            port,
-            _dir: dir,
-        };
-        let started = Instant::now();
-        while TcpStream::connect((host, port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "docker-registry did not start"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        registry
-    }
-
-    fn push(&self, image: &str, to: &str, creds: Option<&str>) {
-        self.push_from(&fixtures().join("docker-classic.tar"), image, to, creds);
-    }
-
-    /// Push `image` of the docker-archive `archive` to `to`.
-    fn push_from(&self, archive: &Path, image: &str, to: &str, creds: Option<&str>) {
-        let mut cmd = Command::new("skopeo");
-        cmd.args(["copy", "-q", "--dest-tls-verify=false"]);
-        if let Some(c) = creds {
-            cmd.args(["--dest-creds", c]);
-        }
-        let o = cmd
-            .arg(format!("docker-archive:{}:{image}", archive.display()))
-            .arg(format!("docker://{}:{}/{to}", self.host, self.port))
-            .output()
-            .expect("skopeo");
-        assert!(o.status.success(), "skopeo: {}", stderr(&o));
-    }
 }
 
 #[test]

@@ -16,9 +16,9 @@
 //! signature stands for one made for another image.
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -26,6 +26,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 mod common;
+use common::registry::Registry;
 use common::*;
 
 fn digest_of(bytes: &[u8]) -> String {
@@ -50,56 +51,7 @@ fn tools() -> bool {
     ok
 }
 
-/// A real registry on 127.0.0.1, stopped (by its PID) when dropped.
-struct Registry {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Registry {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 impl Registry {
-    fn start() -> Registry {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let port = TcpListener::bind("127.0.0.1:0")
-            .expect("bind")
-            .local_addr()
-            .expect("addr")
-            .port();
-        let config = format!(
-            "version: 0.1\nlog: {{level: error}}\nstorage: {{filesystem: {{rootdirectory: {}}}}}\nhttp: {{addr: \"127.0.0.1:{port}\"}}\n",
-            dir.path().join("data").display()
-        );
-        std::fs::write(dir.path().join("config.yml"), config).expect("config");
-        let child = Command::new("docker-registry")
-            .arg("serve")
-            .arg(dir.path().join("config.yml"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start docker-registry");
-        let registry = Registry {
-            child,
-            port,
-            _dir: dir,
-        };
-        let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "docker-registry did not start"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        registry
-    }
-
     fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}/v2/{path}", self.port)
     }
@@ -107,15 +59,15 @@ impl Registry {
     /// Push the docker-classic fixture's `localhost/bad:1` as `repo:1`;
     /// its manifest digest.
     fn push_image(&self, repo: &str) -> String {
-        self.push_from(repo, "localhost/bad:1")
+        self.push_fixture(repo, "localhost/bad:1")
     }
 
     /// Push its `localhost/base:1`, another image.
     fn push_other_image(&self, repo: &str) -> String {
-        self.push_from(repo, "localhost/base:1")
+        self.push_fixture(repo, "localhost/base:1")
     }
 
-    fn push_from(&self, repo: &str, image: &str) -> String {
+    fn push_fixture(&self, repo: &str, image: &str) -> String {
         let o = Command::new("skopeo")
             .args(["copy", "-q", "--dest-tls-verify=false"])
             .arg(format!(
@@ -379,7 +331,7 @@ fn signed_images_pass_unsigned_fail_only_when_asked_and_tampering_always_fails()
     if !tools() {
         return;
     }
-    let registry = Registry::start();
+    let registry = Registry::start(None);
     let keydir = tempfile::tempdir().expect("tempdir");
     let (key, public) = keys(keydir.path());
     let host = format!("127.0.0.1:{}", registry.port);
@@ -622,7 +574,7 @@ fn a_sigstore_bundle_referrer_is_found_by_the_tag_fallback_and_checked() {
     // docker-registry 2.8 answers the referrers API with 404: the
     // `sha256-<hex>` tag holds the referrers index, as cosign and oras
     // write it for such registries.
-    let registry = Registry::start();
+    let registry = Registry::start(None);
     let keydir = tempfile::tempdir().expect("tempdir");
     let (key, public) = keys(keydir.path());
     let host = format!("127.0.0.1:{}", registry.port);

@@ -14,6 +14,7 @@ mod keys;
 /// portcullis-rules' Dockerfile fixtures.
 #[path = "../../../portcullis-rules/tests/support/markers.rs"]
 pub mod markers;
+pub mod registry;
 
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
