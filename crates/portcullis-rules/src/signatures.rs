@@ -128,6 +128,20 @@ pub enum SignatureState {
     Checked(Arc<SignatureFacts>),
 }
 
+impl SignatureState {
+    /// The facts a signature rule judges; `None` when there are none, the
+    /// rule then declared not applicable with why.
+    pub(crate) fn checked(&self, out: &mut crate::finding::Findings) -> Option<&SignatureFacts> {
+        match self {
+            SignatureState::NotAsked(why) | SignatureState::Unavailable(why) => {
+                out.not_applicable(why.clone());
+                None
+            }
+            SignatureState::Checked(facts) => Some(facts),
+        }
+    }
+}
+
 impl Default for SignatureState {
     fn default() -> Self {
         SignatureState::NotAsked(

@@ -1,6 +1,5 @@
 use crate::finding::{Category, Findings, Located, Location, Severity};
 use crate::registry::{Doc, Rule};
-use crate::signatures::SignatureState;
 use crate::subject::{Subject, SubjectKind};
 
 pub static RULE: Rule = Rule {
@@ -22,12 +21,8 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(subject: &Subject, out: &mut Findings) {
-    let facts = match &subject.signatures {
-        SignatureState::NotAsked(why) | SignatureState::Unavailable(why) => {
-            out.not_applicable(why.clone());
-            return;
-        }
-        SignatureState::Checked(facts) => facts,
+    let Some(facts) = subject.signatures.checked(out) else {
+        return;
     };
     for s in facts.signatures.iter().filter(|s| s.verdict.is_tampering()) {
         let with = if s.kind == "Notation signature" {
