@@ -191,8 +191,7 @@ pub fn is_image(path: &Path) -> bool {
             .is_ok_and(|t| t.names().any(|n| image_member(n) || n == "metadata.yaml"));
     }
     if crate::store::is_gzip(path) && is_gzip_tar(path) {
-        return crate::store::gzip_member_names(path)
-            .is_some_and(|names| names.iter().any(|n| image_member(n)));
+        return crate::store::gzip_looks_like_image(path);
     }
     false
 }

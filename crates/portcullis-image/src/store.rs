@@ -164,23 +164,53 @@ pub(crate) fn is_gzip(path: &Path) -> bool {
         .is_ok_and(|()| magic == [0x1f, 0x8b])
 }
 
-/// The member names of a gzip-compressed tar, read without keeping any
-/// member; `None` when it is not one.
-pub(crate) fn gzip_member_names(path: &Path) -> Option<Vec<String>> {
-    let file = crate::error::open_file(path).ok()?;
+/// Whether a gzip-compressed tar looks like an image archive, told from
+/// its first members' names (a `docker save` archive starts with
+/// `blobs/sha256/…` or `<64 hex>/…` members, an OCI archive with `blobs/`
+/// or `oci-layout`), so that finding targets (`scan --recursive`) does not
+/// decompress the archive the scan will read whole: a decision at the
+/// first telling header, at most 16 members in.
+pub(crate) fn gzip_looks_like_image(path: &Path) -> bool {
+    let Ok(file) = crate::error::open_file(path) else {
+        return false;
+    };
     let mut tally = Tally::new();
     let mut archive = tar::Archive::new(tally.guard(gunzip(file, path)));
-    let mut names = Vec::new();
-    for entry in archive.entries().ok()? {
-        let entry = entry.ok()?;
-        tally.count(&entry).ok()?;
+    let Ok(entries) = archive.entries() else {
+        return false;
+    };
+    let hex_id = |name: &str| {
+        let id = name.split(['/', '.']).next().unwrap_or("");
+        id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit())
+    };
+    for entry in entries.take(16) {
+        let Ok(entry) = entry else {
+            return false;
+        };
+        if tally.count(&entry).is_err() {
+            return false;
+        }
         let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-        names.extend(clean_member_name(&name));
+        let Some(name) = clean_member_name(&name) else {
+            return false;
+        };
+        if matches!(
+            name.as_str(),
+            "manifest.json"
+                | "index.json"
+                | "oci-layout"
+                | "repositories"
+                | "blobs"
+                | "blobs/sha256"
+        ) || name.starts_with("blobs/sha256/")
+            || hex_id(&name)
+        {
+            return true;
+        }
     }
-    Some(names)
+    false
 }
 
-/// The decompressed stream of a gzip file, refusing to go past [`GZIP_CAP`].
 /// Each path a gzip stream was started for, once per start (tests count
 /// how often an archive is decompressed).
 #[cfg(test)]
@@ -741,6 +771,25 @@ mod tests {
             .map(|started| started.iter().filter(|p| **p == path).count())
             .unwrap_or(0);
         assert_eq!(passes, 1, "the archive was decompressed {passes} times");
+    }
+
+    /// Telling a gzip image archive for `--recursive` reads only its first
+    /// headers: an archive cut short past them is still told, and a gzip
+    /// tar of other files is not one.
+    #[test]
+    fn a_gzip_image_archive_is_told_from_its_first_members() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let plain =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/images/docker-classic.tar");
+        let bytes = std::fs::read(&plain).expect("fixture");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, &bytes).expect("gzip");
+        let gz = gz.finish().expect("gzip");
+        let cut = dir.path().join("cut.tar.gz");
+        std::fs::write(&cut, &gz[..gz.len() / 2]).expect("write");
+        assert!(gzip_looks_like_image(&cut));
+        let other = gzip_tar(dir.path());
+        assert!(!gzip_looks_like_image(&other));
     }
 
     /// A member's name and the PAX records written before it.
