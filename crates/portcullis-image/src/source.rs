@@ -172,8 +172,8 @@ impl Target {
 
 /// Whether `path` is an image portcullis reads (an OCI layout directory,
 /// a docker-archive or OCI archive, plain or gzip-compressed, an LXD
-/// unified image), for `scan --recursive`: a look at names only, which
-/// for a gzip file still means decompressing it.
+/// unified image), for `scan --recursive`: a look at names only (for a
+/// gzip file, at its first member headers).
 pub fn is_image(path: &Path) -> bool {
     if path.is_dir() {
         return path.join("oci-layout").is_file();
