@@ -179,9 +179,15 @@ pub(crate) fn gzip_looks_like_image(path: &Path) -> bool {
     let Ok(entries) = archive.entries() else {
         return false;
     };
-    let hex_id = |name: &str| {
-        let id = name.split(['/', '.']).next().unwrap_or("");
-        id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit())
+    let hex = |id: &str| id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit());
+    // `<id>/layer.tar`, `<id>/json`, `<id>/VERSION`, `<config>.json`: the
+    // legacy `docker save` layout; `<diff_id>.tar` first: podman's.
+    let hex_id = |name: &str| match name.split_once('/') {
+        Some((id, rest)) => hex(id) && matches!(rest, "layer.tar" | "json" | "VERSION"),
+        None => name
+            .strip_suffix(".json")
+            .or_else(|| name.strip_suffix(".tar"))
+            .is_some_and(hex),
     };
     for entry in entries.take(16) {
         let Ok(entry) = entry else {
@@ -194,15 +200,9 @@ pub(crate) fn gzip_looks_like_image(path: &Path) -> bool {
         let Some(name) = clean_member_name(&name) else {
             return false;
         };
-        if matches!(
-            name.as_str(),
-            "manifest.json"
-                | "index.json"
-                | "oci-layout"
-                | "repositories"
-                | "blobs"
-                | "blobs/sha256"
-        ) || name.starts_with("blobs/sha256/")
+        let blob = name.strip_prefix("blobs/sha256/").is_some_and(hex);
+        if matches!(name.as_str(), "manifest.json" | "index.json" | "oci-layout")
+            || blob
             || hex_id(&name)
         {
             return true;
@@ -790,6 +790,31 @@ mod tests {
         assert!(gzip_looks_like_image(&cut));
         let other = gzip_tar(dir.path());
         assert!(!gzip_looks_like_image(&other));
+        // A cache whose first members are a `blobs/` tree of other files.
+        let mut builder = tar::Builder::new(Vec::new());
+        for name in [
+            "blobs/",
+            "blobs/sha256/",
+            "blobs/sha256/not-a-digest",
+            "repositories",
+        ] {
+            let mut header = tar::Header::new_ustar();
+            header.set_size(0);
+            header.set_mode(0o644);
+            header.set_entry_type(if name.ends_with('/') {
+                tar::EntryType::Directory
+            } else {
+                tar::EntryType::Regular
+            });
+            builder
+                .append_data(&mut header, name, std::io::empty())
+                .expect("append");
+        }
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, &builder.into_inner().expect("tar")).expect("gzip");
+        let cache = dir.path().join("cache.tar.gz");
+        std::fs::write(&cache, gz.finish().expect("gzip")).expect("write");
+        assert!(!gzip_looks_like_image(&cache));
     }
 
     /// A member's name and the PAX records written before it.

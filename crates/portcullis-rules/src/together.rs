@@ -128,7 +128,8 @@ pub fn run_notes(runs: &[RunBy]) -> Vec<crate::finding::Note> {
 /// The suppression of image findings the containers in `runs` make moot:
 /// a root `USER` (SQ40101) every one of them overrides with a non-root
 /// user, and an exposed port (SQ40103–SQ40108) none of them publishes.
-pub fn judge_image(outcomes: &mut [(&'static Rule, Outcome)], runs: &[RunBy]) {
+/// `image` is the image's subject (its /etc/passwd names users).
+pub fn judge_image(outcomes: &mut [(&'static Rule, Outcome)], runs: &[RunBy], image: &Subject) {
     if runs.is_empty() {
         return;
     }
@@ -138,7 +139,7 @@ pub fn judge_image(outcomes: &mut [(&'static Rule, Outcome)], runs: &[RunBy]) {
         };
         for finding in findings.iter_mut().filter(|f| f.suppressed.is_none()) {
             finding.suppressed = match rule.code {
-                "SQ40101" => user_overridden(runs),
+                "SQ40101" => user_overridden(runs, image),
                 "SQ40103" | "SQ40104" | "SQ40105" | "SQ40106" | "SQ40107" | "SQ40108" => {
                     unpublished(&finding.location, runs)
                 }
@@ -148,8 +149,10 @@ pub fn judge_image(outcomes: &mut [(&'static Rule, Outcome)], runs: &[RunBy]) {
     }
 }
 
-/// Suppressed when every container sets a non-root user of its own.
-fn user_overridden(runs: &[RunBy]) -> Option<Suppressed> {
+/// Suppressed when every container sets a non-root user of its own (a
+/// Compose user name counts when the image's /etc/passwd gives it a
+/// non-zero UID).
+fn user_overridden(runs: &[RunBy], image: &Subject) -> Option<Suppressed> {
     let mut by = Vec::with_capacity(runs.len());
     for run in runs {
         let (w, c) = (run.workload, run.container);
@@ -159,10 +162,10 @@ fn user_overridden(runs: &[RunBy]) -> Option<Suppressed> {
                 (format!("`runAsUser: {}`", uid.value), &uid.at)
             }
             Platform::Compose => {
-                let user = c
-                    .user
-                    .as_ref()
-                    .filter(|u| !crate::rules::root_user::is_root(&u.value))?;
+                let user = c.user.as_ref()?;
+                if !non_root_user(&user.value, image) {
+                    return None;
+                }
                 (format!("`user: {}`", user.value), &user.at)
             }
         };
@@ -181,12 +184,36 @@ fn user_overridden(runs: &[RunBy]) -> Option<Suppressed> {
     })
 }
 
+/// Whether a Compose `user` (`name[:group]`, `uid[:gid]`) is known not to
+/// be root: a non-zero UID, or a name the image's /etc/passwd gives one.
+fn non_root_user(user: &str, image: &Subject) -> bool {
+    use crate::rules::root_user::{is_root, passwd_uid, PasswdUid};
+    if is_root(user) {
+        return false;
+    }
+    let name = user.split(':').next().unwrap_or("");
+    if name.parse::<i64>().is_ok() {
+        return true;
+    }
+    matches!(passwd_uid(image, name), PasswdUid::Uid(uid) if uid != 0)
+}
+
 /// Suppressed when `location` is an `ExposedPorts` key that no container
-/// lists in its `ports`.
+/// lists in its `ports`; never when one of them shares the host's network
+/// (every port it listens on is then on the host).
 fn unpublished(location: &Location, runs: &[RunBy]) -> Option<Suppressed> {
     let Location::Config { pointer } = location else {
         return None;
     };
+    if runs.iter().any(|run| {
+        run.workload
+            .pod
+            .host_network
+            .as_ref()
+            .is_some_and(|h| h.value)
+    }) {
+        return None;
+    }
     let key = pointer
         .strip_prefix("/config/ExposedPorts/")?
         .replace("~1", "/")

@@ -353,7 +353,7 @@ impl Scanner {
                 }
                 Ok(Some(image)) => {
                     return self
-                        .scan_images(target, &image, &[])
+                        .scan_images(target, &image, &[], &self.registry)
                         .map(|found| Scanned::Reports(found.into_iter().map(|(r, _)| r).collect()))
                 }
                 Ok(None) => {}
@@ -383,13 +383,12 @@ impl Scanner {
         shown: &str,
         target: &portcullis_image::Target,
         runs: &[portcullis_rules::together::RunBy],
+        registry: &portcullis_image::RegistryOptions,
     ) -> Result<Vec<(TargetReport, portcullis_rules::together::RunImage)>, ScanError> {
         let refs = match target {
-            portcullis_image::Target::Registry(reference) => portcullis_image::registry::resolve(
-                reference,
-                self.platform.as_deref(),
-                &self.registry,
-            ),
+            portcullis_image::Target::Registry(reference) => {
+                portcullis_image::registry::resolve(reference, self.platform.as_deref(), registry)
+            }
             portcullis_image::Target::DockerDaemon { .. } => Ok(Vec::new()),
             _ => portcullis_image::resolve_analysing(
                 target,
@@ -495,7 +494,7 @@ impl Scanner {
                     .as_ref()
                     .and_then(|facts| base_boundary(&facts.boundary));
                 let mut outcomes = portcullis_rules::check(&subject, &key);
-                portcullis_rules::together::judge_image(&mut outcomes, runs);
+                portcullis_rules::together::judge_image(&mut outcomes, runs, &subject);
                 let run_image = portcullis_rules::together::RunImage::of(&subject, shown);
                 let scope_note = portcullis_rules::scope_to_build(&subject, &mut outcomes, &|r| {
                     self.policy.build_only(r)
@@ -1135,6 +1134,23 @@ impl Scanner {
                 }),
             }
         }
+        // As many as one archive may hold: a manifest naming more is
+        // hostile (each is pulled and its report kept).
+        if let Some(over) = named.get(portcullis_image::MAX_IMAGES) {
+            let at = over.at;
+            let place = format!(
+                "{}:{}:{}",
+                at.path, at.span.start.line, at.span.start.column
+            );
+            let error = ScanError::at(
+                &place,
+                format!(
+                    "the manifests name more than {} images: refusing to scan them all with --images",
+                    portcullis_image::MAX_IMAGES
+                ),
+            );
+            return vec![Err(error)];
+        }
         let images: Vec<Result<RunImageScan, ScanError>> = named
             .par_iter()
             .map(|n| {
@@ -1244,7 +1260,7 @@ impl Scanner {
                 }
             },
         };
-        let image = match portcullis_image::Target::parse(&target) {
+        let image = match portcullis_image::Target::parse_analysing(&target, &self.index_options()) {
             Ok(Some(portcullis_image::Target::Lxd(_))) => {
                 return Err(fail(format!(
                     "{target} is an LXD image, which no container runs"
@@ -1261,8 +1277,15 @@ impl Scanner {
             }
             Err(e) => return Err(fail(e.message)),
         };
+        // The command line's credentials are for the registries the user
+        // named as targets: a manifest under review may name any host, and
+        // would receive them (its own host's auth files still apply).
+        let registry = portcullis_image::RegistryOptions {
+            credentials: None,
+            ..self.registry.clone()
+        };
         let mut found = self
-            .scan_images(&target, &image, runs)
+            .scan_images(&target, &image, runs, &registry)
             .map_err(|e| fail(e.message))?;
         let chosen = if found.len() == 1 {
             found.pop()

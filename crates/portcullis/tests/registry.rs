@@ -274,6 +274,35 @@ fn real_registry_basic_auth() {
     );
     assert_eq!(findings(&right).1, archive.1);
 
+    // The command line's credentials are not sent to the registries a
+    // manifest names (`--images`): its host could be anyone's.
+    let manifests = tempfile::tempdir().expect("tempdir");
+    let pod = manifests.path().join("pod.yaml");
+    let reference = target.trim_start_matches("docker://");
+    std::fs::write(
+        &pod,
+        format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: app\n      image: {reference}\n"),
+    )
+    .expect("pod");
+    let pod = pod.display().to_string();
+    let named = run_in(
+        &[
+            "scan",
+            "--username",
+            "alice",
+            "--password-stdin",
+            "--images",
+            &pod,
+        ],
+        "s3cret\n",
+        &[("DOCKER_CONFIG", &manifests.path().display().to_string())],
+    );
+    assert_eq!(named.status.code(), Some(2));
+    assert_eq!(
+        stderr(&named),
+        format!("error: {pod}:8:7: image `{reference}`: {target}: manifest: unauthorized (401): the registry wants credentials (--username with --password-stdin, or docker login)\n")
+    );
+
     // The same credentials from a Docker config file.
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(

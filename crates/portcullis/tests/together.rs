@@ -394,3 +394,78 @@ fn a_compose_service_that_builds_its_image_is_not_pulled() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn host_networking_and_root_user_names_keep_the_image_findings() {
+    // `network_mode: host`: every port the image listens on is the
+    // host's; `user: admin` is UID 0 in the image's /etc/passwd.
+    let dir = dir_with(&[(
+        "compose.yaml",
+        "services:\n  api:\n    image: localhost/numeric:1\n    network_mode: host\n  app:\n    image: localhost/rootful:1\n    user: admin\n",
+    )]);
+    let map = |m: &str| {
+        let (reference, path) = m.split_once('=').expect("map");
+        format!("{reference}={}", repo().join(path).display())
+    };
+    let (numeric, rootful) = (map(NUMERIC), map(ROOTFUL));
+    let o = portcullis(
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--image",
+            &numeric,
+            "--image",
+            &rootful,
+            "compose.yaml",
+        ],
+        dir.path(),
+    );
+    let report = json(&o);
+    assert_eq!(
+        findings(&report["targets"][1], &["SQ40104"]),
+        ["SQ40104 /config/ExposedPorts/22~1tcp port 22/tcp (SSH) is exposed"]
+    );
+    assert_eq!(
+        findings(&report["targets"][2], &["SQ40101"]),
+        ["SQ40101 /config/User the image config sets no user: the container runs as root"]
+    );
+    // `user: app` is UID 1000 there: the root USER is moot.
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  app:\n    image: localhost/rootful:1\n    user: app\n",
+    )
+    .expect("write");
+    let o = portcullis(
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--image",
+            &rootful,
+            "compose.yaml",
+        ],
+        dir.path(),
+    );
+    let report = json(&o);
+    assert_eq!(
+        findings(&report["targets"][1], &["SQ40101"]),
+        ["SQ40101 /config/User the image config sets no user: the container runs as root [suppressed by manifest: every container that runs the image sets a non-root user: service `app` (`user: app`, compose.yaml:4:11)]"]
+    );
+}
+
+#[test]
+fn a_manifest_naming_too_many_images_is_refused() {
+    let mut pod =
+        String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n");
+    for i in 0..1001 {
+        pod.push_str(&format!("    - name: c{i}\n      image: localhost/x:{i}\n"));
+    }
+    let dir = dir_with(&[("pod.yaml", &pod)]);
+    let o = portcullis(&["scan", "--images", "pod.yaml"], dir.path());
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stderr(&o),
+        "error: pod.yaml:2008:7: the manifests name more than 1000 images: refusing to scan them all with --images\n"
+    );
+}

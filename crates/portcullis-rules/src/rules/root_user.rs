@@ -107,14 +107,14 @@ fn message(value: &Arg) -> String {
 }
 
 /// What the image's `/etc/passwd` says of a user name.
-enum PasswdUid {
+pub(crate) enum PasswdUid {
     Uid(u64),
     NotListed,
     /// Why it cannot be read, and where it is (if it exists).
     Unreadable(String, Option<crate::Location>),
 }
 
-fn passwd_uid(subject: &Subject, name: &str) -> PasswdUid {
+pub(crate) fn passwd_uid(subject: &Subject, name: &str) -> PasswdUid {
     let Some(image) = subject.image.as_ref() else {
         return PasswdUid::NotListed;
     };
