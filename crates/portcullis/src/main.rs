@@ -173,8 +173,9 @@ struct ScanArgs {
     /// Loopback registries always are.
     #[arg(long = "insecure-registry", value_name = "HOST")]
     insecure_registries: Vec<String>,
-    /// User name for docker:// registries (with --password-stdin). Without
-    /// it, credentials come from REGISTRY_AUTH_FILE, DOCKER_CONFIG or
+    /// User name for docker:// registries (with --password-stdin); never
+    /// sent to the registries manifests name (--images). Without it,
+    /// credentials come from REGISTRY_AUTH_FILE, DOCKER_CONFIG or
     /// ~/.docker/config.json (auths, credHelpers, credsStore).
     #[arg(long, value_name = "USER", requires = "password_stdin")]
     username: Option<String>,
