@@ -712,19 +712,25 @@ mod tests {
         }
     }
 
+    /// The docker-classic fixture archive's path, and its bytes gzipped.
+    fn gzipped_fixture() -> (PathBuf, Vec<u8>) {
+        let plain =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/images/docker-classic.tar");
+        let bytes = std::fs::read(&plain).expect("fixture");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, &bytes).expect("gzip");
+        (plain, gz.finish().expect("gzip"))
+    }
+
     /// A `docker save` archive, gzip-compressed, whose layers are too large
     /// to keep: indexed with the load options, it is decompressed once, and
     /// every image loads as from the plain archive.
     #[test]
     fn a_gzip_archive_indexed_with_the_load_options_is_decompressed_once() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let plain =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/images/docker-classic.tar");
-        let bytes = std::fs::read(&plain).expect("fixture");
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        std::io::Write::write_all(&mut gz, &bytes).expect("gzip");
+        let (plain, gz) = gzipped_fixture();
         let path = dir.path().join("a.tar.gz");
-        std::fs::write(&path, gz.finish().expect("gzip")).expect("write");
+        std::fs::write(&path, gz).expect("write");
         let want = |p: &[u8]| p == b"etc/passwd";
         let quiet = |_: u64| {};
         let options = crate::LoadOptions {
@@ -779,12 +785,7 @@ mod tests {
     #[test]
     fn a_gzip_image_archive_is_told_from_its_first_members() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let plain =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/images/docker-classic.tar");
-        let bytes = std::fs::read(&plain).expect("fixture");
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        std::io::Write::write_all(&mut gz, &bytes).expect("gzip");
-        let gz = gz.finish().expect("gzip");
+        let (_, gz) = gzipped_fixture();
         let cut = dir.path().join("cut.tar.gz");
         std::fs::write(&cut, &gz[..gz.len() / 2]).expect("write");
         assert!(gzip_looks_like_image(&cut));
