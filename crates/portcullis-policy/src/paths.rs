@@ -86,7 +86,7 @@ fn too_large(cap: u64) -> String {
 }
 
 /// What kind of file `meta` is, for "not a regular file (…)".
-pub fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+fn kind_of(meta: &std::fs::Metadata) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     let t = meta.file_type();
     if t.is_dir() {
@@ -110,15 +110,21 @@ pub fn kind_of(meta: &std::fs::Metadata) -> &'static str {
 /// while it is read is refused too. Errors read as the tail of
 /// "cannot read: …".
 pub fn read_regular(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
+    read_regular_within(path, cap)?
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, too_large(cap)))
+}
+
+/// [`read_regular`], with `None` for a file over `cap` (never read past
+/// one byte beyond it), for callers that say so in their own words.
+pub fn read_regular_within(path: &Path, cap: u64) -> std::io::Result<Option<Vec<u8>>> {
     use std::io::Read;
     let refuse = |why: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, why);
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
         return Err(refuse(format!("not a regular file ({})", kind_of(&meta))));
     }
-    let over = || refuse(too_large(cap));
     if meta.len() > cap {
-        return Err(over());
+        return Ok(None);
     }
     let file = std::fs::File::open(path)?;
     // Swapped for something else between the two looks?
@@ -129,9 +135,9 @@ pub fn read_regular(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::with_capacity(usize::try_from(opened.len().min(cap)).unwrap_or(0));
     file.take(cap + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > cap {
-        return Err(over());
+        return Ok(None);
     }
-    Ok(bytes)
+    Ok(Some(bytes))
 }
 
 /// Read at most `cap` bytes of `input` (standard input), refusing more.

@@ -70,33 +70,12 @@ pub fn read_capped(reader: impl Read, max: usize) -> Result<Vec<u8>, Option<std:
     Ok(bytes)
 }
 
-/// A file's bytes, capped as [`read_capped`]; `None` over the cap.
+/// A file's bytes, capped at [`max_bytes`]; `None` over the cap. Anything
+/// but a regular file (a FIFO would block, a device never end) is refused
+/// unopened.
 pub fn read_file_capped(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
-    // A FIFO or device would block or never end: refused unopened.
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(not_regular(&meta));
-    }
-    let file = std::fs::File::open(path)?;
-    let opened = file.metadata()?;
-    if !opened.is_file() {
-        return Err(not_regular(&opened));
-    }
-    match read_capped(file, max_bytes()) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(None) => Ok(None),
-        Err(Some(e)) => Err(e),
-    }
-}
-
-fn not_regular(meta: &std::fs::Metadata) -> std::io::Error {
-    std::io::Error::new(
-        std::io::ErrorKind::InvalidInput,
-        format!(
-            "not a regular file ({})",
-            portcullis_policy::paths::kind_of(meta)
-        ),
-    )
+    let max = u64::try_from(max_bytes()).unwrap_or(u64::MAX);
+    portcullis_policy::paths::read_regular_within(path, max)
 }
 
 /// What is said of a file over [`max_bytes`].
