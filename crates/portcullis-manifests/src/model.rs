@@ -27,6 +27,17 @@ pub struct Loc {
 }
 
 /// A value and where it was written.
+impl Loc {
+    /// `path:line:column` of where the value starts, as one-line errors
+    /// and reasons name a place.
+    pub fn place(&self) -> String {
+        format!(
+            "{}:{}:{}",
+            self.path, self.span.start.line, self.span.start.column
+        )
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Located<T> {
     pub value: T,

@@ -172,7 +172,7 @@ fn user_overridden(runs: &[RunBy], image: &Subject) -> Option<Suppressed> {
         by.push(format!(
             "{} ({setting}, {})",
             container_name(w, c),
-            place(&manifest_location(at))
+            at.place()
         ));
     }
     Some(Suppressed {
@@ -249,16 +249,6 @@ fn unpublished(location: &Location, runs: &[RunBy]) -> Option<Suppressed> {
             names.join("; ")
         ),
     })
-}
-
-/// `path:line:column` of a manifest location.
-fn place(location: &Location) -> String {
-    match location {
-        Location::Manifest {
-            path, line, column, ..
-        } => format!("{path}:{line}:{column}"),
-        other => format!("{other:?}"),
-    }
 }
 
 #[cfg(test)]

@@ -1138,10 +1138,7 @@ impl Scanner {
         // hostile (each is pulled and its report kept).
         if let Some(over) = named.get(portcullis_image::MAX_IMAGES) {
             let at = over.at;
-            let place = format!(
-                "{}:{}:{}",
-                at.path, at.span.start.line, at.span.start.column
-            );
+            let place = at.place();
             let error = ScanError::at(
                 &place,
                 format!(
@@ -1216,10 +1213,7 @@ impl Scanner {
         runs: &[portcullis_rules::together::RunBy],
         sources: &ImageSources,
     ) -> Result<RunImageScan, ScanError> {
-        let place = format!(
-            "{}:{}:{}",
-            at.path, at.span.start.line, at.span.start.column
-        );
+        let place = at.place();
         let fail =
             |message: String| ScanError::at(&place, format!("image `{reference}`: {message}"));
         let wanted = portcullis_image::Reference::parse_name(reference).ok();
